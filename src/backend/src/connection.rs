@@ -1,0 +1,213 @@
+//! Building SDK clients for a context: local, custom endpoint, or live AWS.
+
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_bedrockagentcorecontrol as control;
+use serde::Serialize;
+
+use crate::error::BackendError;
+
+/// Credentials the local platform accepts. They are not secret: the local
+/// platform does not verify SigV4, it only needs requests to be signed.
+const LOCAL_ACCESS_KEY: &str = "acclocal";
+const LOCAL_SECRET_KEY: &str = "acclocalsecret";
+const LOCAL_REGION: &str = "us-east-1";
+
+/// Which platform to talk to.
+#[derive(Debug, Clone)]
+pub enum ConnectTarget {
+    /// The platform embedded in this binary, already listening at `endpoint`.
+    Embedded { endpoint: String },
+    /// Any AgentCore-compatible endpoint (e.g. `acc serve` elsewhere).
+    Endpoint { url: String, region: Option<String> },
+    /// Live AWS, through the standard credential chain (env, profiles, SSO).
+    Live { profile: Option<String>, region: Option<String> },
+}
+
+/// How the header describes the context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContextKind {
+    Local,
+    Endpoint,
+    Aws,
+}
+
+/// What the console shows about where it is connected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContextInfo {
+    pub kind: ContextKind,
+    /// `local`, `endpoint`, or the profile name for live AWS.
+    pub name: String,
+    pub region: Option<String>,
+    /// The endpoint calls go to; for live AWS, the regional service endpoint.
+    pub endpoint: String,
+}
+
+impl ContextInfo {
+    /// One line for the header: `local · http://127.0.0.1:4566`.
+    pub fn label(&self) -> String {
+        match (&self.kind, &self.region) {
+            (ContextKind::Aws, Some(r)) => format!("aws:{}/{}", self.name, r),
+            (ContextKind::Aws, None) => format!("aws:{} (no region)", self.name),
+            _ => self.name.clone(),
+        }
+    }
+}
+
+/// A connected backend: cheap to clone, safe to share across tasks.
+#[derive(Debug, Clone)]
+pub struct Backend {
+    pub(crate) control: control::Client,
+    context: ContextInfo,
+    /// Set when the configuration is known to be unusable (e.g. no region);
+    /// every call then fails with this message instead of an SDK panic.
+    pub(crate) config_problem: Option<String>,
+}
+
+impl Backend {
+    /// Builds clients for `target`. This never fails: a missing region or
+    /// credentials are reported by the first call (and by [`Backend::preflight`])
+    /// so the console can start and show the problem on screen.
+    pub async fn connect(target: ConnectTarget) -> Backend {
+        match target {
+            ConnectTarget::Embedded { endpoint } => {
+                Self::with_endpoint(ContextKind::Local, "local", endpoint, None).await
+            }
+            ConnectTarget::Endpoint { url, region } => {
+                Self::with_endpoint(ContextKind::Endpoint, "endpoint", url, region).await
+            }
+            ConnectTarget::Live { profile, region } => Self::live(profile, region).await,
+        }
+    }
+
+    async fn with_endpoint(
+        kind: ContextKind,
+        name: &str,
+        endpoint: String,
+        region: Option<String>,
+    ) -> Backend {
+        let region = region.unwrap_or_else(|| LOCAL_REGION.to_string());
+        let creds = control::config::Credentials::new(
+            LOCAL_ACCESS_KEY,
+            LOCAL_SECRET_KEY,
+            None,
+            None,
+            "acc-local",
+        );
+        let config = control::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.clone()))
+            .credentials_provider(creds)
+            .endpoint_url(endpoint.clone())
+            .build();
+        Backend {
+            control: control::Client::from_conf(config),
+            context: ContextInfo { kind, name: name.into(), region: Some(region), endpoint },
+            config_problem: None,
+        }
+    }
+
+    async fn live(profile: Option<String>, region: Option<String>) -> Backend {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        if let Some(p) = &profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(r) = &region {
+            loader = loader.region(Region::new(r.clone()));
+        }
+        let shared = loader.load().await;
+        let region = shared.region().map(|r| r.to_string());
+        let config_problem = region.is_none().then(|| {
+            "no AWS region is configured: pass --region, set AWS_REGION, or add `region` to the profile in ~/.aws/config".to_string()
+        });
+        let endpoint = match &region {
+            Some(r) => format!("https://bedrock-agentcore-control.{r}.amazonaws.com"),
+            None => "(no region)".into(),
+        };
+        Backend {
+            control: control::Client::new(&shared),
+            context: ContextInfo {
+                kind: ContextKind::Aws,
+                name: profile
+                    .or_else(|| std::env::var("AWS_PROFILE").ok())
+                    .unwrap_or_else(|| "default".into()),
+                region,
+                endpoint,
+            },
+            config_problem,
+        }
+    }
+
+    /// Where this backend is connected.
+    pub fn context(&self) -> &ContextInfo {
+        &self.context
+    }
+
+    /// A cheap call that proves region, credentials and endpoint work, so the
+    /// console can say what to fix before the user navigates anywhere.
+    pub async fn preflight(&self) -> Result<(), BackendError> {
+        self.check_config()?;
+        self.control
+            .list_gateways()
+            .max_results(1)
+            .send()
+            .await
+            .map_err(|e| BackendError::from_sdk("ListGateways", &self.context, e))?;
+        Ok(())
+    }
+
+    pub(crate) fn check_config(&self) -> Result<(), BackendError> {
+        match &self.config_problem {
+            Some(p) => Err(BackendError::Config(p.clone())),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Profile names from the shared AWS config and credentials files, for the
+/// `:ctx` view. Reads `AWS_CONFIG_FILE`/`AWS_SHARED_CREDENTIALS_FILE` when set.
+pub fn aws_profiles() -> Vec<String> {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from).unwrap_or_default();
+    let config = std::env::var_os("AWS_CONFIG_FILE")
+        .map(Into::into)
+        .unwrap_or_else(|| home.join(".aws/config"));
+    let credentials = std::env::var_os("AWS_SHARED_CREDENTIALS_FILE")
+        .map(Into::into)
+        .unwrap_or_else(|| home.join(".aws/credentials"));
+    let mut names = Vec::new();
+    for (path, prefixed) in [(config, true), (credentials, false)] {
+        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        names.extend(profile_sections(&text, prefixed));
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// `[default]` and `[profile name]` (config file) or `[name]` (credentials).
+fn profile_sections(text: &str, config_file: bool) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix('[')?.strip_suffix(']'))
+        .filter_map(|section| {
+            let section = section.trim();
+            if section == "default" {
+                return Some(section.to_string());
+            }
+            match (config_file, section.strip_prefix("profile ")) {
+                (true, Some(name)) => Some(name.trim().to_string()),
+                (true, None) => None,
+                (false, _) => Some(section.to_string()),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn profile_sections_follow_file_conventions() {
+        let config = "[default]\nregion=us-east-1\n[profile prod]\n[sso-session corp]\n";
+        assert_eq!(super::profile_sections(config, true), vec!["default", "prod"]);
+        assert_eq!(super::profile_sections("[dev]\n", false), vec!["dev"]);
+    }
+}

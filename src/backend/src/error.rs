@@ -1,0 +1,70 @@
+//! Turning SDK failures into messages that say what failed and what to do.
+
+use aws_sdk_bedrockagentcorecontrol::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_types::error::display::DisplayErrorContext;
+
+use crate::connection::{ContextInfo, ContextKind};
+
+/// A failed backend call, ready to show to a person.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum BackendError {
+    /// The service answered with an error (e.g. ResourceNotFoundException).
+    #[error("{operation} failed: {code}: {message}")]
+    Service { operation: String, code: String, message: String },
+    /// The request never got an answer: connection refused, DNS, TLS, timeout,
+    /// or credentials could not be resolved.
+    #[error("{operation} failed: {detail}{hint}")]
+    Transport { operation: String, detail: String, hint: String },
+    /// The context's configuration cannot work (e.g. no region).
+    #[error("{0}")]
+    Config(String),
+}
+
+impl BackendError {
+    /// Classifies an SDK error, adding a hint for the common fixes.
+    pub(crate) fn from_sdk<E, R>(operation: &str, ctx: &ContextInfo, err: SdkError<E, R>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        if let SdkError::ServiceError(service) = &err {
+            let e = service.err();
+            return BackendError::Service {
+                operation: operation.into(),
+                code: e.code().unwrap_or("UnknownError").into(),
+                message: e.message().unwrap_or("(no message)").into(),
+            };
+        }
+        let detail = DisplayErrorContext(&err).to_string();
+        BackendError::Transport {
+            operation: operation.into(),
+            hint: hint_for(&detail, ctx),
+            detail,
+        }
+    }
+
+    /// The service error code, when there is one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            BackendError::Service { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+}
+
+fn hint_for(detail: &str, ctx: &ContextInfo) -> String {
+    let lower = detail.to_lowercase();
+    if lower.contains("credential") || lower.contains("token") && lower.contains("expired") {
+        let profile = &ctx.name;
+        return format!(
+            " — no usable AWS credentials for profile `{profile}`: run `aws sso login --profile {profile}`, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+        );
+    }
+    if lower.contains("connection refused") || lower.contains("dispatch failure") {
+        return match ctx.kind {
+            ContextKind::Aws => " — check your network and the region".into(),
+            _ => format!(" — is a platform listening at {}? Start one with `acc serve`", ctx.endpoint),
+        };
+    }
+    String::new()
+}

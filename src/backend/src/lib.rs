@@ -1,0 +1,13 @@
+//! The console's only path to a platform. Every call goes through the
+//! official AWS SDK clients: against live AWS with the real credential chain,
+//! or against the local platform (or any AgentCore-compatible endpoint) with
+//! an endpoint override. Results come back as `acc_domain` types.
+#![forbid(unsafe_code)]
+
+mod connection;
+mod error;
+mod gateways;
+mod schema_conversion;
+
+pub use connection::{Backend, ConnectTarget, ContextInfo, ContextKind, aws_profiles};
+pub use error::BackendError;

@@ -1,0 +1,14 @@
+//! Domain types shared by the console, its backend and the local platform.
+//!
+//! Nothing here knows about HTTP, AWS SDKs, SQL or terminals: these are the
+//! nouns of AgentCore (gateways, targets, tools) as the console shows them.
+#![forbid(unsafe_code)]
+
+pub mod gateway;
+pub mod json_schema;
+pub mod openapi;
+pub mod tool;
+
+pub use gateway::{Gateway, PolicyEngineAttachment, Target, TargetType};
+pub use json_schema::{SchemaNode, schema_tree};
+pub use tool::{Tool, ToolSource, qualified_tool_name};

@@ -1,0 +1,183 @@
+//! Turning an OpenAPI 3 document into gateway tools, one per operation,
+//! named by `operationId` as AgentCore does for `openApiSchema` targets.
+
+use serde_json::{Map, Value, json};
+
+use crate::tool::Tool;
+
+const METHODS: [&str; 7] = ["get", "put", "post", "delete", "patch", "head", "options"];
+
+/// Local `$ref`s are followed at most this deep, so cycles terminate.
+const MAX_REF_DEPTH: usize = 8;
+
+/// Why an OpenAPI document could not be turned into tools.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum OpenApiError {
+    #[error("OpenAPI document is not valid JSON: {0}")]
+    NotJson(String),
+    #[error("OpenAPI document has no `paths` object")]
+    NoPaths,
+    #[error("operation {method} {path} has no operationId; AgentCore names tools by operationId")]
+    MissingOperationId { method: String, path: String },
+}
+
+/// Parses an OpenAPI document given as text (the form `inlinePayload` takes).
+pub fn tools_from_openapi_text(target: &str, text: &str) -> Result<Vec<Tool>, OpenApiError> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| OpenApiError::NotJson(e.to_string()))?;
+    tools_from_openapi(target, &doc)
+}
+
+/// One tool per operation. The input schema merges path, query and header
+/// parameters with the JSON request body's properties.
+pub fn tools_from_openapi(target: &str, doc: &Value) -> Result<Vec<Tool>, OpenApiError> {
+    let paths = doc.get("paths").and_then(Value::as_object).ok_or(OpenApiError::NoPaths)?;
+    let mut tools = Vec::new();
+    for (path, item) in paths {
+        let shared_params = item.get("parameters").and_then(Value::as_array);
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let op_id = op.get("operationId").and_then(Value::as_str).ok_or_else(|| {
+                OpenApiError::MissingOperationId {
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                }
+            })?;
+            let description = op
+                .get("description")
+                .or_else(|| op.get("summary"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let params = shared_params
+                .into_iter()
+                .flatten()
+                .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten());
+            let schema = input_schema(doc, params, op.get("requestBody"));
+            tools.push(Tool::from_target(target, op_id, description, schema));
+        }
+    }
+    Ok(tools)
+}
+
+fn input_schema<'a>(
+    doc: &Value,
+    params: impl Iterator<Item = &'a Value>,
+    body: Option<&Value>,
+) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for param in params {
+        let param = resolve(doc, param, 0);
+        let Some(name) = param.get("name").and_then(Value::as_str) else { continue };
+        let mut schema = param
+            .get("schema")
+            .map(|s| resolve(doc, s, 0))
+            .unwrap_or_else(|| json!({"type": "string"}));
+        if let (Some(obj), Some(desc)) = (schema.as_object_mut(), param.get("description")) {
+            obj.entry("description").or_insert_with(|| desc.clone());
+        }
+        if param.get("required").and_then(Value::as_bool).unwrap_or(false) {
+            required.push(Value::String(name.to_string()));
+        }
+        properties.insert(name.to_string(), schema);
+    }
+    if let Some(body) = body.map(|b| resolve(doc, b, 0)) {
+        let body_schema = body
+            .pointer("/content/application~1json/schema")
+            .map(|s| resolve(doc, s, 0));
+        if let Some(Value::Object(props)) = body_schema.as_ref().and_then(|s| s.get("properties")) {
+            for (k, v) in props {
+                properties.insert(k.clone(), resolve(doc, v, 0));
+            }
+            if let Some(Value::Array(req)) = body_schema.as_ref().and_then(|s| s.get("required")) {
+                required.extend(req.iter().cloned());
+            }
+        }
+    }
+    let mut schema = json!({"type": "object", "properties": properties});
+    if !required.is_empty() {
+        schema["required"] = Value::Array(required);
+    }
+    schema
+}
+
+/// Replaces a local `#/...` reference by its target, recursively into
+/// properties and items, up to [`MAX_REF_DEPTH`].
+fn resolve(doc: &Value, value: &Value, depth: usize) -> Value {
+    if depth > MAX_REF_DEPTH {
+        return json!({});
+    }
+    if let Some(reference) = value.get("$ref").and_then(Value::as_str) {
+        return match reference.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+            Some(target) => resolve(doc, target, depth + 1),
+            None => json!({"description": format!("unresolved reference {reference}")}),
+        };
+    }
+    match value {
+        Value::Object(obj) => Value::Object(
+            obj.iter()
+                .map(|(k, v)| {
+                    let v = match k.as_str() {
+                        "properties" => Value::Object(
+                            v.as_object()
+                                .map(|props| {
+                                    props
+                                        .iter()
+                                        .map(|(pk, pv)| (pk.clone(), resolve(doc, pv, depth + 1)))
+                                        .collect()
+                                })
+                                .unwrap_or_default(),
+                        ),
+                        "items" | "schema" => resolve(doc, v, depth + 1),
+                        _ => v.clone(),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r##"{
+      "openapi": "3.0.0",
+      "paths": {
+        "/items/{sku}": {
+          "parameters": [{"name": "sku", "in": "path", "required": true, "schema": {"type": "string"}}],
+          "get": {"operationId": "getItem", "summary": "Fetch one item"},
+          "patch": {"operationId": "adjustStock",
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Adj"}}}}}
+        }
+      },
+      "components": {"schemas": {"Adj": {"type": "object", "required": ["delta"],
+        "properties": {"delta": {"type": "integer"}, "reason": {"type": "string", "enum": ["damaged", "recount"]}}}}}
+    }"##;
+
+    #[test]
+    fn operations_become_tools_with_merged_inputs() {
+        let tools = tools_from_openapi_text("inventory", DOC).unwrap();
+        assert_eq!(tools.len(), 2);
+        let adjust = tools.iter().find(|t| t.name == "adjustStock").unwrap();
+        assert_eq!(adjust.qualified_name, "inventory___adjustStock");
+        assert_eq!(adjust.input_schema["required"], json!(["sku", "delta"]));
+        assert_eq!(
+            adjust.input_schema["properties"]["reason"]["enum"],
+            json!(["damaged", "recount"])
+        );
+        let get = tools.iter().find(|t| t.name == "getItem").unwrap();
+        assert_eq!(get.description, "Fetch one item");
+    }
+
+    #[test]
+    fn missing_operation_id_is_named() {
+        let err = tools_from_openapi_text("x", r#"{"paths": {"/a": {"get": {}}}}"#).unwrap_err();
+        assert_eq!(
+            err,
+            OpenApiError::MissingOperationId { method: "GET".into(), path: "/a".into() }
+        );
+        assert!(matches!(tools_from_openapi_text("x", "{"), Err(OpenApiError::NotJson(_))));
+    }
+}

@@ -1,0 +1,189 @@
+//! Headless counterparts of the console's views, for scripts and CI.
+//!
+//! Exit codes: 0 success, 1 the platform refused or failed the call,
+//! 3 a named resource does not exist, 4 the platform could not be reached
+//! (connection, credentials, region), 5 a destructive action was not confirmed
+//! or was refused by `--readonly`.
+
+use std::process::ExitCode;
+
+use acc_backend::{Backend, BackendError};
+use acc_domain::{Gateway, Tool, schema_tree};
+use serde::Serialize;
+
+use crate::cli::{Command, GatewaysAction, Output, ToolsAction};
+
+const EXIT_FAILED: u8 = 1;
+const EXIT_NOT_FOUND: u8 = 3;
+const EXIT_UNREACHABLE: u8 = 4;
+const EXIT_REFUSED: u8 = 5;
+
+/// Runs one headless command and maps its outcome to an exit code.
+pub async fn execute(backend: &Backend, command: Command, output: Output, readonly: bool) -> ExitCode {
+    match dispatch(backend, command, output, readonly).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("acc: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl From<BackendError> for Failure {
+    fn from(e: BackendError) -> Self {
+        let code = match &e {
+            BackendError::Service { code, .. } if code == "ResourceNotFoundException" => EXIT_NOT_FOUND,
+            BackendError::Service { .. } => EXIT_FAILED,
+            BackendError::Transport { .. } | BackendError::Config(_) => EXIT_UNREACHABLE,
+        };
+        Failure { code, message: e.to_string() }
+    }
+}
+
+async fn dispatch(backend: &Backend, command: Command, output: Output, readonly: bool) -> Result<(), Failure> {
+    match command {
+        Command::Serve { .. } => unreachable!("serve is handled by main"),
+        Command::Gateways { action } => match action.unwrap_or(GatewaysAction::List) {
+            GatewaysAction::List => {
+                let gateways = backend.list_gateways().await?;
+                print(output, &gateways, || gateways_table(&gateways));
+            }
+            GatewaysAction::Get { gateway } => {
+                let gw = resolve_gateway(backend, &gateway).await?;
+                let mut gw = backend.get_gateway(&gw.id).await?;
+                gw.target_count = Some(backend.list_targets(&gw.id).await?.len());
+                print(output, &gw, || serde_json::to_string_pretty(&gw).unwrap_or_default());
+            }
+            GatewaysAction::Delete { gateway, yes } => {
+                if readonly {
+                    return Err(refused("delete refused: --readonly is set"));
+                }
+                let gw = resolve_gateway(backend, &gateway).await?;
+                if !yes {
+                    return Err(refused(&format!(
+                        "not deleting gateway {} ({}) without --yes",
+                        gw.name, gw.id
+                    )));
+                }
+                backend.delete_gateway(&gw.id).await?;
+                print(output, &serde_json::json!({"deleted": gw.id}), || format!("deleted gateway {} ({})", gw.name, gw.id));
+            }
+        },
+        Command::Targets { gateway } => {
+            let gw = resolve_gateway(backend, &gateway).await?;
+            let targets = backend.list_targets(&gw.id).await?;
+            print(output, &targets, || {
+                let rows = targets.iter().map(|t| {
+                    vec![
+                        t.name.clone(),
+                        t.id.clone(),
+                        t.target_type.label().to_string(),
+                        t.status.clone(),
+                        t.tools.len().to_string(),
+                    ]
+                });
+                text_table(&["NAME", "ID", "TYPE", "STATUS", "TOOLS"], rows)
+            });
+        }
+        Command::Tools { action: ToolsAction::List { gateway, schema } } => {
+            let gw = resolve_gateway(backend, &gateway).await?;
+            let tools = backend.list_tools(&gw.id).await?;
+            print(output, &tools, || tools_text(&tools, schema));
+        }
+    }
+    Ok(())
+}
+
+fn refused(message: &str) -> Failure {
+    Failure { code: EXIT_REFUSED, message: message.into() }
+}
+
+/// Finds a gateway by id, or else by exact name.
+async fn resolve_gateway(backend: &Backend, key: &str) -> Result<Gateway, Failure> {
+    let gateways = backend.list_gateways().await?;
+    gateways
+        .into_iter()
+        .find(|g| g.id == key || g.name == key)
+        .ok_or_else(|| Failure {
+            code: EXIT_NOT_FOUND,
+            message: format!("no gateway with id or name `{key}`; `acc gateways` lists them"),
+        })
+}
+
+fn print<T: Serialize>(output: Output, value: &T, text: impl FnOnce() -> String) {
+    match output {
+        Output::Json => match serde_json::to_string_pretty(value) {
+            Ok(s) => println!("{s}"),
+            Err(e) => eprintln!("acc: cannot render JSON: {e}"),
+        },
+        Output::Text => println!("{}", text()),
+    }
+}
+
+fn gateways_table(gateways: &[Gateway]) -> String {
+    let rows = gateways.iter().map(|g| {
+        vec![
+            g.name.clone(),
+            g.id.clone(),
+            g.status.clone(),
+            g.authorizer_type.clone(),
+            g.protocol_type.clone(),
+            g.policy_engine
+                .as_ref()
+                .map(|p| format!("{} ({})", p.short_name(), p.mode))
+                .unwrap_or_else(|| "-".into()),
+            g.target_count.map(|c| c.to_string()).unwrap_or_else(|| "?".into()),
+        ]
+    });
+    text_table(&["NAME", "ID", "STATUS", "AUTHORIZER", "PROTOCOL", "POLICY", "TARGETS"], rows)
+}
+
+fn tools_text(tools: &[Tool], with_schema: bool) -> String {
+    let mut out = String::new();
+    for tool in tools {
+        out.push_str(&format!("{}\t{}\n", tool.qualified_name, tool.description));
+        if with_schema {
+            for node in schema_tree(&tool.input_schema) {
+                let indent = "  ".repeat(node.depth + 1);
+                let req = if node.required { "*" } else { "" };
+                let enums = if node.enum_values.is_empty() {
+                    String::new()
+                } else {
+                    format!(" one of {}", node.enum_values.join(", "))
+                };
+                out.push_str(&format!("{indent}{}{req}: {}{enums}\n", node.name, node.type_label));
+            }
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// Left-aligned columns sized to their widest cell, like `kubectl get`.
+fn text_table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let rows: Vec<Vec<String>> = rows.collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    std::iter::once(line(header.iter().map(|h| h.to_string()).collect()))
+        .chain(rows.into_iter().map(line))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,162 @@
+//! `acc`: CLI parsing and wiring only. The console lives in `acc-ui`, the
+//! platform clients in `acc-backend`, the local platform in `acc-runtime-local`.
+#![forbid(unsafe_code)]
+
+mod cli;
+mod headless;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use acc_backend::{Backend, ConnectTarget};
+use acc_runtime_local::{PlatformConfig, RunningPlatform, StateLocation};
+use anyhow::Context;
+use clap::Parser;
+
+use cli::{Cli, Command, Global};
+
+fn main() -> ExitCode {
+    let started = std::time::Instant::now();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("acc: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli, started)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("acc: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Some(Command::Serve { listen }) => {
+            init_logging(LogTo::Stderr);
+            serve(&cli.global, listen).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(command) => {
+            init_logging(LogTo::Stderr);
+            let (backend, platform) = connect(&cli.global).await?;
+            let code = headless::execute(&backend, command, cli.global.output, cli.global.readonly).await;
+            if let Some(p) = platform {
+                p.shutdown().await;
+            }
+            Ok(code)
+        }
+        None => {
+            init_logging(LogTo::File);
+            let (backend, platform) = connect(&cli.global).await?;
+            let options = acc_ui::UiOptions {
+                readonly: cli.global.readonly,
+                theme: cli.global.theme.clone(),
+                started,
+                startup_report: std::env::var_os("ACC_STARTUP_REPORT").map(Into::into),
+            };
+            let result = acc_ui::run(backend, options).await;
+            if let Some(p) = platform {
+                p.shutdown().await;
+            }
+            result.map(|()| ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `acc serve`: the local platform, headless, until SIGINT/SIGTERM.
+async fn serve(global: &Global, listen: std::net::SocketAddr) -> anyhow::Result<()> {
+    let platform = start_platform(global, listen).await?;
+    let mut out = std::io::stdout();
+    writeln!(out, "acc: local platform listening on {}", platform.endpoint_url())?;
+    out.flush()?;
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+    platform.shutdown().await;
+    Ok(())
+}
+
+async fn start_platform(
+    global: &Global,
+    listen: std::net::SocketAddr,
+) -> anyhow::Result<RunningPlatform> {
+    let state = if global.ephemeral {
+        StateLocation::Ephemeral
+    } else {
+        StateLocation::Dir(
+            global
+                .state_dir
+                .clone()
+                .unwrap_or_else(acc_runtime_local::default_state_dir),
+        )
+    };
+    let config = PlatformConfig {
+        state,
+        listen,
+        seed_demo: !global.no_demo,
+        bulk_tools: global.bulk_tools,
+        ..PlatformConfig::default()
+    };
+    acc_runtime_local::start(config)
+        .await
+        .context("starting the local platform")
+}
+
+/// Picks the platform from the global flags: an explicit endpoint, live AWS
+/// when a profile or region is given, otherwise the embedded platform.
+async fn connect(global: &Global) -> anyhow::Result<(Backend, Option<RunningPlatform>)> {
+    if let Some(url) = &global.endpoint {
+        let target = ConnectTarget::Endpoint { url: url.clone(), region: global.region.clone() };
+        return Ok((Backend::connect(target).await, None));
+    }
+    if global.profile.is_some() || global.region.is_some() {
+        let target = ConnectTarget::Live {
+            profile: global.profile.clone(),
+            region: global.region.clone(),
+        };
+        return Ok((Backend::connect(target).await, None));
+    }
+    let platform = start_platform(global, ([127, 0, 0, 1], 0).into()).await?;
+    let target = ConnectTarget::Embedded { endpoint: platform.endpoint_url() };
+    Ok((Backend::connect(target).await, Some(platform)))
+}
+
+enum LogTo {
+    Stderr,
+    /// The TUI owns the terminal, so its logs go to a file in the data dir.
+    File,
+}
+
+fn init_logging(to: LogTo) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ACC_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match to {
+        LogTo::Stderr => {
+            let _ = builder.with_writer(std::io::stderr).try_init();
+        }
+        LogTo::File => {
+            let dir = acc_runtime_local::default_state_dir();
+            let file = std::fs::create_dir_all(&dir)
+                .and_then(|()| {
+                    std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(dir.join("console.log"))
+                });
+            if let Ok(file) = file {
+                let _ = builder
+                    .with_ansi(false)
+                    .with_writer(std::sync::Mutex::new(file))
+                    .try_init();
+            }
+        }
+    }
+}

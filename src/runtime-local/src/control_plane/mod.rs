@@ -1,0 +1,209 @@
+//! The AgentCore control plane (`bedrock-agentcore-control`), restJson1:
+//! the paths, methods and members of `aws-sdk-bedrockagentcorecontrol`.
+//!
+//! Each route is registered with and without a trailing slash: the Rust SDK
+//! requests `/gateways`, botocore's model says `/gateways/`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{MethodRouter, get, put};
+use serde_json::Value;
+
+use crate::pagination::{ListKind, PageRequest};
+use crate::platform_state::PlatformState;
+use crate::validation::Object;
+use crate::wire_errors::ApiError;
+
+pub(crate) mod gateways;
+mod lifecycle;
+pub(crate) mod targets;
+
+type Shared = State<Arc<PlatformState>>;
+type Answer = Result<(StatusCode, axum::Json<Value>), ApiError>;
+
+/// The control-plane routes.
+pub(crate) fn routes() -> Router<Arc<PlatformState>> {
+    let mut router = Router::new();
+    let mut both = |path: &str, method_router: MethodRouter<Arc<PlatformState>>| {
+        router = std::mem::take(&mut router)
+            .route(path, method_router.clone())
+            .route(&format!("{path}/"), method_router);
+    };
+    both("/gateways", get(list_gateways).post(create_gateway));
+    both(
+        "/gateways/{gateway_id}",
+        get(get_gateway).put(update_gateway).delete(delete_gateway),
+    );
+    both(
+        "/gateways/{gateway_id}/targets",
+        get(list_gateway_targets).post(create_gateway_target),
+    );
+    both(
+        "/gateways/{gateway_id}/targets/{target_id}",
+        get(get_gateway_target)
+            .put(update_gateway_target)
+            .delete(delete_gateway_target),
+    );
+    both(
+        "/gateways/{gateway_id}/synchronizeTargets",
+        put(synchronize_gateway_targets),
+    );
+    router
+}
+
+/// Members a request cannot set are dropped, as are explicit nulls (an
+/// absent member and a null one mean the same in the model). The rest is the
+/// resource's document, kept verbatim.
+pub(crate) fn input_document(mut input: Object, computed: &[&str]) -> Object {
+    input.retain(|key, value| !value.is_null() && !computed.contains(&key.as_str()));
+    input
+}
+
+/// The request body as a JSON object. An empty body is an empty object
+/// (required members are then reported missing, by name).
+fn parse_body(body: Result<Bytes, BytesRejection>) -> Result<Object, ApiError> {
+    let bytes =
+        body.map_err(|e| ApiError::cannot_parse(format!("Cannot read the request body: {e}")))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Object::new());
+    }
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(other) => Err(ApiError::cannot_parse(format!(
+            "The request body must be a JSON object, but it is {}.",
+            match other {
+                Value::Array(_) => "an array",
+                Value::String(_) => "a string",
+                Value::Number(_) => "a number",
+                Value::Bool(_) => "a boolean",
+                _ => "null",
+            }
+        ))),
+        Err(e) => Err(ApiError::cannot_parse(format!(
+            "The request body is not valid JSON: {e}."
+        ))),
+    }
+}
+
+fn path_param<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
+    path.map(|Path(value)| value)
+        .map_err(|e| ApiError::cannot_parse(format!("Invalid path parameter: {e}")))
+}
+
+fn page(
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    kind: ListKind,
+) -> Result<PageRequest, ApiError> {
+    let Query(pairs) =
+        query.map_err(|e| ApiError::cannot_parse(format!("Invalid query string: {e}")))?;
+    PageRequest::from_query(&pairs, kind)
+}
+
+fn ok(body: Value) -> Answer {
+    Ok((StatusCode::OK, axum::Json(body)))
+}
+
+/// Create, update, delete and sync answer 202 Accepted, as the model says:
+/// the work finishes asynchronously (see `lifecycle`).
+fn accepted(body: Value) -> Answer {
+    Ok((StatusCode::ACCEPTED, axum::Json(body)))
+}
+
+async fn create_gateway(State(ctx): Shared, body: Result<Bytes, BytesRejection>) -> Answer {
+    accepted(gateways::create_gateway(&ctx, parse_body(body)?).await?)
+}
+
+async fn get_gateway(State(ctx): Shared, id: Result<Path<String>, PathRejection>) -> Answer {
+    ok(gateways::get_gateway(&ctx, path_param(id)?).await?)
+}
+
+async fn list_gateways(
+    State(ctx): Shared,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Answer {
+    ok(gateways::list_gateways(&ctx, page(query, ListKind::Gateways)?).await?)
+}
+
+async fn update_gateway(
+    State(ctx): Shared,
+    id: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let id = path_param(id)?;
+    accepted(gateways::update_gateway(&ctx, id, parse_body(body)?).await?)
+}
+
+async fn delete_gateway(State(ctx): Shared, id: Result<Path<String>, PathRejection>) -> Answer {
+    accepted(gateways::delete_gateway(&ctx, path_param(id)?).await?)
+}
+
+async fn create_gateway_target(
+    State(ctx): Shared,
+    id: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let id = path_param(id)?;
+    accepted(targets::create_gateway_target(&ctx, id, parse_body(body)?).await?)
+}
+
+async fn list_gateway_targets(
+    State(ctx): Shared,
+    id: Result<Path<String>, PathRejection>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Answer {
+    let id = path_param(id)?;
+    ok(targets::list_gateway_targets(&ctx, id, page(query, ListKind::GatewayTargets)?).await?)
+}
+
+async fn get_gateway_target(
+    State(ctx): Shared,
+    ids: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let (gateway_id, target_id) = path_param(ids)?;
+    ok(targets::get_gateway_target(&ctx, gateway_id, target_id).await?)
+}
+
+async fn update_gateway_target(
+    State(ctx): Shared,
+    ids: Result<Path<(String, String)>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let (gateway_id, target_id) = path_param(ids)?;
+    accepted(targets::update_gateway_target(&ctx, gateway_id, target_id, parse_body(body)?).await?)
+}
+
+async fn delete_gateway_target(
+    State(ctx): Shared,
+    ids: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let (gateway_id, target_id) = path_param(ids)?;
+    accepted(targets::delete_gateway_target(&ctx, gateway_id, target_id).await?)
+}
+
+async fn synchronize_gateway_targets(
+    State(ctx): Shared,
+    id: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let id = path_param(id)?;
+    accepted(targets::synchronize_gateway_targets(&ctx, id, parse_body(body)?).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_must_be_json_objects() {
+        assert!(parse_body(Ok(Bytes::from_static(b" "))).unwrap().is_empty());
+        let err = parse_body(Ok(Bytes::from_static(b"{\"name\": "))).unwrap_err();
+        assert!(err.message.contains("not valid JSON"), "{}", err.message);
+        let err = parse_body(Ok(Bytes::from_static(b"[1]"))).unwrap_err();
+        assert!(err.message.contains("an array"), "{}", err.message);
+    }
+}

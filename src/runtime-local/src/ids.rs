@@ -1,0 +1,67 @@
+//! Identifiers and ARNs shaped like the ones AWS hands out, so that clients
+//! which validate them (the SDKs' models carry patterns) accept ours.
+
+use rand::Rng;
+
+const LOWER_ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+const UPPER_ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/// AWS's gateway ARN pattern allows at most 48 characters before the suffix.
+const GATEWAY_ID_STEM_MAX: usize = 48;
+
+fn random_from(charset: &[u8], len: usize) -> String {
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| charset[rng.random_range(0..charset.len())] as char)
+        .collect()
+}
+
+/// `<name lowercased>-<10 random lowercase alphanumerics>`, e.g. `enterprise-hub-q3k9x0abcd`.
+pub(crate) fn new_gateway_id(name: &str) -> String {
+    let stem: String = name
+        .to_ascii_lowercase()
+        .chars()
+        .take(GATEWAY_ID_STEM_MAX)
+        .collect();
+    let stem = stem.trim_end_matches('-');
+    format!("{stem}-{}", random_from(LOWER_ALNUM, 10))
+}
+
+/// Ten random uppercase alphanumerics, e.g. `7XKQ2M0PLA`.
+pub(crate) fn new_target_id() -> String {
+    random_from(UPPER_ALNUM, 10)
+}
+
+/// `arn:aws:bedrock-agentcore:<region>:<account>:gateway/<gatewayId>`.
+pub(crate) fn gateway_arn(region: &str, account_id: &str, gateway_id: &str) -> String {
+    format!("arn:aws:bedrock-agentcore:{region}:{account_id}:gateway/{gateway_id}")
+}
+
+/// The workload identity AWS creates for every gateway (it is how the gateway
+/// obtains outbound credentials); reported in `workloadIdentityDetails`.
+pub(crate) fn workload_identity_arn(region: &str, account_id: &str, gateway_id: &str) -> String {
+    format!(
+        "arn:aws:bedrock-agentcore:{region}:{account_id}:workload-identity-directory/default/workload-identity/{gateway_id}"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validation::{is_gateway_id, is_target_id};
+
+    #[test]
+    fn generated_ids_match_the_aws_patterns() {
+        for name in [
+            "enterprise-hub",
+            "Tenant-ACME",
+            "x",
+            &"a".repeat(100),
+            "ends-",
+        ] {
+            let id = new_gateway_id(name);
+            assert!(is_gateway_id(&id), "{id} from {name}");
+        }
+        assert!(is_target_id(&new_target_id()));
+    }
+}

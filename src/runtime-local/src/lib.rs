@@ -1,0 +1,81 @@
+//! The local AgentCore platform: an AWS-compatible API server on loopback,
+//! persisted in SQLite. It speaks the same restJson1 wire protocol as
+//! `aws-sdk-bedrockagentcorecontrol`, so the console (and boto3, the AWS CLI,
+//! any SDK) reach it exactly as they reach AWS.
+//!
+//! Start it with [`start`]; the returned [`RunningPlatform`] tells where it
+//! listens and stops it gracefully.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+mod bulk_catalog;
+mod control_plane;
+mod demo_workspace;
+mod ids;
+mod migrations;
+mod pagination;
+mod platform_state;
+mod server;
+mod store;
+mod timestamps;
+mod validation;
+mod wire_errors;
+
+pub use server::{RunningPlatform, ShutdownHandle, start};
+
+/// Where the platform keeps its state.
+#[derive(Debug, Clone)]
+pub enum StateLocation {
+    /// A directory holding `platform.sqlite3` (created if missing).
+    Dir(PathBuf),
+    /// In memory only; gone when the process exits.
+    Ephemeral,
+}
+
+/// The default state directory: `$XDG_DATA_HOME/acc` (usually `~/.local/share/acc`).
+pub fn default_state_dir() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("acc")
+}
+
+/// The name of the SQLite file inside a state directory.
+pub const DATABASE_FILE_NAME: &str = "platform.sqlite3";
+
+/// How to start the platform.
+#[derive(Debug, Clone)]
+pub struct PlatformConfig {
+    /// Where state lives: a directory (persistent) or memory (ephemeral).
+    pub state: StateLocation,
+    /// Address to bind; loopback unless the user asks otherwise. Port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Region reported in ARNs and URLs.
+    pub region: String,
+    /// Twelve-digit account id reported in ARNs.
+    pub account_id: String,
+    /// Seed the demo workspace into a fresh state (once per state dir).
+    pub seed_demo: bool,
+    /// When > 0, also ensure a gateway named `bulk-catalog` exists whose
+    /// targets hold this many tools in total (for benchmarks of large catalogs).
+    pub bulk_tools: usize,
+    /// Refuse every mutating operation with `AccessDeniedException`, as AWS
+    /// does for a principal without write permissions. Useful to show a
+    /// workspace on a shared screen without risk.
+    pub read_only: bool,
+}
+
+impl Default for PlatformConfig {
+    fn default() -> Self {
+        Self {
+            state: StateLocation::Ephemeral,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            region: "us-east-1".into(),
+            account_id: "000000000000".into(),
+            seed_demo: true,
+            bulk_tools: 0,
+            read_only: false,
+        }
+    }
+}

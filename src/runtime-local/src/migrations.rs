@@ -1,0 +1,214 @@
+//! The database's identity and schema versions.
+//!
+//! A database is ours when its SQLite header's `application_id` is
+//! [`APPLICATION_ID`]; its schema version is `PRAGMA user_version`. On open:
+//! - a fresh (empty) database is stamped and migrated to the latest version;
+//! - an older one of ours is migrated forward, one transaction per version;
+//! - one from a newer acc, one that isn't ours, or a file that isn't SQLite
+//!   at all is refused with an error that names the file and what to do.
+//!   Nothing is ever reset or overwritten: the state may be someone's work.
+
+use anyhow::bail;
+use rusqlite::{Connection, ErrorCode};
+
+/// "acc1" in ASCII: marks a SQLite file as an acc local-platform database.
+pub(crate) const APPLICATION_ID: i32 = 0x6163_6331;
+
+/// The schema, one script per version: `MIGRATIONS[n]` takes version `n` to `n + 1`.
+/// Append new versions; never edit a shipped one.
+pub(crate) const MIGRATIONS: &[&str] = &[
+    // v1: gateways and their targets. Each resource is stored as the JSON
+    // document of its input members (so every member round-trips exactly),
+    // with the columns that lists, lookups and uniqueness need beside it.
+    // `seq` orders lists by creation and drives keyset pagination.
+    // `settles_at_ms` is when a transitional status (CREATING, UPDATING,
+    // SYNCHRONIZING) is reported as READY.
+    r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE gateways (
+        seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+        gateway_id      TEXT NOT NULL UNIQUE,
+        name            TEXT NOT NULL UNIQUE,
+        status          TEXT NOT NULL,
+        settles_at_ms   INTEGER NOT NULL,
+        created_at_ms   INTEGER NOT NULL,
+        updated_at_ms   INTEGER NOT NULL,
+        client_token    TEXT UNIQUE,
+        description     TEXT,
+        authorizer_type TEXT NOT NULL,
+        protocol_type   TEXT,
+        document        TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE gateway_targets (
+        seq                     INTEGER PRIMARY KEY AUTOINCREMENT,
+        target_id               TEXT NOT NULL UNIQUE,
+        gateway_id              TEXT NOT NULL REFERENCES gateways (gateway_id),
+        name                    TEXT NOT NULL,
+        status                  TEXT NOT NULL,
+        settles_at_ms           INTEGER NOT NULL,
+        created_at_ms           INTEGER NOT NULL,
+        updated_at_ms           INTEGER NOT NULL,
+        last_synchronized_at_ms INTEGER,
+        client_token            TEXT,
+        description             TEXT,
+        target_type             TEXT,
+        resource_priority       INTEGER,
+        listing_mode            TEXT,
+        document                TEXT NOT NULL,
+        UNIQUE (gateway_id, name),
+        UNIQUE (gateway_id, client_token)
+    ) STRICT;
+
+    CREATE INDEX gateway_targets_by_gateway ON gateway_targets (gateway_id, seq);
+    "#,
+];
+
+/// What the header of an opened database says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Identity {
+    /// No schema objects and no stamp: a new file (or a new in-memory database).
+    pub(crate) fresh: bool,
+    pub(crate) version: usize,
+}
+
+/// Decide whether the database behind `conn` may be used, without writing to it.
+/// `described` names it in errors (its path, or "the in-memory database").
+pub(crate) fn check_identity(
+    conn: &Connection,
+    described: &str,
+    migrations: &[&str],
+) -> anyhow::Result<Identity> {
+    let header = (|| -> rusqlite::Result<(i32, i64, i64)> {
+        let application_id = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let objects = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        Ok((application_id, version, objects))
+    })();
+    let (application_id, version, objects) = match header {
+        Ok(header) => header,
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::NotADatabase => bail!(
+            "{described} is not a SQLite database, so it cannot be acc's platform state. \
+             acc will not overwrite it: move the file aside, or start with another --state-dir."
+        ),
+        Err(e) => bail!("cannot read {described}: {e}"),
+    };
+    if application_id == 0 && version == 0 && objects == 0 {
+        return Ok(Identity {
+            fresh: true,
+            version: 0,
+        });
+    }
+    if application_id != APPLICATION_ID {
+        bail!(
+            "{described} is a SQLite database that does not belong to acc \
+             (application_id {application_id:#x}, {objects} schema objects). acc will not \
+             modify it: move it aside, or start with another --state-dir."
+        );
+    }
+    let latest = migrations.len();
+    let version = usize::try_from(version).unwrap_or(usize::MAX);
+    if version > latest {
+        bail!(
+            "{described} was written by a newer acc (schema version {version}; this acc knows \
+             versions up to {latest}). Upgrade acc to open it, or start with another \
+             --state-dir. acc will not downgrade or reset it."
+        );
+    }
+    Ok(Identity {
+        fresh: false,
+        version,
+    })
+}
+
+/// Bring a database that passed [`check_identity`] to the latest version.
+/// Returns the version reached.
+pub(crate) fn migrate(
+    conn: &mut Connection,
+    identity: Identity,
+    migrations: &[&str],
+) -> anyhow::Result<usize> {
+    for (from, script) in migrations.iter().enumerate().skip(identity.version) {
+        let tx = conn.transaction()?;
+        if identity.fresh && from == 0 {
+            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        }
+        tx.execute_batch(script)
+            .map_err(|e| anyhow::anyhow!("schema migration to version {} failed: {e}", from + 1))?;
+        tx.pragma_update(None, "user_version", (from + 1) as i64)?;
+        tx.commit()?;
+        tracing::info!(version = from + 1, "migrated the platform database");
+    }
+    Ok(migrations.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_database_reaches_latest_version() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let identity = check_identity(&conn, "test db", MIGRATIONS).unwrap();
+        assert!(identity.fresh);
+        assert_eq!(
+            migrate(&mut conn, identity, MIGRATIONS).unwrap(),
+            MIGRATIONS.len()
+        );
+        let again = check_identity(&conn, "test db", MIGRATIONS).unwrap();
+        assert_eq!(
+            again,
+            Identity {
+                fresh: false,
+                version: MIGRATIONS.len()
+            }
+        );
+    }
+
+    #[test]
+    fn older_database_is_migrated_forward_keeping_its_rows() {
+        let v2 = "ALTER TABLE gateways ADD COLUMN note TEXT; UPDATE gateways SET note = 'kept';";
+        let future: Vec<&str> = MIGRATIONS.iter().copied().chain([v2]).collect();
+        let mut conn = Connection::open_in_memory().unwrap();
+        let identity = check_identity(&conn, "db", MIGRATIONS).unwrap();
+        migrate(&mut conn, identity, MIGRATIONS).unwrap();
+        conn.execute(
+            "INSERT INTO gateways (gateway_id, name, status, settles_at_ms, created_at_ms, \
+             updated_at_ms, authorizer_type, document) VALUES ('g-abcde12345', 'g', 'READY', 0, 0, 0, 'NONE', '{}')",
+            [],
+        )
+        .unwrap();
+        let identity = check_identity(&conn, "db", &future).unwrap();
+        assert_eq!(identity.version, MIGRATIONS.len());
+        assert_eq!(migrate(&mut conn, identity, &future).unwrap(), future.len());
+        let note: String = conn
+            .query_row("SELECT note FROM gateways WHERE name = 'g'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(note, "kept");
+        // And the older binary now refuses it.
+        let err = check_identity(&conn, "db", MIGRATIONS)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("newer acc"), "{err}");
+    }
+
+    #[test]
+    fn foreign_database_is_refused() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE customers (id INTEGER)")
+            .unwrap();
+        let err = check_identity(&conn, "/x/platform.sqlite3", MIGRATIONS)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("/x/platform.sqlite3") && err.contains("does not belong to acc"),
+            "{err}"
+        );
+    }
+}

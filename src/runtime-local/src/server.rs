@@ -1,0 +1,235 @@
+//! The HTTP server: one port serves every API of the local platform.
+//!
+//! Each API is a module contributing its own `routes()`, merged here. Today
+//! that is the control plane; the data plane, CloudWatch Logs (`POST /` with
+//! `X-Amz-Target`), the gateways' MCP endpoints and the OTLP receiver join
+//! the same way. Anything no module routes is answered with
+//! `UnknownOperationException` naming the method and path.
+
+use std::future::IntoFuture;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{Method, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::platform_state::PlatformState;
+use crate::store::Store;
+use crate::wire_errors::ApiError;
+use crate::{PlatformConfig, bulk_catalog, control_plane, demo_workspace};
+
+/// Request bodies up to this size are accepted (inline OpenAPI documents and
+/// tool catalogs can be large; AWS's own limits are below this).
+const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// After a shutdown is requested, connections still busy this long are dropped.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Start the platform: open (or create) its state, seed what the config asks
+/// for, bind the listener and serve in the background. When this returns,
+/// the platform answers requests.
+pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
+    let location = config.state.clone();
+    let store = tokio::task::spawn_blocking(move || Store::open(&location))
+        .await
+        .context("opening the platform state panicked")??;
+    let store = Arc::new(store);
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let endpoint_url = endpoint_url_for(addr);
+    let state = Arc::new(PlatformState {
+        store: Arc::clone(&store),
+        region: config.region.clone(),
+        account_id: config.account_id.clone(),
+        endpoint_url: endpoint_url.clone(),
+    });
+    if config.seed_demo {
+        demo_workspace::seed_once(&state)
+            .await
+            .context("seeding the demo workspace failed")?;
+    }
+    if config.bulk_tools > 0 {
+        bulk_catalog::ensure(&state, config.bulk_tools)
+            .await
+            .context("seeding the bulk-catalog gateway failed")?;
+    }
+    let app = router(state, config.read_only);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let server = tokio::spawn(serve(listener, app, stop_rx));
+    tracing::info!(%endpoint_url, "local platform listening");
+    Ok(RunningPlatform {
+        addr,
+        endpoint_url,
+        shutdown: ShutdownHandle(Arc::new(stop_tx)),
+        server,
+        store,
+    })
+}
+
+/// Serve until a stop is requested (or every [`ShutdownHandle`] is gone),
+/// then drain in-flight requests for at most [`SHUTDOWN_GRACE`].
+async fn serve(
+    listener: TcpListener,
+    app: Router,
+    stop: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let stopped = |mut stop: watch::Receiver<bool>| async move {
+        // An error means every sender is gone: nobody can stop us any more, so stop now.
+        let _ = stop.wait_for(|stop| *stop).await;
+    };
+    let graceful = axum::serve(listener, app)
+        .with_graceful_shutdown(stopped(stop.clone()))
+        .into_future();
+    tokio::select! {
+        result = graceful => result,
+        () = async { stopped(stop).await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
+            tracing::warn!("connections still open after the shutdown grace period; closing them");
+            Ok(())
+        }
+    }
+}
+
+fn router(state: Arc<PlatformState>, read_only: bool) -> Router {
+    let mut control_plane = control_plane::routes();
+    if read_only {
+        control_plane = control_plane.layer(middleware::from_fn(deny_writes));
+    }
+    Router::new()
+        .merge(control_plane)
+        .fallback(unknown_operation)
+        .method_not_allowed_fallback(unknown_operation)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// A read-only platform answers every mutating request as AWS answers a
+/// principal without write permissions.
+async fn deny_writes(request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    ApiError::access_denied(format!(
+        "The acc local platform was started read-only: {} {} would modify state and is denied.",
+        request.method(),
+        request.uri().path()
+    ))
+    .into_response()
+}
+
+async fn unknown_operation(method: Method, uri: Uri) -> ApiError {
+    // Only the method and path: headers (Authorization) are never logged.
+    tracing::warn!(%method, path = uri.path(), "request for an operation the local platform does not implement");
+    ApiError::unknown_operation(method.as_str(), uri.path())
+}
+
+/// The URL clients use. A wildcard bind is reached through loopback.
+fn endpoint_url_for(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
+}
+
+/// Stops a running platform from anywhere (e.g. a signal handler), while
+/// another task awaits [`RunningPlatform::wait`].
+#[derive(Debug, Clone)]
+pub struct ShutdownHandle(Arc<watch::Sender<bool>>);
+
+impl ShutdownHandle {
+    /// Ask the server to stop accepting connections and finish in-flight requests.
+    pub fn trigger(&self) {
+        self.0.send_replace(true);
+    }
+}
+
+/// A platform serving in the background. Dropping it stops the server too
+/// (without waiting); prefer [`RunningPlatform::shutdown`].
+#[derive(Debug)]
+pub struct RunningPlatform {
+    addr: SocketAddr,
+    endpoint_url: String,
+    shutdown: ShutdownHandle,
+    server: JoinHandle<std::io::Result<()>>,
+    store: Arc<Store>,
+}
+
+impl RunningPlatform {
+    /// The bound address (with the real port when 0 was asked for).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`: the endpoint override for SDKs and tools.
+    pub fn endpoint_url(&self) -> String {
+        self.endpoint_url.clone()
+    }
+
+    /// A handle that stops the platform; [`RunningPlatform::wait`] then returns.
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        self.shutdown.clone()
+    }
+
+    /// Stop gracefully: finish in-flight requests, then checkpoint and close
+    /// the database. Every acknowledged write was already durable.
+    pub async fn shutdown(self) {
+        self.shutdown.trigger();
+        if let Err(e) = self.finish().await {
+            tracing::warn!(error = %e, "the local platform stopped with an error");
+        }
+    }
+
+    /// Run until the server stops (after [`ShutdownHandle::trigger`]), then
+    /// close the database. The caller handles signals.
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.finish().await
+    }
+
+    async fn finish(self) -> anyhow::Result<()> {
+        let RunningPlatform {
+            shutdown,
+            server,
+            store,
+            ..
+        } = self;
+        let result = server.await;
+        drop(shutdown);
+        tokio::task::spawn_blocking(move || store.checkpoint())
+            .await
+            .context("closing the database panicked")?;
+        result
+            .context("the server task panicked")?
+            .context("the server failed")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcard_binds_are_reached_through_loopback() {
+        assert_eq!(
+            endpoint_url_for("0.0.0.0:4000".parse().unwrap()),
+            "http://127.0.0.1:4000"
+        );
+        assert_eq!(
+            endpoint_url_for("[::]:4000".parse().unwrap()),
+            "http://[::1]:4000"
+        );
+        assert_eq!(
+            endpoint_url_for("127.0.0.2:80".parse().unwrap()),
+            "http://127.0.0.2:80"
+        );
+    }
+}

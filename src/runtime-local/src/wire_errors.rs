@@ -1,0 +1,216 @@
+//! Errors in the restJson1 wire shape: an HTTP status, the
+//! `x-amzn-errortype` header naming the modelled error, and a JSON body with
+//! `message` (plus `reason` and `fieldList` for `ValidationException`, whose
+//! model carries them). The SDKs map the header to their typed errors.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+/// The modelled error types of the AgentCore control plane we answer with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ErrorKind {
+    Validation,
+    ResourceNotFound,
+    Conflict,
+    AccessDenied,
+    InternalServer,
+    /// Not an AgentCore error: the name smithy servers (and AWS front ends)
+    /// give a request that matches no operation. The SDKs surface it as an
+    /// unhandled error whose code and message say exactly that, which is what
+    /// a caller of an operation we do not implement needs to see. A
+    /// `ValidationException` would wrongly suggest the input was at fault.
+    UnknownOperation,
+}
+
+impl ErrorKind {
+    fn status(self) -> StatusCode {
+        match self {
+            Self::Validation => StatusCode::BAD_REQUEST,
+            Self::ResourceNotFound | Self::UnknownOperation => StatusCode::NOT_FOUND,
+            Self::Conflict => StatusCode::CONFLICT,
+            Self::AccessDenied => StatusCode::FORBIDDEN,
+            Self::InternalServer => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn type_name(self) -> &'static str {
+        match self {
+            Self::Validation => "ValidationException",
+            Self::ResourceNotFound => "ResourceNotFoundException",
+            Self::Conflict => "ConflictException",
+            Self::AccessDenied => "AccessDeniedException",
+            Self::InternalServer => "InternalServerException",
+            Self::UnknownOperation => "UnknownOperationException",
+        }
+    }
+}
+
+/// Why a `ValidationException` was raised (the model's `ValidationExceptionReason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ValidationReason {
+    CannotParse,
+    FieldValidationFailed,
+    ResourceConflict,
+}
+
+impl ValidationReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::CannotParse => "CannotParse",
+            Self::FieldValidationFailed => "FieldValidationFailed",
+            Self::ResourceConflict => "ResourceConflict",
+        }
+    }
+}
+
+/// An error answered to the caller in the AWS wire shape.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {message}", kind.type_name())]
+pub(crate) struct ApiError {
+    pub(crate) kind: ErrorKind,
+    pub(crate) message: String,
+    reason: Option<ValidationReason>,
+    /// `(member path, message)` pairs, reported as `fieldList`.
+    fields: Vec<(String, String)>,
+}
+
+impl ApiError {
+    fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            reason: None,
+            fields: Vec::new(),
+        }
+    }
+
+    /// A request body or parameter that cannot be parsed at all.
+    pub(crate) fn cannot_parse(message: impl Into<String>) -> Self {
+        Self {
+            reason: Some(ValidationReason::CannotParse),
+            ..Self::new(ErrorKind::Validation, message)
+        }
+    }
+
+    /// One or more members failed their constraints.
+    pub(crate) fn invalid_fields(
+        message: impl Into<String>,
+        fields: Vec<(String, String)>,
+    ) -> Self {
+        Self {
+            reason: Some(ValidationReason::FieldValidationFailed),
+            fields,
+            ..Self::new(ErrorKind::Validation, message)
+        }
+    }
+
+    /// The request is well formed but the resource's state forbids it.
+    pub(crate) fn state_conflict(message: impl Into<String>) -> Self {
+        Self {
+            reason: Some(ValidationReason::ResourceConflict),
+            ..Self::new(ErrorKind::Validation, message)
+        }
+    }
+
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::ResourceNotFound, message)
+    }
+
+    pub(crate) fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Conflict, message)
+    }
+
+    pub(crate) fn access_denied(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::AccessDenied, message)
+    }
+
+    /// An unexpected failure. The cause is logged and also returned: this is
+    /// a local development platform, and the caller is its operator.
+    pub(crate) fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "request failed inside the local platform");
+        Self::new(
+            ErrorKind::InternalServer,
+            format!("The local platform failed to process the request: {cause}"),
+        )
+    }
+
+    pub(crate) fn unknown_operation(method: &str, path: &str) -> Self {
+        Self::new(
+            ErrorKind::UnknownOperation,
+            format!(
+                "{method} {path} is not an operation implemented by the acc local platform. \
+                 It serves the AgentCore control-plane gateway and gateway-target operations."
+            ),
+        )
+    }
+
+    fn body(&self) -> Value {
+        let mut body = json!({ "message": self.message });
+        if let Some(reason) = self.reason {
+            body["reason"] = json!(reason.as_str());
+            if !self.fields.is_empty() {
+                body["fieldList"] = self
+                    .fields
+                    .iter()
+                    .map(|(name, message)| json!({ "name": name, "message": message }))
+                    .collect();
+            }
+        }
+        body
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(err: rusqlite::Error) -> Self {
+        Self::internal(format_args!("database error: {err}"))
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(err: serde_json::Error) -> Self {
+        Self::internal(format_args!("stored document is corrupt: {err}"))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        tracing::debug!(error = %self, "answering with an error");
+        let mut response = (self.kind.status(), axum::Json(self.body())).into_response();
+        response.headers_mut().insert(
+            "x-amzn-errortype",
+            HeaderValue::from_static(self.kind.type_name()),
+        );
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_body_carries_reason_and_fields() {
+        let err = ApiError::invalid_fields("bad", vec![("name".into(), "too long".into())]);
+        assert_eq!(
+            err.body(),
+            json!({"message": "bad", "reason": "FieldValidationFailed",
+                   "fieldList": [{"name": "name", "message": "too long"}]})
+        );
+        assert_eq!(
+            ApiError::not_found("gone").body(),
+            json!({"message": "gone"})
+        );
+    }
+
+    #[test]
+    fn response_has_status_and_error_type_header() {
+        let response = ApiError::conflict("dup").into_response();
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        assert_eq!(response.headers()["x-amzn-errortype"], "ConflictException");
+    }
+}

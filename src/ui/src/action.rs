@@ -1,0 +1,26 @@
+//! Everything that can happen to the console: input, and results of effects.
+
+use acc_backend::ContextInfo;
+use acc_domain::{Gateway, Target};
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::state::ContextChoice;
+
+/// An event for `update`. Input arrives from the terminal thread; results
+/// arrive from effect tasks; all through one channel.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// Periodic while something is loading, to animate progress.
+    Tick,
+    PreflightFailed(String),
+    GatewaysLoaded(Result<Vec<Gateway>, String>),
+    TargetsLoaded { gateway_id: String, result: Result<Vec<Target>, String> },
+    /// A delete finished; `what` names the resource for the message.
+    Deleted { what: String, result: Result<(), String> },
+    ContextsLoaded(Vec<ContextChoice>),
+    ContextSwitched(ContextInfo),
+    Copied { bytes: usize },
+}

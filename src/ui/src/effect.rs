@@ -1,0 +1,126 @@
+//! Side effects `update` asks for, and the runner that performs them on tokio
+//! tasks and reports back as `Action`s through the one channel.
+
+use std::sync::{Arc, RwLock};
+
+use acc_backend::{Backend, ConnectTarget};
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::action::Action;
+use crate::state::ContextChoice;
+
+/// Work to do outside `update`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Preflight,
+    LoadGateways,
+    LoadTargets { gateway_id: String },
+    DeleteGateway { id: String, name: String },
+    DeleteTarget { gateway_id: String, target_id: String, name: String },
+    /// Put text on the clipboard through the terminal (OSC 52).
+    Copy(String),
+    LoadContexts,
+    /// Reconnect to live AWS with this profile.
+    SwitchProfile(String),
+}
+
+impl Effect {
+    /// Whether this effect writes to the platform (refused in read-only mode).
+    pub fn is_write(&self) -> bool {
+        matches!(self, Effect::DeleteGateway { .. } | Effect::DeleteTarget { .. })
+    }
+}
+
+/// Performs effects. Owns the backend; the UI state never sees it.
+pub struct EffectRunner {
+    /// Shared so a context switch can replace it for every later effect.
+    backend: Arc<RwLock<Backend>>,
+    tx: UnboundedSender<Action>,
+    /// Where OSC 52 sequences go (the terminal).
+    clipboard: Box<dyn FnMut(&str) + Send>,
+}
+
+impl EffectRunner {
+    pub fn new(backend: Backend, tx: UnboundedSender<Action>, clipboard: Box<dyn FnMut(&str) + Send>) -> Self {
+        EffectRunner { backend: Arc::new(RwLock::new(backend)), tx, clipboard }
+    }
+
+    /// Starts `effect`; network work runs on its own task so the UI never waits.
+    pub fn run(&mut self, effect: Effect) {
+        let backend = match self.backend.read() {
+            Ok(b) => b.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        let tx = self.tx.clone();
+        match effect {
+            Effect::Preflight => {
+                tokio::spawn(async move {
+                    if let Err(e) = backend.preflight().await {
+                        let _ = tx.send(Action::PreflightFailed(e.to_string()));
+                    }
+                });
+            }
+            Effect::LoadGateways => {
+                tokio::spawn(async move {
+                    let result = backend.list_gateways().await.map_err(|e| e.to_string());
+                    let _ = tx.send(Action::GatewaysLoaded(result));
+                });
+            }
+            Effect::LoadTargets { gateway_id } => {
+                tokio::spawn(async move {
+                    let result = backend.list_targets(&gateway_id).await.map_err(|e| e.to_string());
+                    let _ = tx.send(Action::TargetsLoaded { gateway_id, result });
+                });
+            }
+            Effect::DeleteGateway { id, name } => {
+                tokio::spawn(async move {
+                    let result = backend.delete_gateway(&id).await.map_err(|e| e.to_string());
+                    let _ = tx.send(Action::Deleted { what: format!("gateway {name}"), result });
+                });
+            }
+            Effect::DeleteTarget { gateway_id, target_id, name } => {
+                tokio::spawn(async move {
+                    let result = backend
+                        .delete_target(&gateway_id, &target_id)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::Deleted { what: format!("target {name}"), result });
+                });
+            }
+            Effect::Copy(text) => {
+                (self.clipboard)(&crate::clipboard::osc52(&text));
+                let _ = tx.send(Action::Copied { bytes: text.len() });
+            }
+            Effect::LoadContexts => {
+                let current = backend.context().clone();
+                tokio::spawn(async move {
+                    let mut choices = vec![ContextChoice {
+                        label: current.label(),
+                        detail: current.endpoint.clone(),
+                        profile: None,
+                        current: true,
+                    }];
+                    choices.extend(acc_backend::aws_profiles().into_iter().map(|p| ContextChoice {
+                        label: format!("aws:{p}"),
+                        detail: "live AWS via the profile's credentials".into(),
+                        profile: Some(p),
+                        current: false,
+                    }));
+                    let _ = tx.send(Action::ContextsLoaded(choices));
+                });
+            }
+            Effect::SwitchProfile(profile) => {
+                let shared = self.backend.clone();
+                tokio::spawn(async move {
+                    let target = ConnectTarget::Live { profile: Some(profile), region: None };
+                    let next = Backend::connect(target).await;
+                    let info = next.context().clone();
+                    if let Ok(mut current) = shared.write() {
+                        *current = next;
+                    }
+                    let _ = tx.send(Action::ContextSwitched(info));
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! The `acc` terminal console.
+//!
+//! Elm architecture: [`state::AppState`] is the model, [`action::Action`]s
+//! arrive through one channel (terminal input and effect results alike),
+//! [`update::update`] changes state and returns [`effect::Effect`]s, and
+//! [`views::view`] draws state without changing it. Effects run on tokio
+//! tasks in [`effect::EffectRunner`]; frames are drawn only when state
+//! changed, at most ~60 per second.
+#![forbid(unsafe_code)]
+
+pub mod action;
+pub mod app;
+pub mod clipboard;
+pub mod describe;
+pub mod effect;
+pub mod filter;
+pub mod keymap;
+pub mod layout;
+pub mod palette;
+pub mod route;
+pub mod state;
+pub mod theme;
+pub mod update;
+pub mod views;
+pub mod widgets;
+
+pub use app::{UiOptions, run};

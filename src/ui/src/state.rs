@@ -1,0 +1,221 @@
+//! Everything the console knows. Views read it; only `update` changes it.
+
+use std::collections::HashMap;
+
+use acc_backend::ContextInfo;
+use acc_domain::{Gateway, SchemaNode, Target, Tool, schema_tree};
+
+use crate::filter::FilterQuery;
+use crate::layout;
+use crate::route::Route;
+use crate::theme::Theme;
+
+/// Data that arrives asynchronously.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loadable<T> {
+    NotLoaded,
+    /// `tick` when the request started, for the progress display.
+    Loading { since_tick: u64 },
+    Loaded(T),
+    Failed(String),
+}
+
+impl<T> Loadable<T> {
+    pub fn loaded(&self) -> Option<&T> {
+        match self {
+            Loadable::Loaded(v) => Some(v),
+            _ => None,
+        }
+    }
+    pub fn is_loading(&self) -> bool {
+        matches!(self, Loadable::Loading { .. })
+    }
+}
+
+/// Selection, scroll and filter of one list screen.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListCursor {
+    /// Index into `visible`.
+    pub selected: usize,
+    /// First visible row (index into `visible`).
+    pub offset: usize,
+    pub filter: FilterQuery,
+    /// Indices into the screen's underlying items that pass the filter, in
+    /// display order. Recomputed by `update` whenever data or filter change,
+    /// so drawing never filters.
+    pub visible: Vec<usize>,
+}
+
+impl ListCursor {
+    /// The selected item's index in the underlying collection.
+    pub fn selected_item(&self) -> Option<usize> {
+        self.visible.get(self.selected).copied()
+    }
+}
+
+/// A screen on the breadcrumb stack with its own cursor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Screen {
+    pub route: Route,
+    pub cursor: ListCursor,
+}
+
+impl Screen {
+    pub fn new(route: Route) -> Screen {
+        Screen { route, cursor: ListCursor::default() }
+    }
+}
+
+/// What the bottom line is being used for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputMode {
+    Normal,
+    /// Editing the current list's filter; the text lives in the cursor.
+    Filter,
+    /// Typing a `:` command.
+    Palette { text: String, selected: usize },
+}
+
+/// A modal layer over the current screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help,
+    Confirm(Confirm),
+}
+
+/// A pending destructive action waiting for `y`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub title: String,
+    pub question: String,
+    pub on_yes: crate::effect::Effect,
+}
+
+/// A message on the bottom line until dismissed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub level: Level,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+/// A context the user can switch to from `:ctx`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextChoice {
+    pub label: String,
+    pub detail: String,
+    pub profile: Option<String>,
+    pub current: bool,
+}
+
+/// The whole console state.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub context: ContextInfo,
+    pub readonly: bool,
+    pub theme: Theme,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// Breadcrumbs; the last screen is the one shown.
+    pub stack: Vec<Screen>,
+    pub gateways: Loadable<Vec<Gateway>>,
+    pub targets: HashMap<String, Loadable<Vec<Target>>>,
+    /// Each gateway's tools, flattened from its targets and sorted once when
+    /// they load, so 10 000 tools are not rebuilt per frame.
+    pub tools: HashMap<String, Vec<Tool>>,
+    pub contexts: Vec<ContextChoice>,
+    pub input: InputMode,
+    pub overlay: Option<Overlay>,
+    pub message: Option<Message>,
+    /// Advances while something loads; drives the spinner.
+    pub tick: u64,
+    /// While a resource is CREATING/UPDATING/DELETING, reload at this tick
+    /// so the user sees it settle without pressing ctrl-r.
+    pub poll_at_tick: Option<u64>,
+    pub should_quit: bool,
+}
+
+impl AppState {
+    pub fn new(context: ContextInfo, readonly: bool, theme: Theme, size: (u16, u16)) -> AppState {
+        AppState {
+            context,
+            readonly,
+            theme,
+            size,
+            stack: vec![Screen::new(Route::Gateways)],
+            gateways: Loadable::NotLoaded,
+            targets: HashMap::new(),
+            tools: HashMap::new(),
+            contexts: Vec::new(),
+            input: InputMode::Normal,
+            overlay: None,
+            message: None,
+            tick: 0,
+            poll_at_tick: None,
+            should_quit: false,
+        }
+    }
+
+    pub fn screen(&self) -> &Screen {
+        self.stack.last().expect("the stack always holds the root screen")
+    }
+
+    pub fn screen_mut(&mut self) -> &mut Screen {
+        self.stack.last_mut().expect("the stack always holds the root screen")
+    }
+
+    pub fn gateway(&self, id: &str) -> Option<&Gateway> {
+        self.gateways.loaded()?.iter().find(|g| g.id == id)
+    }
+
+    /// A gateway's display name, falling back to its id.
+    pub fn gateway_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.gateway(id).map(|g| g.name.as_str()).unwrap_or(id)
+    }
+
+    pub fn tool(&self, gateway_id: &str, qualified: &str) -> Option<&Tool> {
+        self.tools.get(gateway_id)?.iter().find(|t| t.qualified_name == qualified)
+    }
+
+    /// The schema rows of a tool detail screen.
+    pub fn schema_rows(&self, gateway_id: &str, tool: &str) -> Vec<SchemaNode> {
+        self.tool(gateway_id, tool).map(|t| schema_tree(&t.input_schema)).unwrap_or_default()
+    }
+
+    /// Whether anything is in flight (the spinner needs ticks).
+    pub fn is_loading(&self) -> bool {
+        self.gateways.is_loading() || self.targets.values().any(Loadable::is_loading)
+    }
+
+    /// Whether the loop must keep sending ticks (progress or a pending poll).
+    pub fn needs_ticks(&self) -> bool {
+        self.is_loading() || self.poll_at_tick.is_some()
+    }
+
+    /// Whether anything shown is still changing state on the platform.
+    pub fn has_transitional(&self) -> bool {
+        let gateways = self.gateways.loaded().into_iter().flatten().map(|g| g.status.as_str());
+        let targets = self
+            .targets
+            .values()
+            .filter_map(Loadable::loaded)
+            .flatten()
+            .map(|t| t.status.as_str());
+        gateways.chain(targets).any(is_transitional)
+    }
+
+    /// Rows available to the current list.
+    pub fn list_height(&self) -> usize {
+        layout::list_body_height(self.size.1)
+    }
+}
+
+/// Statuses that AgentCore moves on from by itself.
+pub fn is_transitional(status: &str) -> bool {
+    matches!(status, "CREATING" | "UPDATING" | "DELETING" | "SYNCHRONIZING")
+}

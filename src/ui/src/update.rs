@@ -1,0 +1,632 @@
+//! `update(state, action) -> effects`: the only place state changes.
+
+use acc_domain::{Target, Tool};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
+
+use crate::action::Action;
+use crate::describe;
+use crate::effect::Effect;
+use crate::filter::FilterQuery;
+use crate::keymap::{self, Command};
+use crate::palette::{self, PaletteCommand};
+use crate::route::{Route, ViewKind};
+use crate::state::{AppState, Confirm, InputMode, Level, ListCursor, Loadable, Message, Overlay, Screen};
+
+/// Rows moved by one mouse wheel notch.
+const WHEEL_ROWS: isize = 3;
+
+/// Applies `action` and returns the effects to run.
+pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
+        Action::Key(_) => Vec::new(),
+        Action::Mouse(m) => {
+            match m.kind {
+                MouseEventKind::ScrollDown => move_by(state, WHEEL_ROWS),
+                MouseEventKind::ScrollUp => move_by(state, -WHEEL_ROWS),
+                _ => {}
+            }
+            Vec::new()
+        }
+        Action::Resize(w, h) => {
+            state.size = (w, h);
+            for i in 0..state.stack.len() {
+                clamp_cursor(state, i);
+            }
+            Vec::new()
+        }
+        Action::Tick => {
+            state.tick += 1;
+            match state.poll_at_tick {
+                Some(due) if state.tick >= due => {
+                    state.poll_at_tick = None;
+                    reload(state)
+                }
+                _ => Vec::new(),
+            }
+        }
+        Action::PreflightFailed(e) => {
+            error(state, e);
+            Vec::new()
+        }
+        Action::GatewaysLoaded(result) => {
+            match result {
+                Ok(gateways) => state.gateways = Loadable::Loaded(gateways),
+                Err(e) => {
+                    error(state, e.clone());
+                    state.gateways = Loadable::Failed(e);
+                }
+            }
+            refresh_all(state);
+            schedule_poll(state);
+            Vec::new()
+        }
+        Action::TargetsLoaded { gateway_id, result } => {
+            match result {
+                Ok(targets) => {
+                    state.tools.insert(gateway_id.clone(), catalog(&targets));
+                    state.targets.insert(gateway_id, Loadable::Loaded(targets));
+                }
+                Err(e) => {
+                    error(state, e.clone());
+                    state.targets.insert(gateway_id, Loadable::Failed(e));
+                }
+            }
+            refresh_all(state);
+            schedule_poll(state);
+            Vec::new()
+        }
+        Action::Deleted { what, result } => match result {
+            Ok(()) => {
+                info(state, format!("deleted {what}"));
+                reload(state)
+            }
+            Err(e) => {
+                error(state, format!("delete {what}: {e}"));
+                Vec::new()
+            }
+        },
+        Action::ContextsLoaded(choices) => {
+            state.contexts = choices;
+            refresh_all(state);
+            Vec::new()
+        }
+        Action::ContextSwitched(info_) => {
+            info(state, format!("switched to {}", info_.label()));
+            state.context = info_;
+            state.gateways = Loadable::NotLoaded;
+            state.targets.clear();
+            state.tools.clear();
+            state.stack = vec![Screen::new(Route::Gateways)];
+            load_for_current(state)
+        }
+        Action::Copied { bytes } => {
+            info(state, format!("copied {bytes} bytes of JSON to the clipboard (OSC 52)"));
+            Vec::new()
+        }
+    }
+}
+
+/// The first effects of a session: load what the root screen shows.
+pub fn start(state: &mut AppState) -> Vec<Effect> {
+    load_for_current(state)
+}
+
+/// The tool catalog of a gateway from its targets, sorted by name.
+pub fn catalog(targets: &[Target]) -> Vec<Tool> {
+    let mut tools: Vec<Tool> = targets.iter().flat_map(|t| t.tools.iter().cloned()).collect();
+    tools.sort_by(|a, b| a.qualified_name.cmp(&b.qualified_name));
+    tools
+}
+
+fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        state.should_quit = true;
+        return Vec::new();
+    }
+    match &state.overlay {
+        Some(Overlay::Confirm(confirm)) => {
+            let on_yes = confirm.on_yes.clone();
+            return match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    state.overlay = None;
+                    vec![on_yes]
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
+                    state.overlay = None;
+                    info(state, "cancelled".into());
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            };
+        }
+        Some(Overlay::Help) => {
+            if matches!(key.code, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter) {
+                state.overlay = None;
+            }
+            return Vec::new();
+        }
+        None => {}
+    }
+    match state.input.clone() {
+        InputMode::Filter => return on_filter_key(state, key),
+        InputMode::Palette { text, selected } => return on_palette_key(state, key, text, selected),
+        InputMode::Normal => {}
+    }
+    let view = state.screen().route.kind();
+    match keymap::lookup(view, &key) {
+        Some(command) => on_command(state, command),
+        None => Vec::new(),
+    }
+}
+
+fn on_command(state: &mut AppState, command: Command) -> Vec<Effect> {
+    let page = state.list_height().max(1) as isize;
+    match command {
+        Command::Down => move_by(state, 1),
+        Command::Up => move_by(state, -1),
+        Command::PageDown => move_by(state, page),
+        Command::PageUp => move_by(state, -page),
+        Command::Top => move_by(state, isize::MIN / 2),
+        Command::Bottom => move_by(state, isize::MAX / 2),
+        Command::Filter => state.input = InputMode::Filter,
+        Command::Palette => state.input = InputMode::Palette { text: String::new(), selected: 0 },
+        Command::Help => state.overlay = Some(Overlay::Help),
+        Command::Quit => state.should_quit = true,
+        Command::Back => back(state),
+        Command::Refresh => return reload(state),
+        Command::Copy => return copy(state),
+        Command::Open => return open(state),
+        Command::Describe => {
+            if let Some(id) = selected_gateway_id(state) {
+                return push(state, Route::GatewayDetail { gateway_id: id });
+            }
+        }
+        Command::Targets => {
+            if let Some(id) = selected_gateway_id(state) {
+                return push(state, Route::Targets { gateway_id: id });
+            }
+        }
+        Command::Tools => {
+            if let Some(id) = selected_gateway_id(state) {
+                return push(state, Route::Tools { gateway_id: id });
+            }
+        }
+        Command::Delete => return ask_delete(state),
+    }
+    Vec::new()
+}
+
+fn on_filter_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    let cursor = &mut state.screen_mut().cursor;
+    match key.code {
+        KeyCode::Enter => state.input = InputMode::Normal,
+        KeyCode::Esc => {
+            cursor.filter = FilterQuery::default();
+            state.input = InputMode::Normal;
+        }
+        KeyCode::Backspace => {
+            cursor.filter.text.pop();
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => cursor.filter.text.push(c),
+        _ => return Vec::new(),
+    }
+    let top = state.stack.len() - 1;
+    state.stack[top].cursor.selected = 0;
+    refresh(state, top);
+    Vec::new()
+}
+
+fn on_palette_key(state: &mut AppState, key: KeyEvent, mut text: String, mut selected: usize) -> Vec<Effect> {
+    let count = palette::suggestions(&text).len();
+    match key.code {
+        KeyCode::Esc => {
+            state.input = InputMode::Normal;
+            return Vec::new();
+        }
+        KeyCode::Enter => {
+            state.input = InputMode::Normal;
+            // An incomplete word runs the highlighted suggestion.
+            let line = match palette::parse(&text) {
+                Ok(_) => text,
+                Err(_) => match palette::suggestions(&text).get(selected) {
+                    Some(entry) if !text.trim().is_empty() => entry.name.to_string(),
+                    _ => text,
+                },
+            };
+            return run_palette(state, &line);
+        }
+        KeyCode::Tab => {
+            if let Some(entry) = palette::suggestions(&text).get(selected) {
+                text = format!("{} ", entry.name);
+                selected = 0;
+            }
+        }
+        KeyCode::Down => selected = (selected + 1).min(count.saturating_sub(1)),
+        KeyCode::Up => selected = selected.saturating_sub(1),
+        KeyCode::Backspace => {
+            if text.pop().is_none() {
+                state.input = InputMode::Normal;
+                return Vec::new();
+            }
+            selected = 0;
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            text.push(c);
+            selected = 0;
+        }
+        _ => {}
+    }
+    state.input = InputMode::Palette { text, selected };
+    Vec::new()
+}
+
+fn run_palette(state: &mut AppState, line: &str) -> Vec<Effect> {
+    let parsed = match palette::parse(line) {
+        Ok(p) => p,
+        Err(e) => {
+            error(state, e);
+            return Vec::new();
+        }
+    };
+    match parsed.command {
+        PaletteCommand::Quit => {
+            state.should_quit = true;
+            Vec::new()
+        }
+        PaletteCommand::Help => {
+            state.overlay = Some(Overlay::Help);
+            Vec::new()
+        }
+        PaletteCommand::Gateways => {
+            state.stack.truncate(1);
+            state.stack[0].route = Route::Gateways;
+            refresh(state, 0);
+            load_for_current(state)
+        }
+        PaletteCommand::Contexts => {
+            state.stack.truncate(1);
+            push(state, Route::Contexts)
+        }
+        PaletteCommand::Targets | PaletteCommand::Tools => {
+            let gateway_id = match parsed.argument {
+                Some(key) => match find_gateway(state, &key) {
+                    Some(id) => id,
+                    None => {
+                        error(state, format!("no gateway with id or name `{key}`"));
+                        return Vec::new();
+                    }
+                },
+                None => match context_gateway(state) {
+                    Some(id) => id,
+                    None => {
+                        error(state, "select a gateway first (:gw), or name one: :tools GATEWAY".into());
+                        return Vec::new();
+                    }
+                },
+            };
+            state.stack.truncate(1);
+            state.stack[0].route = Route::Gateways;
+            let route = if parsed.command == PaletteCommand::Tools {
+                Route::Tools { gateway_id }
+            } else {
+                Route::Targets { gateway_id }
+            };
+            push(state, route)
+        }
+    }
+}
+
+fn find_gateway(state: &AppState, key: &str) -> Option<String> {
+    state
+        .gateways
+        .loaded()?
+        .iter()
+        .find(|g| g.id == key || g.name == key)
+        .map(|g| g.id.clone())
+}
+
+/// The gateway the user is "in": the current screen's, or the selected one.
+fn context_gateway(state: &AppState) -> Option<String> {
+    state
+        .stack
+        .iter()
+        .rev()
+        .find_map(|s| s.route.gateway_id().map(str::to_string))
+        .or_else(|| {
+            let root = &state.stack[0];
+            let index = root.cursor.selected_item()?;
+            Some(state.gateways.loaded()?.get(index)?.id.clone())
+        })
+}
+
+fn selected_gateway_id(state: &AppState) -> Option<String> {
+    match &state.screen().route {
+        Route::Gateways => {
+            let index = state.screen().cursor.selected_item()?;
+            Some(state.gateways.loaded()?.get(index)?.id.clone())
+        }
+        other => other.gateway_id().map(str::to_string),
+    }
+}
+
+fn open(state: &mut AppState) -> Vec<Effect> {
+    let screen = state.screen().clone();
+    let Some(index) = screen.cursor.selected_item() else {
+        return Vec::new();
+    };
+    match &screen.route {
+        Route::Gateways | Route::GatewayDetail { .. } => match selected_gateway_id(state) {
+            Some(id) => push(state, Route::Targets { gateway_id: id }),
+            None => Vec::new(),
+        },
+        Route::Targets { gateway_id } => {
+            let Some(target) = targets_of(state, gateway_id).and_then(|t| t.get(index)) else {
+                return Vec::new();
+            };
+            let filter = format!("^{}___", target.name);
+            let effects = push(state, Route::Tools { gateway_id: gateway_id.clone() });
+            let top = state.stack.len() - 1;
+            state.stack[top].cursor.filter = FilterQuery::new(filter);
+            refresh(state, top);
+            effects
+        }
+        Route::Tools { gateway_id } => {
+            let Some(tool) = state.tools.get(gateway_id).and_then(|t| t.get(index)) else {
+                return Vec::new();
+            };
+            let route = Route::ToolDetail { gateway_id: gateway_id.clone(), tool: tool.qualified_name.clone() };
+            push(state, route)
+        }
+        Route::ToolDetail { .. } => Vec::new(),
+        Route::Contexts => {
+            let Some(choice) = state.contexts.get(index).cloned() else {
+                return Vec::new();
+            };
+            match choice.profile {
+                Some(p) if !choice.current => vec![Effect::SwitchProfile(p)],
+                _ => {
+                    info(state, format!("already on {}", choice.label));
+                    Vec::new()
+                }
+            }
+        }
+    }
+}
+
+fn ask_delete(state: &mut AppState) -> Vec<Effect> {
+    let screen = state.screen().clone();
+    let Some(index) = screen.cursor.selected_item() else {
+        return Vec::new();
+    };
+    let confirm = match &screen.route {
+        Route::Gateways => {
+            let Some(g) = state.gateways.loaded().and_then(|g| g.get(index)) else {
+                return Vec::new();
+            };
+            Confirm {
+                title: "Delete gateway".into(),
+                question: format!(
+                    "Delete gateway {} ({})? Its targets must be deleted first. This cannot be undone.",
+                    g.name, g.id
+                ),
+                on_yes: Effect::DeleteGateway { id: g.id.clone(), name: g.name.clone() },
+            }
+        }
+        Route::Targets { gateway_id } => {
+            let Some(t) = targets_of(state, gateway_id).and_then(|t| t.get(index)) else {
+                return Vec::new();
+            };
+            Confirm {
+                title: "Delete target".into(),
+                question: format!(
+                    "Delete target {} ({}) from gateway {}? Its tools disappear from the gateway.",
+                    t.name,
+                    t.id,
+                    state.gateway_name(gateway_id)
+                ),
+                on_yes: Effect::DeleteTarget {
+                    gateway_id: gateway_id.clone(),
+                    target_id: t.id.clone(),
+                    name: t.name.clone(),
+                },
+            }
+        }
+        _ => return Vec::new(),
+    };
+    if state.readonly && confirm.on_yes.is_write() {
+        error(state, "read-only mode: delete refused (restart without --readonly to make changes)".into());
+        return Vec::new();
+    }
+    state.overlay = Some(Overlay::Confirm(confirm));
+    Vec::new()
+}
+
+fn copy(state: &mut AppState) -> Vec<Effect> {
+    let screen = state.screen();
+    let index = screen.cursor.selected_item();
+    let json = match &screen.route {
+        Route::Gateways => index.and_then(|i| state.gateways.loaded()?.get(i)).map(serde_json::to_string_pretty),
+        Route::GatewayDetail { gateway_id } => state.gateway(gateway_id).map(serde_json::to_string_pretty),
+        Route::Targets { gateway_id } => {
+            index.and_then(|i| targets_of(state, gateway_id)?.get(i)).map(serde_json::to_string_pretty)
+        }
+        Route::Tools { gateway_id } => {
+            index.and_then(|i| state.tools.get(gateway_id)?.get(i)).map(serde_json::to_string_pretty)
+        }
+        Route::ToolDetail { gateway_id, tool } => state.tool(gateway_id, tool).map(serde_json::to_string_pretty),
+        Route::Contexts => None,
+    };
+    match json {
+        // The runner performs the copy and reports `Copied`.
+        Some(Ok(text)) => return vec![Effect::Copy(text)],
+        Some(Err(e)) => error(state, format!("cannot render JSON: {e}")),
+        None => info(state, "nothing selected to copy".into()),
+    }
+    Vec::new()
+}
+
+fn back(state: &mut AppState) {
+    if state.message.is_some() {
+        state.message = None;
+        return;
+    }
+    let top = state.stack.len() - 1;
+    if !state.stack[top].cursor.filter.text.is_empty() {
+        state.stack[top].cursor.filter = FilterQuery::default();
+        refresh(state, top);
+        return;
+    }
+    if state.stack.len() > 1 {
+        state.stack.pop();
+    }
+}
+
+fn push(state: &mut AppState, route: Route) -> Vec<Effect> {
+    state.stack.push(Screen::new(route));
+    let top = state.stack.len() - 1;
+    refresh(state, top);
+    load_for_current(state)
+}
+
+/// Starts loads the current screen needs and marks them in progress.
+fn load_for_current(state: &mut AppState) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if matches!(state.gateways, Loadable::NotLoaded | Loadable::Failed(_)) {
+        state.gateways = Loadable::Loading { since_tick: state.tick };
+        effects.push(Effect::LoadGateways);
+    }
+    let route = state.screen().route.clone();
+    if let Some(id) = route.gateway_id() {
+        let needs = !matches!(state.targets.get(id), Some(Loadable::Loaded(_) | Loadable::Loading { .. }));
+        if needs && route.kind() != ViewKind::GatewayDetail {
+            state.targets.insert(id.to_string(), Loadable::Loading { since_tick: state.tick });
+            effects.push(Effect::LoadTargets { gateway_id: id.to_string() });
+        }
+    }
+    if route == Route::Contexts {
+        effects.push(Effect::LoadContexts);
+    }
+    effects
+}
+
+/// ctrl-r: reload everything the current screen shows, keeping what is
+/// displayed until the new data arrives.
+fn reload(state: &mut AppState) -> Vec<Effect> {
+    let mut effects = vec![Effect::LoadGateways];
+    if let Some(id) = state.screen().route.gateway_id() {
+        effects.push(Effect::LoadTargets { gateway_id: id.to_string() });
+    }
+    if state.screen().route == Route::Contexts {
+        effects.push(Effect::LoadContexts);
+    }
+    effects
+}
+
+/// Ticks (of 100 ms) between reloads while something is transitional.
+const POLL_TICKS: u64 = 10;
+
+fn schedule_poll(state: &mut AppState) {
+    state.poll_at_tick = state.has_transitional().then_some(state.tick + POLL_TICKS);
+}
+
+fn targets_of<'a>(state: &'a AppState, gateway_id: &str) -> Option<&'a Vec<Target>> {
+    state.targets.get(gateway_id)?.loaded()
+}
+
+fn move_by(state: &mut AppState, delta: isize) {
+    let top = state.stack.len() - 1;
+    let cursor = &mut state.stack[top].cursor;
+    let len = cursor.visible.len();
+    if len == 0 {
+        return;
+    }
+    let next = (cursor.selected as isize).saturating_add(delta).clamp(0, len as isize - 1);
+    cursor.selected = next as usize;
+    clamp_cursor(state, top);
+}
+
+fn refresh_all(state: &mut AppState) {
+    for i in 0..state.stack.len() {
+        refresh(state, i);
+    }
+}
+
+/// Recomputes a screen's filtered rows and keeps its selection valid.
+fn refresh(state: &mut AppState, index: usize) {
+    let visible = visible_rows(state, &state.stack[index]);
+    let cursor = &mut state.stack[index].cursor;
+    // Keep the same item selected when it survives the refresh.
+    let previously = cursor.selected_item();
+    cursor.visible = visible;
+    if let Some(item) = previously {
+        if let Some(pos) = cursor.visible.iter().position(|&i| i == item) {
+            cursor.selected = pos;
+        }
+    }
+    clamp_cursor(state, index);
+}
+
+fn visible_rows(state: &AppState, screen: &Screen) -> Vec<usize> {
+    let filter = &screen.cursor.filter;
+    match &screen.route {
+        Route::Gateways => match state.gateways.loaded() {
+            Some(gws) => {
+                let hay: Vec<String> = gws
+                    .iter()
+                    .map(|g| format!("{} {} {} {}", g.name, g.id, g.status, g.authorizer_type))
+                    .collect();
+                filter.apply(hay.iter().map(String::as_str))
+            }
+            None => Vec::new(),
+        },
+        Route::Targets { gateway_id } => match targets_of(state, gateway_id) {
+            Some(ts) => {
+                let hay: Vec<String> = ts
+                    .iter()
+                    .map(|t| format!("{} {} {} {}", t.name, t.target_type.label(), t.status, t.id))
+                    .collect();
+                filter.apply(hay.iter().map(String::as_str))
+            }
+            None => Vec::new(),
+        },
+        Route::Tools { gateway_id } => match state.tools.get(gateway_id) {
+            Some(tools) => filter.apply(tools.iter().map(|t| t.qualified_name.as_str())),
+            None => Vec::new(),
+        },
+        Route::ToolDetail { gateway_id, tool } => {
+            let rows = state.schema_rows(gateway_id, tool);
+            filter.apply(rows.iter().map(|r| r.name.as_str()))
+        }
+        Route::GatewayDetail { gateway_id } => match state.gateway(gateway_id) {
+            Some(g) => (0..describe::gateway_lines(g).len()).collect(),
+            None => Vec::new(),
+        },
+        Route::Contexts => {
+            let hay: Vec<&str> = state.contexts.iter().map(|c| c.label.as_str()).collect();
+            filter.apply(hay.into_iter())
+        }
+    }
+}
+
+/// Keeps `selected` in range and on screen.
+fn clamp_cursor(state: &mut AppState, index: usize) {
+    let height = state.list_height().max(1);
+    let cursor: &mut ListCursor = &mut state.stack[index].cursor;
+    let len = cursor.visible.len();
+    cursor.selected = cursor.selected.min(len.saturating_sub(1));
+    if cursor.selected < cursor.offset {
+        cursor.offset = cursor.selected;
+    } else if cursor.selected >= cursor.offset + height {
+        cursor.offset = cursor.selected + 1 - height;
+    }
+    cursor.offset = cursor.offset.min(len.saturating_sub(height));
+}
+
+fn info(state: &mut AppState, text: String) {
+    state.message = Some(Message { level: Level::Info, text });
+}
+
+fn error(state: &mut AppState, text: String) {
+    state.message = Some(Message { level: Level::Error, text });
+}

@@ -1,0 +1,38 @@
+//! `?`: the current view's bindings and the global ones, from the keymap.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::keymap::{self, keys_label};
+use crate::state::AppState;
+
+pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
+    let view = state.screen().route.kind();
+    let mut lines = vec![Line::styled(format!("{} view", view.title()), theme.accent)];
+    let section = |lines: &mut Vec<Line>, bindings: &[keymap::Binding]| {
+        for b in bindings {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<14}", keys_label(b)), theme.key),
+                Span::raw(b.help),
+            ]));
+        }
+    };
+    let own = keymap::view_bindings(view);
+    if own.is_empty() {
+        lines.push(Line::styled("  (no keys of its own)", theme.muted));
+    }
+    section(&mut lines, own);
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("everywhere", theme.accent));
+    section(&mut lines, keymap::GLOBAL);
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("  mouse wheel scrolls · esc or ? closes", theme.muted));
+    let height = lines.len() as u16 + 2;
+    let rect = super::centered(area, 72, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::default().borders(Borders::ALL).border_style(theme.accent).title(" help ");
+    frame.render_widget(Paragraph::new(lines).style(theme.base).block(block), rect);
+}

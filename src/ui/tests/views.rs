@@ -1,0 +1,306 @@
+//! Snapshots of the main views on ratatui's TestBackend. State is driven
+//! through `update` with the same actions the runtime sends, so these also
+//! pin navigation, filtering and overlays.
+
+use acc_backend::{ContextInfo, ContextKind};
+use acc_domain::{Gateway, PolicyEngineAttachment, Target, TargetType, Tool};
+use acc_ui::action::Action;
+use acc_ui::effect::Effect;
+use acc_ui::state::AppState;
+use acc_ui::theme::Theme;
+use acc_ui::update::{start, update};
+use acc_ui::views::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+
+const W: u16 = 120;
+const H: u16 = 30;
+
+fn context() -> ContextInfo {
+    ContextInfo {
+        kind: ContextKind::Local,
+        name: "local".into(),
+        region: Some("us-east-1".into()),
+        endpoint: "http://127.0.0.1:4577".into(),
+    }
+}
+
+fn gateways() -> Vec<Gateway> {
+    vec![
+        Gateway {
+            id: "orbit-hub-k3j9x0a1b2".into(),
+            name: "orbit-hub".into(),
+            arn: Some("arn:aws:bedrock-agentcore:us-east-1:000000000000:gateway/orbit-hub-k3j9x0a1b2".into()),
+            description: Some("Front door for the support agents".into()),
+            status: "READY".into(),
+            authorizer_type: "CUSTOM_JWT".into(),
+            discovery_url: Some("http://127.0.0.1:9999/.well-known/openid-configuration".into()),
+            allowed_audiences: vec!["orbit-agents".into()],
+            protocol_type: "MCP".into(),
+            search_type: Some("SEMANTIC".into()),
+            url: Some("http://127.0.0.1:4577/gateways/orbit-hub-k3j9x0a1b2/mcp".into()),
+            policy_engine: Some(PolicyEngineAttachment {
+                arn: "arn:aws:bedrock-agentcore:us-east-1:000000000000:policy-engine/orbit-guard".into(),
+                mode: "LOG_ONLY".into(),
+            }),
+            target_count: Some(2),
+            ..Gateway::default()
+        },
+        Gateway {
+            id: "lab-tenant-zz0011aabb".into(),
+            name: "lab-tenant".into(),
+            status: "CREATING".into(),
+            authorizer_type: "NONE".into(),
+            protocol_type: "MCP".into(),
+            target_count: Some(0),
+            ..Gateway::default()
+        },
+    ]
+}
+
+fn targets() -> Vec<Target> {
+    let lookup = Tool::from_target(
+        "billing",
+        "lookup_invoice",
+        "Find an invoice by number",
+        json!({"type": "object", "required": ["number"], "properties": {
+            "number": {"type": "string", "description": "Invoice number"},
+            "include": {"type": "array", "items": {"type": "string", "enum": ["lines", "payments"]}},
+            "currency": {"type": "string", "enum": ["EUR", "USD"]},
+            "window": {"type": "object", "properties": {"from": {"type": "string", "format": "date"}}}
+        }}),
+    );
+    let refund = Tool::from_target("billing", "issue_refund", "Refund part of an invoice", json!({"type": "object"}));
+    let page = Tool::from_target("pager", "page_oncall", "Page the on-call engineer", json!({"type": "object"}));
+    vec![
+        Target {
+            id: "BILL000001".into(),
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            name: "billing".into(),
+            description: None,
+            status: "READY".into(),
+            status_reasons: vec![],
+            target_type: TargetType::Lambda,
+            endpoint: Some("arn:aws:lambda:us-east-1:000000000000:function:billing".into()),
+            tools: vec![lookup, refund],
+            tools_note: None,
+            created_at: None,
+            updated_at: None,
+        },
+        Target {
+            id: "PAGE000001".into(),
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            name: "pager".into(),
+            description: None,
+            status: "READY".into(),
+            status_reasons: vec![],
+            target_type: TargetType::OpenApi,
+            endpoint: None,
+            tools: vec![page],
+            tools_note: None,
+            created_at: None,
+            updated_at: None,
+        },
+    ]
+}
+
+/// A state that has loaded the demo data, as the runtime would.
+fn loaded(readonly: bool) -> AppState {
+    let mut state = AppState::new(context(), readonly, Theme::dark(), (W, H));
+    let effects = start(&mut state);
+    assert_eq!(effects, vec![Effect::LoadGateways]);
+    update(&mut state, Action::GatewaysLoaded(Ok(gateways())));
+    state
+}
+
+fn key(state: &mut AppState, code: KeyCode) -> Vec<Effect> {
+    update(state, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn keys(state: &mut AppState, text: &str) {
+    for c in text.chars() {
+        key(state, KeyCode::Char(c));
+    }
+}
+
+fn render(state: &AppState) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(W, H)).unwrap();
+    terminal.draw(|f| view(state, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..H)
+        .map(|y| (0..W).map(|x| buffer[(x, y)].symbol()).collect::<String>().trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn open_tools(state: &mut AppState) {
+    let effects = key(state, KeyCode::Char('t'));
+    assert_eq!(effects, vec![Effect::LoadTargets { gateway_id: "orbit-hub-k3j9x0a1b2".into() }]);
+    update(state, Action::TargetsLoaded { gateway_id: "orbit-hub-k3j9x0a1b2".into(), result: Ok(targets()) });
+}
+
+#[test]
+fn gateways_list() {
+    insta::assert_snapshot!(render(&loaded(false)));
+}
+
+#[test]
+fn loading_shows_progress() {
+    let mut state = AppState::new(context(), true, Theme::dark(), (W, H));
+    start(&mut state);
+    for _ in 0..12 {
+        update(&mut state, Action::Tick);
+    }
+    let screen = render(&state);
+    assert!(screen.contains("loading gateways… 1.2s"), "{screen}");
+    assert!(screen.contains("READ-ONLY"));
+}
+
+#[test]
+fn gateway_describe() {
+    let mut state = loaded(false);
+    key(&mut state, KeyCode::Char('d'));
+    insta::assert_snapshot!(render(&state));
+}
+
+#[test]
+fn targets_list() {
+    let mut state = loaded(false);
+    key(&mut state, KeyCode::Enter);
+    update(&mut state, Action::TargetsLoaded { gateway_id: "orbit-hub-k3j9x0a1b2".into(), result: Ok(targets()) });
+    insta::assert_snapshot!(render(&state));
+}
+
+#[test]
+fn tool_catalog_and_schema_tree() {
+    let mut state = loaded(false);
+    open_tools(&mut state);
+    insta::assert_snapshot!("tool_catalog", render(&state));
+    keys(&mut state, "j");
+    key(&mut state, KeyCode::Enter);
+    insta::assert_snapshot!("tool_schema", render(&state));
+}
+
+#[test]
+fn filter_narrows_and_inverts_then_esc_clears() {
+    let mut state = loaded(false);
+    open_tools(&mut state);
+    key(&mut state, KeyCode::Char('/'));
+    keys(&mut state, "refund");
+    key(&mut state, KeyCode::Enter);
+    let screen = render(&state);
+    assert!(screen.contains("billing___issue_refund") && !screen.contains("pager___page_oncall"), "{screen}");
+    assert!(screen.contains("[1/3]"));
+    key(&mut state, KeyCode::Esc);
+    key(&mut state, KeyCode::Char('/'));
+    keys(&mut state, "!refund");
+    key(&mut state, KeyCode::Enter);
+    let screen = render(&state);
+    assert!(!screen.contains("billing___issue_refund") && screen.contains("pager___page_oncall"), "{screen}");
+    key(&mut state, KeyCode::Esc);
+    assert!(render(&state).contains("[3]"));
+    key(&mut state, KeyCode::Esc);
+    assert!(render(&state).contains("gateways[2]"), "esc goes back along the breadcrumbs");
+}
+
+#[test]
+fn palette_suggests_and_navigates() {
+    let mut state = loaded(false);
+    key(&mut state, KeyCode::Char(':'));
+    keys(&mut state, "t");
+    insta::assert_snapshot!(render(&state));
+    keys(&mut state, "ools orbit-hub");
+    let effects = key(&mut state, KeyCode::Enter);
+    assert_eq!(effects, vec![Effect::LoadTargets { gateway_id: "orbit-hub-k3j9x0a1b2".into() }]);
+    assert!(render(&state).contains("gateways › orbit-hub › tools"));
+    key(&mut state, KeyCode::Char(':'));
+    keys(&mut state, "nope");
+    key(&mut state, KeyCode::Enter);
+    assert!(render(&state).contains("error: unknown command `nope`"));
+}
+
+#[test]
+fn help_is_generated_from_bindings() {
+    let mut state = loaded(false);
+    key(&mut state, KeyCode::Char('?'));
+    insta::assert_snapshot!(render(&state));
+}
+
+#[test]
+fn delete_asks_first_and_readonly_refuses() {
+    let mut state = loaded(false);
+    let ctrl_d = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL);
+    assert!(update(&mut state, Action::Key(ctrl_d)).is_empty());
+    insta::assert_snapshot!(render(&state));
+    let effects = key(&mut state, KeyCode::Char('y'));
+    assert_eq!(effects, vec![Effect::DeleteGateway { id: "orbit-hub-k3j9x0a1b2".into(), name: "orbit-hub".into() }]);
+
+    let mut ro = loaded(true);
+    assert!(update(&mut ro, Action::Key(ctrl_d)).is_empty());
+    let screen = render(&ro);
+    assert!(screen.contains("read-only mode: delete refused"), "{screen}");
+    let after = key(&mut ro, KeyCode::Char('y'));
+    assert!(after.iter().all(|e| !e.is_write()), "no dialog was opened, so y only copies: {after:?}");
+    assert!(ro.overlay.is_none());
+}
+
+#[test]
+fn copy_yields_the_selected_item_as_json() {
+    let mut state = loaded(false);
+    let effects = key(&mut state, KeyCode::Char('y'));
+    let [Effect::Copy(text)] = effects.as_slice() else { panic!("{effects:?}") };
+    let value: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(value["name"], "orbit-hub");
+}
+
+#[test]
+fn failures_show_and_dismiss() {
+    let mut state = AppState::new(context(), false, Theme::dark(), (W, H));
+    start(&mut state);
+    update(&mut state, Action::GatewaysLoaded(Err("ListGateways failed: dispatch failure — is a platform listening?".into())));
+    let screen = render(&state);
+    assert!(screen.contains("error: ListGateways failed"), "{screen}");
+    key(&mut state, KeyCode::Esc);
+    assert!(!render(&state).contains("error: ListGateways"));
+}
+
+#[test]
+fn ten_thousand_tools_scroll_to_the_end() {
+    let mut state = loaded(false);
+    let many: Vec<Tool> = (0..10_000)
+        .map(|i| Tool::from_target("bulk", &format!("tool_{i:05}"), "generated", json!({"type": "object"})))
+        .collect();
+    let mut target = targets().remove(0);
+    target.tools = many;
+    key(&mut state, KeyCode::Char('t'));
+    update(&mut state, Action::TargetsLoaded { gateway_id: "orbit-hub-k3j9x0a1b2".into(), result: Ok(vec![target]) });
+    key(&mut state, KeyCode::End);
+    let screen = render(&state);
+    assert!(screen.contains("bulk___tool_09999"), "{screen}");
+    assert!(screen.contains("[10000]"));
+    let mouse = ratatui::crossterm::event::MouseEvent {
+        kind: ratatui::crossterm::event::MouseEventKind::ScrollUp,
+        column: 5,
+        row: 5,
+        modifiers: KeyModifiers::NONE,
+    };
+    update(&mut state, Action::Mouse(mouse));
+    assert_eq!(state.screen().cursor.selected, 9_996);
+}
+
+#[test]
+fn transitional_statuses_are_polled_until_they_settle() {
+    let mut state = loaded(false);
+    // lab-tenant is CREATING: a reload is due after a second of ticks.
+    let mut effects = Vec::new();
+    for _ in 0..10 {
+        effects = update(&mut state, Action::Tick);
+    }
+    assert_eq!(effects, vec![Effect::LoadGateways]);
+    let mut settled = gateways();
+    settled[1].status = "READY".into();
+    update(&mut state, Action::GatewaysLoaded(Ok(settled)));
+    assert!(!state.needs_ticks(), "nothing transitional, nothing loading: no more polling");
+}

@@ -1,0 +1,171 @@
+//! Shared by the local-platform integration tests: starting the platform
+//! in-process and talking to it with the real AWS SDK client.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use acc_runtime_local::{PlatformConfig, RunningPlatform, StateLocation};
+use aws_sdk_bedrockagentcorecontrol::Client;
+use aws_sdk_bedrockagentcorecontrol::config::retry::RetryConfig;
+use aws_sdk_bedrockagentcorecontrol::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_bedrockagentcorecontrol::operation::create_gateway::CreateGatewayOutput;
+use aws_sdk_bedrockagentcorecontrol::types::{
+    AuthorizerType, GatewayProtocolType, GatewayStatus, McpLambdaTargetConfiguration,
+    McpTargetConfiguration, SchemaDefinition, SchemaType, TargetConfiguration, TargetStatus,
+    ToolDefinition, ToolSchema,
+};
+
+/// The role every test gateway assumes (any well-formed ARN will do locally).
+pub const ROLE_ARN: &str = "arn:aws:iam::000000000000:role/TestGatewayRole";
+pub const LAMBDA_ARN: &str = "arn:aws:lambda:us-east-1:000000000000:function:test-tools";
+/// How long a resource may take to settle from CREATING/UPDATING to READY.
+pub const READY_DEADLINE: Duration = Duration::from_secs(10);
+
+/// An in-memory platform on a free loopback port.
+pub async fn start_ephemeral(seed_demo: bool) -> RunningPlatform {
+    acc_runtime_local::start(PlatformConfig {
+        state: StateLocation::Ephemeral,
+        seed_demo,
+        ..PlatformConfig::default()
+    })
+    .await
+    .expect("the local platform starts")
+}
+
+/// A platform persisting into `dir`.
+pub async fn start_in(dir: &Path, seed_demo: bool) -> anyhow::Result<RunningPlatform> {
+    acc_runtime_local::start(PlatformConfig {
+        state: StateLocation::Dir(dir.to_path_buf()),
+        seed_demo,
+        ..PlatformConfig::default()
+    })
+    .await
+}
+
+fn config(endpoint: &str) -> aws_sdk_bedrockagentcorecontrol::config::Builder {
+    aws_sdk_bedrockagentcorecontrol::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("acclocal", "acclocalsecret", None, None, "acc"))
+        .endpoint_url(endpoint)
+}
+
+/// The SDK client pointed at the platform, as the console builds it.
+pub fn client(endpoint: &str) -> Client {
+    Client::from_conf(config(endpoint).build())
+}
+
+/// A client that gives up on the first failure (for 500s and dead servers).
+pub fn client_without_retries(endpoint: &str) -> Client {
+    Client::from_conf(config(endpoint).retry_config(RetryConfig::disabled()).build())
+}
+
+/// Create a gateway with no inbound auth.
+pub async fn create_gateway(client: &Client, name: &str) -> CreateGatewayOutput {
+    client
+        .create_gateway()
+        .name(name)
+        .role_arn(ROLE_ARN)
+        .protocol_type(GatewayProtocolType::Mcp)
+        .authorizer_type(AuthorizerType::None)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("CreateGateway {name}: {e:?}"))
+}
+
+/// Poll GetGateway until READY, failing after [`READY_DEADLINE`].
+pub async fn wait_for_gateway_ready(client: &Client, gateway_id: &str) {
+    let deadline = Instant::now() + READY_DEADLINE;
+    loop {
+        let gateway = client
+            .get_gateway()
+            .gateway_identifier(gateway_id)
+            .send()
+            .await
+            .expect("GetGateway");
+        if gateway.status() == &GatewayStatus::Ready {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{gateway_id} still {:?}", gateway.status());
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// Poll GetGatewayTarget until READY, failing after [`READY_DEADLINE`].
+pub async fn wait_for_target_ready(client: &Client, gateway_id: &str, target_id: &str) {
+    let deadline = Instant::now() + READY_DEADLINE;
+    loop {
+        let target = client
+            .get_gateway_target()
+            .gateway_identifier(gateway_id)
+            .target_id(target_id)
+            .send()
+            .await
+            .expect("GetGatewayTarget");
+        if target.status() == &TargetStatus::Ready {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{target_id} still {:?}", target.status());
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+fn property(kind: SchemaType, description: &str) -> SchemaDefinition {
+    SchemaDefinition::builder()
+        .r#type(kind)
+        .description(description)
+        .build()
+        .expect("schema")
+}
+
+/// A tool whose input has a required string, an integer, and a nested
+/// object holding an array of strings.
+pub fn tool(name: &str) -> ToolDefinition {
+    let filters = SchemaDefinition::builder()
+        .r#type(SchemaType::Object)
+        .properties(
+            "tags",
+            SchemaDefinition::builder()
+                .r#type(SchemaType::Array)
+                .items(property(SchemaType::String, "a tag"))
+                .build()
+                .expect("schema"),
+        )
+        .properties("archived", property(SchemaType::Boolean, "include archived"))
+        .build()
+        .expect("schema");
+    ToolDefinition::builder()
+        .name(name)
+        .description(format!("The {name} tool"))
+        .input_schema(
+            SchemaDefinition::builder()
+                .r#type(SchemaType::Object)
+                .properties("id", property(SchemaType::String, "record id"))
+                .properties("limit", property(SchemaType::Integer, "page size"))
+                .properties("filters", filters)
+                .required("id")
+                .build()
+                .expect("schema"),
+        )
+        .build()
+        .expect("tool")
+}
+
+/// A Lambda target configuration with these tools inline.
+pub fn lambda_target(tool_names: &[&str]) -> TargetConfiguration {
+    TargetConfiguration::Mcp(McpTargetConfiguration::Lambda(
+        McpLambdaTargetConfiguration::builder()
+            .lambda_arn(LAMBDA_ARN)
+            .tool_schema(ToolSchema::InlinePayload(
+                tool_names.iter().map(|n| tool(n)).collect(),
+            ))
+            .build()
+            .expect("lambda target"),
+    ))
+}
+
+/// A raw HTTP client for what the SDK cannot send (malformed bodies, unknown routes).
+pub fn http() -> reqwest::Client {
+    reqwest::Client::new()
+}

@@ -1,0 +1,175 @@
+//! End to end: the real `acc` binary in tmux, driven by keystrokes, asserted
+//! on the captured screen. Needs tmux (the test setup installs it).
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// How long a screen may take to show what we wait for. Generous because CI
+/// builds are debug builds on two cores; we poll, so a fast run stays fast.
+const WAIT: Duration = Duration::from_secs(30);
+
+struct Tmux {
+    session: String,
+    _home: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// Starts `acc args…` in a fresh 160×45 tmux session with its own XDG dirs.
+    fn start(name: &str, args: &[&str]) -> Tmux {
+        let version = Command::new("tmux").arg("-V").output();
+        assert!(
+            version.as_ref().is_ok_and(|o| o.status.success()),
+            "tmux is required for the end-to-end tests: run ./tests/run (it installs tmux) or `apt-get install tmux`"
+        );
+        let home = tempfile::tempdir().unwrap();
+        let session = format!("acc-e2e-{name}-{}", std::process::id());
+        let bin = PathBuf::from(env!("CARGO_BIN_EXE_acc"));
+        let mut cmd = vec![bin.display().to_string()];
+        cmd.extend(args.iter().map(|a| a.to_string()));
+        let data = home.path().join("data");
+        let config = home.path().join("config");
+        let status = Command::new("tmux")
+            .args(["new-session", "-d", "-s", &session, "-x", "160", "-y", "45"])
+            .args(["-e", &format!("XDG_DATA_HOME={}", data.display())])
+            .args(["-e", &format!("XDG_CONFIG_HOME={}", config.display())])
+            .args(["-e", "TERM=xterm-256color"])
+            .arg(cmd.join(" "))
+            .status()
+            .expect("tmux new-session");
+        assert!(status.success(), "tmux could not start the session");
+        Tmux { session, _home: home }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output()
+            .expect("tmux capture-pane");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Polls the screen until `predicate` holds, or fails with the last screen.
+    fn wait_for(&self, what: &str, predicate: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if predicate(&screen) {
+                return screen;
+            }
+            assert!(start.elapsed() < WAIT, "timed out waiting for {what}; screen:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_text(&self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text))
+    }
+
+    /// Sends tmux key names (`Enter`, `Escape`, `C-d`) or literal text.
+    fn keys(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.session])
+            .args(keys)
+            .status()
+            .expect("tmux send-keys");
+        assert!(status.success());
+    }
+
+    fn literal(&self, text: &str) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-l", "-t", &self.session, text])
+            .status()
+            .expect("tmux send-keys");
+        assert!(status.success());
+    }
+
+    fn alive(&self) -> bool {
+        Command::new("tmux")
+            .args(["has-session", "-t", &self.session])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
+#[test]
+fn browse_gateways_to_a_tool_schema_with_keystrokes() {
+    let tmux = Tmux::start("browse", &["--ephemeral"]);
+    let screen = tmux.wait_text("enterprise-hub");
+    assert!(screen.contains("ctx: local"), "header shows the context:\n{screen}");
+    assert!(screen.contains("tenant-acme"), "second tenant's gateway is listed:\n{screen}");
+
+    tmux.literal(":gw");
+    tmux.keys(&["Enter"]);
+    tmux.literal("/enterprise-hub");
+    tmux.keys(&["Enter"]);
+    tmux.wait_text("</enterprise-hub>");
+    tmux.literal("t");
+    let tools = tmux.wait_text("crm___");
+    assert!(tools.contains("enterprise-hub › tools"), "breadcrumbs:\n{tools}");
+    assert!(tools.contains("ticketing___"), "{tools}");
+
+    tmux.literal("/^crm___");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("only crm tools", |s| s.contains("crm___") && !s.contains("ticketing___"));
+    tmux.keys(&["Enter"]);
+    let schema = tmux.wait_text("input schema");
+    assert!(schema.contains("REQ"), "{schema}");
+    assert!(schema.contains(" * "), "a required field is marked:\n{schema}");
+
+    tmux.literal("?");
+    tmux.wait_text("everywhere");
+    tmux.keys(&["Escape"]);
+    tmux.keys(&["Escape"]);
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("back at tools without filter", |s| s.contains("ticketing___"));
+
+    tmux.literal("q");
+    let start = Instant::now();
+    while tmux.alive() {
+        assert!(start.elapsed() < WAIT, "acc did not exit on q");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn delete_target_asks_first_and_readonly_refuses() {
+    let ro = Tmux::start("readonly", &["--ephemeral", "--readonly"]);
+    ro.wait_text("READ-ONLY");
+    ro.literal(":targets tenant-acme");
+    ro.keys(&["Enter"]);
+    ro.wait_text("targets(tenant-acme)");
+    ro.keys(&["C-d"]);
+    ro.wait_text("read-only mode: delete refused");
+
+    let rw = Tmux::start("delete", &["--ephemeral"]);
+    rw.wait_text("tenant-acme");
+    rw.literal(":targets tenant-acme");
+    rw.keys(&["Enter"]);
+    let before = rw.wait_for("tenant-acme targets", |s| s.contains("targets(tenant-acme)[") && s.contains("READY"));
+    let count = |s: &str| -> usize {
+        let start = s.find("targets(tenant-acme)[").unwrap() + "targets(tenant-acme)[".len();
+        s[start..].split(']').next().unwrap().parse().unwrap()
+    };
+    let n = count(&before);
+    rw.keys(&["C-d"]);
+    rw.wait_text("Delete target");
+    rw.literal("n");
+    rw.wait_text("cancelled");
+    rw.keys(&["C-d"]);
+    rw.wait_text("Delete target");
+    rw.literal("y");
+    let after = rw.wait_text("deleted target");
+    let after = if count(&after) == n { rw.wait_for("list reloads", |s| s.contains("targets(tenant-acme)[") && count(s) == n - 1) } else { after };
+    assert_eq!(count(&after), n - 1, "{after}");
+}
