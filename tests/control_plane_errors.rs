@@ -32,7 +32,10 @@ async fn validation_exceptions_name_the_offending_members() {
     let aws_sdk_bedrockagentcorecontrol::operation::create_gateway::CreateGatewayError::ValidationException(v) = &err else {
         unreachable!()
     };
-    assert_eq!(v.reason(), &ValidationExceptionReason::FieldValidationFailed);
+    assert_eq!(
+        v.reason(),
+        &ValidationExceptionReason::FieldValidationFailed
+    );
     assert_eq!(v.field_list().len(), 1);
     assert_eq!(v.field_list()[0].name(), "name");
     assert!(v.message().contains("'bad name!'"), "{}", v.message());
@@ -48,8 +51,14 @@ async fn validation_exceptions_name_the_offending_members() {
         .into_service_error();
     assert!(err.is_validation_exception(), "{err:?}");
     let message = err.message().unwrap();
-    assert!(message.starts_with("2 validation errors detected"), "{message}");
-    assert!(message.contains("'roleArn'") && message.contains("'authorizerType'"), "{message}");
+    assert!(
+        message.starts_with("2 validation errors detected"),
+        "{message}"
+    );
+    assert!(
+        message.contains("'roleArn'") && message.contains("'authorizerType'"),
+        "{message}"
+    );
 
     // CUSTOM_JWT needs a discovery URL.
     let err = client
@@ -65,7 +74,10 @@ async fn validation_exceptions_name_the_offending_members() {
     assert!(err.message().unwrap().contains("authorizerConfiguration"));
 
     // Target configuration members are checked too.
-    let gateway_id = create_gateway(&client, "valid-gw").await.gateway_id().to_owned();
+    let gateway_id = create_gateway(&client, "valid-gw")
+        .await
+        .gateway_id()
+        .to_owned();
     let bad_lambda = TargetConfiguration::Mcp(McpTargetConfiguration::Lambda(
         McpLambdaTargetConfiguration::builder()
             .lambda_arn("not-an-arn")
@@ -84,19 +96,42 @@ async fn validation_exceptions_name_the_offending_members() {
         .into_service_error();
     assert!(err.is_validation_exception(), "{err:?}");
     let message = err.message().unwrap();
-    assert!(message.contains("targetConfiguration.mcp.lambda.lambdaArn"), "{message}");
+    assert!(
+        message.contains("targetConfiguration.mcp.lambda.lambdaArn"),
+        "{message}"
+    );
     assert!(message.contains("unique"), "{message}");
 
     // Pagination input.
-    let err = client.list_gateways().next_token("garbage").send().await.unwrap_err();
+    let err = client
+        .list_gateways()
+        .next_token("garbage")
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.into_service_error().is_validation_exception());
-    let err = client.list_gateways().max_results(0).send().await.unwrap_err();
+    let err = client
+        .list_gateways()
+        .max_results(0)
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.into_service_error().is_validation_exception());
-    let err = client.list_gateways().max_results(1001).send().await.unwrap_err();
+    let err = client
+        .list_gateways()
+        .max_results(1001)
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.into_service_error().is_validation_exception());
 
     // A gateway name where an id belongs.
-    let err = client.get_gateway().gateway_identifier("valid-gw").send().await.unwrap_err();
+    let err = client
+        .get_gateway()
+        .gateway_identifier("valid-gw")
+        .send()
+        .await
+        .unwrap_err();
     let err = err.into_service_error();
     assert!(err.is_validation_exception(), "{err:?}");
     assert!(err.message().unwrap().contains("gatewayIdentifier"));
@@ -107,7 +142,10 @@ async fn validation_exceptions_name_the_offending_members() {
 async fn deleting_a_gateway_with_targets_is_refused() {
     let platform = start_ephemeral(false).await;
     let client = client(&platform.endpoint_url());
-    let gateway_id = create_gateway(&client, "busy-gw").await.gateway_id().to_owned();
+    let gateway_id = create_gateway(&client, "busy-gw")
+        .await
+        .gateway_id()
+        .to_owned();
     client
         .create_gateway_target()
         .gateway_identifier(&gateway_id)
@@ -124,9 +162,18 @@ async fn deleting_a_gateway_with_targets_is_refused() {
         .unwrap_err()
         .into_service_error();
     assert!(err.is_validation_exception(), "{err:?}");
-    assert!(err.message().unwrap().contains("Delete its targets"), "{:?}", err.message());
+    assert!(
+        err.message().unwrap().contains("Delete its targets"),
+        "{:?}",
+        err.message()
+    );
     // Still there.
-    client.get_gateway().gateway_identifier(&gateway_id).send().await.unwrap();
+    client
+        .get_gateway()
+        .gateway_identifier(&gateway_id)
+        .send()
+        .await
+        .unwrap();
     platform.shutdown().await;
 }
 
@@ -148,7 +195,10 @@ async fn conflicts_on_duplicate_names() {
     assert!(err.message().unwrap().contains(&first));
 
     // Renaming onto an existing name conflicts too.
-    let second = create_gateway(&client, "other").await.gateway_id().to_owned();
+    let second = create_gateway(&client, "other")
+        .await
+        .gateway_id()
+        .to_owned();
     let err = client
         .update_gateway()
         .gateway_identifier(&second)
@@ -189,19 +239,39 @@ async fn unknown_resources_are_not_found() {
     let platform = start_ephemeral(false).await;
     let client = client(&platform.endpoint_url());
     let missing = "missing-abcde12345";
-    let err = client.get_gateway().gateway_identifier(missing).send().await.unwrap_err();
+    let err = client
+        .get_gateway()
+        .gateway_identifier(missing)
+        .send()
+        .await
+        .unwrap_err();
     let err = err.into_service_error();
     assert!(err.is_resource_not_found_exception(), "{err:?}");
     assert!(err.message().unwrap().contains(missing));
     assert!(
-        client.delete_gateway().gateway_identifier(missing).send().await.unwrap_err()
-            .into_service_error().is_resource_not_found_exception()
+        client
+            .delete_gateway()
+            .gateway_identifier(missing)
+            .send()
+            .await
+            .unwrap_err()
+            .into_service_error()
+            .is_resource_not_found_exception()
     );
     assert!(
-        client.list_gateway_targets().gateway_identifier(missing).send().await.unwrap_err()
-            .into_service_error().is_resource_not_found_exception()
+        client
+            .list_gateway_targets()
+            .gateway_identifier(missing)
+            .send()
+            .await
+            .unwrap_err()
+            .into_service_error()
+            .is_resource_not_found_exception()
     );
-    let gateway_id = create_gateway(&client, "present").await.gateway_id().to_owned();
+    let gateway_id = create_gateway(&client, "present")
+        .await
+        .gateway_id()
+        .to_owned();
     let err = client
         .get_gateway_target()
         .gateway_identifier(&gateway_id)
@@ -236,7 +306,11 @@ async fn read_only_platform_denies_writes() {
     .unwrap();
     let client = client(&platform.endpoint_url());
     let listed = client.list_gateways().send().await.unwrap();
-    assert_eq!(listed.items().len(), 2, "the demo is seeded even when read-only");
+    assert_eq!(
+        listed.items().len(),
+        2,
+        "the demo is seeded even when read-only"
+    );
     let err = client
         .create_gateway()
         .name("nope")
@@ -264,14 +338,20 @@ async fn a_corrupt_record_is_an_internal_server_error_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     let platform = start_in(dir.path(), false).await.unwrap();
     let client = client_without_retries(&platform.endpoint_url());
-    let gateway_id = create_gateway(&client, "fragile").await.gateway_id().to_owned();
+    let gateway_id = create_gateway(&client, "fragile")
+        .await
+        .gateway_id()
+        .to_owned();
     create_gateway(&client, "sturdy").await;
 
     // Damage the stored document behind the server's back.
     let db = rusqlite::Connection::open(dir.path().join("platform.sqlite3")).unwrap();
     db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
     let changed = db
-        .execute("UPDATE gateways SET document = '{not json' WHERE gateway_id = ?1", [&gateway_id])
+        .execute(
+            "UPDATE gateways SET document = '{not json' WHERE gateway_id = ?1",
+            [&gateway_id],
+        )
         .unwrap();
     assert_eq!(changed, 1);
     drop(db);
@@ -284,9 +364,16 @@ async fn a_corrupt_record_is_an_internal_server_error_not_a_crash() {
         .unwrap_err()
         .into_service_error();
     assert!(err.is_internal_server_exception(), "{err:?}");
-    assert!(err.message().unwrap().contains("corrupt"), "{:?}", err.message());
+    assert!(
+        err.message().unwrap().contains("corrupt"),
+        "{:?}",
+        err.message()
+    );
     // The server keeps serving.
-    assert_eq!(client.list_gateways().send().await.unwrap().items().len(), 2);
+    assert_eq!(
+        client.list_gateways().send().await.unwrap().items().len(),
+        2
+    );
     platform.shutdown().await;
 }
 
@@ -295,7 +382,9 @@ async fn raw(
     url: String,
     body: Option<&'static str>,
 ) -> (u16, Option<String>, Value) {
-    let mut request = http().request(method, url).header("content-type", "application/json");
+    let mut request = http()
+        .request(method, url)
+        .header("content-type", "application/json");
     if let Some(body) = body {
         request = request.body(body);
     }
@@ -315,29 +404,83 @@ async fn raw_requests_get_aws_shaped_errors() {
     let base = platform.endpoint_url();
     use reqwest::Method;
 
-    let (status, kind, body) = raw(Method::POST, format!("{base}/gateways"), Some("{\"name\": \"x\",")).await;
-    assert_eq!((status, kind.as_deref()), (400, Some("ValidationException")));
-    assert!(body["message"].as_str().unwrap().contains("not valid JSON"), "{body}");
+    let (status, kind, body) = raw(
+        Method::POST,
+        format!("{base}/gateways"),
+        Some("{\"name\": \"x\","),
+    )
+    .await;
+    assert_eq!(
+        (status, kind.as_deref()),
+        (400, Some("ValidationException"))
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("not valid JSON"),
+        "{body}"
+    );
     assert_eq!(body["reason"], "CannotParse");
 
     let (status, kind, body) = raw(Method::POST, format!("{base}/gateways"), Some("[1, 2]")).await;
-    assert_eq!((status, kind.as_deref()), (400, Some("ValidationException")));
-    assert!(body["message"].as_str().unwrap().contains("JSON object"), "{body}");
+    assert_eq!(
+        (status, kind.as_deref()),
+        (400, Some("ValidationException"))
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("JSON object"),
+        "{body}"
+    );
 
     let (status, kind, body) = raw(Method::POST, format!("{base}/gateways/"), Some("{}")).await;
-    assert_eq!((status, kind.as_deref()), (400, Some("ValidationException")));
-    let fields: Vec<&str> = body["fieldList"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        (status, kind.as_deref()),
+        (400, Some("ValidationException"))
+    );
+    let fields: Vec<&str> = body["fieldList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["name", "roleArn", "authorizerType"]);
 
-    let (status, kind, body) = raw(Method::GET, format!("{base}/gateways/ghost-abcde12345"), None).await;
-    assert_eq!((status, kind.as_deref()), (404, Some("ResourceNotFoundException")));
-    assert!(body["message"].as_str().unwrap().contains("ghost-abcde12345"));
+    let (status, kind, body) = raw(
+        Method::GET,
+        format!("{base}/gateways/ghost-abcde12345"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, kind.as_deref()),
+        (404, Some("ResourceNotFoundException"))
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("ghost-abcde12345")
+    );
 
-    let (status, kind, _) = raw(Method::GET, format!("{base}/gateways/ghost-abcde12345/targets/ABCDE12345/"), None).await;
-    assert_eq!((status, kind.as_deref()), (404, Some("ResourceNotFoundException")));
+    let (status, kind, _) = raw(
+        Method::GET,
+        format!("{base}/gateways/ghost-abcde12345/targets/ABCDE12345/"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, kind.as_deref()),
+        (404, Some("ResourceNotFoundException"))
+    );
 
-    let (status, kind, body) = raw(Method::GET, format!("{base}/gateways?maxResults=many"), None).await;
-    assert_eq!((status, kind.as_deref()), (400, Some("ValidationException")));
+    let (status, kind, body) = raw(
+        Method::GET,
+        format!("{base}/gateways?maxResults=many"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, kind.as_deref()),
+        (400, Some("ValidationException"))
+    );
     assert!(body["message"].as_str().unwrap().contains("maxResults"));
 
     // botocore's trailing-slash paths reach the same operations.
@@ -351,9 +494,17 @@ async fn raw_requests_get_aws_shaped_errors() {
         (Method::POST, "/policy-engines"),
     ] {
         let (status, kind, body) = raw(method.clone(), format!("{base}{path}"), Some("{}")).await;
-        assert_eq!((status, kind.as_deref()), (404, Some("UnknownOperationException")), "{method} {path}");
+        assert_eq!(
+            (status, kind.as_deref()),
+            (404, Some("UnknownOperationException")),
+            "{method} {path}"
+        );
         let message = body["message"].as_str().unwrap();
-        assert!(message.contains(&format!("{method} {path}")) && message.contains("not an operation implemented"), "{message}");
+        assert!(
+            message.contains(&format!("{method} {path}"))
+                && message.contains("not an operation implemented"),
+            "{message}"
+        );
     }
     platform.shutdown().await;
 }
@@ -362,8 +513,18 @@ async fn raw_requests_get_aws_shaped_errors() {
 async fn unimplemented_sdk_operations_fail_loudly() {
     let platform = start_ephemeral(false).await;
     let client = client_without_retries(&platform.endpoint_url());
-    let err = client.list_policy_engines().send().await.unwrap_err().into_service_error();
+    let err = client
+        .list_policy_engines()
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
     assert_eq!(err.code(), Some("UnknownOperationException"), "{err:?}");
-    assert!(err.message().unwrap().contains("not an operation implemented"), "{err:?}");
+    assert!(
+        err.message()
+            .unwrap()
+            .contains("not an operation implemented"),
+        "{err:?}"
+    );
     platform.shutdown().await;
 }

@@ -7,11 +7,13 @@ mod platform;
 
 use std::collections::BTreeSet;
 
+use aws_sdk_bedrockagentcorecontrol::operation::RequestId;
 use aws_sdk_bedrockagentcorecontrol::types::{
-    ApiSchemaConfiguration, AuthorizerConfiguration, AuthorizerType, CustomJwtAuthorizerConfiguration,
-    GatewayPolicyEngineConfiguration, GatewayPolicyEngineMode, GatewayProtocolConfiguration,
-    GatewayProtocolType, GatewayStatus, McpGatewayConfiguration, McpServerTargetConfiguration,
-    McpTargetConfiguration, SearchType, TargetConfiguration, TargetStatus, TargetType, ToolSchema,
+    ApiSchemaConfiguration, AuthorizerConfiguration, AuthorizerType,
+    CustomJwtAuthorizerConfiguration, GatewayPolicyEngineConfiguration, GatewayPolicyEngineMode,
+    GatewayProtocolConfiguration, GatewayProtocolType, GatewayStatus, McpGatewayConfiguration,
+    McpServerTargetConfiguration, McpTargetConfiguration, SearchType, TargetConfiguration,
+    TargetStatus, TargetType, ToolSchema,
 };
 use platform::*;
 
@@ -58,7 +60,11 @@ async fn gateway_lifecycle_create_get_update_list_delete() {
     assert!(id.starts_with("payments-hub-"), "{id}");
     let suffix = &id["payments-hub-".len()..];
     assert_eq!(suffix.len(), 10);
-    assert!(suffix.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+    assert!(
+        suffix
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    );
     assert_eq!(created.status(), &GatewayStatus::Creating);
     assert_eq!(
         created.gateway_arn(),
@@ -72,15 +78,31 @@ async fn gateway_lifecycle_create_get_update_list_delete() {
     assert_eq!(created.created_at(), created.updated_at());
 
     wait_for_gateway_ready(&client, &id).await;
-    let got = client.get_gateway().gateway_identifier(&id).send().await.unwrap();
+    let got = client
+        .get_gateway()
+        .gateway_identifier(&id)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.authorizer_type(), &AuthorizerType::CustomJwt);
-    assert_eq!(got.authorizer_configuration(), created.authorizer_configuration());
-    assert_eq!(got.protocol_configuration(), created.protocol_configuration());
+    assert_eq!(
+        got.authorizer_configuration(),
+        created.authorizer_configuration()
+    );
+    assert_eq!(
+        got.protocol_configuration(),
+        created.protocol_configuration()
+    );
     assert_eq!(
         got.policy_engine_configuration().unwrap().arn(),
         policy_engine
     );
     assert_eq!(got.description(), Some("payments tools"));
+    assert_eq!(
+        got.request_id().map(str::len),
+        Some(36),
+        "x-amzn-requestid is set"
+    );
     assert_eq!(got.created_at(), created.created_at());
 
     let updated = client
@@ -105,10 +127,18 @@ async fn gateway_lifecycle_create_get_update_list_delete() {
     assert_eq!(updated.gateway_id(), id);
     assert!(updated.updated_at() >= created.updated_at());
     wait_for_gateway_ready(&client, &id).await;
-    let got = client.get_gateway().gateway_identifier(&id).send().await.unwrap();
+    let got = client
+        .get_gateway()
+        .gateway_identifier(&id)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.description(), Some("payments and refunds"));
     assert_eq!(got.authorizer_type(), &AuthorizerType::AwsIam);
-    assert!(got.authorizer_configuration().is_none(), "update replaces the configuration");
+    assert!(
+        got.authorizer_configuration().is_none(),
+        "update replaces the configuration"
+    );
     assert_eq!(
         got.policy_engine_configuration().unwrap().mode(),
         &GatewayPolicyEngineMode::Enforce
@@ -125,12 +155,30 @@ async fn gateway_lifecycle_create_get_update_list_delete() {
     assert_eq!(summary.description(), Some("payments and refunds"));
     assert!(listed.next_token().is_none());
 
-    let deleted = client.delete_gateway().gateway_identifier(&id).send().await.unwrap();
+    let deleted = client
+        .delete_gateway()
+        .gateway_identifier(&id)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(deleted.gateway_id(), id);
     assert_eq!(deleted.status(), &GatewayStatus::Deleting);
-    let gone = client.get_gateway().gateway_identifier(&id).send().await.unwrap_err();
+    let gone = client
+        .get_gateway()
+        .gateway_identifier(&id)
+        .send()
+        .await
+        .unwrap_err();
     assert!(gone.into_service_error().is_resource_not_found_exception());
-    assert!(client.list_gateways().send().await.unwrap().items().is_empty());
+    assert!(
+        client
+            .list_gateways()
+            .send()
+            .await
+            .unwrap()
+            .items()
+            .is_empty()
+    );
     platform.shutdown().await;
 }
 
@@ -138,7 +186,10 @@ async fn gateway_lifecycle_create_get_update_list_delete() {
 async fn target_lifecycle_round_trips_the_configuration() {
     let platform = start_ephemeral(false).await;
     let client = client(&platform.endpoint_url());
-    let gateway_id = create_gateway(&client, "targets-gw").await.gateway_id().to_owned();
+    let gateway_id = create_gateway(&client, "targets-gw")
+        .await
+        .gateway_id()
+        .to_owned();
 
     let configuration = lambda_target(&["find_order", "cancel_order"]);
     let created = client
@@ -152,10 +203,19 @@ async fn target_lifecycle_round_trips_the_configuration() {
         .expect("CreateGatewayTarget");
     let target_id = created.target_id().to_owned();
     assert_eq!(target_id.len(), 10);
-    assert!(target_id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()), "{target_id}");
+    assert!(
+        target_id
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+        "{target_id}"
+    );
     assert_eq!(created.status(), &TargetStatus::Creating);
     assert_eq!(created.target_configuration(), Some(&configuration));
-    assert!(created.gateway_arn().ends_with(&format!(":gateway/{gateway_id}")));
+    assert!(
+        created
+            .gateway_arn()
+            .ends_with(&format!(":gateway/{gateway_id}"))
+    );
     assert_eq!(
         created.credential_provider_configurations()[0]
             .credential_provider_type()
@@ -171,7 +231,11 @@ async fn target_lifecycle_round_trips_the_configuration() {
         .send()
         .await
         .unwrap();
-    assert_eq!(got.target_configuration(), Some(&configuration), "every member round-trips");
+    assert_eq!(
+        got.target_configuration(),
+        Some(&configuration),
+        "every member round-trips"
+    );
     assert_eq!(got.name(), "orders");
 
     let summaries = client
@@ -184,7 +248,10 @@ async fn target_lifecycle_round_trips_the_configuration() {
     assert_eq!(summaries.items()[0].target_id(), target_id);
     assert_eq!(summaries.items()[0].name(), "orders");
     assert_eq!(summaries.items()[0].description(), Some("order tools"));
-    assert_eq!(summaries.items()[0].target_type(), Some(&TargetType::Lambda));
+    assert_eq!(
+        summaries.items()[0].target_type(),
+        Some(&TargetType::Lambda)
+    );
 
     // Update to an MCP server target; the name is kept when not sent.
     let server = TargetConfiguration::Mcp(McpTargetConfiguration::McpServer(
@@ -237,7 +304,12 @@ async fn target_lifecycle_round_trips_the_configuration() {
         .unwrap_err();
     assert!(gone.into_service_error().is_resource_not_found_exception());
     // With its last target gone, the gateway can be deleted.
-    client.delete_gateway().gateway_identifier(&gateway_id).send().await.unwrap();
+    client
+        .delete_gateway()
+        .gateway_identifier(&gateway_id)
+        .send()
+        .await
+        .unwrap();
     platform.shutdown().await;
 }
 
@@ -247,7 +319,12 @@ async fn gateways_page_through_max_results() {
     let client = client(&platform.endpoint_url());
     let mut created = Vec::new();
     for i in 0..25 {
-        created.push(create_gateway(&client, &format!("page-gw-{i:02}")).await.gateway_id().to_owned());
+        created.push(
+            create_gateway(&client, &format!("page-gw-{i:02}"))
+                .await
+                .gateway_id()
+                .to_owned(),
+        );
     }
 
     let mut pages = Vec::new();
@@ -260,14 +337,23 @@ async fn gateways_page_through_max_results() {
             .send()
             .await
             .unwrap();
-        pages.push(page.items().iter().map(|g| g.gateway_id().to_owned()).collect::<Vec<_>>());
+        pages.push(
+            page.items()
+                .iter()
+                .map(|g| g.gateway_id().to_owned())
+                .collect::<Vec<_>>(),
+        );
         token = page.next_token().map(str::to_owned);
         if token.is_none() {
             break;
         }
     }
     assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [7, 7, 7, 4]);
-    assert_eq!(pages.concat(), created, "creation order, nothing skipped or repeated");
+    assert_eq!(
+        pages.concat(),
+        created,
+        "creation order, nothing skipped or repeated"
+    );
 
     // The SDK's own paginator agrees.
     let all: Vec<String> = client
@@ -295,7 +381,10 @@ async fn gateways_page_through_max_results() {
 async fn targets_page_through_max_results() {
     let platform = start_ephemeral(false).await;
     let client = client(&platform.endpoint_url());
-    let gateway_id = create_gateway(&client, "many-targets").await.gateway_id().to_owned();
+    let gateway_id = create_gateway(&client, "many-targets")
+        .await
+        .gateway_id()
+        .to_owned();
     let mut created = Vec::new();
     for i in 0..12 {
         let target = client
@@ -340,9 +429,14 @@ async fn client_token_makes_create_idempotent() {
             .send()
     };
     let first = create().await.unwrap();
-    let second = create().await.expect("a retry with the same token is not a conflict");
+    let second = create()
+        .await
+        .expect("a retry with the same token is not a conflict");
     assert_eq!(first.gateway_id(), second.gateway_id());
-    assert_eq!(client.list_gateways().send().await.unwrap().items().len(), 1);
+    assert_eq!(
+        client.list_gateways().send().await.unwrap().items().len(),
+        1
+    );
     platform.shutdown().await;
 }
 
@@ -354,8 +448,17 @@ async fn demo_workspace_is_seeded_with_realistic_targets() {
     let names: BTreeSet<&str> = gateways.items().iter().map(|g| g.name()).collect();
     assert_eq!(names, BTreeSet::from(["enterprise-hub", "tenant-acme"]));
 
-    let hub = gateways.items().iter().find(|g| g.name() == "enterprise-hub").unwrap();
-    let hub = client.get_gateway().gateway_identifier(hub.gateway_id()).send().await.unwrap();
+    let hub = gateways
+        .items()
+        .iter()
+        .find(|g| g.name() == "enterprise-hub")
+        .unwrap();
+    let hub = client
+        .get_gateway()
+        .gateway_identifier(hub.gateway_id())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(hub.authorizer_type(), &AuthorizerType::CustomJwt);
     assert!(matches!(
         hub.protocol_configuration(),
@@ -371,8 +474,11 @@ async fn demo_workspace_is_seeded_with_realistic_targets() {
         .send()
         .await
         .unwrap();
-    let by_name: Vec<(&str, Option<&TargetType>)> =
-        targets.items().iter().map(|t| (t.name(), t.target_type())).collect();
+    let by_name: Vec<(&str, Option<&TargetType>)> = targets
+        .items()
+        .iter()
+        .map(|t| (t.name(), t.target_type()))
+        .collect();
     assert_eq!(
         by_name,
         [
@@ -383,7 +489,15 @@ async fn demo_workspace_is_seeded_with_realistic_targets() {
             ("knowledge-base", Some(&TargetType::McpServer)),
         ]
     );
-    let target = |name: &str| targets.items().iter().find(|t| t.name() == name).unwrap().target_id().to_owned();
+    let target = |name: &str| {
+        targets
+            .items()
+            .iter()
+            .find(|t| t.name() == name)
+            .unwrap()
+            .target_id()
+            .to_owned()
+    };
 
     let crm = client
         .get_gateway_target()
@@ -392,18 +506,26 @@ async fn demo_workspace_is_seeded_with_realistic_targets() {
         .send()
         .await
         .unwrap();
-    let Some(TargetConfiguration::Mcp(McpTargetConfiguration::Lambda(lambda))) = crm.target_configuration() else {
+    let Some(TargetConfiguration::Mcp(McpTargetConfiguration::Lambda(lambda))) =
+        crm.target_configuration()
+    else {
         panic!("crm is a Lambda target: {:?}", crm.target_configuration());
     };
     let Some(ToolSchema::InlinePayload(tools)) = lambda.tool_schema() else {
         panic!("crm tools are inline");
     };
     assert!(tools.len() >= 5, "{} tools", tools.len());
-    let create_contact = tools.iter().find(|t| t.name() == "create_contact").expect("create_contact");
+    let create_contact = tools
+        .iter()
+        .find(|t| t.name() == "create_contact")
+        .expect("create_contact");
     let input = create_contact.input_schema().unwrap();
     assert_eq!(input.required(), ["account_id", "contact"]);
     let contact = &input.properties().unwrap()["contact"];
-    assert!(contact.properties().unwrap().contains_key("consent"), "nested objects survive");
+    assert!(
+        contact.properties().unwrap().contains_key("consent"),
+        "nested objects survive"
+    );
 
     let inventory = client
         .get_gateway_target()
@@ -426,9 +548,16 @@ async fn demo_workspace_is_seeded_with_realistic_targets() {
         .flat_map(|item| item.as_object().unwrap().values())
         .filter_map(|op| op["operationId"].as_str())
         .collect();
-    assert!(operations.len() >= 4 && operations.contains("reserveStock"), "{operations:?}");
+    assert!(
+        operations.len() >= 4 && operations.contains("reserveStock"),
+        "{operations:?}"
+    );
 
-    let acme = gateways.items().iter().find(|g| g.name() == "tenant-acme").unwrap();
+    let acme = gateways
+        .items()
+        .iter()
+        .find(|g| g.name() == "tenant-acme")
+        .unwrap();
     assert_ne!(acme.authorizer_type(), &AuthorizerType::CustomJwt);
     let acme_targets = client
         .list_gateway_targets()
@@ -471,10 +600,14 @@ async fn bulk_catalog_holds_the_requested_number_of_tools() {
             .send()
             .await
             .unwrap();
-        let Some(TargetConfiguration::Mcp(McpTargetConfiguration::Lambda(lambda))) = target.target_configuration() else {
+        let Some(TargetConfiguration::Mcp(McpTargetConfiguration::Lambda(lambda))) =
+            target.target_configuration()
+        else {
             panic!("bulk targets are Lambda targets");
         };
-        let Some(ToolSchema::InlinePayload(defs)) = lambda.tool_schema() else { panic!("inline tools") };
+        let Some(ToolSchema::InlinePayload(defs)) = lambda.tool_schema() else {
+            panic!("inline tools")
+        };
         tools += defs.len();
     }
     assert_eq!(tools, 1_050);

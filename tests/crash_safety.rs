@@ -26,7 +26,13 @@ struct Server {
 
 fn spawn_server(state_dir: &Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_acc"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--no-demo", "--state-dir"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--no-demo",
+            "--state-dir",
+        ])
         .arg(state_dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -49,7 +55,10 @@ fn spawn_server(state_dir: &Path) -> Server {
         let _ = tx.send(line);
     });
     let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
-    let Some(endpoint) = line.trim().strip_prefix("acc: local platform listening on ") else {
+    let Some(endpoint) = line
+        .trim()
+        .strip_prefix("acc: local platform listening on ")
+    else {
         let _ = child.kill();
         let _ = child.wait();
         std::thread::sleep(Duration::from_millis(100));

@@ -26,14 +26,26 @@ async fn gateways_and_targets_survive_a_restart() {
 
     let second = start_in(dir.path(), false).await.unwrap();
     let client = client(&second.endpoint_url());
-    let got = client.get_gateway().gateway_identifier(gateway.gateway_id()).send().await.unwrap();
+    let got = client
+        .get_gateway()
+        .gateway_identifier(gateway.gateway_id())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.name(), "durable");
     assert_eq!(got.created_at(), gateway.created_at());
     // The CREATING -> READY transition carries on across the restart.
     wait_for_gateway_ready(&client, gateway.gateway_id()).await;
     assert_eq!(
         got.gateway_url(),
-        Some(format!("{}/gateways/{}/mcp", second.endpoint_url(), gateway.gateway_id()).as_str()),
+        Some(
+            format!(
+                "{}/gateways/{}/mcp",
+                second.endpoint_url(),
+                gateway.gateway_id()
+            )
+            .as_str()
+        ),
         "URLs follow the new listener"
     );
     let got_target = client
@@ -43,7 +55,10 @@ async fn gateways_and_targets_survive_a_restart() {
         .send()
         .await
         .unwrap();
-    assert_eq!(got_target.target_configuration(), target.target_configuration());
+    assert_eq!(
+        got_target.target_configuration(),
+        target.target_configuration()
+    );
     wait_for_target_ready(&client, gateway.gateway_id(), target.target_id()).await;
     // And the state keeps working: names stay unique across the restart.
     let err = client
@@ -64,8 +79,19 @@ async fn the_demo_is_seeded_once_and_deletions_stick() {
     let first = start_in(dir.path(), true).await.unwrap();
     let client_first = client(&first.endpoint_url());
     let gateways = client_first.list_gateways().send().await.unwrap();
-    let acme = gateways.items().iter().find(|g| g.name() == "tenant-acme").expect("seeded").gateway_id().to_owned();
-    let targets = client_first.list_gateway_targets().gateway_identifier(&acme).send().await.unwrap();
+    let acme = gateways
+        .items()
+        .iter()
+        .find(|g| g.name() == "tenant-acme")
+        .expect("seeded")
+        .gateway_id()
+        .to_owned();
+    let targets = client_first
+        .list_gateway_targets()
+        .gateway_identifier(&acme)
+        .send()
+        .await
+        .unwrap();
     for target in targets.items() {
         client_first
             .delete_gateway_target()
@@ -75,7 +101,12 @@ async fn the_demo_is_seeded_once_and_deletions_stick() {
             .await
             .unwrap();
     }
-    client_first.delete_gateway().gateway_identifier(&acme).send().await.unwrap();
+    client_first
+        .delete_gateway()
+        .gateway_identifier(&acme)
+        .send()
+        .await
+        .unwrap();
     first.shutdown().await;
 
     let second = start_in(dir.path(), true).await.unwrap();
@@ -88,7 +119,11 @@ async fn the_demo_is_seeded_once_and_deletions_stick() {
         .iter()
         .map(|g| g.name().to_owned())
         .collect();
-    assert_eq!(names, ["enterprise-hub"], "tenant-acme stays deleted, nothing is seeded twice");
+    assert_eq!(
+        names,
+        ["enterprise-hub"],
+        "tenant-acme stays deleted, nothing is seeded twice"
+    );
     second.shutdown().await;
 }
 
@@ -104,9 +139,14 @@ async fn a_database_from_a_newer_acc_is_refused_untouched() {
     let err = start_in(dir.path(), false).await.unwrap_err();
     let message = format!("{err:#}");
     assert!(message.contains(&path.display().to_string()), "{message}");
-    assert!(message.contains("newer acc") && message.contains("999"), "{message}");
+    assert!(
+        message.contains("newer acc") && message.contains("999"),
+        "{message}"
+    );
     let db = rusqlite::Connection::open(&path).unwrap();
-    let version: i64 = db.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let version: i64 = db
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(version, 999, "never downgraded or reset");
 }
 
@@ -133,7 +173,9 @@ async fn a_foreign_sqlite_database_is_refused_untouched() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(tables, ["customers"]);
-    let journal: String = db.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let journal: String = db
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(journal, "delete", "not even switched to WAL");
 }
 

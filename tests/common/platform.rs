@@ -47,7 +47,13 @@ fn config(endpoint: &str) -> aws_sdk_bedrockagentcorecontrol::config::Builder {
     aws_sdk_bedrockagentcorecontrol::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("acclocal", "acclocalsecret", None, None, "acc"))
+        .credentials_provider(Credentials::new(
+            "acclocal",
+            "acclocalsecret",
+            None,
+            None,
+            "acc",
+        ))
         .endpoint_url(endpoint)
 }
 
@@ -58,7 +64,11 @@ pub fn client(endpoint: &str) -> Client {
 
 /// A client that gives up on the first failure (for 500s and dead servers).
 pub fn client_without_retries(endpoint: &str) -> Client {
-    Client::from_conf(config(endpoint).retry_config(RetryConfig::disabled()).build())
+    Client::from_conf(
+        config(endpoint)
+            .retry_config(RetryConfig::disabled())
+            .build(),
+    )
 }
 
 /// Create a gateway with no inbound auth.
@@ -87,7 +97,11 @@ pub async fn wait_for_gateway_ready(client: &Client, gateway_id: &str) {
         if gateway.status() == &GatewayStatus::Ready {
             return;
         }
-        assert!(Instant::now() < deadline, "{gateway_id} still {:?}", gateway.status());
+        assert!(
+            Instant::now() < deadline,
+            "{gateway_id} still {:?}",
+            gateway.status()
+        );
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
@@ -106,7 +120,11 @@ pub async fn wait_for_target_ready(client: &Client, gateway_id: &str, target_id:
         if target.status() == &TargetStatus::Ready {
             return;
         }
-        assert!(Instant::now() < deadline, "{target_id} still {:?}", target.status());
+        assert!(
+            Instant::now() < deadline,
+            "{target_id} still {:?}",
+            target.status()
+        );
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
@@ -132,7 +150,10 @@ pub fn tool(name: &str) -> ToolDefinition {
                 .build()
                 .expect("schema"),
         )
-        .properties("archived", property(SchemaType::Boolean, "include archived"))
+        .properties(
+            "archived",
+            property(SchemaType::Boolean, "include archived"),
+        )
         .build()
         .expect("schema");
     ToolDefinition::builder()

@@ -14,7 +14,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{Method, Uri};
+use axum::http::{HeaderValue, Method, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
@@ -107,8 +107,19 @@ fn router(state: Arc<PlatformState>, read_only: bool) -> Router {
         .merge(control_plane)
         .fallback(unknown_operation)
         .method_not_allowed_fallback(unknown_operation)
+        .layer(middleware::map_response(add_request_id))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
+}
+
+/// Every AWS response carries a request id; the SDKs surface it in errors
+/// and outputs (`request_id()`), and users quote it when reporting problems.
+async fn add_request_id(mut response: Response) -> Response {
+    let id = uuid::Uuid::new_v4().hyphenated().to_string();
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-amzn-requestid", value);
+    }
+    response
 }
 
 /// A read-only platform answers every mutating request as AWS answers a

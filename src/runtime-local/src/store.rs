@@ -1,13 +1,13 @@
-//! SQLite persistence: one writer connection and, for a file-backed state, a
-//! small pool of read-only connections (WAL lets readers run beside the
-//! writer). All database work runs on tokio's blocking pool so it never
+//! SQLite persistence: one writer connection and a small pool of read-only
+//! connections (WAL, or the in-memory VFS, lets readers run beside each other
+//! and, with WAL, beside the writer). All database work runs on tokio's blocking pool so it never
 //! stalls the reactor.
 //!
 //! Durability: WAL with `synchronous=FULL` makes every committed transaction
 //! durable before the commit returns, and handlers answer only after the
 //! commit, so an acknowledged write survives `kill -9` and power loss.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -26,13 +26,16 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The platform's database.
 pub(crate) struct Store {
     writer: Mutex<Connection>,
-    /// `None` for an in-memory database, whose only connection is the writer.
-    readers: Option<ReaderPool>,
+    readers: ReaderPool,
+    /// File-backed (WAL, checkpointed on shutdown) rather than in memory.
+    persistent: bool,
     described: String,
 }
 
 struct ReaderPool {
-    path: PathBuf,
+    /// What to open: a file path, or the URI of the shared in-memory database.
+    target: PathBuf,
+    flags: OpenFlags,
     idle: Mutex<Vec<Connection>>,
 }
 
@@ -57,8 +60,20 @@ impl Store {
     pub(crate) fn open(location: &StateLocation) -> anyhow::Result<Self> {
         match location {
             StateLocation::Ephemeral => {
-                let conn = Connection::open_in_memory()?;
-                Self::prepare(conn, "the in-memory database".to_owned(), None)
+                // SQLite's "memdb" VFS: an in-memory database that several
+                // connections share (by this name, within this process), so
+                // reads run in parallel here too. It lives while the writer does.
+                let uri = PathBuf::from(format!(
+                    "file:/acc-ephemeral-{}?vfs=memdb",
+                    uuid::Uuid::new_v4().simple()
+                ));
+                let uri_flags = OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                let conn = Connection::open_with_flags(
+                    &uri,
+                    uri_flags | OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+                )?;
+                let readers = ReaderPool::new(uri, uri_flags | OpenFlags::SQLITE_OPEN_READ_ONLY);
+                Self::prepare(conn, "the in-memory database".to_owned(), readers, false)
             }
             StateLocation::Dir(dir) => {
                 std::fs::create_dir_all(dir).with_context(|| {
@@ -67,7 +82,12 @@ impl Store {
                 let path = dir.join(crate::DATABASE_FILE_NAME);
                 let conn = Connection::open(&path)
                     .with_context(|| format!("cannot open {}", path.display()))?;
-                Self::prepare(conn, path.display().to_string(), Some(path))
+                let described = path.display().to_string();
+                let readers = ReaderPool::new(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                );
+                Self::prepare(conn, described, readers, true)
             }
         }
     }
@@ -75,12 +95,13 @@ impl Store {
     fn prepare(
         mut conn: Connection,
         described: String,
-        path: Option<PathBuf>,
+        readers: ReaderPool,
+        persistent: bool,
     ) -> anyhow::Result<Self> {
         // Check what the file is before any pragma below writes to it.
         let identity = migrations::check_identity(&conn, &described, MIGRATIONS)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        if path.is_some() {
+        if persistent {
             let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
             anyhow::ensure!(
                 mode.eq_ignore_ascii_case("wal"),
@@ -94,10 +115,8 @@ impl Store {
         tracing::info!(database = %described, version, "platform database ready");
         Ok(Self {
             writer: Mutex::new(conn),
-            readers: path.map(|path| ReaderPool {
-                path,
-                idle: Mutex::new(Vec::new()),
-            }),
+            readers,
+            persistent,
             described,
         })
     }
@@ -109,20 +128,18 @@ impl Store {
         F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
     {
         let store = Arc::clone(self);
-        run_blocking(move || match &store.readers {
-            None => f(&lock(&store.writer)),
-            Some(pool) => {
-                let conn = match lock(&pool.idle).pop() {
-                    Some(conn) => conn,
-                    None => open_reader(&pool.path)?,
-                };
-                let result = f(&conn);
-                let mut idle = lock(&pool.idle);
-                if idle.len() < IDLE_READERS {
-                    idle.push(conn);
-                }
-                result
+        run_blocking(move || {
+            let pool = &store.readers;
+            let conn = match lock(&pool.idle).pop() {
+                Some(conn) => conn,
+                None => pool.open()?,
+            };
+            let result = f(&conn);
+            let mut idle = lock(&pool.idle);
+            if idle.len() < IDLE_READERS {
+                idle.push(conn);
             }
+            result
         })
         .await
     }
@@ -148,7 +165,7 @@ impl Store {
     /// Fold the write-ahead log into the main file, so the state directory
     /// holds one self-contained file after a clean stop. Blocking.
     pub(crate) fn checkpoint(&self) {
-        if self.readers.is_none() {
+        if !self.persistent {
             return;
         }
         let conn = lock(&self.writer);
@@ -158,13 +175,20 @@ impl Store {
     }
 }
 
-fn open_reader(path: &Path) -> Result<Connection, ApiError> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    Ok(conn)
+impl ReaderPool {
+    fn new(target: PathBuf, flags: OpenFlags) -> Self {
+        Self {
+            target,
+            flags,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn open(&self) -> Result<Connection, ApiError> {
+        let conn = Connection::open_with_flags(&self.target, self.flags)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(conn)
+    }
 }
 
 async fn run_blocking<T, F>(f: F) -> Result<T, ApiError>

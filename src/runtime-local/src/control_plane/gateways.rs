@@ -73,6 +73,8 @@ impl GatewayRow {
                 self.gateway_id
             ))
         })?;
+        // Tags are read through ListTagsForResource, not GetGateway.
+        doc.remove("tags");
         let id = &self.gateway_id;
         doc.insert("gatewayId".into(), json!(id));
         doc.insert(
