@@ -19,7 +19,12 @@ const EXIT_UNREACHABLE: u8 = 4;
 const EXIT_REFUSED: u8 = 5;
 
 /// Runs one headless command and maps its outcome to an exit code.
-pub async fn execute(backend: &Backend, command: Command, output: Output, readonly: bool) -> ExitCode {
+pub async fn execute(
+    backend: &Backend,
+    command: Command,
+    output: Output,
+    readonly: bool,
+) -> ExitCode {
     match dispatch(backend, command, output, readonly).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
@@ -37,15 +42,25 @@ struct Failure {
 impl From<BackendError> for Failure {
     fn from(e: BackendError) -> Self {
         let code = match &e {
-            BackendError::Service { code, .. } if code == "ResourceNotFoundException" => EXIT_NOT_FOUND,
+            BackendError::Service { code, .. } if code == "ResourceNotFoundException" => {
+                EXIT_NOT_FOUND
+            }
             BackendError::Service { .. } => EXIT_FAILED,
             BackendError::Transport { .. } | BackendError::Config(_) => EXIT_UNREACHABLE,
         };
-        Failure { code, message: e.to_string() }
+        Failure {
+            code,
+            message: e.to_string(),
+        }
     }
 }
 
-async fn dispatch(backend: &Backend, command: Command, output: Output, readonly: bool) -> Result<(), Failure> {
+async fn dispatch(
+    backend: &Backend,
+    command: Command,
+    output: Output,
+    readonly: bool,
+) -> Result<(), Failure> {
     match command {
         Command::Serve { .. } => unreachable!("serve is handled by main"),
         Command::Gateways { action } => match action.unwrap_or(GatewaysAction::List) {
@@ -57,7 +72,9 @@ async fn dispatch(backend: &Backend, command: Command, output: Output, readonly:
                 let gw = resolve_gateway(backend, &gateway).await?;
                 let mut gw = backend.get_gateway(&gw.id).await?;
                 gw.target_count = Some(backend.list_targets(&gw.id).await?.len());
-                print(output, &gw, || serde_json::to_string_pretty(&gw).unwrap_or_default());
+                print(output, &gw, || {
+                    serde_json::to_string_pretty(&gw).unwrap_or_default()
+                });
             }
             GatewaysAction::Delete { gateway, yes } => {
                 if readonly {
@@ -71,7 +88,9 @@ async fn dispatch(backend: &Backend, command: Command, output: Output, readonly:
                     )));
                 }
                 backend.delete_gateway(&gw.id).await?;
-                print(output, &serde_json::json!({"deleted": gw.id}), || format!("deleted gateway {} ({})", gw.name, gw.id));
+                print(output, &serde_json::json!({"deleted": gw.id}), || {
+                    format!("deleted gateway {} ({})", gw.name, gw.id)
+                });
             }
         },
         Command::Targets { gateway } => {
@@ -90,7 +109,9 @@ async fn dispatch(backend: &Backend, command: Command, output: Output, readonly:
                 text_table(&["NAME", "ID", "TYPE", "STATUS", "TOOLS"], rows)
             });
         }
-        Command::Tools { action: ToolsAction::List { gateway, schema } } => {
+        Command::Tools {
+            action: ToolsAction::List { gateway, schema },
+        } => {
             let gw = resolve_gateway(backend, &gateway).await?;
             let tools = backend.list_tools(&gw.id).await?;
             print(output, &tools, || tools_text(&tools, schema));
@@ -100,7 +121,10 @@ async fn dispatch(backend: &Backend, command: Command, output: Output, readonly:
 }
 
 fn refused(message: &str) -> Failure {
-    Failure { code: EXIT_REFUSED, message: message.into() }
+    Failure {
+        code: EXIT_REFUSED,
+        message: message.into(),
+    }
 }
 
 /// Finds a gateway by id, or else by exact name.
@@ -137,10 +161,23 @@ fn gateways_table(gateways: &[Gateway]) -> String {
                 .as_ref()
                 .map(|p| format!("{} ({})", p.short_name(), p.mode))
                 .unwrap_or_else(|| "-".into()),
-            g.target_count.map(|c| c.to_string()).unwrap_or_else(|| "?".into()),
+            g.target_count
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "?".into()),
         ]
     });
-    text_table(&["NAME", "ID", "STATUS", "AUTHORIZER", "PROTOCOL", "POLICY", "TARGETS"], rows)
+    text_table(
+        &[
+            "NAME",
+            "ID",
+            "STATUS",
+            "AUTHORIZER",
+            "PROTOCOL",
+            "POLICY",
+            "TARGETS",
+        ],
+        rows,
+    )
 }
 
 fn tools_text(tools: &[Tool], with_schema: bool) -> String {
@@ -156,7 +193,10 @@ fn tools_text(tools: &[Tool], with_schema: bool) -> String {
                 } else {
                     format!(" one of {}", node.enum_values.join(", "))
                 };
-                out.push_str(&format!("{indent}{}{req}: {}{enums}\n", node.name, node.type_label));
+                out.push_str(&format!(
+                    "{indent}{}{req}: {}{enums}\n",
+                    node.name, node.type_label
+                ));
             }
         }
     }

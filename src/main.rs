@@ -18,7 +18,10 @@ use cli::{Cli, Command, Global};
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("acc: cannot start the async runtime: {e}");
@@ -44,7 +47,8 @@ async fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<ExitCode> 
         Some(command) => {
             init_logging(LogTo::Stderr);
             let (backend, platform) = connect(&cli.global).await?;
-            let code = headless::execute(&backend, command, cli.global.output, cli.global.readonly).await;
+            let code =
+                headless::execute(&backend, command, cli.global.output, cli.global.readonly).await;
             if let Some(p) = platform {
                 p.shutdown().await;
             }
@@ -72,7 +76,11 @@ async fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<ExitCode> 
 async fn serve(global: &Global, listen: std::net::SocketAddr) -> anyhow::Result<()> {
     let platform = start_platform(global, listen).await?;
     let mut out = std::io::stdout();
-    writeln!(out, "acc: local platform listening on {}", platform.endpoint_url())?;
+    writeln!(
+        out,
+        "acc: local platform listening on {}",
+        platform.endpoint_url()
+    )?;
     out.flush()?;
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {
@@ -113,7 +121,10 @@ async fn start_platform(
 /// when a profile or region is given, otherwise the embedded platform.
 async fn connect(global: &Global) -> anyhow::Result<(Backend, Option<RunningPlatform>)> {
     if let Some(url) = &global.endpoint {
-        let target = ConnectTarget::Endpoint { url: url.clone(), region: global.region.clone() };
+        let target = ConnectTarget::Endpoint {
+            url: url.clone(),
+            region: global.region.clone(),
+        };
         return Ok((Backend::connect(target).await, None));
     }
     if global.profile.is_some() || global.region.is_some() {
@@ -124,7 +135,9 @@ async fn connect(global: &Global) -> anyhow::Result<(Backend, Option<RunningPlat
         return Ok((Backend::connect(target).await, None));
     }
     let platform = start_platform(global, ([127, 0, 0, 1], 0).into()).await?;
-    let target = ConnectTarget::Embedded { endpoint: platform.endpoint_url() };
+    let target = ConnectTarget::Embedded {
+        endpoint: platform.endpoint_url(),
+    };
     Ok((Backend::connect(target).await, Some(platform)))
 }
 
@@ -144,13 +157,12 @@ fn init_logging(to: LogTo) {
         }
         LogTo::File => {
             let dir = acc_runtime_local::default_state_dir();
-            let file = std::fs::create_dir_all(&dir)
-                .and_then(|()| {
-                    std::fs::OpenOptions::new()
-                        .create(true)
-                        .append(true)
-                        .open(dir.join("console.log"))
-                });
+            let file = std::fs::create_dir_all(&dir).and_then(|()| {
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(dir.join("console.log"))
+            });
             if let Ok(file) = file {
                 let _ = builder
                     .with_ansi(false)

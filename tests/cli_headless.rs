@@ -17,11 +17,28 @@ fn acc(args: &[&str]) -> Output {
 #[test]
 fn gateways_as_json_and_text() {
     let out = acc(&["--ephemeral", "gateways", "-o", "json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let gateways: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let names: Vec<&str> = gateways.as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
-    assert!(names.contains(&"enterprise-hub") && names.contains(&"tenant-acme"), "{names:?}");
-    let hub = gateways.as_array().unwrap().iter().find(|g| g["name"] == "enterprise-hub").unwrap();
+    let names: Vec<&str> = gateways
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"enterprise-hub") && names.contains(&"tenant-acme"),
+        "{names:?}"
+    );
+    let hub = gateways
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "enterprise-hub")
+        .unwrap();
     assert!(hub["targetCount"].as_u64().unwrap() >= 4, "{hub}");
 
     let text = acc(&["--ephemeral", "gw"]);
@@ -32,12 +49,31 @@ fn gateways_as_json_and_text() {
 
 #[test]
 fn tools_list_with_schema_tree() {
-    let out = acc(&["--ephemeral", "tools", "list", "enterprise-hub", "-o", "json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = acc(&[
+        "--ephemeral",
+        "tools",
+        "list",
+        "enterprise-hub",
+        "-o",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let tools: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let tools = tools.as_array().unwrap();
-    assert!(tools.len() >= 20, "the demo hub has a real catalog: {}", tools.len());
-    assert!(tools.iter().all(|t| t["qualifiedName"].as_str().unwrap().contains("___")));
+    assert!(
+        tools.len() >= 20,
+        "the demo hub has a real catalog: {}",
+        tools.len()
+    );
+    assert!(
+        tools
+            .iter()
+            .all(|t| t["qualifiedName"].as_str().unwrap().contains("___"))
+    );
     let out = acc(&["--ephemeral", "tools", "list", "enterprise-hub", "--schema"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("*: "), "required fields are starred:\n{text}");
@@ -47,15 +83,28 @@ fn tools_list_with_schema_tree() {
 fn exit_codes_mean_something() {
     let missing = acc(&["--ephemeral", "targets", "no-such-gateway"]);
     assert_eq!(missing.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("no gateway with id or name `no-such-gateway`"));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr)
+            .contains("no gateway with id or name `no-such-gateway`")
+    );
 
     let unreachable = acc(&["--endpoint", "http://127.0.0.1:9", "gateways"]);
     assert_eq!(unreachable.status.code(), Some(4));
-    assert!(String::from_utf8_lossy(&unreachable.stderr).contains("acc serve"), "the error says what to do");
+    assert!(
+        String::from_utf8_lossy(&unreachable.stderr).contains("acc serve"),
+        "the error says what to do"
+    );
 
     let unconfirmed = acc(&["--ephemeral", "gateways", "delete", "tenant-acme"]);
     assert_eq!(unconfirmed.status.code(), Some(5));
-    let readonly = acc(&["--ephemeral", "--readonly", "gateways", "delete", "tenant-acme", "--yes"]);
+    let readonly = acc(&[
+        "--ephemeral",
+        "--readonly",
+        "gateways",
+        "delete",
+        "tenant-acme",
+        "--yes",
+    ]);
     assert_eq!(readonly.status.code(), Some(5));
     assert!(String::from_utf8_lossy(&readonly.stderr).contains("--readonly"));
 }
@@ -71,14 +120,35 @@ fn serve_prints_its_loopback_url_and_answers_endpoint_clients() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(serve.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().strip_prefix("acc: local platform listening on ").expect(&line).to_string();
+    BufReader::new(serve.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("acc: local platform listening on ")
+        .expect(&line)
+        .to_string();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    let out = acc(&["--endpoint", &url, "gateways", "get", "enterprise-hub", "-o", "json"]);
+    let out = acc(&[
+        "--endpoint",
+        &url,
+        "gateways",
+        "get",
+        "enterprise-hub",
+        "-o",
+        "json",
+    ]);
     serve.kill().unwrap();
     let _ = serve.wait();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let gw: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(gw["name"], "enterprise-hub");
-    assert!(gw["url"].as_str().unwrap().starts_with(&url), "gatewayUrl points at the local MCP path: {gw}");
+    assert!(
+        gw["url"].as_str().unwrap().starts_with(&url),
+        "gatewayUrl points at the local MCP path: {gw}"
+    );
 }

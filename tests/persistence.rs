@@ -192,3 +192,21 @@ async fn a_file_that_is_not_sqlite_is_refused_untouched() {
     assert!(message.contains("not a SQLite database"), "{message}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), content);
 }
+
+#[tokio::test]
+async fn the_demo_is_not_seeded_into_a_state_that_already_has_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = start_in(dir.path(), false).await.unwrap();
+    create_gateway(&client(&first.endpoint_url()), "my-own").await;
+    first.shutdown().await;
+
+    let second = start_in(dir.path(), true).await.unwrap();
+    let listed = client(&second.endpoint_url())
+        .list_gateways()
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<&str> = listed.items().iter().map(|g| g.name()).collect();
+    assert_eq!(names, ["my-own"]);
+    second.shutdown().await;
+}

@@ -38,7 +38,10 @@ impl Tmux {
             .status()
             .expect("tmux new-session");
         assert!(status.success(), "tmux could not start the session");
-        Tmux { session, _home: home }
+        Tmux {
+            session,
+            _home: home,
+        }
     }
 
     fn screen(&self) -> String {
@@ -57,7 +60,10 @@ impl Tmux {
             if predicate(&screen) {
                 return screen;
             }
-            assert!(start.elapsed() < WAIT, "timed out waiting for {what}; screen:\n{screen}");
+            assert!(
+                start.elapsed() < WAIT,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -106,8 +112,14 @@ impl Drop for Tmux {
 fn browse_gateways_to_a_tool_schema_with_keystrokes() {
     let tmux = Tmux::start("browse", &["--ephemeral"]);
     let screen = tmux.wait_text("enterprise-hub");
-    assert!(screen.contains("ctx: local"), "header shows the context:\n{screen}");
-    assert!(screen.contains("tenant-acme"), "second tenant's gateway is listed:\n{screen}");
+    assert!(
+        screen.contains("ctx: local"),
+        "header shows the context:\n{screen}"
+    );
+    assert!(
+        screen.contains("tenant-acme"),
+        "second tenant's gateway is listed:\n{screen}"
+    );
 
     tmux.literal(":gw");
     tmux.keys(&["Enter"]);
@@ -116,23 +128,33 @@ fn browse_gateways_to_a_tool_schema_with_keystrokes() {
     tmux.wait_text("</enterprise-hub>");
     tmux.literal("t");
     let tools = tmux.wait_text("crm___");
-    assert!(tools.contains("enterprise-hub › tools"), "breadcrumbs:\n{tools}");
+    assert!(
+        tools.contains("enterprise-hub › tools"),
+        "breadcrumbs:\n{tools}"
+    );
     assert!(tools.contains("ticketing___"), "{tools}");
 
     tmux.literal("/^crm___");
     tmux.keys(&["Enter"]);
-    tmux.wait_for("only crm tools", |s| s.contains("crm___") && !s.contains("ticketing___"));
+    tmux.wait_for("only crm tools", |s| {
+        s.contains("crm___") && !s.contains("ticketing___")
+    });
     tmux.keys(&["Enter"]);
     let schema = tmux.wait_text("input schema");
     assert!(schema.contains("REQ"), "{schema}");
-    assert!(schema.contains(" * "), "a required field is marked:\n{schema}");
+    assert!(
+        schema.contains(" * "),
+        "a required field is marked:\n{schema}"
+    );
 
     tmux.literal("?");
     tmux.wait_text("everywhere");
     tmux.keys(&["Escape"]);
     tmux.keys(&["Escape"]);
     tmux.keys(&["Escape"]);
-    tmux.wait_for("back at tools without filter", |s| s.contains("ticketing___"));
+    tmux.wait_for("back at tools without filter", |s| {
+        s.contains("ticketing___")
+    });
 
     tmux.literal("q");
     let start = Instant::now();
@@ -156,7 +178,9 @@ fn delete_target_asks_first_and_readonly_refuses() {
     rw.wait_text("tenant-acme");
     rw.literal(":targets tenant-acme");
     rw.keys(&["Enter"]);
-    let before = rw.wait_for("tenant-acme targets", |s| s.contains("targets(tenant-acme)[") && s.contains("READY"));
+    let before = rw.wait_for("tenant-acme targets", |s| {
+        s.contains("targets(tenant-acme)[") && s.contains("READY")
+    });
     let count = |s: &str| -> usize {
         let start = s.find("targets(tenant-acme)[").unwrap() + "targets(tenant-acme)[".len();
         s[start..].split(']').next().unwrap().parse().unwrap()
@@ -170,6 +194,12 @@ fn delete_target_asks_first_and_readonly_refuses() {
     rw.wait_text("Delete target");
     rw.literal("y");
     let after = rw.wait_text("deleted target");
-    let after = if count(&after) == n { rw.wait_for("list reloads", |s| s.contains("targets(tenant-acme)[") && count(s) == n - 1) } else { after };
+    let after = if count(&after) == n {
+        rw.wait_for("list reloads", |s| {
+            s.contains("targets(tenant-acme)[") && count(s) == n - 1
+        })
+    } else {
+        after
+    };
     assert_eq!(count(&after), n - 1, "{after}");
 }

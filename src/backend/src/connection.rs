@@ -20,7 +20,10 @@ pub enum ConnectTarget {
     /// Any AgentCore-compatible endpoint (e.g. `acc serve` elsewhere).
     Endpoint { url: String, region: Option<String> },
     /// Live AWS, through the standard credential chain (env, profiles, SSO).
-    Live { profile: Option<String>, region: Option<String> },
+    Live {
+        profile: Option<String>,
+        region: Option<String>,
+    },
 }
 
 /// How the header describes the context.
@@ -102,7 +105,12 @@ impl Backend {
             .build();
         Backend {
             control: control::Client::from_conf(config),
-            context: ContextInfo { kind, name: name.into(), region: Some(region), endpoint },
+            context: ContextInfo {
+                kind,
+                name: name.into(),
+                region: Some(region),
+                endpoint,
+            },
             config_problem: None,
         }
     }
@@ -167,7 +175,9 @@ impl Backend {
 /// Profile names from the shared AWS config and credentials files, for the
 /// `:ctx` view. Reads `AWS_CONFIG_FILE`/`AWS_SHARED_CREDENTIALS_FILE` when set.
 pub fn aws_profiles() -> Vec<String> {
-    let home = std::env::var_os("HOME").map(std::path::PathBuf::from).unwrap_or_default();
+    let home = std::env::var_os("HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_default();
     let config = std::env::var_os("AWS_CONFIG_FILE")
         .map(Into::into)
         .unwrap_or_else(|| home.join(".aws/config"));
@@ -176,7 +186,9 @@ pub fn aws_profiles() -> Vec<String> {
         .unwrap_or_else(|| home.join(".aws/credentials"));
     let mut names = Vec::new();
     for (path, prefixed) in [(config, true), (credentials, false)] {
-        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
         names.extend(profile_sections(&text, prefixed));
     }
     names.sort();
@@ -207,7 +219,10 @@ mod tests {
     #[test]
     fn profile_sections_follow_file_conventions() {
         let config = "[default]\nregion=us-east-1\n[profile prod]\n[sso-session corp]\n";
-        assert_eq!(super::profile_sections(config, true), vec!["default", "prod"]);
+        assert_eq!(
+            super::profile_sections(config, true),
+            vec!["default", "prod"]
+        );
         assert_eq!(super::profile_sections("[dev]\n", false), vec!["dev"]);
     }
 }

@@ -10,11 +10,19 @@ use crate::connection::{ContextInfo, ContextKind};
 pub enum BackendError {
     /// The service answered with an error (e.g. ResourceNotFoundException).
     #[error("{operation} failed: {code}: {message}")]
-    Service { operation: String, code: String, message: String },
+    Service {
+        operation: String,
+        code: String,
+        message: String,
+    },
     /// The request never got an answer: connection refused, DNS, TLS, timeout,
     /// or credentials could not be resolved.
     #[error("{operation} failed: {detail}{hint}")]
-    Transport { operation: String, detail: String, hint: String },
+    Transport {
+        operation: String,
+        detail: String,
+        hint: String,
+    },
     /// The context's configuration cannot work (e.g. no region).
     #[error("{0}")]
     Config(String),
@@ -63,7 +71,10 @@ fn hint_for(detail: &str, ctx: &ContextInfo) -> String {
     if lower.contains("connection refused") || lower.contains("dispatch failure") {
         return match ctx.kind {
             ContextKind::Aws => " — check your network and the region".into(),
-            _ => format!(" — is a platform listening at {}? Start one with `acc serve`", ctx.endpoint),
+            _ => format!(
+                " — is a platform listening at {}? Start one with `acc serve`",
+                ctx.endpoint
+            ),
         };
     }
     String::new()

@@ -107,7 +107,11 @@ impl Backend {
     }
 
     /// One target's full detail.
-    pub async fn get_target(&self, gateway_id: &str, target_id: &str) -> Result<Target, BackendError> {
+    pub async fn get_target(
+        &self,
+        gateway_id: &str,
+        target_id: &str,
+    ) -> Result<Target, BackendError> {
         self.check_config()?;
         let out = self
             .control
@@ -146,7 +150,11 @@ impl Backend {
     }
 
     /// Deletes one target of a gateway.
-    pub async fn delete_target(&self, gateway_id: &str, target_id: &str) -> Result<(), BackendError> {
+    pub async fn delete_target(
+        &self,
+        gateway_id: &str,
+        target_id: &str,
+    ) -> Result<(), BackendError> {
         self.check_config()?;
         self.control
             .delete_gateway_target()
@@ -195,17 +203,27 @@ fn gateway_from_detail(g: &GetGatewayOutput) -> Gateway {
         status_reasons: g.status_reasons().to_vec(),
         authorizer_type: g.authorizer_type().as_str().into(),
         discovery_url: jwt.map(|j| j.discovery_url().to_string()),
-        allowed_audiences: jwt.map(|j| j.allowed_audience().to_vec()).unwrap_or_default(),
-        allowed_clients: jwt.map(|j| j.allowed_clients().to_vec()).unwrap_or_default(),
+        allowed_audiences: jwt
+            .map(|j| j.allowed_audience().to_vec())
+            .unwrap_or_default(),
+        allowed_clients: jwt
+            .map(|j| j.allowed_clients().to_vec())
+            .unwrap_or_default(),
         protocol_type: g.protocol_type().as_str().into(),
-        search_type: mcp.and_then(|m| m.search_type()).map(|s| s.as_str().to_string()),
-        supported_versions: mcp.map(|m| m.supported_versions().to_vec()).unwrap_or_default(),
+        search_type: mcp
+            .and_then(|m| m.search_type())
+            .map(|s| s.as_str().to_string()),
+        supported_versions: mcp
+            .map(|m| m.supported_versions().to_vec())
+            .unwrap_or_default(),
         url: g.gateway_url().map(Into::into),
         role_arn: g.role_arn().map(Into::into),
-        policy_engine: g.policy_engine_configuration().map(|p| PolicyEngineAttachment {
-            arn: p.arn().into(),
-            mode: p.mode().as_str().into(),
-        }),
+        policy_engine: g
+            .policy_engine_configuration()
+            .map(|p| PolicyEngineAttachment {
+                arn: p.arn().into(),
+                mode: p.mode().as_str().into(),
+            }),
         created_at: timestamp(g.created_at()),
         updated_at: timestamp(g.updated_at()),
         target_count: None,
@@ -247,11 +265,19 @@ fn target_shape(name: &str, config: Option<&TargetConfiguration>) -> TargetShape
                 ),
                 Some(ToolSchema::S3(s3)) => (
                     Vec::new(),
-                    Some(format!("tool schema in S3 ({}); not fetched", s3.uri().unwrap_or("?"))),
+                    Some(format!(
+                        "tool schema in S3 ({}); not fetched",
+                        s3.uri().unwrap_or("?")
+                    )),
                 ),
                 _ => (Vec::new(), Some("no tool schema".into())),
             };
-            TargetShape { kind: TargetType::Lambda, endpoint: Some(l.lambda_arn().into()), tools, note }
+            TargetShape {
+                kind: TargetType::Lambda,
+                endpoint: Some(l.lambda_arn().into()),
+                tools,
+                note,
+            }
         }
         McpTargetConfiguration::OpenApiSchema(api) => {
             let (tools, note) = match api.as_inline_payload() {
@@ -261,25 +287,43 @@ fn target_shape(name: &str, config: Option<&TargetConfiguration>) -> TargetShape
                 },
                 Err(_) => (Vec::new(), Some("OpenAPI schema in S3; not fetched".into())),
             };
-            TargetShape { kind: TargetType::OpenApi, endpoint: None, tools, note }
+            TargetShape {
+                kind: TargetType::OpenApi,
+                endpoint: None,
+                tools,
+                note,
+            }
         }
         McpTargetConfiguration::McpServer(server) => mcp_server_shape(name, server),
-        McpTargetConfiguration::SmithyModel(_) => {
-            unknown(TargetType::Smithy, "Smithy model tools are listed through the gateway")
-        }
-        McpTargetConfiguration::ApiGateway(_) => {
-            unknown(TargetType::ApiGateway, "API Gateway tools are listed through the gateway")
-        }
-        _ => unknown(TargetType::Other("mcp".into()), "unrecognised MCP target type"),
+        McpTargetConfiguration::SmithyModel(_) => unknown(
+            TargetType::Smithy,
+            "Smithy model tools are listed through the gateway",
+        ),
+        McpTargetConfiguration::ApiGateway(_) => unknown(
+            TargetType::ApiGateway,
+            "API Gateway tools are listed through the gateway",
+        ),
+        _ => unknown(
+            TargetType::Other("mcp".into()),
+            "unrecognised MCP target type",
+        ),
     }
 }
 
 fn mcp_server_shape(name: &str, server: &McpServerTargetConfiguration) -> TargetShape {
     let (tools, note) = match server.mcp_tool_schema() {
         Some(McpToolSchemaConfiguration::InlinePayload(text)) => parse_mcp_tool_list(name, text),
-        _ => (Vec::new(), Some("tools are discovered from the MCP server".into())),
+        _ => (
+            Vec::new(),
+            Some("tools are discovered from the MCP server".into()),
+        ),
     };
-    TargetShape { kind: TargetType::McpServer, endpoint: Some(server.endpoint().into()), tools, note }
+    TargetShape {
+        kind: TargetType::McpServer,
+        endpoint: Some(server.endpoint().into()),
+        tools,
+        note,
+    }
 }
 
 /// An inline MCP tool schema: a JSON array of `{name, description, inputSchema}`
@@ -287,7 +331,12 @@ fn mcp_server_shape(name: &str, server: &McpServerTargetConfiguration) -> Target
 fn parse_mcp_tool_list(target: &str, text: &str) -> (Vec<Tool>, Option<String>) {
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
-        Err(e) => return (Vec::new(), Some(format!("inline MCP tool schema is not JSON: {e}"))),
+        Err(e) => {
+            return (
+                Vec::new(),
+                Some(format!("inline MCP tool schema is not JSON: {e}")),
+            );
+        }
     };
     let list = value.get("tools").unwrap_or(&value);
     let tools = list
@@ -296,8 +345,14 @@ fn parse_mcp_tool_list(target: &str, text: &str) -> (Vec<Tool>, Option<String>) 
         .flatten()
         .filter_map(|t| {
             let name = t.get("name")?.as_str()?;
-            let desc = t.get("description").and_then(|d| d.as_str()).unwrap_or_default();
-            let schema = t.get("inputSchema").cloned().unwrap_or(serde_json::json!({"type": "object"}));
+            let desc = t
+                .get("description")
+                .and_then(|d| d.as_str())
+                .unwrap_or_default();
+            let schema = t
+                .get("inputSchema")
+                .cloned()
+                .unwrap_or(serde_json::json!({"type": "object"}));
             Some(Tool::from_target(target, name, desc, schema))
         })
         .collect();

@@ -60,11 +60,11 @@ fn push_nested(prop: &Value, depth: usize, rows: &mut Vec<SchemaNode>) {
     if prop.get("properties").is_some() {
         push_children(prop, depth, rows);
     }
-    if let Some(items) = prop.get("items") {
-        if items.get("properties").is_some() || items.get("enum").is_some() {
-            rows.push(node("[]", items, false, depth));
-            push_nested(items, depth + 1, rows);
-        }
+    if let Some(items) = prop.get("items")
+        && (items.get("properties").is_some() || items.get("enum").is_some())
+    {
+        rows.push(node("[]", items, false, depth));
+        push_nested(items, depth + 1, rows);
     }
 }
 
@@ -102,7 +102,10 @@ pub fn type_label(prop: &Value) -> String {
         _ => "any".into(),
     };
     if base == "array" {
-        let item = prop.get("items").map(type_label).unwrap_or_else(|| "any".into());
+        let item = prop
+            .get("items")
+            .map(type_label)
+            .unwrap_or_else(|| "any".into());
         format!("array<{item}>")
     } else {
         base
@@ -156,7 +159,13 @@ mod tests {
         let names: Vec<_> = rows.iter().map(|r| (r.depth, r.name.as_str())).collect();
         assert_eq!(
             names,
-            vec![(0, "query"), (0, "filter"), (1, "stage"), (0, "limit"), (0, "tags")]
+            vec![
+                (0, "query"),
+                (0, "filter"),
+                (1, "stage"),
+                (0, "limit"),
+                (0, "tags")
+            ]
         );
         assert!(rows[0].required && !rows[3].required);
         assert_eq!(rows[2].enum_values, vec!["\"open\"", "\"won\""]);

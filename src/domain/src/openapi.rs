@@ -23,34 +23,41 @@ pub enum OpenApiError {
 
 /// Parses an OpenAPI document given as text (the form `inlinePayload` takes).
 pub fn tools_from_openapi_text(target: &str, text: &str) -> Result<Vec<Tool>, OpenApiError> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| OpenApiError::NotJson(e.to_string()))?;
+    let doc: Value =
+        serde_json::from_str(text).map_err(|e| OpenApiError::NotJson(e.to_string()))?;
     tools_from_openapi(target, &doc)
 }
 
 /// One tool per operation. The input schema merges path, query and header
 /// parameters with the JSON request body's properties.
 pub fn tools_from_openapi(target: &str, doc: &Value) -> Result<Vec<Tool>, OpenApiError> {
-    let paths = doc.get("paths").and_then(Value::as_object).ok_or(OpenApiError::NoPaths)?;
+    let paths = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .ok_or(OpenApiError::NoPaths)?;
     let mut tools = Vec::new();
     for (path, item) in paths {
         let shared_params = item.get("parameters").and_then(Value::as_array);
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
-            let op_id = op.get("operationId").and_then(Value::as_str).ok_or_else(|| {
-                OpenApiError::MissingOperationId {
+            let op_id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .ok_or_else(|| OpenApiError::MissingOperationId {
                     method: method.to_uppercase(),
                     path: path.clone(),
-                }
-            })?;
+                })?;
             let description = op
                 .get("description")
                 .or_else(|| op.get("summary"))
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            let params = shared_params
-                .into_iter()
-                .flatten()
-                .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten());
+            let params = shared_params.into_iter().flatten().chain(
+                op.get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            );
             let schema = input_schema(doc, params, op.get("requestBody"));
             tools.push(Tool::from_target(target, op_id, description, schema));
         }
@@ -67,7 +74,9 @@ fn input_schema<'a>(
     let mut required = Vec::new();
     for param in params {
         let param = resolve(doc, param, 0);
-        let Some(name) = param.get("name").and_then(Value::as_str) else { continue };
+        let Some(name) = param.get("name").and_then(Value::as_str) else {
+            continue;
+        };
         let mut schema = param
             .get("schema")
             .map(|s| resolve(doc, s, 0))
@@ -75,7 +84,11 @@ fn input_schema<'a>(
         if let (Some(obj), Some(desc)) = (schema.as_object_mut(), param.get("description")) {
             obj.entry("description").or_insert_with(|| desc.clone());
         }
-        if param.get("required").and_then(Value::as_bool).unwrap_or(false) {
+        if param
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+        {
             required.push(Value::String(name.to_string()));
         }
         properties.insert(name.to_string(), schema);
@@ -176,8 +189,14 @@ mod tests {
         let err = tools_from_openapi_text("x", r#"{"paths": {"/a": {"get": {}}}}"#).unwrap_err();
         assert_eq!(
             err,
-            OpenApiError::MissingOperationId { method: "GET".into(), path: "/a".into() }
+            OpenApiError::MissingOperationId {
+                method: "GET".into(),
+                path: "/a".into()
+            }
         );
-        assert!(matches!(tools_from_openapi_text("x", "{"), Err(OpenApiError::NotJson(_))));
+        assert!(matches!(
+            tools_from_openapi_text("x", "{"),
+            Err(OpenApiError::NotJson(_))
+        ));
     }
 }

@@ -3,9 +3,9 @@
 //! gateway, plus a second gateway for one of its hosted tenants.
 //!
 //! It is created through the same service functions the HTTP API uses, so it
-//! is exactly what a client could have created, and it is seeded once per
-//! state: a flag in the database records it, so demo resources a user
-//! deletes stay deleted across restarts.
+//! is exactly what a client could have created. It is seeded only into a
+//! fresh state, once: a flag in the database records it, so demo resources a
+//! user deletes stay deleted across restarts.
 
 use serde_json::{Value, json};
 
@@ -15,22 +15,31 @@ use crate::store::{get_meta, set_meta};
 use crate::validation::Object;
 use crate::wire_errors::ApiError;
 
-const SEEDED_FLAG: &str = "demo_workspace_seeded";
+/// The `meta` key recording the demo's fate in this state.
+const DEMO_FLAG: &str = "demo_workspace";
+const IN_PROGRESS: &str = "seeding";
+const DONE: &str = "seeded";
 
-/// Seed the demo workspace unless this state already had it.
+/// Seed the demo workspace into a fresh state (one without gateways), once.
+/// A seed that a crash interrupted is completed on the next start.
 pub(crate) async fn seed_once(ctx: &PlatformState) -> Result<(), ApiError> {
-    if ctx
+    let (flag, gateways) = ctx
         .store
-        .read(|conn| get_meta(conn, SEEDED_FLAG))
-        .await?
-        .is_some()
-    {
+        .read(|conn| {
+            let gateways: i64 =
+                conn.query_row("SELECT count(*) FROM gateways", [], |r| r.get(0))?;
+            Ok((get_meta(conn, DEMO_FLAG)?, gateways))
+        })
+        .await?;
+    let resume = flag.as_deref() == Some(IN_PROGRESS);
+    if !resume && (flag.is_some() || gateways > 0) {
         return Ok(());
     }
-    seed(ctx).await?;
     ctx.store
-        .write(|tx| set_meta(tx, SEEDED_FLAG, &crate::timestamps::now_ms().to_string()))
+        .write(|tx| set_meta(tx, DEMO_FLAG, IN_PROGRESS))
         .await?;
+    seed(ctx).await?;
+    ctx.store.write(|tx| set_meta(tx, DEMO_FLAG, DONE)).await?;
     tracing::info!("seeded the demo workspace");
     Ok(())
 }

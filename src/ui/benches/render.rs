@@ -17,10 +17,20 @@ use serde_json::json;
 const TOOLS: usize = 10_000;
 
 fn catalog_state() -> AppState {
-    let ctx = ContextInfo { kind: ContextKind::Local, name: "local".into(), region: None, endpoint: "http://127.0.0.1:4577".into() };
+    let ctx = ContextInfo {
+        kind: ContextKind::Local,
+        name: "local".into(),
+        region: None,
+        endpoint: "http://127.0.0.1:4577".into(),
+    };
     let mut state = AppState::new(ctx, false, Theme::dark(), (200, 50));
     start(&mut state);
-    let gateway = Gateway { id: "bulk-0000000000".into(), name: "bulk".into(), status: "READY".into(), ..Gateway::default() };
+    let gateway = Gateway {
+        id: "bulk-0000000000".into(),
+        name: "bulk".into(),
+        status: "READY".into(),
+        ..Gateway::default()
+    };
     update(&mut state, Action::GatewaysLoaded(Ok(vec![gateway])));
     let targets: Vec<Target> = (0..100)
         .map(|t| Target {
@@ -47,8 +57,17 @@ fn catalog_state() -> AppState {
             updated_at: None,
         })
         .collect();
-    update(&mut state, Action::Key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::NONE)));
-    update(&mut state, Action::TargetsLoaded { gateway_id: "bulk-0000000000".into(), result: Ok(targets) });
+    update(
+        &mut state,
+        Action::Key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::NONE)),
+    );
+    update(
+        &mut state,
+        Action::TargetsLoaded {
+            gateway_id: "bulk-0000000000".into(),
+            result: Ok(targets),
+        },
+    );
     assert_eq!(state.screen().cursor.visible.len(), TOOLS);
     state
 }
@@ -67,10 +86,22 @@ fn render(c: &mut Criterion) {
     let mut filtered = catalog_state();
     c.bench_function("fuzzy filter keystroke over 10k tools", |b| {
         b.iter(|| {
-            update(&mut filtered, Action::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE)));
-            update(&mut filtered, Action::Key(KeyEvent::new(KeyCode::Char('o'), KeyModifiers::NONE)));
-            update(&mut filtered, Action::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE)));
-            update(&mut filtered, Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+            update(
+                &mut filtered,
+                Action::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE)),
+            );
+            update(
+                &mut filtered,
+                Action::Key(KeyEvent::new(KeyCode::Char('o'), KeyModifiers::NONE)),
+            );
+            update(
+                &mut filtered,
+                Action::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE)),
+            );
+            update(
+                &mut filtered,
+                Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+            );
         })
     });
 }

@@ -17,10 +17,18 @@ pub enum Action {
     Tick,
     PreflightFailed(String),
     GatewaysLoaded(Result<Vec<Gateway>, String>),
-    TargetsLoaded { gateway_id: String, result: Result<Vec<Target>, String> },
+    TargetsLoaded {
+        gateway_id: String,
+        result: Result<Vec<Target>, String>,
+    },
     /// A delete finished; `what` names the resource for the message.
-    Deleted { what: String, result: Result<(), String> },
+    Deleted {
+        what: String,
+        result: Result<(), String>,
+    },
     ContextsLoaded(Vec<ContextChoice>),
     ContextSwitched(ContextInfo),
-    Copied { bytes: usize },
+    Copied {
+        bytes: usize,
+    },
 }

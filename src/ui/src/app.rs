@@ -46,10 +46,16 @@ pub async fn run(backend: Backend, options: UiOptions) -> anyhow::Result<()> {
     };
     let mut terminal = ratatui::try_init().context("opening the terminal")?;
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
-    let size = terminal.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
+    let size = terminal
+        .size()
+        .map(|s| (s.width, s.height))
+        .unwrap_or((80, 24));
     let mut state = AppState::new(backend.context().clone(), options.readonly, theme, size);
     if let Some(problem) = theme_problem {
-        state.message = Some(Message { level: Level::Error, text: format!("{problem}; using the dark theme") });
+        state.message = Some(Message {
+            level: Level::Error,
+            text: format!("{problem}; using the dark theme"),
+        });
     }
     let (tx, rx) = mpsc::unbounded_channel();
     spawn_input_thread(tx.clone());
@@ -106,16 +112,16 @@ async fn event_loop(
             terminal.draw(|f| view(state, f))?;
             last_draw = Instant::now();
             dirty = false;
-            if let Some(path) = &options.startup_report {
-                if state.gateways.loaded().is_some() {
-                    let report = format!(
-                        "first_frame_ms={:.2}\nfirst_data_frame_ms={:.2}\n",
-                        first_frame.as_secs_f64() * 1e3,
-                        options.started.elapsed().as_secs_f64() * 1e3
-                    );
-                    std::fs::write(path, report).context("writing the startup report")?;
-                    break;
-                }
+            if let Some(path) = &options.startup_report
+                && state.gateways.loaded().is_some()
+            {
+                let report = format!(
+                    "first_frame_ms={:.2}\nfirst_data_frame_ms={:.2}\n",
+                    first_frame.as_secs_f64() * 1e3,
+                    options.started.elapsed().as_secs_f64() * 1e3
+                );
+                std::fs::write(path, report).context("writing the startup report")?;
+                break;
             }
         }
     }

@@ -5,7 +5,13 @@ use acc_domain::Gateway;
 /// Label/value pairs describing a gateway, in reading order.
 pub fn gateway_lines(g: &Gateway) -> Vec<(&'static str, String)> {
     let or_dash = |v: Option<&String>| v.cloned().unwrap_or_else(|| "-".into());
-    let list = |v: &[String]| if v.is_empty() { "-".to_string() } else { v.join(", ") };
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "-".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
     let mut lines = vec![
         ("Name", g.name.clone()),
         ("Id", g.id.clone()),
@@ -36,7 +42,12 @@ pub fn gateway_lines(g: &Gateway) -> Vec<(&'static str, String)> {
     }
     lines.extend([
         ("Role ARN", or_dash(g.role_arn.as_ref())),
-        ("Targets", g.target_count.map(|c| c.to_string()).unwrap_or_else(|| "?".into())),
+        (
+            "Targets",
+            g.target_count
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "?".into()),
+        ),
         ("Created", or_dash(g.created_at.as_ref())),
         ("Updated", or_dash(g.updated_at.as_ref())),
     ]);

@@ -14,9 +14,18 @@ use crate::state::ContextChoice;
 pub enum Effect {
     Preflight,
     LoadGateways,
-    LoadTargets { gateway_id: String },
-    DeleteGateway { id: String, name: String },
-    DeleteTarget { gateway_id: String, target_id: String, name: String },
+    LoadTargets {
+        gateway_id: String,
+    },
+    DeleteGateway {
+        id: String,
+        name: String,
+    },
+    DeleteTarget {
+        gateway_id: String,
+        target_id: String,
+        name: String,
+    },
     /// Put text on the clipboard through the terminal (OSC 52).
     Copy(String),
     LoadContexts,
@@ -27,7 +36,10 @@ pub enum Effect {
 impl Effect {
     /// Whether this effect writes to the platform (refused in read-only mode).
     pub fn is_write(&self) -> bool {
-        matches!(self, Effect::DeleteGateway { .. } | Effect::DeleteTarget { .. })
+        matches!(
+            self,
+            Effect::DeleteGateway { .. } | Effect::DeleteTarget { .. }
+        )
     }
 }
 
@@ -41,8 +53,16 @@ pub struct EffectRunner {
 }
 
 impl EffectRunner {
-    pub fn new(backend: Backend, tx: UnboundedSender<Action>, clipboard: Box<dyn FnMut(&str) + Send>) -> Self {
-        EffectRunner { backend: Arc::new(RwLock::new(backend)), tx, clipboard }
+    pub fn new(
+        backend: Backend,
+        tx: UnboundedSender<Action>,
+        clipboard: Box<dyn FnMut(&str) + Send>,
+    ) -> Self {
+        EffectRunner {
+            backend: Arc::new(RwLock::new(backend)),
+            tx,
+            clipboard,
+        }
     }
 
     /// Starts `effect`; network work runs on its own task so the UI never waits.
@@ -68,23 +88,36 @@ impl EffectRunner {
             }
             Effect::LoadTargets { gateway_id } => {
                 tokio::spawn(async move {
-                    let result = backend.list_targets(&gateway_id).await.map_err(|e| e.to_string());
+                    let result = backend
+                        .list_targets(&gateway_id)
+                        .await
+                        .map_err(|e| e.to_string());
                     let _ = tx.send(Action::TargetsLoaded { gateway_id, result });
                 });
             }
             Effect::DeleteGateway { id, name } => {
                 tokio::spawn(async move {
                     let result = backend.delete_gateway(&id).await.map_err(|e| e.to_string());
-                    let _ = tx.send(Action::Deleted { what: format!("gateway {name}"), result });
+                    let _ = tx.send(Action::Deleted {
+                        what: format!("gateway {name}"),
+                        result,
+                    });
                 });
             }
-            Effect::DeleteTarget { gateway_id, target_id, name } => {
+            Effect::DeleteTarget {
+                gateway_id,
+                target_id,
+                name,
+            } => {
                 tokio::spawn(async move {
                     let result = backend
                         .delete_target(&gateway_id, &target_id)
                         .await
                         .map_err(|e| e.to_string());
-                    let _ = tx.send(Action::Deleted { what: format!("target {name}"), result });
+                    let _ = tx.send(Action::Deleted {
+                        what: format!("target {name}"),
+                        result,
+                    });
                 });
             }
             Effect::Copy(text) => {
@@ -100,11 +133,13 @@ impl EffectRunner {
                         profile: None,
                         current: true,
                     }];
-                    choices.extend(acc_backend::aws_profiles().into_iter().map(|p| ContextChoice {
-                        label: format!("aws:{p}"),
-                        detail: "live AWS via the profile's credentials".into(),
-                        profile: Some(p),
-                        current: false,
+                    choices.extend(acc_backend::aws_profiles().into_iter().map(|p| {
+                        ContextChoice {
+                            label: format!("aws:{p}"),
+                            detail: "live AWS via the profile's credentials".into(),
+                            profile: Some(p),
+                            current: false,
+                        }
                     }));
                     let _ = tx.send(Action::ContextsLoaded(choices));
                 });
@@ -112,7 +147,10 @@ impl EffectRunner {
             Effect::SwitchProfile(profile) => {
                 let shared = self.backend.clone();
                 tokio::spawn(async move {
-                    let target = ConnectTarget::Live { profile: Some(profile), region: None };
+                    let target = ConnectTarget::Live {
+                        profile: Some(profile),
+                        region: None,
+                    };
                     let next = Backend::connect(target).await;
                     let info = next.context().clone();
                     if let Ok(mut current) = shared.write() {

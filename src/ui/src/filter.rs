@@ -35,14 +35,21 @@ impl FilterQuery {
             return haystacks.enumerate().map(|(i, _)| i).collect();
         }
         // `parse` gives users fzf's syntax: ^prefix, suffix$, 'exact.
-        let pattern = Pattern::parse(self.pattern_text(), CaseMatching::Smart, Normalization::Smart);
+        let pattern = Pattern::parse(
+            self.pattern_text(),
+            CaseMatching::Smart,
+            Normalization::Smart,
+        );
         let mut matcher = Matcher::new(Config::DEFAULT);
         let mut buf = Vec::new();
-        let scored = haystacks.enumerate().map(|(i, hay)| {
-            (i, pattern.score(Utf32Str::new(hay, &mut buf), &mut matcher))
-        });
+        let scored = haystacks
+            .enumerate()
+            .map(|(i, hay)| (i, pattern.score(Utf32Str::new(hay, &mut buf), &mut matcher)));
         if self.inverted() {
-            return scored.filter(|(_, s)| s.is_none()).map(|(i, _)| i).collect();
+            return scored
+                .filter(|(_, s)| s.is_none())
+                .map(|(i, _)| i)
+                .collect();
         }
         let mut hits: Vec<(usize, u32)> = scored.filter_map(|(i, s)| s.map(|s| (i, s))).collect();
         hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -54,7 +61,12 @@ impl FilterQuery {
 mod tests {
     use super::*;
 
-    const ITEMS: [&str; 4] = ["crm___search_accounts", "ticketing___create_ticket", "messaging___post", "crm___get_account"];
+    const ITEMS: [&str; 4] = [
+        "crm___search_accounts",
+        "ticketing___create_ticket",
+        "messaging___post",
+        "crm___get_account",
+    ];
 
     #[test]
     fn fuzzy_ranks_and_inverts() {
@@ -63,14 +75,29 @@ mod tests {
         assert!(hits.contains(&0) && hits.contains(&3));
         let inverted = FilterQuery::new("!crm").apply(ITEMS.iter().copied());
         assert_eq!(inverted, vec![1, 2]);
-        assert_eq!(FilterQuery::new("").apply(ITEMS.iter().copied()), vec![0, 1, 2, 3]);
-        assert_eq!(FilterQuery::new("!").apply(ITEMS.iter().copied()), vec![0, 1, 2, 3]);
+        assert_eq!(
+            FilterQuery::new("").apply(ITEMS.iter().copied()),
+            vec![0, 1, 2, 3]
+        );
+        assert_eq!(
+            FilterQuery::new("!").apply(ITEMS.iter().copied()),
+            vec![0, 1, 2, 3]
+        );
     }
 
     #[test]
     fn smart_case() {
-        assert_eq!(FilterQuery::new("POST").apply(ITEMS.iter().copied()), Vec::<usize>::new());
-        assert_eq!(FilterQuery::new("post").apply(ITEMS.iter().copied()), vec![2]);
-        assert_eq!(FilterQuery::new("^crm___").apply(ITEMS.iter().copied()), vec![0, 3]);
+        assert_eq!(
+            FilterQuery::new("POST").apply(ITEMS.iter().copied()),
+            Vec::<usize>::new()
+        );
+        assert_eq!(
+            FilterQuery::new("post").apply(ITEMS.iter().copied()),
+            vec![2]
+        );
+        assert_eq!(
+            FilterQuery::new("^crm___").apply(ITEMS.iter().copied()),
+            vec![0, 3]
+        );
     }
 }

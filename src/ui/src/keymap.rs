@@ -36,13 +36,19 @@ pub struct Key {
 }
 
 const fn plain(code: KeyCode) -> Key {
-    Key { code, modifiers: KeyModifiers::NONE }
+    Key {
+        code,
+        modifiers: KeyModifiers::NONE,
+    }
 }
 const fn ch(c: char) -> Key {
     plain(KeyCode::Char(c))
 }
 const fn ctrl(c: char) -> Key {
-    Key { code: KeyCode::Char(c), modifiers: KeyModifiers::CONTROL }
+    Key {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
+    }
 }
 
 /// One line of help: the keys, what they do, and the command they send.
@@ -55,48 +61,163 @@ pub struct Binding {
     pub help: &'static str,
 }
 
-const fn bind(keys: &'static [Key], command: Command, hint: &'static str, help: &'static str) -> Binding {
-    Binding { keys, command, hint, help }
+const fn bind(
+    keys: &'static [Key],
+    command: Command,
+    hint: &'static str,
+    help: &'static str,
+) -> Binding {
+    Binding {
+        keys,
+        command,
+        hint,
+        help,
+    }
 }
 
 /// Bindings every view has.
 pub const GLOBAL: &[Binding] = &[
-    bind(&[ch('j'), plain(KeyCode::Down)], Command::Down, "down", "move down"),
+    bind(
+        &[ch('j'), plain(KeyCode::Down)],
+        Command::Down,
+        "down",
+        "move down",
+    ),
     bind(&[ch('k'), plain(KeyCode::Up)], Command::Up, "up", "move up"),
-    bind(&[plain(KeyCode::PageDown), ctrl('f')], Command::PageDown, "page down", "page down"),
-    bind(&[plain(KeyCode::PageUp), ctrl('b')], Command::PageUp, "page up", "page up"),
-    bind(&[ch('g'), plain(KeyCode::Home)], Command::Top, "top", "first row"),
-    bind(&[ch('G'), plain(KeyCode::End)], Command::Bottom, "bottom", "last row"),
-    bind(&[ch('/')], Command::Filter, "filter", "filter (fuzzy; ^prefix, 'exact; ! in front inverts)"),
-    bind(&[ch(':')], Command::Palette, "command", "command palette (:gw :targets :tools :ctx :q)"),
+    bind(
+        &[plain(KeyCode::PageDown), ctrl('f')],
+        Command::PageDown,
+        "page down",
+        "page down",
+    ),
+    bind(
+        &[plain(KeyCode::PageUp), ctrl('b')],
+        Command::PageUp,
+        "page up",
+        "page up",
+    ),
+    bind(
+        &[ch('g'), plain(KeyCode::Home)],
+        Command::Top,
+        "top",
+        "first row",
+    ),
+    bind(
+        &[ch('G'), plain(KeyCode::End)],
+        Command::Bottom,
+        "bottom",
+        "last row",
+    ),
+    bind(
+        &[ch('/')],
+        Command::Filter,
+        "filter",
+        "filter (fuzzy; ^prefix, 'exact; ! in front inverts)",
+    ),
+    bind(
+        &[ch(':')],
+        Command::Palette,
+        "command",
+        "command palette (:gw :targets :tools :ctx :q)",
+    ),
     bind(&[ch('?')], Command::Help, "help", "this help"),
-    bind(&[ch('y')], Command::Copy, "copy", "copy selection as JSON (OSC 52)"),
-    bind(&[ctrl('r')], Command::Refresh, "reload", "reload from the platform"),
-    bind(&[plain(KeyCode::Esc)], Command::Back, "back", "clear filter / dismiss / go back"),
+    bind(
+        &[ch('y')],
+        Command::Copy,
+        "copy",
+        "copy selection as JSON (OSC 52)",
+    ),
+    bind(
+        &[ctrl('r')],
+        Command::Refresh,
+        "reload",
+        "reload from the platform",
+    ),
+    bind(
+        &[plain(KeyCode::Esc)],
+        Command::Back,
+        "back",
+        "clear filter / dismiss / go back",
+    ),
     bind(&[ch('q'), ctrl('c')], Command::Quit, "quit", "quit"),
 ];
 
 const GATEWAYS: &[Binding] = &[
-    bind(&[plain(KeyCode::Enter)], Command::Open, "targets", "targets of the gateway"),
-    bind(&[ch('t')], Command::Tools, "tools", "tool catalog of the gateway"),
-    bind(&[ch('d')], Command::Describe, "describe", "describe the gateway"),
-    bind(&[ctrl('d')], Command::Delete, "delete", "delete the gateway (asks first)"),
+    bind(
+        &[plain(KeyCode::Enter)],
+        Command::Open,
+        "targets",
+        "targets of the gateway",
+    ),
+    bind(
+        &[ch('t')],
+        Command::Tools,
+        "tools",
+        "tool catalog of the gateway",
+    ),
+    bind(
+        &[ch('d')],
+        Command::Describe,
+        "describe",
+        "describe the gateway",
+    ),
+    bind(
+        &[ctrl('d')],
+        Command::Delete,
+        "delete",
+        "delete the gateway (asks first)",
+    ),
 ];
 
 const GATEWAY_DETAIL: &[Binding] = &[
-    bind(&[plain(KeyCode::Enter)], Command::Open, "targets", "targets of the gateway"),
-    bind(&[ch('t')], Command::Tools, "tools", "tool catalog of the gateway"),
+    bind(
+        &[plain(KeyCode::Enter)],
+        Command::Open,
+        "targets",
+        "targets of the gateway",
+    ),
+    bind(
+        &[ch('t')],
+        Command::Tools,
+        "tools",
+        "tool catalog of the gateway",
+    ),
 ];
 
 const TARGETS: &[Binding] = &[
-    bind(&[plain(KeyCode::Enter)], Command::Open, "tools", "tools of the target"),
-    bind(&[ch('t')], Command::Tools, "all tools", "tool catalog of the whole gateway"),
-    bind(&[ctrl('d')], Command::Delete, "delete", "delete the target (asks first)"),
+    bind(
+        &[plain(KeyCode::Enter)],
+        Command::Open,
+        "tools",
+        "tools of the target",
+    ),
+    bind(
+        &[ch('t')],
+        Command::Tools,
+        "all tools",
+        "tool catalog of the whole gateway",
+    ),
+    bind(
+        &[ctrl('d')],
+        Command::Delete,
+        "delete",
+        "delete the target (asks first)",
+    ),
 ];
 
-const TOOLS: &[Binding] = &[bind(&[plain(KeyCode::Enter)], Command::Open, "schema", "input schema of the tool")];
+const TOOLS: &[Binding] = &[bind(
+    &[plain(KeyCode::Enter)],
+    Command::Open,
+    "schema",
+    "input schema of the tool",
+)];
 
-const CONTEXTS: &[Binding] = &[bind(&[plain(KeyCode::Enter)], Command::Open, "switch", "switch to the context")];
+const CONTEXTS: &[Binding] = &[bind(
+    &[plain(KeyCode::Enter)],
+    Command::Open,
+    "switch",
+    "switch to the context",
+)];
 
 /// The bindings specific to a view.
 pub fn view_bindings(view: ViewKind) -> &'static [Binding] {
@@ -120,7 +241,11 @@ pub fn lookup(view: ViewKind, key: &KeyEvent) -> Option<Command> {
     view_bindings(view)
         .iter()
         .chain(GLOBAL)
-        .find(|b| b.keys.iter().any(|k| k.code == key.code && k.modifiers == modifiers))
+        .find(|b| {
+            b.keys
+                .iter()
+                .any(|k| k.code == key.code && k.modifiers == modifiers)
+        })
         .map(|b| b.command)
 }
 
@@ -147,7 +272,12 @@ pub fn key_label(key: &Key) -> String {
 
 /// `j/↓`: all keys of a binding.
 pub fn keys_label(binding: &Binding) -> String {
-    binding.keys.iter().map(key_label).collect::<Vec<_>>().join("/")
+    binding
+        .keys
+        .iter()
+        .map(key_label)
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]
@@ -167,10 +297,25 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_a_view() {
-        for view in [ViewKind::Gateways, ViewKind::GatewayDetail, ViewKind::Targets, ViewKind::Tools, ViewKind::ToolDetail, ViewKind::Contexts] {
-            let keys: Vec<&Key> = view_bindings(view).iter().chain(GLOBAL).flat_map(|b| b.keys).collect();
+        for view in [
+            ViewKind::Gateways,
+            ViewKind::GatewayDetail,
+            ViewKind::Targets,
+            ViewKind::Tools,
+            ViewKind::ToolDetail,
+            ViewKind::Contexts,
+        ] {
+            let keys: Vec<&Key> = view_bindings(view)
+                .iter()
+                .chain(GLOBAL)
+                .flat_map(|b| b.keys)
+                .collect();
             for (i, k) in keys.iter().enumerate() {
-                assert!(!keys[i + 1..].contains(k), "{view:?}: {} bound twice", key_label(k));
+                assert!(
+                    !keys[i + 1..].contains(k),
+                    "{view:?}: {} bound twice",
+                    key_label(k)
+                );
             }
         }
     }

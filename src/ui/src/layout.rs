@@ -22,7 +22,11 @@ pub fn bands(area: Rect) -> Bands {
         Constraint::Length(FOOTER_ROWS),
     ])
     .areas(area);
-    Bands { header, body, footer }
+    Bands {
+        header,
+        body,
+        footer,
+    }
 }
 
 /// Data rows visible in a list: the body minus its border and column header.

@@ -22,12 +22,42 @@ pub struct Entry {
 
 /// Every palette entry, in suggestion order.
 pub const ENTRIES: &[Entry] = &[
-    Entry { command: PaletteCommand::Gateways, name: "gateways", aliases: &["gw", "gateway", "gws"], about: "all gateways" },
-    Entry { command: PaletteCommand::Targets, name: "targets", aliases: &["tg", "target"], about: "targets of a gateway  [:targets GATEWAY]" },
-    Entry { command: PaletteCommand::Tools, name: "tools", aliases: &["tool"], about: "tool catalog of a gateway  [:tools GATEWAY]" },
-    Entry { command: PaletteCommand::Contexts, name: "ctx", aliases: &["context", "contexts"], about: "switch context (local, endpoint, AWS profiles)" },
-    Entry { command: PaletteCommand::Help, name: "help", aliases: &["h"], about: "key bindings of this view" },
-    Entry { command: PaletteCommand::Quit, name: "quit", aliases: &["q", "q!", "exit"], about: "leave acc" },
+    Entry {
+        command: PaletteCommand::Gateways,
+        name: "gateways",
+        aliases: &["gw", "gateway", "gws"],
+        about: "all gateways",
+    },
+    Entry {
+        command: PaletteCommand::Targets,
+        name: "targets",
+        aliases: &["tg", "target"],
+        about: "targets of a gateway  [:targets GATEWAY]",
+    },
+    Entry {
+        command: PaletteCommand::Tools,
+        name: "tools",
+        aliases: &["tool"],
+        about: "tool catalog of a gateway  [:tools GATEWAY]",
+    },
+    Entry {
+        command: PaletteCommand::Contexts,
+        name: "ctx",
+        aliases: &["context", "contexts"],
+        about: "switch context (local, endpoint, AWS profiles)",
+    },
+    Entry {
+        command: PaletteCommand::Help,
+        name: "help",
+        aliases: &["h"],
+        about: "key bindings of this view",
+    },
+    Entry {
+        command: PaletteCommand::Quit,
+        name: "quit",
+        aliases: &["q", "q!", "exit"],
+        about: "leave acc",
+    },
 ];
 
 /// A parsed palette line: the command and its optional argument.
@@ -46,8 +76,13 @@ pub fn parse(line: &str) -> Result<Parsed, String> {
     let entry = ENTRIES
         .iter()
         .find(|e| e.name == word || e.aliases.contains(&word))
-        .ok_or_else(|| format!("unknown command `{word}`; try :gw, :targets, :tools, :ctx or :q"))?;
-    Ok(Parsed { command: entry.command, argument: words.next().map(str::to_string) })
+        .ok_or_else(|| {
+            format!("unknown command `{word}`; try :gw, :targets, :tools, :ctx or :q")
+        })?;
+    Ok(Parsed {
+        command: entry.command,
+        argument: words.next().map(str::to_string),
+    })
 }
 
 /// Entries whose name or an alias starts with the first word typed.
@@ -67,8 +102,15 @@ mod tests {
     fn aliases_and_arguments() {
         assert_eq!(parse("gw").unwrap().command, PaletteCommand::Gateways);
         let p = parse("tools  enterprise-hub").unwrap();
-        assert_eq!((p.command, p.argument.as_deref()), (PaletteCommand::Tools, Some("enterprise-hub")));
-        assert!(parse("nope").unwrap_err().contains("unknown command `nope`"));
+        assert_eq!(
+            (p.command, p.argument.as_deref()),
+            (PaletteCommand::Tools, Some("enterprise-hub"))
+        );
+        assert!(
+            parse("nope")
+                .unwrap_err()
+                .contains("unknown command `nope`")
+        );
         assert_eq!(suggestions("t").len(), 2);
         assert_eq!(suggestions("").len(), ENTRIES.len());
     }

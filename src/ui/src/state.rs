@@ -15,7 +15,9 @@ use crate::theme::Theme;
 pub enum Loadable<T> {
     NotLoaded,
     /// `tick` when the request started, for the progress display.
-    Loading { since_tick: u64 },
+    Loading {
+        since_tick: u64,
+    },
     Loaded(T),
     Failed(String),
 }
@@ -62,7 +64,10 @@ pub struct Screen {
 
 impl Screen {
     pub fn new(route: Route) -> Screen {
-        Screen { route, cursor: ListCursor::default() }
+        Screen {
+            route,
+            cursor: ListCursor::default(),
+        }
     }
 }
 
@@ -73,7 +78,10 @@ pub enum InputMode {
     /// Editing the current list's filter; the text lives in the cursor.
     Filter,
     /// Typing a `:` command.
-    Palette { text: String, selected: usize },
+    Palette {
+        text: String,
+        selected: usize,
+    },
 }
 
 /// A modal layer over the current screen.
@@ -162,11 +170,15 @@ impl AppState {
     }
 
     pub fn screen(&self) -> &Screen {
-        self.stack.last().expect("the stack always holds the root screen")
+        self.stack
+            .last()
+            .expect("the stack always holds the root screen")
     }
 
     pub fn screen_mut(&mut self) -> &mut Screen {
-        self.stack.last_mut().expect("the stack always holds the root screen")
+        self.stack
+            .last_mut()
+            .expect("the stack always holds the root screen")
     }
 
     pub fn gateway(&self, id: &str) -> Option<&Gateway> {
@@ -179,12 +191,17 @@ impl AppState {
     }
 
     pub fn tool(&self, gateway_id: &str, qualified: &str) -> Option<&Tool> {
-        self.tools.get(gateway_id)?.iter().find(|t| t.qualified_name == qualified)
+        self.tools
+            .get(gateway_id)?
+            .iter()
+            .find(|t| t.qualified_name == qualified)
     }
 
     /// The schema rows of a tool detail screen.
     pub fn schema_rows(&self, gateway_id: &str, tool: &str) -> Vec<SchemaNode> {
-        self.tool(gateway_id, tool).map(|t| schema_tree(&t.input_schema)).unwrap_or_default()
+        self.tool(gateway_id, tool)
+            .map(|t| schema_tree(&t.input_schema))
+            .unwrap_or_default()
     }
 
     /// Whether anything is in flight (the spinner needs ticks).
@@ -199,7 +216,12 @@ impl AppState {
 
     /// Whether anything shown is still changing state on the platform.
     pub fn has_transitional(&self) -> bool {
-        let gateways = self.gateways.loaded().into_iter().flatten().map(|g| g.status.as_str());
+        let gateways = self
+            .gateways
+            .loaded()
+            .into_iter()
+            .flatten()
+            .map(|g| g.status.as_str());
         let targets = self
             .targets
             .values()
@@ -217,5 +239,8 @@ impl AppState {
 
 /// Statuses that AgentCore moves on from by itself.
 pub fn is_transitional(status: &str) -> bool {
-    matches!(status, "CREATING" | "UPDATING" | "DELETING" | "SYNCHRONIZING")
+    matches!(
+        status,
+        "CREATING" | "UPDATING" | "DELETING" | "SYNCHRONIZING"
+    )
 }

@@ -10,7 +10,10 @@ use serde::Deserialize;
 const BUILT_IN: [(&str, &str); 3] = [
     ("dark", include_str!("../../../themes/dark.toml")),
     ("light", include_str!("../../../themes/light.toml")),
-    ("high-contrast", include_str!("../../../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../../../themes/high-contrast.toml"),
+    ),
 ];
 
 /// Names of the built-in themes.
@@ -60,7 +63,22 @@ impl ThemeFile {
         macro_rules! take {
             ($($f:ident),*) => { $( if other.$f.is_some() { self.$f = other.$f; } )* };
         }
-        take!(name, fg, bg, muted, accent, header_fg, header_bg, border, selection_fg, selection_bg, error, warning, success, key);
+        take!(
+            name,
+            fg,
+            bg,
+            muted,
+            accent,
+            header_fg,
+            header_bg,
+            border,
+            selection_fg,
+            selection_bg,
+            error,
+            warning,
+            success,
+            key
+        );
         self
     }
 }
@@ -110,7 +128,10 @@ impl Theme {
     }
 
     /// [`Theme::resolve`] with an explicit override file (for tests).
-    pub fn resolve_with(requested: Option<&str>, user_file: Option<&Path>) -> Result<Theme, ThemeError> {
+    pub fn resolve_with(
+        requested: Option<&str>,
+        user_file: Option<&Path>,
+    ) -> Result<Theme, ThemeError> {
         let requested = requested.unwrap_or("dark");
         let mut file = if let Some((_, text)) = BUILT_IN.iter().find(|(n, _)| *n == requested) {
             parse(text, Path::new(requested))?
@@ -127,7 +148,11 @@ impl Theme {
     }
 
     fn from_file(f: ThemeFile) -> Theme {
-        let c = |v: &Option<String>| v.as_deref().and_then(|s| Color::from_str(s).ok()).unwrap_or(Color::Reset);
+        let c = |v: &Option<String>| {
+            v.as_deref()
+                .and_then(|s| Color::from_str(s).ok())
+                .unwrap_or(Color::Reset)
+        };
         let fg = |v: &Option<String>| Style::default().fg(c(v));
         Theme {
             name: f.name.clone().unwrap_or_else(|| "custom".into()),
@@ -136,7 +161,10 @@ impl Theme {
             accent: fg(&f.accent).add_modifier(Modifier::BOLD),
             header: Style::default().fg(c(&f.header_fg)).bg(c(&f.header_bg)),
             border: fg(&f.border),
-            selection: Style::default().fg(c(&f.selection_fg)).bg(c(&f.selection_bg)).add_modifier(Modifier::BOLD),
+            selection: Style::default()
+                .fg(c(&f.selection_fg))
+                .bg(c(&f.selection_bg))
+                .add_modifier(Modifier::BOLD),
             error: fg(&f.error).add_modifier(Modifier::BOLD),
             warning: fg(&f.warning),
             success: fg(&f.success),
@@ -146,7 +174,11 @@ impl Theme {
 }
 
 fn parse_built_in(name: &str) -> ThemeFile {
-    let text = BUILT_IN.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).unwrap_or_default();
+    let text = BUILT_IN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+        .unwrap_or_default();
     // Built-in themes are tested to parse; fall back to defaults regardless.
     parse(text, Path::new(name)).unwrap_or_default()
 }
@@ -164,7 +196,12 @@ fn parse(text: &str, path: &Path) -> Result<ThemeFile, ThemeError> {
         path: path.display().to_string(),
         reason: e.message().to_string(),
     })?;
-    for (field, value) in [("fg", &file.fg), ("accent", &file.accent), ("selection_bg", &file.selection_bg), ("error", &file.error)] {
+    for (field, value) in [
+        ("fg", &file.fg),
+        ("accent", &file.accent),
+        ("selection_bg", &file.selection_bg),
+        ("error", &file.error),
+    ] {
         if let Some(v) = value {
             Color::from_str(v).map_err(|_| ThemeError::Invalid {
                 path: path.display().to_string(),
@@ -210,7 +247,10 @@ mod tests {
 
     #[test]
     fn no_color_wins_and_unknown_names_are_explained() {
-        assert_eq!(Theme::resolve(Some("light"), true).unwrap(), Theme::monochrome());
+        assert_eq!(
+            Theme::resolve(Some("light"), true).unwrap(),
+            Theme::monochrome()
+        );
         let err = Theme::resolve_with(Some("solarized"), None).unwrap_err();
         assert!(err.to_string().contains("dark, light, high-contrast"));
     }

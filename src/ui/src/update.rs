@@ -10,7 +10,9 @@ use crate::filter::FilterQuery;
 use crate::keymap::{self, Command};
 use crate::palette::{self, PaletteCommand};
 use crate::route::{Route, ViewKind};
-use crate::state::{AppState, Confirm, InputMode, Level, ListCursor, Loadable, Message, Overlay, Screen};
+use crate::state::{
+    AppState, Confirm, InputMode, Level, ListCursor, Loadable, Message, Overlay, Screen,
+};
 
 /// Rows moved by one mouse wheel notch.
 const WHEEL_ROWS: isize = 3;
@@ -101,7 +103,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             load_for_current(state)
         }
         Action::Copied { bytes } => {
-            info(state, format!("copied {bytes} bytes of JSON to the clipboard (OSC 52)"));
+            info(
+                state,
+                format!("copied {bytes} bytes of JSON to the clipboard (OSC 52)"),
+            );
             Vec::new()
         }
     }
@@ -114,7 +119,10 @@ pub fn start(state: &mut AppState) -> Vec<Effect> {
 
 /// The tool catalog of a gateway from its targets, sorted by name.
 pub fn catalog(targets: &[Target]) -> Vec<Tool> {
-    let mut tools: Vec<Tool> = targets.iter().flat_map(|t| t.tools.iter().cloned()).collect();
+    let mut tools: Vec<Tool> = targets
+        .iter()
+        .flat_map(|t| t.tools.iter().cloned())
+        .collect();
     tools.sort_by(|a, b| a.qualified_name.cmp(&b.qualified_name));
     tools
 }
@@ -141,7 +149,10 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             };
         }
         Some(Overlay::Help) => {
-            if matches!(key.code, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter) {
+            if matches!(
+                key.code,
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter
+            ) {
                 state.overlay = None;
             }
             return Vec::new();
@@ -170,7 +181,12 @@ fn on_command(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Top => move_by(state, isize::MIN / 2),
         Command::Bottom => move_by(state, isize::MAX / 2),
         Command::Filter => state.input = InputMode::Filter,
-        Command::Palette => state.input = InputMode::Palette { text: String::new(), selected: 0 },
+        Command::Palette => {
+            state.input = InputMode::Palette {
+                text: String::new(),
+                selected: 0,
+            }
+        }
         Command::Help => state.overlay = Some(Overlay::Help),
         Command::Quit => state.should_quit = true,
         Command::Back => back(state),
@@ -208,7 +224,9 @@ fn on_filter_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Backspace => {
             cursor.filter.text.pop();
         }
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => cursor.filter.text.push(c),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            cursor.filter.text.push(c)
+        }
         _ => return Vec::new(),
     }
     let top = state.stack.len() - 1;
@@ -217,7 +235,12 @@ fn on_filter_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-fn on_palette_key(state: &mut AppState, key: KeyEvent, mut text: String, mut selected: usize) -> Vec<Effect> {
+fn on_palette_key(
+    state: &mut AppState,
+    key: KeyEvent,
+    mut text: String,
+    mut selected: usize,
+) -> Vec<Effect> {
     let count = palette::suggestions(&text).len();
     match key.code {
         KeyCode::Esc => {
@@ -300,7 +323,10 @@ fn run_palette(state: &mut AppState, line: &str) -> Vec<Effect> {
                 None => match context_gateway(state) {
                     Some(id) => id,
                     None => {
-                        error(state, "select a gateway first (:gw), or name one: :tools GATEWAY".into());
+                        error(
+                            state,
+                            "select a gateway first (:gw), or name one: :tools GATEWAY".into(),
+                        );
                         return Vec::new();
                     }
                 },
@@ -365,7 +391,12 @@ fn open(state: &mut AppState) -> Vec<Effect> {
                 return Vec::new();
             };
             let filter = format!("^{}___", target.name);
-            let effects = push(state, Route::Tools { gateway_id: gateway_id.clone() });
+            let effects = push(
+                state,
+                Route::Tools {
+                    gateway_id: gateway_id.clone(),
+                },
+            );
             let top = state.stack.len() - 1;
             state.stack[top].cursor.filter = FilterQuery::new(filter);
             refresh(state, top);
@@ -375,7 +406,10 @@ fn open(state: &mut AppState) -> Vec<Effect> {
             let Some(tool) = state.tools.get(gateway_id).and_then(|t| t.get(index)) else {
                 return Vec::new();
             };
-            let route = Route::ToolDetail { gateway_id: gateway_id.clone(), tool: tool.qualified_name.clone() };
+            let route = Route::ToolDetail {
+                gateway_id: gateway_id.clone(),
+                tool: tool.qualified_name.clone(),
+            };
             push(state, route)
         }
         Route::ToolDetail { .. } => Vec::new(),
@@ -410,7 +444,10 @@ fn ask_delete(state: &mut AppState) -> Vec<Effect> {
                     "Delete gateway {} ({})? Its targets must be deleted first. This cannot be undone.",
                     g.name, g.id
                 ),
-                on_yes: Effect::DeleteGateway { id: g.id.clone(), name: g.name.clone() },
+                on_yes: Effect::DeleteGateway {
+                    id: g.id.clone(),
+                    name: g.name.clone(),
+                },
             }
         }
         Route::Targets { gateway_id } => {
@@ -435,7 +472,10 @@ fn ask_delete(state: &mut AppState) -> Vec<Effect> {
         _ => return Vec::new(),
     };
     if state.readonly && confirm.on_yes.is_write() {
-        error(state, "read-only mode: delete refused (restart without --readonly to make changes)".into());
+        error(
+            state,
+            "read-only mode: delete refused (restart without --readonly to make changes)".into(),
+        );
         return Vec::new();
     }
     state.overlay = Some(Overlay::Confirm(confirm));
@@ -446,15 +486,21 @@ fn copy(state: &mut AppState) -> Vec<Effect> {
     let screen = state.screen();
     let index = screen.cursor.selected_item();
     let json = match &screen.route {
-        Route::Gateways => index.and_then(|i| state.gateways.loaded()?.get(i)).map(serde_json::to_string_pretty),
-        Route::GatewayDetail { gateway_id } => state.gateway(gateway_id).map(serde_json::to_string_pretty),
-        Route::Targets { gateway_id } => {
-            index.and_then(|i| targets_of(state, gateway_id)?.get(i)).map(serde_json::to_string_pretty)
+        Route::Gateways => index
+            .and_then(|i| state.gateways.loaded()?.get(i))
+            .map(serde_json::to_string_pretty),
+        Route::GatewayDetail { gateway_id } => {
+            state.gateway(gateway_id).map(serde_json::to_string_pretty)
         }
-        Route::Tools { gateway_id } => {
-            index.and_then(|i| state.tools.get(gateway_id)?.get(i)).map(serde_json::to_string_pretty)
-        }
-        Route::ToolDetail { gateway_id, tool } => state.tool(gateway_id, tool).map(serde_json::to_string_pretty),
+        Route::Targets { gateway_id } => index
+            .and_then(|i| targets_of(state, gateway_id)?.get(i))
+            .map(serde_json::to_string_pretty),
+        Route::Tools { gateway_id } => index
+            .and_then(|i| state.tools.get(gateway_id)?.get(i))
+            .map(serde_json::to_string_pretty),
+        Route::ToolDetail { gateway_id, tool } => state
+            .tool(gateway_id, tool)
+            .map(serde_json::to_string_pretty),
         Route::Contexts => None,
     };
     match json {
@@ -493,15 +539,27 @@ fn push(state: &mut AppState, route: Route) -> Vec<Effect> {
 fn load_for_current(state: &mut AppState) -> Vec<Effect> {
     let mut effects = Vec::new();
     if matches!(state.gateways, Loadable::NotLoaded | Loadable::Failed(_)) {
-        state.gateways = Loadable::Loading { since_tick: state.tick };
+        state.gateways = Loadable::Loading {
+            since_tick: state.tick,
+        };
         effects.push(Effect::LoadGateways);
     }
     let route = state.screen().route.clone();
     if let Some(id) = route.gateway_id() {
-        let needs = !matches!(state.targets.get(id), Some(Loadable::Loaded(_) | Loadable::Loading { .. }));
+        let needs = !matches!(
+            state.targets.get(id),
+            Some(Loadable::Loaded(_) | Loadable::Loading { .. })
+        );
         if needs && route.kind() != ViewKind::GatewayDetail {
-            state.targets.insert(id.to_string(), Loadable::Loading { since_tick: state.tick });
-            effects.push(Effect::LoadTargets { gateway_id: id.to_string() });
+            state.targets.insert(
+                id.to_string(),
+                Loadable::Loading {
+                    since_tick: state.tick,
+                },
+            );
+            effects.push(Effect::LoadTargets {
+                gateway_id: id.to_string(),
+            });
         }
     }
     if route == Route::Contexts {
@@ -515,7 +573,9 @@ fn load_for_current(state: &mut AppState) -> Vec<Effect> {
 fn reload(state: &mut AppState) -> Vec<Effect> {
     let mut effects = vec![Effect::LoadGateways];
     if let Some(id) = state.screen().route.gateway_id() {
-        effects.push(Effect::LoadTargets { gateway_id: id.to_string() });
+        effects.push(Effect::LoadTargets {
+            gateway_id: id.to_string(),
+        });
     }
     if state.screen().route == Route::Contexts {
         effects.push(Effect::LoadContexts);
@@ -541,7 +601,9 @@ fn move_by(state: &mut AppState, delta: isize) {
     if len == 0 {
         return;
     }
-    let next = (cursor.selected as isize).saturating_add(delta).clamp(0, len as isize - 1);
+    let next = (cursor.selected as isize)
+        .saturating_add(delta)
+        .clamp(0, len as isize - 1);
     cursor.selected = next as usize;
     clamp_cursor(state, top);
 }
@@ -559,10 +621,10 @@ fn refresh(state: &mut AppState, index: usize) {
     // Keep the same item selected when it survives the refresh.
     let previously = cursor.selected_item();
     cursor.visible = visible;
-    if let Some(item) = previously {
-        if let Some(pos) = cursor.visible.iter().position(|&i| i == item) {
-            cursor.selected = pos;
-        }
+    if let Some(item) = previously
+        && let Some(pos) = cursor.visible.iter().position(|&i| i == item)
+    {
+        cursor.selected = pos;
     }
     clamp_cursor(state, index);
 }
@@ -624,9 +686,15 @@ fn clamp_cursor(state: &mut AppState, index: usize) {
 }
 
 fn info(state: &mut AppState, text: String) {
-    state.message = Some(Message { level: Level::Info, text });
+    state.message = Some(Message {
+        level: Level::Info,
+        text,
+    });
 }
 
 fn error(state: &mut AppState, text: String) {
-    state.message = Some(Message { level: Level::Error, text });
+    state.message = Some(Message {
+        level: Level::Error,
+        text,
+    });
 }

@@ -32,7 +32,10 @@ fn gateways() -> Vec<Gateway> {
         Gateway {
             id: "orbit-hub-k3j9x0a1b2".into(),
             name: "orbit-hub".into(),
-            arn: Some("arn:aws:bedrock-agentcore:us-east-1:000000000000:gateway/orbit-hub-k3j9x0a1b2".into()),
+            arn: Some(
+                "arn:aws:bedrock-agentcore:us-east-1:000000000000:gateway/orbit-hub-k3j9x0a1b2"
+                    .into(),
+            ),
             description: Some("Front door for the support agents".into()),
             status: "READY".into(),
             authorizer_type: "CUSTOM_JWT".into(),
@@ -42,7 +45,8 @@ fn gateways() -> Vec<Gateway> {
             search_type: Some("SEMANTIC".into()),
             url: Some("http://127.0.0.1:4577/gateways/orbit-hub-k3j9x0a1b2/mcp".into()),
             policy_engine: Some(PolicyEngineAttachment {
-                arn: "arn:aws:bedrock-agentcore:us-east-1:000000000000:policy-engine/orbit-guard".into(),
+                arn: "arn:aws:bedrock-agentcore:us-east-1:000000000000:policy-engine/orbit-guard"
+                    .into(),
                 mode: "LOG_ONLY".into(),
             }),
             target_count: Some(2),
@@ -72,8 +76,18 @@ fn targets() -> Vec<Target> {
             "window": {"type": "object", "properties": {"from": {"type": "string", "format": "date"}}}
         }}),
     );
-    let refund = Tool::from_target("billing", "issue_refund", "Refund part of an invoice", json!({"type": "object"}));
-    let page = Tool::from_target("pager", "page_oncall", "Page the on-call engineer", json!({"type": "object"}));
+    let refund = Tool::from_target(
+        "billing",
+        "issue_refund",
+        "Refund part of an invoice",
+        json!({"type": "object"}),
+    );
+    let page = Tool::from_target(
+        "pager",
+        "page_oncall",
+        "Page the on-call engineer",
+        json!({"type": "object"}),
+    );
     vec![
         Target {
             id: "BILL000001".into(),
@@ -130,15 +144,32 @@ fn render(state: &AppState) -> String {
     terminal.draw(|f| view(state, f)).unwrap();
     let buffer = terminal.backend().buffer();
     (0..H)
-        .map(|y| (0..W).map(|x| buffer[(x, y)].symbol()).collect::<String>().trim_end().to_string())
+        .map(|y| {
+            (0..W)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
 
 fn open_tools(state: &mut AppState) {
     let effects = key(state, KeyCode::Char('t'));
-    assert_eq!(effects, vec![Effect::LoadTargets { gateway_id: "orbit-hub-k3j9x0a1b2".into() }]);
-    update(state, Action::TargetsLoaded { gateway_id: "orbit-hub-k3j9x0a1b2".into(), result: Ok(targets()) });
+    assert_eq!(
+        effects,
+        vec![Effect::LoadTargets {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into()
+        }]
+    );
+    update(
+        state,
+        Action::TargetsLoaded {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            result: Ok(targets()),
+        },
+    );
 }
 
 #[test]
@@ -169,7 +200,13 @@ fn gateway_describe() {
 fn targets_list() {
     let mut state = loaded(false);
     key(&mut state, KeyCode::Enter);
-    update(&mut state, Action::TargetsLoaded { gateway_id: "orbit-hub-k3j9x0a1b2".into(), result: Ok(targets()) });
+    update(
+        &mut state,
+        Action::TargetsLoaded {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            result: Ok(targets()),
+        },
+    );
     insta::assert_snapshot!(render(&state));
 }
 
@@ -191,18 +228,27 @@ fn filter_narrows_and_inverts_then_esc_clears() {
     keys(&mut state, "refund");
     key(&mut state, KeyCode::Enter);
     let screen = render(&state);
-    assert!(screen.contains("billing___issue_refund") && !screen.contains("pager___page_oncall"), "{screen}");
+    assert!(
+        screen.contains("billing___issue_refund") && !screen.contains("pager___page_oncall"),
+        "{screen}"
+    );
     assert!(screen.contains("[1/3]"));
     key(&mut state, KeyCode::Esc);
     key(&mut state, KeyCode::Char('/'));
     keys(&mut state, "!refund");
     key(&mut state, KeyCode::Enter);
     let screen = render(&state);
-    assert!(!screen.contains("billing___issue_refund") && screen.contains("pager___page_oncall"), "{screen}");
+    assert!(
+        !screen.contains("billing___issue_refund") && screen.contains("pager___page_oncall"),
+        "{screen}"
+    );
     key(&mut state, KeyCode::Esc);
     assert!(render(&state).contains("[3]"));
     key(&mut state, KeyCode::Esc);
-    assert!(render(&state).contains("gateways[2]"), "esc goes back along the breadcrumbs");
+    assert!(
+        render(&state).contains("gateways[2]"),
+        "esc goes back along the breadcrumbs"
+    );
 }
 
 #[test]
@@ -213,7 +259,12 @@ fn palette_suggests_and_navigates() {
     insta::assert_snapshot!(render(&state));
     keys(&mut state, "ools orbit-hub");
     let effects = key(&mut state, KeyCode::Enter);
-    assert_eq!(effects, vec![Effect::LoadTargets { gateway_id: "orbit-hub-k3j9x0a1b2".into() }]);
+    assert_eq!(
+        effects,
+        vec![Effect::LoadTargets {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into()
+        }]
+    );
     assert!(render(&state).contains("gateways › orbit-hub › tools"));
     key(&mut state, KeyCode::Char(':'));
     keys(&mut state, "nope");
@@ -235,14 +286,26 @@ fn delete_asks_first_and_readonly_refuses() {
     assert!(update(&mut state, Action::Key(ctrl_d)).is_empty());
     insta::assert_snapshot!(render(&state));
     let effects = key(&mut state, KeyCode::Char('y'));
-    assert_eq!(effects, vec![Effect::DeleteGateway { id: "orbit-hub-k3j9x0a1b2".into(), name: "orbit-hub".into() }]);
+    assert_eq!(
+        effects,
+        vec![Effect::DeleteGateway {
+            id: "orbit-hub-k3j9x0a1b2".into(),
+            name: "orbit-hub".into()
+        }]
+    );
 
     let mut ro = loaded(true);
     assert!(update(&mut ro, Action::Key(ctrl_d)).is_empty());
     let screen = render(&ro);
-    assert!(screen.contains("read-only mode: delete refused"), "{screen}");
+    assert!(
+        screen.contains("read-only mode: delete refused"),
+        "{screen}"
+    );
     let after = key(&mut ro, KeyCode::Char('y'));
-    assert!(after.iter().all(|e| !e.is_write()), "no dialog was opened, so y only copies: {after:?}");
+    assert!(
+        after.iter().all(|e| !e.is_write()),
+        "no dialog was opened, so y only copies: {after:?}"
+    );
     assert!(ro.overlay.is_none());
 }
 
@@ -250,7 +313,9 @@ fn delete_asks_first_and_readonly_refuses() {
 fn copy_yields_the_selected_item_as_json() {
     let mut state = loaded(false);
     let effects = key(&mut state, KeyCode::Char('y'));
-    let [Effect::Copy(text)] = effects.as_slice() else { panic!("{effects:?}") };
+    let [Effect::Copy(text)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
     let value: serde_json::Value = serde_json::from_str(text).unwrap();
     assert_eq!(value["name"], "orbit-hub");
 }
@@ -259,7 +324,12 @@ fn copy_yields_the_selected_item_as_json() {
 fn failures_show_and_dismiss() {
     let mut state = AppState::new(context(), false, Theme::dark(), (W, H));
     start(&mut state);
-    update(&mut state, Action::GatewaysLoaded(Err("ListGateways failed: dispatch failure — is a platform listening?".into())));
+    update(
+        &mut state,
+        Action::GatewaysLoaded(Err(
+            "ListGateways failed: dispatch failure — is a platform listening?".into(),
+        )),
+    );
     let screen = render(&state);
     assert!(screen.contains("error: ListGateways failed"), "{screen}");
     key(&mut state, KeyCode::Esc);
@@ -270,12 +340,25 @@ fn failures_show_and_dismiss() {
 fn ten_thousand_tools_scroll_to_the_end() {
     let mut state = loaded(false);
     let many: Vec<Tool> = (0..10_000)
-        .map(|i| Tool::from_target("bulk", &format!("tool_{i:05}"), "generated", json!({"type": "object"})))
+        .map(|i| {
+            Tool::from_target(
+                "bulk",
+                &format!("tool_{i:05}"),
+                "generated",
+                json!({"type": "object"}),
+            )
+        })
         .collect();
     let mut target = targets().remove(0);
     target.tools = many;
     key(&mut state, KeyCode::Char('t'));
-    update(&mut state, Action::TargetsLoaded { gateway_id: "orbit-hub-k3j9x0a1b2".into(), result: Ok(vec![target]) });
+    update(
+        &mut state,
+        Action::TargetsLoaded {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            result: Ok(vec![target]),
+        },
+    );
     key(&mut state, KeyCode::End);
     let screen = render(&state);
     assert!(screen.contains("bulk___tool_09999"), "{screen}");
@@ -302,5 +385,8 @@ fn transitional_statuses_are_polled_until_they_settle() {
     let mut settled = gateways();
     settled[1].status = "READY".into();
     update(&mut state, Action::GatewaysLoaded(Ok(settled)));
-    assert!(!state.needs_ticks(), "nothing transitional, nothing loading: no more polling");
+    assert!(
+        !state.needs_ticks(),
+        "nothing transitional, nothing loading: no more polling"
+    );
 }

@@ -8,7 +8,11 @@ use ratatui::widgets::Cell;
 use crate::state::{AppState, ListCursor};
 use crate::widgets::list_view::ListView;
 
-const COLUMNS: &[(&str, Constraint)] = &[("", Constraint::Length(1)), ("CONTEXT", Constraint::Min(20)), ("DETAIL", Constraint::Min(20))];
+const COLUMNS: &[(&str, Constraint)] = &[
+    ("", Constraint::Length(1)),
+    ("CONTEXT", Constraint::Min(20)),
+    ("DETAIL", Constraint::Min(20)),
+];
 
 pub fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
     let list = ListView {

@@ -8,10 +8,22 @@ use crate::describe::gateway_lines;
 use crate::state::{AppState, ListCursor};
 use crate::widgets::list_view::ListView;
 
-const COLUMNS: &[(&str, Constraint)] = &[("FIELD", Constraint::Length(18)), ("VALUE", Constraint::Min(20))];
+const COLUMNS: &[(&str, Constraint)] = &[
+    ("FIELD", Constraint::Length(18)),
+    ("VALUE", Constraint::Min(20)),
+];
 
-pub fn render(state: &AppState, gateway_id: &str, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
-    let lines = state.gateway(gateway_id).map(gateway_lines).unwrap_or_default();
+pub fn render(
+    state: &AppState,
+    gateway_id: &str,
+    cursor: &ListCursor,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let lines = state
+        .gateway(gateway_id)
+        .map(gateway_lines)
+        .unwrap_or_default();
     let list = ListView {
         title: format!("describe {}", state.gateway_name(gateway_id)),
         columns: COLUMNS,
@@ -22,6 +34,9 @@ pub fn render(state: &AppState, gateway_id: &str, cursor: &ListCursor, frame: &m
     let theme = &state.theme;
     list.render(frame, area, theme, |i| {
         let (label, value) = &lines[i];
-        vec![Cell::from(*label).style(theme.muted), Cell::from(value.clone())]
+        vec![
+            Cell::from(*label).style(theme.muted),
+            Cell::from(value.clone()),
+        ]
     });
 }

@@ -18,13 +18,22 @@ const COLUMNS: &[(&str, Constraint)] = &[
 ];
 
 pub fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
-    let gateways = state.gateways.loaded().map(Vec::as_slice).unwrap_or_default();
+    let gateways = state
+        .gateways
+        .loaded()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let list = ListView {
         title: "gateways".into(),
         columns: COLUMNS,
         cursor,
         total: gateways.len(),
-        empty: super::empty_line(state, Some(&state.gateways), "gateways", !cursor.filter.is_empty()),
+        empty: super::empty_line(
+            state,
+            Some(&state.gateways),
+            "gateways",
+            !cursor.filter.is_empty(),
+        ),
     };
     let theme = &state.theme;
     list.render(frame, area, theme, |i| {
@@ -46,7 +55,11 @@ pub fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Re
                     .map(|p| format!("{} ({})", p.short_name(), p.mode))
                     .unwrap_or_else(|| "-".into()),
             ),
-            Cell::from(g.target_count.map(|c| c.to_string()).unwrap_or_else(|| "?".into())),
+            Cell::from(
+                g.target_count
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "?".into()),
+            ),
         ]
     });
 }

@@ -18,16 +18,27 @@ use crate::widgets::{confirm, footer, header, help, palette_popup};
 /// Draws one frame.
 pub fn view(state: &AppState, frame: &mut Frame) {
     let area = frame.area();
-    frame.render_widget(ratatui::widgets::Block::default().style(state.theme.base), area);
+    frame.render_widget(
+        ratatui::widgets::Block::default().style(state.theme.base),
+        area,
+    );
     let bands = layout::bands(area);
     header::render(state, frame, bands.header);
     let screen = state.screen();
     match &screen.route {
         Route::Gateways => gateways::render(state, &screen.cursor, frame, bands.body),
-        Route::GatewayDetail { gateway_id } => gateway_detail::render(state, gateway_id, &screen.cursor, frame, bands.body),
-        Route::Targets { gateway_id } => targets::render(state, gateway_id, &screen.cursor, frame, bands.body),
-        Route::Tools { gateway_id } => tools::render(state, gateway_id, &screen.cursor, frame, bands.body),
-        Route::ToolDetail { gateway_id, tool } => tool_detail::render(state, gateway_id, tool, &screen.cursor, frame, bands.body),
+        Route::GatewayDetail { gateway_id } => {
+            gateway_detail::render(state, gateway_id, &screen.cursor, frame, bands.body)
+        }
+        Route::Targets { gateway_id } => {
+            targets::render(state, gateway_id, &screen.cursor, frame, bands.body)
+        }
+        Route::Tools { gateway_id } => {
+            tools::render(state, gateway_id, &screen.cursor, frame, bands.body)
+        }
+        Route::ToolDetail { gateway_id, tool } => {
+            tool_detail::render(state, gateway_id, tool, &screen.cursor, frame, bands.body)
+        }
         Route::Contexts => contexts::render(state, &screen.cursor, frame, bands.body),
     }
     footer::render(state, frame, bands.footer);
@@ -45,7 +56,12 @@ const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 
 /// What an empty list says: progress while loading, the failure, or why
 /// nothing shows.
-pub(crate) fn empty_line<'a, T>(state: &AppState, data: Option<&Loadable<T>>, what: &str, filtered: bool) -> Line<'a> {
+pub(crate) fn empty_line<'a, T>(
+    state: &AppState,
+    data: Option<&Loadable<T>>,
+    what: &str,
+    filtered: bool,
+) -> Line<'a> {
     match data {
         Some(Loadable::Loading { since_tick }) => {
             let elapsed = state.tick.saturating_sub(*since_tick) as f64 / 10.0;
@@ -55,7 +71,10 @@ pub(crate) fn empty_line<'a, T>(state: &AppState, data: Option<&Loadable<T>>, wh
                 Span::raw(format!("loading {what}… {elapsed:.1}s")),
             ])
         }
-        Some(Loadable::Failed(e)) => Line::styled(format!("could not load {what}: {e}  (ctrl-r retries)"), state.theme.error),
+        Some(Loadable::Failed(e)) => Line::styled(
+            format!("could not load {what}: {e}  (ctrl-r retries)"),
+            state.theme.error,
+        ),
         _ if filtered => Line::raw(format!("no {what} match the filter (esc clears it)")),
         _ => Line::raw(format!("no {what}")),
     }

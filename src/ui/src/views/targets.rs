@@ -16,9 +16,18 @@ const COLUMNS: &[(&str, Constraint)] = &[
     ("ENDPOINT", Constraint::Min(20)),
 ];
 
-pub fn render(state: &AppState, gateway_id: &str, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
+pub fn render(
+    state: &AppState,
+    gateway_id: &str,
+    cursor: &ListCursor,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let data = state.targets.get(gateway_id);
-    let targets = data.and_then(|d| d.loaded()).map(Vec::as_slice).unwrap_or_default();
+    let targets = data
+        .and_then(|d| d.loaded())
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let list = ListView {
         title: format!("targets({})", state.gateway_name(gateway_id)),
         columns: COLUMNS,
@@ -33,12 +42,20 @@ pub fn render(state: &AppState, gateway_id: &str, cursor: &ListCursor, frame: &m
             (Some(_), 0) => "-".to_string(),
             (_, n) => n.to_string(),
         };
-        let endpoint = t.endpoint.clone().or_else(|| t.tools_note.clone()).unwrap_or_default();
+        let endpoint = t
+            .endpoint
+            .clone()
+            .or_else(|| t.tools_note.clone())
+            .unwrap_or_default();
         vec![
             Cell::from(t.name.clone()),
             Cell::from(t.id.clone()),
             Cell::from(t.target_type.label().to_string()),
-            Cell::from(t.status.clone()).style(if t.status == "READY" { theme.success } else { theme.warning }),
+            Cell::from(t.status.clone()).style(if t.status == "READY" {
+                theme.success
+            } else {
+                theme.warning
+            }),
             Cell::from(tools),
             Cell::from(endpoint).style(theme.muted),
         ]

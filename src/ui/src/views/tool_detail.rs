@@ -16,17 +16,30 @@ const COLUMNS: &[(&str, Constraint)] = &[
     ("DESCRIPTION", Constraint::Min(10)),
 ];
 
-pub fn render(state: &AppState, gateway_id: &str, tool: &str, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
+pub fn render(
+    state: &AppState,
+    gateway_id: &str,
+    tool: &str,
+    cursor: &ListCursor,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let theme = &state.theme;
     let Some(t) = state.tool(gateway_id, tool) else {
-        frame.render_widget(Paragraph::new(format!("tool {tool} is no longer in the catalog")).style(theme.error), area);
+        frame.render_widget(
+            Paragraph::new(format!("tool {tool} is no longer in the catalog")).style(theme.error),
+            area,
+        );
         return;
     };
     let [about, tree] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
     let head = vec![
         Line::from(vec![
             Span::styled(format!(" {} ", t.qualified_name), theme.accent),
-            Span::styled(format!("target {} · tool {}", t.target, t.name), theme.muted),
+            Span::styled(
+                format!("target {} · tool {}", t.target, t.name),
+                theme.muted,
+            ),
         ]),
         Line::raw(format!(" {}", t.description)),
     ];
@@ -41,14 +54,22 @@ pub fn render(state: &AppState, gateway_id: &str, tool: &str, cursor: &ListCurso
     };
     list.render(frame, tree, theme, |i| {
         let r = &rows[i];
-        let branch = if r.depth == 0 { String::new() } else { format!("{}└ ", "  ".repeat(r.depth - 1)) };
+        let branch = if r.depth == 0 {
+            String::new()
+        } else {
+            format!("{}└ ", "  ".repeat(r.depth - 1))
+        };
         let allowed = if r.enum_values.is_empty() {
             r.constraints.join(" ")
         } else {
             format!("one of {}", r.enum_values.join(" | "))
         };
         vec![
-            Cell::from(format!("{branch}{}", r.name)).style(if r.required { theme.accent } else { theme.base }),
+            Cell::from(format!("{branch}{}", r.name)).style(if r.required {
+                theme.accent
+            } else {
+                theme.base
+            }),
             Cell::from(r.type_label.clone()),
             Cell::from(if r.required { "*" } else { "" }).style(theme.error),
             Cell::from(allowed).style(theme.warning),

@@ -14,14 +14,29 @@ const COLUMNS: &[(&str, Constraint)] = &[
     ("DESCRIPTION", Constraint::Min(20)),
 ];
 
-pub fn render(state: &AppState, gateway_id: &str, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
-    let tools = state.tools.get(gateway_id).map(Vec::as_slice).unwrap_or_default();
+pub fn render(
+    state: &AppState,
+    gateway_id: &str,
+    cursor: &ListCursor,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let tools = state
+        .tools
+        .get(gateway_id)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let list = ListView {
         title: format!("tools({})", state.gateway_name(gateway_id)),
         columns: COLUMNS,
         cursor,
         total: tools.len(),
-        empty: super::empty_line(state, state.targets.get(gateway_id), "tools", !cursor.filter.is_empty()),
+        empty: super::empty_line(
+            state,
+            state.targets.get(gateway_id),
+            "tools",
+            !cursor.filter.is_empty(),
+        ),
     };
     let theme = &state.theme;
     list.render(frame, area, theme, |i| {

@@ -25,5 +25,11 @@ pub fn render(state: &AppState, confirm: &Confirm, frame: &mut Frame, area: Rect
             Span::raw(" no"),
         ]),
     ];
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).style(theme.base).block(block), rect);
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: true })
+            .style(theme.base)
+            .block(block),
+        rect,
+    );
 }

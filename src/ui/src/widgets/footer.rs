@@ -25,8 +25,16 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         ]),
         InputMode::Normal => match &state.message {
             Some(m) => {
-                let style = if m.level == Level::Error { theme.error } else { theme.success };
-                let tag = if m.level == Level::Error { "error: " } else { "" };
+                let style = if m.level == Level::Error {
+                    theme.error
+                } else {
+                    theme.success
+                };
+                let tag = if m.level == Level::Error {
+                    "error: "
+                } else {
+                    ""
+                };
                 Line::from(vec![
                     Span::styled(format!(" {tag}{}", m.text), style),
                     Span::styled("  (esc dismisses)", theme.muted),
@@ -44,7 +52,13 @@ fn hints(state: &AppState) -> Line<'static> {
     let view = state.screen().route.kind();
     let mut spans = vec![Span::raw(" ")];
     let essentials = keymap::GLOBAL.iter().filter(|b| {
-        matches!(b.command, keymap::Command::Filter | keymap::Command::Palette | keymap::Command::Help | keymap::Command::Back)
+        matches!(
+            b.command,
+            keymap::Command::Filter
+                | keymap::Command::Palette
+                | keymap::Command::Help
+                | keymap::Command::Back
+        )
     });
     for b in keymap::view_bindings(view).iter().chain(essentials) {
         spans.push(Span::styled(format!("<{}>", keys_label(b)), theme.key));

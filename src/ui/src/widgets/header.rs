@@ -12,7 +12,10 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let ctx = &state.context;
     let mut spans = vec![
-        Span::styled(" acc ", theme.header.add_modifier(ratatui::style::Modifier::BOLD)),
+        Span::styled(
+            " acc ",
+            theme.header.add_modifier(ratatui::style::Modifier::BOLD),
+        ),
         Span::styled(format!(" ctx: {} ", ctx.label()), theme.header),
         Span::styled(format!(" endpoint: {} ", ctx.endpoint), theme.header),
     ];
@@ -20,7 +23,12 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(format!(" region: {region} "), theme.header));
     }
     spans.push(if state.readonly {
-        Span::styled(" READ-ONLY ", theme.warning.add_modifier(ratatui::style::Modifier::REVERSED))
+        Span::styled(
+            " READ-ONLY ",
+            theme
+                .warning
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        )
     } else {
         Span::styled(" read-write ", theme.header)
     });
@@ -32,8 +40,13 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         }
         let last = i + 1 == state.stack.len();
         let style = if last { theme.accent } else { theme.muted };
-        let parent_gateway = i.checked_sub(1).and_then(|p| state.stack[p].route.gateway_id());
-        crumbs.push(Span::styled(crumb(state, &screen.route, parent_gateway), style));
+        let parent_gateway = i
+            .checked_sub(1)
+            .and_then(|p| state.stack[p].route.gateway_id());
+        crumbs.push(Span::styled(
+            crumb(state, &screen.route, parent_gateway),
+            style,
+        ));
     }
     let second = Line::from(crumbs);
     frame.render_widget(Paragraph::new(vec![first, second]).style(theme.base), area);

@@ -29,10 +29,16 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     lines.push(Line::styled("everywhere", theme.accent));
     section(&mut lines, keymap::GLOBAL);
     lines.push(Line::raw(""));
-    lines.push(Line::styled("  mouse wheel scrolls · esc or ? closes", theme.muted));
+    lines.push(Line::styled(
+        "  mouse wheel scrolls · esc or ? closes",
+        theme.muted,
+    ));
     let height = lines.len() as u16 + 2;
     let rect = super::centered(area, 72, height);
     frame.render_widget(Clear, rect);
-    let block = Block::default().borders(Borders::ALL).border_style(theme.accent).title(" help ");
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent)
+        .title(" help ");
     frame.render_widget(Paragraph::new(lines).style(theme.base).block(block), rect);
 }

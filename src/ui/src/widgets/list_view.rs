@@ -5,7 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table};
+use ratatui::widgets::{
+    Block, Borders, Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table,
+};
 
 use crate::state::ListCursor;
 use crate::theme::Theme;
@@ -23,16 +25,28 @@ pub struct ListView<'a> {
 
 impl ListView<'_> {
     /// Draws the table; `row(item_index)` builds one row's cells.
-    pub fn render<'r>(self, frame: &mut Frame, area: Rect, theme: &Theme, row: impl Fn(usize) -> Vec<Cell<'r>>) {
+    pub fn render<'r>(
+        self,
+        frame: &mut Frame,
+        area: Rect,
+        theme: &Theme,
+        row: impl Fn(usize) -> Vec<Cell<'r>>,
+    ) {
         let shown = self.cursor.visible.len();
         let counter = if shown == self.total {
             format!("[{}]", self.total)
         } else {
             format!("[{shown}/{}]", self.total)
         };
-        let mut title = vec![Span::styled(format!(" {}", self.title), theme.accent), Span::styled(counter, theme.muted)];
+        let mut title = vec![
+            Span::styled(format!(" {}", self.title), theme.accent),
+            Span::styled(counter, theme.muted),
+        ];
         if !self.cursor.filter.text.is_empty() {
-            title.push(Span::styled(format!(" </{}>", self.cursor.filter.text), theme.warning));
+            title.push(Span::styled(
+                format!(" </{}>", self.cursor.filter.text),
+                theme.warning,
+            ));
         }
         title.push(Span::raw(" "));
         let block = Block::default()
@@ -42,7 +56,10 @@ impl ListView<'_> {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         if shown == 0 {
-            frame.render_widget(Paragraph::new(self.empty).style(theme.muted), inner.inner(Margin::new(1, 1)));
+            frame.render_widget(
+                Paragraph::new(self.empty).style(theme.muted),
+                inner.inner(Margin::new(1, 1)),
+            );
             return;
         }
         let height = inner.height.saturating_sub(1) as usize;
@@ -51,14 +68,22 @@ impl ListView<'_> {
             .iter()
             .enumerate()
             .map(|(i, &item)| {
-                let style = if self.cursor.offset + i == self.cursor.selected { theme.selection } else { Style::default() };
+                let style = if self.cursor.offset + i == self.cursor.selected {
+                    theme.selection
+                } else {
+                    Style::default()
+                };
                 Row::new(row(item)).style(style)
             });
-        let header = Row::new(self.columns.iter().map(|(name, _)| Cell::from(*name))).style(theme.muted);
-        let table = Table::new(rows, self.columns.iter().map(|(_, w)| *w)).header(header).column_spacing(2);
+        let header =
+            Row::new(self.columns.iter().map(|(name, _)| Cell::from(*name))).style(theme.muted);
+        let table = Table::new(rows, self.columns.iter().map(|(_, w)| *w))
+            .header(header)
+            .column_spacing(2);
         frame.render_widget(table, inner);
         if shown > height {
-            let mut bar = ScrollbarState::new(shown.saturating_sub(height)).position(self.cursor.offset);
+            let mut bar =
+                ScrollbarState::new(shown.saturating_sub(height)).position(self.cursor.offset);
             frame.render_stateful_widget(
                 Scrollbar::new(ScrollbarOrientation::VerticalRight).style(theme.border),
                 area.inner(Margin::new(0, 1)),

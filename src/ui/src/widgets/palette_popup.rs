@@ -16,12 +16,21 @@ pub fn render(state: &AppState, text: &str, selected: usize, frame: &mut Frame, 
     }
     let height = (entries.len() as u16 + 2).min(body.height);
     let width = 66.min(body.width);
-    let rect = Rect { x: body.x, y: body.bottom().saturating_sub(height), width, height };
+    let rect = Rect {
+        x: body.x,
+        y: body.bottom().saturating_sub(height),
+        width,
+        height,
+    };
     let lines: Vec<Line> = entries
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let style = if i == selected { theme.selection } else { theme.base };
+            let style = if i == selected {
+                theme.selection
+            } else {
+                theme.base
+            };
             Line::from(vec![
                 Span::styled(format!(" {:<9}", e.name), style),
                 Span::styled(format!("{:<16}", e.aliases.join(" ")), theme.muted),
@@ -30,6 +39,9 @@ pub fn render(state: &AppState, text: &str, selected: usize, frame: &mut Frame, 
         })
         .collect();
     frame.render_widget(Clear, rect);
-    let block = Block::default().borders(Borders::ALL).border_style(theme.accent).title(" commands ");
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent)
+        .title(" commands ");
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
