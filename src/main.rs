@@ -110,6 +110,8 @@ async fn start_platform(
         listen,
         seed_demo: !global.no_demo,
         bulk_tools: global.bulk_tools,
+        // Defence in depth: the console refuses writes, and so does its platform.
+        read_only: global.readonly,
         ..PlatformConfig::default()
     };
     acc_runtime_local::start(config)
