@@ -95,6 +95,22 @@ fn exit_codes_mean_something() {
         "the error says what to do"
     );
 
+    let home = tempfile::tempdir().unwrap();
+    let live = Command::new(env!("CARGO_BIN_EXE_acc"))
+        .args(["--profile", "nosuch", "--region", "eu-west-1", "gateways"])
+        .env("HOME", home.path())
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+        .output()
+        .unwrap();
+    assert_eq!(live.status.code(), Some(4), "a credentials problem is 'unreachable'");
+    assert!(
+        String::from_utf8_lossy(&live.stderr).contains("aws configure --profile nosuch"),
+        "the error says how to fix it: {}",
+        String::from_utf8_lossy(&live.stderr)
+    );
+
     let unconfirmed = acc(&["--ephemeral", "gateways", "delete", "tenant-acme"]);
     assert_eq!(unconfirmed.status.code(), Some(5));
     let readonly = acc(&[

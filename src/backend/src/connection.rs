@@ -69,7 +69,7 @@ pub struct Backend {
 
 impl Backend {
     /// Builds clients for `target`. This never fails: a missing region or
-    /// credentials are reported by the first call (and by [`Backend::preflight`])
+    /// credentials are reported by the first call
     /// so the console can start and show the problem on screen.
     pub async fn connect(target: ConnectTarget) -> Backend {
         match target {
@@ -125,9 +125,18 @@ impl Backend {
         }
         let shared = loader.load().await;
         let region = shared.region().map(|r| r.to_string());
-        let config_problem = region.is_none().then(|| {
-            "no AWS region is configured: pass --region, set AWS_REGION, or add `region` to the profile in ~/.aws/config".to_string()
+        let missing_profile = profile.as_ref().filter(|p| {
+            std::env::var_os("AWS_ACCESS_KEY_ID").is_none() && !aws_profiles().contains(p)
         });
+        let config_problem = if let Some(p) = missing_profile {
+            Some(format!(
+                "AWS profile `{p}` is not in ~/.aws/config or ~/.aws/credentials: create it with `aws configure --profile {p}` or `aws configure sso`"
+            ))
+        } else if region.is_none() {
+            Some("no AWS region is configured: pass --region, set AWS_REGION, or add `region` to the profile in ~/.aws/config".to_string())
+        } else {
+            None
+        };
         let endpoint = match &region {
             Some(r) => format!("https://bedrock-agentcore-control.{r}.amazonaws.com"),
             None => "(no region)".into(),
@@ -149,19 +158,6 @@ impl Backend {
     /// Where this backend is connected.
     pub fn context(&self) -> &ContextInfo {
         &self.context
-    }
-
-    /// A cheap call that proves region, credentials and endpoint work, so the
-    /// console can say what to fix before the user navigates anywhere.
-    pub async fn preflight(&self) -> Result<(), BackendError> {
-        self.check_config()?;
-        self.control
-            .list_gateways()
-            .max_results(1)
-            .send()
-            .await
-            .map_err(|e| BackendError::from_sdk("ListGateways", &self.context, e))?;
-        Ok(())
     }
 
     pub(crate) fn check_config(&self) -> Result<(), BackendError> {

@@ -17,7 +17,7 @@ pub enum BackendError {
     },
     /// The request never got an answer: connection refused, DNS, TLS, timeout,
     /// or credentials could not be resolved.
-    #[error("{operation} failed: {detail}{hint}")]
+    #[error("{operation} failed: {hint}{detail}")]
     Transport {
         operation: String,
         detail: String,
@@ -65,7 +65,7 @@ fn hint_for(detail: &str, ctx: &ContextInfo) -> String {
     if lower.contains("credential") || lower.contains("token") && lower.contains("expired") {
         let profile = &ctx.name;
         return format!(
-            " — no usable AWS credentials for profile `{profile}`: run `aws sso login --profile {profile}`, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+            "no usable AWS credentials for profile `{profile}`: run `aws sso login --profile {profile}`, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. Cause: "
         );
     }
     if lower.contains("connection refused") || lower.contains("dispatch failure") {

@@ -15,7 +15,6 @@ pub enum Action {
     Resize(u16, u16),
     /// Periodic while something is loading, to animate progress.
     Tick,
-    PreflightFailed(String),
     GatewaysLoaded(Result<Vec<Gateway>, String>),
     TargetsLoaded {
         gateway_id: String,

@@ -12,7 +12,6 @@ use crate::state::ContextChoice;
 /// Work to do outside `update`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Preflight,
     LoadGateways,
     LoadTargets {
         gateway_id: String,
@@ -73,13 +72,6 @@ impl EffectRunner {
         };
         let tx = self.tx.clone();
         match effect {
-            Effect::Preflight => {
-                tokio::spawn(async move {
-                    if let Err(e) = backend.preflight().await {
-                        let _ = tx.send(Action::PreflightFailed(e.to_string()));
-                    }
-                });
-            }
             Effect::LoadGateways => {
                 tokio::spawn(async move {
                     let result = backend.list_gateways().await.map_err(|e| e.to_string());

@@ -142,19 +142,23 @@ pub const GLOBAL: &[Binding] = &[
     bind(&[ch('q'), ctrl('c')], Command::Quit, "quit", "quit"),
 ];
 
+/// Shared by the gateways list and the gateway's describe view.
+const GATEWAY_TARGETS: Binding = bind(
+    &[plain(KeyCode::Enter)],
+    Command::Open,
+    "targets",
+    "targets of the gateway",
+);
+const GATEWAY_TOOLS: Binding = bind(
+    &[ch('t')],
+    Command::Tools,
+    "tools",
+    "tool catalog of the gateway",
+);
+
 const GATEWAYS: &[Binding] = &[
-    bind(
-        &[plain(KeyCode::Enter)],
-        Command::Open,
-        "targets",
-        "targets of the gateway",
-    ),
-    bind(
-        &[ch('t')],
-        Command::Tools,
-        "tools",
-        "tool catalog of the gateway",
-    ),
+    GATEWAY_TARGETS,
+    GATEWAY_TOOLS,
     bind(
         &[ch('d')],
         Command::Describe,
@@ -169,20 +173,7 @@ const GATEWAYS: &[Binding] = &[
     ),
 ];
 
-const GATEWAY_DETAIL: &[Binding] = &[
-    bind(
-        &[plain(KeyCode::Enter)],
-        Command::Open,
-        "targets",
-        "targets of the gateway",
-    ),
-    bind(
-        &[ch('t')],
-        Command::Tools,
-        "tools",
-        "tool catalog of the gateway",
-    ),
-];
+const GATEWAY_DETAIL: &[Binding] = &[GATEWAY_TARGETS, GATEWAY_TOOLS];
 
 const TARGETS: &[Binding] = &[
     bind(

@@ -47,10 +47,6 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                 _ => Vec::new(),
             }
         }
-        Action::PreflightFailed(e) => {
-            error(state, e);
-            Vec::new()
-        }
         Action::GatewaysLoaded(result) => {
             match result {
                 Ok(gateways) => state.gateways = Loadable::Loaded(gateways),

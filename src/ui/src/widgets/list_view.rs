@@ -7,6 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Block, Borders, Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table,
+    Wrap,
 };
 
 use crate::state::ListCursor;
@@ -57,7 +58,9 @@ impl ListView<'_> {
         frame.render_widget(block, area);
         if shown == 0 {
             frame.render_widget(
-                Paragraph::new(self.empty).style(theme.muted),
+                Paragraph::new(self.empty)
+                    .style(theme.muted)
+                    .wrap(Wrap { trim: true }),
                 inner.inner(Margin::new(1, 1)),
             );
             return;
