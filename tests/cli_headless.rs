@@ -104,7 +104,11 @@ fn exit_codes_mean_something() {
         .env_remove("AWS_SHARED_CREDENTIALS_FILE")
         .output()
         .unwrap();
-    assert_eq!(live.status.code(), Some(4), "a credentials problem is 'unreachable'");
+    assert_eq!(
+        live.status.code(),
+        Some(4),
+        "a credentials problem is 'unreachable'"
+    );
     assert!(
         String::from_utf8_lossy(&live.stderr).contains("aws configure --profile nosuch"),
         "the error says how to fix it: {}",
