@@ -50,14 +50,6 @@ impl BackendError {
             detail,
         }
     }
-
-    /// The service error code, when there is one.
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            BackendError::Service { code, .. } => Some(code),
-            _ => None,
-        }
-    }
 }
 
 fn hint_for(detail: &str, ctx: &ContextInfo) -> String {

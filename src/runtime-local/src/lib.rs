@@ -24,7 +24,7 @@ mod timestamps;
 mod validation;
 mod wire_errors;
 
-pub use server::{RunningPlatform, ShutdownHandle, start};
+pub use server::{RunningPlatform, start};
 
 /// Where the platform keeps its state.
 #[derive(Debug, Clone)]

@@ -69,7 +69,7 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
     Ok(RunningPlatform {
         addr,
         endpoint_url,
-        shutdown: ShutdownHandle(Arc::new(stop_tx)),
+        shutdown: ShutdownHandle(stop_tx),
         server,
         store,
     })
@@ -152,14 +152,13 @@ fn endpoint_url_for(addr: SocketAddr) -> String {
     format!("http://{}", SocketAddr::new(ip, addr.port()))
 }
 
-/// Stops a running platform from anywhere (e.g. a signal handler), while
-/// another task awaits [`RunningPlatform::wait`].
-#[derive(Debug, Clone)]
-pub struct ShutdownHandle(Arc<watch::Sender<bool>>);
+/// Tells the server task to stop; dropping it stops the server too.
+#[derive(Debug)]
+struct ShutdownHandle(watch::Sender<bool>);
 
 impl ShutdownHandle {
     /// Ask the server to stop accepting connections and finish in-flight requests.
-    pub fn trigger(&self) {
+    fn trigger(&self) {
         self.0.send_replace(true);
     }
 }
@@ -186,11 +185,6 @@ impl RunningPlatform {
         self.endpoint_url.clone()
     }
 
-    /// A handle that stops the platform; [`RunningPlatform::wait`] then returns.
-    pub fn shutdown_handle(&self) -> ShutdownHandle {
-        self.shutdown.clone()
-    }
-
     /// Stop gracefully: finish in-flight requests, then checkpoint and close
     /// the database. Every acknowledged write was already durable.
     pub async fn shutdown(self) {
@@ -198,12 +192,6 @@ impl RunningPlatform {
         if let Err(e) = self.finish().await {
             tracing::warn!(error = %e, "the local platform stopped with an error");
         }
-    }
-
-    /// Run until the server stops (after [`ShutdownHandle::trigger`]), then
-    /// close the database. The caller handles signals.
-    pub async fn wait(self) -> anyhow::Result<()> {
-        self.finish().await
     }
 
     async fn finish(self) -> anyhow::Result<()> {

@@ -123,8 +123,7 @@ impl Theme {
         if no_color {
             return Ok(Theme::monochrome());
         }
-        let user_file = dirs::config_dir().map(|d| d.join("acc").join("theme.toml"));
-        Theme::resolve_with(requested, user_file.as_deref())
+        Theme::resolve_with(requested, user_theme_path().as_deref())
     }
 
     /// [`Theme::resolve`] with an explicit override file (for tests).
@@ -212,7 +211,7 @@ fn parse(text: &str, path: &Path) -> Result<ThemeFile, ThemeError> {
     Ok(file)
 }
 
-/// Where a user's theme override lives, for help text.
+/// Where a user's theme override lives: `$XDG_CONFIG_HOME/acc/theme.toml`.
 pub fn user_theme_path() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("acc").join("theme.toml"))
 }
