@@ -10,6 +10,9 @@ use crate::layout;
 use crate::route::Route;
 use crate::theme::Theme;
 
+/// Where a catalog entry lives: (target index, tool index).
+pub type ToolRef = (u32, u32);
+
 /// Data that arrives asynchronously.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loadable<T> {
@@ -133,9 +136,10 @@ pub struct AppState {
     pub stack: Vec<Screen>,
     pub gateways: Loadable<Vec<Gateway>>,
     pub targets: HashMap<String, Loadable<Vec<Target>>>,
-    /// Each gateway's tools, flattened from its targets and sorted once when
-    /// they load, so 10 000 tools are not rebuilt per frame.
-    pub tools: HashMap<String, Vec<Tool>>,
+    /// Each gateway's catalog order: (target, tool) indices into its loaded
+    /// targets, sorted by qualified name once when they load. The tools stay
+    /// in their targets, so 10 000 tools are neither copied nor re-sorted.
+    pub tools: HashMap<String, Vec<ToolRef>>,
     pub contexts: Vec<ContextChoice>,
     pub input: InputMode,
     pub overlay: Option<Overlay>,
@@ -190,10 +194,40 @@ impl AppState {
         self.gateway(id).map(|g| g.name.as_str()).unwrap_or(id)
     }
 
+    /// Tools in a gateway's catalog.
+    pub fn catalog_len(&self, gateway_id: &str) -> usize {
+        self.tools.get(gateway_id).map_or(0, Vec::len)
+    }
+
+    /// The `index`th tool of a gateway's catalog.
+    pub fn catalog_tool(&self, gateway_id: &str, index: usize) -> Option<&Tool> {
+        let (target, tool) = *self.tools.get(gateway_id)?.get(index)?;
+        let targets = self.targets.get(gateway_id)?.loaded()?;
+        targets.get(target as usize)?.tools.get(tool as usize)
+    }
+
+    /// A gateway's catalog in order.
+    pub fn catalog_tools<'a>(
+        &'a self,
+        gateway_id: &str,
+    ) -> impl Iterator<Item = &'a Tool> + use<'a> {
+        let refs = self
+            .tools
+            .get(gateway_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let targets = self
+            .targets
+            .get(gateway_id)
+            .and_then(Loadable::loaded)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        refs.iter()
+            .filter_map(move |&(t, k)| targets.get(t as usize)?.tools.get(k as usize))
+    }
+
     pub fn tool(&self, gateway_id: &str, qualified: &str) -> Option<&Tool> {
-        self.tools
-            .get(gateway_id)?
-            .iter()
+        self.catalog_tools(gateway_id)
             .find(|t| t.qualified_name == qualified)
     }
 

@@ -1,6 +1,6 @@
 //! `update(state, action) -> effects`: the only place state changes.
 
-use acc_domain::{Target, Tool};
+use acc_domain::Target;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
 use crate::action::Action;
@@ -11,7 +11,7 @@ use crate::keymap::{self, Command};
 use crate::palette::{self, PaletteCommand};
 use crate::route::{Route, ViewKind};
 use crate::state::{
-    AppState, Confirm, InputMode, Level, ListCursor, Loadable, Message, Overlay, Screen,
+    AppState, Confirm, InputMode, Level, ListCursor, Loadable, Message, Overlay, Screen, ToolRef,
 };
 
 /// Rows moved by one mouse wheel notch.
@@ -67,6 +67,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                 }
                 Err(e) => {
                     error(state, e.clone());
+                    state.tools.remove(&gateway_id);
                     state.targets.insert(gateway_id, Loadable::Failed(e));
                 }
             }
@@ -113,14 +114,21 @@ pub fn start(state: &mut AppState) -> Vec<Effect> {
     load_for_current(state)
 }
 
-/// The tool catalog of a gateway from its targets, sorted by name.
-pub fn catalog(targets: &[Target]) -> Vec<Tool> {
-    let mut tools: Vec<Tool> = targets
+/// The catalog order of a gateway's tools: indices into `targets`, sorted
+/// by qualified name.
+pub fn catalog(targets: &[Target]) -> Vec<ToolRef> {
+    let mut refs: Vec<ToolRef> = targets
         .iter()
-        .flat_map(|t| t.tools.iter().cloned())
+        .enumerate()
+        .flat_map(|(t, target)| (0..target.tools.len()).map(move |k| (t as u32, k as u32)))
         .collect();
-    tools.sort_by(|a, b| a.qualified_name.cmp(&b.qualified_name));
-    tools
+    let name = |&(t, k): &ToolRef| {
+        targets[t as usize].tools[k as usize]
+            .qualified_name
+            .as_str()
+    };
+    refs.sort_by(|a, b| name(a).cmp(name(b)));
+    refs
 }
 
 fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
@@ -399,7 +407,7 @@ fn open(state: &mut AppState) -> Vec<Effect> {
             effects
         }
         Route::Tools { gateway_id } => {
-            let Some(tool) = state.tools.get(gateway_id).and_then(|t| t.get(index)) else {
+            let Some(tool) = state.catalog_tool(gateway_id, index) else {
                 return Vec::new();
             };
             let route = Route::ToolDetail {
@@ -492,7 +500,7 @@ fn copy(state: &mut AppState) -> Vec<Effect> {
             .and_then(|i| targets_of(state, gateway_id)?.get(i))
             .map(serde_json::to_string_pretty),
         Route::Tools { gateway_id } => index
-            .and_then(|i| state.tools.get(gateway_id)?.get(i))
+            .and_then(|i| state.catalog_tool(gateway_id, i))
             .map(serde_json::to_string_pretty),
         Route::ToolDetail { gateway_id, tool } => state
             .tool(gateway_id, tool)
@@ -648,10 +656,11 @@ fn visible_rows(state: &AppState, screen: &Screen) -> Vec<usize> {
             }
             None => Vec::new(),
         },
-        Route::Tools { gateway_id } => match state.tools.get(gateway_id) {
-            Some(tools) => filter.apply(tools.iter().map(|t| t.qualified_name.as_str())),
-            None => Vec::new(),
-        },
+        Route::Tools { gateway_id } => filter.apply(
+            state
+                .catalog_tools(gateway_id)
+                .map(|t| t.qualified_name.as_str()),
+        ),
         Route::ToolDetail { gateway_id, tool } => {
             let rows = state.schema_rows(gateway_id, tool);
             filter.apply(rows.iter().map(|r| r.name.as_str()))

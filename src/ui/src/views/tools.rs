@@ -21,16 +21,11 @@ pub fn render(
     frame: &mut Frame,
     area: Rect,
 ) {
-    let tools = state
-        .tools
-        .get(gateway_id)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
     let list = ListView {
         title: format!("tools({})", state.gateway_name(gateway_id)),
         columns: COLUMNS,
         cursor,
-        total: tools.len(),
+        total: state.catalog_len(gateway_id),
         empty: super::empty_line(
             state,
             state.targets.get(gateway_id),
@@ -40,7 +35,9 @@ pub fn render(
     };
     let theme = &state.theme;
     list.render(frame, area, theme, |i| {
-        let t = &tools[i];
+        let Some(t) = state.catalog_tool(gateway_id, i) else {
+            return Vec::new();
+        };
         let source = match t.source {
             ToolSource::TargetSchema => "schema",
             ToolSource::Mcp => "mcp",
