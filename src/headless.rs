@@ -69,8 +69,7 @@ async fn dispatch(
                 print(output, &gateways, || gateways_table(&gateways));
             }
             GatewaysAction::Get { gateway } => {
-                let gw = resolve_gateway(backend, &gateway).await?;
-                let mut gw = backend.get_gateway(&gw.id).await?;
+                let mut gw = resolve_gateway(backend, &gateway).await?;
                 gw.target_count = Some(backend.list_targets(&gw.id).await?.len());
                 print(output, &gw, || {
                     serde_json::to_string_pretty(&gw).unwrap_or_default()
@@ -129,14 +128,10 @@ fn refused(message: &str) -> Failure {
 
 /// Finds a gateway by id, or else by exact name.
 async fn resolve_gateway(backend: &Backend, key: &str) -> Result<Gateway, Failure> {
-    let gateways = backend.list_gateways().await?;
-    gateways
-        .into_iter()
-        .find(|g| g.id == key || g.name == key)
-        .ok_or_else(|| Failure {
-            code: EXIT_NOT_FOUND,
-            message: format!("no gateway with id or name `{key}`; `acc gateways` lists them"),
-        })
+    backend.find_gateway(key).await?.ok_or_else(|| Failure {
+        code: EXIT_NOT_FOUND,
+        message: format!("no gateway with id or name `{key}`; `acc gateways` lists them"),
+    })
 }
 
 fn print<T: Serialize>(output: Output, value: &T, text: impl FnOnce() -> String) {

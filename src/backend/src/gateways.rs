@@ -11,10 +11,10 @@ use aws_sdk_bedrockagentcorecontrol::types::{
 };
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
-use tokio::task::JoinSet;
 
 use crate::connection::Backend;
 use crate::error::BackendError;
+use crate::fan_out::fan_out;
 use crate::schema_conversion::to_json_schema;
 
 /// Page size for list calls; the paginator follows every page.
@@ -22,12 +22,55 @@ const PAGE_SIZE: i32 = 100;
 
 impl Backend {
     /// Every gateway, with detail and target counts filled in. Details are
-    /// fetched concurrently; a gateway whose detail call fails (e.g. deleted
-    /// meanwhile) still shows with its summary.
+    /// fetched concurrently (bounded); a gateway whose detail call fails (e.g.
+    /// deleted meanwhile) still shows with its summary.
     pub async fn list_gateways(&self) -> Result<Vec<Gateway>, BackendError> {
+        let summaries = self.gateway_summaries().await?;
+        let ids = summaries
+            .iter()
+            .map(|s| s.gateway_id().to_string())
+            .collect();
+        let details = fan_out(ids, |id: String| {
+            let me = self.clone();
+            async move {
+                let detail = me.get_gateway(&id).await.ok();
+                let count = me.list_target_summaries(&id).await.ok().map(|t| t.len());
+                (detail, count)
+            }
+        })
+        .await;
+        Ok(summaries
+            .iter()
+            .zip(details)
+            .map(|(summary, fetched)| {
+                let (detail, count) = fetched.unwrap_or((None, None));
+                let mut gateway = detail.unwrap_or_else(|| gateway_from_summary(summary));
+                gateway.target_count = count;
+                gateway
+            })
+            .collect())
+    }
+
+    /// A gateway by id, or else by exact name (unique per account and
+    /// region). Costs one call for an id, a listing for a name.
+    pub async fn find_gateway(&self, key: &str) -> Result<Option<Gateway>, BackendError> {
+        match self.get_gateway(key).await {
+            Ok(gateway) => return Ok(Some(gateway)),
+            // A name is not a valid id, so either answer means "try names".
+            Err(BackendError::Service { code, .. })
+                if code == "ResourceNotFoundException" || code == "ValidationException" => {}
+            Err(e) => return Err(e),
+        }
+        let summaries = self.gateway_summaries().await?;
+        match summaries.iter().find(|s| s.name() == key) {
+            Some(s) => self.get_gateway(s.gateway_id()).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn gateway_summaries(&self) -> Result<Vec<GatewaySummary>, BackendError> {
         self.check_config()?;
-        let summaries: Vec<GatewaySummary> = self
-            .control
+        self.control
             .list_gateways()
             .max_results(PAGE_SIZE)
             .into_paginator()
@@ -35,27 +78,7 @@ impl Backend {
             .send()
             .collect::<Result<_, _>>()
             .await
-            .map_err(|e| BackendError::from_sdk("ListGateways", self.context(), e))?;
-        let mut tasks = JoinSet::new();
-        for (index, summary) in summaries.iter().enumerate() {
-            let me = self.clone();
-            let id = summary.gateway_id().to_string();
-            tasks.spawn(async move {
-                let detail = me.get_gateway(&id).await.ok();
-                let count = me.list_target_summaries(&id).await.ok().map(|t| t.len());
-                (index, detail, count)
-            });
-        }
-        let mut gateways: Vec<Gateway> = summaries.iter().map(gateway_from_summary).collect();
-        while let Some(joined) = tasks.join_next().await {
-            if let Ok((index, detail, count)) = joined {
-                if let Some(detail) = detail {
-                    gateways[index] = detail;
-                }
-                gateways[index].target_count = count;
-            }
-        }
-        Ok(gateways)
+            .map_err(|e| BackendError::from_sdk("ListGateways", self.context(), e))
     }
 
     /// One gateway's full detail.
@@ -91,19 +114,26 @@ impl Backend {
     pub async fn list_targets(&self, gateway_id: &str) -> Result<Vec<Target>, BackendError> {
         self.check_config()?;
         let summaries = self.list_target_summaries(gateway_id).await?;
-        let mut tasks = JoinSet::new();
-        for (index, summary) in summaries.iter().enumerate() {
+        let ids = summaries
+            .iter()
+            .map(|s| s.target_id().to_string())
+            .collect();
+        let targets = fan_out(ids, |id: String| {
             let me = self.clone();
-            let gw = gateway_id.to_string();
-            let id = summary.target_id().to_string();
-            tasks.spawn(async move { (index, me.get_target(&gw, &id).await) });
-        }
-        let mut targets: Vec<Option<Target>> = vec![None; summaries.len()];
-        while let Some(joined) = tasks.join_next().await {
-            let (index, result) = joined.map_err(|e| BackendError::Config(e.to_string()))?;
-            targets[index] = Some(result?);
-        }
-        Ok(targets.into_iter().flatten().collect())
+            let gateway = gateway_id.to_string();
+            async move { me.get_target(&gateway, &id).await }
+        })
+        .await;
+        targets
+            .into_iter()
+            .map(|t| {
+                t.unwrap_or_else(|| {
+                    Err(BackendError::Config(
+                        "a GetGatewayTarget task panicked".into(),
+                    ))
+                })
+            })
+            .collect()
     }
 
     /// One target's full detail.

@@ -6,6 +6,7 @@
 
 mod connection;
 mod error;
+mod fan_out;
 mod gateways;
 mod schema_conversion;
 
