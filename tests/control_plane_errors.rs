@@ -168,12 +168,7 @@ async fn deleting_a_gateway_with_targets_is_refused() {
         err.message()
     );
     // Still there.
-    client
-        .get_gateway()
-        .gateway_identifier(&gateway_id)
-        .send()
-        .await
-        .unwrap();
+    get_gateway(&client, &gateway_id).await;
     platform.shutdown().await;
 }
 

@@ -78,12 +78,7 @@ async fn gateway_lifecycle_create_get_update_list_delete() {
     assert_eq!(created.created_at(), created.updated_at());
 
     wait_for_gateway_ready(&client, &id).await;
-    let got = client
-        .get_gateway()
-        .gateway_identifier(&id)
-        .send()
-        .await
-        .unwrap();
+    let got = get_gateway(&client, &id).await;
     assert_eq!(got.authorizer_type(), &AuthorizerType::CustomJwt);
     assert_eq!(
         got.authorizer_configuration(),
@@ -127,12 +122,7 @@ async fn gateway_lifecycle_create_get_update_list_delete() {
     assert_eq!(updated.gateway_id(), id);
     assert!(updated.updated_at() >= created.updated_at());
     wait_for_gateway_ready(&client, &id).await;
-    let got = client
-        .get_gateway()
-        .gateway_identifier(&id)
-        .send()
-        .await
-        .unwrap();
+    let got = get_gateway(&client, &id).await;
     assert_eq!(got.description(), Some("payments and refunds"));
     assert_eq!(got.authorizer_type(), &AuthorizerType::AwsIam);
     assert!(

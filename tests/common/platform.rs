@@ -10,6 +10,7 @@ use aws_sdk_bedrockagentcorecontrol::Client;
 use aws_sdk_bedrockagentcorecontrol::config::retry::RetryConfig;
 use aws_sdk_bedrockagentcorecontrol::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_bedrockagentcorecontrol::operation::create_gateway::CreateGatewayOutput;
+use aws_sdk_bedrockagentcorecontrol::operation::get_gateway::GetGatewayOutput;
 use aws_sdk_bedrockagentcorecontrol::types::{
     AuthorizerType, GatewayProtocolType, GatewayStatus, McpLambdaTargetConfiguration,
     McpTargetConfiguration, SchemaDefinition, SchemaType, TargetConfiguration, TargetStatus,
@@ -84,47 +85,54 @@ pub async fn create_gateway(client: &Client, name: &str) -> CreateGatewayOutput 
         .unwrap_or_else(|e| panic!("CreateGateway {name}: {e:?}"))
 }
 
+/// GetGateway, which must succeed.
+pub async fn get_gateway(client: &Client, gateway_id: &str) -> GetGatewayOutput {
+    client
+        .get_gateway()
+        .gateway_identifier(gateway_id)
+        .send()
+        .await
+        .expect("GetGateway")
+}
+
 /// Poll GetGateway until READY, failing after [`READY_DEADLINE`].
 pub async fn wait_for_gateway_ready(client: &Client, gateway_id: &str) {
-    let deadline = Instant::now() + READY_DEADLINE;
-    loop {
-        let gateway = client
-            .get_gateway()
-            .gateway_identifier(gateway_id)
-            .send()
-            .await
-            .expect("GetGateway");
-        if gateway.status() == &GatewayStatus::Ready {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{gateway_id} still {:?}",
-            gateway.status()
-        );
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    poll_until(gateway_id, &GatewayStatus::Ready, || async {
+        get_gateway(client, gateway_id).await.status().clone()
+    })
+    .await;
 }
 
 /// Poll GetGatewayTarget until READY, failing after [`READY_DEADLINE`].
 pub async fn wait_for_target_ready(client: &Client, gateway_id: &str, target_id: &str) {
-    let deadline = Instant::now() + READY_DEADLINE;
-    loop {
-        let target = client
+    poll_until(target_id, &TargetStatus::Ready, || async {
+        client
             .get_gateway_target()
             .gateway_identifier(gateway_id)
             .target_id(target_id)
             .send()
             .await
-            .expect("GetGatewayTarget");
-        if target.status() == &TargetStatus::Ready {
+            .expect("GetGatewayTarget")
+            .status()
+            .clone()
+    })
+    .await;
+}
+
+/// Polls `status` until it equals `wanted`, failing after [`READY_DEADLINE`].
+async fn poll_until<S, F, Fut>(what: &str, wanted: &S, status: F)
+where
+    S: PartialEq + std::fmt::Debug,
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = S>,
+{
+    let deadline = Instant::now() + READY_DEADLINE;
+    loop {
+        let now = status().await;
+        if &now == wanted {
             return;
         }
-        assert!(
-            Instant::now() < deadline,
-            "{target_id} still {:?}",
-            target.status()
-        );
+        assert!(Instant::now() < deadline, "{what} still {now:?}");
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
