@@ -406,3 +406,26 @@ fn target_from_detail(gateway_id: &str, t: &GetGatewayTargetOutput) -> Target {
         updated_at: timestamp(t.updated_at()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_mcp_tool_lists_parse_or_say_why_not() {
+        let (tools, note) = parse_mcp_tool_list(
+            "kb",
+            r#"{"tools": [{"name": "search", "description": "find", "inputSchema": {"type": "object"}}, {"description": "nameless"}]}"#,
+        );
+        assert_eq!(note, None);
+        assert_eq!(tools.len(), 1, "entries without a name are skipped");
+        assert_eq!(tools[0].qualified_name, "kb___search");
+
+        let (tools, note) = parse_mcp_tool_list("kb", "[{\"name\": ");
+        assert!(tools.is_empty());
+        assert!(
+            note.unwrap()
+                .starts_with("inline MCP tool schema is not JSON")
+        );
+    }
+}
