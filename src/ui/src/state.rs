@@ -142,6 +142,8 @@ pub struct AppState {
     pub tools: HashMap<String, Vec<ToolRef>>,
     pub contexts: Vec<ContextChoice>,
     pub input: InputMode,
+    /// A `:` command naming a gateway, typed before the gateways loaded.
+    pub deferred_palette: Option<String>,
     pub overlay: Option<Overlay>,
     pub message: Option<Message>,
     /// Advances while something loads; drives the spinner.
@@ -165,6 +167,7 @@ impl AppState {
             tools: HashMap::new(),
             contexts: Vec::new(),
             input: InputMode::Normal,
+            deferred_palette: None,
             overlay: None,
             message: None,
             tick: 0,

@@ -57,7 +57,13 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
             refresh_all(state);
             schedule_poll(state);
-            Vec::new()
+            match state.deferred_palette.take() {
+                Some(line) if state.gateways.loaded().is_some() => {
+                    state.message = None;
+                    run_palette(state, &line)
+                }
+                _ => Vec::new(),
+            }
         }
         Action::TargetsLoaded { gateway_id, result } => {
             match result {
@@ -319,6 +325,15 @@ fn run_palette(state: &mut AppState, line: &str) -> Vec<Effect> {
             let gateway_id = match parsed.argument {
                 Some(key) => match find_gateway(state, &key) {
                     Some(id) => id,
+                    // Typed before the gateways arrived: run it when they do.
+                    None if state.gateways.loaded().is_none() => {
+                        info(
+                            state,
+                            format!("waiting for gateways to load to run :{line}"),
+                        );
+                        state.deferred_palette = Some(line.to_string());
+                        return load_for_current(state);
+                    }
                     None => {
                         error(state, format!("no gateway with id or name `{key}`"));
                         return Vec::new();

@@ -390,3 +390,24 @@ fn transitional_statuses_are_polled_until_they_settle() {
         "nothing transitional, nothing loading: no more polling"
     );
 }
+
+#[test]
+fn a_command_naming_a_gateway_waits_for_the_gateways_to_load() {
+    let mut state = AppState::new(context(), false, Theme::dark(), (W, H));
+    start(&mut state);
+    key(&mut state, KeyCode::Char(':'));
+    keys(&mut state, "targets lab-tenant");
+    assert!(
+        key(&mut state, KeyCode::Enter).is_empty(),
+        "the gateway load is already in flight"
+    );
+    assert!(render(&state).contains("waiting for gateways to load"));
+    let effects = update(&mut state, Action::GatewaysLoaded(Ok(gateways())));
+    assert_eq!(
+        effects,
+        vec![Effect::LoadTargets {
+            gateway_id: "lab-tenant-zz0011aabb".into()
+        }]
+    );
+    assert!(render(&state).contains("gateways › lab-tenant › targets"));
+}
