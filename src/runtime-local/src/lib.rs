@@ -12,18 +12,27 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 mod bulk_catalog;
+mod captures;
 mod control_plane;
+mod demo_identity_provider;
+mod demo_services;
 mod demo_workspace;
+mod function_bindings;
+mod gateway_mcp;
 mod ids;
+mod inbound_auth;
+mod logs;
 mod migrations;
 mod pagination;
 mod platform_state;
 mod server;
 mod store;
+mod target_calls;
 mod timestamps;
 mod validation;
 mod wire_errors;
 
+pub use function_bindings::FunctionBinding;
 pub use server::{RunningPlatform, start};
 
 /// Where the platform keeps its state.
@@ -65,7 +74,17 @@ pub struct PlatformConfig {
     /// does for a principal without write permissions. Useful to show a
     /// workspace on a shared screen without risk.
     pub read_only: bool,
+    /// Lambda ARNs bound to local commands (the `lambda` targets' backends).
+    pub function_bindings: Vec<FunctionBinding>,
+    /// The command that runs the demo workspace's functions (`acc demo-function`);
+    /// `None` leaves the demo's Lambda targets unbound.
+    pub demo_function_command: Option<Vec<String>>,
+    /// Captured tool calls kept; the oldest are evicted (and counted) beyond it.
+    pub capture_cap: usize,
 }
+
+/// Captured tool calls kept by default.
+pub const DEFAULT_CAPTURE_CAP: usize = 100_000;
 
 impl Default for PlatformConfig {
     fn default() -> Self {
@@ -77,6 +96,9 @@ impl Default for PlatformConfig {
             seed_demo: true,
             bulk_tools: 0,
             read_only: false,
+            function_bindings: Vec::new(),
+            demo_function_command: None,
+            capture_cap: DEFAULT_CAPTURE_CAP,
         }
     }
 }

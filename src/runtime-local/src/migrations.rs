@@ -66,6 +66,80 @@ pub(crate) const MIGRATIONS: &[&str] = &[
 
     CREATE INDEX gateway_targets_by_gateway ON gateway_targets (gateway_id, seq);
     "#,
+    // v2: each gateway's tool catalog as its MCP endpoint serves it, one row
+    // per tool, rebuilt whenever a target changes or is synchronized (an
+    // mcpServer target's tools come from listing the server). The FTS5 table
+    // is the lexical index behind the built-in search tool.
+    r#"
+    CREATE TABLE gateway_tools (
+        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+        gateway_id     TEXT NOT NULL,
+        target_id      TEXT NOT NULL,
+        target_name    TEXT NOT NULL,
+        tool_name      TEXT NOT NULL,
+        qualified_name TEXT NOT NULL,
+        description    TEXT,
+        input_schema   TEXT NOT NULL,
+        UNIQUE (gateway_id, qualified_name)
+    ) STRICT;
+
+    CREATE INDEX gateway_tools_by_target ON gateway_tools (target_id);
+
+    CREATE VIRTUAL TABLE gateway_tools_search USING fts5 (
+        gateway_id UNINDEXED,
+        qualified_name,
+        description,
+        schema_text,
+        tokenize = 'porter unicode61'
+    );
+    "#,
+    // v3: captured tool calls and the local CloudWatch Logs store.
+    r#"
+    CREATE TABLE captures (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        capture_id  TEXT NOT NULL UNIQUE,
+        at_ms       INTEGER NOT NULL,
+        gateway_id  TEXT NOT NULL,
+        target_name TEXT NOT NULL,
+        tool_name   TEXT NOT NULL,
+        caller      TEXT,
+        outcome     TEXT NOT NULL,
+        latency_us  INTEGER NOT NULL,
+        trace_id    TEXT NOT NULL,
+        document    TEXT NOT NULL
+    ) STRICT;
+
+    CREATE INDEX captures_by_gateway ON captures (gateway_id, seq);
+
+    CREATE TABLE log_groups (
+        name           TEXT PRIMARY KEY,
+        created_at_ms  INTEGER NOT NULL,
+        retention_days INTEGER
+    ) STRICT;
+
+    CREATE TABLE log_streams (
+        group_name        TEXT NOT NULL REFERENCES log_groups (name),
+        name              TEXT NOT NULL,
+        created_at_ms     INTEGER NOT NULL,
+        first_event_ms    INTEGER,
+        last_event_ms     INTEGER,
+        last_ingestion_ms INTEGER,
+        stored_bytes      INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (group_name, name)
+    ) STRICT;
+
+    CREATE TABLE log_events (
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+        group_name   TEXT NOT NULL,
+        stream_name  TEXT NOT NULL,
+        timestamp_ms INTEGER NOT NULL,
+        ingestion_ms INTEGER NOT NULL,
+        message      TEXT NOT NULL
+    ) STRICT;
+
+    CREATE INDEX log_events_by_stream ON log_events (group_name, stream_name, timestamp_ms, seq);
+    CREATE INDEX log_events_by_group ON log_events (group_name, timestamp_ms, seq);
+    "#,
 ];
 
 /// What the header of an opened database says.

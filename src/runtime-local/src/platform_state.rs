@@ -2,6 +2,9 @@
 
 use std::sync::Arc;
 
+use crate::FunctionBinding;
+use crate::captures::CaptureRecorder;
+use crate::inbound_auth::JwtVerifier;
 use crate::store::Store;
 
 /// The running platform's shared state: its database and the facts it
@@ -12,4 +15,16 @@ pub(crate) struct PlatformState {
     pub(crate) account_id: String,
     /// `http://127.0.0.1:PORT`: the base of URLs handed out (e.g. `gatewayUrl`).
     pub(crate) endpoint_url: String,
+    /// Refuse writes, tool calls included (they have side effects).
+    pub(crate) read_only: bool,
+    /// Outbound HTTP: OIDC discovery and JWKS, OpenAPI and MCP targets.
+    pub(crate) http: reqwest::Client,
+    /// Verifies inbound JWTs; caches discovery documents and keys.
+    pub(crate) jwt: JwtVerifier,
+    /// Lambda ARNs bound to local commands.
+    pub(crate) functions: Vec<FunctionBinding>,
+    /// Stores captured tool calls.
+    pub(crate) captures: CaptureRecorder,
+    /// Captured calls kept before the oldest are evicted.
+    pub(crate) capture_cap: usize,
 }

@@ -24,7 +24,12 @@ use tokio::task::JoinHandle;
 use crate::platform_state::PlatformState;
 use crate::store::Store;
 use crate::wire_errors::ApiError;
-use crate::{PlatformConfig, bulk_catalog, control_plane, demo_workspace};
+use crate::captures::CaptureRecorder;
+use crate::inbound_auth::JwtVerifier;
+use crate::{
+    PlatformConfig, bulk_catalog, control_plane, demo_identity_provider, demo_services,
+    demo_workspace, gateway_mcp, logs,
+};
 
 /// Request bodies up to this size are accepted (inline OpenAPI documents and
 /// tool catalogs can be large; AWS's own limits are below this).
@@ -51,6 +56,15 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
         region: config.region.clone(),
         account_id: config.account_id.clone(),
         endpoint_url: endpoint_url.clone(),
+        read_only: config.read_only,
+        http: reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .context("cannot build the outbound HTTP client")?,
+        jwt: JwtVerifier::default(),
+        functions: config.function_bindings.clone(),
+        captures: CaptureRecorder::default(),
+        capture_cap: config.capture_cap,
     });
     if config.seed_demo {
         demo_workspace::seed_once(&state)
@@ -105,6 +119,10 @@ fn router(state: Arc<PlatformState>, read_only: bool) -> Router {
     }
     Router::new()
         .merge(control_plane)
+        .merge(gateway_mcp::routes())
+        .merge(logs::routes())
+        .merge(demo_identity_provider::routes())
+        .merge(demo_services::routes())
         .fallback(unknown_operation)
         .method_not_allowed_fallback(unknown_operation)
         .layer(middleware::map_response(add_request_id))
