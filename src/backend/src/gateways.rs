@@ -359,34 +359,13 @@ fn mcp_server_shape(name: &str, server: &McpServerTargetConfiguration) -> Target
 /// An inline MCP tool schema: a JSON array of `{name, description, inputSchema}`
 /// (or an object with a `tools` array, as `tools/list` returns it).
 fn parse_mcp_tool_list(target: &str, text: &str) -> (Vec<Tool>, Option<String>) {
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            return (
-                Vec::new(),
-                Some(format!("inline MCP tool schema is not JSON: {e}")),
-            );
-        }
-    };
-    let list = value.get("tools").unwrap_or(&value);
-    let tools = list
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|t| {
-            let name = t.get("name")?.as_str()?;
-            let desc = t
-                .get("description")
-                .and_then(|d| d.as_str())
-                .unwrap_or_default();
-            let schema = t
-                .get("inputSchema")
-                .cloned()
-                .unwrap_or(serde_json::json!({"type": "object"}));
-            Some(Tool::from_target(target, name, desc, schema))
-        })
-        .collect();
-    (tools, None)
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(list) => (acc_domain::tools_from_list(target, &list), None),
+        Err(e) => (
+            Vec::new(),
+            Some(format!("inline MCP tool schema is not JSON: {e}")),
+        ),
+    }
 }
 
 fn target_from_detail(gateway_id: &str, t: &GetGatewayTargetOutput) -> Target {

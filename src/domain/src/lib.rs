@@ -11,4 +11,4 @@ pub mod tool;
 
 pub use gateway::{Gateway, PolicyEngineAttachment, Target, TargetType};
 pub use json_schema::{SchemaNode, schema_tree};
-pub use tool::{Tool, ToolSource, qualified_tool_name};
+pub use tool::{Tool, ToolSource, qualified_tool_name, tools_from_list};

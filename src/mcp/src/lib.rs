@@ -4,3 +4,6 @@
 //! types to serve, and the client to proxy to `mcpServer` targets.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod protocol;
+pub mod jsonrpc;

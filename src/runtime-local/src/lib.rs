@@ -29,6 +29,7 @@ mod server;
 mod store;
 mod target_calls;
 mod timestamps;
+mod tool_catalog;
 mod validation;
 mod wire_errors;
 
@@ -101,4 +102,11 @@ impl Default for PlatformConfig {
             capture_cap: DEFAULT_CAPTURE_CAP,
         }
     }
+}
+
+/// Run one of the demo workspace's functions (the backends of its Lambda
+/// targets): `event_json` is the Lambda event, the answer is the function's
+/// JSON result. `acc demo-function NAME` calls this with stdin and stdout.
+pub fn run_demo_function(name: &str, event_json: &str) -> Result<String, String> {
+    demo_services::run_function(name, event_json)
 }

@@ -85,6 +85,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
 
     CREATE INDEX gateway_tools_by_target ON gateway_tools (target_id);
 
+    -- Which version of each target the catalog holds (its updatedAt or
+    -- lastSynchronizedAt, whichever is later), and why it holds no tools
+    -- when listing them failed (an unreachable MCP server).
+    CREATE TABLE gateway_catalog_state (
+        target_id  TEXT PRIMARY KEY,
+        gateway_id TEXT NOT NULL,
+        version_ms INTEGER NOT NULL,
+        built_ms   INTEGER NOT NULL,
+        problem    TEXT
+    ) STRICT;
+
     CREATE VIRTUAL TABLE gateway_tools_search USING fts5 (
         gateway_id UNINDEXED,
         qualified_name,

@@ -53,6 +53,22 @@ const ROW_COLUMNS: &str =
     "gateway_id, name, status, settles_at_ms, created_at_ms, updated_at_ms, document";
 
 impl GatewayRow {
+    /// The gateway's name.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The stored document (the gateway's input members: authorizer,
+    /// protocol configuration, policy engine, …).
+    pub(crate) fn document(&self) -> Result<Value, ApiError> {
+        serde_json::from_str(&self.document).map_err(|e| {
+            ApiError::internal(format_args!(
+                "the stored document of gateway {} is corrupt: {e}",
+                self.gateway_id
+            ))
+        })
+    }
+
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
             gateway_id: row.get(0)?,
