@@ -6,6 +6,7 @@
 
 pub mod gateway;
 pub mod json_schema;
+pub mod json_schema_validation;
 pub mod openapi;
 pub mod tool;
 

@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use acc_domain::json_schema_validation::validate;
 use acc_mcp::jsonrpc::{self, Message};
 use acc_mcp::protocol::{self, error_code};
 use base64::Engine as _;
@@ -307,15 +308,6 @@ pub(crate) fn call_result(result: ToolCallResult) -> Value {
         value["structuredContent"] = structured;
     }
     value
-}
-
-// LEAD-TEMP: replaced by acc_domain::json_schema_validation::validate when it lands.
-struct PendingViolation {
-    path: String,
-    message: String,
-}
-fn validate(_schema: &Value, _value: &Value) -> Vec<PendingViolation> {
-    Vec::new()
 }
 
 #[cfg(test)]

@@ -1,0 +1,199 @@
+//! The gateway MCP endpoint under load, on loopback, in-process:
+//! - `tools/list` over a 5 000-tool catalog: one page, and every page;
+//! - the overhead a gateway adds to `tools/call` against an MCP server
+//!   target, next to calling that MCP server directly (the demo knowledge
+//!   base the platform itself serves), with p50/p99 over many calls.
+//!
+//! Run: `cargo bench --bench gateway_mcp` (or `./tests/bench/run gateway`).
+
+use std::time::{Duration, Instant};
+
+use acc_runtime_local::{PlatformConfig, RunningPlatform};
+use criterion::Criterion;
+use serde_json::{Value, json};
+
+const TOOLS: usize = 5_000;
+/// Calls per path for the latency percentiles.
+const LATENCY_SAMPLES: usize = 2_000;
+
+struct Bench {
+    platform: RunningPlatform,
+    http: reqwest::Client,
+}
+
+impl Bench {
+    async fn start() -> Bench {
+        let platform = acc_runtime_local::start(PlatformConfig {
+            seed_demo: true,
+            bulk_tools: TOOLS,
+            ..PlatformConfig::default()
+        })
+        .await
+        .expect("the platform starts");
+        Bench {
+            platform,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn rpc(&self, url: &str, method: &str, params: Value) -> Value {
+        let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+        let reply: Value = self
+            .http
+            .post(url)
+            .header("accept", "application/json, text/event-stream")
+            .json(&body)
+            .send()
+            .await
+            .expect("the endpoint answers")
+            .json()
+            .await
+            .expect("a JSON reply");
+        assert!(reply.get("error").is_none(), "{method} failed: {reply}");
+        reply["result"].clone()
+    }
+
+    /// The MCP URL of the gateway with this name.
+    async fn gateway_url(&self, name: &str) -> String {
+        let endpoint = self.platform.endpoint_url();
+        let list: Value = self
+            .http
+            .get(format!("{endpoint}/gateways/"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["name"] == name)
+            .unwrap_or_else(|| panic!("no gateway {name}"))["gatewayId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        format!("{endpoint}/gateways/{id}/mcp")
+    }
+
+    async fn list_all(&self, url: &str) -> usize {
+        let mut cursor: Option<String> = None;
+        let mut count = 0;
+        loop {
+            let params = match &cursor {
+                Some(c) => json!({ "cursor": c }),
+                None => json!({}),
+            };
+            let result = self.rpc(url, "tools/list", params).await;
+            count += result["tools"].as_array().map_or(0, Vec::len);
+            match result["nextCursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => return count,
+            }
+        }
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+async fn latencies(bench: &Bench, url: &str, name: &str, arguments: &Value) -> Vec<Duration> {
+    let params = json!({ "name": name, "arguments": arguments });
+    let mut samples = Vec::with_capacity(LATENCY_SAMPLES);
+    for _ in 0..LATENCY_SAMPLES {
+        let started = Instant::now();
+        let result = bench.rpc(url, "tools/call", params.clone()).await;
+        samples.push(started.elapsed());
+        assert_eq!(result["isError"], false, "{result}");
+    }
+    samples.sort_unstable();
+    samples
+}
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let bench = runtime.block_on(Bench::start());
+    let bulk = runtime.block_on(bench.gateway_url("bulk-catalog"));
+    // The first listing materialises the catalog; measure the steady state.
+    let listed = runtime.block_on(bench.list_all(&bulk));
+    assert!(listed > TOOLS, "the bulk catalog lists {listed} tools");
+
+    let mut criterion = Criterion::default()
+        .configure_from_args()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    criterion.bench_function("tools/list first page of 5000 tools", |b| {
+        b.to_async(&runtime)
+            .iter(|| bench.rpc(&bulk, "tools/list", json!({})))
+    });
+    criterion
+        .benchmark_group("tools/list")
+        .sample_size(10)
+        .bench_function("every page of 5000 tools (167 pages)", |b| {
+            b.to_async(&runtime).iter(|| bench.list_all(&bulk))
+        });
+
+    // The demo's knowledge base: an MCP server target, reached through the
+    // gateway `kb-direct-bench` (NONE auth) or directly.
+    let direct = format!("{}/demo/knowledge-base/mcp", bench.platform.endpoint_url());
+    let gateway = runtime.block_on(gateway_for(&bench, &direct));
+    let arguments = json!({ "query": "reset" });
+    let direct_samples = runtime.block_on(latencies(&bench, &direct, "search_articles", &arguments));
+    let gateway_samples = runtime.block_on(latencies(
+        &bench,
+        &gateway,
+        "knowledge___search_articles",
+        &arguments,
+    ));
+    for (p, label) in [(0.5, "p50"), (0.99, "p99")] {
+        let d = percentile(&direct_samples, p);
+        let g = percentile(&gateway_samples, p);
+        println!(
+            "tools/call {label}: direct {:.3} ms, through the gateway {:.3} ms, added {:.3} ms",
+            d.as_secs_f64() * 1e3,
+            g.as_secs_f64() * 1e3,
+            g.saturating_sub(d).as_secs_f64() * 1e3
+        );
+    }
+    criterion.final_summary();
+    runtime.block_on(bench.platform.shutdown());
+}
+
+/// A NONE-auth gateway whose one target is the MCP server at `server`.
+async fn gateway_for(bench: &Bench, server: &str) -> String {
+    let endpoint = bench.platform.endpoint_url();
+    let created: Value = bench
+        .http
+        .post(format!("{endpoint}/gateways/"))
+        .json(&json!({
+            "name": "kb-direct-bench",
+            "roleArn": "arn:aws:iam::000000000000:role/Bench",
+            "protocolType": "MCP",
+            "authorizerType": "NONE"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["gatewayId"].as_str().expect("a gateway id").to_owned();
+    let target = bench
+        .http
+        .post(format!("{endpoint}/gateways/{id}/targets/"))
+        .json(&json!({
+            "name": "knowledge",
+            "targetConfiguration": { "mcp": { "mcpServer": { "endpoint": server } } }
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(target.status().is_success(), "{:?}", target.text().await);
+    let url = format!("{endpoint}/gateways/{id}/mcp");
+    // Listing discovers the server's tools.
+    let listed = bench.list_all(&url).await;
+    assert!(listed > 0, "the knowledge base lists tools through the gateway");
+    url
+}
