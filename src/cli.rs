@@ -49,6 +49,13 @@ pub struct Global {
     /// Also seed a `bulk-catalog` gateway with this many tools (benchmarks).
     #[arg(long, global = true, default_value_t = 0, hide = true)]
     pub bulk_tools: usize,
+    /// Lambda bindings for the local platform: a TOML file binding function
+    /// ARNs to local commands (default: $XDG_CONFIG_HOME/acc/functions.toml if present).
+    #[arg(long, global = true, env = "ACC_FUNCTIONS")]
+    pub functions: Option<PathBuf>,
+    /// Captured tool calls the local platform keeps before evicting the oldest.
+    #[arg(long, global = true, default_value_t = acc_runtime_local::DEFAULT_CAPTURE_CAP)]
+    pub capture_cap: usize,
     /// Output format for headless commands.
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = Output::Text)]
     pub output: Output,
@@ -82,11 +89,18 @@ pub enum Command {
         /// Gateway id or name.
         gateway: String,
     },
-    /// The tool catalog of a gateway.
+    /// The tool catalog of a gateway: list, search and call its tools.
     #[command(alias = "tool")]
     Tools {
         #[command(subcommand)]
         action: ToolsAction,
+    },
+    /// Run a demo workspace function (the local backend of the demo's Lambda
+    /// targets): the event on stdin, the result on stdout.
+    #[command(hide = true)]
+    DemoFunction {
+        /// The function's name (the last segment of its ARN).
+        name: String,
     },
 }
 
@@ -111,12 +125,34 @@ pub enum GatewaysAction {
 
 #[derive(Debug, Subcommand)]
 pub enum ToolsAction {
-    /// List the tools the gateway's targets declare.
+    /// List the gateway's tools through its MCP endpoint (every page), or
+    /// from the targets' schemas when the endpoint can't be reached.
     List {
         /// Gateway id or name.
         gateway: String,
         /// Show each tool's input schema tree.
         #[arg(long)]
         schema: bool,
+    },
+    /// Rank the gateway's tools for a task, with its built-in search tool
+    /// (a local fuzzy match when the gateway has none).
+    Search {
+        /// Gateway id or name.
+        gateway: String,
+        /// What you want to do, in words.
+        query: String,
+    },
+    /// Call a tool: arguments are checked against its input schema first.
+    Call {
+        /// Gateway id or name.
+        gateway: String,
+        /// `Target___tool`.
+        tool: String,
+        /// The arguments as a JSON object; `-` reads them from stdin.
+        #[arg(long, default_value = "{}")]
+        args: String,
+        /// Read the arguments from this file.
+        #[arg(long, conflicts_with = "args")]
+        args_file: Option<PathBuf>,
     },
 }

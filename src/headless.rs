@@ -11,12 +11,13 @@ use acc_backend::{Backend, BackendError};
 use acc_domain::{Gateway, Tool, schema_tree};
 use serde::Serialize;
 
-use crate::cli::{Command, GatewaysAction, Output, ToolsAction};
+use crate::cli::{Command, GatewaysAction, Output};
+use crate::tool_commands;
 
-const EXIT_FAILED: u8 = 1;
-const EXIT_NOT_FOUND: u8 = 3;
-const EXIT_UNREACHABLE: u8 = 4;
-const EXIT_REFUSED: u8 = 5;
+pub(crate) const EXIT_FAILED: u8 = 1;
+pub(crate) const EXIT_NOT_FOUND: u8 = 3;
+pub(crate) const EXIT_UNREACHABLE: u8 = 4;
+pub(crate) const EXIT_REFUSED: u8 = 5;
 
 /// Runs one headless command and maps its outcome to an exit code.
 pub async fn execute(
@@ -34,9 +35,9 @@ pub async fn execute(
     }
 }
 
-struct Failure {
-    code: u8,
-    message: String,
+pub(crate) struct Failure {
+    pub(crate) code: u8,
+    pub(crate) message: String,
 }
 
 impl From<BackendError> for Failure {
@@ -62,7 +63,9 @@ async fn dispatch(
     readonly: bool,
 ) -> Result<(), Failure> {
     match command {
-        Command::Serve { .. } => unreachable!("serve is handled by main"),
+        Command::Serve { .. } | Command::DemoFunction { .. } => {
+            unreachable!("handled by main")
+        }
         Command::Gateways { action } => match action.unwrap_or(GatewaysAction::List) {
             GatewaysAction::List => {
                 let gateways = backend.list_gateways().await?;
@@ -108,18 +111,12 @@ async fn dispatch(
                 text_table(&["NAME", "ID", "TYPE", "STATUS", "TOOLS"], rows)
             });
         }
-        Command::Tools {
-            action: ToolsAction::List { gateway, schema },
-        } => {
-            let gw = resolve_gateway(backend, &gateway).await?;
-            let tools = backend.list_tools(&gw.id).await?;
-            print(output, &tools, || tools_text(&tools, schema));
-        }
+        Command::Tools { action } => tool_commands::run(backend, action, output, readonly).await?,
     }
     Ok(())
 }
 
-fn refused(message: &str) -> Failure {
+pub(crate) fn refused(message: &str) -> Failure {
     Failure {
         code: EXIT_REFUSED,
         message: message.into(),
@@ -127,14 +124,14 @@ fn refused(message: &str) -> Failure {
 }
 
 /// Finds a gateway by id, or else by exact name.
-async fn resolve_gateway(backend: &Backend, key: &str) -> Result<Gateway, Failure> {
+pub(crate) async fn resolve_gateway(backend: &Backend, key: &str) -> Result<Gateway, Failure> {
     backend.find_gateway(key).await?.ok_or_else(|| Failure {
         code: EXIT_NOT_FOUND,
         message: format!("no gateway with id or name `{key}`; `acc gateways` lists them"),
     })
 }
 
-fn print<T: Serialize>(output: Output, value: &T, text: impl FnOnce() -> String) {
+pub(crate) fn print<T: Serialize>(output: Output, value: &T, text: impl FnOnce() -> String) {
     match output {
         Output::Json => match serde_json::to_string_pretty(value) {
             Ok(s) => println!("{s}"),
@@ -175,10 +172,17 @@ fn gateways_table(gateways: &[Gateway]) -> String {
     )
 }
 
-fn tools_text(tools: &[Tool], with_schema: bool) -> String {
+pub(crate) fn tools_text(tools: &[Tool], with_schema: bool) -> String {
     let mut out = String::new();
     for tool in tools {
-        out.push_str(&format!("{}\t{}\n", tool.qualified_name, tool.description));
+        let source = match tool.source {
+            acc_domain::ToolSource::Mcp => "mcp",
+            acc_domain::ToolSource::TargetSchema => "schema",
+        };
+        out.push_str(&format!(
+            "{}\t[{source}]\t{}\n",
+            tool.qualified_name, tool.description
+        ));
         if with_schema {
             for node in schema_tree(&tool.input_schema) {
                 let indent = "  ".repeat(node.depth + 1);

@@ -4,6 +4,7 @@
 
 mod cli;
 mod headless;
+mod tool_commands;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Some(Command::DemoFunction { name }) => Ok(demo_function(&name)),
         Some(Command::Serve { listen }) => {
             init_logging(LogTo::Stderr);
             serve(&cli.global, listen).await?;
@@ -105,11 +107,24 @@ async fn start_platform(
                 .unwrap_or_else(acc_runtime_local::default_state_dir),
         )
     };
+    let functions = match &global.functions {
+        Some(path) => acc_runtime_local::load_function_bindings(path)?,
+        None => match dirs_config_functions() {
+            Some(path) if path.exists() => acc_runtime_local::load_function_bindings(&path)?,
+            _ => Vec::new(),
+        },
+    };
+    let demo_command = std::env::current_exe()
+        .ok()
+        .map(|exe| vec![exe.display().to_string(), "demo-function".to_owned()]);
     let config = PlatformConfig {
         state,
         listen,
         seed_demo: !global.no_demo,
         bulk_tools: global.bulk_tools,
+        function_bindings: functions,
+        demo_function_command: demo_command,
+        capture_cap: global.capture_cap,
         // Defence in depth: the console refuses writes, and so does its platform.
         read_only: global.readonly,
         ..PlatformConfig::default()
@@ -117,6 +132,34 @@ async fn start_platform(
     acc_runtime_local::start(config)
         .await
         .context("starting the local platform")
+}
+
+/// `$XDG_CONFIG_HOME/acc/functions.toml`.
+fn dirs_config_functions() -> Option<std::path::PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".config")))?;
+    Some(base.join("acc").join("functions.toml"))
+}
+
+/// `acc demo-function NAME`: a demo Lambda function, event on stdin.
+fn demo_function(name: &str) -> ExitCode {
+    let mut event = String::new();
+    if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut event) {
+        eprintln!("acc demo-function: cannot read the event from stdin: {e}");
+        return ExitCode::from(1);
+    }
+    let tool = std::env::var("ACC_TOOL_NAME").unwrap_or_default();
+    match acc_runtime_local::run_demo_function(name, &tool, &event) {
+        Ok(result) => {
+            println!("{result}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("acc demo-function: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// Picks the platform from the global flags: an explicit endpoint, live AWS

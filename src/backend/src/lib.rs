@@ -7,8 +7,11 @@
 mod connection;
 mod error;
 mod fan_out;
+mod gateway_tokens;
 mod gateways;
+mod mcp_tools;
 mod schema_conversion;
 
 pub use connection::{Backend, ConnectTarget, ContextInfo, ContextKind, aws_profiles};
 pub use error::BackendError;
+pub use mcp_tools::{McpCatalog, SEARCH_TOOL, SearchHit};

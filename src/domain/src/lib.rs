@@ -9,7 +9,9 @@ pub mod json_schema;
 pub mod json_schema_validation;
 pub mod openapi;
 pub mod tool;
+pub mod tool_call;
 
 pub use gateway::{Gateway, PolicyEngineAttachment, Target, TargetType};
 pub use json_schema::{SchemaNode, schema_tree};
 pub use tool::{Tool, ToolSource, qualified_tool_name, tools_from_list};
+pub use tool_call::{RpcError, ToolCallReport};

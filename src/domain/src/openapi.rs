@@ -113,6 +113,64 @@ fn input_schema<'a>(
     schema
 }
 
+/// How to call one operation: what a tool call's arguments map to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationBinding {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The path template, e.g. `/stock/{sku}`.
+    pub path: String,
+    /// `servers[0].url`, when the document has one.
+    pub server_url: Option<String>,
+    /// Parameters by name and location (`path`, `query`, `header`, `cookie`).
+    pub parameters: Vec<(String, String)>,
+    /// Whether the operation takes a JSON body (arguments that aren't
+    /// parameters go there).
+    pub json_body: bool,
+}
+
+/// The operation named `operation_id`, as a call needs it.
+pub fn operation(doc: &Value, operation_id: &str) -> Option<OperationBinding> {
+    let paths = doc.get("paths")?.as_object()?;
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            if op.get("operationId").and_then(Value::as_str) != Some(operation_id) {
+                continue;
+            }
+            let parameters = item
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten())
+                .map(|p| resolve(doc, p, 0))
+                .filter_map(|p| {
+                    Some((
+                        p.get("name")?.as_str()?.to_owned(),
+                        p.get("in").and_then(Value::as_str).unwrap_or("query").to_owned(),
+                    ))
+                })
+                .collect();
+            let json_body = op
+                .get("requestBody")
+                .map(|b| resolve(doc, b, 0))
+                .is_some_and(|b| b.pointer("/content/application~1json").is_some());
+            return Some(OperationBinding {
+                method: method.to_uppercase(),
+                path: path.clone(),
+                server_url: doc
+                    .pointer("/servers/0/url")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                parameters,
+                json_body,
+            });
+        }
+    }
+    None
+}
+
 /// Replaces a local `#/...` reference by its target, recursively into
 /// properties and items, up to [`MAX_REF_DEPTH`].
 fn resolve(doc: &Value, value: &Value, depth: usize) -> Value {

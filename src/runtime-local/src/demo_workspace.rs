@@ -44,6 +44,62 @@ pub(crate) async fn seed_once(ctx: &PlatformState) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Point the demo's resources at this run's demo backends: the port
+/// changes from run to run, so the inventory API's server URL, the knowledge
+/// base's MCP endpoint and the hub's OIDC discovery URL are rewritten at
+/// every start. Only the demo's own resources (found by their seed client
+/// tokens) are touched, and only while they still point at a loopback
+/// address: a user who re-pointed one elsewhere keeps their choice.
+pub(crate) async fn refresh_demo_endpoints(ctx: &PlatformState) -> Result<(), ApiError> {
+    let base = ctx.endpoint_url.clone();
+    ctx.store
+        .write(move |tx| {
+            let rewrite = |table: &str, token: &str, edit: &dyn Fn(&mut Value) -> Option<()>| {
+                let sql = format!("SELECT document FROM {table} WHERE client_token = ?1");
+                let Ok(text) = tx.query_row(&sql, [seed_token(token)], |r| r.get::<_, String>(0)) else {
+                    return Ok::<(), ApiError>(());
+                };
+                let Ok(mut doc) = serde_json::from_str::<Value>(&text) else {
+                    return Ok(());
+                };
+                if edit(&mut doc).is_some() {
+                    tx.execute(
+                        &format!("UPDATE {table} SET document = ?1 WHERE client_token = ?2"),
+                        rusqlite::params![doc.to_string(), seed_token(token)],
+                    )?;
+                }
+                Ok(())
+            };
+            rewrite("gateway_targets", "hub-inventory-api", &|doc| {
+                let payload = doc.pointer_mut("/targetConfiguration/mcp/openApiSchema/inlinePayload")?;
+                let mut api: Value = serde_json::from_str(payload.as_str()?).ok()?;
+                let url = api.pointer_mut("/servers/0/url")?;
+                repoint(url, &format!("{base}/demo/inventory/v1"))?;
+                *payload = Value::String(api.to_string());
+                Some(())
+            })?;
+            rewrite("gateway_targets", "hub-knowledge-base", &|doc| {
+                let url = doc.pointer_mut("/targetConfiguration/mcp/mcpServer/endpoint")?;
+                repoint(url, &format!("{base}/demo/knowledge-base/mcp"))
+            })?;
+            rewrite("gateways", "enterprise-hub", &|doc| {
+                let url = doc.pointer_mut("/authorizerConfiguration/customJWTAuthorizer/discoveryUrl")?;
+                repoint(url, &format!("{base}/demo/idp/.well-known/openid-configuration"))
+            })?;
+            Ok(())
+        })
+        .await
+}
+
+/// Replace a loopback URL by `to`; `None` when nothing changes.
+fn repoint(url: &mut Value, to: &str) -> Option<()> {
+    let current = url.as_str()?;
+    let loopback = ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"]
+        .iter()
+        .any(|p| current.starts_with(p));
+    (loopback && current != to).then(|| *url = Value::String(to.to_owned()))
+}
+
 /// A deterministic client token, so that re-running a seed interrupted by a
 /// crash finds what it already created instead of failing on name conflicts.
 pub(crate) fn seed_token(key: &str) -> String {

@@ -33,7 +33,7 @@ mod tool_catalog;
 mod validation;
 mod wire_errors;
 
-pub use function_bindings::FunctionBinding;
+pub use function_bindings::{FunctionBinding, load_function_bindings};
 pub use server::{RunningPlatform, start};
 
 /// Where the platform keeps its state.
@@ -107,6 +107,7 @@ impl Default for PlatformConfig {
 /// Run one of the demo workspace's functions (the backends of its Lambda
 /// targets): `event_json` is the Lambda event, the answer is the function's
 /// JSON result. `acc demo-function NAME` calls this with stdin and stdout.
-pub fn run_demo_function(name: &str, event_json: &str) -> Result<String, String> {
-    demo_services::run_function(name, event_json)
+/// `tool` is the qualified tool name the gateway passes in `ACC_TOOL_NAME`.
+pub fn run_demo_function(name: &str, tool: &str, event_json: &str) -> Result<String, String> {
+    demo_services::run_function(name, tool, event_json)
 }

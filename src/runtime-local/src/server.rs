@@ -62,7 +62,7 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
             .build()
             .context("cannot build the outbound HTTP client")?,
         jwt: JwtVerifier::default(),
-        functions: config.function_bindings.clone(),
+        functions: function_bindings(&config),
         captures: CaptureRecorder::default(),
         capture_cap: config.capture_cap,
     });
@@ -71,6 +71,9 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
             .await
             .context("seeding the demo workspace failed")?;
     }
+    demo_workspace::refresh_demo_endpoints(&state)
+        .await
+        .context("pointing the demo workspace at this platform failed")?;
     if config.bulk_tools > 0 {
         bulk_catalog::ensure(&state, config.bulk_tools)
             .await
@@ -87,6 +90,30 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
         server,
         store,
     })
+}
+
+/// The user's bindings, then the demo functions (run by the configured
+/// demo command, e.g. `acc demo-function NAME`) for ARNs the user left unbound.
+fn function_bindings(config: &PlatformConfig) -> Vec<crate::FunctionBinding> {
+    let mut bindings = config.function_bindings.clone();
+    if let Some(command) = &config.demo_function_command {
+        for name in demo_services::FUNCTION_NAMES {
+            let arn = format!(
+                "arn:aws:lambda:{}:{}:function:{name}",
+                config.region, config.account_id
+            );
+            if bindings.iter().all(|b| b.arn != arn) {
+                let mut command = command.clone();
+                command.push((*name).to_owned());
+                bindings.push(crate::FunctionBinding {
+                    arn,
+                    command,
+                    timeout: crate::function_bindings::DEFAULT_TIMEOUT,
+                });
+            }
+        }
+    }
+    bindings
 }
 
 /// Serve until a stop is requested (or every [`ShutdownHandle`] is gone),

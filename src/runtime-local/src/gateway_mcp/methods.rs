@@ -254,7 +254,20 @@ async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, 
         return Err(error);
     }
     let target = target_document(state, &tool).await?;
-    let result = target_calls::call_tool(state, &target, &tool.tool_name, arguments.clone(), context.caller).await;
+    let site = target_calls::CallSite {
+        gateway_id: &context.gateway.id,
+        target_name: &tool.target_name,
+        qualified_name: &tool.qualified_name,
+    };
+    let result = target_calls::call_tool(
+        state,
+        &site,
+        &target,
+        &tool.tool_name,
+        arguments.clone(),
+        context.caller,
+    )
+    .await;
     let (outcome, detail) = if result.is_error {
         (Outcome::ToolError, Some(first_text(&result)))
     } else {

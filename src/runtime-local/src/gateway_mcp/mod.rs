@@ -25,7 +25,7 @@ use axum::routing::post;
 use serde_json::Value;
 
 use crate::control_plane::gateways::find_gateway;
-use crate::inbound_auth::{self, CallerIdentity};
+use crate::inbound_auth;
 use crate::platform_state::PlatformState;
 
 pub(crate) use methods::Gateway;
@@ -243,13 +243,4 @@ async fn no_stream() -> Response {
 /// Sessions hold no server state, so ending one always succeeds.
 async fn end_session() -> StatusCode {
     StatusCode::OK
-}
-
-/// Who the identity is, for logs and messages.
-pub(crate) fn describe_caller(caller: &CallerIdentity) -> String {
-    match caller {
-        CallerIdentity::Anonymous => "anonymous".into(),
-        CallerIdentity::OAuthUser { sub, .. } => sub.clone(),
-        CallerIdentity::IamEntity { arn } => arn.clone(),
-    }
 }

@@ -1,8 +1,13 @@
 //! Calls from the gateway to its targets' real backends: `mcpServer`
 //! (proxied MCP), `openApiSchema` (HTTP), and `lambda` (a locally bound
-//! command). Downstream failures become MCP tool errors, never hangs.
+//! command). Downstream failures become MCP tool errors with the cause;
+//! every downstream call has a timeout, so nothing hangs the gateway.
 
-use serde_json::Value;
+mod lambda_function;
+mod mcp_server;
+mod openapi_http;
+
+use serde_json::{Value, json};
 
 use crate::inbound_auth::CallerIdentity;
 use crate::platform_state::PlatformState;
@@ -12,7 +17,7 @@ use crate::platform_state::PlatformState;
 pub(crate) struct ToolCallResult {
     /// MCP content items (`{"type":"text","text":…}` …).
     pub(crate) content: Vec<Value>,
-    /// `structuredContent`, when the backend answered JSON.
+    /// `structuredContent`, when the backend answered a JSON object.
     pub(crate) structured_content: Option<Value>,
     /// A tool-level failure (`isError: true`), with the cause in `content`.
     pub(crate) is_error: bool,
@@ -22,10 +27,28 @@ impl ToolCallResult {
     /// A tool error whose text names the cause.
     pub(crate) fn error(message: impl Into<String>) -> Self {
         Self {
-            content: vec![serde_json::json!({ "type": "text", "text": message.into() })],
+            content: vec![json!({ "type": "text", "text": message.into() })],
             structured_content: None,
             is_error: true,
         }
+    }
+
+    /// A plain text result.
+    pub(crate) fn text(text: String) -> Self {
+        Self {
+            content: vec![json!({ "type": "text", "text": text })],
+            structured_content: None,
+            is_error: false,
+        }
+    }
+}
+
+/// A JSON answer: as text, and as structured content when it is an object.
+fn json_result(value: Value) -> ToolCallResult {
+    ToolCallResult {
+        content: vec![json!({ "type": "text", "text": value.to_string() })],
+        structured_content: value.is_object().then_some(value),
+        is_error: false,
     }
 }
 
@@ -37,25 +60,73 @@ pub(crate) struct DiscoveredTool {
     pub(crate) input_schema: Value,
 }
 
+/// Where a call happens, for backends that want to know.
+pub(crate) struct CallSite<'a> {
+    pub(crate) gateway_id: &'a str,
+    pub(crate) target_name: &'a str,
+    pub(crate) qualified_name: &'a str,
+}
+
 /// Call `tool` (the unqualified name) on the target whose stored document is
-/// `target` (it has `name` and `targetConfiguration`).
+/// `target` (with `name` and `targetConfiguration`).
 pub(crate) async fn call_tool(
-    _state: &PlatformState,
+    state: &PlatformState,
+    site: &CallSite<'_>,
     target: &Value,
     tool: &str,
-    _arguments: Value,
+    arguments: Value,
     _caller: &CallerIdentity,
 ) -> ToolCallResult {
-    let name = target.get("name").and_then(Value::as_str).unwrap_or("?");
+    let Some(mcp) = target.pointer("/targetConfiguration/mcp") else {
+        return ToolCallResult::error("the target has no MCP target configuration");
+    };
+    if let Some(lambda) = mcp.get("lambda") {
+        let arn = lambda.get("lambdaArn").and_then(Value::as_str).unwrap_or_default();
+        return lambda_function::call(state, site, arn, arguments).await;
+    }
+    if let Some(openapi) = mcp.get("openApiSchema") {
+        let document = match openapi_document(openapi).await {
+            Ok(document) => document,
+            Err(problem) => return ToolCallResult::error(problem),
+        };
+        return openapi_http::call(state, &document, tool, arguments).await;
+    }
+    if let Some(server) = mcp.get("mcpServer") {
+        let Some(endpoint) = server.get("endpoint").and_then(Value::as_str) else {
+            return ToolCallResult::error("the MCP server target has no endpoint");
+        };
+        return mcp_server::call(state, endpoint, tool, arguments).await;
+    }
     ToolCallResult::error(format!(
-        "target {name}: calling {tool} is not implemented by the local gateway yet"
+        "target {}: this kind of target is not served by the local gateway (Lambda, OpenAPI and MCP server targets are)",
+        site.target_name
     ))
+}
+
+/// The OpenAPI document: inline, or a local file (`s3.uri` = `file:///…`).
+async fn openapi_document(openapi: &Value) -> Result<Value, String> {
+    let text = match openapi.get("inlinePayload").and_then(Value::as_str) {
+        Some(text) => text.to_owned(),
+        None => {
+            let uri = openapi
+                .pointer("/s3/uri")
+                .and_then(Value::as_str)
+                .ok_or("the OpenAPI target has no schema")?;
+            let path = uri.strip_prefix("file://").ok_or_else(|| {
+                format!("{uri}: the local platform cannot read S3; use a file:///absolute/path URI")
+            })?;
+            tokio::fs::read_to_string(path)
+                .await
+                .map_err(|e| format!("cannot read {path}: {e}"))?
+        }
+    };
+    serde_json::from_str(&text).map_err(|e| format!("the OpenAPI document is not JSON: {e}"))
 }
 
 /// List the tools of an MCP server target (every page).
 pub(crate) async fn discover_mcp_tools(
-    _state: &PlatformState,
+    state: &PlatformState,
     endpoint: &str,
 ) -> Result<Vec<DiscoveredTool>, String> {
-    Err(format!("cannot list the tools of {endpoint}: not implemented yet"))
+    mcp_server::discover(state, endpoint).await
 }

@@ -1,0 +1,182 @@
+//! Bearer tokens for CUSTOM_JWT gateways, first match wins:
+//! 1. `ACC_GATEWAY_TOKEN`;
+//! 2. the gateways file (`$XDG_CONFIG_HOME/acc/gateways.toml`, or
+//!    `ACC_GATEWAYS_FILE`), by gateway name or id:
+//!    ```toml
+//!    [gateway.enterprise-hub]
+//!    token_env = "HUB_TOKEN"            # a token from an env var, or
+//!    client_id = "sales-copilot"        # OAuth client credentials against the
+//!    client_secret_env = "HUB_SECRET"   # discovery document's token_endpoint
+//!    scope = "tools"
+//!    ```
+//! 3. for a gateway whose issuer is the local platform's demo identity
+//!    provider, its demo client (`sales-copilot` / `acc-demo`, not a secret).
+//!
+//! Tokens from client credentials are cached until shortly before expiry.
+//! Tokens and secrets are never logged or shown.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+use acc_domain::Gateway;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::BackendError;
+
+/// The demo identity provider's client the console uses by default.
+const DEMO_CLIENT: (&str, &str) = ("sales-copilot", "acc-demo");
+
+#[derive(Debug, Default, Deserialize)]
+struct GatewaysFile {
+    #[serde(default)]
+    gateway: HashMap<String, GatewayAuth>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GatewayAuth {
+    token_env: Option<String>,
+    client_id: Option<String>,
+    client_secret_env: Option<String>,
+    scope: Option<String>,
+}
+
+/// Cached tokens by (token endpoint, client id).
+static CACHE: LazyLock<Mutex<HashMap<(String, String), (String, Instant)>>> =
+    LazyLock::new(Default::default);
+
+fn problem(gateway: &Gateway, why: &str) -> BackendError {
+    BackendError::Config(format!(
+        "gateway {} needs a bearer token (CUSTOM_JWT): {why}. Set ACC_GATEWAY_TOKEN, or add \
+         [gateway.{}] with token_env or client_id/client_secret_env to \
+         $XDG_CONFIG_HOME/acc/gateways.toml",
+        gateway.name, gateway.name
+    ))
+}
+
+/// The token to send to `gateway`, if it needs one. `endpoint` is the
+/// platform the console is connected to (for the demo issuer).
+pub(crate) async fn token_for(
+    http: &reqwest::Client,
+    gateway: &Gateway,
+    endpoint: &str,
+) -> Result<Option<String>, BackendError> {
+    if gateway.authorizer_type != "CUSTOM_JWT" {
+        return Ok(None);
+    }
+    if let Ok(token) = std::env::var("ACC_GATEWAY_TOKEN")
+        && !token.is_empty()
+    {
+        return Ok(Some(token));
+    }
+    let configured = configured(gateway)?;
+    if let Some(var) = &configured.token_env {
+        return match std::env::var(var) {
+            Ok(token) if !token.is_empty() => Ok(Some(token)),
+            _ => Err(problem(gateway, &format!("the env var {var} named by token_env is empty"))),
+        };
+    }
+    let discovery = gateway
+        .discovery_url
+        .as_deref()
+        .ok_or_else(|| problem(gateway, "the gateway has no discovery URL"))?;
+    let (client_id, secret) = match (&configured.client_id, &configured.client_secret_env) {
+        (Some(id), Some(var)) => (
+            id.clone(),
+            std::env::var(var)
+                .map_err(|_| problem(gateway, &format!("the env var {var} (client_secret_env) is not set")))?,
+        ),
+        _ if discovery.starts_with(&format!("{}/demo/idp/", endpoint.trim_end_matches('/'))) => {
+            (DEMO_CLIENT.0.to_owned(), DEMO_CLIENT.1.to_owned())
+        }
+        _ => return Err(problem(gateway, "none is configured")),
+    };
+    client_credentials(http, gateway, discovery, &client_id, &secret, configured.scope.as_deref())
+        .await
+        .map(Some)
+}
+
+fn configured(gateway: &Gateway) -> Result<GatewayAuth, BackendError> {
+    let path = match std::env::var_os("ACC_GATEWAYS_FILE") {
+        Some(path) => std::path::PathBuf::from(path),
+        None => match dirs::config_dir() {
+            Some(dir) => dir.join("acc").join("gateways.toml"),
+            None => return Ok(GatewayAuth::default()),
+        },
+    };
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(GatewayAuth::default());
+    };
+    let file: GatewaysFile = toml::from_str(&text)
+        .map_err(|e| BackendError::Config(format!("{} is not a valid gateways file: {e}", path.display())))?;
+    Ok(file
+        .gateway
+        .get(&gateway.name)
+        .or_else(|| file.gateway.get(&gateway.id))
+        .cloned()
+        .unwrap_or_default())
+}
+
+async fn client_credentials(
+    http: &reqwest::Client,
+    gateway: &Gateway,
+    discovery: &str,
+    client_id: &str,
+    secret: &str,
+    scope: Option<&str>,
+) -> Result<String, BackendError> {
+    let fail = |why: String| BackendError::Transport {
+        operation: format!("getting a token for gateway {}", gateway.name),
+        hint: String::new(),
+        detail: why,
+    };
+    let document: Value = http
+        .get(discovery)
+        .send()
+        .await
+        .map_err(|e| fail(format!("cannot fetch {discovery}: {e}")))?
+        .json()
+        .await
+        .map_err(|e| fail(format!("{discovery} is not an OpenID configuration: {e}")))?;
+    let endpoint = document["token_endpoint"]
+        .as_str()
+        .ok_or_else(|| fail(format!("{discovery} names no token_endpoint")))?
+        .to_owned();
+    let key = (endpoint.clone(), client_id.to_owned());
+    if let Some((token, until)) = CACHE.lock().unwrap_or_else(|p| p.into_inner()).get(&key)
+        && Instant::now() < *until
+    {
+        return Ok(token.clone());
+    }
+    let mut form = vec![
+        ("grant_type", "client_credentials"),
+        ("client_id", client_id),
+        ("client_secret", secret),
+    ];
+    if let Some(scope) = scope {
+        form.push(("scope", scope));
+    }
+    let response = http
+        .post(&endpoint)
+        .form(&form)
+        .send()
+        .await
+        .map_err(|e| fail(format!("cannot reach {endpoint}: {e}")))?;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    let Some(token) = body["access_token"].as_str() else {
+        return Err(fail(format!(
+            "{endpoint} refused client {client_id} (HTTP {status}: {})",
+            body.get("error").cloned().unwrap_or(Value::Null)
+        )));
+    };
+    let lifetime = body["expires_in"].as_u64().unwrap_or(300);
+    let until = Instant::now() + Duration::from_secs(lifetime.saturating_sub(30));
+    CACHE
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(key, (token.to_owned(), until));
+    Ok(token.to_owned())
+}

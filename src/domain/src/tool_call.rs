@@ -1,0 +1,33 @@
+//! One `tools/call` as the console made it: what was sent, what came back,
+//! and how long it took.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// A JSON-RPC error answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RpcError {
+    pub code: i64,
+    pub message: String,
+}
+
+/// The report of one tool call.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolCallReport {
+    /// `<Target>___<tool>`.
+    pub tool: String,
+    /// The JSON-RPC request sent.
+    pub request: Value,
+    /// The JSON-RPC response received.
+    pub response: Value,
+    /// Measured by the client, request to whole reply.
+    pub latency_ms: f64,
+    /// The result's content items.
+    pub content: Vec<Value>,
+    pub structured_content: Option<Value>,
+    /// The tool reported a failure (`isError: true`).
+    pub is_error: bool,
+    /// The gateway answered a JSON-RPC error instead of a result.
+    pub rpc_error: Option<RpcError>,
+}
