@@ -1,7 +1,7 @@
 //! Everything that can happen to the console: input, and results of effects.
 
-use acc_backend::ContextInfo;
-use acc_domain::{Gateway, Target};
+use acc_backend::{ContextInfo, McpCatalog};
+use acc_domain::{Gateway, Target, ToolCallReport};
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::state::ContextChoice;
@@ -24,6 +24,25 @@ pub enum Action {
     Deleted {
         what: String,
         result: Result<(), String>,
+    },
+    McpCatalogLoaded {
+        gateway_id: String,
+        result: Result<McpCatalog, String>,
+    },
+    /// The search tool answered: qualified names, best first.
+    ToolsFound {
+        gateway_id: String,
+        query: String,
+        result: Result<Vec<String>, String>,
+    },
+    ToolCalled {
+        gateway_id: String,
+        tool: String,
+        result: Result<ToolCallReport, String>,
+    },
+    CapturesLoaded {
+        gateway_id: String,
+        result: Result<crate::captures::CaptureList, String>,
     },
     ContextsLoaded(Vec<ContextChoice>),
     ContextSwitched(ContextInfo),

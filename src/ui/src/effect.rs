@@ -4,13 +4,17 @@
 use std::sync::{Arc, RwLock};
 
 use acc_backend::{Backend, ConnectTarget};
+use acc_domain::Gateway;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::action::Action;
 use crate::state::ContextChoice;
 
+/// The newest captured calls the captures view loads.
+const CAPTURES_SHOWN: usize = 1_000;
+
 /// Work to do outside `update`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadGateways,
     LoadTargets {
@@ -25,6 +29,25 @@ pub enum Effect {
         target_id: String,
         name: String,
     },
+    /// List the gateway's tools through its MCP endpoint.
+    LoadMcpCatalog {
+        gateway: Box<Gateway>,
+    },
+    /// Ask the gateway's built-in search tool.
+    SearchTools {
+        gateway: Box<Gateway>,
+        query: String,
+    },
+    /// `tools/call` through the gateway.
+    CallTool {
+        gateway: Box<Gateway>,
+        tool: String,
+        arguments: serde_json::Value,
+    },
+    /// Read the gateway's captured calls from its APPLICATION_LOGS.
+    LoadCaptures {
+        gateway: Box<Gateway>,
+    },
     /// Put text on the clipboard through the terminal (OSC 52).
     Copy(String),
     LoadContexts,
@@ -37,7 +60,7 @@ impl Effect {
     pub fn is_write(&self) -> bool {
         matches!(
             self,
-            Effect::DeleteGateway { .. } | Effect::DeleteTarget { .. }
+            Effect::DeleteGateway { .. } | Effect::DeleteTarget { .. } | Effect::CallTool { .. }
         )
     }
 }
@@ -108,6 +131,58 @@ impl EffectRunner {
                         .map_err(|e| e.to_string());
                     let _ = tx.send(Action::Deleted {
                         what: format!("target {name}"),
+                        result,
+                    });
+                });
+            }
+            Effect::LoadMcpCatalog { gateway } => {
+                tokio::spawn(async move {
+                    let result = backend.mcp_catalog(&gateway).await.map_err(|e| e.to_string());
+                    let _ = tx.send(Action::McpCatalogLoaded {
+                        gateway_id: gateway.id.clone(),
+                        result,
+                    });
+                });
+            }
+            Effect::SearchTools { gateway, query } => {
+                tokio::spawn(async move {
+                    let result = backend
+                        .search_tools(&gateway, &query)
+                        .await
+                        .map(|hits| hits.into_iter().map(|h| h.name).collect())
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::ToolsFound {
+                        gateway_id: gateway.id.clone(),
+                        query,
+                        result,
+                    });
+                });
+            }
+            Effect::CallTool {
+                gateway,
+                tool,
+                arguments,
+            } => {
+                tokio::spawn(async move {
+                    let result = backend
+                        .call_tool(&gateway, &tool, arguments)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::ToolCalled {
+                        gateway_id: gateway.id.clone(),
+                        tool,
+                        result,
+                    });
+                });
+            }
+            Effect::LoadCaptures { gateway } => {
+                tokio::spawn(async move {
+                    // LEAD-TEMP until the backend's captured_calls lands.
+                    let _ = (&backend, CAPTURES_SHOWN);
+                    let result: Result<crate::captures::CaptureList, String> =
+                        Err("captures are not readable yet".into());
+                    let _ = tx.send(Action::CapturesLoaded {
+                        gateway_id: gateway.id.clone(),
                         result,
                     });
                 });

@@ -26,6 +26,21 @@ pub enum Command {
     Describe,
     Targets,
     Tools,
+    /// Open the call dialog of the selected tool.
+    Call,
+    /// Search the catalog with the gateway's search tool.
+    Search,
+    /// Captured tool calls of the gateway.
+    Captures,
+    /// Call dialog: send the call.
+    Send,
+    /// Call dialog: switch between the form and the raw JSON editor.
+    ToggleEditor,
+    /// Call dialog: switch the result between content and JSON-RPC exchange.
+    ToggleResult,
+    /// Call dialog: next / previous field.
+    NextField,
+    PrevField,
 }
 
 /// A key with modifiers.
@@ -156,9 +171,17 @@ const GATEWAY_TOOLS: Binding = bind(
     "tool catalog of the gateway",
 );
 
+const GATEWAY_CAPTURES: Binding = bind(
+    &[ch('c')],
+    Command::Captures,
+    "captures",
+    "captured tool calls of the gateway (from its APPLICATION_LOGS)",
+);
+
 const GATEWAYS: &[Binding] = &[
     GATEWAY_TARGETS,
     GATEWAY_TOOLS,
+    GATEWAY_CAPTURES,
     bind(
         &[ch('d')],
         Command::Describe,
@@ -173,7 +196,7 @@ const GATEWAYS: &[Binding] = &[
     ),
 ];
 
-const GATEWAY_DETAIL: &[Binding] = &[GATEWAY_TARGETS, GATEWAY_TOOLS];
+const GATEWAY_DETAIL: &[Binding] = &[GATEWAY_TARGETS, GATEWAY_TOOLS, GATEWAY_CAPTURES];
 
 const TARGETS: &[Binding] = &[
     bind(
@@ -196,11 +219,70 @@ const TARGETS: &[Binding] = &[
     ),
 ];
 
-const TOOLS: &[Binding] = &[bind(
+const CALL: Binding = bind(
+    &[ch('c')],
+    Command::Call,
+    "call",
+    "call the tool (form or raw JSON; refused read-only)",
+);
+
+const TOOLS: &[Binding] = &[
+    bind(
+        &[plain(KeyCode::Enter)],
+        Command::Open,
+        "schema",
+        "input schema of the tool",
+    ),
+    CALL,
+    bind(
+        &[ch('s')],
+        Command::Search,
+        "search",
+        "search with the gateway's search tool (fuzzy filter when it has none)",
+    ),
+];
+
+const TOOL_DETAIL: &[Binding] = &[CALL];
+
+const TOOL_CALL: &[Binding] = &[
+    bind(&[ctrl('s')], Command::Send, "send", "validate and send the call"),
+    bind(
+        &[ctrl('e')],
+        Command::ToggleEditor,
+        "form/json",
+        "switch between the form and the raw JSON editor",
+    ),
+    bind(
+        &[ctrl('t')],
+        Command::ToggleResult,
+        "result/rpc",
+        "show the result content or the raw JSON-RPC exchange",
+    ),
+    bind(
+        &[plain(KeyCode::Tab)],
+        Command::NextField,
+        "next",
+        "next field",
+    ),
+    bind(
+        &[plain(KeyCode::BackTab)],
+        Command::PrevField,
+        "prev",
+        "previous field",
+    ),
+    bind(
+        &[ctrl('y')],
+        Command::Copy,
+        "copy",
+        "copy the JSON-RPC exchange as JSON (OSC 52)",
+    ),
+];
+
+const CAPTURES: &[Binding] = &[bind(
     &[plain(KeyCode::Enter)],
     Command::Open,
-    "schema",
-    "input schema of the tool",
+    "inspect",
+    "the captured call in full",
 )];
 
 const CONTEXTS: &[Binding] = &[bind(
@@ -217,7 +299,10 @@ pub fn view_bindings(view: ViewKind) -> &'static [Binding] {
         ViewKind::GatewayDetail => GATEWAY_DETAIL,
         ViewKind::Targets => TARGETS,
         ViewKind::Tools => TOOLS,
-        ViewKind::ToolDetail => &[],
+        ViewKind::ToolDetail => TOOL_DETAIL,
+        ViewKind::ToolCall => TOOL_CALL,
+        ViewKind::Captures => CAPTURES,
+        ViewKind::CaptureDetail => &[],
         ViewKind::Contexts => CONTEXTS,
     }
 }
@@ -240,6 +325,31 @@ pub fn lookup(view: ViewKind, key: &KeyEvent) -> Option<Command> {
         .map(|b| b.command)
 }
 
+/// The command a key sends while text is being typed (the call dialog):
+/// only keys that can't be text count (control chords, esc, tab, paging);
+/// everything else is typed.
+pub fn lookup_while_typing(view: ViewKind, key: &KeyEvent) -> Option<Command> {
+    let typable = matches!(key.code, KeyCode::Char(_))
+        && !key.modifiers.contains(KeyModifiers::CONTROL)
+        || matches!(
+            key.code,
+            KeyCode::Up
+                | KeyCode::Down
+                | KeyCode::Left
+                | KeyCode::Right
+                | KeyCode::Home
+                | KeyCode::End
+                | KeyCode::Enter
+                | KeyCode::Backspace
+                | KeyCode::Delete
+        );
+    if typable {
+        None
+    } else {
+        lookup(view, key)
+    }
+}
+
 /// How a key is written in help and hints: `enter`, `ctrl-d`, `j`.
 pub fn key_label(key: &Key) -> String {
     let base = match key.code {
@@ -252,6 +362,8 @@ pub fn key_label(key: &Key) -> String {
         KeyCode::PageDown => "pgdn".into(),
         KeyCode::Home => "home".into(),
         KeyCode::End => "end".into(),
+        KeyCode::Tab => "tab".into(),
+        KeyCode::BackTab => "shift-tab".into(),
         other => format!("{other:?}").to_lowercase(),
     };
     if key.modifiers.contains(KeyModifiers::CONTROL) {
@@ -294,6 +406,9 @@ mod tests {
             ViewKind::Targets,
             ViewKind::Tools,
             ViewKind::ToolDetail,
+            ViewKind::ToolCall,
+            ViewKind::Captures,
+            ViewKind::CaptureDetail,
             ViewKind::Contexts,
         ] {
             let keys: Vec<&Key> = view_bindings(view)

@@ -10,6 +10,8 @@
 
 pub mod action;
 pub mod app;
+pub mod call_form;
+pub mod captures;
 pub mod clipboard;
 pub mod describe;
 pub mod effect;
@@ -20,6 +22,8 @@ pub mod palette;
 pub mod route;
 pub mod state;
 pub mod theme;
+pub mod tool_calls;
+pub mod tool_catalog;
 pub mod update;
 pub mod views;
 pub mod widgets;

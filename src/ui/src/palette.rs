@@ -6,6 +6,7 @@ pub enum PaletteCommand {
     Gateways,
     Targets,
     Tools,
+    Captures,
     Contexts,
     Help,
     Quit,
@@ -39,6 +40,12 @@ pub const ENTRIES: &[Entry] = &[
         name: "tools",
         aliases: &["tool"],
         about: "tool catalog of a gateway  [:tools GATEWAY]",
+    },
+    Entry {
+        command: PaletteCommand::Captures,
+        name: "captures",
+        aliases: &["cap", "requests", "req"],
+        about: "captured tool calls of a gateway  [:captures GATEWAY]",
     },
     Entry {
         command: PaletteCommand::Contexts,
@@ -77,7 +84,7 @@ pub fn parse(line: &str) -> Result<Parsed, String> {
         .iter()
         .find(|e| e.name == word || e.aliases.contains(&word))
         .ok_or_else(|| {
-            format!("unknown command `{word}`; try :gw, :targets, :tools, :ctx or :q")
+            format!("unknown command `{word}`; try :gw, :targets, :tools, :captures, :ctx or :q")
         })?;
     Ok(Parsed {
         command: entry.command,

@@ -8,6 +8,12 @@ pub enum Route {
     Targets { gateway_id: String },
     Tools { gateway_id: String },
     ToolDetail { gateway_id: String, tool: String },
+    /// The call dialog of one tool (its state is `AppState::call`).
+    ToolCall { gateway_id: String, tool: String },
+    /// Captured tool calls of a gateway.
+    Captures { gateway_id: String },
+    /// One captured call, by its index in the loaded captures.
+    CaptureDetail { gateway_id: String, index: usize },
     Contexts,
 }
 
@@ -19,6 +25,9 @@ pub enum ViewKind {
     Targets,
     Tools,
     ToolDetail,
+    ToolCall,
+    Captures,
+    CaptureDetail,
     Contexts,
 }
 
@@ -30,6 +39,9 @@ impl Route {
             Route::Targets { .. } => ViewKind::Targets,
             Route::Tools { .. } => ViewKind::Tools,
             Route::ToolDetail { .. } => ViewKind::ToolDetail,
+            Route::ToolCall { .. } => ViewKind::ToolCall,
+            Route::Captures { .. } => ViewKind::Captures,
+            Route::CaptureDetail { .. } => ViewKind::CaptureDetail,
             Route::Contexts => ViewKind::Contexts,
         }
     }
@@ -40,7 +52,10 @@ impl Route {
             Route::GatewayDetail { gateway_id }
             | Route::Targets { gateway_id }
             | Route::Tools { gateway_id }
-            | Route::ToolDetail { gateway_id, .. } => Some(gateway_id),
+            | Route::ToolDetail { gateway_id, .. }
+            | Route::ToolCall { gateway_id, .. }
+            | Route::Captures { gateway_id }
+            | Route::CaptureDetail { gateway_id, .. } => Some(gateway_id),
             Route::Gateways | Route::Contexts => None,
         }
     }
@@ -55,6 +70,9 @@ impl ViewKind {
             ViewKind::Targets => "targets",
             ViewKind::Tools => "tools",
             ViewKind::ToolDetail => "schema",
+            ViewKind::ToolCall => "call",
+            ViewKind::Captures => "captures",
+            ViewKind::CaptureDetail => "capture",
             ViewKind::Contexts => "contexts",
         }
     }

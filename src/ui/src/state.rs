@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 
-use acc_backend::ContextInfo;
+use acc_backend::{ContextInfo, McpCatalog};
 use acc_domain::{Gateway, SchemaNode, Target, Tool, schema_tree};
 
+use crate::call_form::CallForm;
 use crate::filter::FilterQuery;
 use crate::layout;
 use crate::route::Route;
@@ -85,6 +86,18 @@ pub enum InputMode {
         text: String,
         selected: usize,
     },
+    /// Typing a query for the gateway's search tool.
+    Search {
+        text: String,
+    },
+}
+
+/// A search through a gateway's built-in search tool.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolSearch {
+    pub query: String,
+    /// Qualified tool names, best first.
+    pub hits: Loadable<Vec<String>>,
 }
 
 /// A modal layer over the current screen.
@@ -140,6 +153,17 @@ pub struct AppState {
     /// targets, sorted by qualified name once when they load. The tools stay
     /// in their targets, so 10 000 tools are neither copied nor re-sorted.
     pub tools: HashMap<String, Vec<ToolRef>>,
+    /// Each gateway's catalog as its MCP endpoint lists it (every page).
+    pub mcp: HashMap<String, Loadable<McpCatalog>>,
+    /// Tools the targets declare that the MCP listing lacks (shown after
+    /// the MCP tools, marked `schema`), as indices like `tools`.
+    pub schema_only: HashMap<String, Vec<ToolRef>>,
+    /// The latest search per gateway; cleared with esc.
+    pub tool_search: HashMap<String, ToolSearch>,
+    /// The open call dialog.
+    pub call: Option<CallForm>,
+    /// Captured calls per gateway, newest first.
+    pub captures: HashMap<String, Loadable<crate::captures::CaptureList>>,
     pub contexts: Vec<ContextChoice>,
     pub input: InputMode,
     /// A `:` command naming a gateway, typed before the gateways loaded.
@@ -165,6 +189,11 @@ impl AppState {
             gateways: Loadable::NotLoaded,
             targets: HashMap::new(),
             tools: HashMap::new(),
+            mcp: HashMap::new(),
+            schema_only: HashMap::new(),
+            tool_search: HashMap::new(),
+            call: None,
+            captures: HashMap::new(),
             contexts: Vec::new(),
             input: InputMode::Normal,
             deferred_palette: None,
@@ -197,14 +226,34 @@ impl AppState {
         self.gateway(id).map(|g| g.name.as_str()).unwrap_or(id)
     }
 
-    /// Tools in a gateway's catalog.
+    /// The MCP listing of a gateway, once loaded.
+    pub fn mcp_catalog(&self, gateway_id: &str) -> Option<&McpCatalog> {
+        self.mcp.get(gateway_id)?.loaded()
+    }
+
+    /// Tools in a gateway's catalog: the MCP listing (when loaded) followed
+    /// by target-schema tools it lacks; else the target schemas alone.
     pub fn catalog_len(&self, gateway_id: &str) -> usize {
-        self.tools.get(gateway_id).map_or(0, Vec::len)
+        match self.mcp_catalog(gateway_id) {
+            Some(mcp) => mcp.tools.len() + self.schema_only.get(gateway_id).map_or(0, Vec::len),
+            None => self.tools.get(gateway_id).map_or(0, Vec::len),
+        }
     }
 
     /// The `index`th tool of a gateway's catalog.
     pub fn catalog_tool(&self, gateway_id: &str, index: usize) -> Option<&Tool> {
-        let (target, tool) = *self.tools.get(gateway_id)?.get(index)?;
+        let refs = match self.mcp_catalog(gateway_id) {
+            Some(mcp) if index < mcp.tools.len() => return mcp.tools.get(index),
+            Some(mcp) => {
+                let rest = self.schema_only.get(gateway_id)?;
+                return self.resolve(gateway_id, *rest.get(index - mcp.tools.len())?);
+            }
+            None => self.tools.get(gateway_id)?,
+        };
+        self.resolve(gateway_id, *refs.get(index)?)
+    }
+
+    fn resolve(&self, gateway_id: &str, (target, tool): ToolRef) -> Option<&Tool> {
         let targets = self.targets.get(gateway_id)?.loaded()?;
         targets.get(target as usize)?.tools.get(tool as usize)
     }
@@ -212,24 +261,12 @@ impl AppState {
     /// A gateway's catalog in order.
     pub fn catalog_tools<'a>(
         &'a self,
-        gateway_id: &str,
+        gateway_id: &'a str,
     ) -> impl Iterator<Item = &'a Tool> + use<'a> {
-        let refs = self
-            .tools
-            .get(gateway_id)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let targets = self
-            .targets
-            .get(gateway_id)
-            .and_then(Loadable::loaded)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        refs.iter()
-            .filter_map(move |&(t, k)| targets.get(t as usize)?.tools.get(k as usize))
+        (0..self.catalog_len(gateway_id)).filter_map(move |i| self.catalog_tool(gateway_id, i))
     }
 
-    pub fn tool(&self, gateway_id: &str, qualified: &str) -> Option<&Tool> {
+    pub fn tool<'a>(&'a self, gateway_id: &'a str, qualified: &str) -> Option<&'a Tool> {
         self.catalog_tools(gateway_id)
             .find(|t| t.qualified_name == qualified)
     }
@@ -243,7 +280,15 @@ impl AppState {
 
     /// Whether anything is in flight (the spinner needs ticks).
     pub fn is_loading(&self) -> bool {
-        self.gateways.is_loading() || self.targets.values().any(Loadable::is_loading)
+        self.gateways.is_loading()
+            || self.targets.values().any(Loadable::is_loading)
+            || self.mcp.values().any(Loadable::is_loading)
+            || self.captures.values().any(Loadable::is_loading)
+            || self.tool_search.values().any(|s| s.hits.is_loading())
+            || self
+                .call
+                .as_ref()
+                .is_some_and(|c| c.call == crate::call_form::CallState::InFlight)
     }
 
     /// Whether the loop must keep sending ticks (progress or a pending poll).

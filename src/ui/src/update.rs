@@ -4,14 +4,14 @@ use acc_domain::Target;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
 use crate::action::Action;
-use crate::describe;
+use crate::{captures, describe, tool_calls, tool_catalog};
 use crate::effect::Effect;
 use crate::filter::FilterQuery;
 use crate::keymap::{self, Command};
 use crate::palette::{self, PaletteCommand};
 use crate::route::{Route, ViewKind};
 use crate::state::{
-    AppState, Confirm, InputMode, Level, ListCursor, Loadable, Message, Overlay, Screen, ToolRef,
+    AppState, Confirm, InputMode, Level, ListCursor, Loadable, Message, Overlay, Screen,
 };
 
 /// Rows moved by one mouse wheel notch.
@@ -62,14 +62,19 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                     state.message = None;
                     run_palette(state, &line)
                 }
+                // Loads that needed the gateway itself (its MCP URL) start now.
+                _ if state.gateways.loaded().is_some() => load_for_current(state),
                 _ => Vec::new(),
             }
         }
         Action::TargetsLoaded { gateway_id, result } => {
             match result {
                 Ok(targets) => {
-                    state.tools.insert(gateway_id.clone(), catalog(&targets));
-                    state.targets.insert(gateway_id, Loadable::Loaded(targets));
+                    state
+                        .tools
+                        .insert(gateway_id.clone(), tool_catalog::schema_catalog(&targets));
+                    state.targets.insert(gateway_id.clone(), Loadable::Loaded(targets));
+                    tool_catalog::relink(state, &gateway_id);
                 }
                 Err(e) => {
                     error(state, e.clone());
@@ -91,6 +96,36 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                 Vec::new()
             }
         },
+        Action::McpCatalogLoaded { gateway_id, result } => {
+            tool_catalog::on_mcp_loaded(state, &gateway_id, result);
+            refresh_all(state);
+            Vec::new()
+        }
+        Action::ToolsFound {
+            gateway_id,
+            query,
+            result,
+        } => {
+            tool_catalog::on_found(state, &gateway_id, query, result);
+            refresh_all(state);
+            let top = state.stack.len() - 1;
+            state.stack[top].cursor.selected = 0;
+            clamp_cursor(state, top);
+            Vec::new()
+        }
+        Action::ToolCalled {
+            gateway_id,
+            tool,
+            result,
+        } => {
+            tool_calls::on_called(state, &gateway_id, &tool, result);
+            Vec::new()
+        }
+        Action::CapturesLoaded { gateway_id, result } => {
+            captures::on_loaded(state, &gateway_id, result);
+            refresh_all(state);
+            Vec::new()
+        }
         Action::ContextsLoaded(choices) => {
             state.contexts = choices;
             refresh_all(state);
@@ -102,6 +137,11 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.gateways = Loadable::NotLoaded;
             state.targets.clear();
             state.tools.clear();
+            state.mcp.clear();
+            state.schema_only.clear();
+            state.tool_search.clear();
+            state.captures.clear();
+            state.call = None;
             state.stack = vec![Screen::new(Route::Gateways)];
             load_for_current(state)
         }
@@ -118,23 +158,6 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
 /// The first effects of a session: load what the root screen shows.
 pub fn start(state: &mut AppState) -> Vec<Effect> {
     load_for_current(state)
-}
-
-/// The catalog order of a gateway's tools: indices into `targets`, sorted
-/// by qualified name.
-pub fn catalog(targets: &[Target]) -> Vec<ToolRef> {
-    let mut refs: Vec<ToolRef> = targets
-        .iter()
-        .enumerate()
-        .flat_map(|(t, target)| (0..target.tools.len()).map(move |k| (t as u32, k as u32)))
-        .collect();
-    let name = |&(t, k): &ToolRef| {
-        targets[t as usize].tools[k as usize]
-            .qualified_name
-            .as_str()
-    };
-    refs.sort_by(|a, b| name(a).cmp(name(b)));
-    refs
 }
 
 fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
@@ -172,9 +195,16 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     match state.input.clone() {
         InputMode::Filter => return on_filter_key(state, key),
         InputMode::Palette { text, selected } => return on_palette_key(state, key, text, selected),
+        InputMode::Search { text } => return on_search_key(state, key, text),
         InputMode::Normal => {}
     }
     let view = state.screen().route.kind();
+    if view == ViewKind::ToolCall {
+        return match keymap::lookup_while_typing(view, &key) {
+            Some(command) => on_command(state, command),
+            None => tool_calls::on_typing_key(state, key),
+        };
+    }
     match keymap::lookup(view, &key) {
         Some(command) => on_command(state, command),
         None => Vec::new(),
@@ -183,6 +213,23 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
 
 fn on_command(state: &mut AppState, command: Command) -> Vec<Effect> {
     let page = state.list_height().max(1) as isize;
+    if state.screen().route.kind() == ViewKind::ToolCall {
+        match command {
+            Command::PageDown => tool_calls::scroll(state, page / 2),
+            Command::PageUp => tool_calls::scroll(state, -page / 2),
+            Command::Up | Command::PrevField => tool_calls::move_focus(state, -1),
+            Command::Down | Command::NextField => tool_calls::move_focus(state, 1),
+            Command::Send => return tool_calls::send(state),
+            Command::ToggleEditor => tool_calls::toggle_editor(state),
+            Command::ToggleResult => tool_calls::toggle_result(state),
+            Command::Copy => return copy(state),
+            Command::Back => back(state),
+            Command::Quit => state.should_quit = true,
+            Command::Help => state.overlay = Some(Overlay::Help),
+            _ => {}
+        }
+        return Vec::new();
+    }
     match command {
         Command::Down => move_by(state, 1),
         Command::Up => move_by(state, -1),
@@ -219,7 +266,71 @@ fn on_command(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
         }
         Command::Delete => return ask_delete(state),
+        Command::Call => return open_call(state),
+        Command::Search => {
+            if matches!(state.screen().route, Route::Tools { .. }) {
+                tool_catalog::begin_search(state);
+            }
+        }
+        Command::Captures => {
+            if let Some(id) = selected_gateway_id(state) {
+                return push(state, Route::Captures { gateway_id: id });
+            }
+        }
+        Command::Send
+        | Command::ToggleEditor
+        | Command::ToggleResult
+        | Command::NextField
+        | Command::PrevField => {}
     }
+    Vec::new()
+}
+
+/// `c` on a tool: the call dialog.
+fn open_call(state: &mut AppState) -> Vec<Effect> {
+    let screen = state.screen().clone();
+    let (gateway_id, tool) = match &screen.route {
+        Route::Tools { gateway_id } => {
+            let Some(tool) = screen
+                .cursor
+                .selected_item()
+                .and_then(|i| state.catalog_tool(gateway_id, i))
+            else {
+                return Vec::new();
+            };
+            (gateway_id.clone(), tool.qualified_name.clone())
+        }
+        Route::ToolDetail { gateway_id, tool } => (gateway_id.clone(), tool.clone()),
+        _ => return Vec::new(),
+    };
+    match tool_calls::open(state, &gateway_id, &tool) {
+        Some(route) => push(state, route),
+        None => Vec::new(),
+    }
+}
+
+fn on_search_key(state: &mut AppState, key: KeyEvent, mut text: String) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Esc => {
+            state.input = InputMode::Normal;
+            return Vec::new();
+        }
+        KeyCode::Enter => {
+            state.input = InputMode::Normal;
+            let Route::Tools { gateway_id } = state.screen().route.clone() else {
+                return Vec::new();
+            };
+            let effects = tool_catalog::run_search(state, &gateway_id, text);
+            refresh_all(state);
+            return effects;
+        }
+        KeyCode::Backspace => {
+            text.pop();
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => text.push(c),
+        _ => {}
+    }
+    state.input = InputMode::Search { text };
     Vec::new()
 }
 
@@ -321,7 +432,7 @@ fn run_palette(state: &mut AppState, line: &str) -> Vec<Effect> {
             state.stack.truncate(1);
             push(state, Route::Contexts)
         }
-        PaletteCommand::Targets | PaletteCommand::Tools => {
+        PaletteCommand::Targets | PaletteCommand::Tools | PaletteCommand::Captures => {
             let gateway_id = match parsed.argument {
                 Some(key) => match find_gateway(state, &key) {
                     Some(id) => id,
@@ -352,10 +463,10 @@ fn run_palette(state: &mut AppState, line: &str) -> Vec<Effect> {
             };
             state.stack.truncate(1);
             state.stack[0].route = Route::Gateways;
-            let route = if parsed.command == PaletteCommand::Tools {
-                Route::Tools { gateway_id }
-            } else {
-                Route::Targets { gateway_id }
+            let route = match parsed.command {
+                PaletteCommand::Tools => Route::Tools { gateway_id },
+                PaletteCommand::Captures => Route::Captures { gateway_id },
+                _ => Route::Targets { gateway_id },
             };
             push(state, route)
         }
@@ -431,7 +542,16 @@ fn open(state: &mut AppState) -> Vec<Effect> {
             };
             push(state, route)
         }
-        Route::ToolDetail { .. } => Vec::new(),
+        Route::ToolDetail { .. } | Route::ToolCall { .. } | Route::CaptureDetail { .. } => {
+            Vec::new()
+        }
+        Route::Captures { gateway_id } => push(
+            state,
+            Route::CaptureDetail {
+                gateway_id: gateway_id.clone(),
+                index,
+            },
+        ),
         Route::Contexts => {
             let Some(choice) = state.contexts.get(index).cloned() else {
                 return Vec::new();
@@ -520,6 +640,19 @@ fn copy(state: &mut AppState) -> Vec<Effect> {
         Route::ToolDetail { gateway_id, tool } => state
             .tool(gateway_id, tool)
             .map(serde_json::to_string_pretty),
+        Route::ToolCall { .. } => match state.call.as_ref().and_then(tool_calls::exchange_json) {
+            Some(text) => return vec![Effect::Copy(text)],
+            None => {
+                info(state, "no call made yet: nothing to copy".into());
+                return Vec::new();
+            }
+        },
+        Route::Captures { gateway_id } => index
+            .and_then(|i| captures::call(state, gateway_id, i))
+            .map(serde_json::to_string_pretty),
+        Route::CaptureDetail { gateway_id, index } => {
+            captures::call(state, gateway_id, *index).map(serde_json::to_string_pretty)
+        }
         Route::Contexts => None,
     };
     match json {
@@ -537,13 +670,21 @@ fn back(state: &mut AppState) {
         return;
     }
     let top = state.stack.len() - 1;
+    if let Route::Tools { gateway_id } = &state.stack[top].route
+        && state.tool_search.remove(gateway_id.as_str()).is_some()
+    {
+        refresh(state, top);
+        return;
+    }
     if !state.stack[top].cursor.filter.text.is_empty() {
         state.stack[top].cursor.filter = FilterQuery::default();
         refresh(state, top);
         return;
     }
     if state.stack.len() > 1 {
-        state.stack.pop();
+        if state.stack.pop().is_some_and(|s| s.route.kind() == ViewKind::ToolCall) {
+            state.call = None;
+        }
     }
 }
 
@@ -569,7 +710,12 @@ fn load_for_current(state: &mut AppState) -> Vec<Effect> {
             state.targets.get(id),
             Some(Loadable::Loaded(_) | Loadable::Loading { .. })
         );
-        if needs && route.kind() != ViewKind::GatewayDetail {
+        // Screens that show the targets' tools need the targets.
+        let shows_tools = matches!(
+            route.kind(),
+            ViewKind::Targets | ViewKind::Tools | ViewKind::ToolDetail
+        );
+        if needs && shows_tools {
             state.targets.insert(
                 id.to_string(),
                 Loadable::Loading {
@@ -581,8 +727,11 @@ fn load_for_current(state: &mut AppState) -> Vec<Effect> {
             });
         }
     }
-    if route == Route::Contexts {
-        effects.push(Effect::LoadContexts);
+    match &route {
+        Route::Tools { gateway_id } => effects.extend(tool_catalog::load_mcp(state, gateway_id)),
+        Route::Captures { gateway_id } => effects.extend(captures::load(state, gateway_id)),
+        Route::Contexts => effects.push(Effect::LoadContexts),
+        _ => {}
     }
     effects
 }
@@ -596,8 +745,17 @@ fn reload(state: &mut AppState) -> Vec<Effect> {
             gateway_id: id.to_string(),
         });
     }
-    if state.screen().route == Route::Contexts {
-        effects.push(Effect::LoadContexts);
+    match state.screen().route.clone() {
+        Route::Tools { gateway_id } => {
+            state.mcp.remove(&gateway_id);
+            effects.extend(tool_catalog::load_mcp(state, &gateway_id));
+        }
+        Route::Captures { gateway_id } => {
+            state.captures.remove(&gateway_id);
+            effects.extend(captures::load(state, &gateway_id));
+        }
+        Route::Contexts => effects.push(Effect::LoadContexts),
+        _ => {}
     }
     effects
 }
@@ -671,11 +829,12 @@ fn visible_rows(state: &AppState, screen: &Screen) -> Vec<usize> {
             }
             None => Vec::new(),
         },
-        Route::Tools { gateway_id } => filter.apply(
-            state
-                .catalog_tools(gateway_id)
-                .map(|t| t.qualified_name.as_str()),
-        ),
+        Route::Tools { gateway_id } => tool_catalog::visible(state, gateway_id, filter),
+        Route::ToolCall { .. } => Vec::new(),
+        Route::Captures { gateway_id } => captures::visible(state, gateway_id, filter),
+        Route::CaptureDetail { gateway_id, index } => {
+            (0..captures::detail_lines(state, gateway_id, *index).len()).collect()
+        }
         Route::ToolDetail { gateway_id, tool } => {
             let rows = state.schema_rows(gateway_id, tool);
             filter.apply(rows.iter().map(|r| r.name.as_str()))
@@ -703,6 +862,16 @@ fn clamp_cursor(state: &mut AppState, index: usize) {
         cursor.offset = cursor.selected + 1 - height;
     }
     cursor.offset = cursor.offset.min(len.saturating_sub(height));
+}
+
+/// Show an error on the bottom line (for the feature modules).
+pub(crate) fn report_error(state: &mut AppState, text: String) {
+    error(state, text);
+}
+
+/// Show a message on the bottom line (for the feature modules).
+pub(crate) fn report_info(state: &mut AppState, text: String) {
+    info(state, text);
 }
 
 fn info(state: &mut AppState, text: String) {

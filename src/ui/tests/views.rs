@@ -157,11 +157,16 @@ fn render(state: &AppState) -> String {
 
 fn open_tools(state: &mut AppState) {
     let effects = key(state, KeyCode::Char('t'));
+    assert_eq!(effects.len(), 2, "{effects:?}");
     assert_eq!(
-        effects,
-        vec![Effect::LoadTargets {
+        effects[0],
+        Effect::LoadTargets {
             gateway_id: "orbit-hub-k3j9x0a1b2".into()
-        }]
+        }
+    );
+    assert!(
+        matches!(&effects[1], Effect::LoadMcpCatalog { gateway } if gateway.id == "orbit-hub-k3j9x0a1b2"),
+        "the catalog is listed through MCP: {effects:?}"
     );
     update(
         state,
@@ -260,7 +265,7 @@ fn palette_suggests_and_navigates() {
     keys(&mut state, "ools orbit-hub");
     let effects = key(&mut state, KeyCode::Enter);
     assert_eq!(
-        effects,
+        effects[..1],
         vec![Effect::LoadTargets {
             gateway_id: "orbit-hub-k3j9x0a1b2".into()
         }]
@@ -410,4 +415,183 @@ fn a_command_naming_a_gateway_waits_for_the_gateways_to_load() {
         }]
     );
     assert!(render(&state).contains("gateways › lab-tenant › targets"));
+}
+
+/// The gateway's MCP listing: the search tool plus every declared tool but
+/// the last, which only the targets' schemas know.
+fn mcp_listing(state: &AppState) -> acc_backend::McpCatalog {
+    let declared: Vec<Tool> = state.catalog_tools("orbit-hub-k3j9x0a1b2").cloned().collect();
+    let mut tools = vec![Tool {
+        qualified_name: "x_amz_bedrock_agentcore_search".into(),
+        target: String::new(),
+        name: "x_amz_bedrock_agentcore_search".into(),
+        description: "Find tools for a task (lexical ranking)".into(),
+        input_schema: json!({"type": "object", "required": ["query"], "properties": {"query": {"type": "string"}}}),
+        source: acc_domain::ToolSource::Mcp,
+    }];
+    tools.extend(declared[..declared.len() - 1].iter().cloned().map(|mut t| {
+        t.source = acc_domain::ToolSource::Mcp;
+        t
+    }));
+    acc_backend::McpCatalog {
+        tools,
+        pages: 1,
+        has_search_tool: true,
+    }
+}
+
+fn with_mcp_catalog() -> AppState {
+    let mut state = loaded(false);
+    open_tools(&mut state);
+    let catalog = mcp_listing(&state);
+    update(
+        &mut state,
+        Action::McpCatalogLoaded {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            result: Ok(catalog),
+        },
+    );
+    state
+}
+
+#[test]
+fn mcp_catalog_marks_sources_and_search_ranks() {
+    let mut state = with_mcp_catalog();
+    insta::assert_snapshot!("mcp_catalog", render(&state));
+    key(&mut state, KeyCode::Char('s'));
+    for c in "ticket".chars() {
+        key(&mut state, KeyCode::Char(c));
+    }
+    let effects = key(&mut state, KeyCode::Enter);
+    assert!(
+        matches!(&effects[..], [Effect::SearchTools { query, .. }] if query == "ticket"),
+        "{effects:?}"
+    );
+    let last = state.catalog_tools("orbit-hub-k3j9x0a1b2").last().unwrap().qualified_name.clone();
+    update(
+        &mut state,
+        Action::ToolsFound {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            query: "ticket".into(),
+            result: Ok(vec![last.clone()]),
+        },
+    );
+    let screen = render(&state);
+    assert!(screen.contains("search \"ticket\": 1 hits"), "{screen}");
+    assert!(screen.contains(&last), "{screen}");
+}
+
+#[test]
+fn call_dialog_validates_then_shows_the_exchange() {
+    let mut state = with_mcp_catalog();
+    // The second tool after the search tool: billing___lookup_invoice.
+    keys(&mut state, "jj");
+    assert!(key(&mut state, KeyCode::Char('c')).is_empty());
+    let before = render(&state);
+    assert!(before.contains("arguments · form"), "{before}");
+    // Sending with a required field empty is refused locally.
+    let effects = update(
+        &mut state,
+        Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    assert!(effects.is_empty(), "nothing is sent: {effects:?}");
+    let form = state.call.clone().unwrap();
+    assert!(!form.problems.is_empty(), "the problems are listed");
+    insta::assert_snapshot!("call_dialog_problems", render(&state));
+
+    let tool = form.tool.clone();
+    // Fill every required string field through the form.
+    let required: Vec<usize> = form
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.required)
+        .map(|(i, _)| i)
+        .collect();
+    for i in required {
+        state.call.as_mut().unwrap().focus = i;
+        for c in "42".chars() {
+            key(&mut state, KeyCode::Char(c));
+        }
+    }
+    let effects = update(
+        &mut state,
+        Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    let [Effect::CallTool { tool: sent, .. }] = &effects[..] else {
+        panic!("one call is sent: {effects:?}");
+    };
+    assert_eq!(sent, &tool);
+    update(
+        &mut state,
+        Action::ToolCalled {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            tool: tool.clone(),
+            result: Ok(acc_domain::ToolCallReport {
+                tool: tool.clone(),
+                request: json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call"}),
+                response: json!({"jsonrpc": "2.0", "id": 2, "result": {"content": [{"type": "text", "text": "{\"ok\":true}"}]}}),
+                latency_ms: 3.25,
+                content: vec![json!({"type": "text", "text": "{\"ok\":true}"})],
+                structured_content: None,
+                is_error: false,
+                rpc_error: None,
+            }),
+        },
+    );
+    insta::assert_snapshot!("call_dialog_result", render(&state));
+    update(
+        &mut state,
+        Action::Key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL)),
+    );
+    assert!(render(&state).contains("→ request"));
+}
+
+#[test]
+fn calls_are_refused_read_only() {
+    let mut state = loaded(true);
+    open_tools(&mut state);
+    let effects = key(&mut state, KeyCode::Char('c'));
+    assert!(effects.is_empty());
+    assert!(state.call.is_none());
+    assert!(render(&state).contains("read-only mode: tool calls are refused"));
+}
+
+#[test]
+fn captures_list_and_detail() {
+    let mut state = loaded(false);
+    let effects = key(&mut state, KeyCode::Char('c'));
+    assert!(
+        matches!(&effects[..], [Effect::LoadCaptures { gateway }] if gateway.id == "orbit-hub-k3j9x0a1b2"),
+        "{effects:?}"
+    );
+    let call = |tool: &str, sub: &str, outcome: &str, ms: f64| {
+        json!({"time": "2026-11-22T10:00:00.000Z", "captureId": format!("c-{tool}"), "gatewayId": "orbit-hub-k3j9x0a1b2",
+               "target": "crm", "tool": tool, "caller": {"kind": "oauth_user", "sub": sub, "claims": {"department": "sales"}},
+               "arguments": {"account_id": "acc-1", "password": "****"}, "outcome": outcome, "latencyMs": ms, "traceId": "1-abc"})
+    };
+    let calls = vec![
+        call("crm___get_account", "sales-copilot", "ok", 4.2),
+        call("crm___delete_account", "support-triage", "denied", 0.8),
+        call("crm___search_accounts", "sales-copilot", "tool_error", 12.0),
+    ];
+    update(
+        &mut state,
+        Action::CapturesLoaded {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            result: Ok(acc_ui::captures::CaptureList::of(&calls, None)),
+        },
+    );
+    insta::assert_snapshot!("captures_list", render(&state));
+    key(&mut state, KeyCode::Char('/'));
+    for c in "denied".chars() {
+        key(&mut state, KeyCode::Char(c));
+    }
+    key(&mut state, KeyCode::Enter);
+    let filtered = render(&state);
+    assert!(filtered.contains("crm___delete_account") && !filtered.contains("crm___get_account"), "{filtered}");
+    key(&mut state, KeyCode::Enter);
+    let detail = render(&state);
+    assert!(detail.contains("\"sub\": \"support-triage\""), "{detail}");
+    assert!(detail.contains("\"password\": \"****\""), "{detail}");
 }

@@ -1,9 +1,12 @@
 //! `view(&state, frame)`: draws the whole console from state, mutating nothing.
 
+mod capture_detail;
+mod captures;
 mod contexts;
 mod gateway_detail;
 mod gateways;
 mod targets;
+mod tool_call;
 mod tool_detail;
 mod tools;
 
@@ -38,6 +41,13 @@ pub fn view(state: &AppState, frame: &mut Frame) {
         }
         Route::ToolDetail { gateway_id, tool } => {
             tool_detail::render(state, gateway_id, tool, &screen.cursor, frame, bands.body)
+        }
+        Route::ToolCall { .. } => tool_call::render(state, frame, bands.body),
+        Route::Captures { gateway_id } => {
+            captures::render(state, gateway_id, &screen.cursor, frame, bands.body)
+        }
+        Route::CaptureDetail { gateway_id, index } => {
+            capture_detail::render(state, gateway_id, *index, &screen.cursor, frame, bands.body)
         }
         Route::Contexts => contexts::render(state, &screen.cursor, frame, bands.body),
     }

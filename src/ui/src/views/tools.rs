@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::Cell;
 
-use crate::state::{AppState, ListCursor};
+use crate::state::{AppState, ListCursor, Loadable};
 use crate::widgets::list_view::ListView;
 
 const COLUMNS: &[(&str, Constraint)] = &[
@@ -22,7 +22,7 @@ pub fn render(
     area: Rect,
 ) {
     let list = ListView {
-        title: format!("tools({})", state.gateway_name(gateway_id)),
+        title: title(state, gateway_id),
         columns: COLUMNS,
         cursor,
         total: state.catalog_len(gateway_id),
@@ -48,4 +48,31 @@ pub fn render(
             Cell::from(t.description.clone()),
         ]
     });
+}
+
+/// `tools(gw) · via MCP, 3 pages` / `· target schemas` / the active search.
+fn title(state: &AppState, gateway_id: &str) -> String {
+    let name = state.gateway_name(gateway_id);
+    let source = match state.mcp.get(gateway_id) {
+        Some(Loadable::Loaded(c)) => format!(
+            "via MCP, {} page{}",
+            c.pages,
+            if c.pages == 1 { "" } else { "s" }
+        ),
+        Some(Loadable::Loading { .. }) => "listing through MCP…".into(),
+        Some(Loadable::Failed(_)) => "target schemas (MCP listing failed)".into(),
+        _ => "target schemas".into(),
+    };
+    let search = match state.tool_search.get(gateway_id) {
+        Some(s) => match &s.hits {
+            Loadable::Loaded(hits) => {
+                format!(" · search \"{}\": {} hits, lexical (esc clears)", s.query, hits.len())
+            }
+            Loadable::Loading { .. } => format!(" · searching \"{}\"…", s.query),
+            Loadable::Failed(_) => format!(" · search \"{}\" failed", s.query),
+            Loadable::NotLoaded => String::new(),
+        },
+        None => String::new(),
+    };
+    format!("tools({name}) · {source}{search}")
 }

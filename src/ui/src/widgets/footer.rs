@@ -23,6 +23,12 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             Span::styled("▏", theme.accent),
             Span::styled("   tab complete · enter run · esc cancel", theme.muted),
         ]),
+        InputMode::Search { text } => Line::from(vec![
+            Span::styled("search: ", theme.key),
+            Span::raw(text.clone()),
+            Span::styled("▏", theme.accent),
+            Span::styled("   enter asks the gateway's search tool · esc cancels", theme.muted),
+        ]),
         InputMode::Normal => match &state.message {
             Some(m) => {
                 let style = if m.level == Level::Error {

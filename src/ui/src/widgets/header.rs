@@ -68,6 +68,9 @@ pub fn crumb(state: &AppState, route: &Route, parent_gateway: Option<&str>) -> S
         Route::Targets { gateway_id } => under(gateway_id, "targets"),
         Route::Tools { gateway_id } => under(gateway_id, "tools"),
         Route::ToolDetail { tool, .. } => tool.clone(),
+        Route::ToolCall { .. } => "call".into(),
+        Route::Captures { gateway_id } => under(gateway_id, "captures"),
+        Route::CaptureDetail { index, .. } => format!("capture {}", index + 1),
         Route::Contexts => "contexts".into(),
     }
 }
