@@ -140,7 +140,8 @@ fn main() {
     let direct = format!("{}/demo/knowledge-base/mcp", bench.platform.endpoint_url());
     let gateway = runtime.block_on(gateway_for(&bench, &direct));
     let arguments = json!({ "query": "reset" });
-    let direct_samples = runtime.block_on(latencies(&bench, &direct, "search_articles", &arguments));
+    let direct_samples =
+        runtime.block_on(latencies(&bench, &direct, "search_articles", &arguments));
     let gateway_samples = runtime.block_on(latencies(
         &bench,
         &gateway,
@@ -179,7 +180,10 @@ async fn gateway_for(bench: &Bench, server: &str) -> String {
         .json()
         .await
         .unwrap();
-    let id = created["gatewayId"].as_str().expect("a gateway id").to_owned();
+    let id = created["gatewayId"]
+        .as_str()
+        .expect("a gateway id")
+        .to_owned();
     let target = bench
         .http
         .post(format!("{endpoint}/gateways/{id}/targets/"))
@@ -194,6 +198,9 @@ async fn gateway_for(bench: &Bench, server: &str) -> String {
     let url = format!("{endpoint}/gateways/{id}/mcp");
     // Listing discovers the server's tools.
     let listed = bench.list_all(&url).await;
-    assert!(listed > 0, "the knowledge base lists tools through the gateway");
+    assert!(
+        listed > 0,
+        "the knowledge base lists tools through the gateway"
+    );
     url
 }

@@ -95,6 +95,25 @@ pub enum Command {
         #[command(subcommand)]
         action: ToolsAction,
     },
+    /// Captured tool calls of a gateway, newest first (read from its
+    /// APPLICATION_LOGS log group).
+    #[command(alias = "cap", alias = "requests")]
+    Captures {
+        /// Gateway id or name.
+        gateway: String,
+        /// Only calls of this tool (`Target___tool`; a trailing `*` matches a prefix).
+        #[arg(long)]
+        tool: Option<String>,
+        /// Only calls by this caller (JWT `sub` or IAM ARN).
+        #[arg(long)]
+        caller: Option<String>,
+        /// Only calls with this outcome: ok, tool_error or denied.
+        #[arg(long, value_parser = ["ok", "tool_error", "denied"])]
+        outcome: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
     /// Run a demo workspace function (the local backend of the demo's Lambda
     /// targets): the event on stdin, the result on stdout.
     #[command(hide = true)]

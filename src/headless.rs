@@ -8,7 +8,7 @@
 use std::process::ExitCode;
 
 use acc_backend::{Backend, BackendError};
-use acc_domain::{Gateway, Tool, schema_tree};
+use acc_domain::{CaptureFilter, CaptureOutcome, CapturedCall, Gateway, Tool, schema_tree};
 use serde::Serialize;
 
 use crate::cli::{Command, GatewaysAction, Output};
@@ -112,6 +112,25 @@ async fn dispatch(
             });
         }
         Command::Tools { action } => tool_commands::run(backend, action, output, readonly).await?,
+        Command::Captures {
+            gateway,
+            tool,
+            caller,
+            outcome,
+            limit,
+        } => {
+            let gw = resolve_gateway(backend, &gateway).await?;
+            let filter = CaptureFilter {
+                tool,
+                caller,
+                outcome: outcome.as_deref().and_then(CaptureOutcome::parse),
+            };
+            let page = backend.captured_calls(&gw.id, &filter, limit).await?;
+            if let Some(note) = &page.note {
+                eprintln!("acc: {note}");
+            }
+            print(output, &page.calls, || captures_text(&page.calls));
+        }
     }
     Ok(())
 }
@@ -139,6 +158,20 @@ pub(crate) fn print<T: Serialize>(output: Output, value: &T, text: impl FnOnce()
         },
         Output::Text => println!("{}", text()),
     }
+}
+
+fn captures_text(calls: &[CapturedCall]) -> String {
+    let rows = calls.iter().map(|c| {
+        vec![
+            c.time.clone(),
+            c.tool.clone(),
+            c.caller.label().to_owned(),
+            c.outcome.as_str().to_owned(),
+            format!("{:.1}", c.latency_ms),
+            c.detail.clone().unwrap_or_default(),
+        ]
+    });
+    text_table(&["TIME", "TOOL", "CALLER", "OUTCOME", "MS", "DETAIL"], rows)
 }
 
 fn gateways_table(gateways: &[Gateway]) -> String {

@@ -63,7 +63,13 @@ pub(crate) async fn run(
             };
             print(output, &hits, || {
                 hits.iter()
-                    .map(|h| format!("{}\t{}", h["name"].as_str().unwrap_or_default(), h["description"].as_str().unwrap_or_default()))
+                    .map(|h| {
+                        format!(
+                            "{}\t{}",
+                            h["name"].as_str().unwrap_or_default(),
+                            h["description"].as_str().unwrap_or_default()
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("\n")
             });
@@ -95,7 +101,17 @@ pub(crate) async fn run(
             if !violations.is_empty() {
                 let lines: Vec<String> = violations
                     .iter()
-                    .map(|v| format!("  {}: {}", if v.path.is_empty() { "(arguments)" } else { &v.path }, v.message))
+                    .map(|v| {
+                        format!(
+                            "  {}: {}",
+                            if v.path.is_empty() {
+                                "(arguments)"
+                            } else {
+                                &v.path
+                            },
+                            v.message
+                        )
+                    })
                     .collect();
                 return Err(Failure {
                     code: EXIT_USAGE,
@@ -124,7 +140,10 @@ pub(crate) async fn run(
             if let Some(e) = &report.rpc_error {
                 return Err(Failure {
                     code: EXIT_FAILED,
-                    message: format!("{tool}: the gateway answered error {}: {}", e.code, e.message),
+                    message: format!(
+                        "{tool}: the gateway answered error {}: {}",
+                        e.code, e.message
+                    ),
                 });
             }
             if report.is_error {
@@ -160,7 +179,11 @@ fn read_arguments(args: &str, file: Option<&std::path::Path>) -> Result<Value, F
     };
     match serde_json::from_str::<Value>(&text) {
         Ok(value @ Value::Object(_)) => Ok(value),
-        Ok(_) => Err(usage(format!("the arguments from {origin} must be a JSON object"))),
-        Err(e) => Err(usage(format!("the arguments from {origin} are not valid JSON: {e}"))),
+        Ok(_) => Err(usage(format!(
+            "the arguments from {origin} must be a JSON object"
+        ))),
+        Err(e) => Err(usage(format!(
+            "the arguments from {origin} are not valid JSON: {e}"
+        ))),
     }
 }

@@ -172,3 +172,126 @@ fn serve_prints_its_loopback_url_and_answers_endpoint_clients() {
         "gatewayUrl points at the local MCP path: {gw}"
     );
 }
+
+/// `acc` against a state directory that outlives one command.
+fn acc_in(state: &std::path::Path, args: &[&str]) -> Output {
+    let mut all = vec!["--state-dir", state.to_str().unwrap()];
+    all.extend_from_slice(args);
+    acc(&all)
+}
+
+#[test]
+fn tool_calls_and_their_captures_headless() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = state.path();
+    // A Lambda tool (run by `acc demo-function`) and an MCP-server tool, both
+    // through the JWT-protected demo hub with a demo identity-provider token.
+    let lambda = acc_in(
+        dir,
+        &[
+            "tools",
+            "call",
+            "enterprise-hub",
+            "crm___search_accounts",
+            "--args",
+            r#"{"query":"Holdings"}"#,
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(
+        lambda.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&lambda.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&lambda.stdout).unwrap();
+    assert!(
+        report["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Holdings"),
+        "{report}"
+    );
+    let kb = acc_in(
+        dir,
+        &[
+            "tools",
+            "call",
+            "enterprise-hub",
+            "knowledge-base___search_articles",
+            "--args",
+            r#"{"query":"reset"}"#,
+        ],
+    );
+    assert_eq!(
+        kb.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&kb.stderr)
+    );
+
+    let invalid = acc_in(
+        dir,
+        &[
+            "tools",
+            "call",
+            "enterprise-hub",
+            "knowledge-base___search_articles",
+        ],
+    );
+    assert_eq!(invalid.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&invalid.stderr).contains("missing required property \"query\"")
+    );
+    let readonly = acc_in(
+        dir,
+        &[
+            "--readonly",
+            "tools",
+            "call",
+            "enterprise-hub",
+            "knowledge-base___search_articles",
+            "--args",
+            r#"{"query":"x"}"#,
+        ],
+    );
+    assert_eq!(readonly.status.code(), Some(5));
+
+    let captures = acc_in(
+        dir,
+        &[
+            "captures",
+            "enterprise-hub",
+            "--outcome",
+            "ok",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(
+        captures.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&captures.stderr)
+    );
+    let calls: Vec<serde_json::Value> = serde_json::from_slice(&captures.stdout).unwrap();
+    let tools: Vec<&str> = calls.iter().map(|c| c["tool"].as_str().unwrap()).collect();
+    assert_eq!(
+        tools,
+        ["knowledge-base___search_articles", "crm___search_accounts"],
+        "newest first"
+    );
+    assert!(calls.iter().all(|c| c["caller"]["sub"] == "sales-copilot"));
+    let crm_only = acc_in(dir, &["captures", "enterprise-hub", "--tool", "crm___*"]);
+    let text = String::from_utf8_lossy(&crm_only.stdout);
+    assert!(
+        text.contains("crm___search_accounts") && !text.contains("knowledge-base"),
+        "{text}"
+    );
+
+    assert_eq!(
+        acc_in(dir, &["captures", "no-such-gateway"]).status.code(),
+        Some(3)
+    );
+}

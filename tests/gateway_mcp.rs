@@ -23,7 +23,11 @@ async fn gateway_with_70_tools(endpoint: &str, searchable: bool) -> String {
     let client = client(endpoint);
     let mut create = client
         .create_gateway()
-        .name(if searchable { "catalog-search" } else { "catalog" })
+        .name(if searchable {
+            "catalog-search"
+        } else {
+            "catalog"
+        })
         .role_arn(ROLE_ARN)
         .protocol_type(aws_sdk_bedrockagentcorecontrol::types::GatewayProtocolType::Mcp)
         .authorizer_type(aws_sdk_bedrockagentcorecontrol::types::AuthorizerType::None);
@@ -168,7 +172,11 @@ async fn versions_are_negotiated_as_the_spec_says() {
         .send()
         .await
         .unwrap();
-    assert_eq!(reply.status(), 400, "an unsupported version header is refused");
+    assert_eq!(
+        reply.status(),
+        400,
+        "an unsupported version header is refused"
+    );
     platform.shutdown().await;
 }
 
@@ -195,11 +203,26 @@ async fn bad_requests_get_json_rpc_errors_and_the_server_goes_on() {
     assert!(unknown_tool.error_message().contains("orders___missing"));
 
     // The tool requires "id" (a string) and "limit" is an integer.
-    let mismatched = call_tool(&url, None, "orders___orders_op_01", json!({ "limit": "ten" })).await;
+    let mismatched = call_tool(
+        &url,
+        None,
+        "orders___orders_op_01",
+        json!({ "limit": "ten" }),
+    )
+    .await;
     assert_eq!(mismatched.error_code(), -32602);
     let message = mismatched.error_message();
-    assert!(message.contains("id") && message.contains("limit"), "{message}");
-    assert!(mismatched.body["error"]["data"]["violations"].as_array().unwrap().len() >= 2);
+    assert!(
+        message.contains("id") && message.contains("limit"),
+        "{message}"
+    );
+    assert!(
+        mismatched.body["error"]["data"]["violations"]
+            .as_array()
+            .unwrap()
+            .len()
+            >= 2
+    );
 
     let notification = post(
         &url,
@@ -215,13 +238,19 @@ async fn bad_requests_get_json_rpc_errors_and_the_server_goes_on() {
         r#"[{"jsonrpc":"2.0","id":"a","method":"ping"},{"jsonrpc":"2.0","id":"b","method":"nope"}]"#,
     )
     .await;
-    let answers = batch.body.as_array().expect("a batch is answered by an array");
+    let answers = batch
+        .body
+        .as_array()
+        .expect("a batch is answered by an array");
     assert_eq!(answers.len(), 2);
     assert_eq!(answers[0]["id"], "a");
     assert_eq!(answers[1]["error"]["code"], -32601);
 
     // After all that, the endpoint still serves.
-    assert_eq!(rpc(&url, None, "ping", json!({})).await.result(), &json!({}));
+    assert_eq!(
+        rpc(&url, None, "ping", json!({})).await.result(),
+        &json!({})
+    );
     platform.shutdown().await;
 }
 
@@ -247,7 +276,10 @@ async fn event_stream_answers_when_the_client_accepts_only_sse() {
         .find_map(|l| l.strip_prefix("data: "))
         .expect("a data line");
     let message: Value = serde_json::from_str(data).unwrap();
-    assert_eq!((message["id"].clone(), message["result"].clone()), (json!(9), json!({})));
+    assert_eq!(
+        (message["id"].clone(), message["result"].clone()),
+        (json!(9), json!({}))
+    );
 
     let get = reqwest::Client::new().get(&url).send().await.unwrap();
     assert_eq!(get.status(), 405, "no server-initiated stream");

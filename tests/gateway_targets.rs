@@ -93,9 +93,11 @@ async fn echo_api() -> String {
     let router = axum::Router::new()
         .route(
             "/v1/orders/{id}",
-            get(|Path(id): Path<String>, Query(q): Query<Value>| async move {
-                Json(json!({ "id": id, "query": q }))
-            }),
+            get(
+                |Path(id): Path<String>, Query(q): Query<Value>| async move {
+                    Json(json!({ "id": id, "query": q }))
+                },
+            ),
         )
         .route(
             "/v1/orders",
@@ -153,7 +155,11 @@ async fn setup(dir: &std::path::Path) -> (acc_runtime_local::RunningPlatform, St
         function_bindings: vec![
             bind(LAMBDA, vec!["sh", script.to_str().unwrap()], 10),
             bind(SLOW_LAMBDA, vec!["sleep", "30"], 1),
-            bind(BROKEN_LAMBDA, vec!["sh", "-c", "echo 'boom: bad config' >&2; exit 3"], 10),
+            bind(
+                BROKEN_LAMBDA,
+                vec!["sh", "-c", "echo 'boom: bad config' >&2; exit 3"],
+                10,
+            ),
         ],
         ..PlatformConfig::default()
     })
@@ -184,7 +190,10 @@ async fn setup(dir: &std::path::Path) -> (acc_runtime_local::RunningPlatform, St
         lambda("fn", LAMBDA),
         lambda("slow", SLOW_LAMBDA),
         lambda("broken", BROKEN_LAMBDA),
-        lambda("unbound", "arn:aws:lambda:us-east-1:000000000000:function:nobody"),
+        lambda(
+            "unbound",
+            "arn:aws:lambda:us-east-1:000000000000:function:nobody",
+        ),
     ];
     for target in targets {
         let response = http
@@ -193,14 +202,21 @@ async fn setup(dir: &std::path::Path) -> (acc_runtime_local::RunningPlatform, St
             .send()
             .await
             .unwrap();
-        assert!(response.status().is_success(), "{}", response.text().await.unwrap());
+        assert!(
+            response.status().is_success(),
+            "{}",
+            response.text().await.unwrap()
+        );
     }
     wait_for_gateway_ready(&client(&endpoint), &id).await;
     (platform, format!("{endpoint}/gateways/{id}/mcp"))
 }
 
 fn text(reply: &mcp::RpcReply) -> String {
-    reply.result()["content"][0]["text"].as_str().unwrap_or_default().to_owned()
+    reply.result()["content"][0]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[tokio::test]
@@ -215,27 +231,68 @@ async fn tools_reach_an_mcp_server_an_http_api_and_a_command() {
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    for expected in ["calc___add", "calc___fail", "orders___getOrder", "orders___createOrder", "fn___run"] {
-        assert!(names.contains(&expected), "{expected} missing from {names:?}");
+    for expected in [
+        "calc___add",
+        "calc___fail",
+        "orders___getOrder",
+        "orders___createOrder",
+        "fn___run",
+    ] {
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
     }
 
     let sum = call_tool(&url, None, "calc___add", json!({ "a": 2, "b": 40 })).await;
-    assert_eq!((text(&sum), sum.result()["isError"].clone()), ("42".into(), json!(false)));
+    assert_eq!(
+        (text(&sum), sum.result()["isError"].clone()),
+        ("42".into(), json!(false))
+    );
     let failed = call_tool(&url, None, "calc___fail", json!({})).await;
-    assert_eq!(failed.result()["isError"], true, "the server's isError passes through");
+    assert_eq!(
+        failed.result()["isError"],
+        true,
+        "the server's isError passes through"
+    );
     assert!(text(&failed).contains("on fire"));
 
-    let order = call_tool(&url, None, "orders___getOrder", json!({ "id": "A 7", "expand": true })).await;
+    let order = call_tool(
+        &url,
+        None,
+        "orders___getOrder",
+        json!({ "id": "A 7", "expand": true }),
+    )
+    .await;
     let got = &order.result()["structuredContent"];
     assert_eq!(got["id"], "A 7", "the path parameter is encoded and mapped");
-    assert_eq!(got["query"]["expand"], "true", "the query parameter is mapped");
-    let created = call_tool(&url, None, "orders___createOrder", json!({ "sku": "S-1", "qty": 3 })).await;
-    assert_eq!(created.result()["structuredContent"]["created"], json!({ "sku": "S-1", "qty": 3 }));
+    assert_eq!(
+        got["query"]["expand"], "true",
+        "the query parameter is mapped"
+    );
+    let created = call_tool(
+        &url,
+        None,
+        "orders___createOrder",
+        json!({ "sku": "S-1", "qty": 3 }),
+    )
+    .await;
+    assert_eq!(
+        created.result()["structuredContent"]["created"],
+        json!({ "sku": "S-1", "qty": 3 })
+    );
 
     let ran = call_tool(&url, None, "fn___run", json!({ "x": 5 })).await;
     let answer = &ran.result()["structuredContent"];
-    assert_eq!(answer["event"], json!({ "x": 5 }), "the event is the arguments, on stdin");
-    assert_eq!(answer["tool"], "fn___run", "the tool name reaches the command");
+    assert_eq!(
+        answer["event"],
+        json!({ "x": 5 }),
+        "the event is the arguments, on stdin"
+    );
+    assert_eq!(
+        answer["tool"], "fn___run",
+        "the tool name reaches the command"
+    );
     platform.shutdown().await;
 }
 
@@ -253,8 +310,15 @@ async fn downstream_failures_are_tool_errors_and_the_gateway_goes_on() {
     for (tool, args, cause) in cases {
         let reply = call_tool(&url, None, tool, args).await;
         assert_eq!(reply.result()["isError"], true, "{tool}: {}", reply.body);
-        assert!(text(&reply).contains(cause), "{tool}: expected {cause:?} in {}", text(&reply));
+        assert!(
+            text(&reply).contains(cause),
+            "{tool}: expected {cause:?} in {}",
+            text(&reply)
+        );
     }
-    assert_eq!(rpc(&url, None, "ping", json!({})).await.result(), &json!({}));
+    assert_eq!(
+        rpc(&url, None, "ping", json!({})).await.result(),
+        &json!({})
+    );
     platform.shutdown().await;
 }

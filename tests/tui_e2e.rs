@@ -203,3 +203,47 @@ fn delete_target_asks_first_and_readonly_refuses() {
     };
     assert_eq!(count(&after), n - 1, "{after}");
 }
+
+#[test]
+fn call_a_demo_tool_from_the_console_and_find_its_capture() {
+    let t = Tmux::start("call", &["--ephemeral"]);
+    t.wait_text("enterprise-hub");
+    t.keys(&[":"]);
+    t.literal("tools enterprise-hub");
+    t.keys(&["Enter"]);
+    // The catalog comes through the gateway's MCP endpoint, with a token
+    // from the demo identity provider.
+    t.wait_text("via MCP");
+    t.keys(&["/"]);
+    t.literal("search_articles");
+    t.keys(&["Enter"]);
+    t.wait_text("knowledge-base___search_articles");
+    t.keys(&["c"]);
+    t.wait_text("arguments · form");
+    // The required field comes first and has the focus.
+    t.literal("reset");
+    t.keys(&["C-s"]);
+    let screen = t.wait_for("the call's result", |s| {
+        s.contains(" ok ") || s.contains("error")
+    });
+    assert!(screen.contains(" ok "), "the call succeeds:\n{screen}");
+    assert!(screen.contains(" ms "), "the latency is shown:\n{screen}");
+    t.keys(&["C-t"]);
+    let exchange = t.wait_text("→ request");
+    assert!(exchange.contains("tools/call"), "{exchange}");
+    // Back out and read the capture of that call.
+    t.keys(&["Escape"]);
+    t.keys(&[":"]);
+    t.literal("captures enterprise-hub");
+    t.keys(&["Enter"]);
+    let captures = t.wait_for("the captured call", |s| {
+        s.contains("captures(enterprise-hub)") && s.contains("knowledge-base___search_articles")
+    });
+    assert!(
+        captures.contains("sales-copilot"),
+        "the caller is the token's subject:\n{captures}"
+    );
+    assert!(captures.contains("ok"), "{captures}");
+    t.keys(&["q"]);
+    t.wait_for("exit", |_| !t.alive());
+}

@@ -61,6 +61,8 @@ impl ContextInfo {
 #[derive(Debug, Clone)]
 pub struct Backend {
     pub(crate) control: control::Client,
+    /// CloudWatch Logs: captured calls, gateway logs.
+    pub(crate) logs: aws_sdk_cloudwatchlogs::Client,
     context: ContextInfo,
     /// Set when the configuration is known to be unusable (e.g. no region);
     /// every call then fails with this message instead of an SDK panic.
@@ -100,11 +102,19 @@ impl Backend {
         let config = control::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region.clone()))
+            .credentials_provider(creds.clone())
+            .endpoint_url(endpoint.clone())
+            .build();
+        // The local platform serves CloudWatch Logs on the same port.
+        let logs = aws_sdk_cloudwatchlogs::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.clone()))
             .credentials_provider(creds)
             .endpoint_url(endpoint.clone())
             .build();
         Backend {
             control: control::Client::from_conf(config),
+            logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs),
             context: ContextInfo {
                 kind,
                 name: name.into(),
@@ -143,6 +153,7 @@ impl Backend {
         };
         Backend {
             control: control::Client::new(&shared),
+            logs: aws_sdk_cloudwatchlogs::Client::new(&shared),
             context: ContextInfo {
                 kind: ContextKind::Aws,
                 name: profile

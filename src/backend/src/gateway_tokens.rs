@@ -43,9 +43,13 @@ struct GatewayAuth {
     scope: Option<String>,
 }
 
+/// A token endpoint and the client id asking it.
+type ClientKey = (String, String);
+/// A token and when it stops being worth sending.
+type CachedToken = (String, Instant);
+
 /// Cached tokens by (token endpoint, client id).
-static CACHE: LazyLock<Mutex<HashMap<(String, String), (String, Instant)>>> =
-    LazyLock::new(Default::default);
+static CACHE: LazyLock<Mutex<HashMap<ClientKey, CachedToken>>> = LazyLock::new(Default::default);
 
 fn problem(gateway: &Gateway, why: &str) -> BackendError {
     BackendError::Config(format!(
@@ -75,7 +79,10 @@ pub(crate) async fn token_for(
     if let Some(var) = &configured.token_env {
         return match std::env::var(var) {
             Ok(token) if !token.is_empty() => Ok(Some(token)),
-            _ => Err(problem(gateway, &format!("the env var {var} named by token_env is empty"))),
+            _ => Err(problem(
+                gateway,
+                &format!("the env var {var} named by token_env is empty"),
+            )),
         };
     }
     let discovery = gateway
@@ -85,17 +92,28 @@ pub(crate) async fn token_for(
     let (client_id, secret) = match (&configured.client_id, &configured.client_secret_env) {
         (Some(id), Some(var)) => (
             id.clone(),
-            std::env::var(var)
-                .map_err(|_| problem(gateway, &format!("the env var {var} (client_secret_env) is not set")))?,
+            std::env::var(var).map_err(|_| {
+                problem(
+                    gateway,
+                    &format!("the env var {var} (client_secret_env) is not set"),
+                )
+            })?,
         ),
         _ if discovery.starts_with(&format!("{}/demo/idp/", endpoint.trim_end_matches('/'))) => {
             (DEMO_CLIENT.0.to_owned(), DEMO_CLIENT.1.to_owned())
         }
         _ => return Err(problem(gateway, "none is configured")),
     };
-    client_credentials(http, gateway, discovery, &client_id, &secret, configured.scope.as_deref())
-        .await
-        .map(Some)
+    client_credentials(
+        http,
+        gateway,
+        discovery,
+        &client_id,
+        &secret,
+        configured.scope.as_deref(),
+    )
+    .await
+    .map(Some)
 }
 
 fn configured(gateway: &Gateway) -> Result<GatewayAuth, BackendError> {
@@ -109,8 +127,12 @@ fn configured(gateway: &Gateway) -> Result<GatewayAuth, BackendError> {
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Ok(GatewayAuth::default());
     };
-    let file: GatewaysFile = toml::from_str(&text)
-        .map_err(|e| BackendError::Config(format!("{} is not a valid gateways file: {e}", path.display())))?;
+    let file: GatewaysFile = toml::from_str(&text).map_err(|e| {
+        BackendError::Config(format!(
+            "{} is not a valid gateways file: {e}",
+            path.display()
+        ))
+    })?;
     Ok(file
         .gateway
         .get(&gateway.name)

@@ -4,6 +4,7 @@
 //! an endpoint override. Results come back as `acc_domain` types.
 #![forbid(unsafe_code)]
 
+mod captured_calls;
 mod connection;
 mod error;
 mod fan_out;
@@ -12,6 +13,7 @@ mod gateways;
 mod mcp_tools;
 mod schema_conversion;
 
+pub use captured_calls::CapturePage;
 pub use connection::{Backend, ConnectTarget, ContextInfo, ContextKind, aws_profiles};
 pub use error::BackendError;
 pub use mcp_tools::{McpCatalog, SEARCH_TOOL, SearchHit};

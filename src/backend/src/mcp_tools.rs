@@ -112,7 +112,10 @@ impl Backend {
                 operation: "search".into(),
                 code: e.code.to_string(),
                 message: if e.code == acc_mcp::protocol::error_code::INVALID_PARAMS {
-                    format!("{} (the gateway may have no search tool: its search type is not SEMANTIC)", e.message)
+                    format!(
+                        "{} (the gateway may have no search tool: its search type is not SEMANTIC)",
+                        e.message
+                    )
                 } else {
                     e.message
                 },

@@ -68,7 +68,11 @@ fn check(schema: &Value, value: &Value, path: &str, depth: usize, out: &mut Vec<
     if let Some(expected) = schema.get("const")
         && expected != value
     {
-        push(out, path, format!("must be {expected}, got {}", short(value)));
+        push(
+            out,
+            path,
+            format!("must be {expected}, got {}", short(value)),
+        );
     }
     match value {
         Value::Object(object) => check_object(schema, object, path, depth, out),
@@ -134,12 +138,20 @@ fn check_array(
     if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
         && (items.len() as u64) < min
     {
-        push(out, path, format!("needs at least {min} items, has {}", items.len()));
+        push(
+            out,
+            path,
+            format!("needs at least {min} items, has {}", items.len()),
+        );
     }
     if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
         && (items.len() as u64) > max
     {
-        push(out, path, format!("allows at most {max} items, has {}", items.len()));
+        push(
+            out,
+            path,
+            format!("allows at most {max} items, has {}", items.len()),
+        );
     }
     if let Some(item_schema) = schema.get("items").filter(|s| s.is_object()) {
         for (i, item) in items.iter().enumerate() {
@@ -148,21 +160,39 @@ fn check_array(
     }
 }
 
-fn check_string(schema: &Map<String, Value>, text: &str, path: &str, out: &mut Vec<SchemaViolation>) {
+fn check_string(
+    schema: &Map<String, Value>,
+    text: &str,
+    path: &str,
+    out: &mut Vec<SchemaViolation>,
+) {
     let length = text.chars().count() as u64;
     if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
         && length < min
     {
-        push(out, path, format!("must be at least {min} characters, is {length}"));
+        push(
+            out,
+            path,
+            format!("must be at least {min} characters, is {length}"),
+        );
     }
     if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
         && length > max
     {
-        push(out, path, format!("must be at most {max} characters, is {length}"));
+        push(
+            out,
+            path,
+            format!("must be at most {max} characters, is {length}"),
+        );
     }
 }
 
-fn check_number(schema: &Map<String, Value>, value: &Value, path: &str, out: &mut Vec<SchemaViolation>) {
+fn check_number(
+    schema: &Map<String, Value>,
+    value: &Value,
+    path: &str,
+    out: &mut Vec<SchemaViolation>,
+) {
     let Some(n) = value.as_f64() else {
         return;
     };
@@ -214,7 +244,14 @@ fn check_combinators(
     if let Some(Value::Array(any)) = schema.get("anyOf")
         && matching(any) == 0
     {
-        push(out, path, format!("{} matches none of the allowed shapes (anyOf)", short(value)));
+        push(
+            out,
+            path,
+            format!(
+                "{} matches none of the allowed shapes (anyOf)",
+                short(value)
+            ),
+        );
     }
     if let Some(Value::Array(one)) = schema.get("oneOf") {
         let n = matching(one);
@@ -222,7 +259,10 @@ fn check_combinators(
             push(
                 out,
                 path,
-                format!("{} must match exactly one allowed shape (oneOf), matches {n}", short(value)),
+                format!(
+                    "{} must match exactly one allowed shape (oneOf), matches {n}",
+                    short(value)
+                ),
             );
         }
     }
@@ -231,7 +271,10 @@ fn check_combinators(
 fn type_matches(types: &Value, value: &Value) -> bool {
     match types {
         Value::String(t) => is_type(t, value),
-        Value::Array(ts) => ts.iter().filter_map(Value::as_str).any(|t| is_type(t, value)),
+        Value::Array(ts) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|t| is_type(t, value)),
         _ => true,
     }
 }
@@ -245,7 +288,9 @@ fn is_type(name: &str, value: &Value) -> bool {
         "null" => value.is_null(),
         "number" => value.is_number(),
         // 3.0 is an integer in JSON Schema; 3.5 is not.
-        "integer" => value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "integer" => {
+            value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
         _ => true,
     }
 }
@@ -320,16 +365,23 @@ mod tests {
 
     #[test]
     fn a_conforming_value_has_no_violations() {
-        assert!(messages(json!({"email": "a@b.c", "quantity": 3, "priority": "low",
+        assert!(
+            messages(json!({"email": "a@b.c", "quantity": 3, "priority": "low",
             "tags": ["x"], "customer": {"id": 7}}))
-        .is_empty());
-        assert!(messages(json!({"email": "a@b.c", "quantity": 3.0})).is_empty(), "3.0 is an integer");
+            .is_empty()
+        );
+        assert!(
+            messages(json!({"email": "a@b.c", "quantity": 3.0})).is_empty(),
+            "3.0 is an integer"
+        );
     }
 
     #[test]
     fn each_violation_names_where_and_why() {
-        let found = messages(json!({"quantity": "3", "priority": "urgent", "tags": ["a", 2, "c"],
-            "customer": {}, "colour": "red"}));
+        let found = messages(
+            json!({"quantity": "3", "priority": "urgent", "tags": ["a", 2, "c"],
+            "customer": {}, "colour": "red"}),
+        );
         let expect = [
             ": missing required property \"email\"",
             "/quantity: expected integer, got string \"3\"",
@@ -340,7 +392,10 @@ mod tests {
             "/colour: unknown property \"colour\" (allowed: ",
         ];
         for e in expect {
-            assert!(found.iter().any(|f| f.starts_with(e)), "missing {e:?} in {found:#?}");
+            assert!(
+                found.iter().any(|f| f.starts_with(e)),
+                "missing {e:?} in {found:#?}"
+            );
         }
         assert_eq!(found.len(), expect.len(), "{found:#?}");
     }
@@ -348,12 +403,19 @@ mod tests {
     #[test]
     fn bounds_lengths_and_combinators() {
         let found = messages(json!({"email": "ab", "quantity": 11}));
-        assert!(found.iter().any(|m| m.contains("at least 3 characters")), "{found:?}");
+        assert!(
+            found.iter().any(|m| m.contains("at least 3 characters")),
+            "{found:?}"
+        );
         assert!(found.iter().any(|m| m.contains("≤ 10")), "{found:?}");
         let one_of = json!({"oneOf": [{"type": "string"}, {"type": "integer"}]});
         assert!(validate(&one_of, &json!("x")).is_empty());
         assert_eq!(validate(&one_of, &json!(true)).len(), 1);
-        assert!(validate(&json!(false), &json!(1))[0].message.contains("no value"));
+        assert!(
+            validate(&json!(false), &json!(1))[0]
+                .message
+                .contains("no value")
+        );
         assert!(validate(&json!({"type": "object"}), &json!({"any": 1})).is_empty());
     }
 }

@@ -143,12 +143,20 @@ pub fn operation(doc: &Value, operation_id: &str) -> Option<OperationBinding> {
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten())
+                .chain(
+                    op.get("parameters")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten(),
+                )
                 .map(|p| resolve(doc, p, 0))
                 .filter_map(|p| {
                     Some((
                         p.get("name")?.as_str()?.to_owned(),
-                        p.get("in").and_then(Value::as_str).unwrap_or("query").to_owned(),
+                        p.get("in")
+                            .and_then(Value::as_str)
+                            .unwrap_or("query")
+                            .to_owned(),
                     ))
                 })
                 .collect();

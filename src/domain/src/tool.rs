@@ -66,7 +66,10 @@ pub fn tools_from_list(target: &str, list: &Value) -> Vec<Tool> {
         .flatten()
         .filter_map(|t| {
             let name = t.get("name")?.as_str()?;
-            let description = t.get("description").and_then(Value::as_str).unwrap_or_default();
+            let description = t
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let schema = t
                 .get("inputSchema")
                 .cloned()
@@ -88,6 +91,9 @@ mod tests {
         assert_eq!(tools[0].qualified_name, "t___a");
         assert_eq!(tools[0].input_schema, serde_json::json!({"type": "object"}));
         let wrapped = serde_json::json!({"tools": [{"name": "b", "inputSchema": {"type": "object", "required": ["x"]}}]});
-        assert_eq!(tools_from_list("t", &wrapped)[0].input_schema["required"][0], "x");
+        assert_eq!(
+            tools_from_list("t", &wrapped)[0].input_schema["required"][0],
+            "x"
+        );
     }
 }

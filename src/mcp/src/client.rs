@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::protocol::{LATEST_VERSION, PROTOCOL_VERSION_HEADER, SESSION_ID_HEADER, SUPPORTED_VERSIONS};
+use crate::protocol::{
+    LATEST_VERSION, PROTOCOL_VERSION_HEADER, SESSION_ID_HEADER, SUPPORTED_VERSIONS,
+};
 
 /// One request and what came back.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +54,11 @@ pub enum McpError {
     },
     /// Another non-success HTTP status.
     #[error("{url} answered HTTP {status}: {body}")]
-    Http { url: String, status: u16, body: String },
+    Http {
+        url: String,
+        status: u16,
+        body: String,
+    },
     /// The server could not be reached or did not answer in time.
     #[error("cannot reach {url}: {cause}")]
     Transport { url: String, cause: String },
@@ -177,10 +183,12 @@ impl McpClient {
         let mut pages = 0;
         loop {
             let exchange = self.list_tools(cursor.as_deref()).await?;
-            let result = exchange.result().map_err(|(code, message)| McpError::BadReply {
-                url: self.url.clone(),
-                cause: format!("tools/list failed: {code} {message}"),
-            })?;
+            let result = exchange
+                .result()
+                .map_err(|(code, message)| McpError::BadReply {
+                    url: self.url.clone(),
+                    cause: format!("tools/list failed: {code} {message}"),
+                })?;
             pages += 1;
             tools.extend(result["tools"].as_array().cloned().unwrap_or_default());
             match result.get("nextCursor").and_then(Value::as_str) {
@@ -194,8 +202,11 @@ impl McpClient {
     /// [`Exchange::result`].
     pub async fn call_tool(&self, name: &str, arguments: Value) -> Result<Exchange, McpError> {
         self.ensure_initialized().await?;
-        self.request("tools/call", json!({ "name": name, "arguments": arguments }))
-            .await
+        self.request(
+            "tools/call",
+            json!({ "name": name, "arguments": arguments }),
+        )
+        .await
     }
 
     /// `ping`.
@@ -214,10 +225,7 @@ impl McpClient {
             .ok_or_else(|| self.bad_reply("an empty reply to a request"))?;
         let latency = started.elapsed();
         let response = find_response(&text, id).ok_or_else(|| {
-            self.bad_reply(&format!(
-                "no response with id {id} in {}",
-                excerpt(&text)
-            ))
+            self.bad_reply(&format!("no response with id {id} in {}", excerpt(&text)))
         })?;
         Ok(Exchange {
             request,
@@ -302,7 +310,9 @@ impl McpClient {
 
 /// The response with this id in a JSON body or an SSE stream.
 fn find_response(text: &str, id: u64) -> Option<Value> {
-    let matches = |v: &Value| v.get("id").and_then(Value::as_u64) == Some(id) || v.get("id") == Some(&Value::Null);
+    let matches = |v: &Value| {
+        v.get("id").and_then(Value::as_u64) == Some(id) || v.get("id") == Some(&Value::Null)
+    };
     if let Ok(value) = serde_json::from_str::<Value>(text) {
         return match value {
             Value::Array(items) => items.into_iter().find(|v| matches(v)),
@@ -367,7 +377,11 @@ mod tests {
 
     #[test]
     fn the_token_is_never_printed() {
-        let client = McpClient::new(reqwest::Client::new(), "http://x/mcp", Some("s3cret".into()));
+        let client = McpClient::new(
+            reqwest::Client::new(),
+            "http://x/mcp",
+            Some("s3cret".into()),
+        );
         assert!(!format!("{client:?}").contains("s3cret"));
     }
 }

@@ -67,7 +67,10 @@ fn is_response(value: &Value) -> bool {
 
 fn message(value: Value) -> Result<Message, Value> {
     let Value::Object(mut object) = value else {
-        return Err(invalid_request(Value::Null, "a JSON-RPC message must be a JSON object"));
+        return Err(invalid_request(
+            Value::Null,
+            "a JSON-RPC message must be a JSON object",
+        ));
     };
     let id = object.remove("id");
     let reply_id = id.clone().unwrap_or(Value::Null);
@@ -153,13 +156,22 @@ mod tests {
         };
         assert_eq!(n.id, None);
 
-        assert_eq!(code(&parse(b"{not json").unwrap_err()), error_code::PARSE_ERROR);
-        assert_eq!(code(&parse(b"[]").unwrap_err()), error_code::INVALID_REQUEST);
+        assert_eq!(
+            code(&parse(b"{not json").unwrap_err()),
+            error_code::PARSE_ERROR
+        );
+        assert_eq!(
+            code(&parse(b"[]").unwrap_err()),
+            error_code::INVALID_REQUEST
+        );
         let Incoming::Single(Err(e)) = parse(br#"{"jsonrpc":"1.0","id":1,"method":"x"}"#).unwrap()
         else {
             panic!("an invalid request")
         };
-        assert_eq!((code(&e), &e["id"]), (error_code::INVALID_REQUEST, &json!(1)));
+        assert_eq!(
+            (code(&e), &e["id"]),
+            (error_code::INVALID_REQUEST, &json!(1))
+        );
         let Incoming::Single(Err(e)) =
             parse(br#"{"jsonrpc":"2.0","id":1,"method":"x","params":[1]}"#).unwrap()
         else {
@@ -170,10 +182,10 @@ mod tests {
 
     #[test]
     fn batches_and_client_responses() {
-        let Incoming::Batch(items) = parse(
-            br#"[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2}]"#,
-        )
-        .unwrap() else {
+        let Incoming::Batch(items) =
+            parse(br#"[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2}]"#)
+                .unwrap()
+        else {
             panic!("a batch")
         };
         assert!(items[0].is_ok() && items[1].is_err());

@@ -5,6 +5,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod protocol;
-pub mod jsonrpc;
 pub mod client;
+pub mod jsonrpc;
+pub mod protocol;

@@ -56,7 +56,8 @@ pub(crate) async fn refresh_demo_endpoints(ctx: &PlatformState) -> Result<(), Ap
         .write(move |tx| {
             let rewrite = |table: &str, token: &str, edit: &dyn Fn(&mut Value) -> Option<()>| {
                 let sql = format!("SELECT document FROM {table} WHERE client_token = ?1");
-                let Ok(text) = tx.query_row(&sql, [seed_token(token)], |r| r.get::<_, String>(0)) else {
+                let Ok(text) = tx.query_row(&sql, [seed_token(token)], |r| r.get::<_, String>(0))
+                else {
                     return Ok::<(), ApiError>(());
                 };
                 let Ok(mut doc) = serde_json::from_str::<Value>(&text) else {
@@ -71,7 +72,8 @@ pub(crate) async fn refresh_demo_endpoints(ctx: &PlatformState) -> Result<(), Ap
                 Ok(())
             };
             rewrite("gateway_targets", "hub-inventory-api", &|doc| {
-                let payload = doc.pointer_mut("/targetConfiguration/mcp/openApiSchema/inlinePayload")?;
+                let payload =
+                    doc.pointer_mut("/targetConfiguration/mcp/openApiSchema/inlinePayload")?;
                 let mut api: Value = serde_json::from_str(payload.as_str()?).ok()?;
                 let url = api.pointer_mut("/servers/0/url")?;
                 repoint(url, &format!("{base}/demo/inventory/v1"))?;
@@ -83,8 +85,12 @@ pub(crate) async fn refresh_demo_endpoints(ctx: &PlatformState) -> Result<(), Ap
                 repoint(url, &format!("{base}/demo/knowledge-base/mcp"))
             })?;
             rewrite("gateways", "enterprise-hub", &|doc| {
-                let url = doc.pointer_mut("/authorizerConfiguration/customJWTAuthorizer/discoveryUrl")?;
-                repoint(url, &format!("{base}/demo/idp/.well-known/openid-configuration"))
+                let url =
+                    doc.pointer_mut("/authorizerConfiguration/customJWTAuthorizer/discoveryUrl")?;
+                repoint(
+                    url,
+                    &format!("{base}/demo/idp/.well-known/openid-configuration"),
+                )
             })?;
             Ok(())
         })

@@ -67,7 +67,11 @@ pub fn load_function_bindings(path: &Path) -> anyhow::Result<Vec<FunctionBinding
             );
             let timeout = match e.timeout_seconds {
                 Some(s) if s > 0.0 && s.is_finite() => Duration::from_secs_f64(s),
-                Some(s) => anyhow::bail!("{}: timeout_seconds {s} for {} must be positive", path.display(), e.arn),
+                Some(s) => anyhow::bail!(
+                    "{}: timeout_seconds {s} for {} must be positive",
+                    path.display(),
+                    e.arn
+                ),
                 None => DEFAULT_TIMEOUT,
             };
             Ok(FunctionBinding {
@@ -93,10 +97,18 @@ mod tests {
         )
         .unwrap();
         let b = load_function_bindings(&path).unwrap();
-        assert_eq!((b[0].command.clone(), b[0].timeout), (vec!["cat".to_string()], Duration::from_secs(2)));
+        assert_eq!(
+            (b[0].command.clone(), b[0].timeout),
+            (vec!["cat".to_string()], Duration::from_secs(2))
+        );
         std::fs::write(&path, "[[function]]\narn = \"nope\"\ncommand = [\"cat\"]\n").unwrap();
-        assert!(format!("{:#}", load_function_bindings(&path).unwrap_err()).contains("not a Lambda function ARN"));
+        assert!(
+            format!("{:#}", load_function_bindings(&path).unwrap_err())
+                .contains("not a Lambda function ARN")
+        );
         std::fs::write(&path, "[[function]]\narn = 1\n").unwrap();
-        assert!(format!("{:#}", load_function_bindings(&path).unwrap_err()).contains("functions.toml"));
+        assert!(
+            format!("{:#}", load_function_bindings(&path).unwrap_err()).contains("functions.toml")
+        );
     }
 }

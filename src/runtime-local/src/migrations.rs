@@ -151,6 +151,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX log_events_by_stream ON log_events (group_name, stream_name, timestamp_ms, seq);
     CREATE INDEX log_events_by_group ON log_events (group_name, timestamp_ms, seq);
     "#,
+    // v4: a capture remembers its log line, so evicting the capture evicts
+    // the line too (the console reads captures back from the log group).
+    r#"
+    ALTER TABLE captures ADD COLUMN log_event_seq INTEGER;
+    "#,
 ];
 
 /// What the header of an opened database says.

@@ -23,8 +23,6 @@ pub(crate) struct PlatformState {
     pub(crate) jwt: JwtVerifier,
     /// Lambda ARNs bound to local commands.
     pub(crate) functions: Vec<FunctionBinding>,
-    /// Stores captured tool calls.
+    /// Stores captured tool calls (and evicts beyond the configured cap).
     pub(crate) captures: CaptureRecorder,
-    /// Captured calls kept before the oldest are evicted.
-    pub(crate) capture_cap: usize,
 }

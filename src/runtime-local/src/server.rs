@@ -21,11 +21,11 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::captures::CaptureRecorder;
+use crate::inbound_auth::JwtVerifier;
 use crate::platform_state::PlatformState;
 use crate::store::Store;
 use crate::wire_errors::ApiError;
-use crate::captures::CaptureRecorder;
-use crate::inbound_auth::JwtVerifier;
 use crate::{
     PlatformConfig, bulk_catalog, control_plane, demo_identity_provider, demo_services,
     demo_workspace, gateway_mcp, logs,
@@ -63,8 +63,7 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
             .context("cannot build the outbound HTTP client")?,
         jwt: JwtVerifier::default(),
         functions: function_bindings(&config),
-        captures: CaptureRecorder::default(),
-        capture_cap: config.capture_cap,
+        captures: CaptureRecorder::start(Arc::clone(&store), config.capture_cap),
     });
     if config.seed_demo {
         demo_workspace::seed_once(&state)

@@ -136,14 +136,15 @@ async fn stale_targets(
                 .collect();
             let stale: Vec<TargetVersion> = targets
                 .into_iter()
-                .filter(|t| {
-                    match built.iter().find(|b| b.target_id == t.target_id) {
+                .filter(
+                    |t| match built.iter().find(|b| b.target_id == t.target_id) {
                         None => true,
                         Some(b) => {
-                            b.version_ms != t.version_ms || (b.failed && now - b.built_ms >= retry_ms)
+                            b.version_ms != t.version_ms
+                                || (b.failed && now - b.built_ms >= retry_ms)
                         }
-                    }
-                })
+                    },
+                )
                 .collect();
             Ok((!stale.is_empty() || !removed.is_empty()).then_some((stale, removed)))
         })
@@ -188,7 +189,10 @@ fn forget_target(conn: &Connection, target_id: &str) -> Result<(), ApiError> {
          (SELECT seq FROM gateway_tools WHERE target_id = ?1)",
         [target_id],
     )?;
-    conn.execute("DELETE FROM gateway_tools WHERE target_id = ?1", [target_id])?;
+    conn.execute(
+        "DELETE FROM gateway_tools WHERE target_id = ?1",
+        [target_id],
+    )?;
     conn.execute(
         "DELETE FROM gateway_catalog_state WHERE target_id = ?1",
         [target_id],
@@ -245,7 +249,9 @@ fn schema_words(schema: &Value) -> String {
                         }
                         "enum" => {
                             if let Value::Array(items) = child {
-                                out.extend(items.iter().filter_map(Value::as_str).map(str::to_owned));
+                                out.extend(
+                                    items.iter().filter_map(Value::as_str).map(str::to_owned),
+                                );
                             }
                         }
                         _ => {}
@@ -267,10 +273,18 @@ fn schema_words(schema: &Value) -> String {
 async fn tools_of(state: &PlatformState, target: &TargetVersion) -> (Vec<Tool>, Option<String>) {
     let document: Value = match serde_json::from_str(&target.document) {
         Ok(document) => document,
-        Err(e) => return (Vec::new(), Some(format!("the stored target is corrupt: {e}"))),
+        Err(e) => {
+            return (
+                Vec::new(),
+                Some(format!("the stored target is corrupt: {e}")),
+            );
+        }
     };
     let Some(mcp) = document.pointer("/targetConfiguration/mcp") else {
-        return (Vec::new(), Some("the target has no MCP target configuration".into()));
+        return (
+            Vec::new(),
+            Some("the target has no MCP target configuration".into()),
+        );
     };
     let name = target.name.as_str();
     if let Some(lambda) = mcp.get("lambda") {
@@ -281,7 +295,10 @@ async fn tools_of(state: &PlatformState, target: &TargetVersion) -> (Vec<Tool>, 
                     Ok(text) => parse_list(name, &text),
                     Err(problem) => (Vec::new(), Some(problem)),
                 },
-                None => (Vec::new(), Some("the Lambda target declares no tool schema".into())),
+                None => (
+                    Vec::new(),
+                    Some("the Lambda target declares no tool schema".into()),
+                ),
             },
         };
     }
@@ -302,18 +319,29 @@ async fn tools_of(state: &PlatformState, target: &TargetVersion) -> (Vec<Tool>, 
         };
     }
     if let Some(server) = mcp.get("mcpServer") {
-        if let Some(text) = server.pointer("/mcpToolSchema/inlinePayload").and_then(Value::as_str) {
+        if let Some(text) = server
+            .pointer("/mcpToolSchema/inlinePayload")
+            .and_then(Value::as_str)
+        {
             return parse_list(name, text);
         }
         let Some(endpoint) = server.get("endpoint").and_then(Value::as_str) else {
-            return (Vec::new(), Some("the MCP server target has no endpoint".into()));
+            return (
+                Vec::new(),
+                Some("the MCP server target has no endpoint".into()),
+            );
         };
         return match target_calls::discover_mcp_tools(state, endpoint).await {
             Ok(found) => (
                 found
                     .into_iter()
                     .map(|t| {
-                        Tool::from_target(name, &t.name, t.description.as_deref().unwrap_or(""), t.input_schema)
+                        Tool::from_target(
+                            name,
+                            &t.name,
+                            t.description.as_deref().unwrap_or(""),
+                            t.input_schema,
+                        )
                     })
                     .collect(),
                 None,
@@ -327,13 +355,19 @@ async fn tools_of(state: &PlatformState, target: &TargetVersion) -> (Vec<Tool>, 
             Some("Smithy model targets are not served by the local gateway".into()),
         );
     }
-    (Vec::new(), Some("the target's kind is not served by the local gateway".into()))
+    (
+        Vec::new(),
+        Some("the target's kind is not served by the local gateway".into()),
+    )
 }
 
 fn parse_list(target: &str, text: &str) -> (Vec<Tool>, Option<String>) {
     match serde_json::from_str::<Value>(text) {
         Ok(list) => (tools_from_list(target, &list), None),
-        Err(e) => (Vec::new(), Some(format!("the tool schema is not JSON: {e}"))),
+        Err(e) => (
+            Vec::new(),
+            Some(format!("the tool schema is not JSON: {e}")),
+        ),
     }
 }
 

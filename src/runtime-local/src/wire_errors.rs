@@ -15,6 +15,10 @@ pub(crate) enum ErrorKind {
     Conflict,
     AccessDenied,
     InternalServer,
+    /// CloudWatch Logs' validation error.
+    InvalidParameter,
+    /// awsJson: the body is not JSON.
+    Serialization,
     /// Not an AgentCore error: the name smithy servers (and AWS front ends)
     /// give a request that matches no operation. The SDKs surface it as an
     /// unhandled error whose code and message say exactly that, which is what
@@ -26,7 +30,9 @@ pub(crate) enum ErrorKind {
 impl ErrorKind {
     fn status(self) -> StatusCode {
         match self {
-            Self::Validation => StatusCode::BAD_REQUEST,
+            Self::Validation | Self::InvalidParameter | Self::Serialization => {
+                StatusCode::BAD_REQUEST
+            }
             Self::ResourceNotFound | Self::UnknownOperation => StatusCode::NOT_FOUND,
             Self::Conflict => StatusCode::CONFLICT,
             Self::AccessDenied => StatusCode::FORBIDDEN,
@@ -41,6 +47,8 @@ impl ErrorKind {
             Self::Conflict => "ConflictException",
             Self::AccessDenied => "AccessDeniedException",
             Self::InternalServer => "InternalServerException",
+            Self::InvalidParameter => "InvalidParameterException",
+            Self::Serialization => "SerializationException",
             Self::UnknownOperation => "UnknownOperationException",
         }
     }
@@ -119,6 +127,16 @@ impl ApiError {
 
     pub(crate) fn conflict(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Conflict, message)
+    }
+
+    /// CloudWatch Logs' `InvalidParameterException`.
+    pub(crate) fn invalid_parameter(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidParameter, message)
+    }
+
+    /// An awsJson request body that is not JSON.
+    pub(crate) fn serialization(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Serialization, message)
     }
 
     pub(crate) fn access_denied(message: impl Into<String>) -> Self {

@@ -191,20 +191,30 @@ impl CallForm {
             },
             EditorMode::Raw => {
                 if self.fields.is_empty() {
-                    self.problems = vec!["this tool's input has no properties to show as a form".into()];
+                    self.problems =
+                        vec!["this tool's input has no properties to show as a form".into()];
                     return;
                 }
                 let text = self.raw.lines().join("\n");
-                match serde_json::from_str::<Value>(if text.trim().is_empty() { "{}" } else { &text }) {
+                match serde_json::from_str::<Value>(if text.trim().is_empty() {
+                    "{}"
+                } else {
+                    &text
+                }) {
                     Ok(Value::Object(object)) => {
                         for field in &mut self.fields {
-                            field.value = object.get(&field.name).map(as_field_text).unwrap_or_default();
+                            field.value = object
+                                .get(&field.name)
+                                .map(as_field_text)
+                                .unwrap_or_default();
                         }
                         self.mode = EditorMode::Form;
                         self.problems.clear();
                     }
                     Ok(_) => self.problems = vec!["the arguments must be a JSON object".into()],
-                    Err(e) => self.problems = vec![format!("the arguments are not valid JSON: {e}")],
+                    Err(e) => {
+                        self.problems = vec![format!("the arguments are not valid JSON: {e}")]
+                    }
                 }
             }
         }
@@ -411,7 +421,10 @@ mod tests {
         let mut bad = CallForm::new("gw", &tool());
         typed(&mut bad, "age", "forty");
         let problems = bad.arguments().unwrap_err();
-        assert!(problems[0].contains("age") && problems[0].contains("integer"), "{problems:?}");
+        assert!(
+            problems[0].contains("age") && problems[0].contains("integer"),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -438,6 +451,10 @@ mod tests {
         form.raw = TextArea::new(vec!["{oops".into()]);
         assert!(form.arguments().unwrap_err()[0].contains("not valid JSON"));
         form.toggle_mode();
-        assert_eq!(form.mode, EditorMode::Raw, "unparsable JSON stays in the editor");
+        assert_eq!(
+            form.mode,
+            EditorMode::Raw,
+            "unparsable JSON stays in the editor"
+        );
     }
 }

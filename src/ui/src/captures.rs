@@ -76,7 +76,11 @@ pub(crate) fn load(state: &mut AppState, gateway_id: &str) -> Option<Effect> {
 }
 
 /// The captures arrived.
-pub(crate) fn on_loaded(state: &mut AppState, gateway_id: &str, result: Result<CaptureList, String>) {
+pub(crate) fn on_loaded(
+    state: &mut AppState,
+    gateway_id: &str,
+    result: Result<CaptureList, String>,
+) {
     let loaded = match result {
         Ok(list) => Loadable::Loaded(list),
         Err(e) => {

@@ -137,7 +137,10 @@ impl EffectRunner {
             }
             Effect::LoadMcpCatalog { gateway } => {
                 tokio::spawn(async move {
-                    let result = backend.mcp_catalog(&gateway).await.map_err(|e| e.to_string());
+                    let result = backend
+                        .mcp_catalog(&gateway)
+                        .await
+                        .map_err(|e| e.to_string());
                     let _ = tx.send(Action::McpCatalogLoaded {
                         gateway_id: gateway.id.clone(),
                         result,
@@ -177,10 +180,15 @@ impl EffectRunner {
             }
             Effect::LoadCaptures { gateway } => {
                 tokio::spawn(async move {
-                    // LEAD-TEMP until the backend's captured_calls lands.
-                    let _ = (&backend, CAPTURES_SHOWN);
-                    let result: Result<crate::captures::CaptureList, String> =
-                        Err("captures are not readable yet".into());
+                    let result = backend
+                        .captured_calls(
+                            &gateway.id,
+                            &acc_domain::CaptureFilter::default(),
+                            CAPTURES_SHOWN,
+                        )
+                        .await
+                        .map(|page| crate::captures::CaptureList::of(&page.calls, page.note))
+                        .map_err(|e| e.to_string());
                     let _ = tx.send(Action::CapturesLoaded {
                         gateway_id: gateway.id.clone(),
                         result,

@@ -245,7 +245,12 @@ const TOOLS: &[Binding] = &[
 const TOOL_DETAIL: &[Binding] = &[CALL];
 
 const TOOL_CALL: &[Binding] = &[
-    bind(&[ctrl('s')], Command::Send, "send", "validate and send the call"),
+    bind(
+        &[ctrl('s')],
+        Command::Send,
+        "send",
+        "validate and send the call",
+    ),
     bind(
         &[ctrl('e')],
         Command::ToggleEditor,
@@ -343,11 +348,7 @@ pub fn lookup_while_typing(view: ViewKind, key: &KeyEvent) -> Option<Command> {
                 | KeyCode::Backspace
                 | KeyCode::Delete
         );
-    if typable {
-        None
-    } else {
-        lookup(view, key)
-    }
+    if typable { None } else { lookup(view, key) }
 }
 
 /// How a key is written in help and hints: `enter`, `ctrl-d`, `j`.

@@ -4,16 +4,33 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Gateways,
-    GatewayDetail { gateway_id: String },
-    Targets { gateway_id: String },
-    Tools { gateway_id: String },
-    ToolDetail { gateway_id: String, tool: String },
+    GatewayDetail {
+        gateway_id: String,
+    },
+    Targets {
+        gateway_id: String,
+    },
+    Tools {
+        gateway_id: String,
+    },
+    ToolDetail {
+        gateway_id: String,
+        tool: String,
+    },
     /// The call dialog of one tool (its state is `AppState::call`).
-    ToolCall { gateway_id: String, tool: String },
+    ToolCall {
+        gateway_id: String,
+        tool: String,
+    },
     /// Captured tool calls of a gateway.
-    Captures { gateway_id: String },
+    Captures {
+        gateway_id: String,
+    },
     /// One captured call, by its index in the loaded captures.
-    CaptureDetail { gateway_id: String, index: usize },
+    CaptureDetail {
+        gateway_id: String,
+        index: usize,
+    },
     Contexts,
 }
 

@@ -52,9 +52,7 @@ pub(crate) fn on_typing_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> 
             KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                 form.clear_field()
             }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                form.type_char(c)
-            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => form.type_char(c),
             _ => {}
         },
     }
@@ -181,7 +179,10 @@ mod tests {
     #[test]
     fn control_chords_are_commands_while_typing() {
         let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
-        assert_eq!(lookup_while_typing(ViewKind::ToolCall, &ctrl_s), Some(Command::Send));
+        assert_eq!(
+            lookup_while_typing(ViewKind::ToolCall, &ctrl_s),
+            Some(Command::Send)
+        );
         let s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::NONE);
         assert_eq!(lookup_while_typing(ViewKind::ToolCall, &s), None);
     }

@@ -19,7 +19,11 @@ pub fn schema_catalog(targets: &[Target]) -> Vec<ToolRef> {
         .enumerate()
         .flat_map(|(t, target)| (0..target.tools.len()).map(move |k| (t as u32, k as u32)))
         .collect();
-    let name = |&(t, k): &ToolRef| targets[t as usize].tools[k as usize].qualified_name.as_str();
+    let name = |&(t, k): &ToolRef| {
+        targets[t as usize].tools[k as usize]
+            .qualified_name
+            .as_str()
+    };
     refs.sort_by(|a, b| name(a).cmp(name(b)));
     refs
 }
@@ -34,12 +38,20 @@ pub(crate) fn relink(state: &mut AppState, gateway_id: &str) {
         state.schema_only.remove(gateway_id);
         return;
     };
-    let listed: HashSet<&str> = mcp.tools.iter().map(|t| t.qualified_name.as_str()).collect();
+    let listed: HashSet<&str> = mcp
+        .tools
+        .iter()
+        .map(|t| t.qualified_name.as_str())
+        .collect();
     let missing: Vec<ToolRef> = refs
         .iter()
         .copied()
         .filter(|&(t, k)| {
-            !listed.contains(targets[t as usize].tools[k as usize].qualified_name.as_str())
+            !listed.contains(
+                targets[t as usize].tools[k as usize]
+                    .qualified_name
+                    .as_str(),
+            )
         })
         .collect();
     state.schema_only.insert(gateway_id.to_owned(), missing);
@@ -73,7 +85,9 @@ pub(crate) fn on_mcp_loaded(
 ) {
     match result {
         Ok(catalog) => {
-            state.mcp.insert(gateway_id.to_owned(), Loadable::Loaded(catalog));
+            state
+                .mcp
+                .insert(gateway_id.to_owned(), Loadable::Loaded(catalog));
         }
         Err(e) => {
             super::update::report_error(

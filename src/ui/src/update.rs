@@ -4,7 +4,6 @@ use acc_domain::Target;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
 use crate::action::Action;
-use crate::{captures, describe, tool_calls, tool_catalog};
 use crate::effect::Effect;
 use crate::filter::FilterQuery;
 use crate::keymap::{self, Command};
@@ -13,6 +12,7 @@ use crate::route::{Route, ViewKind};
 use crate::state::{
     AppState, Confirm, InputMode, Level, ListCursor, Loadable, Message, Overlay, Screen,
 };
+use crate::{captures, describe, tool_calls, tool_catalog};
 
 /// Rows moved by one mouse wheel notch.
 const WHEEL_ROWS: isize = 3;
@@ -73,7 +73,9 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                     state
                         .tools
                         .insert(gateway_id.clone(), tool_catalog::schema_catalog(&targets));
-                    state.targets.insert(gateway_id.clone(), Loadable::Loaded(targets));
+                    state
+                        .targets
+                        .insert(gateway_id.clone(), Loadable::Loaded(targets));
                     tool_catalog::relink(state, &gateway_id);
                 }
                 Err(e) => {
@@ -681,10 +683,13 @@ fn back(state: &mut AppState) {
         refresh(state, top);
         return;
     }
-    if state.stack.len() > 1 {
-        if state.stack.pop().is_some_and(|s| s.route.kind() == ViewKind::ToolCall) {
-            state.call = None;
-        }
+    if state.stack.len() > 1
+        && state
+            .stack
+            .pop()
+            .is_some_and(|s| s.route.kind() == ViewKind::ToolCall)
+    {
+        state.call = None;
     }
 }
 

@@ -420,7 +420,10 @@ fn a_command_naming_a_gateway_waits_for_the_gateways_to_load() {
 /// The gateway's MCP listing: the search tool plus every declared tool but
 /// the last, which only the targets' schemas know.
 fn mcp_listing(state: &AppState) -> acc_backend::McpCatalog {
-    let declared: Vec<Tool> = state.catalog_tools("orbit-hub-k3j9x0a1b2").cloned().collect();
+    let declared: Vec<Tool> = state
+        .catalog_tools("orbit-hub-k3j9x0a1b2")
+        .cloned()
+        .collect();
     let mut tools = vec![Tool {
         qualified_name: "x_amz_bedrock_agentcore_search".into(),
         target: String::new(),
@@ -467,7 +470,12 @@ fn mcp_catalog_marks_sources_and_search_ranks() {
         matches!(&effects[..], [Effect::SearchTools { query, .. }] if query == "ticket"),
         "{effects:?}"
     );
-    let last = state.catalog_tools("orbit-hub-k3j9x0a1b2").last().unwrap().qualified_name.clone();
+    let last = state
+        .catalog_tools("orbit-hub-k3j9x0a1b2")
+        .last()
+        .unwrap()
+        .qualified_name
+        .clone();
     update(
         &mut state,
         Action::ToolsFound {
@@ -589,7 +597,10 @@ fn captures_list_and_detail() {
     }
     key(&mut state, KeyCode::Enter);
     let filtered = render(&state);
-    assert!(filtered.contains("crm___delete_account") && !filtered.contains("crm___get_account"), "{filtered}");
+    assert!(
+        filtered.contains("crm___delete_account") && !filtered.contains("crm___get_account"),
+        "{filtered}"
+    );
     key(&mut state, KeyCode::Enter);
     let detail = render(&state);
     assert!(detail.contains("\"sub\": \"support-triage\""), "{detail}");

@@ -15,17 +15,31 @@ pub(crate) const FUNCTION_NAMES: &[&str] = &[
 
 pub(super) fn run(name: &str, tool: &str, event_json: &str) -> Result<String, String> {
     if !FUNCTION_NAMES.contains(&name) {
-        return Err(format!("no demo function named {name}; known: {}", FUNCTION_NAMES.join(", ")));
+        return Err(format!(
+            "no demo function named {name}; known: {}",
+            FUNCTION_NAMES.join(", ")
+        ));
     }
-    let event: Value = serde_json::from_str(if event_json.trim().is_empty() { "{}" } else { event_json })
-        .map_err(|e| format!("the event is not JSON: {e}"))?;
+    let event: Value = serde_json::from_str(if event_json.trim().is_empty() {
+        "{}"
+    } else {
+        event_json
+    })
+    .map_err(|e| format!("the event is not JSON: {e}"))?;
     // The gateway passes `<target>___<tool>`; the function knows the tool.
     let tool = tool.rsplit("___").next().unwrap_or(tool);
     let text = |key: &str| event[key].as_str().unwrap_or_default().to_owned();
-    let id = |prefix: &str| format!("{prefix}-{:05}", stable_number(&event.to_string()) % 100_000);
+    let id = |prefix: &str| {
+        format!(
+            "{prefix}-{:05}",
+            stable_number(&event.to_string()) % 100_000
+        )
+    };
     let answer = match tool {
-        "get_account" => json!({ "accountId": text("account_id"), "name": "Contoso Retail", "tier": "gold",
-            "owner": "ana.silva@northwind.example", "openOpportunities": 3 }),
+        "get_account" => {
+            json!({ "accountId": text("account_id"), "name": "Contoso Retail", "tier": "gold",
+            "owner": "ana.silva@northwind.example", "openOpportunities": 3 })
+        }
         "search_accounts" => json!({ "accounts": [
             { "accountId": "acc-0042", "name": format!("{} Holdings", capitalised(&text("query"))) },
             { "accountId": "acc-0107", "name": format!("{} Logistics", capitalised(&text("query"))) } ] }),
@@ -38,15 +52,21 @@ pub(super) fn run(name: &str, tool: &str, event_json: &str) -> Result<String, St
         "create_contact" => json!({ "contactId": id("con"), "created": true }),
         "log_activity" => json!({ "activityId": id("act"), "logged": true }),
         "create_ticket" | "open_case" => json!({ "ticketId": id("tkt"), "status": "open" }),
-        "get_ticket" | "get_case_status" => json!({ "id": event.as_object().and_then(|o| o.values().next()).cloned(),
-            "status": "in_progress", "assignee": "support-tier-2" }),
-        "search_tickets" => json!({ "tickets": [{ "ticketId": "tkt-00017", "subject": "Portal login loop", "status": "open" }] }),
+        "get_ticket" | "get_case_status" => {
+            json!({ "id": event.as_object().and_then(|o| o.values().next()).cloned(),
+            "status": "in_progress", "assignee": "support-tier-2" })
+        }
+        "search_tickets" => {
+            json!({ "tickets": [{ "ticketId": "tkt-00017", "subject": "Portal login loop", "status": "open" }] })
+        }
         "add_comment" => json!({ "commentId": id("cmt"), "added": true }),
         "list_channels" => json!({ "channels": ["#sales", "#support", "#incidents", "#ops"] }),
         "post_message" | "send_direct_message" | "schedule_announcement" => {
             json!({ "messageId": id("msg"), "delivered": true })
         }
-        "lookup_order" => json!({ "orderId": text("order_id"), "status": "shipped", "carrier": "DHL" }),
+        "lookup_order" => {
+            json!({ "orderId": text("order_id"), "status": "shipped", "carrier": "DHL" })
+        }
         "list_open_orders" => json!({ "orders": [{ "orderId": "ord-8812", "status": "packing" }] }),
         "request_return" => json!({ "returnId": id("rma"), "label": "sent by e-mail" }),
         other => return Err(format!("{name} has no tool {other}")),
@@ -56,8 +76,9 @@ pub(super) fn run(name: &str, tool: &str, event_json: &str) -> Result<String, St
 
 /// FNV-1a: the same arguments give the same ids across runs.
 fn stable_number(text: &str) -> u64 {
-    text.bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn capitalised(word: &str) -> String {
@@ -74,9 +95,30 @@ mod tests {
 
     #[test]
     fn functions_answer_their_tools_deterministically() {
-        let a = run("northwind-crm-tools", "crm___create_contact", r#"{"email":"a@b.c"}"#).unwrap();
-        assert_eq!(a, run("northwind-crm-tools", "crm___create_contact", r#"{"email":"a@b.c"}"#).unwrap());
-        assert!(run("nope", "x", "{}").unwrap_err().contains("no demo function"));
-        assert!(run("northwind-crm-tools", "crm___nope", "{}").unwrap_err().contains("no tool nope"));
+        let a = run(
+            "northwind-crm-tools",
+            "crm___create_contact",
+            r#"{"email":"a@b.c"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            a,
+            run(
+                "northwind-crm-tools",
+                "crm___create_contact",
+                r#"{"email":"a@b.c"}"#
+            )
+            .unwrap()
+        );
+        assert!(
+            run("nope", "x", "{}")
+                .unwrap_err()
+                .contains("no demo function")
+        );
+        assert!(
+            run("northwind-crm-tools", "crm___nope", "{}")
+                .unwrap_err()
+                .contains("no tool nope")
+        );
     }
 }

@@ -34,7 +34,10 @@ pub(super) fn routes() -> Router<Arc<PlatformState>> {
         .route(&format!("{BASE}/warehouses"), get(warehouses))
         .route(&format!("{BASE}/items"), get(search))
         .route(&format!("{BASE}/items/{{sku}}"), get(item))
-        .route(&format!("{BASE}/items/{{sku}}/reorder-point"), put(reorder_point))
+        .route(
+            &format!("{BASE}/items/{{sku}}/reorder-point"),
+            put(reorder_point),
+        )
         .route(&format!("{BASE}/reservations"), post(reserve))
         .route(&format!("{BASE}/reservations/{{id}}"), delete(release))
 }
@@ -45,7 +48,11 @@ struct Region {
 }
 
 async fn warehouses(Query(q): Query<Region>) -> Json<Value> {
-    let all = [("wh-lyon", "Lyon DC", "emea"), ("wh-ohio", "Columbus DC", "amer"), ("wh-osaka", "Osaka DC", "apac")];
+    let all = [
+        ("wh-lyon", "Lyon DC", "emea"),
+        ("wh-ohio", "Columbus DC", "amer"),
+        ("wh-osaka", "Osaka DC", "apac"),
+    ];
     Json(Value::Array(
         all.iter()
             .filter(|(_, _, r)| q.region.as_deref().is_none_or(|want| want == *r))
@@ -69,11 +76,26 @@ async fn search(Query(s): Query<Search>) -> Json<Value> {
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|i| i["name"].as_str().unwrap_or_default().to_lowercase().contains(&needle)
-            || i["sku"].as_str().unwrap_or_default().to_lowercase().contains(&needle))
+        .filter(|i| {
+            i["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_lowercase()
+                .contains(&needle)
+                || i["sku"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_lowercase()
+                    .contains(&needle)
+        })
         .filter(|i| s.category.as_deref().is_none_or(|c| i["category"] == c))
         .filter(|i| {
-            let total: i64 = i["stock"].as_object().into_iter().flatten().filter_map(|(_, n)| n.as_i64()).sum();
+            let total: i64 = i["stock"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(_, n)| n.as_i64())
+                .sum();
             s.in_stock != Some(true) || total > 0
         })
         .take(s.limit.unwrap_or(20))
@@ -90,7 +112,10 @@ async fn item(Path(sku): Path<String>) -> Result<Json<Value>, (StatusCode, Json<
         .find(|i| i["sku"] == sku.as_str())
         .cloned()
         .map(Json)
-        .ok_or((StatusCode::NOT_FOUND, Json(json!({ "message": format!("no item {sku}") }))))
+        .ok_or((
+            StatusCode::NOT_FOUND,
+            Json(json!({ "message": format!("no item {sku}") })),
+        ))
 }
 
 async fn reorder_point(Path(_sku): Path<String>, Json(_body): Json<Value>) -> StatusCode {

@@ -16,16 +16,36 @@ use serde_json::{Value, json};
 use crate::platform_state::PlatformState;
 
 const ARTICLES: &[(&str, &str, &str, &str)] = &[
-    ("kb-101", "runbooks", "Reset a customer's portal password",
-     "Verify identity with two account facts, then trigger the reset link from the admin console. Links expire after 30 minutes."),
-    ("kb-102", "runbooks", "Escalate a P1 outage",
-     "Page the on-call engineer, open a bridge, and post status updates every 20 minutes in #incidents."),
-    ("kb-201", "manuals", "Standing desk: motor calibration",
-     "Hold both arrows for 10 seconds until the display shows RST, then lower the desk fully."),
-    ("kb-202", "manuals", "Office chair: tilt tension",
-     "Turn the knob under the seat clockwise to stiffen the recline."),
-    ("kb-301", "release-notes", "Portal 4.2 release notes",
-     "Adds single sign-on for partner accounts and a faster order history page."),
+    (
+        "kb-101",
+        "runbooks",
+        "Reset a customer's portal password",
+        "Verify identity with two account facts, then trigger the reset link from the admin console. Links expire after 30 minutes.",
+    ),
+    (
+        "kb-102",
+        "runbooks",
+        "Escalate a P1 outage",
+        "Page the on-call engineer, open a bridge, and post status updates every 20 minutes in #incidents.",
+    ),
+    (
+        "kb-201",
+        "manuals",
+        "Standing desk: motor calibration",
+        "Hold both arrows for 10 seconds until the display shows RST, then lower the desk fully.",
+    ),
+    (
+        "kb-202",
+        "manuals",
+        "Office chair: tilt tension",
+        "Turn the knob under the seat clockwise to stiffen the recline.",
+    ),
+    (
+        "kb-301",
+        "release-notes",
+        "Portal 4.2 release notes",
+        "Adds single sign-on for partner accounts and a faster order history page.",
+    ),
 ];
 
 pub(super) fn routes() -> Router<Arc<PlatformState>> {
@@ -38,8 +58,13 @@ async fn handle(body: Bytes) -> Response {
         Ok(Incoming::Single(Err(error))) => return Json(error).into_response(),
         Ok(Incoming::Responses) => return StatusCode::ACCEPTED.into_response(),
         Ok(Incoming::Batch(_)) => {
-            return Json(jsonrpc::error(Value::Null, error_code::INVALID_REQUEST, "send one message at a time", None))
-                .into_response();
+            return Json(jsonrpc::error(
+                Value::Null,
+                error_code::INVALID_REQUEST,
+                "send one message at a time",
+                None,
+            ))
+            .into_response();
         }
         Err(error) => return (StatusCode::BAD_REQUEST, Json(error)).into_response(),
     };
@@ -48,18 +73,26 @@ async fn handle(body: Bytes) -> Response {
         return StatusCode::ACCEPTED.into_response();
     };
     let reply = match method.as_str() {
-        "initialize" => jsonrpc::success(id, json!({
-            "protocolVersion": protocol::negotiate(params["protocolVersion"].as_str().unwrap_or_default()),
-            "capabilities": { "tools": {} },
-            "serverInfo": { "name": "northwind-knowledge-base", "version": "1.0.0" }
-        })),
+        "initialize" => jsonrpc::success(
+            id,
+            json!({
+                "protocolVersion": protocol::negotiate(params["protocolVersion"].as_str().unwrap_or_default()),
+                "capabilities": { "tools": {} },
+                "serverInfo": { "name": "northwind-knowledge-base", "version": "1.0.0" }
+            }),
+        ),
         "ping" => jsonrpc::success(id, json!({})),
         "tools/list" => jsonrpc::success(id, json!({ "tools": tools() })),
         "tools/call" => match call(&params) {
             Ok(result) => jsonrpc::success(id, result),
             Err(message) => jsonrpc::error(id, error_code::INVALID_PARAMS, message, None),
         },
-        other => jsonrpc::error(id, error_code::METHOD_NOT_FOUND, format!("no method {other}"), None),
+        other => jsonrpc::error(
+            id,
+            error_code::METHOD_NOT_FOUND,
+            format!("no method {other}"),
+            None,
+        ),
     };
     Json(reply).into_response()
 }
@@ -82,8 +115,12 @@ fn call(params: &Value) -> Result<Value, String> {
     let args = &params["arguments"];
     match params["name"].as_str().unwrap_or_default() {
         "search_articles" => {
-            let words: Vec<String> = args["query"].as_str().unwrap_or_default()
-                .split_whitespace().map(str::to_lowercase).collect();
+            let words: Vec<String> = args["query"]
+                .as_str()
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(str::to_lowercase)
+                .collect();
             let collection = args["collection"].as_str();
             let top_k = args["top_k"].as_u64().unwrap_or(5) as usize;
             let hits: Vec<Value> = ARTICLES
@@ -97,15 +134,21 @@ fn call(params: &Value) -> Result<Value, String> {
                 .map(|(id, c, title, _)| json!({ "id": id, "collection": c, "title": title }))
                 .collect();
             let structured = json!({ "articles": hits });
-            Ok(json!({ "content": [{ "type": "text", "text": structured.to_string() }],
-                       "structuredContent": structured, "isError": false }))
+            Ok(
+                json!({ "content": [{ "type": "text", "text": structured.to_string() }],
+                       "structuredContent": structured, "isError": false }),
+            )
         }
         "get_article" => {
             let id = args["article_id"].as_str().unwrap_or_default();
             Ok(match ARTICLES.iter().find(|(a, ..)| *a == id) {
-                Some((id, c, title, body)) => json!({ "content": [{ "type": "text", "text": format!("{title}\n\n{body}") }],
-                    "structuredContent": { "id": id, "collection": c, "title": title, "body": body }, "isError": false }),
-                None => json!({ "content": [{ "type": "text", "text": format!("no article {id}") }], "isError": true }),
+                Some((id, c, title, body)) => {
+                    json!({ "content": [{ "type": "text", "text": format!("{title}\n\n{body}") }],
+                    "structuredContent": { "id": id, "collection": c, "title": title, "body": body }, "isError": false })
+                }
+                None => {
+                    json!({ "content": [{ "type": "text", "text": format!("no article {id}") }], "isError": true })
+                }
             })
         }
         other => Err(format!("unknown tool {other}")),

@@ -12,13 +12,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use super::search_tool;
-use crate::captures::{Capture, Outcome};
+use crate::captures::Capture;
 use crate::inbound_auth::CallerIdentity;
 use crate::platform_state::PlatformState;
 use crate::target_calls::{self, ToolCallResult};
 use crate::timestamps::now_ms;
 use crate::tool_catalog::{self, CatalogTool};
 use crate::wire_errors::ApiError;
+use acc_domain::CaptureOutcome as Outcome;
 
 /// Tools per `tools/list` page, as AgentCore pages them.
 pub(crate) const PAGE_SIZE: usize = 30;
@@ -145,7 +146,9 @@ async fn tools_list(context: &CallContext<'_>, params: &Value) -> Result<Value, 
     let mut page = tool_catalog::page(state, &gateway.id, after.unwrap_or(0), room + 1).await?;
     let more = page.len() > room;
     page.truncate(room);
-    let next = more.then(|| page.last().map(|t| encode_cursor(t.seq))).flatten();
+    let next = more
+        .then(|| page.last().map(|t| encode_cursor(t.seq)))
+        .flatten();
     tools.extend(page.iter().map(CatalogTool::to_mcp));
     let mut result = json!({ "tools": tools });
     if let Some(next) = next {
@@ -178,10 +181,15 @@ async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, 
     let arguments = match params.get("arguments") {
         None | Some(Value::Null) => json!({}),
         Some(arguments @ Value::Object(_)) => arguments.clone(),
-        Some(_) => return Err(RpcError::invalid_params("\"arguments\" must be a JSON object")),
+        Some(_) => {
+            return Err(RpcError::invalid_params(
+                "\"arguments\" must be a JSON object",
+            ));
+        }
     };
     let capture = |target: &str, outcome, detail: Option<String>| Capture {
         gateway_id: context.gateway.id.clone(),
+        gateway_arn: context.gateway.arn.clone(),
         target_name: target.to_owned(),
         tool_name: name.to_owned(),
         caller: context.caller.clone(),
@@ -214,10 +222,21 @@ async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, 
     }
     tool_catalog::ensure(state, &context.gateway.id).await?;
     let Some(tool) = tool_catalog::find(state, &context.gateway.id, name).await? else {
-        let message = format!(
+        let mut message = format!(
             "Unknown tool '{name}' on gateway {}. Tool names are <Target>___<tool>; tools/list gives them.",
             context.gateway.name
         );
+        // A target whose tools could not be discovered explains the miss.
+        let target = name.split_once("___").map(|(t, _)| t).unwrap_or_default();
+        if let Some((_, problem)) = tool_catalog::problems(state, &context.gateway.id)
+            .await?
+            .into_iter()
+            .find(|(t, _)| t == target)
+        {
+            message.push_str(&format!(
+                " Target {target} offers no tools right now: {problem}"
+            ));
+        }
         state
             .captures
             .record(capture("", Outcome::ToolError, Some(message.clone())))
@@ -242,7 +261,11 @@ async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, 
         );
         state
             .captures
-            .record(capture(&tool.target_name, Outcome::ToolError, Some(message.clone())))
+            .record(capture(
+                &tool.target_name,
+                Outcome::ToolError,
+                Some(message.clone()),
+            ))
             .await;
         let mut error = RpcError::invalid_params(message);
         error.data = Some(json!({
@@ -299,8 +322,12 @@ async fn target_document(state: &PlatformState, tool: &CatalogTool) -> Result<Va
             tool.qualified_name
         )));
     };
-    let mut document: Value = serde_json::from_str(&document)
-        .map_err(|e| RpcError::new(error_code::INTERNAL_ERROR, format!("target {name} is corrupt: {e}")))?;
+    let mut document: Value = serde_json::from_str(&document).map_err(|e| {
+        RpcError::new(
+            error_code::INTERNAL_ERROR,
+            format!("target {name} is corrupt: {e}"),
+        )
+    })?;
     document["name"] = Value::String(name);
     Ok(document)
 }

@@ -15,7 +15,9 @@ mod search_tool;
 use std::sync::Arc;
 
 use acc_mcp::jsonrpc::{self, Incoming};
-use acc_mcp::protocol::{PROTOCOL_VERSION_HEADER, SESSION_ID_HEADER, SUPPORTED_VERSIONS, error_code};
+use acc_mcp::protocol::{
+    PROTOCOL_VERSION_HEADER, SESSION_ID_HEADER, SUPPORTED_VERSIONS, error_code,
+};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};

@@ -45,9 +45,7 @@ pub(super) async fn call(
     {
         Ok(child) => child,
         Err(e) => {
-            return ToolCallResult::error(format!(
-                "cannot start {program} (bound to {arn}): {e}"
-            ));
+            return ToolCallResult::error(format!("cannot start {program} (bound to {arn}): {e}"));
         }
     };
     let event = arguments.to_string();
@@ -118,5 +116,8 @@ fn last_lines(text: &str, n: usize) -> String {
     if lines.is_empty() {
         return String::new();
     }
-    format!("; stderr: {}", lines[lines.len().saturating_sub(n)..].join(" | "))
+    format!(
+        "; stderr: {}",
+        lines[lines.len().saturating_sub(n)..].join(" | ")
+    )
 }

@@ -38,7 +38,10 @@ pub(super) async fn call(
     }
 }
 
-pub(super) async fn discover(state: &PlatformState, endpoint: &str) -> Result<Vec<DiscoveredTool>, String> {
+pub(super) async fn discover(
+    state: &PlatformState,
+    endpoint: &str,
+) -> Result<Vec<DiscoveredTool>, String> {
     let (tools, _pages) = client(state, endpoint)
         .list_all_tools()
         .await
@@ -48,7 +51,10 @@ pub(super) async fn discover(state: &PlatformState, endpoint: &str) -> Result<Ve
         .filter_map(|t| {
             Some(DiscoveredTool {
                 name: t.get("name")?.as_str()?.to_owned(),
-                description: t.get("description").and_then(Value::as_str).map(str::to_owned),
+                description: t
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 input_schema: t
                     .get("inputSchema")
                     .cloned()

@@ -81,7 +81,10 @@ pub(crate) async fn call_tool(
         return ToolCallResult::error("the target has no MCP target configuration");
     };
     if let Some(lambda) = mcp.get("lambda") {
-        let arn = lambda.get("lambdaArn").and_then(Value::as_str).unwrap_or_default();
+        let arn = lambda
+            .get("lambdaArn")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         return lambda_function::call(state, site, arn, arguments).await;
     }
     if let Some(openapi) = mcp.get("openApiSchema") {

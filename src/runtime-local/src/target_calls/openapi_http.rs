@@ -32,7 +32,9 @@ pub(super) async fn call(
     let mut query = Vec::new();
     let mut headers = Vec::new();
     for (name, location) in &binding.parameters {
-        let Some(value) = rest.remove(name) else { continue };
+        let Some(value) = rest.remove(name) else {
+            continue;
+        };
         let text = match &value {
             Value::String(s) => s.clone(),
             other => other.to_string(),
@@ -44,8 +46,13 @@ pub(super) async fn call(
         }
     }
     let url = format!("{}{}", server.trim_end_matches('/'), path);
-    let method = reqwest::Method::from_bytes(binding.method.as_bytes()).unwrap_or(reqwest::Method::GET);
-    let mut request = state.http.request(method, &url).query(&query).timeout(TIMEOUT);
+    let method =
+        reqwest::Method::from_bytes(binding.method.as_bytes()).unwrap_or(reqwest::Method::GET);
+    let mut request = state
+        .http
+        .request(method, &url)
+        .query(&query)
+        .timeout(TIMEOUT);
     for (name, value) in headers {
         request = request.header(name, value);
     }
@@ -69,7 +76,10 @@ pub(super) async fn call(
     };
     if !status.is_success() {
         let excerpt: String = body.chars().take(500).collect();
-        return ToolCallResult::error(format!("{} {url} answered HTTP {status}: {excerpt}", binding.method));
+        return ToolCallResult::error(format!(
+            "{} {url} answered HTTP {status}: {excerpt}",
+            binding.method
+        ));
     }
     match serde_json::from_str::<Value>(&body) {
         Ok(value) => json_result(value),
@@ -81,7 +91,9 @@ pub(super) async fn call(
 fn encode_segment(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

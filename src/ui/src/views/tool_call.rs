@@ -15,7 +15,10 @@ use crate::state::AppState;
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let Some(form) = &state.call else {
-        frame.render_widget(Paragraph::new("no call dialog open").style(theme.muted), area);
+        frame.render_widget(
+            Paragraph::new("no call dialog open").style(theme.muted),
+            area,
+        );
         return;
     };
     let [about, panes] = Layout::vertical([Constraint::Length(2), Constraint::Min(4)]).areas(area);
@@ -86,7 +89,10 @@ fn render_editor(state: &AppState, form: &CallForm, frame: &mut Frame, area: Rec
                 spans.push(Span::styled(hint, theme.muted));
                 lines.push(Line::from(spans));
                 if focused && !field.description.is_empty() {
-                    lines.push(Line::styled(format!("    {}", field.description), theme.muted));
+                    lines.push(Line::styled(
+                        format!("    {}", field.description),
+                        theme.muted,
+                    ));
                 }
             }
             if lines.is_empty() {
@@ -107,7 +113,10 @@ fn render_editor(state: &AppState, form: &CallForm, frame: &mut Frame, area: Rec
 fn render_outcome(state: &AppState, form: &CallForm, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let tab = |name: &str, on: bool| {
-        Span::styled(format!(" {name} "), if on { theme.selection } else { theme.muted })
+        Span::styled(
+            format!(" {name} "),
+            if on { theme.selection } else { theme.muted },
+        )
     };
     let mut title = vec![
         tab("result", form.tab == ResultTab::Content),
@@ -127,7 +136,10 @@ fn render_outcome(state: &AppState, form: &CallForm, frame: &mut Frame, area: Re
                 (None, false) => Span::styled(" ok ", theme.success),
             };
             title.push(status);
-            title.push(Span::styled(format!(" {:.1} ms ", report.latency_ms), theme.muted));
+            title.push(Span::styled(
+                format!(" {:.1} ms ", report.latency_ms),
+                theme.muted,
+            ));
             match form.tab {
                 ResultTab::Content => content_lines(report, theme.error, theme.muted),
                 ResultTab::Exchange => {

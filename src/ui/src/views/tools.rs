@@ -66,7 +66,11 @@ fn title(state: &AppState, gateway_id: &str) -> String {
     let search = match state.tool_search.get(gateway_id) {
         Some(s) => match &s.hits {
             Loadable::Loaded(hits) => {
-                format!(" · search \"{}\": {} hits, lexical (esc clears)", s.query, hits.len())
+                format!(
+                    " · search \"{}\": {} hits, lexical (esc clears)",
+                    s.query,
+                    hits.len()
+                )
             }
             Loadable::Loading { .. } => format!(" · searching \"{}\"…", s.query),
             Loadable::Failed(_) => format!(" · search \"{}\" failed", s.query),

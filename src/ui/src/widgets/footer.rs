@@ -27,7 +27,10 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             Span::styled("search: ", theme.key),
             Span::raw(text.clone()),
             Span::styled("▏", theme.accent),
-            Span::styled("   enter asks the gateway's search tool · esc cancels", theme.muted),
+            Span::styled(
+                "   enter asks the gateway's search tool · esc cancels",
+                theme.muted,
+            ),
         ]),
         InputMode::Normal => match &state.message {
             Some(m) => {

@@ -1,0 +1,181 @@
+//! A captured gateway tool call: what the local gateway stores for every
+//! `tools/call` and writes as one JSON line to the gateway's
+//! APPLICATION_LOGS log group. The console reads these lines back from the
+//! log group, the same way locally and on live AWS.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The prefix of a gateway's application log group; the gateway id follows.
+pub const GATEWAY_LOG_GROUP_PREFIX: &str =
+    "/aws/vendedlogs/bedrock-agentcore/gateway/APPLICATION_LOGS/";
+
+/// The log group a gateway's captured calls are written to.
+pub fn gateway_log_group(gateway_id: &str) -> String {
+    format!("{GATEWAY_LOG_GROUP_PREFIX}{gateway_id}")
+}
+
+/// How a call ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaptureOutcome {
+    /// The target answered a result.
+    Ok,
+    /// The target answered `isError: true`, failed downstream, or the call
+    /// named an unknown tool or bad arguments.
+    ToolError,
+    /// Refused before reaching the target (policy, read-only platform).
+    Denied,
+}
+
+impl CaptureOutcome {
+    /// The wire spelling: `ok`, `tool_error`, `denied`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::ToolError => "tool_error",
+            Self::Denied => "denied",
+        }
+    }
+
+    /// Parse the wire spelling (also accepts `error` for `tool_error`).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "ok" => Some(Self::Ok),
+            "tool_error" | "error" => Some(Self::ToolError),
+            "denied" => Some(Self::Denied),
+            _ => None,
+        }
+    }
+}
+
+/// Who made the call, as the gateway verified it. Secrets in claims are masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CapturedCaller {
+    /// `anonymous`, `oauth` or `iam`.
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<Map<String, Value>>,
+}
+
+impl CapturedCaller {
+    /// The one-word name lists show: `sub`, else the ARN, else the kind.
+    pub fn label(&self) -> &str {
+        self.sub
+            .as_deref()
+            .or(self.arn.as_deref())
+            .unwrap_or(&self.kind)
+    }
+}
+
+/// One captured `tools/call`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CapturedCall {
+    /// When the call arrived, RFC 3339 UTC with milliseconds.
+    pub time: String,
+    pub capture_id: String,
+    pub gateway_id: String,
+    /// The gateway's ARN: the resource Cedar policies are written against.
+    #[serde(default)]
+    pub gateway_arn: String,
+    /// The target's name (empty for the built-in search tool and unknown tools).
+    pub target: String,
+    /// The qualified tool name, `<Target>___<tool>`.
+    pub tool: String,
+    pub caller: CapturedCaller,
+    /// The call's arguments, secrets masked.
+    pub arguments: Value,
+    pub outcome: CaptureOutcome,
+    /// Why it failed or was denied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub latency_ms: f64,
+    pub trace_id: String,
+}
+
+/// Which captured calls to read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaptureFilter {
+    /// Qualified tool name; a trailing `*` matches a prefix (`crm___*`).
+    pub tool: Option<String>,
+    /// Exact `sub` (or IAM ARN) of the caller.
+    pub caller: Option<String>,
+    pub outcome: Option<CaptureOutcome>,
+}
+
+impl CaptureFilter {
+    /// The CloudWatch Logs JSON filter pattern selecting these calls (`None`
+    /// when everything matches). Live CloudWatch and the local platform both
+    /// evaluate it, so only matching lines cross the wire.
+    pub fn log_filter_pattern(&self) -> Option<String> {
+        let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+        let mut terms = Vec::new();
+        if let Some(tool) = &self.tool {
+            terms.push(format!("$.tool = \"{}\"", quote(tool)));
+        }
+        if let Some(caller) = &self.caller {
+            terms.push(format!(
+                "($.caller.sub = \"{0}\" || $.caller.arn = \"{0}\")",
+                quote(caller)
+            ));
+        }
+        if let Some(outcome) = self.outcome {
+            terms.push(format!("$.outcome = \"{}\"", outcome.as_str()));
+        }
+        (!terms.is_empty()).then(|| format!("{{ {} }}", terms.join(" && ")))
+    }
+
+    /// Whether `call` passes (the same test, applied to a parsed call).
+    pub fn matches(&self, call: &CapturedCall) -> bool {
+        self.tool
+            .as_ref()
+            .is_none_or(|t| match t.strip_suffix('*') {
+                Some(prefix) => call.tool.starts_with(prefix),
+                None => *t == call.tool,
+            })
+            && self.caller.as_ref().is_none_or(|c| {
+                call.caller.sub.as_ref() == Some(c) || call.caller.arn.as_ref() == Some(c)
+            })
+            && self.outcome.is_none_or(|o| o == call.outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_patterns_are_cloudwatch_json_patterns() {
+        assert_eq!(CaptureFilter::default().log_filter_pattern(), None);
+        let filter = CaptureFilter {
+            tool: Some("crm___get\"x".into()),
+            caller: Some("alice".into()),
+            outcome: Some(CaptureOutcome::Denied),
+        };
+        assert_eq!(
+            filter.log_filter_pattern().unwrap(),
+            r#"{ $.tool = "crm___get\"x" && ($.caller.sub = "alice" || $.caller.arn = "alice") && $.outcome = "denied" }"#
+        );
+    }
+
+    #[test]
+    fn outcomes_round_trip() {
+        for o in [
+            CaptureOutcome::Ok,
+            CaptureOutcome::ToolError,
+            CaptureOutcome::Denied,
+        ] {
+            assert_eq!(CaptureOutcome::parse(o.as_str()), Some(o));
+            assert_eq!(
+                serde_json::to_value(o).unwrap(),
+                Value::String(o.as_str().into())
+            );
+        }
+    }
+}
