@@ -2,19 +2,26 @@
 //! - `tools/list` over a 5 000-tool catalog: one page, and every page;
 //! - the overhead a gateway adds to `tools/call` against an MCP server
 //!   target, next to calling that MCP server directly (the demo knowledge
-//!   base the platform itself serves), with p50/p99 over many calls.
+//!   base the platform itself serves), with p50/p99 over many calls;
+//! - captured calls per second: bursts of concurrent `tools/call`s, each
+//!   captured (SQLite row + log line, group-committed), then a check through
+//!   the CloudWatch Logs API that no capture was lost.
 //!
 //! Run: `cargo bench --bench gateway_mcp` (or `./tests/bench/run gateway`).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use acc_runtime_local::{PlatformConfig, RunningPlatform};
-use criterion::Criterion;
+use criterion::{Criterion, Throughput};
 use serde_json::{Value, json};
 
 const TOOLS: usize = 5_000;
 /// Calls per path for the latency percentiles.
 const LATENCY_SAMPLES: usize = 2_000;
+/// Calls per measured burst, and how many are in flight at once.
+const BURST: usize = 2_000;
+const IN_FLIGHT: usize = 64;
 
 struct Bench {
     platform: RunningPlatform,
@@ -26,6 +33,8 @@ impl Bench {
         let platform = acc_runtime_local::start(PlatformConfig {
             seed_demo: true,
             bulk_tools: TOOLS,
+            // Keep every capture, so the loss check can count them all.
+            capture_cap: usize::MAX,
             ..PlatformConfig::default()
         })
         .await
@@ -158,6 +167,46 @@ fn main() {
             g.saturating_sub(d).as_secs_f64() * 1e3
         );
     }
+
+    // Captured calls per second, on the same knowledge-base gateway.
+    let issued = AtomicUsize::new(0);
+    let before = runtime.block_on(count_captures(&bench, &gateway));
+    let mut group = criterion.benchmark_group("captures");
+    group.throughput(Throughput::Elements(BURST as u64));
+    group.sample_size(10);
+    group.bench_function("tools/call to an MCP target, 64 in flight", |b| {
+        b.to_async(&runtime).iter(|| {
+            burst(
+                &bench,
+                &gateway,
+                "knowledge___search_articles",
+                &arguments,
+                &issued,
+            )
+        })
+    });
+    group.bench_function(
+        "tools/call of an unknown tool (capture-bound), 64 in flight",
+        |b| {
+            b.to_async(&runtime).iter(|| {
+                burst(
+                    &bench,
+                    &gateway,
+                    "knowledge___no_such_tool",
+                    &arguments,
+                    &issued,
+                )
+            })
+        },
+    );
+    group.finish();
+    let after = runtime.block_on(count_captures(&bench, &gateway));
+    let issued = issued.load(Ordering::SeqCst);
+    assert_eq!(after - before, issued, "captures lost");
+    println!(
+        "captures: {issued} calls issued, {} captured, none lost",
+        after - before
+    );
     criterion.final_summary();
     runtime.block_on(bench.platform.shutdown());
 }
@@ -203,4 +252,62 @@ async fn gateway_for(bench: &Bench, server: &str) -> String {
         "the knowledge base lists tools through the gateway"
     );
     url
+}
+
+/// `BURST` calls of `tool`, `IN_FLIGHT` at a time.
+async fn burst(bench: &Bench, url: &str, tool: &str, arguments: &Value, issued: &AtomicUsize) {
+    let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                       "params": { "name": tool, "arguments": arguments } })
+    .to_string();
+    let next = AtomicUsize::new(0);
+    let worker = || async {
+        while next.fetch_add(1, Ordering::Relaxed) < BURST {
+            let status = bench
+                .http
+                .post(url)
+                .header("content-type", "application/json")
+                .header("accept", "application/json")
+                .body(body.clone())
+                .send()
+                .await
+                .expect("the gateway answers")
+                .status();
+            assert!(status.is_success(), "tools/call answered {status}");
+            issued.fetch_add(1, Ordering::Relaxed);
+        }
+    };
+    futures_util::future::join_all((0..IN_FLIGHT).map(|_| worker())).await;
+}
+
+/// Captured calls of the gateway at `url`, counted through FilterLogEvents.
+async fn count_captures(bench: &Bench, url: &str) -> usize {
+    let id = url.rsplit('/').nth(1).expect("a gateway id in the URL");
+    let mut count = 0;
+    let mut token: Option<String> = None;
+    loop {
+        let mut input = json!({
+            "logGroupName": format!("/aws/vendedlogs/bedrock-agentcore/gateway/APPLICATION_LOGS/{id}")
+        });
+        if let Some(t) = &token {
+            input["nextToken"] = json!(t);
+        }
+        let reply = bench
+            .http
+            .post(format!("{}/", bench.platform.endpoint_url()))
+            .header("x-amz-target", "Logs_20140328.FilterLogEvents")
+            .header("content-type", "application/x-amz-json-1.1")
+            .body(input.to_string())
+            .send()
+            .await
+            .unwrap();
+        let page: Value = reply.json().await.unwrap();
+        if page.get("events").is_none() {
+            return count; // No log group yet: nothing captured.
+        }
+        count += page["events"].as_array().map_or(0, Vec::len);
+        match page["nextToken"].as_str() {
+            Some(t) => token = Some(t.to_owned()),
+            None => return count,
+        }
+    }
 }

@@ -69,10 +69,14 @@ fn tools_list_with_schema_tree() {
         "the demo hub has a real catalog: {}",
         tools.len()
     );
+    // Listed through MCP: the hub is SEMANTIC, so its built-in search tool
+    // comes first, then every target's tools as `<Target>___<tool>`.
+    assert_eq!(tools[0]["qualifiedName"], "x_amz_bedrock_agentcore_search");
     assert!(
-        tools
+        tools[1..]
             .iter()
-            .all(|t| t["qualifiedName"].as_str().unwrap().contains("___"))
+            .all(|t| t["qualifiedName"].as_str().unwrap().contains("___") && t["source"] == "mcp"),
+        "{tools:?}"
     );
     let out = acc(&["--ephemeral", "tools", "list", "enterprise-hub", "--schema"]);
     let text = String::from_utf8(out.stdout).unwrap();

@@ -315,24 +315,15 @@ async fn the_demo_hub_accepts_tokens_from_the_demo_identity_provider() {
         .await
         .unwrap();
     let token_endpoint = discovery["token_endpoint"].as_str().unwrap();
-    let refused = http
-        .post(token_endpoint)
-        .form(&[
+    let request = |secret: &'static str| {
+        http.post(token_endpoint).form(&[
             ("grant_type", "client_credentials"),
             ("client_id", "sales-copilot"),
-            ("client_secret", "wrong"),
+            ("client_secret", secret),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), 401);
-    let granted: Value = http
-        .post(token_endpoint)
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", "sales-copilot"),
-            ("client_secret", "acc-demo"),
-        ])
+    };
+    assert_eq!(request("wrong").send().await.unwrap().status(), 401);
+    let granted: Value = request("acc-demo")
         .send()
         .await
         .unwrap()

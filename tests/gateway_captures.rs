@@ -12,26 +12,12 @@ use std::time::Duration;
 use acc_domain::{CaptureOutcome, CapturedCall, gateway_log_group};
 use acc_runtime_local::{FunctionBinding, PlatformConfig, RunningPlatform, StateLocation};
 use aws_sdk_cloudwatchlogs::Client as LogsClient;
-use aws_sdk_cloudwatchlogs::config::{BehaviorVersion, Credentials, Region};
 use mcp::call_tool;
 use platform::{LAMBDA_ARN, client, lambda_target, wait_for_gateway_ready};
 use serde_json::json;
 
 fn logs(endpoint: &str) -> LogsClient {
-    LogsClient::from_conf(
-        aws_sdk_cloudwatchlogs::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new(
-                "acclocal",
-                "acclocalsecret",
-                None,
-                None,
-                "acc",
-            ))
-            .endpoint_url(endpoint)
-            .build(),
-    )
+    platform::logs_client(endpoint)
 }
 
 async fn start(state: StateLocation, cap: usize, read_only: bool) -> RunningPlatform {

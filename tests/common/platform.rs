@@ -44,18 +44,29 @@ pub async fn start_in(dir: &Path, seed_demo: bool) -> anyhow::Result<RunningPlat
     .await
 }
 
+/// Any credentials sign requests the local platform accepts.
+fn credentials() -> Credentials {
+    Credentials::new("acclocal", "acclocalsecret", None, None, "acc")
+}
+
 fn config(endpoint: &str) -> aws_sdk_bedrockagentcorecontrol::config::Builder {
     aws_sdk_bedrockagentcorecontrol::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "acclocal",
-            "acclocalsecret",
-            None,
-            None,
-            "acc",
-        ))
+        .credentials_provider(credentials())
         .endpoint_url(endpoint)
+}
+
+/// The CloudWatch Logs SDK client pointed at the platform.
+pub fn logs_client(endpoint: &str) -> aws_sdk_cloudwatchlogs::Client {
+    aws_sdk_cloudwatchlogs::Client::from_conf(
+        aws_sdk_cloudwatchlogs::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(credentials())
+            .endpoint_url(endpoint)
+            .build(),
+    )
 }
 
 /// The SDK client pointed at the platform, as the console builds it.

@@ -208,7 +208,7 @@ async fn seed(ctx: &PlatformState) -> Result<(), ApiError> {
             "clientToken": seed_token("hub-knowledge-base"),
             "targetConfiguration": { "mcp": { "mcpServer": {
                 "endpoint": "http://127.0.0.1:8000/mcp",
-                "mcpToolSchema": { "inlinePayload": knowledge_base_tools().to_string() }
+                "mcpToolSchema": { "inlinePayload": json!({ "tools": crate::demo_services::knowledge_base_tools() }).to_string() }
             }}}
         })),
     ] {
@@ -600,20 +600,6 @@ fn inventory_openapi() -> Value {
                 "status": { "type": "string", "enum": ["held", "fulfilled", "released"] } } }
         }}
     })
-}
-
-/// The MCP server's tools as its `tools/list` would describe them.
-fn knowledge_base_tools() -> Value {
-    json!({ "tools": [
-        { "name": "search_articles", "description": "Semantic search over product manuals and runbooks",
-          "inputSchema": { "type": "object", "required": ["query"], "properties": {
-              "query": { "type": "string" },
-              "collection": { "type": "string", "enum": ["manuals", "runbooks", "release-notes"] },
-              "top_k": { "type": "integer", "minimum": 1, "maximum": 20 } } } },
-        { "name": "get_article", "description": "Read one article by id",
-          "inputSchema": { "type": "object", "required": ["article_id"], "properties": {
-              "article_id": { "type": "string" } } } }
-    ]})
 }
 
 fn acme_order_tools() -> Value {

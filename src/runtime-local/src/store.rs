@@ -19,7 +19,7 @@ use crate::migrations::{self, MIGRATIONS};
 use crate::wire_errors::ApiError;
 
 /// Idle read connections kept open; more are opened on demand under load.
-const IDLE_READERS: usize = 8;
+const IDLE_READERS: usize = 64;
 /// How long a statement waits for a lock held by another connection.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 

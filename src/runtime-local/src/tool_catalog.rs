@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use acc_domain::openapi::tools_from_openapi_text;
 use acc_domain::{Tool, tools_from_list};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension as _, params};
 use serde_json::Value;
 
 use crate::platform_state::PlatformState;
@@ -117,38 +117,99 @@ pub(crate) async fn ensure(state: &PlatformState, gateway_id: &str) -> Result<()
 
 /// Targets whose tools must be (re)built, and targets gone from the gateway;
 /// `None` when the catalog is current.
+/// Targets to (re)build, and the ids of built targets since removed.
+type Staleness = (Vec<TargetVersion>, Vec<String>);
+
 async fn stale_targets(
     state: &PlatformState,
     gateway_id: &str,
-) -> Result<Option<(Vec<TargetVersion>, Vec<String>)>, ApiError> {
+) -> Result<Option<Staleness>, ApiError> {
     let gateway_id = gateway_id.to_owned();
     state
         .store
-        .read(move |conn| {
-            let targets = target_versions(conn, &gateway_id)?;
-            let built = built_states(conn, &gateway_id)?;
-            let now = now_ms();
-            let retry_ms = RETRY_FAILED_AFTER.as_millis() as i64;
-            let removed: Vec<String> = built
-                .iter()
-                .filter(|b| !targets.iter().any(|t| t.target_id == b.target_id))
-                .map(|b| b.target_id.clone())
-                .collect();
-            let stale: Vec<TargetVersion> = targets
-                .into_iter()
-                .filter(
-                    |t| match built.iter().find(|b| b.target_id == t.target_id) {
-                        None => true,
-                        Some(b) => {
-                            b.version_ms != t.version_ms
-                                || (b.failed && now - b.built_ms >= retry_ms)
-                        }
-                    },
-                )
-                .collect();
-            Ok((!stale.is_empty() || !removed.is_empty()).then_some((stale, removed)))
-        })
+        .read(move |conn| stale_in(conn, &gateway_id))
         .await
+}
+
+/// Targets whose tools must be (re)built, and built targets since removed;
+/// `None` when the catalog is current.
+fn stale_in(conn: &Connection, gateway_id: &str) -> Result<Option<Staleness>, ApiError> {
+    let targets = target_versions(conn, gateway_id)?;
+    let built = built_states(conn, gateway_id)?;
+    let now = now_ms();
+    let retry_ms = RETRY_FAILED_AFTER.as_millis() as i64;
+    let removed: Vec<String> = built
+        .iter()
+        .filter(|b| !targets.iter().any(|t| t.target_id == b.target_id))
+        .map(|b| b.target_id.clone())
+        .collect();
+    let stale: Vec<TargetVersion> = targets
+        .into_iter()
+        .filter(
+            |t| match built.iter().find(|b| b.target_id == t.target_id) {
+                None => true,
+                Some(b) => {
+                    b.version_ms != t.version_ms || (b.failed && now - b.built_ms >= retry_ms)
+                }
+            },
+        )
+        .collect();
+    Ok((!stale.is_empty() || !removed.is_empty()).then_some((stale, removed)))
+}
+
+/// A tool to call and its target's stored document (with `name`).
+pub(crate) struct Resolved {
+    pub(crate) tool: CatalogTool,
+    pub(crate) target: Value,
+}
+
+/// The tool named `qualified_name` and its target, with the catalog brought
+/// up to date first. The common case (a current catalog) is one read, which
+/// keeps a `tools/call` to a single trip to the database before the target.
+pub(crate) async fn resolve(
+    state: &PlatformState,
+    gateway_id: &str,
+    qualified_name: &str,
+) -> Result<Option<Resolved>, ApiError> {
+    // Targets can change between the rebuild and the read; a few rounds settle it.
+    for _ in 0..3 {
+        let (gateway, name) = (gateway_id.to_owned(), qualified_name.to_owned());
+        let found = state
+            .store
+            .read(move |conn| {
+                if stale_in(conn, &gateway)?.is_some() {
+                    return Ok(None);
+                }
+                let Some(tool) = select_tools(
+                    conn,
+                    "WHERE gateway_id = ?1 AND qualified_name = ?2",
+                    params![gateway, name],
+                )?
+                .pop() else {
+                    return Ok(Some(None));
+                };
+                let row: Option<(String, String)> = conn
+                    .prepare_cached(
+                        "SELECT name, document FROM gateway_targets WHERE target_id = ?1",
+                    )?
+                    .query_row([&tool.target_id], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()?;
+                let Some((target_name, document)) = row else {
+                    return Ok(Some(None));
+                };
+                let mut target: Value = serde_json::from_str(&document)?;
+                target["name"] = Value::String(target_name);
+                Ok(Some(Some(Resolved { tool, target })))
+            })
+            .await?;
+        match found {
+            Some(resolved) => return Ok(resolved),
+            None => ensure(state, gateway_id).await?,
+        }
+    }
+    Err(ApiError::internal(format_args!(
+        "the tool catalog of gateway {gateway_id} kept changing while {qualified_name} was looked up"
+    )))
 }
 
 fn target_versions(conn: &Connection, gateway_id: &str) -> Result<Vec<TargetVersion>, ApiError> {
@@ -399,26 +460,6 @@ pub(crate) async fn page(
                 "WHERE gateway_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
                 params![gateway_id, after, limit as i64],
             )
-        })
-        .await
-}
-
-/// The tool with this qualified name.
-pub(crate) async fn find(
-    state: &PlatformState,
-    gateway_id: &str,
-    qualified_name: &str,
-) -> Result<Option<CatalogTool>, ApiError> {
-    let (gateway_id, name) = (gateway_id.to_owned(), qualified_name.to_owned());
-    state
-        .store
-        .read(move |conn| {
-            Ok(select_tools(
-                conn,
-                "WHERE gateway_id = ?1 AND qualified_name = ?2",
-                params![gateway_id, name],
-            )?
-            .pop())
         })
         .await
 }

@@ -98,9 +98,9 @@ async fn handle(body: Bytes) -> Response {
 }
 
 /// The tools, as the demo target's inline schema also declares them.
-fn tools() -> Value {
+pub(crate) fn tools() -> Value {
     json!([
-        { "name": "search_articles", "description": "Search product manuals and runbooks",
+        { "name": "search_articles", "description": "Semantic search over product manuals and runbooks",
           "inputSchema": { "type": "object", "required": ["query"], "properties": {
               "query": { "type": "string" },
               "collection": { "type": "string", "enum": ["manuals", "runbooks", "release-notes"] },

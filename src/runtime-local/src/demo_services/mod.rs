@@ -8,6 +8,8 @@ mod functions;
 mod inventory_api;
 mod knowledge_base;
 
+pub(crate) use knowledge_base::tools as knowledge_base_tools;
+
 use std::sync::Arc;
 
 use axum::Router;

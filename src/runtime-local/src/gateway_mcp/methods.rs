@@ -220,8 +220,9 @@ async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, 
         state.captures.record(capture("", kind, detail)).await;
         return outcome;
     }
-    tool_catalog::ensure(state, &context.gateway.id).await?;
-    let Some(tool) = tool_catalog::find(state, &context.gateway.id, name).await? else {
+    let Some(tool_catalog::Resolved { tool, target }) =
+        tool_catalog::resolve(state, &context.gateway.id, name).await?
+    else {
         let mut message = format!(
             "Unknown tool '{name}' on gateway {}. Tool names are <Target>___<tool>; tools/list gives them.",
             context.gateway.name
@@ -276,7 +277,6 @@ async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, 
         }));
         return Err(error);
     }
-    let target = target_document(state, &tool).await?;
     let site = target_calls::CallSite {
         gateway_id: &context.gateway.id,
         target_name: &tool.target_name,
@@ -301,35 +301,6 @@ async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, 
         .record(capture(&tool.target_name, outcome, detail))
         .await;
     Ok(call_result(result))
-}
-
-/// The target's stored document, with its name.
-async fn target_document(state: &PlatformState, tool: &CatalogTool) -> Result<Value, RpcError> {
-    let target_id = tool.target_id.clone();
-    let row: Option<(String, String)> = state
-        .store
-        .read(move |conn| {
-            use rusqlite::OptionalExtension as _;
-            Ok(conn
-                .prepare_cached("SELECT name, document FROM gateway_targets WHERE target_id = ?1")?
-                .query_row([target_id], |row| Ok((row.get(0)?, row.get(1)?)))
-                .optional()?)
-        })
-        .await?;
-    let Some((name, document)) = row else {
-        return Err(RpcError::invalid_params(format!(
-            "The target of {} was deleted; list the tools again.",
-            tool.qualified_name
-        )));
-    };
-    let mut document: Value = serde_json::from_str(&document).map_err(|e| {
-        RpcError::new(
-            error_code::INTERNAL_ERROR,
-            format!("target {name} is corrupt: {e}"),
-        )
-    })?;
-    document["name"] = Value::String(name);
-    Ok(document)
 }
 
 fn first_text(result: &ToolCallResult) -> String {

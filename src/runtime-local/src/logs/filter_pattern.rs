@@ -451,8 +451,13 @@ mod tests {
         ));
         assert!(!hits(r#"{ $.latencyMs < 100 }"#));
         assert!(hits(r#"{ $.tags[1] = "b" }"#));
-        assert!(hits(r#"{ $.missing != "x" }"#));
+        // A missing property matches no comparison, as in CloudWatch.
+        assert!(!hits(r#"{ $.missing != "x" }"#));
         assert!(!hits(r#"{ $.missing = "x" }"#));
+        assert!(
+            hits(r#"{ $.caller != "x" }"#),
+            "an object is not the string"
+        );
         assert!(
             !FilterPattern::parse(r#"{ $.outcome = "denied" }"#)
                 .unwrap()
