@@ -95,6 +95,13 @@ pub enum Command {
         #[command(subcommand)]
         action: ToolsAction,
     },
+    /// Cedar policies: engines, policies, the gateway's schema, validation
+    /// and dry-runs against captured calls.
+    #[command(alias = "policies")]
+    Policy {
+        #[command(subcommand)]
+        action: PolicyAction,
+    },
     /// Captured tool calls of a gateway, newest first (read from its
     /// APPLICATION_LOGS log group).
     #[command(alias = "cap", alias = "requests")]
@@ -139,6 +146,60 @@ pub enum GatewaysAction {
         /// Confirm the deletion; without it nothing is deleted.
         #[arg(long)]
         yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyAction {
+    /// List the policy engines.
+    Engines,
+    /// List an engine's policies with their status and statements.
+    List {
+        /// Policy engine id or name.
+        engine: String,
+    },
+    /// Print the Cedar schema generated from a gateway's tools.
+    Schema {
+        /// Gateway id or name.
+        gateway: String,
+    },
+    /// Validate Cedar files against a gateway's schema (strict), printing
+    /// `file:line:column: error: …`; exits 1 when there are errors.
+    Validate {
+        /// Gateway id or name.
+        gateway: String,
+        /// Files of Cedar statements.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Dry-run an edit of the gateway's policies against its captured calls:
+    /// the decision before and after, per call, and the flips.
+    Test {
+        /// Gateway id or name.
+        gateway: String,
+        /// Files of Cedar statements to add to the engine's policies.
+        files: Vec<PathBuf>,
+        /// Replace the engine's policy NAME with a file's statement: NAME=FILE.
+        #[arg(long, value_name = "NAME=FILE")]
+        replace: Vec<String>,
+        /// Leave the engine's policy NAME out.
+        #[arg(long, value_name = "NAME")]
+        remove: Vec<String>,
+        /// Only calls of this tool (a trailing `*` matches a prefix).
+        #[arg(long)]
+        tool: Option<String>,
+        /// Only calls by this caller.
+        #[arg(long)]
+        caller: Option<String>,
+        /// At most this many captured calls (newest).
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+        /// Show only the calls whose decision flips.
+        #[arg(long)]
+        flips_only: bool,
+        /// Exit 1 when any decision flips (for CI).
+        #[arg(long)]
+        fail_on_flip: bool,
     },
 }
 

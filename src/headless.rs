@@ -12,7 +12,7 @@ use acc_domain::{CaptureFilter, CaptureOutcome, CapturedCall, Gateway, Tool, sch
 use serde::Serialize;
 
 use crate::cli::{Command, GatewaysAction, Output};
-use crate::tool_commands;
+use crate::{policy_commands, tool_commands};
 
 pub(crate) const EXIT_FAILED: u8 = 1;
 pub(crate) const EXIT_NOT_FOUND: u8 = 3;
@@ -112,6 +112,7 @@ async fn dispatch(
             });
         }
         Command::Tools { action } => tool_commands::run(backend, action, output, readonly).await?,
+        Command::Policy { action } => policy_commands::run(backend, action, output).await?,
         Command::Captures {
             gateway,
             tool,
@@ -236,7 +237,7 @@ pub(crate) fn tools_text(tools: &[Tool], with_schema: bool) -> String {
 }
 
 /// Left-aligned columns sized to their widest cell, like `kubectl get`.
-fn text_table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+pub(crate) fn text_table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
     let rows: Vec<Vec<String>> = rows.collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for row in &rows {

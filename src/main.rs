@@ -4,6 +4,7 @@
 
 mod cli;
 mod headless;
+mod policy_commands;
 mod tool_commands;
 
 use std::io::Write;

@@ -299,3 +299,119 @@ fn tool_calls_and_their_captures_headless() {
         Some(3)
     );
 }
+
+#[test]
+fn policy_studio_headless() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = state.path();
+    let engines = acc_in(dir, &["policy", "engines", "-o", "json"]);
+    let engines: Vec<serde_json::Value> = serde_json::from_slice(&engines.stdout).unwrap();
+    assert_eq!(engines[0]["name"], "northwind_tenant_guardrails");
+
+    let schema = acc_in(dir, &["policy", "schema", "enterprise-hub"]);
+    let schema = String::from_utf8_lossy(&schema.stdout);
+    assert!(schema.contains("entity OAuthUser tags String"), "{schema}");
+    assert!(
+        schema.contains("action \"inventory-api___reserveStock\""),
+        "{schema}"
+    );
+    assert!(schema.contains("quantity: Long"), "{schema}");
+
+    let files = tempfile::tempdir().unwrap();
+    let bad = files.path().join("bad.cedar");
+    std::fs::write(
+        &bad,
+        "permit(principal, action == AgentCore::Action::\"knowledge-base___search_articles\", resource)\nwhen { context.input.qury == \"x\" };\n",
+    )
+    .unwrap();
+    let invalid = acc_in(
+        dir,
+        &[
+            "policy",
+            "validate",
+            "enterprise-hub",
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(invalid.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&invalid.stdout);
+    assert!(
+        text.contains("bad.cedar:2:8: error") && text.contains("qury"),
+        "{text}"
+    );
+
+    // Real traffic, then a dry-run of an edit against it.
+    let call = acc_in(
+        dir,
+        &[
+            "tools",
+            "call",
+            "enterprise-hub",
+            "knowledge-base___search_articles",
+            "--args",
+            r#"{"query":"reset password"}"#,
+        ],
+    );
+    assert_eq!(
+        call.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&call.stderr)
+    );
+    let edit = files.path().join("no_resets.cedar");
+    std::fs::write(
+        &edit,
+        "forbid(principal, action == AgentCore::Action::\"knowledge-base___search_articles\", resource)\nwhen { context.input.query like \"*reset*\" };\n",
+    )
+    .unwrap();
+    let run = acc_in(
+        dir,
+        &[
+            "policy",
+            "test",
+            "enterprise-hub",
+            edit.to_str().unwrap(),
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let run: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(
+        (run["allowToDeny"].as_u64(), run["denyToAllow"].as_u64()),
+        (Some(1), Some(0)),
+        "{run}"
+    );
+    assert_eq!(
+        run["rows"][0]["before"]["determiningPolicies"],
+        serde_json::json!(["northwind_agents"])
+    );
+    assert_eq!(
+        run["rows"][0]["after"]["determiningPolicies"],
+        serde_json::json!(["no_resets:policy0"])
+    );
+    let gate = acc_in(
+        dir,
+        &[
+            "policy",
+            "test",
+            "enterprise-hub",
+            edit.to_str().unwrap(),
+            "--fail-on-flip",
+        ],
+    );
+    assert_eq!(gate.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&gate.stdout).contains("1 allow→deny, 0 deny→allow"));
+    let unchanged = acc_in(dir, &["policy", "test", "enterprise-hub", "--fail-on-flip"]);
+    assert_eq!(
+        unchanged.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&unchanged.stdout)
+    );
+}

@@ -486,7 +486,7 @@ async fn raw_requests_get_aws_shaped_errors() {
     for (method, path) in [
         (Method::GET, "/agents"),
         (Method::PATCH, "/gateways"),
-        (Method::POST, "/policy-engines"),
+        (Method::POST, "/memories"),
     ] {
         let (status, kind, body) = raw(method.clone(), format!("{base}{path}"), Some("{}")).await;
         assert_eq!(
@@ -509,7 +509,7 @@ async fn unimplemented_sdk_operations_fail_loudly() {
     let platform = start_ephemeral(false).await;
     let client = client_without_retries(&platform.endpoint_url());
     let err = client
-        .list_policy_engines()
+        .list_memories()
         .send()
         .await
         .unwrap_err()

@@ -131,7 +131,8 @@ pub async fn wait_for_target_ready(client: &Client, gateway_id: &str, target_id:
 }
 
 /// Polls `status` until it equals `wanted`, failing after [`READY_DEADLINE`].
-async fn poll_until<S, F, Fut>(what: &str, wanted: &S, status: F)
+/// Poll `status` until it reports `wanted`, failing after [`READY_DEADLINE`].
+pub async fn poll_until<S, F, Fut>(what: &str, wanted: &S, status: F)
 where
     S: PartialEq + std::fmt::Debug,
     F: Fn() -> Fut,

@@ -11,6 +11,7 @@ mod fan_out;
 mod gateway_tokens;
 mod gateways;
 mod mcp_tools;
+mod policies;
 mod schema_conversion;
 
 pub use captured_calls::CapturePage;

@@ -97,6 +97,23 @@ pub struct CapturedCall {
     pub detail: Option<String>,
     pub latency_ms: f64,
     pub trace_id: String,
+    /// What the gateway's policy engine decided, when one is attached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<CapturedPolicy>,
+}
+
+/// The policy engine's decision on a captured call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CapturedPolicy {
+    pub engine_arn: String,
+    /// The gateway's mode: `ENFORCE` or `LOG_ONLY`.
+    pub mode: String,
+    pub decision: crate::cedar_model::evaluation::PolicyDecision,
+    pub determining_policies: Vec<String>,
+    /// Policies that failed to evaluate, or why there was nothing to evaluate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
 }
 
 /// Which captured calls to read.

@@ -5,17 +5,22 @@
 #![forbid(unsafe_code)]
 
 pub mod capture;
+pub mod cedar_model;
 pub mod gateway;
 pub mod json_schema;
 pub mod json_schema_validation;
 pub mod openapi;
+pub mod policy_resource;
 pub mod secret_masking;
 pub mod tool;
 pub mod tool_call;
 
-pub use capture::{CaptureFilter, CaptureOutcome, CapturedCall, CapturedCaller, gateway_log_group};
+pub use capture::{
+    CaptureFilter, CaptureOutcome, CapturedCall, CapturedCaller, CapturedPolicy, gateway_log_group,
+};
 pub use gateway::{Gateway, PolicyEngineAttachment, Target, TargetType};
 pub use json_schema::{SchemaNode, schema_tree};
+pub use policy_resource::{Policy, PolicyEngine};
 pub use secret_masking::mask_secrets;
 pub use tool::{Tool, ToolSource, qualified_tool_name, tools_from_list};
 pub use tool_call::{RpcError, ToolCallReport};

@@ -10,7 +10,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use acc_domain::{CaptureOutcome, CapturedCall, CapturedCaller, gateway_log_group, mask_secrets};
+use acc_domain::{
+    CaptureOutcome, CapturedCall, CapturedCaller, CapturedPolicy, gateway_log_group, mask_secrets,
+};
 use rusqlite::{Connection, params};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
@@ -46,34 +48,46 @@ pub(crate) struct Capture {
     pub(crate) trace_id: String,
     /// When the call arrived (Unix ms).
     pub(crate) at_ms: i64,
+    /// The policy engine's decision, when the gateway has one attached.
+    pub(crate) policy: Option<CapturedPolicy>,
+}
+
+/// The caller as captures record it (`masked`: secrets in claims hidden)
+/// and as Cedar sees it (unmasked: policies decide on the real claims).
+pub(crate) fn caller_record(identity: &CallerIdentity, masked: bool) -> CapturedCaller {
+    match identity {
+        CallerIdentity::Anonymous => CapturedCaller {
+            kind: "anonymous".into(),
+            sub: None,
+            arn: None,
+            claims: None,
+        },
+        CallerIdentity::OAuthUser { sub, claims } => CapturedCaller {
+            kind: "oauth".into(),
+            sub: Some(sub.clone()),
+            arn: None,
+            claims: Some(if masked {
+                match mask_secrets(&Value::Object(claims.clone())) {
+                    Value::Object(map) => map,
+                    _ => claims.clone(),
+                }
+            } else {
+                claims.clone()
+            }),
+        },
+        CallerIdentity::IamEntity { arn } => CapturedCaller {
+            kind: "iam".into(),
+            sub: None,
+            arn: Some(arn.clone()),
+            claims: None,
+        },
+    }
 }
 
 impl Capture {
     /// The stored and logged form: secrets masked, the token never present.
     fn to_call(&self) -> CapturedCall {
-        let caller = match &self.caller {
-            CallerIdentity::Anonymous => CapturedCaller {
-                kind: "anonymous".into(),
-                sub: None,
-                arn: None,
-                claims: None,
-            },
-            CallerIdentity::OAuthUser { sub, claims } => CapturedCaller {
-                kind: "oauth".into(),
-                sub: Some(sub.clone()),
-                arn: None,
-                claims: match mask_secrets(&Value::Object(claims.clone())) {
-                    Value::Object(map) => Some(map),
-                    _ => None,
-                },
-            },
-            CallerIdentity::IamEntity { arn } => CapturedCaller {
-                kind: "iam".into(),
-                sub: None,
-                arn: Some(arn.clone()),
-                claims: None,
-            },
-        };
+        let caller = caller_record(&self.caller, true);
         CapturedCall {
             time: iso8601(self.at_ms),
             capture_id: uuid::Uuid::new_v4().to_string(),
@@ -87,6 +101,7 @@ impl Capture {
             detail: self.detail.clone(),
             latency_ms: (self.latency.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
             trace_id: self.trace_id.clone(),
+            policy: self.policy.clone(),
         }
     }
 }
@@ -282,6 +297,7 @@ mod tests {
             latency: Duration::from_micros(1500),
             trace_id: "t".into(),
             at_ms: 1_700_000_000_000,
+            policy: None,
         };
         let call = capture.to_call();
         let text = serde_json::to_string(&call).unwrap();

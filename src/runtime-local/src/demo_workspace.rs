@@ -9,7 +9,7 @@
 
 use serde_json::{Value, json};
 
-use crate::control_plane::{gateways, targets};
+use crate::control_plane::{gateways, policies, policy_engines, targets};
 use crate::platform_state::PlatformState;
 use crate::store::{get_meta, set_meta};
 use crate::validation::Object;
@@ -143,7 +143,7 @@ async fn seed(ctx: &PlatformState) -> Result<(), ApiError> {
                 "allowedClients": ["sales-copilot", "support-triage", "ops-assistant"]
             }},
             "policyEngineConfiguration": {
-                "arn": format!("arn:aws:bedrock-agentcore:{region}:{account}:policy-engine/northwind_tenant_guardrails-q7m2x9k4p1"),
+                "arn": format!("arn:aws:bedrock-agentcore:{region}:{account}:policy-engine/{DEMO_ENGINE_ID}"),
                 "mode": "LOG_ONLY"
             },
             "exceptionLevel": "DEBUG",
@@ -215,6 +215,8 @@ async fn seed(ctx: &PlatformState) -> Result<(), ApiError> {
         targets::create_gateway_target(ctx, hub_id.clone(), input).await?;
     }
 
+    seed_guardrails(ctx).await?;
+
     let acme = gateways::create_gateway(
         ctx,
         object(json!({
@@ -247,6 +249,61 @@ async fn seed(ctx: &PlatformState) -> Result<(), ApiError> {
         ),
     ] {
         targets::create_gateway_target(ctx, acme_id.clone(), input).await?;
+    }
+    Ok(())
+}
+
+/// The demo's policy engine, attached to the hub in LOG_ONLY.
+const DEMO_ENGINE_ID: &str = "northwind_tenant_guardrails-q7m2x9k4p1";
+
+/// The hub's guardrails: Northwind's agents may use the hub, with a few
+/// forbids on risky arguments that depend on the caller's token claims.
+async fn seed_guardrails(ctx: &PlatformState) -> Result<(), ApiError> {
+    policy_engines::create_policy_engine_as(
+        ctx,
+        object(json!({
+            "name": "northwind_tenant_guardrails",
+            "description": "Who may do what through Northwind's enterprise hub",
+            "clientToken": seed_token("northwind-guardrails"),
+        })),
+        Some(DEMO_ENGINE_ID.to_owned()),
+    )
+    .await?;
+    let policies = [
+        (
+            "northwind_agents",
+            "Northwind's agents may call the hub's tools",
+            "permit (\n  principal is AgentCore::OAuthUser,\n  action,\n  resource\n)\nwhen {\n  principal.hasTag(\"tenant\") &&\n  principal.getTag(\"tenant\") == \"northwind\"\n};",
+        ),
+        (
+            "sev1_escalations_by_operations",
+            "Only operations escalates at severity 1",
+            "forbid (\n  principal,\n  action == AgentCore::Action::\"ticketing___escalate_ticket\",\n  resource\n)\nwhen {\n  context.input has severity &&\n  context.input.severity <= 1 &&\n  !(principal.hasTag(\"department\") && principal.getTag(\"department\") == \"operations\")\n};",
+        ),
+        (
+            "large_reservations_need_operator",
+            "Reserving more than 500 units needs an operator",
+            "forbid (\n  principal,\n  action == AgentCore::Action::\"inventory-api___reserveStock\",\n  resource\n)\nwhen {\n  context.input.quantity > 500 &&\n  !(principal.hasTag(\"role\") && principal.getTag(\"role\") == \"operator\")\n};",
+        ),
+        (
+            "sales_no_announcements",
+            "Sales agents do not schedule company announcements",
+            "forbid (\n  principal,\n  action == AgentCore::Action::\"messaging___schedule_announcement\",\n  resource\n)\nwhen {\n  principal.hasTag(\"department\") &&\n  principal.getTag(\"department\") == \"sales\"\n};",
+        ),
+    ];
+    for (name, description, statement) in policies {
+        policies::create_policy(
+            ctx,
+            DEMO_ENGINE_ID.to_owned(),
+            object(json!({
+                "name": name,
+                "description": description,
+                "clientToken": seed_token(&format!("guardrail-{}", name.replace('_', "-"))),
+                "definition": { "cedar": { "statement": statement } },
+                "validationMode": "FAIL_ON_ANY_FINDINGS",
+            })),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -27,6 +27,30 @@ pub(crate) fn new_gateway_id(name: &str) -> String {
     format!("{stem}-{}", random_from(LOWER_ALNUM, 10))
 }
 
+/// `<name>-<10 random lowercase alphanumerics>`: policy engine and policy
+/// ids (their names allow letters, digits and underscores).
+pub(crate) fn new_policy_resource_id(name: &str) -> String {
+    format!("{name}-{}", random_from(LOWER_ALNUM, 10))
+}
+
+/// `arn:aws:bedrock-agentcore:<region>:<account>:policy-engine/<id>`.
+pub(crate) fn policy_engine_arn(region: &str, account_id: &str, engine_id: &str) -> String {
+    format!("arn:aws:bedrock-agentcore:{region}:{account_id}:policy-engine/{engine_id}")
+}
+
+/// `<policy engine ARN>/policy/<policyId>`.
+pub(crate) fn policy_arn(
+    region: &str,
+    account_id: &str,
+    engine_id: &str,
+    policy_id: &str,
+) -> String {
+    format!(
+        "{}/policy/{policy_id}",
+        policy_engine_arn(region, account_id, engine_id)
+    )
+}
+
 /// Ten random uppercase alphanumerics, e.g. `7XKQ2M0PLA`.
 pub(crate) fn new_target_id() -> String {
     random_from(UPPER_ALNUM, 10)

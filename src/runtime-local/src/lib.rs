@@ -25,6 +25,7 @@ mod logs;
 mod migrations;
 mod pagination;
 mod platform_state;
+mod policy_enforcement;
 mod server;
 mod store;
 mod target_calls;

@@ -156,6 +156,37 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE captures ADD COLUMN log_event_seq INTEGER;
     "#,
+    // v5: policy engines and their Cedar policies (one statement each).
+    r#"
+    CREATE TABLE policy_engines (
+        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        policy_engine_id TEXT NOT NULL UNIQUE,
+        name             TEXT NOT NULL UNIQUE,
+        client_token     TEXT UNIQUE,
+        status           TEXT NOT NULL,
+        settles_at_ms    INTEGER NOT NULL,
+        created_at_ms    INTEGER NOT NULL,
+        updated_at_ms    INTEGER NOT NULL,
+        document         TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE policies (
+        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        policy_id        TEXT NOT NULL UNIQUE,
+        policy_engine_id TEXT NOT NULL REFERENCES policy_engines (policy_engine_id),
+        name             TEXT NOT NULL,
+        client_token     TEXT UNIQUE,
+        status           TEXT NOT NULL,
+        status_reasons   TEXT NOT NULL,
+        settles_at_ms    INTEGER NOT NULL,
+        created_at_ms    INTEGER NOT NULL,
+        updated_at_ms    INTEGER NOT NULL,
+        document         TEXT NOT NULL,
+        UNIQUE (policy_engine_id, name)
+    ) STRICT;
+
+    CREATE INDEX policies_by_engine ON policies (policy_engine_id, seq);
+    "#,
 ];
 
 /// What the header of an opened database says.

@@ -15,6 +15,8 @@ pub(crate) const MAX_MAX_RESULTS: usize = 1000;
 pub(crate) enum ListKind {
     Gateways,
     GatewayTargets,
+    PolicyEngines,
+    Policies,
 }
 
 impl ListKind {
@@ -22,6 +24,8 @@ impl ListKind {
         match self {
             Self::Gateways => "gw",
             Self::GatewayTargets => "tg",
+            Self::PolicyEngines => "pe",
+            Self::Policies => "po",
         }
     }
 }

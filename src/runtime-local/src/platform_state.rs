@@ -1,10 +1,12 @@
 //! What every request handler of the platform shares.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use crate::FunctionBinding;
 use crate::captures::CaptureRecorder;
 use crate::inbound_auth::JwtVerifier;
+use crate::policy_enforcement::PolicySetCache;
 use crate::store::Store;
 
 /// The running platform's shared state: its database and the facts it
@@ -25,4 +27,8 @@ pub(crate) struct PlatformState {
     pub(crate) functions: Vec<FunctionBinding>,
     /// Stores captured tool calls (and evicts beyond the configured cap).
     pub(crate) captures: CaptureRecorder,
+    /// Bumped on every policy write, so cached policy sets know they are stale.
+    pub(crate) policy_generation: AtomicU64,
+    /// Parsed policy sets of the engines gateways enforce.
+    pub(crate) policy_sets: PolicySetCache,
 }

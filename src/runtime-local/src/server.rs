@@ -64,6 +64,8 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
         jwt: JwtVerifier::default(),
         functions: function_bindings(&config),
         captures: CaptureRecorder::start(Arc::clone(&store), config.capture_cap),
+        policy_generation: Default::default(),
+        policy_sets: Default::default(),
     });
     if config.seed_demo {
         demo_workspace::seed_once(&state)

@@ -44,6 +44,18 @@ pub(crate) struct CatalogTool {
 }
 
 impl CatalogTool {
+    /// The domain tool (as the console and the Cedar schema see it).
+    pub(crate) fn into_tool(self) -> Tool {
+        Tool {
+            qualified_name: self.qualified_name,
+            target: self.target_name,
+            name: self.tool_name,
+            description: self.description.unwrap_or_default(),
+            input_schema: self.input_schema,
+            source: acc_domain::ToolSource::Mcp,
+        }
+    }
+
     /// The MCP `Tool` object.
     pub(crate) fn to_mcp(&self) -> Value {
         let mut tool = serde_json::json!({
@@ -500,6 +512,27 @@ fn match_expression(query: &str) -> Option<String> {
         .map(|w| format!("\"{}\"", w.to_lowercase()))
         .collect();
     (!words.is_empty()).then(|| words.join(" OR "))
+}
+
+/// Every tool of the gateway (its catalog brought up to date first), as
+/// domain tools: what its Cedar schema is generated from.
+pub(crate) async fn all_tools(
+    state: &PlatformState,
+    gateway_id: &str,
+) -> Result<Vec<Tool>, ApiError> {
+    ensure(state, gateway_id).await?;
+    let gateway_id = gateway_id.to_owned();
+    let tools = state
+        .store
+        .read(move |conn| {
+            select_tools(
+                conn,
+                "WHERE gateway_id = ?1 ORDER BY seq",
+                params![gateway_id],
+            )
+        })
+        .await?;
+    Ok(tools.into_iter().map(CatalogTool::into_tool).collect())
 }
 
 fn select_tools(

@@ -38,7 +38,7 @@ pub enum Action {
     ToolCalled {
         gateway_id: String,
         tool: String,
-        result: Result<ToolCallReport, String>,
+        result: Result<Box<ToolCallReport>, String>,
     },
     CapturesLoaded {
         gateway_id: String,

@@ -170,6 +170,7 @@ impl EffectRunner {
                     let result = backend
                         .call_tool(&gateway, &tool, arguments)
                         .await
+                        .map(Box::new)
                         .map_err(|e| e.to_string());
                     let _ = tx.send(Action::ToolCalled {
                         gateway_id: gateway.id.clone(),

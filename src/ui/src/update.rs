@@ -120,7 +120,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             tool,
             result,
         } => {
-            tool_calls::on_called(state, &gateway_id, &tool, result);
+            tool_calls::on_called(state, &gateway_id, &tool, result.map(|report| *report));
             Vec::new()
         }
         Action::CapturesLoaded { gateway_id, result } => {

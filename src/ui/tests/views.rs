@@ -535,7 +535,7 @@ fn call_dialog_validates_then_shows_the_exchange() {
         Action::ToolCalled {
             gateway_id: "orbit-hub-k3j9x0a1b2".into(),
             tool: tool.clone(),
-            result: Ok(acc_domain::ToolCallReport {
+            result: Ok(Box::new(acc_domain::ToolCallReport {
                 tool: tool.clone(),
                 request: json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call"}),
                 response: json!({"jsonrpc": "2.0", "id": 2, "result": {"content": [{"type": "text", "text": "{\"ok\":true}"}]}}),
@@ -544,7 +544,7 @@ fn call_dialog_validates_then_shows_the_exchange() {
                 structured_content: None,
                 is_error: false,
                 rpc_error: None,
-            }),
+            })),
         },
     );
     insta::assert_snapshot!("call_dialog_result", render(&state));

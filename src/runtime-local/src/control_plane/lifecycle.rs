@@ -18,8 +18,19 @@ pub(crate) fn settles_at(now_ms: i64) -> i64 {
 
 /// The status to report for a stored status at `now_ms`.
 pub(crate) fn effective_status(stored: &str, settles_at_ms: i64, now_ms: i64) -> &str {
+    settled_status(stored, settles_at_ms, now_ms, "READY")
+}
+
+/// The same, for resources whose settled status is `settled` (policy
+/// engines and policies become ACTIVE rather than READY).
+pub(crate) fn settled_status<'a>(
+    stored: &'a str,
+    settles_at_ms: i64,
+    now_ms: i64,
+    settled: &'a str,
+) -> &'a str {
     match stored {
-        "CREATING" | "UPDATING" | "SYNCHRONIZING" if now_ms >= settles_at_ms => "READY",
+        "CREATING" | "UPDATING" | "SYNCHRONIZING" if now_ms >= settles_at_ms => settled,
         other => other,
     }
 }

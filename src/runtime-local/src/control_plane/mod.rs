@@ -21,6 +21,8 @@ use crate::wire_errors::ApiError;
 
 pub(crate) mod gateways;
 mod lifecycle;
+pub(crate) mod policies;
+pub(crate) mod policy_engines;
 pub(crate) mod targets;
 
 type Shared = State<Arc<PlatformState>>;
@@ -52,6 +54,24 @@ pub(crate) fn routes() -> Router<Arc<PlatformState>> {
     both(
         "/gateways/{gateway_id}/synchronizeTargets",
         put(synchronize_gateway_targets),
+    );
+    both(
+        "/policy-engines",
+        get(list_policy_engines).post(create_policy_engine),
+    );
+    both(
+        "/policy-engines/{engine_id}",
+        get(get_policy_engine)
+            .patch(update_policy_engine)
+            .delete(delete_policy_engine),
+    );
+    both(
+        "/policy-engines/{engine_id}/policies",
+        get(list_policies).post(create_policy),
+    );
+    both(
+        "/policy-engines/{engine_id}/policies/{policy_id}",
+        get(get_policy).patch(update_policy).delete(delete_policy),
     );
     router
 }
@@ -192,6 +212,80 @@ async fn synchronize_gateway_targets(
 ) -> Answer {
     let id = path_param(id)?;
     accepted(targets::synchronize_gateway_targets(&ctx, id, parse_body(body)?).await?)
+}
+
+async fn create_policy_engine(State(ctx): Shared, body: Result<Bytes, BytesRejection>) -> Answer {
+    accepted(policy_engines::create_policy_engine(&ctx, parse_body(body)?).await?)
+}
+
+async fn get_policy_engine(State(ctx): Shared, id: Result<Path<String>, PathRejection>) -> Answer {
+    ok(policy_engines::get_policy_engine(&ctx, path_param(id)?).await?)
+}
+
+async fn list_policy_engines(
+    State(ctx): Shared,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Answer {
+    ok(policy_engines::list_policy_engines(&ctx, page(query, ListKind::PolicyEngines)?).await?)
+}
+
+async fn update_policy_engine(
+    State(ctx): Shared,
+    id: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let id = path_param(id)?;
+    accepted(policy_engines::update_policy_engine(&ctx, id, parse_body(body)?).await?)
+}
+
+async fn delete_policy_engine(
+    State(ctx): Shared,
+    id: Result<Path<String>, PathRejection>,
+) -> Answer {
+    accepted(policy_engines::delete_policy_engine(&ctx, path_param(id)?).await?)
+}
+
+async fn create_policy(
+    State(ctx): Shared,
+    id: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let id = path_param(id)?;
+    accepted(policies::create_policy(&ctx, id, parse_body(body)?).await?)
+}
+
+async fn list_policies(
+    State(ctx): Shared,
+    id: Result<Path<String>, PathRejection>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Answer {
+    let id = path_param(id)?;
+    ok(policies::list_policies(&ctx, id, page(query, ListKind::Policies)?).await?)
+}
+
+async fn get_policy(
+    State(ctx): Shared,
+    ids: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let (engine_id, policy_id) = path_param(ids)?;
+    ok(policies::get_policy(&ctx, engine_id, policy_id).await?)
+}
+
+async fn update_policy(
+    State(ctx): Shared,
+    ids: Result<Path<(String, String)>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let (engine_id, policy_id) = path_param(ids)?;
+    accepted(policies::update_policy(&ctx, engine_id, policy_id, parse_body(body)?).await?)
+}
+
+async fn delete_policy(
+    State(ctx): Shared,
+    ids: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let (engine_id, policy_id) = path_param(ids)?;
+    accepted(policies::delete_policy(&ctx, engine_id, policy_id).await?)
 }
 
 #[cfg(test)]

@@ -12,14 +12,16 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use super::search_tool;
-use crate::captures::Capture;
+use crate::captures::{Capture, caller_record};
 use crate::inbound_auth::CallerIdentity;
 use crate::platform_state::PlatformState;
+use crate::policy_enforcement::{self, AttachedEngine};
 use crate::target_calls::{self, ToolCallResult};
 use crate::timestamps::now_ms;
 use crate::tool_catalog::{self, CatalogTool};
 use crate::wire_errors::ApiError;
 use acc_domain::CaptureOutcome as Outcome;
+use acc_domain::cedar_model::evaluation::PolicyDecision;
 
 /// Tools per `tools/list` page, as AgentCore pages them.
 pub(crate) const PAGE_SIZE: usize = 30;
@@ -142,8 +144,38 @@ async fn tools_list(context: &CallContext<'_>, params: &Value) -> Result<Value, 
         tools.push(search_tool::definition());
     }
     let room = PAGE_SIZE - tools.len();
-    // One more than fits tells whether another page follows.
-    let mut page = tool_catalog::page(state, &gateway.id, after.unwrap_or(0), room + 1).await?;
+    let engine = AttachedEngine::of(&gateway.document).filter(AttachedEngine::enforcing);
+    let caller = caller_record(context.caller, false);
+    // One more than fits tells whether another page follows. With a policy
+    // engine enforcing, tools the caller could never call are skipped, so
+    // read on until the page is full.
+    let chunk = if engine.is_some() { 200 } else { room + 1 };
+    let mut page = Vec::with_capacity(room + 1);
+    let mut cursor = after.unwrap_or(0);
+    loop {
+        let read = tool_catalog::page(state, &gateway.id, cursor, chunk).await?;
+        let exhausted = read.len() < chunk;
+        if let Some(last) = read.last() {
+            cursor = last.seq;
+        }
+        match &engine {
+            Some(engine) => {
+                let names: Vec<&str> = read.iter().map(|t| t.qualified_name.as_str()).collect();
+                let visible =
+                    policy_enforcement::listable(state, engine, &caller, &gateway.arn, &names)
+                        .await?;
+                page.extend(
+                    read.into_iter()
+                        .zip(visible)
+                        .filter_map(|(tool, shown)| shown.then_some(tool)),
+                );
+            }
+            None => page.extend(read),
+        }
+        if exhausted || page.len() > room {
+            break;
+        }
+    }
     let more = page.len() > room;
     page.truncate(room);
     let next = more
@@ -199,6 +231,7 @@ async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, 
         latency: started.elapsed(),
         trace_id: context.trace_id.to_owned(),
         at_ms,
+        policy: None,
     };
     let state = context.state;
     if state.read_only {
@@ -277,6 +310,42 @@ async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, 
         }));
         return Err(error);
     }
+    let policy = match AttachedEngine::of(&context.gateway.document) {
+        Some(engine) => Some(
+            policy_enforcement::decide(
+                state,
+                &engine,
+                &caller_record(context.caller, false),
+                name,
+                &context.gateway.arn,
+                &arguments,
+                &tool.input_schema,
+            )
+            .await?,
+        ),
+        None => None,
+    };
+    if let Some(decided) = &policy
+        && decided.mode == "ENFORCE"
+        && decided.decision == PolicyDecision::Deny
+    {
+        let why = if decided.determining_policies.is_empty() {
+            "no policy permits it".to_owned()
+        } else {
+            format!("forbidden by {}", decided.determining_policies.join(", "))
+        };
+        let message = format!("Tool call {name} not allowed by policy: {why}.");
+        let mut denied = capture(&tool.target_name, Outcome::Denied, Some(message.clone()));
+        denied.policy = policy.clone();
+        state.captures.record(denied).await;
+        let mut error = RpcError::new(DENIED, message);
+        error.data = Some(json!({
+            "decision": "deny",
+            "determiningPolicies": decided.determining_policies,
+            "policyEngineArn": decided.engine_arn,
+        }));
+        return Err(error);
+    }
     let site = target_calls::CallSite {
         gateway_id: &context.gateway.id,
         target_name: &tool.target_name,
@@ -296,10 +365,9 @@ async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, 
     } else {
         (Outcome::Ok, None)
     };
-    state
-        .captures
-        .record(capture(&tool.target_name, outcome, detail))
-        .await;
+    let mut done = capture(&tool.target_name, outcome, detail);
+    done.policy = policy;
+    state.captures.record(done).await;
     Ok(call_result(result))
 }
 

@@ -1,0 +1,197 @@
+//! Dry-run: what an edited policy set would decide on real, captured calls,
+//! next to what the current policies decide. The answer a reviewer needs
+//! before switching a gateway to ENFORCE: which calls flip, and which policy
+//! decides each one.
+
+use cedar_policy::PolicySet;
+use serde::Serialize;
+
+use super::evaluation::{Evaluation, PolicyDecision, evaluate};
+use super::request::cedar_call;
+use crate::{CapturedCall, Tool};
+
+/// How a call's decision changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flip {
+    AllowToDeny,
+    DenyToAllow,
+    Unchanged,
+}
+
+/// One captured call, decided before and after the edit.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DryRunRow {
+    pub capture_id: String,
+    pub time: String,
+    pub tool: String,
+    pub caller: String,
+    pub before: Evaluation,
+    pub after: Evaluation,
+    pub flip: Flip,
+}
+
+/// The dry-run of an edit over a set of captured calls.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DryRun {
+    pub rows: Vec<DryRunRow>,
+    pub allow_to_deny: usize,
+    pub deny_to_allow: usize,
+    pub unchanged: usize,
+    /// Calls that could not be evaluated (their tool is gone, say), and why.
+    pub skipped: Vec<String>,
+}
+
+impl DryRun {
+    /// "3 allow→deny, 1 deny→allow, 40 unchanged".
+    pub fn summary(&self) -> String {
+        let mut text = format!(
+            "{} allow→deny, {} deny→allow, {} unchanged",
+            self.allow_to_deny, self.deny_to_allow, self.unchanged
+        );
+        if !self.skipped.is_empty() {
+            text.push_str(&format!(", {} not evaluated", self.skipped.len()));
+        }
+        text
+    }
+}
+
+/// Evaluate `calls` against `before` and `after`. `tools` is the gateway's
+/// catalog (the arguments are typed by each tool's input schema).
+pub fn dry_run(
+    calls: &[CapturedCall],
+    tools: &[Tool],
+    before: &PolicySet,
+    after: &PolicySet,
+) -> DryRun {
+    let mut run = DryRun::default();
+    for call in calls {
+        let Some(tool) = tools.iter().find(|t| t.qualified_name == call.tool) else {
+            run.skipped.push(format!(
+                "{} ({}): the gateway no longer has this tool",
+                call.capture_id, call.tool
+            ));
+            continue;
+        };
+        let cedar = match cedar_call(
+            &call.caller,
+            &call.tool,
+            &call.gateway_arn,
+            &call.arguments,
+            &tool.input_schema,
+            None,
+        ) {
+            Ok(cedar) => cedar,
+            Err(e) => {
+                run.skipped
+                    .push(format!("{} ({}): {e}", call.capture_id, call.tool));
+                continue;
+            }
+        };
+        let (old, new) = (evaluate(&cedar, before), evaluate(&cedar, after));
+        let flip = match (old.decision, new.decision) {
+            (PolicyDecision::Allow, PolicyDecision::Deny) => Flip::AllowToDeny,
+            (PolicyDecision::Deny, PolicyDecision::Allow) => Flip::DenyToAllow,
+            _ => Flip::Unchanged,
+        };
+        match flip {
+            Flip::AllowToDeny => run.allow_to_deny += 1,
+            Flip::DenyToAllow => run.deny_to_allow += 1,
+            Flip::Unchanged => run.unchanged += 1,
+        }
+        run.rows.push(DryRunRow {
+            capture_id: call.capture_id.clone(),
+            time: call.time.clone(),
+            tool: call.tool.clone(),
+            caller: call.caller.label().to_owned(),
+            before: old,
+            after: new,
+            flip,
+        });
+    }
+    run
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cedar_model::checks::parse_statement;
+    use crate::cedar_model::schema::tests::tool;
+    use crate::{CaptureOutcome, CapturedCaller};
+    use serde_json::{Map, Value, json};
+
+    fn call(id: &str, department: &str, amount: Value) -> CapturedCall {
+        let mut claims = Map::new();
+        claims.insert("department".into(), json!(department));
+        CapturedCall {
+            time: "2026-11-23T10:00:00.000Z".into(),
+            capture_id: id.into(),
+            gateway_id: "gw".into(),
+            gateway_arn: "arn:aws:bedrock-agentcore:us-east-1:000000000000:gateway/gw".into(),
+            target: "billing".into(),
+            tool: "billing___refund".into(),
+            caller: CapturedCaller {
+                kind: "oauth".into(),
+                sub: Some(format!("{department}-agent")),
+                arn: None,
+                claims: Some(claims),
+            },
+            arguments: json!({ "amount": amount }),
+            outcome: CaptureOutcome::Ok,
+            detail: None,
+            latency_ms: 1.0,
+            trace_id: "t".into(),
+            policy: None,
+        }
+    }
+
+    fn set(statements: &[(&str, &str)]) -> PolicySet {
+        let mut set = PolicySet::new();
+        for (id, text) in statements {
+            set.add(parse_statement(id, text).unwrap()).unwrap();
+        }
+        set
+    }
+
+    #[test]
+    fn flips_are_counted_with_their_deciding_policies() {
+        let tools = [tool(
+            "billing___refund",
+            json!({ "type": "object", "properties": { "amount": { "type": "number" } } }),
+        )];
+        let calls = [
+            call("c1", "sales", json!(20)),
+            call("c2", "sales", json!(900)),
+            call("c3", "finance", json!(900)),
+        ];
+        let permit_all = ("everyone", "permit(principal, action, resource);");
+        let before = set(&[permit_all]);
+        let after = set(&[
+            permit_all,
+            (
+                "big_refunds_finance_only",
+                "forbid(principal, action, resource) when { context.input.amount.greaterThan(decimal(\"500.0\")) && principal.getTag(\"department\") != \"finance\" };",
+            ),
+        ]);
+        let run = dry_run(&calls, &tools, &before, &after);
+        assert_eq!(run.summary(), "1 allow→deny, 0 deny→allow, 2 unchanged");
+        let flipped = &run.rows[1];
+        assert_eq!(
+            (flipped.capture_id.as_str(), flipped.flip),
+            ("c2", Flip::AllowToDeny)
+        );
+        assert_eq!(
+            flipped.after.determining_policies,
+            ["big_refunds_finance_only"]
+        );
+        assert_eq!(run.rows[0].before.determining_policies, ["everyone"]);
+
+        let mut gone = call("c4", "sales", json!(1));
+        gone.tool = "billing___removed".into();
+        let run = dry_run(&[gone], &tools, &before, &after);
+        assert_eq!(run.skipped.len(), 1);
+        assert!(run.summary().ends_with("1 not evaluated"));
+    }
+}

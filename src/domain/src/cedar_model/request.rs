@@ -1,0 +1,160 @@
+//! The Cedar request and entities of one tool call, as AgentCore builds
+//! them: the principal is the verified caller (`AgentCore::OAuthUser::"<sub>"`
+//! with the token's claims as tags, or `AgentCore::IamEntity::"<arn>"`), the
+//! action is the tool, the resource is the gateway's ARN, and
+//! `context.input` holds the arguments typed by the tool's input schema.
+
+use cedar_policy::{
+    Context, Entities, Entity, EntityId, EntityTypeName, EntityUid, Request, RestrictedExpression,
+    Schema,
+};
+use serde_json::{Map, Value};
+
+use super::NAMESPACE;
+use super::schema::cedar_type;
+use crate::CapturedCaller;
+
+/// The principal of a caller that no authorizer verified (gateways with
+/// authorizer `NONE`).
+pub const ANONYMOUS_PRINCIPAL: &str = "anonymous";
+
+/// A tool call as Cedar sees it.
+#[derive(Debug, Clone)]
+pub struct CedarCall {
+    pub request: Request,
+    pub entities: Entities,
+    /// The principal, action and resource, printed (`AgentCore::OAuthUser::"alice"`).
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    /// `context` as JSON (what the policies' `context.input` sees).
+    pub context: Value,
+}
+
+fn uid(kind: &str, id: &str) -> Result<EntityUid, String> {
+    let type_name: EntityTypeName = format!("{NAMESPACE}::{kind}")
+        .parse()
+        .map_err(|e| format!("bad entity type {kind}: {e}"))?;
+    Ok(EntityUid::from_type_name_and_id(
+        type_name,
+        EntityId::new(id),
+    ))
+}
+
+/// The Cedar value of `value` typed by the JSON Schema node `schema`; `None`
+/// when the schema has no Cedar type or the value does not fit it.
+fn typed(value: &Value, schema: &Value) -> Option<(RestrictedExpression, Value)> {
+    let cedar = cedar_type(schema)?;
+    match (cedar["type"].as_str()?, value) {
+        ("String", Value::String(s)) => {
+            Some((RestrictedExpression::new_string(s.clone()), value.clone()))
+        }
+        ("Long", Value::Number(n)) => {
+            let n = n.as_i64()?;
+            Some((RestrictedExpression::new_long(n), value.clone()))
+        }
+        ("Boolean", Value::Bool(b)) => Some((RestrictedExpression::new_bool(*b), value.clone())),
+        ("Extension", Value::Number(n)) => {
+            // Cedar decimals carry at most four fractional digits.
+            let text = format!("{:.4}", n.as_f64()?);
+            let expression = RestrictedExpression::new_decimal(&text);
+            Some((expression, Value::String(format!("decimal(\"{text}\")"))))
+        }
+        ("Set", Value::Array(items)) => {
+            let element = schema.get("items")?;
+            let (expressions, shown): (Vec<_>, Vec<_>) =
+                items.iter().filter_map(|item| typed(item, element)).unzip();
+            Some((
+                RestrictedExpression::new_set(expressions),
+                Value::Array(shown),
+            ))
+        }
+        ("Record", Value::Object(_)) => {
+            let (expression, shown) = record(value, schema);
+            Some((expression, shown))
+        }
+        _ => None,
+    }
+}
+
+/// The record of an object value, with only the properties its schema types.
+fn record(value: &Value, schema: &Value) -> (RestrictedExpression, Value) {
+    let mut pairs = Vec::new();
+    let mut shown = Map::new();
+    if let (Some(Value::Object(properties)), Value::Object(fields)) =
+        (schema.get("properties"), value)
+    {
+        for (name, property) in properties {
+            if let Some((expression, json)) = fields.get(name).and_then(|v| typed(v, property)) {
+                pairs.push((name.clone(), expression));
+                shown.insert(name.clone(), json);
+            }
+        }
+    }
+    let expression = RestrictedExpression::new_record(pairs)
+        .unwrap_or_else(|_| RestrictedExpression::new_record(Vec::new()).expect("empty record"));
+    (expression, Value::Object(shown))
+}
+
+/// The principal entity of a caller, with claims as tags.
+fn principal(caller: &CapturedCaller) -> Result<(EntityUid, Entity), String> {
+    if let Some(arn) = &caller.arn {
+        let uid = uid("IamEntity", arn)?;
+        return Ok((uid.clone(), Entity::with_uid(uid)));
+    }
+    let sub = caller.sub.as_deref().unwrap_or(ANONYMOUS_PRINCIPAL);
+    let uid = uid("OAuthUser", sub)?;
+    let tags: Vec<(String, RestrictedExpression)> = caller
+        .claims
+        .iter()
+        .flatten()
+        .map(|(name, value)| {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (name.clone(), RestrictedExpression::new_string(text))
+        })
+        .collect();
+    let entity = Entity::new_with_tags(uid.clone(), Vec::new(), Vec::new(), tags)
+        .map_err(|e| format!("the caller's claims cannot be Cedar tags: {e}"))?;
+    Ok((uid, entity))
+}
+
+/// The Cedar request of a call of `tool` (qualified name) by `caller` on
+/// the gateway `gateway_arn`, with `arguments` typed by `input_schema`.
+/// With a `schema`, the request is validated against it.
+pub fn cedar_call(
+    caller: &CapturedCaller,
+    tool: &str,
+    gateway_arn: &str,
+    arguments: &Value,
+    input_schema: &Value,
+    schema: Option<&Schema>,
+) -> Result<CedarCall, String> {
+    let (principal_uid, principal_entity) = principal(caller)?;
+    let action = uid("Action", tool)?;
+    let resource = uid("Gateway", gateway_arn)?;
+    let (input, shown) = record(arguments, input_schema);
+    let context = Context::from_pairs([("input".to_owned(), input)])
+        .map_err(|e| format!("the call's context is not a Cedar record: {e}"))?;
+    let request = Request::new(
+        principal_uid.clone(),
+        action.clone(),
+        resource.clone(),
+        context,
+        schema,
+    )
+    .map_err(|e| format!("the call does not fit the gateway's Cedar schema: {e}"))?;
+    let entities =
+        Entities::from_entities([principal_entity, Entity::with_uid(resource.clone())], None)
+            .map_err(|e| format!("the call's entities are invalid: {e}"))?;
+    Ok(CedarCall {
+        request,
+        entities,
+        principal: principal_uid.to_string(),
+        action: action.to_string(),
+        resource: resource.to_string(),
+        context: serde_json::json!({ "input": shown }),
+    })
+}

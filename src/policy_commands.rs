@@ -1,0 +1,288 @@
+//! `acc policy engines|list|schema|validate|test`: the policy studio,
+//! headless. Validation and the dry-run use the same Cedar model as the
+//! local gateway's enforcement (`acc_domain::cedar_model`).
+
+use std::path::Path;
+
+use acc_backend::Backend;
+use acc_domain::cedar_model::cedar_policy::PolicySet;
+use acc_domain::cedar_model::checks::{Severity, check_text, parse_statement, parse_text};
+use acc_domain::cedar_model::dry_run::{Flip, dry_run};
+use acc_domain::cedar_model::schema::gateway_schema;
+use acc_domain::{CaptureFilter, Gateway, Policy, Tool};
+
+use crate::cli::{Output, PolicyAction};
+use crate::headless::{EXIT_FAILED, EXIT_NOT_FOUND, Failure, print, resolve_gateway, text_table};
+
+/// The built-in search tool is not a policy action.
+const SEARCH_TOOL: &str = "x_amz_bedrock_agentcore_search";
+
+pub(crate) async fn run(
+    backend: &Backend,
+    action: PolicyAction,
+    output: Output,
+) -> Result<(), Failure> {
+    match action {
+        PolicyAction::Engines => {
+            let engines = backend.policy_engines().await?;
+            print(output, &engines, || {
+                text_table(
+                    &["NAME", "ID", "STATUS", "DESCRIPTION"],
+                    engines.iter().map(|e| {
+                        vec![
+                            e.name.clone(),
+                            e.id.clone(),
+                            e.status.clone(),
+                            e.description.clone().unwrap_or_default(),
+                        ]
+                    }),
+                )
+            });
+        }
+        PolicyAction::List { engine } => {
+            let found = backend.find_policy_engine(&engine).await?.ok_or_else(|| Failure {
+                code: EXIT_NOT_FOUND,
+                message: format!("no policy engine with id or name `{engine}`; `acc policy engines` lists them"),
+            })?;
+            let policies = backend.policies(&found.id).await?;
+            print(output, &policies, || policies_text(&policies));
+        }
+        PolicyAction::Schema { gateway } => {
+            let gw = resolve_gateway(backend, &gateway).await?;
+            let schema = gateway_schema(&policy_tools(backend, &gw).await?).map_err(failed)?;
+            print(output, &schema.json, || schema.text.clone());
+        }
+        PolicyAction::Validate { gateway, files } => {
+            let gw = resolve_gateway(backend, &gateway).await?;
+            let schema = gateway_schema(&policy_tools(backend, &gw).await?).map_err(failed)?;
+            let mut diagnostics = Vec::new();
+            for file in &files {
+                let text = read(file)?;
+                diagnostics.extend(check_text(
+                    &file.display().to_string(),
+                    &text,
+                    Some(&schema.schema),
+                ));
+            }
+            let errors = diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            print(output, &diagnostics, || {
+                let mut out: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+                out.push(format!(
+                    "{} file(s): {errors} error(s), {} warning(s) against the schema of {}",
+                    files.len(),
+                    diagnostics.len() - errors,
+                    gw.name
+                ));
+                out.join("\n")
+            });
+            if errors > 0 {
+                return Err(Failure {
+                    code: EXIT_FAILED,
+                    message: format!("{errors} error(s) in the policies"),
+                });
+            }
+        }
+        PolicyAction::Test {
+            gateway,
+            files,
+            replace,
+            remove,
+            tool,
+            caller,
+            limit,
+            flips_only,
+            fail_on_flip,
+        } => {
+            let gw = resolve_gateway(backend, &gateway).await?;
+            let engine = gw.policy_engine.as_ref().ok_or_else(|| Failure {
+                code: EXIT_FAILED,
+                message: format!(
+                    "gateway {} has no policy engine attached; attach one (policyEngineConfiguration) to dry-run against it",
+                    gw.name
+                ),
+            })?;
+            let engine_id = engine.arn.rsplit('/').next().unwrap_or_default().to_owned();
+            let current = backend.policies(&engine_id).await?;
+            let before = policy_set(
+                current
+                    .iter()
+                    .filter(|p| p.decides())
+                    .map(|p| (p.name.clone(), p.statement.clone())),
+            )?;
+            let mut edited: Vec<(String, String)> = current
+                .iter()
+                .filter(|p| p.decides() && !remove.contains(&p.name))
+                .map(|p| (p.name.clone(), p.statement.clone()))
+                .collect();
+            for spec in &replace {
+                let (name, file) = spec
+                    .split_once('=')
+                    .ok_or_else(|| usage(format!("--replace {spec}: expected NAME=FILE")))?;
+                let entry = edited.iter_mut().find(|(n, _)| n == name).ok_or_else(|| {
+                    usage(format!(
+                        "--replace {name}: the engine has no deciding policy of that name"
+                    ))
+                })?;
+                entry.1 = read(Path::new(file))?;
+            }
+            let mut after = policy_set(edited.into_iter())?;
+            for file in &files {
+                let text = read(file)?;
+                let added = parse_text(&file.display().to_string(), &text).map_err(|errors| {
+                    usage(
+                        errors
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    )
+                })?;
+                let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("edit");
+                for policy in added.policies() {
+                    let id = format!("{stem}:{}", policy.id());
+                    after
+                        .add(
+                            policy.new_id(acc_domain::cedar_model::cedar_policy::PolicyId::new(id)),
+                        )
+                        .map_err(|e| usage(format!("{}: {e}", file.display())))?;
+                }
+            }
+            let filter = CaptureFilter {
+                tool,
+                caller,
+                outcome: None,
+            };
+            let page = backend.captured_calls(&gw.id, &filter, limit).await?;
+            if let Some(note) = &page.note {
+                eprintln!("acc: {note}");
+            }
+            let tools = policy_tools(backend, &gw).await?;
+            let mut run = dry_run(&page.calls, &tools, &before, &after);
+            if flips_only {
+                run.rows.retain(|r| r.flip != Flip::Unchanged);
+            }
+            print(output, &run, || {
+                let mut out = text_table(
+                    &[
+                        "TIME",
+                        "TOOL",
+                        "CALLER",
+                        "BEFORE",
+                        "AFTER",
+                        "DECIDED BY (AFTER)",
+                    ],
+                    run.rows.iter().map(|r| {
+                        let mark = match r.flip {
+                            Flip::AllowToDeny => " ▼",
+                            Flip::DenyToAllow => " ▲",
+                            Flip::Unchanged => "",
+                        };
+                        vec![
+                            r.time.clone(),
+                            r.tool.clone(),
+                            r.caller.clone(),
+                            r.before.decision.as_str().to_owned(),
+                            format!("{}{mark}", r.after.decision.as_str()),
+                            if r.after.determining_policies.is_empty() {
+                                "(default deny)".into()
+                            } else {
+                                r.after.determining_policies.join(", ")
+                            },
+                        ]
+                    }),
+                );
+                for skipped in &run.skipped {
+                    out.push_str(&format!("\nnot evaluated: {skipped}"));
+                }
+                out.push_str(&format!("\n{}", run.summary()));
+                out
+            });
+            if fail_on_flip && run.allow_to_deny + run.deny_to_allow > 0 {
+                return Err(Failure {
+                    code: EXIT_FAILED,
+                    message: format!("decisions flip: {}", run.summary()),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn failed(message: String) -> Failure {
+    Failure {
+        code: EXIT_FAILED,
+        message,
+    }
+}
+
+fn usage(message: String) -> Failure {
+    Failure { code: 2, message }
+}
+
+fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| usage(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Named statements as a policy set; a statement that does not parse names
+/// its policy, line and column.
+fn policy_set(policies: impl Iterator<Item = (String, String)>) -> Result<PolicySet, Failure> {
+    let mut set = PolicySet::new();
+    for (name, statement) in policies {
+        let policy = parse_statement(&name, &statement).map_err(|errors| {
+            usage(
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        set.add(policy).map_err(|e| usage(format!("{name}: {e}")))?;
+    }
+    Ok(set)
+}
+
+/// The tools a gateway's Cedar schema is generated from: those its targets
+/// declare, plus any its MCP listing adds (servers listed at runtime).
+async fn policy_tools(backend: &Backend, gateway: &Gateway) -> Result<Vec<Tool>, Failure> {
+    let mut tools = backend.list_tools(&gateway.id).await?;
+    if let Ok(catalog) = backend.mcp_catalog(gateway).await {
+        for tool in catalog.tools {
+            if !tools
+                .iter()
+                .any(|t| t.qualified_name == tool.qualified_name)
+            {
+                tools.push(tool);
+            }
+        }
+    }
+    tools.retain(|t| t.qualified_name != SEARCH_TOOL);
+    Ok(tools)
+}
+
+fn policies_text(policies: &[Policy]) -> String {
+    let mut out = text_table(
+        &["NAME", "ID", "STATUS", "MODE"],
+        policies.iter().map(|p| {
+            vec![
+                p.name.clone(),
+                p.id.clone(),
+                p.status.clone(),
+                p.enforcement_mode.clone(),
+            ]
+        }),
+    );
+    for p in policies {
+        out.push_str(&format!(
+            "\n\n// {} ({})\n{}",
+            p.name, p.status, p.statement
+        ));
+        for reason in &p.status_reasons {
+            out.push_str(&format!("\n//   ! {reason}"));
+        }
+    }
+    out
+}
