@@ -172,6 +172,33 @@ pub enum PolicyAction {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Create or update a policy from a file of one Cedar statement
+    /// (CreatePolicy / UpdatePolicy). Asks for --yes; refused read-only.
+    Push {
+        /// Policy engine id or name.
+        engine: String,
+        /// The statement.
+        file: PathBuf,
+        /// The policy's name (default: the file's stem).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        /// Confirm; without it nothing is pushed.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Switch a gateway's policy engine between log-only and enforce.
+    /// Asks for --yes; refused read-only.
+    Mode {
+        /// Gateway id or name.
+        gateway: String,
+        #[arg(value_parser = ["log-only", "enforce"])]
+        mode: String,
+        /// Confirm; without it nothing changes.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Dry-run an edit of the gateway's policies against its captured calls:
     /// the decision before and after, per call, and the flips.
     Test {

@@ -112,7 +112,9 @@ async fn dispatch(
             });
         }
         Command::Tools { action } => tool_commands::run(backend, action, output, readonly).await?,
-        Command::Policy { action } => policy_commands::run(backend, action, output).await?,
+        Command::Policy { action } => {
+            policy_commands::run(backend, action, output, readonly).await?
+        }
         Command::Captures {
             gateway,
             tool,

@@ -12,7 +12,9 @@ use acc_domain::cedar_model::schema::gateway_schema;
 use acc_domain::{CaptureFilter, Gateway, Policy, Tool};
 
 use crate::cli::{Output, PolicyAction};
-use crate::headless::{EXIT_FAILED, EXIT_NOT_FOUND, Failure, print, resolve_gateway, text_table};
+use crate::headless::{
+    EXIT_FAILED, EXIT_NOT_FOUND, Failure, print, refused, resolve_gateway, text_table,
+};
 
 /// The built-in search tool is not a policy action.
 const SEARCH_TOOL: &str = "x_amz_bedrock_agentcore_search";
@@ -21,8 +23,89 @@ pub(crate) async fn run(
     backend: &Backend,
     action: PolicyAction,
     output: Output,
+    readonly: bool,
 ) -> Result<(), Failure> {
     match action {
+        PolicyAction::Push {
+            engine,
+            file,
+            name,
+            description,
+            yes,
+        } => {
+            let found = find_engine(backend, &engine).await?;
+            let statement = read(&file)?;
+            let name = name.unwrap_or_else(|| {
+                file.file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or("policy")
+                    .to_owned()
+            });
+            parse_statement(&name, &statement).map_err(|errors| {
+                usage(
+                    errors
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            })?;
+            let what = format!("push policy {name} to engine {}", found.name);
+            if readonly {
+                return Err(refused(&format!("--readonly: refusing to {what}")));
+            }
+            if !yes {
+                return Err(refused(&format!(
+                    "this would {what}; pass --yes to confirm"
+                )));
+            }
+            let pushed = backend
+                .push_policy(&found.id, &name, &statement, description.as_deref())
+                .await?;
+            let failed = pushed.status.ends_with("_FAILED");
+            print(output, &pushed, || {
+                policies_text(std::slice::from_ref(&pushed))
+            });
+            if failed {
+                return Err(Failure {
+                    code: EXIT_FAILED,
+                    message: format!(
+                        "policy {name} is {}: {}",
+                        pushed.status,
+                        pushed.status_reasons.join("; ")
+                    ),
+                });
+            }
+        }
+        PolicyAction::Mode { gateway, mode, yes } => {
+            let gw = resolve_gateway(backend, &gateway).await?;
+            let wire = if mode == "enforce" {
+                "ENFORCE"
+            } else {
+                "LOG_ONLY"
+            };
+            let what = format!("switch gateway {}'s policy engine to {wire}", gw.name);
+            if readonly {
+                return Err(refused(&format!("--readonly: refusing to {what}")));
+            }
+            if !yes {
+                return Err(refused(&format!(
+                    "this would {what}; pass --yes to confirm"
+                )));
+            }
+            backend.set_policy_mode(&gw.id, wire).await?;
+            let now = backend.get_gateway(&gw.id).await?;
+            print(output, &now, || {
+                format!(
+                    "{}: policy engine {}",
+                    now.name,
+                    now.policy_engine
+                        .as_ref()
+                        .map(|p| format!("{} ({})", p.short_name(), p.mode))
+                        .unwrap_or_else(|| "-".into())
+                )
+            });
+        }
         PolicyAction::Engines => {
             let engines = backend.policy_engines().await?;
             print(output, &engines, || {
@@ -40,10 +123,7 @@ pub(crate) async fn run(
             });
         }
         PolicyAction::List { engine } => {
-            let found = backend.find_policy_engine(&engine).await?.ok_or_else(|| Failure {
-                code: EXIT_NOT_FOUND,
-                message: format!("no policy engine with id or name `{engine}`; `acc policy engines` lists them"),
-            })?;
+            let found = find_engine(backend, &engine).await?;
             let policies = backend.policies(&found.id).await?;
             print(output, &policies, || policies_text(&policies));
         }
@@ -209,6 +289,18 @@ pub(crate) async fn run(
         }
     }
     Ok(())
+}
+
+async fn find_engine(backend: &Backend, key: &str) -> Result<acc_domain::PolicyEngine, Failure> {
+    backend
+        .find_policy_engine(key)
+        .await?
+        .ok_or_else(|| Failure {
+            code: EXIT_NOT_FOUND,
+            message: format!(
+                "no policy engine with id or name `{key}`; `acc policy engines` lists them"
+            ),
+        })
 }
 
 fn failed(message: String) -> Failure {

@@ -414,4 +414,56 @@ fn policy_studio_headless() {
         "{}",
         String::from_utf8_lossy(&unchanged.stdout)
     );
+    // Push the edit and enforce it: both ask first and are refused read-only.
+    let engine = "northwind_tenant_guardrails";
+    let path = edit.to_str().unwrap();
+    assert_eq!(
+        acc_in(dir, &["policy", "push", engine, path]).status.code(),
+        Some(5)
+    );
+    assert_eq!(
+        acc_in(
+            dir,
+            &["--readonly", "policy", "push", engine, path, "--yes"]
+        )
+        .status
+        .code(),
+        Some(5)
+    );
+    let pushed = acc_in(
+        dir,
+        &["policy", "push", engine, path, "--yes", "-o", "json"],
+    );
+    assert_eq!(
+        pushed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&pushed.stderr)
+    );
+    let pushed: serde_json::Value = serde_json::from_slice(&pushed.stdout).unwrap();
+    assert_eq!(pushed["name"], "no_resets");
+    assert_eq!(
+        acc_in(dir, &["policy", "mode", "enterprise-hub", "enforce"])
+            .status
+            .code(),
+        Some(5)
+    );
+    let enforced = acc_in(
+        dir,
+        &["policy", "mode", "enterprise-hub", "enforce", "--yes"],
+    );
+    assert!(String::from_utf8_lossy(&enforced.stdout).contains("(ENFORCE)"));
+    let blocked = acc_in(
+        dir,
+        &[
+            "tools",
+            "call",
+            "enterprise-hub",
+            "knowledge-base___search_articles",
+            "--args",
+            r#"{"query":"reset"}"#,
+        ],
+    );
+    assert_eq!(blocked.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&blocked.stderr).contains("forbidden by no_resets"));
 }

@@ -80,3 +80,119 @@ impl Backend {
             .collect())
     }
 }
+
+impl Backend {
+    /// Create the policy `name` in `engine_id`, or update its statement (and
+    /// description) when it exists. Returns it as the platform answered.
+    pub async fn push_policy(
+        &self,
+        engine_id: &str,
+        name: &str,
+        statement: &str,
+        description: Option<&str>,
+    ) -> Result<Policy, BackendError> {
+        self.check_config()?;
+        let definition = PolicyDefinition::Cedar(
+            aws_sdk_bedrockagentcorecontrol::types::CedarPolicy::builder()
+                .statement(statement)
+                .build()
+                .map_err(|e| BackendError::Config(format!("the policy statement: {e}")))?,
+        );
+        let existing = self
+            .policies(engine_id)
+            .await?
+            .into_iter()
+            .find(|p| p.name == name);
+        let id = match existing {
+            Some(policy) => {
+                let mut update = self
+                    .control
+                    .update_policy()
+                    .policy_engine_id(engine_id)
+                    .policy_id(&policy.id)
+                    .definition(definition);
+                if let Some(text) = description {
+                    update = update.description(
+                        aws_sdk_bedrockagentcorecontrol::types::UpdatedDescription::builder()
+                            .optional_value(text)
+                            .build(),
+                    );
+                }
+                update
+                    .send()
+                    .await
+                    .map_err(|e| BackendError::from_sdk("UpdatePolicy", self.context(), e))?
+                    .policy_id()
+                    .to_owned()
+            }
+            None => self
+                .control
+                .create_policy()
+                .policy_engine_id(engine_id)
+                .name(name)
+                .definition(definition)
+                .set_description(description.map(str::to_owned))
+                .send()
+                .await
+                .map_err(|e| BackendError::from_sdk("CreatePolicy", self.context(), e))?
+                .policy_id()
+                .to_owned(),
+        };
+        self.policies(engine_id)
+            .await?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| BackendError::Service {
+                operation: "ListPolicies".into(),
+                code: "ResourceNotFoundException".into(),
+                message: format!("policy {id} vanished right after it was pushed"),
+            })
+    }
+
+    /// Switch the gateway's attached policy engine between `LOG_ONLY` and
+    /// `ENFORCE` (UpdateGateway with every other member as it is).
+    pub async fn set_policy_mode(&self, gateway_id: &str, mode: &str) -> Result<(), BackendError> {
+        use aws_sdk_bedrockagentcorecontrol::types::{
+            GatewayPolicyEngineConfiguration, GatewayPolicyEngineMode,
+        };
+        self.check_config()?;
+        let current = self
+            .control
+            .get_gateway()
+            .gateway_identifier(gateway_id)
+            .send()
+            .await
+            .map_err(|e| BackendError::from_sdk("GetGateway", self.context(), e))?;
+        let engine = current.policy_engine_configuration().ok_or_else(|| {
+            BackendError::Config(format!(
+                "gateway {} has no policy engine attached; there is no mode to switch",
+                current.name()
+            ))
+        })?;
+        let configuration = GatewayPolicyEngineConfiguration::builder()
+            .arn(engine.arn())
+            .mode(GatewayPolicyEngineMode::from(mode))
+            .build()
+            .map_err(|e| BackendError::Config(format!("policy engine configuration: {e}")))?;
+        self.control
+            .update_gateway()
+            .gateway_identifier(gateway_id)
+            .name(current.name())
+            .set_description(current.description().map(str::to_owned))
+            .role_arn(current.role_arn().unwrap_or_default())
+            .protocol_type(current.protocol_type().clone())
+            .set_protocol_configuration(current.protocol_configuration().cloned())
+            .authorizer_type(current.authorizer_type().clone())
+            .set_authorizer_configuration(current.authorizer_configuration().cloned())
+            .set_kms_key_arn(current.kms_key_arn().map(str::to_owned))
+            .set_interceptor_configurations(
+                Some(current.interceptor_configurations().to_vec()).filter(|i| !i.is_empty()),
+            )
+            .policy_engine_configuration(configuration)
+            .set_exception_level(current.exception_level().cloned())
+            .send()
+            .await
+            .map_err(|e| BackendError::from_sdk("UpdateGateway", self.context(), e))?;
+        Ok(())
+    }
+}
