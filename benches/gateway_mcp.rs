@@ -3,6 +3,9 @@
 //! - the overhead a gateway adds to `tools/call` against an MCP server
 //!   target, next to calling that MCP server directly (the demo knowledge
 //!   base the platform itself serves), with p50/p99 over many calls;
+//! - the overhead of Cedar enforcement per `tools/call`: the same gateway
+//!   with a policy engine of 50 policies attached in ENFORCE, against itself
+//!   without one;
 //! - captured calls per second: bursts of concurrent `tools/call`s, each
 //!   captured (SQLite row + log line, group-committed), then a check through
 //!   the CloudWatch Logs API that no capture was lost.
@@ -168,6 +171,27 @@ fn main() {
         );
     }
 
+    // Enforcement overhead: a second gateway to the same server, with an
+    // engine of 50 policies (one permit, 49 forbids that do not apply)
+    // attached in ENFORCE.
+    let enforced = runtime.block_on(enforced_gateway_for(&bench, &direct));
+    let enforced_samples = runtime.block_on(latencies(
+        &bench,
+        &enforced,
+        "knowledge___search_articles",
+        &arguments,
+    ));
+    for (p, label) in [(0.5, "p50"), (0.99, "p99")] {
+        let plain = percentile(&gateway_samples, p);
+        let policed = percentile(&enforced_samples, p);
+        println!(
+            "enforcement {label}: without an engine {:.3} ms, with 50 policies in ENFORCE {:.3} ms, added {:.3} ms",
+            plain.as_secs_f64() * 1e3,
+            policed.as_secs_f64() * 1e3,
+            policed.saturating_sub(plain).as_secs_f64() * 1e3
+        );
+    }
+
     // Captured calls per second, on the same knowledge-base gateway.
     let issued = AtomicUsize::new(0);
     let before = runtime.block_on(count_captures(&bench, &gateway));
@@ -211,18 +235,85 @@ fn main() {
     runtime.block_on(bench.platform.shutdown());
 }
 
+/// Like [`gateway_for`], with a policy engine of 50 policies in ENFORCE.
+async fn enforced_gateway_for(bench: &Bench, server: &str) -> String {
+    let endpoint = bench.platform.endpoint_url();
+    let base = endpoint.as_str();
+    let post = |path: String, body: Value| async move {
+        let response = bench
+            .http
+            .post(format!("{base}{path}"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "POST {path}");
+        response.json::<Value>().await.unwrap()
+    };
+    let engine = post("/policy-engines".into(), json!({ "name": "bench_engine" })).await;
+    let engine_id = engine["policyEngineId"].as_str().unwrap().to_owned();
+    let permit = "permit(principal, action, resource);".to_owned();
+    let forbids = (1..50).map(|i| {
+        format!("forbid(principal, action == AgentCore::Action::\"knowledge___search_articles\", resource) when {{ context.input has collection && context.input.collection == \"nope-{i}\" }};")
+    });
+    let mut last = Value::Null;
+    for (i, statement) in std::iter::once(permit).chain(forbids).enumerate() {
+        last = post(
+            format!("/policy-engines/{engine_id}/policies"),
+            json!({ "name": format!("p{i}"), "definition": { "cedar": { "statement": statement } } }),
+        )
+        .await;
+    }
+    let url = gateway_named(
+        bench,
+        server,
+        "kb-enforced-bench",
+        Some(engine["policyEngineArn"].as_str().unwrap()),
+    )
+    .await;
+    // Policies decide once ACTIVE (CREATING settles within a fraction of a second).
+    let policy = format!(
+        "{endpoint}/policy-engines/{engine_id}/policies/{}",
+        last["policyId"].as_str().unwrap()
+    );
+    while bench
+        .http
+        .get(&policy)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["status"]
+        != "ACTIVE"
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    url
+}
+
 /// A NONE-auth gateway whose one target is the MCP server at `server`.
 async fn gateway_for(bench: &Bench, server: &str) -> String {
+    gateway_named(bench, server, "kb-direct-bench", None).await
+}
+
+async fn gateway_named(bench: &Bench, server: &str, name: &str, engine: Option<&str>) -> String {
     let endpoint = bench.platform.endpoint_url();
     let created: Value = bench
         .http
         .post(format!("{endpoint}/gateways/"))
-        .json(&json!({
-            "name": "kb-direct-bench",
-            "roleArn": "arn:aws:iam::000000000000:role/Bench",
-            "protocolType": "MCP",
-            "authorizerType": "NONE"
-        }))
+        .json(&{
+            let mut body = json!({
+                "name": name,
+                "roleArn": "arn:aws:iam::000000000000:role/Bench",
+                "protocolType": "MCP",
+                "authorizerType": "NONE"
+            });
+            if let Some(arn) = engine {
+                body["policyEngineConfiguration"] = json!({ "arn": arn, "mode": "ENFORCE" });
+            }
+            body
+        })
         .send()
         .await
         .unwrap()

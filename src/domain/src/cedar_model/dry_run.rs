@@ -6,7 +6,7 @@
 use cedar_policy::PolicySet;
 use serde::Serialize;
 
-use super::evaluation::{Evaluation, PolicyDecision, evaluate};
+use super::evaluation::{ActionSlices, Evaluation, PolicyDecision, evaluate};
 use super::request::cedar_call;
 use crate::{CapturedCall, Tool};
 
@@ -58,13 +58,67 @@ impl DryRun {
     }
 }
 
+/// Below this many calls a dry-run stays on one thread.
+const PARALLEL_FROM: usize = 2048;
+
 /// Evaluate `calls` against `before` and `after`. `tools` is the gateway's
-/// catalog (the arguments are typed by each tool's input schema).
+/// catalog (the arguments are typed by each tool's input schema). Large
+/// runs are split across the machine's cores; rows keep the calls' order.
 pub fn dry_run(
     calls: &[CapturedCall],
     tools: &[Tool],
     before: &PolicySet,
     after: &PolicySet,
+) -> DryRun {
+    let actions: Vec<_> = tools
+        .iter()
+        .filter_map(|t| action_uid(&t.qualified_name))
+        .collect();
+    let (before, after) = (
+        &ActionSlices::new(before, &actions),
+        &ActionSlices::new(after, &actions),
+    );
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if calls.len() < PARALLEL_FROM || threads == 1 {
+        return dry_run_serial(calls, tools, before, after);
+    }
+    let chunk = calls.len().div_ceil(threads);
+    let parts: Vec<DryRun> = std::thread::scope(|scope| {
+        let handles: Vec<_> = calls
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || dry_run_serial(part, tools, before, after)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut run = DryRun::default();
+    for part in parts {
+        run.rows.extend(part.rows);
+        run.allow_to_deny += part.allow_to_deny;
+        run.deny_to_allow += part.deny_to_allow;
+        run.unchanged += part.unchanged;
+        run.skipped.extend(part.skipped);
+    }
+    run
+}
+
+fn action_uid(tool: &str) -> Option<cedar_policy::EntityUid> {
+    format!(
+        "{}::Action::\"{}\"",
+        super::NAMESPACE,
+        tool.replace('"', "\\\"")
+    )
+    .parse()
+    .ok()
+}
+
+fn dry_run_serial(
+    calls: &[CapturedCall],
+    tools: &[Tool],
+    before: &ActionSlices,
+    after: &ActionSlices,
 ) -> DryRun {
     let mut run = DryRun::default();
     for call in calls {
@@ -90,7 +144,10 @@ pub fn dry_run(
                 continue;
             }
         };
-        let (old, new) = (evaluate(&cedar, before), evaluate(&cedar, after));
+        let (old, new) = (
+            evaluate(&cedar, before.for_action(&cedar.action)),
+            evaluate(&cedar, after.for_action(&cedar.action)),
+        );
         let flip = match (old.decision, new.decision) {
             (PolicyDecision::Allow, PolicyDecision::Deny) => Flip::AllowToDeny,
             (PolicyDecision::Deny, PolicyDecision::Allow) => Flip::DenyToAllow,
@@ -187,6 +244,40 @@ mod tests {
             ["big_refunds_finance_only"]
         );
         assert_eq!(run.rows[0].before.determining_policies, ["everyone"]);
+
+        // A large run (split across threads) decides exactly as a serial one.
+        let many: Vec<CapturedCall> = (0..5000)
+            .map(|i| {
+                call(
+                    &format!("m{i}"),
+                    if i % 3 == 0 { "finance" } else { "sales" },
+                    json!(i % 1000),
+                )
+            })
+            .collect();
+        let parallel = dry_run(&many, &tools, &before, &after);
+        let serial = dry_run_serial(
+            &many,
+            &tools,
+            &ActionSlices::unsliced(&before),
+            &ActionSlices::unsliced(&after),
+        );
+        assert_eq!(parallel.summary(), serial.summary());
+        assert!(parallel.allow_to_deny > 0, "{}", parallel.summary());
+        let deciders = |r: &DryRun| {
+            r.rows
+                .iter()
+                .map(|row| row.after.determining_policies.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(deciders(&parallel), deciders(&serial));
+        let ids = |r: &DryRun| {
+            r.rows
+                .iter()
+                .map(|row| row.capture_id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&parallel), ids(&serial));
 
         let mut gone = call("c4", "sales", json!(1));
         gone.tool = "billing___removed".into();

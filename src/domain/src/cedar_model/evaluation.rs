@@ -62,6 +62,58 @@ pub fn evaluate(call: &CedarCall, policies: &PolicySet) -> Evaluation {
     }
 }
 
+/// A policy set split by action: a policy whose action scope cannot match
+/// a request never applies to it (Cedar checks the scope before any
+/// condition), so evaluating only the policies scoped to the request's action
+/// decides exactly as the whole set does, and much faster with many policies.
+#[derive(Debug, Clone, Default)]
+pub struct ActionSlices {
+    by_action: std::collections::HashMap<String, PolicySet>,
+    /// What an action not seen when slicing gets: the policies for any action.
+    fallback: PolicySet,
+}
+
+impl ActionSlices {
+    /// Slice `policies` for these actions.
+    pub fn new<'a>(policies: &PolicySet, actions: impl IntoIterator<Item = &'a EntityUid>) -> Self {
+        let mut slices = Self::default();
+        for policy in policies.policies() {
+            if matches!(policy.action_constraint(), ActionConstraint::Any) {
+                let _ = slices.fallback.add(policy.clone());
+            }
+        }
+        for action in actions {
+            let mut slice = PolicySet::new();
+            for policy in policies.policies() {
+                let applies = match policy.action_constraint() {
+                    ActionConstraint::Any => true,
+                    ActionConstraint::Eq(uid) => &uid == action,
+                    ActionConstraint::In(uids) => uids.iter().any(|u| u == action),
+                };
+                if applies {
+                    let _ = slice.add(policy.clone());
+                }
+            }
+            slices.by_action.insert(action.to_string(), slice);
+        }
+        slices
+    }
+
+    /// The policies that can apply to a request for `action`.
+    pub fn for_action(&self, action: &str) -> &PolicySet {
+        self.by_action.get(action).unwrap_or(&self.fallback)
+    }
+
+    /// No slicing: every action gets the whole set (a reference to check
+    /// slicing against).
+    pub fn unsliced(policies: &PolicySet) -> Self {
+        Self {
+            by_action: Default::default(),
+            fallback: policies.clone(),
+        }
+    }
+}
+
 /// Whether some call of `action` by `principal` on `resource` could be
 /// permitted: a permit's scope matches and no unconditional forbid's does.
 /// Conditions are assumed satisfiable (tools/list has no arguments to test

@@ -31,12 +31,28 @@ pub struct CedarCall {
     pub context: Value,
 }
 
+/// The entity types of the model, parsed once: Cedar's parser is far
+/// costlier than building a request, and a dry-run builds hundreds of
+/// thousands of requests.
+fn entity_type(kind: &str) -> Result<EntityTypeName, String> {
+    use std::sync::OnceLock;
+    static TYPES: OnceLock<Vec<(&'static str, EntityTypeName)>> = OnceLock::new();
+    let types = TYPES.get_or_init(|| {
+        ["OAuthUser", "IamEntity", "Gateway", "Action"]
+            .into_iter()
+            .filter_map(|k| Some((k, format!("{NAMESPACE}::{k}").parse().ok()?)))
+            .collect()
+    });
+    types
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, t)| t.clone())
+        .ok_or_else(|| format!("{kind} is not an entity type of the AgentCore model"))
+}
+
 fn uid(kind: &str, id: &str) -> Result<EntityUid, String> {
-    let type_name: EntityTypeName = format!("{NAMESPACE}::{kind}")
-        .parse()
-        .map_err(|e| format!("bad entity type {kind}: {e}"))?;
     Ok(EntityUid::from_type_name_and_id(
-        type_name,
+        entity_type(kind)?,
         EntityId::new(id),
     ))
 }
