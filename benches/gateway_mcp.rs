@@ -264,14 +264,8 @@ async fn enforced_gateway_for(bench: &Bench, server: &str) -> String {
         )
         .await;
     }
-    let url = gateway_named(
-        bench,
-        server,
-        "kb-enforced-bench",
-        Some(engine["policyEngineArn"].as_str().unwrap()),
-    )
-    .await;
-    // Policies decide once ACTIVE (CREATING settles within a fraction of a second).
+    // Policies decide once ACTIVE (CREATING settles within a fraction of a
+    // second); the gateway lists tools only then.
     let policy = format!(
         "{endpoint}/policy-engines/{engine_id}/policies/{}",
         last["policyId"].as_str().unwrap()
@@ -289,7 +283,13 @@ async fn enforced_gateway_for(bench: &Bench, server: &str) -> String {
     {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    url
+    gateway_named(
+        bench,
+        server,
+        "kb-enforced-bench",
+        Some(engine["policyEngineArn"].as_str().unwrap()),
+    )
+    .await
 }
 
 /// A NONE-auth gateway whose one target is the MCP server at `server`.

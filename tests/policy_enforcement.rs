@@ -299,3 +299,104 @@ async fn policies_are_validated_enforced_and_recorded() {
     assert!(in_use.is_conflict_exception(), "{in_use:?}");
     platform.shutdown().await;
 }
+
+/// ENFORCE stops a denied call before its target runs; LOG_ONLY lets it run.
+/// The target is a command that counts its invocations in a file.
+#[tokio::test]
+async fn enforce_blocks_before_the_target_and_log_only_lets_it_run() {
+    use std::time::Duration;
+
+    use acc_runtime_local::{FunctionBinding, PlatformConfig, StateLocation};
+
+    let dir = tempfile::tempdir().unwrap();
+    let counter = dir.path().join("calls");
+    let platform = acc_runtime_local::start(PlatformConfig {
+        state: StateLocation::Ephemeral,
+        seed_demo: false,
+        function_bindings: vec![FunctionBinding {
+            arn: platform::LAMBDA_ARN.into(),
+            command: vec![
+                "sh".into(),
+                "-c".into(),
+                format!(
+                    "cat >/dev/null; echo x >> '{}'; echo '{{}}'",
+                    counter.display()
+                ),
+            ],
+            timeout: Duration::from_secs(10),
+        }],
+        ..PlatformConfig::default()
+    })
+    .await
+    .unwrap();
+    let endpoint = platform.endpoint_url();
+    let control = client(&endpoint);
+    let calls = || std::fs::read_to_string(&counter).map_or(0, |s| s.lines().count());
+
+    let engine = control
+        .create_policy_engine()
+        .name("counting")
+        .send()
+        .await
+        .unwrap();
+    for (name, statement) in [
+        ("everyone", "permit(principal, action, resource);"),
+        (
+            "no_archived",
+            "forbid(principal, action, resource) when { context.input has filters && context.input.filters has archived && context.input.filters.archived };",
+        ),
+    ] {
+        let created = control
+            .create_policy()
+            .policy_engine_id(engine.policy_engine_id())
+            .name(name)
+            .definition(cedar(statement))
+            .send()
+            .await
+            .unwrap();
+        platform::poll_until(name, &PolicyStatus::Active, || async {
+            control
+                .get_policy()
+                .policy_engine_id(engine.policy_engine_id())
+                .policy_id(created.policy_id())
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .clone()
+        })
+        .await;
+    }
+    let gateway = platform::create_gateway(&control, "counted").await;
+    let id = gateway.gateway_id().to_owned();
+    control
+        .create_gateway_target()
+        .gateway_identifier(&id)
+        .name("records")
+        .target_configuration(platform::lambda_target(&["find"]))
+        .send()
+        .await
+        .unwrap();
+    platform::wait_for_gateway_ready(&control, &id).await;
+    attach(&endpoint, &id, engine.policy_engine_arn(), "ENFORCE").await;
+    let url = gateway.gateway_url().unwrap().to_owned();
+
+    let allowed = call_tool(&url, None, "records___find", json!({ "id": "r1" })).await;
+    assert_eq!(
+        allowed.result()["isError"],
+        json!(false),
+        "{}",
+        allowed.body
+    );
+    assert_eq!(calls(), 1);
+    let archived = json!({ "id": "r1", "filters": { "archived": true } });
+    let denied = call_tool(&url, None, "records___find", archived.clone()).await;
+    assert_eq!(denied.error_code(), -32001);
+    assert_eq!(calls(), 1, "the target never saw the denied call");
+
+    attach(&endpoint, &id, engine.policy_engine_arn(), "LOG_ONLY").await;
+    let logged = call_tool(&url, None, "records___find", archived).await;
+    assert_eq!(logged.result()["isError"], json!(false), "{}", logged.body);
+    assert_eq!(calls(), 2, "LOG_ONLY lets the call reach the target");
+    platform.shutdown().await;
+}
