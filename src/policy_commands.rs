@@ -50,15 +50,11 @@ pub(crate) async fn run(
                         .join("; "),
                 )
             })?;
-            let what = format!("push policy {name} to engine {}", found.name);
-            if readonly {
-                return Err(refused(&format!("--readonly: refusing to {what}")));
-            }
-            if !yes {
-                return Err(refused(&format!(
-                    "this would {what}; pass --yes to confirm"
-                )));
-            }
+            confirm(
+                readonly,
+                yes,
+                &format!("push policy {name} to engine {}", found.name),
+            )?;
             let pushed = backend
                 .push_policy(&found.id, &name, &statement, description.as_deref())
                 .await?;
@@ -84,15 +80,11 @@ pub(crate) async fn run(
             } else {
                 "LOG_ONLY"
             };
-            let what = format!("switch gateway {}'s policy engine to {wire}", gw.name);
-            if readonly {
-                return Err(refused(&format!("--readonly: refusing to {what}")));
-            }
-            if !yes {
-                return Err(refused(&format!(
-                    "this would {what}; pass --yes to confirm"
-                )));
-            }
+            confirm(
+                readonly,
+                yes,
+                &format!("switch gateway {}'s policy engine to {wire}", gw.name),
+            )?;
             backend.set_policy_mode(&gw.id, wire).await?;
             let now = backend.get_gateway(&gw.id).await?;
             print(output, &now, || {
@@ -301,6 +293,20 @@ async fn find_engine(backend: &Backend, key: &str) -> Result<acc_domain::PolicyE
                 "no policy engine with id or name `{key}`; `acc policy engines` lists them"
             ),
         })
+}
+
+/// A change to the platform goes ahead only when confirmed, and never
+/// read-only.
+fn confirm(readonly: bool, yes: bool, what: &str) -> Result<(), Failure> {
+    if readonly {
+        return Err(refused(&format!("--readonly: refusing to {what}")));
+    }
+    if !yes {
+        return Err(refused(&format!(
+            "this would {what}; pass --yes to confirm"
+        )));
+    }
+    Ok(())
 }
 
 fn failed(message: String) -> Failure {

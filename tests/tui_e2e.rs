@@ -152,8 +152,14 @@ fn browse_gateways_to_a_tool_schema_with_keystrokes() {
 
     tmux.literal("?");
     tmux.wait_text("everywhere");
+    // One escape at a time, each after the screen shows the last took effect:
+    // escapes sent back to back can reach the terminal as one sequence.
     tmux.keys(&["Escape"]);
+    tmux.wait_for("help closed", |s| !s.contains("everywhere"));
     tmux.keys(&["Escape"]);
+    tmux.wait_for("back at the filtered tools", |s| {
+        !s.contains("input schema") && s.contains("</^crm___>")
+    });
     tmux.keys(&["Escape"]);
     tmux.wait_for("back at tools without filter", |s| {
         s.contains("ticketing___")

@@ -75,6 +75,35 @@ fn parse_max_results(value: &str) -> Result<usize, ApiError> {
     }
 }
 
+/// A page from `limit + 1` rows (each with its `seq`) read after the
+/// caller's position: the rows that fit, and the token to continue after
+/// them when more follow.
+pub(crate) fn finish_page<T>(
+    mut rows: Vec<(i64, T)>,
+    limit: usize,
+    kind: ListKind,
+) -> (Vec<T>, Option<String>) {
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next = more
+        .then(|| rows.last().map(|(seq, _)| encode_token(kind, *seq)))
+        .flatten();
+    (rows.into_iter().map(|(_, row)| row).collect(), next)
+}
+
+/// The body of a list answer: `{ "<key>": [...], "nextToken"?: "..." }`.
+pub(crate) fn page_body(
+    key: &str,
+    items: Vec<serde_json::Value>,
+    next: Option<String>,
+) -> serde_json::Value {
+    let mut body = serde_json::json!({ key: items });
+    if let Some(next) = next {
+        body["nextToken"] = serde_json::json!(next);
+    }
+    body
+}
+
 /// The token that continues a list after the row with `last_seq`.
 pub(crate) fn encode_token(kind: ListKind, last_seq: i64) -> String {
     format!("acc1:{}:{last_seq}", kind.tag())

@@ -18,7 +18,7 @@ use super::policy_engines::{
     POLICY_NAME_PATTERN, apply_description, is_policy_name, require_engine, updated_description,
 };
 use crate::ids;
-use crate::pagination::{ListKind, PageRequest, encode_token};
+use crate::pagination::{ListKind, PageRequest, finish_page, page_body};
 use crate::platform_state::PlatformState;
 use crate::timestamps::{iso8601, now_ms};
 use crate::tool_catalog;
@@ -359,45 +359,24 @@ pub(crate) async fn list_policies(
         .read(move |conn| {
             require_engine(conn, &engine_id)?;
             let sql = format!(
-                "SELECT seq, {ROW_COLUMNS} FROM policies WHERE policy_engine_id = ?1 AND seq > ?2 \
+                "SELECT {ROW_COLUMNS}, seq FROM policies WHERE policy_engine_id = ?1 AND seq > ?2 \
                  ORDER BY seq LIMIT ?3"
             );
-            let mut statement = conn.prepare_cached(&sql)?;
-            let mut rows: Vec<(i64, PolicyRow)> = statement
+            let rows: Vec<(i64, PolicyRow)> = conn
+                .prepare_cached(&sql)?
                 .query_map(
                     params![engine_id, page.after_seq, page.limit as i64 + 1],
-                    |row| {
-                        let seq: i64 = row.get(0)?;
-                        let policy = PolicyRow {
-                            policy_id: row.get(1)?,
-                            policy_engine_id: row.get(2)?,
-                            name: row.get(3)?,
-                            status: row.get(4)?,
-                            status_reasons: row.get(5)?,
-                            settles_at_ms: row.get(6)?,
-                            created_at_ms: row.get(7)?,
-                            updated_at_ms: row.get(8)?,
-                            document: row.get(9)?,
-                        };
-                        Ok((seq, policy))
-                    },
+                    |row| Ok((row.get(9)?, PolicyRow::from_row(row)?)),
                 )?
                 .collect::<Result<_, _>>()?;
-            let more = rows.len() > page.limit;
-            rows.truncate(page.limit);
-            let next = more.then(|| encode_token(ListKind::Policies, rows[rows.len() - 1].0));
-            Ok((rows, next))
+            Ok(finish_page(rows, page.limit, ListKind::Policies))
         })
         .await?;
-    let policies: Vec<Value> = rows
+    let policies = rows
         .iter()
-        .map(|(_, row)| row.to_wire(ctx))
+        .map(|row| row.to_wire(ctx))
         .collect::<Result<_, _>>()?;
-    let mut out = json!({ "policies": policies });
-    if let Some(next) = next {
-        out["nextToken"] = json!(next);
-    }
-    Ok(out)
+    Ok(page_body("policies", policies, next))
 }
 
 /// UpdatePolicy: a new statement is checked as on create.

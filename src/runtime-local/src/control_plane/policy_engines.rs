@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::input_document;
 use super::lifecycle::{settled_status, settles_at};
 use crate::ids;
-use crate::pagination::{ListKind, PageRequest, encode_token};
+use crate::pagination::{ListKind, PageRequest, finish_page, page_body};
 use crate::platform_state::PlatformState;
 use crate::timestamps::{iso8601, now_ms};
 use crate::validation::{Object, Violations, is_client_token};
@@ -208,39 +208,22 @@ pub(crate) async fn list_policy_engines(
         .store
         .read(move |conn| {
             let sql = format!(
-                "SELECT seq, {ROW_COLUMNS} FROM policy_engines WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+                "SELECT {ROW_COLUMNS}, seq FROM policy_engines WHERE seq > ?1 ORDER BY seq LIMIT ?2"
             );
-            let mut statement = conn.prepare_cached(&sql)?;
-            let mut rows: Vec<(i64, EngineRow)> = statement
+            let rows: Vec<(i64, EngineRow)> = conn
+                .prepare_cached(&sql)?
                 .query_map(params![page.after_seq, page.limit as i64 + 1], |row| {
-                    let seq: i64 = row.get(0)?;
-                    let engine = EngineRow {
-                        policy_engine_id: row.get(1)?,
-                        name: row.get(2)?,
-                        status: row.get(3)?,
-                        settles_at_ms: row.get(4)?,
-                        created_at_ms: row.get(5)?,
-                        updated_at_ms: row.get(6)?,
-                        document: row.get(7)?,
-                    };
-                    Ok((seq, engine))
+                    Ok((row.get(7)?, EngineRow::from_row(row)?))
                 })?
                 .collect::<Result<_, _>>()?;
-            let more = rows.len() > page.limit;
-            rows.truncate(page.limit);
-            let next = more.then(|| encode_token(ListKind::PolicyEngines, rows[rows.len() - 1].0));
-            Ok((rows, next))
+            Ok(finish_page(rows, page.limit, ListKind::PolicyEngines))
         })
         .await?;
-    let engines: Vec<Value> = rows
+    let engines = rows
         .iter()
-        .map(|(_, row)| row.to_wire(ctx))
+        .map(|row| row.to_wire(ctx))
         .collect::<Result<_, _>>()?;
-    let mut out = json!({ "policyEngines": engines });
-    if let Some(next) = next {
-        out["nextToken"] = json!(next);
-    }
-    Ok(out)
+    Ok(page_body("policyEngines", engines, next))
 }
 
 /// The `{optionalValue}` wrapper of an update's description: `Some(None)`
