@@ -201,33 +201,70 @@ pub enum PolicyAction {
     },
     /// Dry-run an edit of the gateway's policies against its captured calls:
     /// the decision before and after, per call, and the flips.
-    Test {
+    DryRun {
         /// Gateway id or name.
         gateway: String,
-        /// Files of Cedar statements to add to the engine's policies.
-        files: Vec<PathBuf>,
-        /// Replace the engine's policy NAME with a file's statement: NAME=FILE.
-        #[arg(long, value_name = "NAME=FILE")]
-        replace: Vec<String>,
-        /// Leave the engine's policy NAME out.
-        #[arg(long, value_name = "NAME")]
-        remove: Vec<String>,
-        /// Only calls of this tool (a trailing `*` matches a prefix).
-        #[arg(long)]
-        tool: Option<String>,
-        /// Only calls by this caller.
-        #[arg(long)]
-        caller: Option<String>,
-        /// At most this many captured calls (newest).
-        #[arg(long, default_value_t = 1000)]
-        limit: usize,
+        #[command(flatten)]
+        calls: CallSelection,
         /// Show only the calls whose decision flips.
         #[arg(long)]
         flips_only: bool,
         /// Exit 1 when any decision flips (for CI).
         #[arg(long)]
         fail_on_flip: bool,
+        #[command(flatten)]
+        edit: PolicyEdit,
     },
+    /// Save captured calls as a policy test file (the `cedar run-tests` JSON
+    /// format), expecting the decisions the (edited) policies give them.
+    SaveTests {
+        /// Gateway id or name.
+        gateway: String,
+        /// The test file to write.
+        out: PathBuf,
+        #[command(flatten)]
+        calls: CallSelection,
+        #[command(flatten)]
+        edit: PolicyEdit,
+    },
+    /// Run a policy test file (`cedar run-tests` JSON) against an engine's
+    /// policies (with an edit); exits 1 when a test fails.
+    Test {
+        /// Policy engine id or name.
+        #[arg(long)]
+        engine: String,
+        /// The test file.
+        tests: PathBuf,
+        #[command(flatten)]
+        edit: PolicyEdit,
+    },
+}
+
+/// An edit of an engine's policies, for dry-runs and tests.
+#[derive(Debug, Clone, Args)]
+pub struct PolicyEdit {
+    /// Files of Cedar statements to add to the engine's policies.
+    pub files: Vec<PathBuf>,
+    /// Replace the engine's policy NAME with a file's statement: NAME=FILE.
+    #[arg(long, value_name = "NAME=FILE")]
+    pub replace: Vec<String>,
+    /// Leave the engine's policy NAME out.
+    #[arg(long, value_name = "NAME")]
+    pub remove: Vec<String>,
+}
+
+/// Which captured calls to use.
+#[derive(Debug, Clone, Args)]
+pub struct CallSelection {
+    /// Only calls of this tool (a trailing `*` matches a prefix).
+    #[arg(long)]
+    pub tool: Option<String>,
+    /// Only calls by this caller.
+    #[arg(long)]
+    pub caller: Option<String>,
+    /// At most this many captured calls (newest).
+    #[arg(long, default_value_t = 1000)]
+    pub limit: usize,
 }
 
 #[derive(Debug, Subcommand)]

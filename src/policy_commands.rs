@@ -5,13 +5,16 @@
 use std::path::Path;
 
 use acc_backend::Backend;
-use acc_domain::cedar_model::cedar_policy::PolicySet;
+use acc_domain::cedar_model::cedar_policy::{PolicyId, PolicySet};
 use acc_domain::cedar_model::checks::{Severity, check_text, parse_statement, parse_text};
 use acc_domain::cedar_model::dry_run::{Flip, dry_run};
+use acc_domain::cedar_model::evaluation::evaluate;
+use acc_domain::cedar_model::policy_tests::{run_tests, test_case};
+use acc_domain::cedar_model::request::cedar_call;
 use acc_domain::cedar_model::schema::gateway_schema;
 use acc_domain::{CaptureFilter, Gateway, Policy, Tool};
 
-use crate::cli::{Output, PolicyAction};
+use crate::cli::{CallSelection, Output, PolicyAction, PolicyEdit};
 use crate::headless::{
     EXIT_FAILED, EXIT_NOT_FOUND, Failure, print, refused, resolve_gateway, text_table,
 };
@@ -157,82 +160,18 @@ pub(crate) async fn run(
                 });
             }
         }
-        PolicyAction::Test {
+        PolicyAction::DryRun {
             gateway,
-            files,
-            replace,
-            remove,
-            tool,
-            caller,
-            limit,
+            calls,
             flips_only,
             fail_on_flip,
+            edit,
         } => {
             let gw = resolve_gateway(backend, &gateway).await?;
-            let engine = gw.policy_engine.as_ref().ok_or_else(|| Failure {
-                code: EXIT_FAILED,
-                message: format!(
-                    "gateway {} has no policy engine attached; attach one (policyEngineConfiguration) to dry-run against it",
-                    gw.name
-                ),
-            })?;
-            let engine_id = engine.arn.rsplit('/').next().unwrap_or_default().to_owned();
-            let current = backend.policies(&engine_id).await?;
-            let before = policy_set(
-                current
-                    .iter()
-                    .filter(|p| p.decides())
-                    .map(|p| (p.name.clone(), p.statement.clone())),
-            )?;
-            let mut edited: Vec<(String, String)> = current
-                .iter()
-                .filter(|p| p.decides() && !remove.contains(&p.name))
-                .map(|p| (p.name.clone(), p.statement.clone()))
-                .collect();
-            for spec in &replace {
-                let (name, file) = spec
-                    .split_once('=')
-                    .ok_or_else(|| usage(format!("--replace {spec}: expected NAME=FILE")))?;
-                let entry = edited.iter_mut().find(|(n, _)| n == name).ok_or_else(|| {
-                    usage(format!(
-                        "--replace {name}: the engine has no deciding policy of that name"
-                    ))
-                })?;
-                entry.1 = read(Path::new(file))?;
-            }
-            let mut after = policy_set(edited.into_iter())?;
-            for file in &files {
-                let text = read(file)?;
-                let added = parse_text(&file.display().to_string(), &text).map_err(|errors| {
-                    usage(
-                        errors
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                    )
-                })?;
-                let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("edit");
-                for policy in added.policies() {
-                    let id = format!("{stem}:{}", policy.id());
-                    after
-                        .add(
-                            policy.new_id(acc_domain::cedar_model::cedar_policy::PolicyId::new(id)),
-                        )
-                        .map_err(|e| usage(format!("{}: {e}", file.display())))?;
-                }
-            }
-            let filter = CaptureFilter {
-                tool,
-                caller,
-                outcome: None,
-            };
-            let page = backend.captured_calls(&gw.id, &filter, limit).await?;
-            if let Some(note) = &page.note {
-                eprintln!("acc: {note}");
-            }
+            let (before, after) = policy_sets(backend, &attached_engine(&gw)?, &edit).await?;
+            let captured = selected_calls(backend, &gw, &calls).await?;
             let tools = policy_tools(backend, &gw).await?;
-            let mut run = dry_run(&page.calls, &tools, &before, &after);
+            let mut run = dry_run(&captured, &tools, &before, &after);
             if flips_only {
                 run.rows.retain(|r| r.flip != Flip::Unchanged);
             }
@@ -279,6 +218,92 @@ pub(crate) async fn run(
                 });
             }
         }
+        PolicyAction::SaveTests {
+            gateway,
+            out,
+            calls,
+            edit,
+        } => {
+            let gw = resolve_gateway(backend, &gateway).await?;
+            let (_, after) = policy_sets(backend, &attached_engine(&gw)?, &edit).await?;
+            let captured = selected_calls(backend, &gw, &calls).await?;
+            let tools = policy_tools(backend, &gw).await?;
+            let mut cases = Vec::new();
+            for call in &captured {
+                let Some(tool) = tools.iter().find(|t| t.qualified_name == call.tool) else {
+                    eprintln!(
+                        "acc: skipping {} ({}): the gateway no longer has this tool",
+                        call.capture_id, call.tool
+                    );
+                    continue;
+                };
+                let cedar = cedar_call(
+                    &call.caller,
+                    &call.tool,
+                    &call.gateway_arn,
+                    &call.arguments,
+                    &tool.input_schema,
+                    None,
+                )
+                .map_err(failed)?;
+                let expected = evaluate(&cedar, &after);
+                let name = format!(
+                    "{} {} by {} at {}",
+                    expected.decision.as_str(),
+                    call.tool,
+                    call.caller.label(),
+                    call.time
+                );
+                cases.push(test_case(&name, &cedar, &expected));
+            }
+            let text = serde_json::to_string_pretty(&cases).map_err(|e| failed(e.to_string()))?;
+            std::fs::write(&out, text + "\n")
+                .map_err(|e| failed(format!("cannot write {}: {e}", out.display())))?;
+            let summary = serde_json::json!({ "file": out, "tests": cases.len() });
+            print(output, &summary, || {
+                format!("wrote {} test(s) to {}", cases.len(), out.display())
+            });
+        }
+        PolicyAction::Test {
+            engine,
+            tests,
+            edit,
+        } => {
+            let found = find_engine(backend, &engine).await?;
+            let (_, policies) = policy_sets(backend, &found.id, &edit).await?;
+            let cases: Vec<serde_json::Value> =
+                serde_json::from_str(&read(&tests)?).map_err(|e| {
+                    usage(format!(
+                        "{} is not a JSON array of test cases: {e}",
+                        tests.display()
+                    ))
+                })?;
+            let outcomes = run_tests(&cases, &policies);
+            let failures = outcomes.iter().filter(|o| !o.passed).count();
+            print(output, &outcomes, || {
+                let mut text: Vec<String> = outcomes
+                    .iter()
+                    .map(|o| {
+                        if o.passed {
+                            format!("  test {} ... ok", o.name)
+                        } else {
+                            format!("  test {} ... fail: {}", o.name, o.message)
+                        }
+                    })
+                    .collect();
+                text.push(format!(
+                    "{} passed, {failures} failed",
+                    outcomes.len() - failures
+                ));
+                text.join("\n")
+            });
+            if failures > 0 {
+                return Err(Failure {
+                    code: EXIT_FAILED,
+                    message: format!("{failures} policy test(s) failed"),
+                });
+            }
+        }
     }
     Ok(())
 }
@@ -293,6 +318,89 @@ async fn find_engine(backend: &Backend, key: &str) -> Result<acc_domain::PolicyE
                 "no policy engine with id or name `{key}`; `acc policy engines` lists them"
             ),
         })
+}
+
+/// The id of the engine a gateway attaches.
+fn attached_engine(gateway: &Gateway) -> Result<String, Failure> {
+    let engine = gateway.policy_engine.as_ref().ok_or_else(|| Failure {
+        code: EXIT_FAILED,
+        message: format!(
+            "gateway {} has no policy engine attached; attach one (policyEngineConfiguration) first",
+            gateway.name
+        ),
+    })?;
+    Ok(engine.arn.rsplit('/').next().unwrap_or_default().to_owned())
+}
+
+/// The engine's deciding policies, and the same with `edit` applied.
+async fn policy_sets(
+    backend: &Backend,
+    engine_id: &str,
+    edit: &PolicyEdit,
+) -> Result<(PolicySet, PolicySet), Failure> {
+    let current = backend.policies(engine_id).await?;
+    let before = policy_set(
+        current
+            .iter()
+            .filter(|p| p.decides())
+            .map(|p| (p.name.clone(), p.statement.clone())),
+    )?;
+    let mut edited: Vec<(String, String)> = current
+        .iter()
+        .filter(|p| p.decides() && !edit.remove.contains(&p.name))
+        .map(|p| (p.name.clone(), p.statement.clone()))
+        .collect();
+    for spec in &edit.replace {
+        let (name, file) = spec
+            .split_once('=')
+            .ok_or_else(|| usage(format!("--replace {spec}: expected NAME=FILE")))?;
+        let entry = edited.iter_mut().find(|(n, _)| n == name).ok_or_else(|| {
+            usage(format!(
+                "--replace {name}: the engine has no deciding policy of that name"
+            ))
+        })?;
+        entry.1 = read(Path::new(file))?;
+    }
+    let mut after = policy_set(edited.into_iter())?;
+    for file in &edit.files {
+        let text = read(file)?;
+        let added = parse_text(&file.display().to_string(), &text).map_err(|errors| {
+            usage(
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("edit");
+        for policy in added.policies() {
+            let id = format!("{stem}:{}", policy.id());
+            after
+                .add(policy.new_id(PolicyId::new(id)))
+                .map_err(|e| usage(format!("{}: {e}", file.display())))?;
+        }
+    }
+    Ok((before, after))
+}
+
+async fn selected_calls(
+    backend: &Backend,
+    gateway: &Gateway,
+    calls: &CallSelection,
+) -> Result<Vec<acc_domain::CapturedCall>, Failure> {
+    let filter = CaptureFilter {
+        tool: calls.tool.clone(),
+        caller: calls.caller.clone(),
+        outcome: None,
+    };
+    let page = backend
+        .captured_calls(&gateway.id, &filter, calls.limit)
+        .await?;
+    if let Some(note) = &page.note {
+        eprintln!("acc: {note}");
+    }
+    Ok(page.calls)
 }
 
 /// A change to the platform goes ahead only when confirmed, and never

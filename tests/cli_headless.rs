@@ -368,7 +368,7 @@ fn policy_studio_headless() {
         dir,
         &[
             "policy",
-            "test",
+            "dry-run",
             "enterprise-hub",
             edit.to_str().unwrap(),
             "-o",
@@ -399,7 +399,7 @@ fn policy_studio_headless() {
         dir,
         &[
             "policy",
-            "test",
+            "dry-run",
             "enterprise-hub",
             edit.to_str().unwrap(),
             "--fail-on-flip",
@@ -407,15 +407,116 @@ fn policy_studio_headless() {
     );
     assert_eq!(gate.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&gate.stdout).contains("1 allow→deny, 0 deny→allow"));
-    let unchanged = acc_in(dir, &["policy", "test", "enterprise-hub", "--fail-on-flip"]);
+    let unchanged = acc_in(
+        dir,
+        &["policy", "dry-run", "enterprise-hub", "--fail-on-flip"],
+    );
     assert_eq!(
         unchanged.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&unchanged.stdout)
     );
-    // Push the edit and enforce it: both ask first and are refused read-only.
+    // Save the captured call as a policy test expecting the edited decision;
+    // run it with acc, and with the upstream `cedar` CLI on the same files.
+    let tests = files.path().join("tests.json");
+    let saved = acc_in(
+        dir,
+        &[
+            "policy",
+            "save-tests",
+            "enterprise-hub",
+            tests.to_str().unwrap(),
+            edit.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        saved.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(&tests).unwrap()).unwrap();
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0]["decision"], "deny");
+    assert_eq!(cases[0]["reason"], serde_json::json!(["no_resets:policy0"]));
     let engine = "northwind_tenant_guardrails";
+    let passing = acc_in(
+        dir,
+        &[
+            "policy",
+            "test",
+            "--engine",
+            engine,
+            tests.to_str().unwrap(),
+            edit.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        passing.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&passing.stdout)
+    );
+    assert!(String::from_utf8_lossy(&passing.stdout).contains("1 passed, 0 failed"));
+    let failing = acc_in(
+        dir,
+        &[
+            "policy",
+            "test",
+            "--engine",
+            engine,
+            tests.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(failing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failing.stdout).contains("expected deny, got allow"));
+
+    let listed = acc_in(dir, &["policy", "list", engine, "-o", "json"]);
+    let listed: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).unwrap();
+    let mut all = String::new();
+    for policy in &listed {
+        all.push_str(&format!(
+            "@id(\"{}\")\n{}\n\n",
+            policy["name"].as_str().unwrap(),
+            policy["statement"].as_str().unwrap()
+        ));
+    }
+    let engine_only = files.path().join("engine.cedar");
+    std::fs::write(&engine_only, &all).unwrap();
+    all.push_str(&format!(
+        "@id(\"no_resets:policy0\")\n{}",
+        std::fs::read_to_string(&edit).unwrap()
+    ));
+    let edited = files.path().join("edited.cedar");
+    std::fs::write(&edited, &all).unwrap();
+    let upstream = |policies: &std::path::Path| {
+        Command::new("cedar")
+            .args([
+                "run-tests",
+                "--policies",
+                policies.to_str().unwrap(),
+                "--tests",
+                tests.to_str().unwrap(),
+            ])
+            .output()
+            .expect("the upstream `cedar` CLI (cedar-policy-cli, installed by tests/run) runs")
+    };
+    let agree = upstream(&edited);
+    assert!(
+        agree.status.success() && String::from_utf8_lossy(&agree.stdout).contains("1 passed"),
+        "cedar run-tests: {}",
+        String::from_utf8_lossy(&agree.stdout)
+    );
+    let disagree = upstream(&engine_only);
+    assert!(
+        !disagree.status.success(),
+        "{}",
+        String::from_utf8_lossy(&disagree.stdout)
+    );
+
+    // Push the edit and enforce it: both ask first and are refused read-only.
     let path = edit.to_str().unwrap();
     assert_eq!(
         acc_in(dir, &["policy", "push", engine, path]).status.code(),

@@ -227,7 +227,7 @@ mod tests {
         assert!(stranger.determining_policies.is_empty(), "default deny");
         assert_eq!(
             call("agent", json!(1.25)).context,
-            json!({ "input": { "amount": "decimal(\"1.2500\")", "reason": "late" } })
+            json!({ "input": { "amount": { "__extn": { "fn": "decimal", "arg": "1.2500" } }, "reason": "late" } })
         );
     }
 }

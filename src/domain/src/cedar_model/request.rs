@@ -27,8 +27,12 @@ pub struct CedarCall {
     pub principal: String,
     pub action: String,
     pub resource: String,
-    /// `context` as JSON (what the policies' `context.input` sees).
+    /// `context` in Cedar's JSON form (what `context.input` holds; decimals
+    /// as `{"__extn": …}`), as request files for the `cedar` CLI carry it.
     pub context: Value,
+    /// The entities in Cedar's JSON form: the principal with its tags, and
+    /// the gateway.
+    pub entities_json: Value,
 }
 
 /// The entity types of the model, parsed once: Cedar's parser is far
@@ -74,7 +78,9 @@ fn typed(value: &Value, schema: &Value) -> Option<(RestrictedExpression, Value)>
             // Cedar decimals carry at most four fractional digits.
             let text = format!("{:.4}", n.as_f64()?);
             let expression = RestrictedExpression::new_decimal(&text);
-            Some((expression, Value::String(format!("decimal(\"{text}\")"))))
+            // Cedar's JSON form of an extension value (entities, requests).
+            let json = serde_json::json!({ "__extn": { "fn": "decimal", "arg": text } });
+            Some((expression, json))
         }
         ("Set", Value::Array(items)) => {
             let element = schema.get("items")?;
@@ -137,6 +143,35 @@ fn principal(caller: &CapturedCaller) -> Result<(EntityUid, Entity), String> {
     Ok((uid, entity))
 }
 
+fn uid_json(uid: &EntityUid) -> Value {
+    serde_json::json!({ "type": uid.type_name().to_string(), "id": uid.id().unescaped() })
+}
+
+/// The entities of a call in Cedar's JSON entity format.
+fn entities_json(principal: &EntityUid, caller: &CapturedCaller, resource: &EntityUid) -> Value {
+    let mut principal_json =
+        serde_json::json!({ "uid": uid_json(principal), "attrs": {}, "parents": [] });
+    if caller.arn.is_none() {
+        let tags: Map<String, Value> = caller
+            .claims
+            .iter()
+            .flatten()
+            .map(|(name, value)| {
+                let text = match value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                (name.clone(), Value::String(text))
+            })
+            .collect();
+        principal_json["tags"] = Value::Object(tags);
+    }
+    serde_json::json!([
+        principal_json,
+        { "uid": uid_json(resource), "attrs": {}, "parents": [] }
+    ])
+}
+
 /// The Cedar request of a call of `tool` (qualified name) by `caller` on
 /// the gateway `gateway_arn`, with `arguments` typed by `input_schema`.
 /// With a `schema`, the request is validated against it.
@@ -162,6 +197,7 @@ pub fn cedar_call(
         schema,
     )
     .map_err(|e| format!("the call does not fit the gateway's Cedar schema: {e}"))?;
+    let entities_json = entities_json(&principal_uid, caller, &resource);
     let entities =
         Entities::from_entities([principal_entity, Entity::with_uid(resource.clone())], None)
             .map_err(|e| format!("the call's entities are invalid: {e}"))?;
@@ -172,5 +208,6 @@ pub fn cedar_call(
         action: action.to_string(),
         resource: resource.to_string(),
         context: serde_json::json!({ "input": shown }),
+        entities_json,
     })
 }
