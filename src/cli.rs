@@ -171,6 +171,11 @@ pub enum PolicyAction {
         /// Files of Cedar statements.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Also analyse each statement symbolically, with the policies of
+        /// the gateway's engine, for allow-all / allow-none / deny-all /
+        /// deny-none findings (needs cvc5), as FAIL_ON_ANY_FINDINGS would.
+        #[arg(long)]
+        findings: bool,
     },
     /// Create or update a policy from a file of one Cedar statement
     /// (CreatePolicy / UpdatePolicy). Asks for --yes; refused read-only.
@@ -184,6 +189,10 @@ pub enum PolicyAction {
         name: Option<String>,
         #[arg(long)]
         description: Option<String>,
+        /// Accept the policy even when the symbolic analysis has findings
+        /// (IGNORE_ALL_FINDINGS); by default findings fail it.
+        #[arg(long)]
+        ignore_findings: bool,
         /// Confirm; without it nothing is pushed.
         #[arg(long)]
         yes: bool,
@@ -212,6 +221,9 @@ pub enum PolicyAction {
         /// Exit 1 when any decision flips (for CI).
         #[arg(long)]
         fail_on_flip: bool,
+        /// Skip the symbolic per-action comparison (it needs cvc5).
+        #[arg(long)]
+        no_symbolic: bool,
         #[command(flatten)]
         edit: PolicyEdit,
     },
@@ -241,7 +253,7 @@ pub enum PolicyAction {
 }
 
 /// An edit of an engine's policies, for dry-runs and tests.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct PolicyEdit {
     /// Files of Cedar statements to add to the engine's policies.
     pub files: Vec<PathBuf>,

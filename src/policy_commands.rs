@@ -9,6 +9,9 @@ use acc_domain::cedar_model::cedar_policy::{PolicyId, PolicySet};
 use acc_domain::cedar_model::checks::{Severity, check_text, parse_statement, parse_text};
 use acc_domain::cedar_model::dry_run::{Flip, dry_run};
 use acc_domain::cedar_model::evaluation::evaluate;
+use acc_domain::cedar_model::findings::{
+    ActionComparison, Comparison, Finding, compare, comparison_summary, policy_findings,
+};
 use acc_domain::cedar_model::policy_tests::{run_tests, test_case};
 use acc_domain::cedar_model::request::cedar_call;
 use acc_domain::cedar_model::schema::gateway_schema;
@@ -34,6 +37,7 @@ pub(crate) async fn run(
             file,
             name,
             description,
+            ignore_findings,
             yes,
         } => {
             let found = find_engine(backend, &engine).await?;
@@ -59,7 +63,13 @@ pub(crate) async fn run(
                 &format!("push policy {name} to engine {}", found.name),
             )?;
             let pushed = backend
-                .push_policy(&found.id, &name, &statement, description.as_deref())
+                .push_policy(
+                    &found.id,
+                    &name,
+                    &statement,
+                    description.as_deref(),
+                    ignore_findings,
+                )
                 .await?;
             let failed = pushed.status.ends_with("_FAILED");
             print(output, &pushed, || {
@@ -127,36 +137,71 @@ pub(crate) async fn run(
             let schema = gateway_schema(&policy_tools(backend, &gw).await?).map_err(failed)?;
             print(output, &schema.json, || schema.text.clone());
         }
-        PolicyAction::Validate { gateway, files } => {
+        PolicyAction::Validate {
+            gateway,
+            files,
+            findings,
+        } => {
             let gw = resolve_gateway(backend, &gateway).await?;
             let schema = gateway_schema(&policy_tools(backend, &gw).await?).map_err(failed)?;
             let mut diagnostics = Vec::new();
+            let mut found = Vec::new();
             for file in &files {
                 let text = read(file)?;
-                diagnostics.extend(check_text(
-                    &file.display().to_string(),
-                    &text,
-                    Some(&schema.schema),
-                ));
+                let label = file.display().to_string();
+                let problems = check_text(&label, &text, Some(&schema.schema));
+                let clean = problems.iter().all(|d| d.severity != Severity::Error);
+                diagnostics.extend(problems);
+                if findings && clean {
+                    let engine = attached_engine(&gw)?;
+                    let (before, _) = policy_sets(backend, &engine, &PolicyEdit::default()).await?;
+                    let statements = parse_text(&label, &text)
+                        .map_err(|_| failed(format!("{label} does not parse")))?;
+                    for policy in statements.policies() {
+                        let id = policy.id().to_string();
+                        let list = policy_findings(&schema.schema, &before, policy)
+                            .await
+                            .map_err(|e| failed(e.to_string()))?;
+                        found.extend(list.into_iter().map(|finding| PolicyFinding {
+                            file: label.clone(),
+                            policy: id.clone(),
+                            finding,
+                        }));
+                    }
+                }
             }
             let errors = diagnostics
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
-            print(output, &diagnostics, || {
+            let report = serde_json::json!({ "diagnostics": diagnostics, "findings": found });
+            print(output, &report, || {
                 let mut out: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+                out.extend(
+                    found
+                        .iter()
+                        .map(|f| format!("{} ({}): finding {}", f.file, f.policy, f.finding)),
+                );
                 out.push(format!(
-                    "{} file(s): {errors} error(s), {} warning(s) against the schema of {}",
+                    "{} file(s): {errors} error(s), {} warning(s) against the schema of {}{}",
                     files.len(),
                     diagnostics.len() - errors,
-                    gw.name
+                    gw.name,
+                    if findings {
+                        format!("; {} finding(s)", found.len())
+                    } else {
+                        String::new()
+                    }
                 ));
                 out.join("\n")
             });
-            if errors > 0 {
+            if errors > 0 || !found.is_empty() {
                 return Err(Failure {
                     code: EXIT_FAILED,
-                    message: format!("{errors} error(s) in the policies"),
+                    message: format!(
+                        "{errors} error(s) and {} finding(s) in the policies",
+                        found.len()
+                    ),
                 });
             }
         }
@@ -165,6 +210,7 @@ pub(crate) async fn run(
             calls,
             flips_only,
             fail_on_flip,
+            no_symbolic,
             edit,
         } => {
             let gw = resolve_gateway(backend, &gateway).await?;
@@ -175,7 +221,24 @@ pub(crate) async fn run(
             if flips_only {
                 run.rows.retain(|r| r.flip != Flip::Unchanged);
             }
-            print(output, &run, || {
+            // The symbolic answer covers every request, not only captured
+            // ones; without a solver the dry-run still stands, with a note.
+            let symbolic = if no_symbolic {
+                None
+            } else {
+                let schema = gateway_schema(&tools).map_err(failed)?;
+                Some(
+                    compare(&schema.schema, &before, &after)
+                        .await
+                        .map_err(|e| e.to_string()),
+                )
+            };
+            let report = DryRunReport {
+                run: &run,
+                symbolic: symbolic.as_ref().and_then(|s| s.as_ref().ok()),
+                symbolic_error: symbolic.as_ref().and_then(|s| s.as_ref().err()),
+            };
+            print(output, &report, || {
                 let mut out = text_table(
                     &[
                         "TIME",
@@ -209,6 +272,11 @@ pub(crate) async fn run(
                     out.push_str(&format!("\nnot evaluated: {skipped}"));
                 }
                 out.push_str(&format!("\n{}", run.summary()));
+                match &symbolic {
+                    Some(Ok(rows)) => out.push_str(&symbolic_text(rows)),
+                    Some(Err(e)) => out.push_str(&format!("\nsymbolic comparison skipped: {e}")),
+                    None => {}
+                }
                 out
             });
             if fail_on_flip && run.allow_to_deny + run.deny_to_allow > 0 {
@@ -306,6 +374,56 @@ pub(crate) async fn run(
         }
     }
     Ok(())
+}
+
+/// The dry-run with its symbolic comparison, as `-o json` prints it.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DryRunReport<'a> {
+    #[serde(flatten)]
+    run: &'a acc_domain::cedar_model::dry_run::DryRun,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    symbolic: Option<&'a Vec<ActionComparison>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    symbolic_error: Option<&'a String>,
+}
+
+/// A finding of one statement of a validated file.
+#[derive(serde::Serialize)]
+struct PolicyFinding {
+    file: String,
+    policy: String,
+    #[serde(flatten)]
+    finding: Finding,
+}
+
+/// The actions whose answer changes, each with its counterexample(s).
+fn symbolic_text(rows: &[ActionComparison]) -> String {
+    let mut out = format!("\nsymbolic, per action: {}", comparison_summary(rows));
+    for row in rows
+        .iter()
+        .filter(|r| r.comparison != Comparison::Equivalent)
+    {
+        out.push_str(&format!(
+            "\n  {} as {}: {}",
+            row.action,
+            row.principal_type,
+            row.comparison.as_str()
+        ));
+        if let Some(example) = &row.newly_allowed {
+            out.push_str(&format!(
+                "\n    now allowed, e.g. {} with context {}",
+                example.principal, example.context
+            ));
+        }
+        if let Some(example) = &row.newly_denied {
+            out.push_str(&format!(
+                "\n    now denied, e.g. {} with context {}",
+                example.principal, example.context
+            ));
+        }
+    }
+    out
 }
 
 async fn find_engine(backend: &Backend, key: &str) -> Result<acc_domain::PolicyEngine, Failure> {

@@ -395,6 +395,21 @@ fn policy_studio_headless() {
         run["rows"][0]["after"]["determiningPolicies"],
         serde_json::json!(["no_resets:policy0"])
     );
+    // Symbolically, the edit narrows exactly that action, and the solver
+    // gives a request it now denies.
+    let changed: Vec<&serde_json::Value> = run["symbolic"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a symbolic comparison in {run}"))
+        .iter()
+        .filter(|row| row["comparison"] != "equivalent")
+        .collect();
+    assert!(!changed.is_empty(), "{run}");
+    for row in &changed {
+        assert_eq!(row["action"], "knowledge-base___search_articles", "{row}");
+        assert_eq!(row["comparison"], "less-permissive", "{row}");
+        let context = row["newlyDenied"]["context"].as_str().unwrap();
+        assert!(context.contains("reset"), "{context}");
+    }
     let gate = acc_in(
         dir,
         &[
@@ -483,6 +498,52 @@ fn policy_studio_headless() {
             policy["statement"].as_str().unwrap()
         ));
     }
+    // The demo guardrails (seeded with IGNORE_ALL_FINDINGS) have no
+    // findings; a policy that allows everything has, and fails validation.
+    let mut demo_files = Vec::new();
+    for policy in &listed {
+        let file = files
+            .path()
+            .join(format!("{}.cedar", policy["name"].as_str().unwrap()));
+        std::fs::write(&file, policy["statement"].as_str().unwrap()).unwrap();
+        demo_files.push(file.to_str().unwrap().to_owned());
+    }
+    let mut validate = vec!["policy", "validate", "enterprise-hub", "--findings"];
+    validate.extend(demo_files.iter().map(String::as_str));
+    let clean = acc_in(dir, &validate);
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+    assert!(String::from_utf8_lossy(&clean.stdout).contains("; 0 finding(s)"));
+    let open = files.path().join("open.cedar");
+    std::fs::write(&open, "permit (principal, action, resource);").unwrap();
+    let flagged = acc_in(
+        dir,
+        &[
+            "policy",
+            "validate",
+            "enterprise-hub",
+            "--findings",
+            open.to_str().unwrap(),
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(flagged.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&flagged.stdout).unwrap();
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["kind"] == "allow-all")
+            && !report["findings"].as_array().unwrap().is_empty(),
+        "{report}"
+    );
+
     let engine_only = files.path().join("engine.cedar");
     std::fs::write(&engine_only, &all).unwrap();
     all.push_str(&format!(

@@ -151,6 +151,64 @@ async fn policies_are_validated_enforced_and_recorded() {
         "{reason}"
     );
 
+    // FAIL_ON_ANY_FINDINGS: the symbolic analysis (cvc5) fails policies
+    // that allow all or none, or deny all or none, naming the finding.
+    let search = format!("AgentCore::Action::\"{SEARCH}\"");
+    let findings = [
+        (
+            "allow_everything",
+            "permit(principal, action, resource);".to_owned(),
+            "allow-all",
+            Some(format!("action {search}")),
+        ),
+        (
+            "allow_nothing",
+            format!("permit(principal, action == {search}, resource) when {{ 1 > 2 }};"),
+            "allow-none",
+            None,
+        ),
+        (
+            "iam_blocked",
+            format!("forbid(principal is AgentCore::IamEntity, action == {search}, resource);"),
+            "deny-all",
+            Some("principal AgentCore::IamEntity".to_owned()),
+        ),
+        (
+            "deny_nothing",
+            format!(
+                "forbid(principal, action == {search}, resource) when {{ context.input has query && context.input.query != context.input.query }};"
+            ),
+            "deny-none",
+            None,
+        ),
+    ];
+    for (name, statement, finding, environment) in &findings {
+        let failed = create(name, statement).await.unwrap();
+        assert_eq!(failed.status(), &PolicyStatus::CreateFailed, "{name}");
+        let reasons = failed.status_reasons().join("\n");
+        assert!(
+            reasons.contains(&format!("Finding on gateway enterprise-hub: {finding}:")),
+            "{name}: {reasons}"
+        );
+        if let Some(environment) = environment {
+            assert!(reasons.contains(environment.as_str()), "{name}: {reasons}");
+        }
+    }
+    // The guardrails above have no findings (they were created ACTIVE), and
+    // IGNORE_ALL_FINDINGS accepts a policy whatever its findings.
+    let ignored = control
+        .create_policy()
+        .policy_engine_id(&engine_id)
+        .name("ignored_findings")
+        .definition(cedar(&format!(
+            "permit(principal, action == {search}, resource) when {{ 1 > 2 }};"
+        )))
+        .validation_mode(PolicyValidationMode::IgnoreAllFindings)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ignored.status(), &PolicyStatus::Creating);
+
     // Policies decide once ACTIVE.
     for policy in ["agents_search", "no_runbooks_for_sales"] {
         platform::poll_until(policy, &PolicyStatus::Active, || async {
@@ -175,7 +233,7 @@ async fn policies_are_validated_enforced_and_recorded() {
         .send()
         .await
         .unwrap();
-    assert_eq!(listed.policies().len(), 3);
+    assert_eq!(listed.policies().len(), 3 + findings.len() + 1);
 
     // tools/list shows a sales agent only what some call could permit.
     let sales = token(&endpoint, "sales-copilot").await;

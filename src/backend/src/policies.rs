@@ -90,8 +90,16 @@ impl Backend {
         name: &str,
         statement: &str,
         description: Option<&str>,
+        ignore_findings: bool,
     ) -> Result<Policy, BackendError> {
         self.check_config()?;
+        // FAIL_ON_ANY_FINDINGS is the service default; say it explicitly so
+        // an update does not inherit a weaker mode stored earlier.
+        let mode = if ignore_findings {
+            aws_sdk_bedrockagentcorecontrol::types::PolicyValidationMode::IgnoreAllFindings
+        } else {
+            aws_sdk_bedrockagentcorecontrol::types::PolicyValidationMode::FailOnAnyFindings
+        };
         let definition = PolicyDefinition::Cedar(
             aws_sdk_bedrockagentcorecontrol::types::CedarPolicy::builder()
                 .statement(statement)
@@ -110,7 +118,8 @@ impl Backend {
                     .update_policy()
                     .policy_engine_id(engine_id)
                     .policy_id(&policy.id)
-                    .definition(definition);
+                    .definition(definition)
+                    .validation_mode(mode);
                 if let Some(text) = description {
                     update = update.description(
                         aws_sdk_bedrockagentcorecontrol::types::UpdatedDescription::builder()
@@ -131,6 +140,7 @@ impl Backend {
                 .policy_engine_id(engine_id)
                 .name(name)
                 .definition(definition)
+                .validation_mode(mode)
                 .set_description(description.map(str::to_owned))
                 .send()
                 .await

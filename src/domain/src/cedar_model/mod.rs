@@ -15,6 +15,7 @@ pub use cedar_policy;
 pub mod checks;
 pub mod dry_run;
 pub mod evaluation;
+pub mod findings;
 pub mod policy_tests;
 pub mod request;
 pub mod schema;

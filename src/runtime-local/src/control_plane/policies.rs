@@ -3,11 +3,16 @@
 //! does not parse is refused with a ValidationException naming the line and
 //! column; one that parses but fails strict validation against the schema
 //! of a gateway using the engine becomes CREATE_FAILED (UPDATE_FAILED) with
-//! the located errors in `statusReasons`, as AgentCore reports it.
+//! the located errors in `statusReasons`, as AgentCore reports it. Under
+//! `FAIL_ON_ANY_FINDINGS` (the default) a policy that validates is also
+//! analysed with the rest of its engine, symbolically, and its findings
+//! (allow-all, allow-none, deny-all, deny-none) fail it the same way.
 
 use std::sync::atomic::Ordering;
 
+use acc_domain::cedar_model::cedar_policy::PolicySet;
 use acc_domain::cedar_model::checks::{Severity, check_policies, parse_statement};
+use acc_domain::cedar_model::findings::policy_findings;
 use acc_domain::cedar_model::schema::gateway_schema;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::{Value, json};
@@ -26,6 +31,8 @@ use crate::validation::{Object, Violations, is_client_token};
 use crate::wire_errors::ApiError;
 
 const VALIDATION_MODES: &[&str] = &["FAIL_ON_ANY_FINDINGS", "IGNORE_ALL_FINDINGS"];
+/// AgentCore's default when a request names no validation mode.
+const DEFAULT_VALIDATION_MODE: &str = "FAIL_ON_ANY_FINDINGS";
 const ENFORCEMENT_MODES: &[&str] = &["ACTIVE", "LOG_ONLY"];
 
 const COMPUTED_MEMBERS: &[&str] = &[
@@ -203,29 +210,35 @@ fn validate(input: &Object, creating: bool) -> Result<(), ApiError> {
 
 /// Parse the statement (a ValidationException when it does not parse or
 /// holds more than one statement) and validate it against the schema of
-/// every gateway attached to the engine; returns the located errors.
+/// every gateway attached to the engine, then (when `validation_mode`
+/// asks for it) look for findings; returns the located errors and
+/// findings.
 async fn check_statement(
     ctx: &PlatformState,
     engine_id: &str,
     name: &str,
     statement: &str,
+    validation_mode: &str,
 ) -> Result<Vec<String>, ApiError> {
-    if let Err(errors) = parse_statement(name, statement) {
-        let fields = errors
-            .iter()
-            .map(|e| {
-                (
-                    "definition.cedar.statement".to_owned(),
-                    format!("{}:{}: {}", e.line, e.column, e.message),
-                )
-            })
-            .collect::<Vec<_>>();
-        let first = fields.first().map(|(_, m)| m.clone()).unwrap_or_default();
-        return Err(ApiError::invalid_fields(
-            format!("The Cedar statement of policy {name} does not parse: {first}"),
-            fields,
-        ));
-    }
+    let policy = match parse_statement(name, statement) {
+        Ok(policy) => policy,
+        Err(errors) => {
+            let fields = errors
+                .iter()
+                .map(|e| {
+                    (
+                        "definition.cedar.statement".to_owned(),
+                        format!("{}:{}: {}", e.line, e.column, e.message),
+                    )
+                })
+                .collect::<Vec<_>>();
+            let first = fields.first().map(|(_, m)| m.clone()).unwrap_or_default();
+            return Err(ApiError::invalid_fields(
+                format!("The Cedar statement of policy {name} does not parse: {first}"),
+                fields,
+            ));
+        }
+    };
     let arn = ids::policy_engine_arn(&ctx.region, &ctx.account_id, engine_id);
     let gateways: Vec<(String, String)> = ctx
         .store
@@ -239,11 +252,21 @@ async fn check_statement(
                 .collect::<Result<_, _>>()?)
         })
         .await?;
+    let analyse = validation_mode == "FAIL_ON_ANY_FINDINGS";
+    let others = if analyse && !gateways.is_empty() {
+        let (engine, name) = (engine_id.to_owned(), name.to_owned());
+        ctx.store
+            .read(move |conn| deciding_policies(conn, &engine, &name))
+            .await?
+    } else {
+        PolicySet::new()
+    };
     let mut reasons = Vec::new();
     for (gateway_id, gateway_name) in gateways {
         let tools = tool_catalog::all_tools(ctx, &gateway_id).await?;
         let schema = gateway_schema(&tools).map_err(ApiError::internal)?;
         let policies = [(name.to_owned(), statement.to_owned())];
+        let before = reasons.len();
         for diagnostic in check_policies(&policies, Some(&schema.schema)) {
             if diagnostic.severity == Severity::Error {
                 reasons.push(format!(
@@ -252,8 +275,47 @@ async fn check_statement(
                 ));
             }
         }
+        // Symbolic analysis needs a well-typed policy.
+        if !analyse || reasons.len() > before {
+            continue;
+        }
+        match policy_findings(&schema.schema, &others, &policy).await {
+            Ok(findings) => reasons.extend(
+                findings
+                    .iter()
+                    .map(|f| format!("Finding on gateway {gateway_name}: {f}")),
+            ),
+            Err(e) => reasons.push(format!("Gateway {gateway_name}: {e}")),
+        }
     }
     Ok(reasons)
+}
+
+/// The engine's deciding policies other than `name`: what a new or
+/// changed policy is analysed together with.
+fn deciding_policies(
+    conn: &Connection,
+    engine_id: &str,
+    name: &str,
+) -> Result<PolicySet, ApiError> {
+    let now = now_ms();
+    let mut set = PolicySet::new();
+    for row in engine_policies(conn, engine_id)? {
+        if row.name == name
+            || !matches!(row.status(now), "ACTIVE" | "CREATING" | "UPDATING")
+            || row.enforcement_mode() != "ACTIVE"
+        {
+            continue;
+        }
+        let Some(statement) = row.statement() else {
+            continue;
+        };
+        // Stored statements parsed when they were accepted.
+        if let Ok(policy) = parse_statement(&row.name, &statement) {
+            set.add(policy).map_err(ApiError::internal)?;
+        }
+    }
+    Ok(set)
 }
 
 /// CreatePolicy.
@@ -277,7 +339,12 @@ pub(crate) async fn create_policy(
         .and_then(statement_of)
         .unwrap_or_default()
         .to_owned();
-    let reasons = check_statement(ctx, &engine_id, &name, &statement).await?;
+    let mode = input
+        .get("validationMode")
+        .and_then(Value::as_str)
+        .unwrap_or(DEFAULT_VALIDATION_MODE)
+        .to_owned();
+    let reasons = check_statement(ctx, &engine_id, &name, &statement, &mode).await?;
     let client_token = input
         .get("clientToken")
         .and_then(Value::as_str)
@@ -397,8 +464,20 @@ pub(crate) async fn update_policy(
         .get("definition")
         .and_then(statement_of)
         .map(str::to_owned);
+    let stored_mode = serde_json::from_str::<Value>(&current.document)?
+        .get("validationMode")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let mode = input
+        .get("validationMode")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or(stored_mode)
+        .unwrap_or_else(|| DEFAULT_VALIDATION_MODE.to_owned());
     let reasons = match &new_statement {
-        Some(statement) => Some(check_statement(ctx, &engine_id, &current.name, statement).await?),
+        Some(statement) => {
+            Some(check_statement(ctx, &engine_id, &current.name, statement, &mode).await?)
+        }
         None => None,
     };
     let row = ctx
