@@ -5,14 +5,15 @@
 use std::path::Path;
 
 use acc_backend::Backend;
-use acc_domain::cedar_model::cedar_policy::{PolicyId, PolicySet};
+use acc_domain::cedar_model::cedar_policy::PolicySet;
 use acc_domain::cedar_model::checks::{Severity, check_text, parse_statement, parse_text};
 use acc_domain::cedar_model::dry_run::{Flip, dry_run};
 use acc_domain::cedar_model::evaluation::evaluate;
 use acc_domain::cedar_model::findings::{
     ActionComparison, Comparison, Finding, compare, comparison_summary, policy_findings,
 };
-use acc_domain::cedar_model::policy_tests::{run_tests, test_case};
+use acc_domain::cedar_model::policy_edit::{PolicyChanges, edited_sets};
+use acc_domain::cedar_model::policy_tests::{captured_test_case, run_tests};
 use acc_domain::cedar_model::request::cedar_call;
 use acc_domain::cedar_model::schema::gateway_schema;
 use acc_domain::{CaptureFilter, Gateway, Policy, Tool};
@@ -21,9 +22,6 @@ use crate::cli::{CallSelection, Output, PolicyAction, PolicyEdit};
 use crate::headless::{
     EXIT_FAILED, EXIT_NOT_FOUND, Failure, print, refused, resolve_gateway, text_table,
 };
-
-/// The built-in search tool is not a policy action.
-const SEARCH_TOOL: &str = "x_amz_bedrock_agentcore_search";
 
 pub(crate) async fn run(
     backend: &Backend,
@@ -315,14 +313,7 @@ pub(crate) async fn run(
                 )
                 .map_err(failed)?;
                 let expected = evaluate(&cedar, &after);
-                let name = format!(
-                    "{} {} by {} at {}",
-                    expected.decision.as_str(),
-                    call.tool,
-                    call.caller.label(),
-                    call.time
-                );
-                cases.push(test_case(&name, &cedar, &expected));
+                cases.push(captured_test_case(call, &cedar, &expected));
             }
             let text = serde_json::to_string_pretty(&cases).map_err(|e| failed(e.to_string()))?;
             std::fs::write(&out, text + "\n")
@@ -457,49 +448,23 @@ async fn policy_sets(
     edit: &PolicyEdit,
 ) -> Result<(PolicySet, PolicySet), Failure> {
     let current = backend.policies(engine_id).await?;
-    let before = policy_set(
-        current
-            .iter()
-            .filter(|p| p.decides())
-            .map(|p| (p.name.clone(), p.statement.clone())),
-    )?;
-    let mut edited: Vec<(String, String)> = current
-        .iter()
-        .filter(|p| p.decides() && !edit.remove.contains(&p.name))
-        .map(|p| (p.name.clone(), p.statement.clone()))
-        .collect();
+    let mut changes = PolicyChanges {
+        remove: edit.remove.clone(),
+        ..PolicyChanges::default()
+    };
     for spec in &edit.replace {
         let (name, file) = spec
             .split_once('=')
             .ok_or_else(|| usage(format!("--replace {spec}: expected NAME=FILE")))?;
-        let entry = edited.iter_mut().find(|(n, _)| n == name).ok_or_else(|| {
-            usage(format!(
-                "--replace {name}: the engine has no deciding policy of that name"
-            ))
-        })?;
-        entry.1 = read(Path::new(file))?;
+        changes
+            .replace
+            .push((name.to_owned(), read(Path::new(file))?));
     }
-    let mut after = policy_set(edited.into_iter())?;
     for file in &edit.files {
-        let text = read(file)?;
-        let added = parse_text(&file.display().to_string(), &text).map_err(|errors| {
-            usage(
-                errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
         let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("edit");
-        for policy in added.policies() {
-            let id = format!("{stem}:{}", policy.id());
-            after
-                .add(policy.new_id(PolicyId::new(id)))
-                .map_err(|e| usage(format!("{}: {e}", file.display())))?;
-        }
+        changes.add.push((stem.to_owned(), read(file)?));
     }
-    Ok((before, after))
+    edited_sets(&current, &changes).map_err(usage)
 }
 
 async fn selected_calls(
@@ -552,39 +517,8 @@ fn read(path: &Path) -> Result<String, Failure> {
 
 /// Named statements as a policy set; a statement that does not parse names
 /// its policy, line and column.
-fn policy_set(policies: impl Iterator<Item = (String, String)>) -> Result<PolicySet, Failure> {
-    let mut set = PolicySet::new();
-    for (name, statement) in policies {
-        let policy = parse_statement(&name, &statement).map_err(|errors| {
-            usage(
-                errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
-        set.add(policy).map_err(|e| usage(format!("{name}: {e}")))?;
-    }
-    Ok(set)
-}
-
-/// The tools a gateway's Cedar schema is generated from: those its targets
-/// declare, plus any its MCP listing adds (servers listed at runtime).
 async fn policy_tools(backend: &Backend, gateway: &Gateway) -> Result<Vec<Tool>, Failure> {
-    let mut tools = backend.list_tools(&gateway.id).await?;
-    if let Ok(catalog) = backend.mcp_catalog(gateway).await {
-        for tool in catalog.tools {
-            if !tools
-                .iter()
-                .any(|t| t.qualified_name == tool.qualified_name)
-            {
-                tools.push(tool);
-            }
-        }
-    }
-    tools.retain(|t| t.qualified_name != SEARCH_TOOL);
-    Ok(tools)
+    Ok(backend.policy_tools(gateway).await?)
 }
 
 fn policies_text(policies: &[Policy]) -> String {

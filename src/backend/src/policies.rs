@@ -1,6 +1,6 @@
 //! Policy engines and their policies through the control-plane SDK client.
 
-use acc_domain::{Policy, PolicyEngine};
+use acc_domain::{Gateway, Policy, PolicyEngine, Tool};
 use aws_sdk_bedrockagentcorecontrol::types::PolicyDefinition;
 
 use crate::connection::Backend;
@@ -82,6 +82,25 @@ impl Backend {
 }
 
 impl Backend {
+    /// The tools a gateway's Cedar schema is generated from: those its
+    /// targets declare, plus any its MCP listing adds (servers listed at
+    /// runtime), less the built-in search tool, which is not an action.
+    pub async fn policy_tools(&self, gateway: &Gateway) -> Result<Vec<Tool>, BackendError> {
+        let mut tools = self.list_tools(&gateway.id).await?;
+        if let Ok(catalog) = self.mcp_catalog(gateway).await {
+            for tool in catalog.tools {
+                if !tools
+                    .iter()
+                    .any(|t| t.qualified_name == tool.qualified_name)
+                {
+                    tools.push(tool);
+                }
+            }
+        }
+        tools.retain(|t| t.qualified_name != "x_amz_bedrock_agentcore_search");
+        Ok(tools)
+    }
+
     /// Create the policy `name` in `engine_id`, or update its statement (and
     /// description) when it exists. Returns it as the platform answered.
     pub async fn push_policy(

@@ -49,4 +49,25 @@ pub enum Action {
     Copied {
         bytes: usize,
     },
+    PolicyStudioLoaded {
+        gateway_id: String,
+        result: Result<Box<crate::policy_studio::StudioData>, String>,
+    },
+    DryRunDone {
+        gateway_id: String,
+        result: Result<Box<crate::policy_studio::DryRunReport>, String>,
+    },
+    PolicyPushed {
+        gateway_id: String,
+        result: Result<acc_domain::Policy, String>,
+    },
+    PolicyModeSet {
+        gateway_id: String,
+        result: Result<String, String>,
+    },
+    /// A local file was written (or not); `what` names its contents.
+    FileSaved {
+        what: String,
+        result: Result<String, String>,
+    },
 }

@@ -5,6 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use acc_backend::{Backend, ConnectTarget};
 use acc_domain::Gateway;
+use acc_domain::cedar_model::policy_edit::PolicyChanges;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::action::Action;
@@ -51,6 +52,36 @@ pub enum Effect {
     /// Put text on the clipboard through the terminal (OSC 52).
     Copy(String),
     LoadContexts,
+    /// The gateway's policy engine, its policies, tools and Cedar schema.
+    LoadPolicyStudio {
+        gateway: Box<Gateway>,
+    },
+    /// Evaluate the engine with and without `changes` over the gateway's
+    /// captured calls, and compare the two symbolically.
+    DryRunPolicy {
+        gateway: Box<Gateway>,
+        engine_id: String,
+        policy: String,
+        changes: PolicyChanges,
+    },
+    /// CreatePolicy or UpdatePolicy.
+    PushPolicy {
+        gateway_id: String,
+        engine_id: String,
+        name: String,
+        statement: String,
+    },
+    /// LOG_ONLY ⇄ ENFORCE on the gateway's policy engine configuration.
+    SetPolicyMode {
+        gateway_id: String,
+        mode: String,
+    },
+    /// Write a local file (not the platform: allowed read-only).
+    SaveFile {
+        path: std::path::PathBuf,
+        contents: String,
+        what: String,
+    },
     /// Reconnect to live AWS with this profile.
     SwitchProfile(String),
 }
@@ -60,7 +91,11 @@ impl Effect {
     pub fn is_write(&self) -> bool {
         matches!(
             self,
-            Effect::DeleteGateway { .. } | Effect::DeleteTarget { .. } | Effect::CallTool { .. }
+            Effect::DeleteGateway { .. }
+                | Effect::DeleteTarget { .. }
+                | Effect::CallTool { .. }
+                | Effect::PushPolicy { .. }
+                | Effect::SetPolicyMode { .. }
         )
     }
 }
@@ -218,6 +253,77 @@ impl EffectRunner {
                         }
                     }));
                     let _ = tx.send(Action::ContextsLoaded(choices));
+                });
+            }
+            Effect::LoadPolicyStudio { gateway } => {
+                tokio::spawn(async move {
+                    let result = crate::policy_tasks::load_studio(&backend, &gateway)
+                        .await
+                        .map(Box::new);
+                    let _ = tx.send(Action::PolicyStudioLoaded {
+                        gateway_id: gateway.id.clone(),
+                        result,
+                    });
+                });
+            }
+            Effect::DryRunPolicy {
+                gateway,
+                engine_id,
+                policy,
+                changes,
+            } => {
+                tokio::spawn(async move {
+                    let result = crate::policy_tasks::dry_run(
+                        &backend, &gateway, &engine_id, policy, &changes,
+                    )
+                    .await
+                    .map(Box::new);
+                    let _ = tx.send(Action::DryRunDone {
+                        gateway_id: gateway.id.clone(),
+                        result,
+                    });
+                });
+            }
+            Effect::PushPolicy {
+                gateway_id,
+                engine_id,
+                name,
+                statement,
+            } => {
+                tokio::spawn(async move {
+                    let result = backend
+                        .push_policy(&engine_id, &name, &statement, None, false)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::PolicyPushed { gateway_id, result });
+                });
+            }
+            Effect::SetPolicyMode { gateway_id, mode } => {
+                tokio::spawn(async move {
+                    let result = backend
+                        .set_policy_mode(&gateway_id, &mode)
+                        .await
+                        .map(|()| mode)
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::PolicyModeSet { gateway_id, result });
+                });
+            }
+            Effect::SaveFile {
+                path,
+                contents,
+                what,
+            } => {
+                tokio::spawn(async move {
+                    let result = tokio::fs::write(&path, contents)
+                        .await
+                        .map(|()| {
+                            std::path::absolute(&path)
+                                .unwrap_or(path.clone())
+                                .display()
+                                .to_string()
+                        })
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()));
+                    let _ = tx.send(Action::FileSaved { what, result });
                 });
             }
             Effect::SwitchProfile(profile) => {

@@ -41,6 +41,28 @@ pub enum Command {
     /// Call dialog: next / previous field.
     NextField,
     PrevField,
+    /// The policy studio of the gateway.
+    Policies,
+    /// A new policy from a template.
+    NewPolicy,
+    /// Switch the policy engine between LOG_ONLY and ENFORCE.
+    PolicyMode,
+    /// Editor: validate now.
+    Validate,
+    /// Editor: Cedar's formatter.
+    Format,
+    /// Editor: jump to the next problem.
+    NextProblem,
+    /// Editor: dry-run the edit against captured calls.
+    DryRun,
+    /// Editor: push the policy (CreatePolicy/UpdatePolicy).
+    Push,
+    /// Dry-run: next sort order.
+    Sort,
+    /// Dry-run: only the calls whose decision flips.
+    FlipsOnly,
+    /// Dry-run: save the shown calls as a policy test file.
+    SaveTests,
 }
 
 /// A key with modifiers.
@@ -178,10 +200,18 @@ const GATEWAY_CAPTURES: Binding = bind(
     "captured tool calls of the gateway (from its APPLICATION_LOGS)",
 );
 
+const GATEWAY_POLICIES: Binding = bind(
+    &[ch('p')],
+    Command::Policies,
+    "policies",
+    "policy studio: the gateway's Cedar policies, editor, dry-run",
+);
+
 const GATEWAYS: &[Binding] = &[
     GATEWAY_TARGETS,
     GATEWAY_TOOLS,
     GATEWAY_CAPTURES,
+    GATEWAY_POLICIES,
     bind(
         &[ch('d')],
         Command::Describe,
@@ -196,7 +226,98 @@ const GATEWAYS: &[Binding] = &[
     ),
 ];
 
-const GATEWAY_DETAIL: &[Binding] = &[GATEWAY_TARGETS, GATEWAY_TOOLS, GATEWAY_CAPTURES];
+const GATEWAY_DETAIL: &[Binding] = &[
+    GATEWAY_TARGETS,
+    GATEWAY_TOOLS,
+    GATEWAY_CAPTURES,
+    GATEWAY_POLICIES,
+];
+
+const POLICY_MODE: Binding = bind(
+    &[ch('m')],
+    Command::PolicyMode,
+    "mode",
+    "switch the engine LOG_ONLY ⇄ ENFORCE (asks first; refused read-only)",
+);
+
+const POLICIES: &[Binding] = &[
+    bind(
+        &[plain(KeyCode::Enter), ch('e')],
+        Command::Open,
+        "edit",
+        "edit the policy",
+    ),
+    bind(
+        &[ch('n')],
+        Command::NewPolicy,
+        "new",
+        "new policy from a template",
+    ),
+    POLICY_MODE,
+];
+
+const POLICY_TEMPLATES: &[Binding] = &[bind(
+    &[plain(KeyCode::Enter)],
+    Command::Open,
+    "use",
+    "edit a new policy from the template",
+)];
+
+const POLICY_EDITOR: &[Binding] = &[
+    bind(
+        &[ctrl('s')],
+        Command::Validate,
+        "validate",
+        "validate now (it also runs as you type)",
+    ),
+    bind(
+        &[ctrl('n')],
+        Command::NextProblem,
+        "next problem",
+        "jump to the next error or warning",
+    ),
+    bind(
+        &[ctrl('o')],
+        Command::Format,
+        "format",
+        "format with Cedar's formatter",
+    ),
+    bind(
+        &[ctrl('d')],
+        Command::DryRun,
+        "dry-run",
+        "dry-run the edit against the gateway's captured calls",
+    ),
+    bind(
+        &[ctrl('p')],
+        Command::Push,
+        "push",
+        "push the policy: CreatePolicy/UpdatePolicy (asks first; refused read-only)",
+    ),
+];
+
+const DRY_RUN: &[Binding] = &[
+    bind(
+        &[plain(KeyCode::Enter)],
+        Command::Open,
+        "why",
+        "the call's Cedar request, entities and deciding policies",
+    ),
+    bind(&[ch('s')], Command::Sort, "sort", "next sort order"),
+    bind(
+        &[ch('f')],
+        Command::FlipsOnly,
+        "flips",
+        "only the calls whose decision flips",
+    ),
+    bind(
+        &[ch('w')],
+        Command::SaveTests,
+        "save tests",
+        "save the shown calls as a cedar run-tests file expecting the new decisions",
+    ),
+    POLICY_MODE,
+];
 
 const TARGETS: &[Binding] = &[
     bind(
@@ -309,6 +430,11 @@ pub fn view_bindings(view: ViewKind) -> &'static [Binding] {
         ViewKind::Captures => CAPTURES,
         ViewKind::CaptureDetail => &[],
         ViewKind::Contexts => CONTEXTS,
+        ViewKind::Policies => POLICIES,
+        ViewKind::PolicyTemplates => POLICY_TEMPLATES,
+        ViewKind::PolicyEditor => POLICY_EDITOR,
+        ViewKind::DryRun => DRY_RUN,
+        ViewKind::DryRunDetail => &[],
     }
 }
 
@@ -330,7 +456,8 @@ pub fn lookup(view: ViewKind, key: &KeyEvent) -> Option<Command> {
         .map(|b| b.command)
 }
 
-/// The command a key sends while text is being typed (the call dialog):
+/// The command a key sends while text is being typed (the call dialog,
+/// the policy editor):
 /// only keys that can't be text count (control chords, esc, tab, paging);
 /// everything else is typed.
 pub fn lookup_while_typing(view: ViewKind, key: &KeyEvent) -> Option<Command> {
@@ -411,6 +538,11 @@ mod tests {
             ViewKind::Captures,
             ViewKind::CaptureDetail,
             ViewKind::Contexts,
+            ViewKind::Policies,
+            ViewKind::PolicyTemplates,
+            ViewKind::PolicyEditor,
+            ViewKind::DryRun,
+            ViewKind::DryRunDetail,
         ] {
             let keys: Vec<&Key> = view_bindings(view)
                 .iter()

@@ -32,6 +32,27 @@ pub enum Route {
         index: usize,
     },
     Contexts,
+    /// The policies of the gateway's policy engine.
+    Policies {
+        gateway_id: String,
+    },
+    /// Templates for a new policy, from the gateway's tools.
+    PolicyTemplates {
+        gateway_id: String,
+    },
+    /// The policy editor (its state is `AppState::editor`).
+    PolicyEditor {
+        gateway_id: String,
+    },
+    /// The dry-run of the edit against the gateway's captured calls.
+    DryRun {
+        gateway_id: String,
+    },
+    /// One dry-run row, by its index in the report's rows.
+    DryRunDetail {
+        gateway_id: String,
+        index: usize,
+    },
 }
 
 /// Which key table and which list a route uses.
@@ -46,6 +67,11 @@ pub enum ViewKind {
     Captures,
     CaptureDetail,
     Contexts,
+    Policies,
+    PolicyTemplates,
+    PolicyEditor,
+    DryRun,
+    DryRunDetail,
 }
 
 impl Route {
@@ -60,6 +86,11 @@ impl Route {
             Route::Captures { .. } => ViewKind::Captures,
             Route::CaptureDetail { .. } => ViewKind::CaptureDetail,
             Route::Contexts => ViewKind::Contexts,
+            Route::Policies { .. } => ViewKind::Policies,
+            Route::PolicyTemplates { .. } => ViewKind::PolicyTemplates,
+            Route::PolicyEditor { .. } => ViewKind::PolicyEditor,
+            Route::DryRun { .. } => ViewKind::DryRun,
+            Route::DryRunDetail { .. } => ViewKind::DryRunDetail,
         }
     }
 
@@ -72,7 +103,12 @@ impl Route {
             | Route::ToolDetail { gateway_id, .. }
             | Route::ToolCall { gateway_id, .. }
             | Route::Captures { gateway_id }
-            | Route::CaptureDetail { gateway_id, .. } => Some(gateway_id),
+            | Route::CaptureDetail { gateway_id, .. }
+            | Route::Policies { gateway_id }
+            | Route::PolicyTemplates { gateway_id }
+            | Route::PolicyEditor { gateway_id }
+            | Route::DryRun { gateway_id }
+            | Route::DryRunDetail { gateway_id, .. } => Some(gateway_id),
             Route::Gateways | Route::Contexts => None,
         }
     }
@@ -91,6 +127,11 @@ impl ViewKind {
             ViewKind::Captures => "captures",
             ViewKind::CaptureDetail => "capture",
             ViewKind::Contexts => "contexts",
+            ViewKind::Policies => "policies",
+            ViewKind::PolicyTemplates => "new policy",
+            ViewKind::PolicyEditor => "edit policy",
+            ViewKind::DryRun => "dry-run",
+            ViewKind::DryRunDetail => "why",
         }
     }
 }

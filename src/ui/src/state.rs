@@ -165,6 +165,13 @@ pub struct AppState {
     /// Captured calls per gateway, newest first.
     pub captures: HashMap<String, Loadable<crate::captures::CaptureList>>,
     pub contexts: Vec<ContextChoice>,
+    /// Each gateway's policy engine, policies and Cedar schema.
+    pub policy_studio: HashMap<String, Loadable<Box<crate::policy_studio::StudioData>>>,
+    /// The open policy editor.
+    pub editor: Option<crate::policy_studio::PolicyEditor>,
+    /// The latest dry-run per gateway.
+    pub dry_run: HashMap<String, Loadable<Box<crate::policy_studio::DryRunReport>>>,
+    pub dry_run_options: crate::policy_studio::DryRunOptions,
     pub input: InputMode,
     /// A `:` command naming a gateway, typed before the gateways loaded.
     pub deferred_palette: Option<String>,
@@ -195,6 +202,10 @@ impl AppState {
             call: None,
             captures: HashMap::new(),
             contexts: Vec::new(),
+            policy_studio: HashMap::new(),
+            editor: None,
+            dry_run: HashMap::new(),
+            dry_run_options: Default::default(),
             input: InputMode::Normal,
             deferred_palette: None,
             overlay: None,
@@ -284,6 +295,8 @@ impl AppState {
             || self.targets.values().any(Loadable::is_loading)
             || self.mcp.values().any(Loadable::is_loading)
             || self.captures.values().any(Loadable::is_loading)
+            || self.policy_studio.values().any(Loadable::is_loading)
+            || self.dry_run.values().any(Loadable::is_loading)
             || self.tool_search.values().any(|s| s.hits.is_loading())
             || self
                 .call
@@ -293,7 +306,12 @@ impl AppState {
 
     /// Whether the loop must keep sending ticks (progress or a pending poll).
     pub fn needs_ticks(&self) -> bool {
-        self.is_loading() || self.poll_at_tick.is_some()
+        self.is_loading()
+            || self.poll_at_tick.is_some()
+            || self
+                .editor
+                .as_ref()
+                .is_some_and(|e| e.validate_at_tick.is_some_and(|at| at != u64::MAX))
     }
 
     /// Whether anything shown is still changing state on the platform.

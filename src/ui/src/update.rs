@@ -8,6 +8,7 @@ use crate::effect::Effect;
 use crate::filter::FilterQuery;
 use crate::keymap::{self, Command};
 use crate::palette::{self, PaletteCommand};
+use crate::policy_studio;
 use crate::route::{Route, ViewKind};
 use crate::state::{
     AppState, Confirm, InputMode, Level, ListCursor, Loadable, Message, Overlay, Screen,
@@ -39,6 +40,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Tick => {
             state.tick += 1;
+            policy_studio::on_tick(state);
             match state.poll_at_tick {
                 Some(due) if state.tick >= due => {
                     state.poll_at_tick = None;
@@ -147,6 +149,70 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.stack = vec![Screen::new(Route::Gateways)];
             load_for_current(state)
         }
+        Action::PolicyStudioLoaded { gateway_id, result } => {
+            match result {
+                Ok(data) => {
+                    state
+                        .policy_studio
+                        .insert(gateway_id.clone(), Loadable::Loaded(data));
+                }
+                Err(e) => {
+                    error(state, e.clone());
+                    state
+                        .policy_studio
+                        .insert(gateway_id.clone(), Loadable::Failed(e));
+                }
+            }
+            // The editor's first validation waited for the schema.
+            if let Some(editor) = state.editor.as_mut()
+                && editor.gateway_id == gateway_id
+                && editor.validate_at_tick.is_some()
+            {
+                editor.validate_at_tick = Some(state.tick);
+                policy_studio::validate(state);
+            }
+            refresh_all(state);
+            Vec::new()
+        }
+        Action::DryRunDone { gateway_id, result } => {
+            let loaded = match result {
+                Ok(report) => Loadable::Loaded(report),
+                Err(e) => {
+                    error(state, format!("dry-run: {e}"));
+                    Loadable::Failed(e)
+                }
+            };
+            state.dry_run.insert(gateway_id, loaded);
+            refresh_all(state);
+            Vec::new()
+        }
+        Action::PolicyPushed { gateway_id, result } => {
+            policy_studio::on_pushed(state, &gateway_id, result);
+            policy_studio::load(state, &gateway_id)
+        }
+        Action::PolicyModeSet { gateway_id, result } => match result {
+            Ok(mode) => {
+                info(
+                    state,
+                    format!("{} now in {mode}", state.gateway_name(&gateway_id)),
+                );
+                state.policy_studio.remove(&gateway_id);
+                let mut effects = policy_studio::load(state, &gateway_id);
+                effects.push(Effect::LoadGateways);
+                effects
+            }
+            Err(e) => {
+                error(state, format!("policy mode: {e}"));
+                Vec::new()
+            }
+        },
+        Action::FileSaved { what, result } => {
+            match result {
+                Ok(path) => info(state, format!("saved {what} to {path}")),
+                Err(e) => error(state, e),
+            }
+            Vec::new()
+        }
         Action::Copied { bytes } => {
             info(
                 state,
@@ -207,6 +273,12 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             None => tool_calls::on_typing_key(state, key),
         };
     }
+    if view == ViewKind::PolicyEditor {
+        return match keymap::lookup_while_typing(view, &key) {
+            Some(command) => on_command(state, command),
+            None => policy_studio::on_typing_key(state, key),
+        };
+    }
     match keymap::lookup(view, &key) {
         Some(command) => on_command(state, command),
         None => Vec::new(),
@@ -225,6 +297,20 @@ fn on_command(state: &mut AppState, command: Command) -> Vec<Effect> {
             Command::ToggleEditor => tool_calls::toggle_editor(state),
             Command::ToggleResult => tool_calls::toggle_result(state),
             Command::Copy => return copy(state),
+            Command::Back => back(state),
+            Command::Quit => state.should_quit = true,
+            Command::Help => state.overlay = Some(Overlay::Help),
+            _ => {}
+        }
+        return Vec::new();
+    }
+    if state.screen().route.kind() == ViewKind::PolicyEditor {
+        match command {
+            Command::Validate => policy_studio::validate(state),
+            Command::NextProblem => policy_studio::next_diagnostic(state),
+            Command::Format => policy_studio::format(state),
+            Command::DryRun => return policy_studio::dry_run(state),
+            Command::Push => return policy_studio::ask_push(state),
             Command::Back => back(state),
             Command::Quit => state.should_quit = true,
             Command::Help => state.overlay = Some(Overlay::Help),
@@ -279,11 +365,47 @@ fn on_command(state: &mut AppState, command: Command) -> Vec<Effect> {
                 return push(state, Route::Captures { gateway_id: id });
             }
         }
+        Command::Policies => {
+            if let Some(id) = selected_gateway_id(state) {
+                return push(state, Route::Policies { gateway_id: id });
+            }
+        }
+        Command::NewPolicy => {
+            if let Route::Policies { gateway_id } = state.screen().route.clone() {
+                return push(state, Route::PolicyTemplates { gateway_id });
+            }
+        }
+        Command::PolicyMode => {
+            if let Some(id) = state.screen().route.gateway_id().map(str::to_owned) {
+                return policy_studio::ask_mode(state, &id);
+            }
+        }
+        Command::Sort | Command::FlipsOnly => {
+            if command == Command::Sort {
+                policy_studio::cycle_sort(state);
+            } else {
+                policy_studio::toggle_flips_only(state);
+            }
+            let top = state.stack.len() - 1;
+            state.stack[top].cursor.selected = 0;
+            refresh(state, top);
+        }
+        Command::SaveTests => {
+            if let Route::DryRun { gateway_id } = state.screen().route.clone() {
+                let order = state.screen().cursor.visible.clone();
+                return policy_studio::save_tests(state, &gateway_id, &order);
+            }
+        }
         Command::Send
         | Command::ToggleEditor
         | Command::ToggleResult
         | Command::NextField
-        | Command::PrevField => {}
+        | Command::PrevField
+        | Command::Validate
+        | Command::Format
+        | Command::NextProblem
+        | Command::DryRun
+        | Command::Push => {}
     }
     Vec::new()
 }
@@ -554,6 +676,26 @@ fn open(state: &mut AppState) -> Vec<Effect> {
                 index,
             },
         ),
+        Route::Policies { gateway_id } => {
+            match policy_studio::edit_selected(state, gateway_id, index) {
+                Some(route) => push(state, route),
+                None => Vec::new(),
+            }
+        }
+        Route::PolicyTemplates { gateway_id } => {
+            match policy_studio::edit_template(state, gateway_id, index) {
+                Some(route) => push(state, route),
+                None => Vec::new(),
+            }
+        }
+        Route::DryRun { gateway_id } => push(
+            state,
+            Route::DryRunDetail {
+                gateway_id: gateway_id.clone(),
+                index,
+            },
+        ),
+        Route::PolicyEditor { .. } | Route::DryRunDetail { .. } => Vec::new(),
         Route::Contexts => {
             let Some(choice) = state.contexts.get(index).cloned() else {
                 return Vec::new();
@@ -655,7 +797,17 @@ fn copy(state: &mut AppState) -> Vec<Effect> {
         Route::CaptureDetail { gateway_id, index } => {
             captures::call(state, gateway_id, *index).map(serde_json::to_string_pretty)
         }
-        Route::Contexts => None,
+        Route::Policies { gateway_id } => index
+            .and_then(|i| policy_studio::studio(state, gateway_id)?.policies.get(i))
+            .map(serde_json::to_string_pretty),
+        Route::DryRun { gateway_id } => index
+            .and_then(|i| state.dry_run.get(gateway_id)?.loaded()?.run.rows.get(i))
+            .map(serde_json::to_string_pretty),
+        Route::PolicyEditor { .. } => match &state.editor {
+            Some(editor) => return vec![Effect::Copy(editor.contents())],
+            None => None,
+        },
+        Route::PolicyTemplates { .. } | Route::DryRunDetail { .. } | Route::Contexts => None,
     };
     match json {
         // The runner performs the copy and reports `Copied`.
@@ -683,17 +835,16 @@ fn back(state: &mut AppState) {
         refresh(state, top);
         return;
     }
-    if state.stack.len() > 1
-        && state
-            .stack
-            .pop()
-            .is_some_and(|s| s.route.kind() == ViewKind::ToolCall)
-    {
-        state.call = None;
+    if state.stack.len() > 1 {
+        match state.stack.pop().map(|s| s.route.kind()) {
+            Some(ViewKind::ToolCall) => state.call = None,
+            Some(ViewKind::PolicyEditor) => state.editor = None,
+            _ => {}
+        }
     }
 }
 
-fn push(state: &mut AppState, route: Route) -> Vec<Effect> {
+pub(crate) fn push(state: &mut AppState, route: Route) -> Vec<Effect> {
     state.stack.push(Screen::new(route));
     let top = state.stack.len() - 1;
     refresh(state, top);
@@ -736,6 +887,11 @@ fn load_for_current(state: &mut AppState) -> Vec<Effect> {
         Route::Tools { gateway_id } => effects.extend(tool_catalog::load_mcp(state, gateway_id)),
         Route::Captures { gateway_id } => effects.extend(captures::load(state, gateway_id)),
         Route::Contexts => effects.push(Effect::LoadContexts),
+        Route::Policies { gateway_id }
+        | Route::PolicyTemplates { gateway_id }
+        | Route::PolicyEditor { gateway_id } => {
+            effects.extend(policy_studio::load(state, gateway_id))
+        }
         _ => {}
     }
     effects
@@ -760,6 +916,10 @@ fn reload(state: &mut AppState) -> Vec<Effect> {
             effects.extend(captures::load(state, &gateway_id));
         }
         Route::Contexts => effects.push(Effect::LoadContexts),
+        Route::Policies { gateway_id } | Route::PolicyTemplates { gateway_id } => {
+            state.policy_studio.remove(&gateway_id);
+            effects.extend(policy_studio::load(state, &gateway_id));
+        }
         _ => {}
     }
     effects
@@ -851,6 +1011,45 @@ fn visible_rows(state: &AppState, screen: &Screen) -> Vec<usize> {
         Route::Contexts => {
             let hay: Vec<&str> = state.contexts.iter().map(|c| c.label.as_str()).collect();
             filter.apply(hay.into_iter())
+        }
+        Route::Policies { gateway_id } => match policy_studio::studio(state, gateway_id) {
+            Some(data) => {
+                let hay: Vec<String> = data
+                    .policies
+                    .iter()
+                    .map(|p| format!("{} {} {}", p.name, p.status, p.enforcement_mode))
+                    .collect();
+                filter.apply(hay.iter().map(String::as_str))
+            }
+            None => Vec::new(),
+        },
+        Route::PolicyTemplates { gateway_id } => match policy_studio::studio(state, gateway_id) {
+            Some(data) => filter.apply(data.templates.iter().map(|t| t.title.as_str())),
+            None => Vec::new(),
+        },
+        Route::PolicyEditor { .. } => Vec::new(),
+        Route::DryRun { gateway_id } => {
+            match state.dry_run.get(gateway_id).and_then(Loadable::loaded) {
+                Some(report) => {
+                    let order = policy_studio::dry_run_order(report, state.dry_run_options);
+                    let hay: Vec<String> = order
+                        .iter()
+                        .map(|&i| {
+                            let r = &report.run.rows[i];
+                            format!("{} {} {}", r.tool, r.caller, r.after.decision.as_str())
+                        })
+                        .collect();
+                    filter
+                        .apply(hay.iter().map(String::as_str))
+                        .into_iter()
+                        .map(|k| order[k])
+                        .collect()
+                }
+                None => Vec::new(),
+            }
+        }
+        Route::DryRunDetail { gateway_id, index } => {
+            (0..policy_studio::dry_run_detail_lines(state, gateway_id, *index).len()).collect()
         }
     }
 }

@@ -16,9 +16,11 @@ pub mod checks;
 pub mod dry_run;
 pub mod evaluation;
 pub mod findings;
+pub mod policy_edit;
 pub mod policy_tests;
 pub mod request;
 pub mod schema;
+pub mod templates;
 
 /// The namespace every AgentCore entity type and action lives in.
 pub const NAMESPACE: &str = "AgentCore";

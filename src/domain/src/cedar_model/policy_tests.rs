@@ -30,6 +30,23 @@ pub fn test_case(name: &str, call: &CedarCall, expected: &Evaluation) -> Value {
     })
 }
 
+/// A test case for a captured call, named for what it checks: "deny
+/// crm___get_account by sales-copilot at 2026-…".
+pub fn captured_test_case(
+    call: &crate::CapturedCall,
+    cedar: &CedarCall,
+    expected: &Evaluation,
+) -> Value {
+    let name = format!(
+        "{} {} by {} at {}",
+        expected.decision.as_str(),
+        call.tool,
+        call.caller.label(),
+        call.time
+    );
+    test_case(&name, cedar, expected)
+}
+
 /// How one test case fared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TestOutcome {

@@ -5,6 +5,9 @@ mod captures;
 mod contexts;
 mod gateway_detail;
 mod gateways;
+mod policies;
+mod policy_dry_run;
+mod policy_editor;
 mod targets;
 mod tool_call;
 mod tool_detail;
@@ -50,6 +53,24 @@ pub fn view(state: &AppState, frame: &mut Frame) {
             capture_detail::render(state, gateway_id, *index, &screen.cursor, frame, bands.body)
         }
         Route::Contexts => contexts::render(state, &screen.cursor, frame, bands.body),
+        Route::Policies { gateway_id } => {
+            policies::render(state, gateway_id, &screen.cursor, frame, bands.body)
+        }
+        Route::PolicyTemplates { gateway_id } => {
+            policies::render_templates(state, gateway_id, &screen.cursor, frame, bands.body)
+        }
+        Route::PolicyEditor { .. } => policy_editor::render(state, frame, bands.body),
+        Route::DryRun { gateway_id } => {
+            policy_dry_run::render(state, gateway_id, &screen.cursor, frame, bands.body)
+        }
+        Route::DryRunDetail { gateway_id, index } => policy_dry_run::render_detail(
+            state,
+            gateway_id,
+            *index,
+            &screen.cursor,
+            frame,
+            bands.body,
+        ),
     }
     footer::render(state, frame, bands.footer);
     if let InputMode::Palette { text, selected } = &state.input {

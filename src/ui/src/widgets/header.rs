@@ -72,5 +72,13 @@ pub fn crumb(state: &AppState, route: &Route, parent_gateway: Option<&str>) -> S
         Route::Captures { gateway_id } => under(gateway_id, "captures"),
         Route::CaptureDetail { index, .. } => format!("capture {}", index + 1),
         Route::Contexts => "contexts".into(),
+        Route::Policies { gateway_id } => under(gateway_id, "policies"),
+        Route::PolicyTemplates { .. } => "new policy".into(),
+        Route::PolicyEditor { .. } => match &state.editor {
+            Some(editor) => format!("edit {}", editor.name),
+            None => "edit".into(),
+        },
+        Route::DryRun { .. } => "dry-run".into(),
+        Route::DryRunDetail { index, .. } => format!("why {}", index + 1),
     }
 }
