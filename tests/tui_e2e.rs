@@ -17,12 +17,17 @@ struct Tmux {
 impl Tmux {
     /// Starts `acc args…` in a fresh 160×45 tmux session with its own XDG dirs.
     fn start(name: &str, args: &[&str]) -> Tmux {
+        Tmux::start_in(name, args, tempfile::tempdir().unwrap())
+    }
+
+    /// Like `start`, in a prepared home directory (also the working
+    /// directory, where the console saves files).
+    fn start_in(name: &str, args: &[&str], home: tempfile::TempDir) -> Tmux {
         let version = Command::new("tmux").arg("-V").output();
         assert!(
             version.as_ref().is_ok_and(|o| o.status.success()),
             "tmux is required for the end-to-end tests: run ./tests/run (it installs tmux) or `apt-get install tmux`"
         );
-        let home = tempfile::tempdir().unwrap();
         let session = format!("acc-e2e-{name}-{}", std::process::id());
         let bin = PathBuf::from(env!("CARGO_BIN_EXE_acc"));
         let mut cmd = vec![bin.display().to_string()];
@@ -31,6 +36,7 @@ impl Tmux {
         let config = home.path().join("config");
         let status = Command::new("tmux")
             .args(["new-session", "-d", "-s", &session, "-x", "160", "-y", "45"])
+            .args(["-c", &home.path().display().to_string()])
             .args(["-e", &format!("XDG_DATA_HOME={}", data.display())])
             .args(["-e", &format!("XDG_CONFIG_HOME={}", config.display())])
             .args(["-e", "TERM=xterm-256color"])
@@ -255,4 +261,74 @@ fn call_a_demo_tool_from_the_console_and_find_its_capture() {
     assert!(captures.contains("ok"), "{captures}");
     t.keys(&["q"]);
     t.wait_for("exit", |_| !t.alive());
+}
+
+#[test]
+fn break_a_demo_policy_fix_it_dry_run_it_and_save_the_flips_as_tests() {
+    // Real traffic first: a sales caller searching the knowledge base.
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("state");
+    let state = state.to_str().unwrap();
+    let call = Command::new(env!("CARGO_BIN_EXE_acc"))
+        .args(["--state-dir", state, "tools", "call", "enterprise-hub"])
+        .args([
+            "knowledge-base___search_articles",
+            "--args",
+            r#"{"query":"vpn"}"#,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        call.status.success(),
+        "{}",
+        String::from_utf8_lossy(&call.stderr)
+    );
+    let saved = home.path().join("sales_no_announcements-tests.json");
+    let tmux = Tmux::start_in("policy", &["--state-dir", state], home);
+
+    tmux.wait_text("enterprise-hub");
+    tmux.literal("/enterprise-hub");
+    tmux.keys(&["Enter"]);
+    tmux.wait_text("</enterprise-hub>");
+    tmux.literal("p");
+    tmux.wait_text("engine northwind_tenant_guardrails");
+    tmux.literal("/sales_no");
+    tmux.keys(&["Enter"]);
+    tmux.wait_text("</sales_no>");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the policy open and valid", |s| {
+        s.contains("edit policy sales_no_announcements") && s.contains("✓ valid")
+    });
+
+    // Point the forbid at the search tool, with a typo first.
+    tmux.keys(&["Down", "Down", "Home", "C-k"]);
+    tmux.literal(r#"  action == AgentCore::Action::"knowledge-base___search_artcles","#);
+    let broken = tmux.wait_for("an error at line 3", |s| s.contains("1 error(s)"));
+    assert!(
+        broken.contains("   3●"),
+        "the gutter marks line 3:\n{broken}"
+    );
+    assert!(broken.contains("◂ "), "the message is inline:\n{broken}");
+    tmux.keys(&["Home", "C-k"]);
+    tmux.literal(r#"  action == AgentCore::Action::"knowledge-base___search_articles","#);
+    tmux.wait_for("valid again", |s| {
+        s.contains("✓ valid") && !s.contains("3●")
+    });
+
+    // The dry-run flips the captured call and says which policy decides.
+    tmux.keys(&["C-d"]);
+    let run = tmux.wait_text("1 allow→deny, 0 deny→allow");
+    assert!(run.contains("deny ▼"), "{run}");
+    assert!(run.contains("sales_no_ann"), "{run}");
+    tmux.wait_text("strictly less permissive");
+
+    tmux.literal("w");
+    tmux.wait_text("saved 1 policy test(s)");
+    let cases: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    assert_eq!(cases[0]["decision"], "deny");
+    assert_eq!(
+        cases[0]["reason"],
+        serde_json::json!(["sales_no_announcements"])
+    );
 }

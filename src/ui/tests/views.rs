@@ -606,3 +606,151 @@ fn captures_list_and_detail() {
     assert!(detail.contains("\"sub\": \"support-triage\""), "{detail}");
     assert!(detail.contains("\"password\": \"****\""), "{detail}");
 }
+
+/// The policy studio's data for orbit-hub: two tools, one policy.
+fn studio_data() -> acc_ui::policy_studio::StudioData {
+    use acc_domain::cedar_model::schema::gateway_schema;
+    use acc_domain::cedar_model::templates::templates;
+    let tools = vec![
+        Tool {
+            qualified_name: "billing___refund".into(),
+            target: "billing".into(),
+            name: "refund".into(),
+            description: "Refund an order".into(),
+            input_schema: json!({ "type": "object", "required": ["amount"], "properties": {
+                "amount": { "type": "integer" }, "reason": { "type": "string" } } }),
+            source: acc_domain::ToolSource::Mcp,
+        },
+        Tool {
+            qualified_name: "billing___get_invoice".into(),
+            target: "billing".into(),
+            name: "get_invoice".into(),
+            description: "Read an invoice".into(),
+            input_schema: json!({ "type": "object", "properties": { "id": { "type": "string" } } }),
+            source: acc_domain::ToolSource::Mcp,
+        },
+    ];
+    let policy = acc_domain::Policy {
+        id: "small_refunds-a1b2c3d4e5".into(),
+        name: "small_refunds".into(),
+        engine_id: "orbit-guard".into(),
+        status: "ACTIVE".into(),
+        status_reasons: Vec::new(),
+        enforcement_mode: "ACTIVE".into(),
+        statement: "// Support refunds small amounts\npermit (\n  principal is AgentCore::OAuthUser,\n  action == AgentCore::Action::\"billing___refund\",\n  resource\n)\nwhen {\n  principal.hasTag(\"role\") &&\n  principal.getTag(\"role\") == \"support\" &&\n  context.input.amount < 100\n};".into(),
+        description: None,
+    };
+    acc_ui::policy_studio::StudioData {
+        engine_id: "orbit-guard".into(),
+        engine_name: "orbit_guard".into(),
+        mode: "LOG_ONLY".into(),
+        schema: gateway_schema(&tools).unwrap(),
+        templates: templates(
+            &tools,
+            "arn:aws:bedrock-agentcore:us-east-1:000000000000:gateway/orbit-hub-k3j9x0a1b2",
+        ),
+        policies: vec![policy],
+        tools,
+    }
+}
+
+/// Validation timings vary run to run.
+fn without_timings(screen: &str) -> String {
+    let mut out = String::new();
+    for line in screen.lines() {
+        let mut line = line.to_owned();
+        while let Some(ms) = line.find(" ms") {
+            let start = line[..ms]
+                .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .map_or(0, |i| i + 1);
+            line.replace_range(start..ms + 3, "#");
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The editor's text rows with their colours: runs of one foreground
+/// colour as `[colour]text`, so highlighting and problem marks show.
+fn styled_rows(state: &AppState, rows: std::ops::Range<u16>) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(W, H)).unwrap();
+    terminal.draw(|f| view(state, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in rows {
+        let mut current = None;
+        let mut line = String::new();
+        for x in 1..80 {
+            let cell = &buffer[(x, y)];
+            if current != Some(cell.fg) && !cell.symbol().trim().is_empty() {
+                current = Some(cell.fg);
+                line.push_str(&format!("[{:?}]", cell.fg));
+            }
+            line.push_str(cell.symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn open_policy_editor(state: &mut AppState) {
+    let effects = key(state, KeyCode::Char('p'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::LoadPolicyStudio { .. }]),
+        "{effects:?}"
+    );
+    update(
+        state,
+        Action::PolicyStudioLoaded {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            result: Ok(Box::new(studio_data())),
+        },
+    );
+    key(state, KeyCode::Enter);
+    // The first validation runs on the next tick.
+    update(state, Action::Tick);
+}
+
+#[test]
+fn policy_editor_highlights_cedar() {
+    let mut state = loaded(false);
+    open_policy_editor(&mut state);
+    insta::assert_snapshot!(without_timings(&render(&state)));
+    insta::assert_snapshot!(styled_rows(&state, 3..14));
+}
+
+#[test]
+fn policy_editor_marks_problems_inline_and_lists_them() {
+    let mut state = loaded(false);
+    open_policy_editor(&mut state);
+    // Line 10: `context.input.amount < 100` → a misspelt attribute.
+    for _ in 0..9 {
+        key(&mut state, KeyCode::Down);
+    }
+    key(&mut state, KeyCode::End);
+    for _ in 0..12 {
+        key(&mut state, KeyCode::Backspace);
+    }
+    keys(&mut state, "amout < 100");
+    // Debounced: nothing re-validates until the typing pauses.
+    update(&mut state, Action::Tick);
+    assert!(!render(&state).contains("error(s)"));
+    for _ in 0..3 {
+        update(&mut state, Action::Tick);
+    }
+    let screen = without_timings(&render(&state));
+    assert!(screen.contains("1 error(s)"), "{screen}");
+    insta::assert_snapshot!(screen);
+    insta::assert_snapshot!(styled_rows(&state, 12..14));
+    // ctrl-n jumps to the problem: typing lands there.
+    key(&mut state, KeyCode::Up);
+    key(&mut state, KeyCode::Up);
+    update(
+        &mut state,
+        Action::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)),
+    );
+    let editor = state.editor.as_ref().unwrap();
+    assert_eq!(editor.text.cursor().0 + 1, editor.diagnostics[0].line);
+}
