@@ -754,3 +754,57 @@ fn policy_editor_marks_problems_inline_and_lists_them() {
     let editor = state.editor.as_ref().unwrap();
     assert_eq!(editor.text.cursor().0 + 1, editor.diagnostics[0].line);
 }
+
+fn ctrl(state: &mut AppState, c: char) -> Vec<Effect> {
+    update(
+        state,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+#[test]
+fn push_and_mode_ask_first_and_readonly_refuses() {
+    let mut ro = loaded(true);
+    open_policy_editor(&mut ro);
+    assert!(ctrl(&mut ro, 'p').is_empty());
+    assert!(ro.overlay.is_none());
+    let refused = render(&ro);
+    assert!(
+        refused.contains("read-only mode: pushing a policy is refused"),
+        "{refused}"
+    );
+
+    let mut rw = loaded(false);
+    open_policy_editor(&mut rw);
+    assert!(
+        ctrl(&mut rw, 'p').is_empty(),
+        "nothing is pushed before the answer"
+    );
+    let asked = render(&rw);
+    assert!(
+        asked.contains("UpdatePolicy small_refunds in engine orbit_guard"),
+        "{asked}"
+    );
+    let effects = key(&mut rw, KeyCode::Char('y'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::PushPolicy { name, statement, .. }]
+            if name == "small_refunds" && statement.contains("context.input.amount < 100")),
+        "{effects:?}"
+    );
+
+    // Back on the policies list, `m` switches the engine after a yes.
+    key(&mut rw, KeyCode::Esc);
+    assert!(key(&mut rw, KeyCode::Char('m')).is_empty());
+    assert!(render(&rw).contains("switch orbit-hub to ENFORCE?"));
+    assert!(key(&mut rw, KeyCode::Char('n')).is_empty());
+    assert!(rw.overlay.is_none());
+    key(&mut rw, KeyCode::Char('m'));
+    let effects = key(&mut rw, KeyCode::Char('y'));
+    assert_eq!(
+        effects,
+        vec![Effect::SetPolicyMode {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            mode: "ENFORCE".into()
+        }]
+    );
+}
