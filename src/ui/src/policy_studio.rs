@@ -300,6 +300,21 @@ pub(crate) fn next_diagnostic(state: &mut AppState) {
     ));
 }
 
+/// pgup / pgdn: the cursor by `rows` lines.
+pub(crate) fn page(state: &mut AppState, rows: isize) {
+    let Some(editor) = state.editor.as_mut() else {
+        return;
+    };
+    let step = if rows < 0 {
+        CursorMove::Up
+    } else {
+        CursorMove::Down
+    };
+    for _ in 0..rows.unsigned_abs() {
+        editor.text.move_cursor(step);
+    }
+}
+
 /// ctrl-o: Cedar's formatter over the text.
 pub(crate) fn format(state: &mut AppState) {
     let tick = state.tick;

@@ -311,6 +311,8 @@ fn on_command(state: &mut AppState, command: Command) -> Vec<Effect> {
             Command::Format => policy_studio::format(state),
             Command::DryRun => return policy_studio::dry_run(state),
             Command::Push => return policy_studio::ask_push(state),
+            Command::PageDown => policy_studio::page(state, page / 2),
+            Command::PageUp => policy_studio::page(state, -page / 2),
             Command::Back => back(state),
             Command::Quit => state.should_quit = true,
             Command::Help => state.overlay = Some(Overlay::Help),

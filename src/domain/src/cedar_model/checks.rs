@@ -66,6 +66,14 @@ fn located(
         .map_or(0, |label| label.offset());
     let (line, column) = line_column(text, offset);
     let help = error.help().map(|h| format!(" ({h})")).unwrap_or_default();
+    // The validator opens with "for policy `policy0`, " (Cedar's id for a
+    // parsed text); the diagnostic already says which policy, by name.
+    let message = match message.strip_prefix("for policy `") {
+        Some(rest) => rest
+            .split_once("`, ")
+            .map_or(message.clone(), |(_, m)| m.to_owned()),
+        None => message,
+    };
     PolicyDiagnostic {
         severity,
         policy: policy.map(str::to_owned),

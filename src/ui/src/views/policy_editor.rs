@@ -42,12 +42,14 @@ fn render_text(state: &AppState, editor: &PolicyEditor, frame: &mut Frame, area:
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let lines = editor.text.lines();
-    let highlighted = highlighted_lines(lines, theme);
     let height = inner.height as usize;
     let cursor = editor.text.cursor();
     let (cursor_row, cursor_col) = (cursor.0, cursor.1);
     // Keep the cursor on screen: the top follows it down, never further.
     let top = (cursor_row + 1).saturating_sub(height);
+    // Parse state flows from the first line, so highlight up to the last
+    // visible one and no further: lines below cost nothing per frame.
+    let highlighted = highlighted_lines(&lines[..lines.len().min(top + height)], theme);
     let mut out = Vec::with_capacity(height);
     for (row, line) in highlighted.into_iter().enumerate().skip(top).take(height) {
         let problems: Vec<_> = editor
