@@ -11,6 +11,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod agent_artifacts;
 mod bulk_catalog;
 mod captures;
 mod control_plane;

@@ -187,6 +187,46 @@ pub(crate) const MIGRATIONS: &[&str] = &[
 
     CREATE INDEX policies_by_engine ON policies (policy_engine_id, seq);
     "#,
+    // v6: agent runtimes, their immutable versions (each holds the whole
+    // configuration it was created or updated with) and their endpoints.
+    r#"
+    CREATE TABLE agent_runtimes (
+        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        agent_runtime_id TEXT NOT NULL UNIQUE,
+        name             TEXT NOT NULL UNIQUE,
+        client_token     TEXT UNIQUE,
+        latest_version   INTEGER NOT NULL,
+        status           TEXT NOT NULL,
+        failure_reason   TEXT,
+        settles_at_ms    INTEGER NOT NULL,
+        created_at_ms    INTEGER NOT NULL,
+        updated_at_ms    INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE agent_runtime_versions (
+        agent_runtime_id TEXT NOT NULL,
+        version          INTEGER NOT NULL,
+        execution        TEXT NOT NULL,
+        created_at_ms    INTEGER NOT NULL,
+        document         TEXT NOT NULL,
+        PRIMARY KEY (agent_runtime_id, version)
+    ) STRICT;
+
+    CREATE TABLE agent_runtime_endpoints (
+        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        agent_runtime_id TEXT NOT NULL,
+        name             TEXT NOT NULL,
+        endpoint_id      TEXT NOT NULL,
+        client_token     TEXT UNIQUE,
+        target_version   INTEGER NOT NULL,
+        status           TEXT NOT NULL,
+        description      TEXT,
+        settles_at_ms    INTEGER NOT NULL,
+        created_at_ms    INTEGER NOT NULL,
+        updated_at_ms    INTEGER NOT NULL,
+        UNIQUE (agent_runtime_id, name)
+    ) STRICT;
+    "#,
 ];
 
 /// What the header of an opened database says.

@@ -17,6 +17,9 @@ pub(crate) enum ListKind {
     GatewayTargets,
     PolicyEngines,
     Policies,
+    AgentRuntimes,
+    RuntimeVersions,
+    RuntimeEndpoints,
 }
 
 impl ListKind {
@@ -26,6 +29,9 @@ impl ListKind {
             Self::GatewayTargets => "tg",
             Self::PolicyEngines => "pe",
             Self::Policies => "po",
+            Self::AgentRuntimes => "rt",
+            Self::RuntimeVersions => "rv",
+            Self::RuntimeEndpoints => "re",
         }
     }
 }

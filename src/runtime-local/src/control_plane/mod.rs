@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{MethodRouter, get, put};
+use axum::routing::{MethodRouter, get, post, put};
 use serde_json::Value;
 
 use crate::pagination::{ListKind, PageRequest};
@@ -19,10 +19,12 @@ use crate::platform_state::PlatformState;
 use crate::validation::Object;
 use crate::wire_errors::ApiError;
 
+pub(crate) mod agent_runtimes;
 pub(crate) mod gateways;
 mod lifecycle;
 pub(crate) mod policies;
 pub(crate) mod policy_engines;
+pub(crate) mod runtime_endpoints;
 pub(crate) mod targets;
 
 type Shared = State<Arc<PlatformState>>;
@@ -72,6 +74,28 @@ pub(crate) fn routes() -> Router<Arc<PlatformState>> {
     both(
         "/policy-engines/{engine_id}/policies/{policy_id}",
         get(get_policy).patch(update_policy).delete(delete_policy),
+    );
+    both(
+        "/runtimes",
+        post(list_agent_runtimes).put(create_agent_runtime),
+    );
+    both(
+        "/runtimes/{runtime_id}",
+        get(get_agent_runtime)
+            .put(update_agent_runtime)
+            .delete(delete_agent_runtime),
+    );
+    both(
+        "/runtimes/{runtime_id}/versions",
+        post(list_agent_runtime_versions),
+    );
+    both(
+        "/runtimes/{runtime_id}/runtime-endpoints",
+        post(list_runtime_endpoints).put(create_runtime_endpoint),
+    );
+    both(
+        "/runtimes/{runtime_id}/runtime-endpoints/{endpoint}",
+        get(get_runtime_endpoint),
     );
     router
 }
@@ -286,6 +310,79 @@ async fn delete_policy(
 ) -> Answer {
     let (engine_id, policy_id) = path_param(ids)?;
     accepted(policies::delete_policy(&ctx, engine_id, policy_id).await?)
+}
+
+async fn create_agent_runtime(State(ctx): Shared, body: Result<Bytes, BytesRejection>) -> Answer {
+    accepted(agent_runtimes::create_agent_runtime(&ctx, parse_body(body)?).await?)
+}
+
+async fn get_agent_runtime(
+    State(ctx): Shared,
+    id: Result<Path<String>, PathRejection>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Answer {
+    let version = query
+        .ok()
+        .and_then(|Query(q)| q.into_iter().find(|(k, _)| k == "version").map(|(_, v)| v));
+    ok(agent_runtimes::get_agent_runtime(&ctx, path_param(id)?, version).await?)
+}
+
+async fn list_agent_runtimes(
+    State(ctx): Shared,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Answer {
+    ok(agent_runtimes::list_agent_runtimes(&ctx, page(query, ListKind::AgentRuntimes)?).await?)
+}
+
+async fn update_agent_runtime(
+    State(ctx): Shared,
+    id: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let id = path_param(id)?;
+    accepted(agent_runtimes::update_agent_runtime(&ctx, id, parse_body(body)?).await?)
+}
+
+async fn delete_agent_runtime(
+    State(ctx): Shared,
+    id: Result<Path<String>, PathRejection>,
+) -> Answer {
+    accepted(agent_runtimes::delete_agent_runtime(&ctx, path_param(id)?).await?)
+}
+
+async fn list_agent_runtime_versions(
+    State(ctx): Shared,
+    id: Result<Path<String>, PathRejection>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Answer {
+    let page = page(query, ListKind::RuntimeVersions)?;
+    ok(agent_runtimes::list_agent_runtime_versions(&ctx, path_param(id)?, page).await?)
+}
+
+async fn create_runtime_endpoint(
+    State(ctx): Shared,
+    id: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let id = path_param(id)?;
+    accepted(runtime_endpoints::create_runtime_endpoint(&ctx, id, parse_body(body)?).await?)
+}
+
+async fn get_runtime_endpoint(
+    State(ctx): Shared,
+    ids: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let (id, name) = path_param(ids)?;
+    ok(runtime_endpoints::get_runtime_endpoint(&ctx, id, name).await?)
+}
+
+async fn list_runtime_endpoints(
+    State(ctx): Shared,
+    id: Result<Path<String>, PathRejection>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Answer {
+    let page = page(query, ListKind::RuntimeEndpoints)?;
+    ok(runtime_endpoints::list_runtime_endpoints(&ctx, path_param(id)?, page).await?)
 }
 
 #[cfg(test)]

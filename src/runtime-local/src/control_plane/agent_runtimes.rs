@@ -1,0 +1,522 @@
+//! Agent runtime operations: CreateAgentRuntime, GetAgentRuntime,
+//! ListAgentRuntimes, UpdateAgentRuntime (a new immutable version),
+//! DeleteAgentRuntime and ListAgentRuntimeVersions. Every version keeps the
+//! whole configuration it was made with; the DEFAULT endpoint follows the
+//! latest version (see `runtime_endpoints`).
+//!
+//! The artifact is checked when the version is made: the containerUri must
+//! be a local artifact, and its platform linux/arm64 (an amd64 image is
+//! refused with the fix), so it does not fail later in the cloud.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde_json::{Value, json};
+
+use super::input_document;
+use super::lifecycle::{effective_status, settles_at};
+use crate::agent_artifacts::inspect;
+use crate::ids;
+use crate::pagination::{ListKind, PageRequest, finish_page, page_body};
+use crate::platform_state::PlatformState;
+use crate::timestamps::{iso8601, now_ms};
+use crate::validation::{Object, Violations, is_client_token, is_role_arn};
+use crate::wire_errors::ApiError;
+
+/// What AgentCore allows as a runtime (and endpoint) name.
+pub(crate) const RUNTIME_NAME_PATTERN: &str = "[a-zA-Z][a-zA-Z0-9_]{0,47}";
+
+/// AgentCore's lifecycle defaults and bounds, in seconds.
+pub(crate) const DEFAULT_IDLE_TIMEOUT_S: i64 = 900;
+pub(crate) const DEFAULT_MAX_LIFETIME_S: i64 = 28_800;
+const LIFECYCLE_MIN_S: i64 = 60;
+const LIFECYCLE_MAX_S: i64 = 28_800;
+
+/// [`RUNTIME_NAME_PATTERN`].
+pub(crate) fn is_runtime_name(s: &str) -> bool {
+    s.len() <= 48
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Members a version's document does not keep.
+const COMPUTED_MEMBERS: &[&str] = &[
+    "agentRuntimeId",
+    "agentRuntimeArn",
+    "agentRuntimeVersion",
+    "status",
+    "createdAt",
+    "lastUpdatedAt",
+    "clientToken",
+    "failureReason",
+    "workloadIdentityDetails",
+];
+
+/// A runtime as stored (its configuration lives in its versions).
+pub(crate) struct RuntimeRow {
+    pub(crate) agent_runtime_id: String,
+    pub(crate) name: String,
+    pub(crate) latest_version: i64,
+    status: String,
+    failure_reason: Option<String>,
+    settles_at_ms: i64,
+    created_at_ms: i64,
+    updated_at_ms: i64,
+}
+
+const ROW_COLUMNS: &str = "agent_runtime_id, name, latest_version, status, failure_reason, \
+                           settles_at_ms, created_at_ms, updated_at_ms";
+
+impl RuntimeRow {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            agent_runtime_id: row.get(0)?,
+            name: row.get(1)?,
+            latest_version: row.get(2)?,
+            status: row.get(3)?,
+            failure_reason: row.get(4)?,
+            settles_at_ms: row.get(5)?,
+            created_at_ms: row.get(6)?,
+            updated_at_ms: row.get(7)?,
+        })
+    }
+
+    pub(crate) fn status(&self) -> &str {
+        effective_status(&self.status, self.settles_at_ms, now_ms())
+    }
+
+    fn arn(&self, ctx: &PlatformState) -> String {
+        ids::agent_runtime_arn(&ctx.region, &ctx.account_id, &self.agent_runtime_id)
+    }
+
+    /// The summary ListAgentRuntimes returns.
+    fn summary(&self, ctx: &PlatformState, description: Option<&str>) -> Value {
+        let mut out = json!({
+            "agentRuntimeArn": self.arn(ctx),
+            "agentRuntimeId": self.agent_runtime_id,
+            "agentRuntimeVersion": self.latest_version.to_string(),
+            "agentRuntimeName": self.name,
+            "lastUpdatedAt": iso8601(self.updated_at_ms),
+            "status": self.status(),
+        });
+        if let Some(d) = description {
+            out["description"] = json!(d);
+        }
+        out
+    }
+
+    /// GetAgentRuntime's answer for one version's document.
+    fn detail(&self, ctx: &PlatformState, version: i64, document: &str) -> Result<Value, ApiError> {
+        let mut doc: Object = serde_json::from_str(document)?;
+        doc.remove("tags");
+        doc.insert("agentRuntimeArn".into(), json!(self.arn(ctx)));
+        doc.insert("agentRuntimeId".into(), json!(self.agent_runtime_id));
+        doc.insert("agentRuntimeName".into(), json!(self.name));
+        doc.insert("agentRuntimeVersion".into(), json!(version.to_string()));
+        doc.insert("createdAt".into(), json!(iso8601(self.created_at_ms)));
+        doc.insert("lastUpdatedAt".into(), json!(iso8601(self.updated_at_ms)));
+        doc.insert("status".into(), json!(self.status()));
+        if let Some(reason) = &self.failure_reason {
+            doc.insert("failureReason".into(), json!(reason));
+        }
+        doc.insert(
+            "workloadIdentityDetails".into(),
+            json!({ "workloadIdentityArn": ids::workload_identity_arn(&ctx.region, &ctx.account_id, &self.agent_runtime_id) }),
+        );
+        Ok(Value::Object(doc))
+    }
+}
+
+fn find_by(conn: &Connection, column: &str, value: &str) -> Result<Option<RuntimeRow>, ApiError> {
+    let sql = format!("SELECT {ROW_COLUMNS} FROM agent_runtimes WHERE {column} = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([value], RuntimeRow::from_row)
+        .optional()?)
+}
+
+/// The runtime with this id, or ResourceNotFoundException.
+pub(crate) fn require_runtime(conn: &Connection, id: &str) -> Result<RuntimeRow, ApiError> {
+    find_by(conn, "agent_runtime_id", id)?
+        .ok_or_else(|| ApiError::not_found(format!("Agent runtime '{id}' was not found.")))
+}
+
+/// A version's document and how it executes (`arm64`, `emulated`, `native`).
+pub(crate) fn version_document(
+    conn: &Connection,
+    id: &str,
+    version: i64,
+) -> Result<(String, String), ApiError> {
+    conn.prepare_cached(
+        "SELECT document, execution FROM agent_runtime_versions \
+         WHERE agent_runtime_id = ?1 AND version = ?2",
+    )?
+    .query_row(params![id, version], |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()?
+    .ok_or_else(|| {
+        ApiError::not_found(format!(
+            "Version {version} of agent runtime '{id}' was not found."
+        ))
+    })
+}
+
+fn validate_lifecycle(v: &mut Violations, input: &Object) {
+    let Some(lifecycle) = input.get("lifecycleConfiguration") else {
+        return;
+    };
+    let Some(lifecycle) = lifecycle.as_object() else {
+        v.add(
+            "lifecycleConfiguration",
+            Some(lifecycle),
+            "Member must be a structure",
+        );
+        return;
+    };
+    let mut seconds = |key: &str| {
+        let value = lifecycle.get(key)?;
+        match value.as_i64() {
+            Some(n) if (LIFECYCLE_MIN_S..=LIFECYCLE_MAX_S).contains(&n) => Some(n),
+            _ => {
+                v.add(
+                    &format!("lifecycleConfiguration.{key}"),
+                    Some(value),
+                    format!("Member must be an integer from {LIFECYCLE_MIN_S} to {LIFECYCLE_MAX_S} (seconds)"),
+                );
+                None
+            }
+        }
+    };
+    let idle = seconds("idleRuntimeSessionTimeout");
+    let max = seconds("maxLifetime");
+    if let (Some(idle), Some(max)) = (idle, max)
+        && idle > max
+    {
+        v.add(
+            "lifecycleConfiguration.idleRuntimeSessionTimeout",
+            lifecycle.get("idleRuntimeSessionTimeout"),
+            "Member must not exceed maxLifetime",
+        );
+    }
+}
+
+fn validate(input: &Object, creating: bool) -> Result<(), ApiError> {
+    let mut v = Violations::new();
+    if creating && let Some(name) = v.required_str(input, "", "agentRuntimeName") {
+        v.pattern(
+            "agentRuntimeName",
+            name,
+            is_runtime_name(name),
+            RUNTIME_NAME_PATTERN,
+        );
+    }
+    if let Some(role) = v.required_str(input, "", "roleArn") {
+        v.pattern("roleArn", role, is_role_arn(role), "an IAM role ARN");
+    }
+    match input.get("agentRuntimeArtifact") {
+        None => v.add("agentRuntimeArtifact", None, "Member must not be null"),
+        Some(artifact) => {
+            let uri = artifact
+                .get("containerConfiguration")
+                .and_then(|c| c.get("containerUri"));
+            if uri.and_then(Value::as_str).is_none() {
+                v.add(
+                    "agentRuntimeArtifact.containerConfiguration.containerUri",
+                    uri,
+                    "Member must not be null (the local platform runs container artifacts)",
+                );
+            }
+        }
+    }
+    match input
+        .get("networkConfiguration")
+        .and_then(|n| n.get("networkMode"))
+    {
+        Some(Value::String(mode)) if mode == "PUBLIC" || mode == "VPC" => {}
+        other => v.add(
+            "networkConfiguration.networkMode",
+            other,
+            "Member must satisfy enum value set: [PUBLIC, VPC]",
+        ),
+    }
+    v.optional_len(input, "", "description", 1, 4096);
+    validate_lifecycle(&mut v, input);
+    if let Some(token) = v.optional_str(input, "", "clientToken") {
+        v.pattern(
+            "clientToken",
+            token,
+            is_client_token(token),
+            "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,256} (33 to 256 characters)",
+        );
+    }
+    v.finish()
+}
+
+/// The stored document of a new version: the input with the lifecycle
+/// defaults filled in, and how it executes, after the artifact check.
+fn version_of(input: Object) -> Result<(Object, String), ApiError> {
+    let mut doc = input_document(input, COMPUTED_MEMBERS);
+    doc.remove("agentRuntimeName");
+    let uri = doc
+        .get("agentRuntimeArtifact")
+        .and_then(|a| a.get("containerConfiguration"))
+        .and_then(|c| c.get("containerUri"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let artifact = inspect(&uri, None).map_err(|reason| {
+        ApiError::invalid_fields(
+            reason.clone(),
+            vec![(
+                "agentRuntimeArtifact.containerConfiguration.containerUri".into(),
+                reason,
+            )],
+        )
+    })?;
+    let lifecycle = doc
+        .entry("lifecycleConfiguration")
+        .or_insert_with(|| json!({}));
+    if let Some(l) = lifecycle.as_object_mut() {
+        l.entry("idleRuntimeSessionTimeout")
+            .or_insert(json!(DEFAULT_IDLE_TIMEOUT_S));
+        l.entry("maxLifetime")
+            .or_insert(json!(DEFAULT_MAX_LIFETIME_S));
+    }
+    Ok((doc, artifact.execution.label().to_owned()))
+}
+
+/// CreateAgentRuntime: version 1, with the DEFAULT endpoint on it.
+pub(crate) async fn create_agent_runtime(
+    ctx: &PlatformState,
+    input: Object,
+) -> Result<Value, ApiError> {
+    validate(&input, true)?;
+    let name = input
+        .get("agentRuntimeName")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let client_token = input
+        .get("clientToken")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let (doc, execution) = version_of(input)?;
+    let document = serde_json::to_string(&doc)?;
+    let row = ctx
+        .store
+        .write(move |tx| {
+            if let Some(token) = &client_token
+                && let Some(existing) = find_by(tx, "client_token", token)?
+            {
+                return Ok(existing);
+            }
+            if let Some(other) = find_by(tx, "name", &name)? {
+                return Err(ApiError::conflict(format!(
+                    "An agent runtime named '{name}' already exists (agentRuntimeId {}).",
+                    other.agent_runtime_id
+                )));
+            }
+            let id = ids::new_policy_resource_id(&name);
+            let now = now_ms();
+            tx.prepare_cached(
+                "INSERT INTO agent_runtimes (agent_runtime_id, name, client_token, latest_version, \
+                 status, settles_at_ms, created_at_ms, updated_at_ms) \
+                 VALUES (?1, ?2, ?3, 1, 'CREATING', ?4, ?5, ?5)",
+            )?
+            .execute(params![id, name, client_token, settles_at(now), now])?;
+            tx.prepare_cached(
+                "INSERT INTO agent_runtime_versions (agent_runtime_id, version, execution, \
+                 created_at_ms, document) VALUES (?1, 1, ?2, ?3, ?4)",
+            )?
+            .execute(params![id, execution, now, document])?;
+            super::runtime_endpoints::insert_default(tx, &id, now)?;
+            require_runtime(tx, &id)
+        })
+        .await?;
+    tracing::info!(agent_runtime_id = %row.agent_runtime_id, "created agent runtime");
+    Ok(json!({
+        "agentRuntimeArn": row.arn(ctx),
+        "agentRuntimeId": row.agent_runtime_id,
+        "agentRuntimeVersion": row.latest_version.to_string(),
+        "createdAt": iso8601(row.created_at_ms),
+        "status": row.status(),
+        "workloadIdentityDetails": { "workloadIdentityArn": ids::workload_identity_arn(&ctx.region, &ctx.account_id, &row.agent_runtime_id) },
+    }))
+}
+
+/// GetAgentRuntime (`?version=N` for an older version).
+pub(crate) async fn get_agent_runtime(
+    ctx: &PlatformState,
+    id: String,
+    version: Option<String>,
+) -> Result<Value, ApiError> {
+    let (row, version, document) = ctx
+        .store
+        .read(move |conn| {
+            let row = require_runtime(conn, &id)?;
+            let version = match version.as_deref() {
+                None => row.latest_version,
+                Some(v) => v.parse::<i64>().map_err(|_| {
+                    ApiError::invalid_fields(
+                        format!("version {v} is not a version number"),
+                        vec![("version".into(), format!("Invalid value '{v}'"))],
+                    )
+                })?,
+            };
+            let (document, _) = version_document(conn, &id, version)?;
+            Ok((row, version, document))
+        })
+        .await?;
+    row.detail(ctx, version, &document)
+}
+
+/// ListAgentRuntimes.
+pub(crate) async fn list_agent_runtimes(
+    ctx: &PlatformState,
+    page: PageRequest,
+) -> Result<Value, ApiError> {
+    let (rows, next) = ctx
+        .store
+        .read(move |conn| {
+            let sql = format!(
+                "SELECT {ROW_COLUMNS}, seq, (SELECT json_extract(document, '$.description') \
+                 FROM agent_runtime_versions v WHERE v.agent_runtime_id = r.agent_runtime_id \
+                 AND v.version = r.latest_version) FROM agent_runtimes r WHERE seq > ?1 \
+                 ORDER BY seq LIMIT ?2"
+            );
+            let rows: Vec<(i64, (RuntimeRow, Option<String>))> = conn
+                .prepare_cached(&sql)?
+                .query_map(params![page.after_seq, page.limit as i64 + 1], |row| {
+                    Ok((row.get(8)?, (RuntimeRow::from_row(row)?, row.get(9)?)))
+                })?
+                .collect::<Result<_, _>>()?;
+            Ok(finish_page(rows, page.limit, ListKind::AgentRuntimes))
+        })
+        .await?;
+    let items = rows
+        .iter()
+        .map(|(row, description)| row.summary(ctx, description.as_deref()))
+        .collect();
+    Ok(page_body("agentRuntimes", items, next))
+}
+
+/// UpdateAgentRuntime: a new version with the given configuration; the
+/// DEFAULT endpoint moves to it.
+pub(crate) async fn update_agent_runtime(
+    ctx: &PlatformState,
+    id: String,
+    input: Object,
+) -> Result<Value, ApiError> {
+    validate(&input, false)?;
+    let (doc, execution) = version_of(input)?;
+    let document = serde_json::to_string(&doc)?;
+    let row = ctx
+        .store
+        .write(move |tx| {
+            let row = require_runtime(tx, &id)?;
+            let version = row.latest_version + 1;
+            let now = now_ms();
+            tx.prepare_cached(
+                "INSERT INTO agent_runtime_versions (agent_runtime_id, version, execution, \
+                 created_at_ms, document) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![id, version, execution, now, document])?;
+            tx.prepare_cached(
+                "UPDATE agent_runtimes SET latest_version = ?2, status = 'UPDATING', \
+                 settles_at_ms = ?3, updated_at_ms = ?4, failure_reason = NULL \
+                 WHERE agent_runtime_id = ?1",
+            )?
+            .execute(params![id, version, settles_at(now), now])?;
+            super::runtime_endpoints::follow_latest(tx, &id, version, now)?;
+            require_runtime(tx, &id)
+        })
+        .await?;
+    Ok(json!({
+        "agentRuntimeArn": row.arn(ctx),
+        "agentRuntimeId": row.agent_runtime_id,
+        "agentRuntimeVersion": row.latest_version.to_string(),
+        "createdAt": iso8601(row.created_at_ms),
+        "lastUpdatedAt": iso8601(row.updated_at_ms),
+        "status": row.status(),
+        "workloadIdentityDetails": { "workloadIdentityArn": ids::workload_identity_arn(&ctx.region, &ctx.account_id, &row.agent_runtime_id) },
+    }))
+}
+
+/// DeleteAgentRuntime: the runtime, its versions and endpoints.
+pub(crate) async fn delete_agent_runtime(
+    ctx: &PlatformState,
+    id: String,
+) -> Result<Value, ApiError> {
+    let row = ctx
+        .store
+        .write(move |tx| {
+            let row = require_runtime(tx, &id)?;
+            for table in [
+                "agent_runtime_endpoints",
+                "agent_runtime_versions",
+                "agent_runtimes",
+            ] {
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE agent_runtime_id = ?1"),
+                    [&id],
+                )?;
+            }
+            Ok(row)
+        })
+        .await?;
+    Ok(json!({
+        "agentRuntimeId": row.agent_runtime_id,
+        "agentRuntimeVersion": row.latest_version.to_string(),
+        "status": "DELETING",
+    }))
+}
+
+/// ListAgentRuntimeVersions, newest first.
+pub(crate) async fn list_agent_runtime_versions(
+    ctx: &PlatformState,
+    id: String,
+    page: PageRequest,
+) -> Result<Value, ApiError> {
+    let (row, versions, next) = ctx
+        .store
+        .read(move |conn| {
+            let row = require_runtime(conn, &id)?;
+            // Pages count down from the newest version; the token's seq is
+            // the last version returned.
+            let below = if page.after_seq > 0 {
+                page.after_seq
+            } else {
+                i64::MAX
+            };
+            let rows: Vec<(i64, (i64, String, i64))> = conn
+                .prepare_cached(
+                    "SELECT version, document, created_at_ms FROM agent_runtime_versions \
+                     WHERE agent_runtime_id = ?1 AND version < ?2 ORDER BY version DESC LIMIT ?3",
+                )?
+                .query_map(params![id, below, page.limit as i64 + 1], |r| {
+                    Ok((r.get(0)?, (r.get(0)?, r.get(1)?, r.get(2)?)))
+                })?
+                .collect::<Result<_, _>>()?;
+            let (versions, next) = finish_page(rows, page.limit, ListKind::RuntimeVersions);
+            Ok((row, versions, next))
+        })
+        .await?;
+    let items = versions
+        .iter()
+        .map(|(version, document, created)| {
+            let description = serde_json::from_str::<Value>(document)
+                .ok()
+                .and_then(|d| d.get("description").cloned());
+            let mut out = json!({
+                "agentRuntimeArn": row.arn(ctx),
+                "agentRuntimeId": row.agent_runtime_id,
+                "agentRuntimeVersion": version.to_string(),
+                "agentRuntimeName": row.name,
+                "lastUpdatedAt": iso8601(*created),
+                "status": if *version == row.latest_version { row.status() } else { "READY" },
+            });
+            if let Some(d) = description {
+                out["description"] = d;
+            }
+            out
+        })
+        .collect();
+    Ok(page_body("agentRuntimes", items, next))
+}
