@@ -69,6 +69,24 @@ pub(crate) fn workload_identity_arn(region: &str, account_id: &str, gateway_id: 
     )
 }
 
+/// `arn:aws:bedrock-agentcore:<region>:<account>:runtime/<agentRuntimeId>`.
+pub(crate) fn agent_runtime_arn(region: &str, account_id: &str, runtime_id: &str) -> String {
+    format!("arn:aws:bedrock-agentcore:{region}:{account_id}:runtime/{runtime_id}")
+}
+
+/// `<runtime ARN>/runtime-endpoint/<endpoint name>`.
+pub(crate) fn runtime_endpoint_arn(
+    region: &str,
+    account_id: &str,
+    runtime_id: &str,
+    endpoint: &str,
+) -> String {
+    format!(
+        "{}/runtime-endpoint/{endpoint}",
+        agent_runtime_arn(region, account_id, runtime_id)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,22 +106,4 @@ mod tests {
         }
         assert!(is_target_id(&new_target_id()));
     }
-}
-
-/// `arn:aws:bedrock-agentcore:<region>:<account>:runtime/<agentRuntimeId>`.
-pub(crate) fn agent_runtime_arn(region: &str, account_id: &str, runtime_id: &str) -> String {
-    format!("arn:aws:bedrock-agentcore:{region}:{account_id}:runtime/{runtime_id}")
-}
-
-/// `<runtime ARN>/runtime-endpoint/<endpoint name>`.
-pub(crate) fn runtime_endpoint_arn(
-    region: &str,
-    account_id: &str,
-    runtime_id: &str,
-    endpoint: &str,
-) -> String {
-    format!(
-        "{}/runtime-endpoint/{endpoint}",
-        agent_runtime_arn(region, account_id, runtime_id)
-    )
 }
