@@ -121,6 +121,13 @@ pub enum Command {
         #[arg(long, default_value_t = 100)]
         limit: usize,
     },
+    /// Run the built-in demo agent: the AgentCore runtime contract (`/ping`,
+    /// streaming `/invocations`) on port 8080, deterministic answers.
+    DemoAgent {
+        /// Address to listen on.
+        #[arg(long, default_value = "0.0.0.0:8080")]
+        listen: std::net::SocketAddr,
+    },
     /// Run a demo workspace function (the local backend of the demo's Lambda
     /// targets): the event on stdin, the result on stdout.
     #[command(hide = true)]

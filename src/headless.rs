@@ -63,7 +63,7 @@ async fn dispatch(
     readonly: bool,
 ) -> Result<(), Failure> {
     match command {
-        Command::Serve { .. } | Command::DemoFunction { .. } => {
+        Command::Serve { .. } | Command::DemoFunction { .. } | Command::DemoAgent { .. } => {
             unreachable!("handled by main")
         }
         Command::Gateways { action } => match action.unwrap_or(GatewaysAction::List) {

@@ -42,6 +42,10 @@ fn main() -> ExitCode {
 async fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::DemoFunction { name }) => Ok(demo_function(&name)),
+        Some(Command::DemoAgent { listen }) => {
+            acc_runtime_local::serve_demo_agent(listen).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Serve { listen }) => {
             init_logging(LogTo::Stderr);
             serve(&cli.global, listen).await?;

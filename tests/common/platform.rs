@@ -210,3 +210,16 @@ pub fn lambda_target(tool_names: &[&str]) -> TargetConfiguration {
 pub fn http() -> reqwest::Client {
     reqwest::Client::new()
 }
+
+/// The AgentCore data-plane SDK client (InvokeAgentRuntime,
+/// StopRuntimeSession) pointed at the platform.
+pub fn data_client(endpoint: &str) -> aws_sdk_bedrockagentcore::Client {
+    aws_sdk_bedrockagentcore::Client::from_conf(
+        aws_sdk_bedrockagentcore::Config::builder()
+            .behavior_version(aws_sdk_bedrockagentcore::config::BehaviorVersion::latest())
+            .region(aws_sdk_bedrockagentcore::config::Region::new("us-east-1"))
+            .credentials_provider(credentials())
+            .endpoint_url(endpoint)
+            .build(),
+    )
+}

@@ -15,19 +15,23 @@ mod agent_artifacts;
 mod bulk_catalog;
 mod captures;
 mod control_plane;
+mod demo_agent;
 mod demo_identity_provider;
 mod demo_services;
 mod demo_workspace;
 mod function_bindings;
 mod gateway_mcp;
 mod ids;
+mod image_unpack;
 mod inbound_auth;
 mod logs;
 mod migrations;
 mod pagination;
 mod platform_state;
 mod policy_enforcement;
+mod runtime_invocations;
 mod server;
+mod session_host;
 mod store;
 mod target_calls;
 mod timestamps;
@@ -84,6 +88,10 @@ pub struct PlatformConfig {
     pub demo_function_command: Option<Vec<String>>,
     /// Captured tool calls kept; the oldest are evicted (and counted) beyond it.
     pub capture_cap: usize,
+    /// The lowest `idleRuntimeSessionTimeout`/`maxLifetime` accepted, in
+    /// seconds: AgentCore's 60 by default; lower it to rehearse timeouts
+    /// quickly.
+    pub min_session_timeout_s: i64,
 }
 
 /// Captured tool calls kept by default.
@@ -102,6 +110,7 @@ impl Default for PlatformConfig {
             function_bindings: Vec::new(),
             demo_function_command: None,
             capture_cap: DEFAULT_CAPTURE_CAP,
+            min_session_timeout_s: control_plane::agent_runtimes::LIFECYCLE_MIN_S,
         }
     }
 }
@@ -113,3 +122,5 @@ impl Default for PlatformConfig {
 pub fn run_demo_function(name: &str, tool: &str, event_json: &str) -> Result<String, String> {
     demo_services::run_function(name, tool, event_json)
 }
+
+pub use demo_agent::serve as serve_demo_agent;

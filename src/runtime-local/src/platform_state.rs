@@ -31,4 +31,9 @@ pub(crate) struct PlatformState {
     pub(crate) policy_generation: AtomicU64,
     /// Parsed policy sets of the engines gateways enforce.
     pub(crate) policy_sets: PolicySetCache,
+    /// The lowest idle timeout / max lifetime accepted, in seconds
+    /// (AgentCore's 60 unless lowered for rehearsals and tests).
+    pub(crate) min_session_timeout_s: i64,
+    /// Agent runtime sessions, one sandbox each.
+    pub(crate) sessions: Arc<crate::session_host::SessionHost>,
 }

@@ -24,11 +24,12 @@ use tokio::task::JoinHandle;
 use crate::captures::CaptureRecorder;
 use crate::inbound_auth::JwtVerifier;
 use crate::platform_state::PlatformState;
+use crate::session_host::SessionHost;
 use crate::store::Store;
 use crate::wire_errors::ApiError;
 use crate::{
     PlatformConfig, bulk_catalog, control_plane, demo_identity_provider, demo_services,
-    demo_workspace, gateway_mcp, logs,
+    demo_workspace, gateway_mcp, logs, runtime_invocations,
 };
 
 /// Request bodies up to this size are accepted (inline OpenAPI documents and
@@ -66,6 +67,16 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
         captures: CaptureRecorder::start(Arc::clone(&store), config.capture_cap),
         policy_generation: Default::default(),
         policy_sets: Default::default(),
+        min_session_timeout_s: config.min_session_timeout_s,
+        sessions: Arc::new(SessionHost::new(
+            Arc::clone(&store),
+            config.region.clone(),
+            match &config.state {
+                crate::StateLocation::Dir(dir) => vec![dir.clone()],
+                crate::StateLocation::Ephemeral => Vec::new(),
+            },
+            addr,
+        )),
     });
     if config.seed_demo {
         demo_workspace::seed_once(&state)
@@ -149,6 +160,7 @@ fn router(state: Arc<PlatformState>, read_only: bool) -> Router {
         .merge(control_plane)
         .merge(gateway_mcp::routes())
         .merge(logs::routes())
+        .merge(runtime_invocations::routes())
         .merge(demo_identity_provider::routes())
         .merge(demo_services::routes())
         .fallback(unknown_operation)

@@ -25,6 +25,11 @@ pub(crate) enum ErrorKind {
     /// a caller of an operation we do not implement needs to see. A
     /// `ValidationException` would wrongly suggest the input was at fault.
     UnknownOperation,
+    /// The agent's side of an invocation failed (cold start, crash): the
+    /// AgentCore data plane's `RuntimeClientError` (424).
+    RuntimeClient,
+    /// A request body over the service's limit.
+    PayloadTooLarge,
 }
 
 impl ErrorKind {
@@ -37,6 +42,8 @@ impl ErrorKind {
             Self::Conflict => StatusCode::CONFLICT,
             Self::AccessDenied => StatusCode::FORBIDDEN,
             Self::InternalServer => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::RuntimeClient => StatusCode::FAILED_DEPENDENCY,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         }
     }
 
@@ -50,6 +57,8 @@ impl ErrorKind {
             Self::InvalidParameter => "InvalidParameterException",
             Self::Serialization => "SerializationException",
             Self::UnknownOperation => "UnknownOperationException",
+            Self::RuntimeClient => "RuntimeClientError",
+            Self::PayloadTooLarge => "ValidationException",
         }
     }
 }
@@ -127,6 +136,16 @@ impl ApiError {
 
     pub(crate) fn conflict(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Conflict, message)
+    }
+
+    /// The agent failed: it did not start, or broke the contract.
+    pub(crate) fn runtime_client_error(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::RuntimeClient, message)
+    }
+
+    /// A payload over the limit (413, reported as a ValidationException).
+    pub(crate) fn payload_too_large(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::PayloadTooLarge, message)
     }
 
     /// CloudWatch Logs' `InvalidParameterException`.

@@ -27,7 +27,9 @@ pub(crate) const RUNTIME_NAME_PATTERN: &str = "[a-zA-Z][a-zA-Z0-9_]{0,47}";
 /// AgentCore's lifecycle defaults and bounds, in seconds.
 pub(crate) const DEFAULT_IDLE_TIMEOUT_S: i64 = 900;
 pub(crate) const DEFAULT_MAX_LIFETIME_S: i64 = 28_800;
-const LIFECYCLE_MIN_S: i64 = 60;
+/// AgentCore's lower bound; a platform may lower it for rehearsals
+/// (`PlatformConfig::min_session_timeout_s`).
+pub(crate) const LIFECYCLE_MIN_S: i64 = 60;
 const LIFECYCLE_MAX_S: i64 = 28_800;
 
 /// [`RUNTIME_NAME_PATTERN`].
@@ -158,7 +160,7 @@ pub(crate) fn version_document(
     })
 }
 
-fn validate_lifecycle(v: &mut Violations, input: &Object) {
+fn validate_lifecycle(v: &mut Violations, input: &Object, floor: i64) {
     let Some(lifecycle) = input.get("lifecycleConfiguration") else {
         return;
     };
@@ -173,12 +175,14 @@ fn validate_lifecycle(v: &mut Violations, input: &Object) {
     let mut seconds = |key: &str| {
         let value = lifecycle.get(key)?;
         match value.as_i64() {
-            Some(n) if (LIFECYCLE_MIN_S..=LIFECYCLE_MAX_S).contains(&n) => Some(n),
+            Some(n) if (floor..=LIFECYCLE_MAX_S).contains(&n) => Some(n),
             _ => {
                 v.add(
                     &format!("lifecycleConfiguration.{key}"),
                     Some(value),
-                    format!("Member must be an integer from {LIFECYCLE_MIN_S} to {LIFECYCLE_MAX_S} (seconds)"),
+                    format!(
+                        "Member must be an integer from {floor} to {LIFECYCLE_MAX_S} (seconds)"
+                    ),
                 );
                 None
             }
@@ -197,7 +201,7 @@ fn validate_lifecycle(v: &mut Violations, input: &Object) {
     }
 }
 
-fn validate(input: &Object, creating: bool) -> Result<(), ApiError> {
+fn validate(input: &Object, creating: bool, floor: i64) -> Result<(), ApiError> {
     let mut v = Violations::new();
     if creating && let Some(name) = v.required_str(input, "", "agentRuntimeName") {
         v.pattern(
@@ -237,7 +241,7 @@ fn validate(input: &Object, creating: bool) -> Result<(), ApiError> {
         ),
     }
     v.optional_len(input, "", "description", 1, 4096);
-    validate_lifecycle(&mut v, input);
+    validate_lifecycle(&mut v, input, floor);
     if let Some(token) = v.optional_str(input, "", "clientToken") {
         v.pattern(
             "clientToken",
@@ -287,7 +291,7 @@ pub(crate) async fn create_agent_runtime(
     ctx: &PlatformState,
     input: Object,
 ) -> Result<Value, ApiError> {
-    validate(&input, true)?;
+    validate(&input, true, ctx.min_session_timeout_s)?;
     let name = input
         .get("agentRuntimeName")
         .and_then(Value::as_str)
@@ -404,7 +408,7 @@ pub(crate) async fn update_agent_runtime(
     id: String,
     input: Object,
 ) -> Result<Value, ApiError> {
-    validate(&input, false)?;
+    validate(&input, false, ctx.min_session_timeout_s)?;
     let (doc, execution) = version_of(input)?;
     let document = serde_json::to_string(&doc)?;
     let row = ctx

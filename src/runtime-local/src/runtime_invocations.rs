@@ -1,0 +1,292 @@
+//! The AgentCore data plane for runtimes (`bedrock-agentcore`, restJson1):
+//! InvokeAgentRuntime, streamed through as the agent writes it (no
+//! buffering of SSE), and StopRuntimeSession; plus a local extension that
+//! lists sessions with their state and resource use (AWS has no API for
+//! that; against live AWS the console derives sessions from logs).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use futures_util::StreamExt;
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+
+use crate::control_plane::agent_runtimes::{require_runtime, version_document};
+use crate::control_plane::runtime_endpoints::{DEFAULT_ENDPOINT, require_endpoint};
+use crate::ids;
+use crate::platform_state::PlatformState;
+use crate::session_host::{Session, SessionConfig, SessionHost, session_json};
+use crate::wire_errors::ApiError;
+
+/// AgentCore's payload limit.
+pub(crate) const MAX_PAYLOAD_BYTES: usize = 100 * 1024 * 1024;
+
+const SESSION_HEADER: &str = "x-amzn-bedrock-agentcore-runtime-session-id";
+const REQUEST_HEADER: &str = "x-amzn-bedrock-agentcore-runtime-request-id";
+const USER_HEADER: &str = "x-amzn-bedrock-agentcore-runtime-user-id";
+const CUSTOM_PREFIX: &str = "x-amzn-bedrock-agentcore-runtime-custom-";
+
+type Shared = State<Arc<PlatformState>>;
+
+pub(crate) fn routes() -> Router<Arc<PlatformState>> {
+    Router::new()
+        .route(
+            "/runtimes/{runtime}/invocations",
+            post(invoke_agent_runtime).layer(DefaultBodyLimit::max(MAX_PAYLOAD_BYTES + 1)),
+        )
+        .route(
+            "/runtimes/{runtime}/stopruntimesession",
+            post(stop_runtime_session),
+        )
+        .route("/local/runtime-sessions", get(list_sessions))
+        .route("/local/runtime-sessions/{session}", get(get_session))
+}
+
+/// The runtime id in an ARN (or the id itself).
+fn runtime_id(key: &str) -> &str {
+    key.rsplit_once(":runtime/").map_or(key, |(_, id)| id)
+}
+
+fn qualifier(query: &[(String, String)]) -> String {
+    query
+        .iter()
+        .find(|(k, _)| k == "qualifier")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned())
+}
+
+/// What the endpoint's version says a session runs.
+async fn session_config(
+    ctx: &PlatformState,
+    key: &str,
+    endpoint: String,
+) -> Result<SessionConfig, ApiError> {
+    let id = runtime_id(key).to_owned();
+    let arn = ids::agent_runtime_arn(&ctx.region, &ctx.account_id, &id);
+    let (version, document) = ctx
+        .store
+        .read({
+            let (id, endpoint) = (id.clone(), endpoint.clone());
+            move |conn| {
+                require_runtime(conn, &id)?;
+                let target = require_endpoint(conn, &id, &endpoint)?.target_version;
+                let (document, _) = version_document(conn, &id, target)?;
+                Ok((target, document))
+            }
+        })
+        .await?;
+    let doc: Value = serde_json::from_str(&document)?;
+    let uri = doc
+        .pointer("/agentRuntimeArtifact/containerConfiguration/containerUri")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let env = doc
+        .get("environmentVariables")
+        .and_then(Value::as_object)
+        .map(|vars| {
+            vars.iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let seconds = |key: &str, default: i64| {
+        doc.pointer(&format!("/lifecycleConfiguration/{key}"))
+            .and_then(Value::as_i64)
+            .unwrap_or(default)
+    };
+    Ok(SessionConfig {
+        runtime_id: id,
+        runtime_arn: arn,
+        endpoint,
+        version,
+        container_uri: uri,
+        env,
+        idle_timeout_s: seconds("idleRuntimeSessionTimeout", 900),
+        max_lifetime_s: seconds("maxLifetime", 28_800),
+    })
+}
+
+/// The session id of a request: given (33–256 characters) or generated.
+fn session_id(headers: &HeaderMap) -> Result<String, ApiError> {
+    match headers.get(SESSION_HEADER) {
+        None => Ok(uuid::Uuid::new_v4().hyphenated().to_string()),
+        Some(value) => {
+            let id = value.to_str().unwrap_or_default();
+            if (33..=256).contains(&id.len()) {
+                Ok(id.to_owned())
+            } else {
+                Err(ApiError::invalid_fields(
+                    format!(
+                        "runtimeSessionId must be 33 to 256 characters; this one has {}",
+                        id.len()
+                    ),
+                    vec![(
+                        "runtimeSessionId".into(),
+                        "Member must have length between 33 and 256".into(),
+                    )],
+                ))
+            }
+        }
+    }
+}
+
+/// The headers AgentCore forwards to the agent.
+fn forwarded(headers: &HeaderMap, session: &str) -> Vec<(String, String)> {
+    let mut out = vec![
+        (SESSION_HEADER.to_owned(), session.to_owned()),
+        (
+            REQUEST_HEADER.to_owned(),
+            uuid::Uuid::new_v4().hyphenated().to_string(),
+        ),
+    ];
+    for (name, value) in headers {
+        let name = name.as_str();
+        let keep = name == USER_HEADER
+            || name == "authorization"
+            || name == "content-type"
+            || name == "accept"
+            || name == "traceparent"
+            || name == "tracestate"
+            || name == "baggage"
+            || name.starts_with(CUSTOM_PREFIX);
+        if keep && let Ok(value) = value.to_str() {
+            out.push((name.to_owned(), value.to_owned()));
+        }
+    }
+    out
+}
+
+/// Ends the invocation's accounting when the response body is done (or
+/// the caller hangs up).
+struct InFlight {
+    host: Arc<SessionHost>,
+    session: Arc<Session>,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.host.end(&self.session);
+    }
+}
+
+async fn invoke_agent_runtime(
+    State(ctx): Shared,
+    Path(runtime): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let payload = body.map_err(|e| {
+        ApiError::payload_too_large(format!(
+            "The payload could not be read ({e}); AgentCore accepts payloads of at most 100 MB."
+        ))
+    })?;
+    if payload.len() > MAX_PAYLOAD_BYTES {
+        return Err(ApiError::payload_too_large(format!(
+            "The payload is {} bytes; AgentCore accepts at most 100 MB.",
+            payload.len()
+        )));
+    }
+    if ctx.read_only {
+        return Err(ApiError::access_denied(
+            "The acc local platform was started read-only: invoking an agent runtime is denied.",
+        ));
+    }
+    let session_id = session_id(&headers)?;
+    let config = session_config(&ctx, &runtime, qualifier(&query)).await?;
+    let host = Arc::clone(&ctx.sessions);
+    let session = host.session(&session_id, &config).await?;
+    host.begin(&session);
+    let guard = InFlight {
+        host: Arc::clone(&host),
+        session: Arc::clone(&session),
+    };
+    let answer = crate::session_host::invoke(&session, &forwarded(&headers, &session_id), payload)
+        .await
+        .map_err(|e| ApiError::runtime_client_error(format!("invoking the agent failed: {e}")))?;
+    let status = answer.status();
+    let content_type = answer.headers().get("content-type").cloned();
+    // Streamed through frame by frame; the guard lives as long as the body.
+    let stream = answer.into_body().into_data_stream().map(move |chunk| {
+        let _ = &guard;
+        chunk.map_err(std::io::Error::other)
+    });
+    let mut response = Response::new(Body::from_stream(stream));
+    *response.status_mut() = status;
+    let out = response.headers_mut();
+    if let Some(ct) = content_type {
+        out.insert("content-type", ct);
+    }
+    if let Ok(value) = HeaderValue::from_str(&session_id) {
+        out.insert(SESSION_HEADER, value);
+    }
+    Ok(response)
+}
+
+async fn stop_runtime_session(
+    State(ctx): Shared,
+    Path(runtime): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if ctx.read_only {
+        return Err(ApiError::access_denied(
+            "The acc local platform was started read-only: stopping a session is denied.",
+        ));
+    }
+    let id = headers
+        .get(SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            ApiError::invalid_fields(
+                "StopRuntimeSession needs the session id (X-Amzn-Bedrock-AgentCore-Runtime-Session-Id)",
+                vec![("runtimeSessionId".into(), "Member must not be null".into())],
+            )
+        })?
+        .to_owned();
+    let runtime = runtime_id(&runtime).to_owned();
+    let session = ctx
+        .sessions
+        .get(&id)
+        .filter(|s| {
+            s.config.runtime_id == runtime
+                && s.state() != crate::session_host::SessionState::Stopped
+        })
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "No running session {id} of agent runtime {runtime}."
+            ))
+        })?;
+    ctx.sessions.terminate(&session, "stopped by request").await;
+    let mut response = (StatusCode::OK, axum::Json(json!({}))).into_response();
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(SESSION_HEADER, value);
+    }
+    Ok(response)
+}
+
+async fn list_sessions(State(ctx): Shared) -> axum::Json<Value> {
+    let sessions: Vec<Value> = ctx
+        .sessions
+        .list()
+        .iter()
+        .map(|s| session_json(s))
+        .collect();
+    axum::Json(json!({ "sessions": sessions }))
+}
+
+async fn get_session(
+    State(ctx): Shared,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Value>, ApiError> {
+    ctx.sessions
+        .get(&id)
+        .map(|s| axum::Json(session_json(&s)))
+        .ok_or_else(|| ApiError::not_found(format!("No session {id}.")))
+}

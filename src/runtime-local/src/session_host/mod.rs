@@ -1,0 +1,602 @@
+//! The session host: one sandboxed agent process per runtime session, as
+//! AgentCore runs one microVM per session. A session starts on its first
+//! invocation (cold start: the sandbox comes up and `/ping` answers
+//! healthy), serves invocations streamed straight through, and ends when
+//! stopped, idle past the runtime's `idleRuntimeSessionTimeout` (unless the
+//! agent reports HealthyBusy), or at `maxLifetime`. Its output goes to the
+//! runtime's log group; its lifecycle events are recorded with it.
+
+mod agent_http;
+pub(crate) mod netns;
+pub(crate) mod sandbox;
+
+use std::collections::{HashMap, VecDeque};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Child;
+
+pub(crate) use agent_http::{invoke, ping};
+use netns::NetnsSockets;
+use sandbox::{Program, SandboxSpec};
+
+use crate::agent_artifacts::{ArtifactSource, Execution, inspect};
+use crate::logs::log_store::{NewEvent, append};
+use crate::store::Store;
+use crate::timestamps::now_ms;
+use crate::wire_errors::ApiError;
+
+/// The agent's port inside its session, as in AgentCore.
+pub(crate) const AGENT_PORT: u16 = 8080;
+/// How long a cold start may take before it is reported as failed.
+pub(crate) const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// Lines of agent output kept for error reports.
+const TAIL_LINES: usize = 20;
+
+/// What a session runs: the runtime's version, resolved.
+#[derive(Debug, Clone)]
+pub(crate) struct SessionConfig {
+    pub(crate) runtime_id: String,
+    pub(crate) runtime_arn: String,
+    pub(crate) endpoint: String,
+    pub(crate) version: i64,
+    pub(crate) container_uri: String,
+    pub(crate) env: Vec<(String, String)>,
+    pub(crate) idle_timeout_s: i64,
+    pub(crate) max_lifetime_s: i64,
+}
+
+/// A session's state as listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub(crate) enum SessionState {
+    Starting,
+    Healthy,
+    Busy,
+    Stopped,
+}
+
+/// One lifecycle event of a session.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct LifecycleEvent {
+    pub(crate) at_ms: i64,
+    pub(crate) event: String,
+}
+
+/// A running (or just stopped) session.
+pub(crate) struct Session {
+    pub(crate) id: String,
+    pub(crate) config: SessionConfig,
+    pub(crate) execution: Execution,
+    pub(crate) created_at_ms: i64,
+    pub(crate) last_activity_ms: AtomicI64,
+    pub(crate) invocations: AtomicU64,
+    /// Invocations in flight: a session serving one is never idle.
+    pub(crate) in_flight: AtomicU64,
+    state: Mutex<SessionState>,
+    events: Mutex<Vec<LifecycleEvent>>,
+    tail: Arc<Mutex<VecDeque<String>>>,
+    sockets: NetnsSockets,
+    child: Mutex<Option<Child>>,
+    pid: u32,
+    /// The session's private copy of its image (removed at termination).
+    root: Option<PathBuf>,
+}
+
+impl Session {
+    pub(crate) fn state(&self) -> SessionState {
+        *self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn set_state(&self, state: SessionState, event: &str) {
+        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = state;
+        self.events
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(LifecycleEvent {
+                at_ms: now_ms(),
+                event: event.to_owned(),
+            });
+    }
+
+    pub(crate) fn events(&self) -> Vec<LifecycleEvent> {
+        self.events
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn tail(&self) -> String {
+        let tail = self.tail.lock().unwrap_or_else(|p| p.into_inner());
+        if tail.is_empty() {
+            "(no output)".into()
+        } else {
+            tail.iter().cloned().collect::<Vec<_>>().join("\n")
+        }
+    }
+
+    /// A connection to the agent's port inside the session.
+    pub(crate) async fn connect(&self) -> std::io::Result<tokio::net::TcpStream> {
+        self.sockets
+            .connect(SocketAddr::from((Ipv4Addr::LOCALHOST, AGENT_PORT)))
+            .await
+    }
+
+    /// CPU seconds and resident memory of the session's processes.
+    pub(crate) fn usage(&self) -> (f64, u64) {
+        process_tree_usage(self.pid)
+    }
+
+    fn touch(&self) {
+        self.last_activity_ms.store(now_ms(), Ordering::SeqCst);
+    }
+}
+
+/// The log group and stream of a session's output, as AgentCore names them.
+pub(crate) fn log_names(
+    runtime_id: &str,
+    endpoint: &str,
+    session_id: &str,
+    at_ms: i64,
+) -> (String, String) {
+    let date = crate::timestamps::iso8601(at_ms);
+    let day = date.get(..10).unwrap_or("1970-01-01").replace('-', "/");
+    (
+        format!("/aws/bedrock-agentcore/runtimes/{runtime_id}-{endpoint}"),
+        format!("{day}/[runtime-logs]{session_id}"),
+    )
+}
+
+/// Every session of the platform.
+pub(crate) struct SessionHost {
+    sessions: Mutex<HashMap<String, Arc<Session>>>,
+    /// Sessions being started, so concurrent first invocations share one.
+    starting: tokio::sync::Mutex<()>,
+    store: Arc<Store>,
+    region: String,
+    /// Where the platform listens (agents reach it through a relay).
+    platform: SocketAddr,
+    /// Hidden from every session.
+    hidden: Vec<PathBuf>,
+    /// Session root copies live here.
+    work_dir: PathBuf,
+}
+
+impl SessionHost {
+    pub(crate) fn new(
+        store: Arc<Store>,
+        region: String,
+        hidden: Vec<PathBuf>,
+        platform: SocketAddr,
+    ) -> SessionHost {
+        let work_dir = std::env::temp_dir().join(format!("acc-sessions-{}", std::process::id()));
+        SessionHost {
+            sessions: Mutex::new(HashMap::new()),
+            starting: tokio::sync::Mutex::new(()),
+            store,
+            region,
+            platform,
+            hidden,
+            work_dir,
+        }
+    }
+
+    /// All sessions, newest first.
+    pub(crate) fn list(&self) -> Vec<Arc<Session>> {
+        let mut all: Vec<Arc<Session>> = self
+            .sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        all.sort_by_key(|s| std::cmp::Reverse(s.created_at_ms));
+        all
+    }
+
+    pub(crate) fn get(&self, id: &str) -> Option<Arc<Session>> {
+        self.sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+            .cloned()
+    }
+
+    /// The session with this id, started (cold) when it is not running.
+    pub(crate) async fn session(
+        self: &Arc<Self>,
+        id: &str,
+        config: &SessionConfig,
+    ) -> Result<Arc<Session>, ApiError> {
+        if let Some(session) = self.get(id).filter(|s| s.state() != SessionState::Stopped) {
+            if session.config.runtime_id != config.runtime_id {
+                return Err(ApiError::conflict(format!(
+                    "Session {id} belongs to another agent runtime ({}).",
+                    session.config.runtime_id
+                )));
+            }
+            return Ok(session);
+        }
+        let _one_at_a_time = self.starting.lock().await;
+        if let Some(session) = self.get(id).filter(|s| s.state() != SessionState::Stopped) {
+            return Ok(session);
+        }
+        let session = self.start(id, config).await?;
+        self.sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id.to_owned(), Arc::clone(&session));
+        Ok(session)
+    }
+
+    async fn start(
+        self: &Arc<Self>,
+        id: &str,
+        config: &SessionConfig,
+    ) -> Result<Arc<Session>, ApiError> {
+        let failed = |what: String| ApiError::runtime_client_error(what);
+        let artifact = inspect(&config.container_uri, None).map_err(failed)?;
+        let session_dir = self.work_dir.join(id);
+        std::fs::create_dir_all(&session_dir)
+            .map_err(|e| failed(format!("cannot prepare the session directory: {e}")))?;
+        let (program, root) = match &artifact.source {
+            ArtifactSource::Native(command) => (
+                Program::Native {
+                    command: command.clone(),
+                    cwd: std::env::current_dir().unwrap_or_else(|_| "/".into()),
+                },
+                None,
+            ),
+            source => {
+                let root = session_dir.join("rootfs");
+                crate::image_unpack::session_root(source, &root).map_err(failed)?;
+                let config = artifact.config.clone().unwrap_or_default();
+                (
+                    Program::Image {
+                        root: root.clone(),
+                        config,
+                        execution: artifact.execution,
+                    },
+                    Some(root),
+                )
+            }
+        };
+        // A wildcard listener is reached through loopback.
+        let mut platform = self.platform;
+        if platform.ip().is_unspecified() {
+            platform.set_ip(Ipv4Addr::LOCALHOST.into());
+        }
+        let platform_url = format!("http://{platform}");
+        let mut env = sandbox::agentcore_env(&self.region, &platform_url);
+        if let Some(image) = &artifact.config {
+            env.extend(image.env.iter().filter_map(|kv| {
+                kv.split_once('=')
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            }));
+        }
+        env.extend(config.env.iter().cloned());
+        let spec = SandboxSpec {
+            program,
+            env,
+            hidden: self.hidden.clone(),
+            memory_bytes: sandbox::DEFAULT_MEMORY_BYTES,
+        };
+        let argv = sandbox::command(&spec);
+        let mut child = tokio::process::Command::new(&argv[0])
+            .args(&argv[1..])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| {
+                failed(format!(
+                    "cannot start the session sandbox ({}): {e}; install bubblewrap (apt-get install bubblewrap)",
+                    argv[3]
+                ))
+            })?;
+        let launcher = child.id().unwrap_or_default();
+        let created = now_ms();
+        let tail = Arc::new(Mutex::new(VecDeque::new()));
+        self.capture_output(&mut child, config, id, &tail);
+        // prlimit execs bwrap; bwrap's first child holds the namespaces.
+        let pid = match namespace_pid(launcher).await {
+            Some(pid) => pid,
+            None => {
+                let _ = child.kill().await;
+                let output = tail
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                return Err(failed(format!(
+                    "the session sandbox did not start; its last output:\n{output}"
+                )));
+            }
+        };
+        let sockets = NetnsSockets::join(pid)
+            .map_err(|e| failed(format!("cannot reach the session's network: {e}")))?;
+        // The agent reaches the platform's endpoints at the same address.
+        if let Ok(listener) = sockets.listen(platform).await {
+            tokio::spawn(netns::forward_to_host(listener, platform));
+        }
+        let session = Arc::new(Session {
+            id: id.to_owned(),
+            config: config.clone(),
+            execution: artifact.execution,
+            created_at_ms: created,
+            last_activity_ms: AtomicI64::new(created),
+            invocations: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            state: Mutex::new(SessionState::Starting),
+            events: Mutex::new(vec![LifecycleEvent {
+                at_ms: created,
+                event: format!("starting ({})", artifact.execution.label()),
+            }]),
+            tail,
+            sockets,
+            child: Mutex::new(Some(child)),
+            pid,
+            root,
+        });
+        // Cold start: wait for a healthy /ping.
+        let deadline = tokio::time::Instant::now() + START_TIMEOUT;
+        loop {
+            if let Ok(status) = ping(&session).await {
+                session.set_state(SessionState::Healthy, &format!("healthy ({status})"));
+                break;
+            }
+            let exited = session
+                .child
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten());
+            if let Some(status) = exited {
+                // Let the output readers catch up with the last lines.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                session.set_state(SessionState::Stopped, "stopped (exited during start)");
+                return Err(failed(format!(
+                    "the agent exited ({status}) before /ping answered; its last output:\n{}",
+                    session.tail()
+                )));
+            }
+            if tokio::time::Instant::now() >= deadline {
+                self.terminate(&session, "start timeout").await;
+                return Err(failed(format!(
+                    "the agent did not answer /ping on port {AGENT_PORT} within {} s; its last output:\n{}",
+                    START_TIMEOUT.as_secs(),
+                    session.tail()
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        self.watch(Arc::clone(&session));
+        Ok(session)
+    }
+
+    /// Stream the agent's stdout and stderr into the runtime's log group
+    /// (and keep the last lines for error reports).
+    fn capture_output(
+        &self,
+        child: &mut Child,
+        config: &SessionConfig,
+        id: &str,
+        tail: &Arc<Mutex<VecDeque<String>>>,
+    ) {
+        let (group, stream) = log_names(&config.runtime_id, &config.endpoint, id, now_ms());
+        let readers: Vec<Box<dyn tokio::io::AsyncRead + Unpin + Send>> = [
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        for reader in readers {
+            let (store, group, stream, tail) = (
+                Arc::clone(&self.store),
+                group.clone(),
+                stream.clone(),
+                Arc::clone(tail),
+            );
+            tokio::spawn(async move {
+                let mut lines = BufReader::new(reader).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    {
+                        let mut tail = tail.lock().unwrap_or_else(|p| p.into_inner());
+                        if tail.len() == TAIL_LINES {
+                            tail.pop_front();
+                        }
+                        tail.push_back(line.clone());
+                    }
+                    let (group, stream) = (group.clone(), stream.clone());
+                    let at = now_ms();
+                    let _ = store
+                        .write(move |tx| {
+                            append(
+                                tx,
+                                &group,
+                                &stream,
+                                at,
+                                &[NewEvent {
+                                    timestamp_ms: at,
+                                    message: line,
+                                }],
+                            )
+                        })
+                        .await;
+                }
+            });
+        }
+    }
+
+    /// Ends the session at its idle timeout (unless busy) or max lifetime,
+    /// or when the agent exits by itself.
+    fn watch(self: &Arc<Self>, session: Arc<Session>) {
+        let host = Arc::clone(self);
+        tokio::spawn(async move {
+            let idle_ms = session.config.idle_timeout_s * 1000;
+            let lifetime_ms = session.config.max_lifetime_s * 1000;
+            loop {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                if session.state() == SessionState::Stopped {
+                    return;
+                }
+                let now = now_ms();
+                let exited = session
+                    .child
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .as_mut()
+                    .and_then(|c| c.try_wait().ok().flatten());
+                if let Some(status) = exited {
+                    host.terminate(&session, &format!("agent exited ({status})"))
+                        .await;
+                    return;
+                }
+                if now - session.created_at_ms >= lifetime_ms {
+                    host.terminate(&session, "max lifetime").await;
+                    return;
+                }
+                let idle = now - session.last_activity_ms.load(Ordering::SeqCst);
+                if idle >= idle_ms && session.in_flight.load(Ordering::SeqCst) == 0 {
+                    // HealthyBusy (background work) keeps a session alive.
+                    match ping(&session).await {
+                        Ok(status) if status == "HealthyBusy" => {
+                            if session.state() != SessionState::Busy {
+                                session.set_state(SessionState::Busy, "busy (HealthyBusy)");
+                            }
+                        }
+                        _ => {
+                            host.terminate(&session, "idle timeout").await;
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /// Stop a session: its processes end and its root copy is removed.
+    pub(crate) async fn terminate(&self, session: &Session, reason: &str) {
+        if session.state() == SessionState::Stopped {
+            return;
+        }
+        let child = session
+            .child
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(mut child) = child {
+            let _ = child.kill().await;
+        }
+        if let Some(root) = &session.root
+            && let Some(dir) = root.parent()
+        {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        session.set_state(SessionState::Stopped, &format!("stopped ({reason})"));
+        tracing::info!(session = %session.id, reason, "session stopped");
+    }
+
+    /// Mark an invocation's start and end.
+    pub(crate) fn begin(&self, session: &Session) {
+        session.touch();
+        session.invocations.fetch_add(1, Ordering::SeqCst);
+        session.in_flight.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub(crate) fn end(&self, session: &Session) {
+        session.touch();
+        session.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The pid of bwrap's first child (the one in the new namespaces), found
+/// below the launcher `prlimit` exec'd into bwrap.
+async fn namespace_pid(launcher: u32) -> Option<u32> {
+    for _ in 0..500 {
+        let children =
+            std::fs::read_to_string(format!("/proc/{launcher}/task/{launcher}/children")).ok()?;
+        if let Some(first) = children
+            .split_whitespace()
+            .next()
+            .and_then(|p| p.parse().ok())
+        {
+            return Some(first);
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    None
+}
+
+/// CPU seconds and resident bytes of a process and its descendants.
+fn process_tree_usage(pid: u32) -> (f64, u64) {
+    let ticks = 100.0;
+    let page = 4096u64;
+    let mut cpu = 0.0;
+    let mut rss = 0;
+    let mut pending = vec![pid];
+    while let Some(p) = pending.pop() {
+        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat"))
+            && let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r)
+        {
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let num = |i: usize| {
+                fields
+                    .get(i)
+                    .and_then(|f| f.parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            // utime and stime are fields 14 and 15 (1-based), rss 24.
+            cpu += (num(11) + num(12)) as f64 / ticks;
+            rss += num(21) * page;
+        }
+        if let Ok(children) = std::fs::read_to_string(format!("/proc/{p}/task/{p}/children")) {
+            pending.extend(
+                children
+                    .split_whitespace()
+                    .filter_map(|c| c.parse::<u32>().ok()),
+            );
+        }
+    }
+    (cpu, rss)
+}
+
+/// A session's JSON for the local session listing.
+pub(crate) fn session_json(session: &Session) -> Value {
+    let (cpu, rss) = session.usage();
+    let now = now_ms();
+    serde_json::json!({
+        "runtimeSessionId": session.id,
+        "agentRuntimeId": session.config.runtime_id,
+        "agentRuntimeArn": session.config.runtime_arn,
+        "endpoint": session.config.endpoint,
+        "version": session.config.version.to_string(),
+        "execution": session.execution.label(),
+        "state": session.state(),
+        "createdAt": crate::timestamps::iso8601(session.created_at_ms),
+        "ageSeconds": (now - session.created_at_ms) / 1000,
+        "idleSeconds": (now - session.last_activity_ms.load(Ordering::SeqCst)) / 1000,
+        "lastActivityAt": crate::timestamps::iso8601(session.last_activity_ms.load(Ordering::SeqCst)),
+        "invocations": session.invocations.load(Ordering::SeqCst),
+        "cpuSeconds": cpu,
+        "memoryBytes": rss,
+        "events": session.events(),
+    })
+}

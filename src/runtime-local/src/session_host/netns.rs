@@ -1,0 +1,107 @@
+//! Sockets inside a session's network namespace. The agent listens on
+//! 127.0.0.1:8080 (or 0.0.0.0:8080) in its own namespace, exactly as in
+//! AgentCore, so the platform cannot reach it from the host namespace. A
+//! dedicated thread joins the session's namespace (`setns`, through nix's
+//! safe wrapper) and opens sockets there on request; a socket keeps the
+//! namespace it was created in, so the async runtime uses it afterwards as
+//! any other.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::fd::AsFd;
+use std::sync::mpsc;
+
+use tokio::sync::oneshot;
+
+enum Request {
+    Connect(SocketAddr, oneshot::Sender<std::io::Result<TcpStream>>),
+    Listen(SocketAddr, oneshot::Sender<std::io::Result<TcpListener>>),
+}
+
+/// A handle on a thread living in one network namespace.
+#[derive(Clone)]
+pub(crate) struct NetnsSockets {
+    requests: mpsc::Sender<Request>,
+}
+
+impl NetnsSockets {
+    /// Join the network namespace of process `pid`. Fails when the process
+    /// is gone or the namespace cannot be joined.
+    pub(crate) fn join(pid: u32) -> std::io::Result<NetnsSockets> {
+        let path = format!("/proc/{pid}/ns/net");
+        let namespace = std::fs::File::open(&path)?;
+        let (requests, inbox) = mpsc::channel::<Request>();
+        let (ready_tx, ready_rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name(format!("netns-{pid}"))
+            .spawn(move || {
+                let joined =
+                    nix::sched::setns(namespace.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET)
+                        .map_err(std::io::Error::from);
+                let ok = joined.is_ok();
+                let _ = ready_tx.send(joined);
+                if !ok {
+                    return;
+                }
+                // Ends when every handle is dropped.
+                for request in inbox {
+                    match request {
+                        Request::Connect(addr, reply) => {
+                            let _ = reply.send(TcpStream::connect(addr));
+                        }
+                        Request::Listen(addr, reply) => {
+                            let _ = reply.send(TcpListener::bind(addr));
+                        }
+                    }
+                }
+            })?;
+        ready_rx
+            .recv()
+            .map_err(|_| std::io::Error::other("the namespace thread died"))??;
+        Ok(NetnsSockets { requests })
+    }
+
+    /// A connection to `addr` as seen from inside the namespace.
+    pub(crate) async fn connect(&self, addr: SocketAddr) -> std::io::Result<tokio::net::TcpStream> {
+        let (tx, rx) = oneshot::channel();
+        self.requests
+            .send(Request::Connect(addr, tx))
+            .map_err(|_| std::io::Error::other("the session's namespace is gone"))?;
+        let stream = rx
+            .await
+            .map_err(|_| std::io::Error::other("the session's namespace is gone"))??;
+        stream.set_nonblocking(true)?;
+        tokio::net::TcpStream::from_std(stream)
+    }
+
+    /// A listener on `addr` inside the namespace.
+    pub(crate) async fn listen(
+        &self,
+        addr: SocketAddr,
+    ) -> std::io::Result<tokio::net::TcpListener> {
+        let (tx, rx) = oneshot::channel();
+        self.requests
+            .send(Request::Listen(addr, tx))
+            .map_err(|_| std::io::Error::other("the session's namespace is gone"))?;
+        let listener = rx
+            .await
+            .map_err(|_| std::io::Error::other("the session's namespace is gone"))??;
+        listener.set_nonblocking(true)?;
+        tokio::net::TcpListener::from_std(listener)
+    }
+}
+
+/// Forward every connection made to `listener` (inside a session) to
+/// `target` on the host: how a sandboxed agent reaches the platform's own
+/// endpoints and nothing else.
+pub(crate) async fn forward_to_host(listener: tokio::net::TcpListener, target: SocketAddr) {
+    loop {
+        let Ok((mut inside, _)) = listener.accept().await else {
+            return;
+        };
+        tokio::spawn(async move {
+            if let Ok(mut outside) = tokio::net::TcpStream::connect(target).await {
+                let _ = tokio::io::copy_bidirectional(&mut inside, &mut outside).await;
+            }
+        });
+    }
+}

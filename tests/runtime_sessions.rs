@@ -1,0 +1,379 @@
+//! Runtime sessions on the local platform, end to end: the real
+//! `aws-sdk-bedrockagentcore` client invokes the built-in demo agent
+//! (`acc demo-agent`) hosted as a `native:` runtime, one bubblewrap sandbox
+//! per session. Needs bubblewrap (tests/run installs it).
+
+#[path = "common/platform.rs"]
+mod platform;
+
+use std::time::{Duration, Instant};
+
+use acc_runtime_local::{PlatformConfig, StateLocation};
+use aws_sdk_bedrockagentcore::primitives::Blob;
+use aws_sdk_bedrockagentcorecontrol::types::{
+    AgentRuntimeArtifact, ContainerConfiguration, LifecycleConfiguration, NetworkConfiguration,
+    NetworkMode,
+};
+use serde_json::{Value, json};
+
+const ROLE: &str = "arn:aws:iam::000000000000:role/agent-runtime";
+
+fn require_bwrap() {
+    let ok = std::process::Command::new("bwrap")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok,
+        "bubblewrap is required for session tests: run ./tests/run (it installs it) or `apt-get install bubblewrap`"
+    );
+}
+
+/// A platform whose lifecycle floor is 1 s, so idle timeouts can be rehearsed.
+async fn platform_in(dir: &std::path::Path) -> acc_runtime_local::RunningPlatform {
+    acc_runtime_local::start(PlatformConfig {
+        state: StateLocation::Dir(dir.to_path_buf()),
+        seed_demo: false,
+        min_session_timeout_s: 1,
+        ..PlatformConfig::default()
+    })
+    .await
+    .expect("the platform starts")
+}
+
+/// Create a native runtime of the demo agent; returns its ARN.
+async fn demo_runtime(endpoint: &str, name: &str, idle_s: i32) -> String {
+    let control = platform::client(endpoint);
+    let created = control
+        .create_agent_runtime()
+        .agent_runtime_name(name)
+        .agent_runtime_artifact(AgentRuntimeArtifact::ContainerConfiguration(
+            ContainerConfiguration::builder()
+                .container_uri(format!("native:{} demo-agent", env!("CARGO_BIN_EXE_acc")))
+                .build()
+                .unwrap(),
+        ))
+        .role_arn(ROLE)
+        .network_configuration(
+            NetworkConfiguration::builder()
+                .network_mode(NetworkMode::Public)
+                .build()
+                .unwrap(),
+        )
+        .lifecycle_configuration(
+            LifecycleConfiguration::builder()
+                .idle_runtime_session_timeout(idle_s)
+                .max_lifetime(600)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    created.agent_runtime_arn().to_owned()
+}
+
+/// The local session listing.
+async fn sessions(endpoint: &str) -> Vec<Value> {
+    let listed: Value = reqwest::get(format!("{endpoint}/local/runtime-sessions"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    listed["sessions"].as_array().unwrap().clone()
+}
+
+async fn session_state(endpoint: &str, id: &str) -> String {
+    sessions(endpoint)
+        .await
+        .iter()
+        .find(|s| s["runtimeSessionId"] == id)
+        .map(|s| s["state"].as_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// Poll until the session reaches `state` (or fail after `within`).
+async fn wait_for_state(endpoint: &str, id: &str, state: &str, within: Duration) {
+    let start = Instant::now();
+    loop {
+        let now = session_state(endpoint, id).await;
+        if now == state {
+            return;
+        }
+        assert!(
+            start.elapsed() < within,
+            "session {id} is {now}, not {state}, after {within:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// SSE `data:` frames of a body.
+fn frames(body: &str) -> Vec<Value> {
+    body.split("\n\n")
+        .filter_map(|f| f.strip_prefix("data: "))
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
+    require_bwrap();
+    let state = tempfile::tempdir().unwrap();
+    let platform = platform_in(state.path()).await;
+    let endpoint = platform.endpoint_url();
+    let arn = demo_runtime(&endpoint, "demo_agent", 600).await;
+    let data = platform::data_client(&endpoint);
+    let session = "session-0123456789-0123456789-0123456789";
+
+    // Frames arrive as the agent writes them, not when it finishes.
+    let started = Instant::now();
+    let mut answer = data
+        .invoke_agent_runtime()
+        .agent_runtime_arn(&arn)
+        .runtime_session_id(session)
+        .runtime_user_id("alice@example.com")
+        .content_type("application/json")
+        .accept("text/event-stream")
+        .payload(Blob::new(
+            serde_json::to_vec(&json!({ "prompt": "stream please", "delay_ms": 100 })).unwrap(),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.runtime_session_id(), Some(session));
+    assert_eq!(answer.content_type(), "text/event-stream");
+    let mut arrivals = Vec::new();
+    let mut body = String::new();
+    while let Some(chunk) = answer.response.next().await {
+        let chunk = chunk.unwrap();
+        arrivals.push(started.elapsed());
+        body.push_str(std::str::from_utf8(&chunk).unwrap());
+    }
+    let frames = frames(&body);
+    let words = frames.iter().filter(|f| f["type"] == "delta").count();
+    assert!(words > 10, "{body}");
+    // 100 ms between words: the first chunk came long before the last.
+    let spread = *arrivals.last().unwrap() - arrivals[0];
+    assert!(
+        spread >= Duration::from_millis(100 * (words as u64 - 2)),
+        "chunks arrived within {spread:?}: buffered, not streamed"
+    );
+    // Headers forwarded as AgentCore forwards them.
+    let start = &frames[0];
+    assert_eq!(start["sessionId"], session);
+    assert_eq!(start["userId"], "alice@example.com");
+    assert_eq!(start["requestId"].as_str().unwrap().len(), 36);
+    assert_eq!(frames.last().unwrap()["type"], "done");
+
+    // Custom headers and Authorization pass through too (raw HTTP here: the
+    // SDK has no member for custom headers).
+    let raw = reqwest::Client::new()
+        .post(format!(
+            "{endpoint}/runtimes/{}/invocations",
+            arn.replace(':', "%3A").replace('/', "%2F")
+        ))
+        .header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", session)
+        .header(
+            "X-Amzn-Bedrock-AgentCore-Runtime-Custom-Tenant",
+            "northwind",
+        )
+        .header("Authorization", "Bearer not-shown")
+        .body(r#"{"prompt":"again","delay_ms":1}"#)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = &frames_of(&raw)[0];
+    assert_eq!(
+        start["custom"]["x-amzn-bedrock-agentcore-runtime-custom-tenant"],
+        "northwind"
+    );
+    assert_eq!(start["authorization"], true);
+
+    let listed = sessions(&endpoint).await;
+    assert_eq!(listed.len(), 1, "one session served both invocations");
+    assert_eq!(listed[0]["invocations"], 2);
+    assert_eq!(listed[0]["execution"], "native");
+    assert_eq!(listed[0]["state"], "HEALTHY");
+
+    // A missing session id is generated; a bad one refused.
+    let generated = data
+        .invoke_agent_runtime()
+        .agent_runtime_arn(&arn)
+        .payload(Blob::new(br#"{"prompt":"x","delay_ms":1}"#.to_vec()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(generated.runtime_session_id().unwrap().len(), 36);
+    let short = data
+        .invoke_agent_runtime()
+        .agent_runtime_arn(&arn)
+        .runtime_session_id("too-short")
+        .payload(Blob::new(b"{}".to_vec()))
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(short.is_validation_exception(), "{short:?}");
+
+    // Stop: the session ends, and the next invocation starts a fresh one.
+    data.stop_runtime_session()
+        .agent_runtime_arn(&arn)
+        .runtime_session_id(session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(session_state(&endpoint, session).await, "STOPPED");
+    let again = data
+        .stop_runtime_session()
+        .agent_runtime_arn(&arn)
+        .runtime_session_id(session)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(again.is_resource_not_found_exception(), "{again:?}");
+}
+
+fn frames_of(body: &str) -> Vec<Value> {
+    frames(body)
+}
+
+#[tokio::test]
+async fn idle_sessions_end_unless_the_agent_is_busy() {
+    require_bwrap();
+    let state = tempfile::tempdir().unwrap();
+    let platform = platform_in(state.path()).await;
+    let endpoint = platform.endpoint_url();
+    let arn = demo_runtime(&endpoint, "short_idle", 1).await;
+    let data = platform::data_client(&endpoint);
+    let invoke = |session: &'static str, payload: Value| {
+        let data = data.clone();
+        let arn = arn.clone();
+        async move {
+            let out = data
+                .invoke_agent_runtime()
+                .agent_runtime_arn(&arn)
+                .runtime_session_id(session)
+                .payload(Blob::new(serde_json::to_vec(&payload).unwrap()))
+                .send()
+                .await
+                .unwrap();
+            out.response.collect().await.unwrap();
+        }
+    };
+    let idle = "idle-session-0123456789-0123456789-01";
+    let busy = "busy-session-0123456789-0123456789-01";
+    invoke(idle, json!({ "prompt": "a", "delay_ms": 1 })).await;
+    invoke(
+        busy,
+        json!({ "prompt": "b", "delay_ms": 1, "background_ms": 3000 }),
+    )
+    .await;
+    let after_answer = Instant::now();
+    // The idle one ends about a second after its last activity.
+    wait_for_state(&endpoint, idle, "STOPPED", Duration::from_secs(10)).await;
+    // The busy one reports HealthyBusy past its idle timeout, then ends.
+    wait_for_state(&endpoint, busy, "BUSY", Duration::from_secs(10)).await;
+    wait_for_state(&endpoint, busy, "STOPPED", Duration::from_secs(15)).await;
+    assert!(
+        after_answer.elapsed() >= Duration::from_millis(2500),
+        "the busy session outlived its background work"
+    );
+    let events: Vec<String> = sessions(&endpoint)
+        .await
+        .iter()
+        .find(|s| s["runtimeSessionId"] == busy)
+        .unwrap()["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        events.iter().any(|e| e.starts_with("healthy")),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|e| e == "busy (HealthyBusy)"),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|e| e == "stopped (idle timeout)"),
+        "{events:?}"
+    );
+}
+
+#[tokio::test]
+async fn sessions_cannot_see_each_other_or_the_host() {
+    require_bwrap();
+    let state = tempfile::tempdir().unwrap();
+    let platform = platform_in(state.path()).await;
+    let endpoint = platform.endpoint_url();
+    let arn = demo_runtime(&endpoint, "isolated", 600).await;
+    let data = platform::data_client(&endpoint);
+    // A file in the host's home, and the platform's own database.
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
+    let secret = std::path::Path::new(&home).join(format!(".acc-isolation-{}", std::process::id()));
+    std::fs::write(&secret, "host secret").unwrap();
+    let database = state.path().join("platform.sqlite3");
+    assert!(database.exists());
+    let probe = |session: &'static str, spec: Value| {
+        let data = data.clone();
+        let arn = arn.clone();
+        async move {
+            let out = data
+                .invoke_agent_runtime()
+                .agent_runtime_arn(&arn)
+                .runtime_session_id(session)
+                .payload(Blob::new(
+                    serde_json::to_vec(&json!({ "prompt": "probe", "delay_ms": 1, "probe": spec }))
+                        .unwrap(),
+                ))
+                .send()
+                .await
+                .unwrap();
+            let body = out.response.collect().await.unwrap().into_bytes();
+            frames(std::str::from_utf8(&body).unwrap())[0]["probe"].clone()
+        }
+    };
+    let a = "session-a-0123456789-0123456789-012345";
+    let b = "session-b-0123456789-0123456789-012345";
+    let (wrote, other) = tokio::join!(
+        probe(
+            a,
+            json!({ "write": "/tmp/mine", "read": secret.display().to_string() })
+        ),
+        probe(
+            b,
+            json!({ "write": "/tmp/other", "read": database.display().to_string() })
+        ),
+    );
+    let _ = std::fs::remove_file(&secret);
+    assert_eq!(wrote["write"], "ok", "{wrote}");
+    assert!(
+        wrote["read"].as_str().unwrap().starts_with("error"),
+        "host home readable: {wrote}"
+    );
+    assert!(
+        other["read"].as_str().unwrap().starts_with("error"),
+        "database readable: {other}"
+    );
+    // Each session's /tmp is its own.
+    let a_reads_b = probe(a, json!({ "read": "/tmp/other" })).await;
+    assert!(
+        a_reads_b["read"].as_str().unwrap().starts_with("error"),
+        "{a_reads_b}"
+    );
+    let a_reads_a = probe(a, json!({ "read": "/tmp/mine" })).await;
+    assert_eq!(a_reads_a["read"], "written by the acc demo agent");
+    // An unprivileged user, not root.
+    assert!(
+        wrote["uid"].as_str().unwrap().contains("1000"),
+        "{}",
+        wrote["uid"]
+    );
+}
