@@ -1,0 +1,252 @@
+//! An arm64 agent, end to end: built here from C with Debian's
+//! `aarch64-linux-gnu-gcc` (static), packaged by the test as an OCI image
+//! archive, created as an agent runtime, and invoked through the SDK; on
+//! an x86_64 host it runs under qemu-user inside its session sandbox. Its
+//! output lands in the runtime's log group. Needs the cross compiler,
+//! qemu-user-static and bubblewrap (tests/run installs them).
+
+#[path = "common/platform.rs"]
+mod platform;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use aws_sdk_bedrockagentcore::primitives::Blob;
+use aws_sdk_bedrockagentcorecontrol::types::{
+    AgentRuntimeArtifact, ContainerConfiguration, NetworkConfiguration, NetworkMode,
+};
+use serde_json::{Value, json};
+
+fn tool(name: &str, install: &str) {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "{name} is required for the arm64 tests: run ./tests/run (it installs it) or `apt-get install {install}`"
+    );
+}
+
+/// The agent, cross-compiled static for aarch64.
+fn build_agent(dir: &Path) -> PathBuf {
+    tool("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu");
+    let out = dir.join("agent");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/arm64_agent/agent.c");
+    let built = Command::new("aarch64-linux-gnu-gcc")
+        .args(["-static", "-O2", "-o"])
+        .arg(&out)
+        .arg(&source)
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    out
+}
+
+fn sha256(data: &[u8], dir: &Path) -> String {
+    let file = dir.join("digest-input");
+    std::fs::write(&file, data).unwrap();
+    let out = Command::new("sha256sum").arg(&file).output().unwrap();
+    String::from_utf8(out.stdout).unwrap()[..64].to_owned()
+}
+
+fn tar_of(files: &[(&str, &[u8], u32)]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, data, mode) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(*mode);
+        header.set_cksum();
+        builder.append_data(&mut header, name, *data).unwrap();
+    }
+    builder.into_inner().unwrap()
+}
+
+/// An OCI image archive (index → manifest → config + one layer) with the
+/// agent at /agent, as `skopeo copy … oci-archive:` writes one.
+fn oci_archive(dir: &Path, agent: &Path, architecture: &str) -> PathBuf {
+    let layer = tar_of(&[("agent", &std::fs::read(agent).unwrap(), 0o755)]);
+    let layer_digest = sha256(&layer, dir);
+    let config = serde_json::to_vec(&json!({
+        "os": "linux", "architecture": architecture,
+        "config": { "Entrypoint": ["/agent"], "Env": ["AGENT_FLAVOUR=arm64-c"], "WorkingDir": "/" },
+        "rootfs": { "type": "layers", "diff_ids": [format!("sha256:{layer_digest}")] }
+    }))
+    .unwrap();
+    let config_digest = sha256(&config, dir);
+    let manifest = serde_json::to_vec(&json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": { "mediaType": "application/vnd.oci.image.config.v1+json",
+                    "digest": format!("sha256:{config_digest}"), "size": config.len() },
+        "layers": [{ "mediaType": "application/vnd.oci.image.layer.v1.tar",
+                     "digest": format!("sha256:{layer_digest}"), "size": layer.len() }]
+    }))
+    .unwrap();
+    let manifest_digest = sha256(&manifest, dir);
+    let index = serde_json::to_vec(&json!({
+        "schemaVersion": 2,
+        "manifests": [{ "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                        "digest": format!("sha256:{manifest_digest}"), "size": manifest.len(),
+                        "platform": { "os": "linux", "architecture": architecture } }]
+    }))
+    .unwrap();
+    let archive = tar_of(&[
+        ("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#, 0o644),
+        ("index.json", &index, 0o644),
+        (&format!("blobs/sha256/{manifest_digest}"), &manifest, 0o644),
+        (&format!("blobs/sha256/{config_digest}"), &config, 0o644),
+        (&format!("blobs/sha256/{layer_digest}"), &layer, 0o644),
+    ]);
+    let path = dir.join(format!("agent-{architecture}.tar"));
+    std::fs::write(&path, archive).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn an_arm64_image_runs_under_emulation_and_streams() {
+    tool("bwrap", "bubblewrap");
+    tool("qemu-aarch64-static", "qemu-user-static");
+    let files = tempfile::tempdir().unwrap();
+    let agent = build_agent(files.path());
+    let image = oci_archive(files.path(), &agent, "arm64");
+
+    let platform = platform::start_ephemeral(false).await;
+    let endpoint = platform.endpoint_url();
+    let control = platform::client(&endpoint);
+    let created = control
+        .create_agent_runtime()
+        .agent_runtime_name("arm64_agent")
+        .agent_runtime_artifact(AgentRuntimeArtifact::ContainerConfiguration(
+            ContainerConfiguration::builder()
+                .container_uri(format!("oci-archive:{}", image.display()))
+                .build()
+                .unwrap(),
+        ))
+        .role_arn("arn:aws:iam::000000000000:role/agent-runtime")
+        .network_configuration(
+            NetworkConfiguration::builder()
+                .network_mode(NetworkMode::Public)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let arn = created.agent_runtime_arn().to_owned();
+    let data = platform::data_client(&endpoint);
+    let session = "arm64-session-0123456789-0123456789-0123";
+    let started = Instant::now();
+    let mut answer = data
+        .invoke_agent_runtime()
+        .agent_runtime_arn(&arn)
+        .runtime_session_id(session)
+        .payload(Blob::new(b"{\"prompt\":\"hello arm64\"}".to_vec()))
+        .send()
+        .await
+        .unwrap();
+    let mut arrivals = Vec::new();
+    let mut body = String::new();
+    while let Some(chunk) = answer.response.next().await {
+        arrivals.push(started.elapsed());
+        body.push_str(std::str::from_utf8(&chunk.unwrap()).unwrap());
+    }
+    let frames: Vec<Value> = body
+        .split("\n\n")
+        .filter_map(|f| f.strip_prefix("data: "))
+        .map(|f| serde_json::from_str(f).unwrap())
+        .collect();
+    assert_eq!(frames[0]["sessionId"], session, "{body}");
+    // The agent sees an aarch64 machine (qemu on x86_64, native on arm64).
+    assert_eq!(frames[0]["machine"], "aarch64", "{body}");
+    assert_eq!(frames.last().unwrap()["type"], "done");
+    let spread = *arrivals.last().unwrap() - arrivals[0];
+    assert!(
+        spread >= Duration::from_millis(400),
+        "five frames 100 ms apart arrived within {spread:?}: not streamed"
+    );
+
+    let listed: Value = reqwest::get(format!("{endpoint}/local/runtime-sessions"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let expected = if std::env::consts::ARCH == "aarch64" {
+        "arm64"
+    } else {
+        "emulated"
+    };
+    assert_eq!(listed["sessions"][0]["execution"], expected);
+
+    // The agent's stdout is in the runtime's log group, in the session's stream.
+    let logs = platform::logs_client(&endpoint);
+    let group = format!(
+        "/aws/bedrock-agentcore/runtimes/{}-DEFAULT",
+        created.agent_runtime_id()
+    );
+    let start = Instant::now();
+    loop {
+        let events = logs.filter_log_events().log_group_name(&group).send().await;
+        if let Ok(events) = events
+            && let Some(event) = events
+                .events()
+                .iter()
+                .find(|e| e.message() == Some("arm64 agent listening on 8080"))
+        {
+            let stream = event.log_stream_name().unwrap();
+            assert!(
+                stream.ends_with(&format!("/[runtime-logs]{session}")),
+                "{stream}"
+            );
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the agent's output never reached {group}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_amd64_image_is_refused_at_create() {
+    let files = tempfile::tempdir().unwrap();
+    // The architecture in the config decides; the layer's content does not matter.
+    let placeholder = files.path().join("placeholder");
+    std::fs::write(&placeholder, b"not run").unwrap();
+    let image = oci_archive(files.path(), &placeholder, "amd64");
+    let platform = platform::start_ephemeral(false).await;
+    let control = platform::client(&platform.endpoint_url());
+    let refused = control
+        .create_agent_runtime()
+        .agent_runtime_name("x86_agent")
+        .agent_runtime_artifact(AgentRuntimeArtifact::ContainerConfiguration(
+            ContainerConfiguration::builder()
+                .container_uri(format!("oci-archive:{}", image.display()))
+                .build()
+                .unwrap(),
+        ))
+        .role_arn("arn:aws:iam::000000000000:role/agent-runtime")
+        .network_configuration(
+            NetworkConfiguration::builder()
+                .network_mode(NetworkMode::Public)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(
+        format!("{refused:?}").contains(
+            "AgentCore runs linux/arm64 only; this image is linux/amd64. Rebuild with --platform linux/arm64"
+        ),
+        "{refused:?}"
+    );
+}
