@@ -121,6 +121,54 @@ pub enum Command {
         #[arg(long, default_value_t = 100)]
         limit: usize,
     },
+    /// Agent runtimes: list them, or run an artifact as one.
+    #[command(alias = "runtimes", alias = "rt")]
+    Runtime {
+        #[command(subcommand)]
+        action: Option<RuntimeAction>,
+    },
+    /// Invoke an agent runtime and stream its answer to stdout as it
+    /// arrives (text deltas of SSE frames; `--raw` for the exact bytes).
+    Invoke {
+        /// Runtime id, name or ARN.
+        runtime: String,
+        /// The payload: JSON text, or @file.
+        #[arg(long)]
+        payload: String,
+        /// Reuse a session (33–256 characters); a new one otherwise.
+        #[arg(long)]
+        session: Option<String>,
+        /// The user id forwarded to the agent.
+        #[arg(long)]
+        user: Option<String>,
+        /// The endpoint to invoke (DEFAULT when absent).
+        #[arg(long)]
+        qualifier: Option<String>,
+        /// Print the exact bytes of the answer.
+        #[arg(long)]
+        raw: bool,
+    },
+    /// Runtime sessions: state, age, idle time, invocations, CPU and
+    /// memory (local); or stop one.
+    #[command(alias = "session")]
+    Sessions {
+        #[command(subcommand)]
+        action: Option<SessionsAction>,
+    },
+    /// A runtime's logs (stdout and stderr of its sessions).
+    Logs {
+        /// Runtime id, name or ARN.
+        runtime: String,
+        /// Only this session's stream.
+        #[arg(long)]
+        session: Option<String>,
+        /// The endpoint whose log group to read.
+        #[arg(long, default_value = "DEFAULT")]
+        qualifier: String,
+        /// Keep printing new lines as they arrive.
+        #[arg(long, short)]
+        follow: bool,
+    },
     /// Run the built-in demo agent: the AgentCore runtime contract (`/ping`,
     /// streaming `/invocations`) on port 8080, deterministic answers.
     DemoAgent {
@@ -134,6 +182,35 @@ pub enum Command {
     DemoFunction {
         /// The function's name (the last segment of its ARN).
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RuntimeAction {
+    /// List every runtime (the default).
+    List,
+    /// Create a runtime from an artifact (or give the runtime of that name
+    /// a new version): oci-archive:PATH, docker-archive:PATH, oci:DIR,
+    /// rootfs:DIR or native:COMMAND.
+    Run {
+        artifact: String,
+        /// The runtime's name.
+        #[arg(long, default_value = "local_agent")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionsAction {
+    /// List every session (the default).
+    List,
+    /// Stop a session (StopRuntimeSession). Asks for --yes; refused read-only.
+    Stop {
+        /// Runtime id, name or ARN.
+        runtime: String,
+        session: String,
+        #[arg(long)]
+        yes: bool,
     },
 }
 

@@ -12,7 +12,7 @@ use acc_domain::{CaptureFilter, CaptureOutcome, CapturedCall, Gateway, Tool, sch
 use serde::Serialize;
 
 use crate::cli::{Command, GatewaysAction, Output};
-use crate::{policy_commands, tool_commands};
+use crate::{policy_commands, runtime_commands, tool_commands};
 
 pub(crate) const EXIT_FAILED: u8 = 1;
 pub(crate) const EXIT_NOT_FOUND: u8 = 3;
@@ -114,6 +114,12 @@ async fn dispatch(
         Command::Tools { action } => tool_commands::run(backend, action, output, readonly).await?,
         Command::Policy { action } => {
             policy_commands::run(backend, action, output, readonly).await?
+        }
+        command @ (Command::Runtime { .. }
+        | Command::Invoke { .. }
+        | Command::Sessions { .. }
+        | Command::Logs { .. }) => {
+            runtime_commands::run(backend, command, output, readonly).await?
         }
         Command::Captures {
             gateway,
@@ -261,4 +267,31 @@ pub(crate) fn text_table(header: &[&str], rows: impl Iterator<Item = Vec<String>
         .chain(rows.into_iter().map(line))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A change to the platform goes ahead only when confirmed, and never
+/// read-only.
+pub(crate) fn confirm(readonly: bool, yes: bool, what: &str) -> Result<(), Failure> {
+    if readonly {
+        return Err(refused(&format!("--readonly: refusing to {what}")));
+    }
+    if !yes {
+        return Err(refused(&format!(
+            "this would {what}; pass --yes to confirm"
+        )));
+    }
+    Ok(())
+}
+
+/// A command that could not do its job (exit 1).
+pub(crate) fn failed(message: String) -> Failure {
+    Failure {
+        code: EXIT_FAILED,
+        message,
+    }
+}
+
+/// Bad arguments or input files (exit 2).
+pub(crate) fn usage(message: String) -> Failure {
+    Failure { code: 2, message }
 }

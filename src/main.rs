@@ -5,6 +5,7 @@
 mod cli;
 mod headless;
 mod policy_commands;
+mod runtime_commands;
 mod tool_commands;
 
 use std::io::Write;
@@ -119,9 +120,11 @@ async fn start_platform(
             _ => Vec::new(),
         },
     };
-    let demo_command = std::env::current_exe()
+    let exe = std::env::current_exe()
         .ok()
-        .map(|exe| vec![exe.display().to_string(), "demo-function".to_owned()]);
+        .map(|e| e.display().to_string());
+    let demo_command = exe.clone().map(|exe| vec![exe, "demo-function".to_owned()]);
+    let demo_agent = exe.map(|exe| vec![exe, "demo-agent".to_owned()]);
     let config = PlatformConfig {
         state,
         listen,
@@ -129,6 +132,7 @@ async fn start_platform(
         bulk_tools: global.bulk_tools,
         function_bindings: functions,
         demo_function_command: demo_command,
+        demo_agent_command: demo_agent,
         capture_cap: global.capture_cap,
         // Defence in depth: the console refuses writes, and so does its platform.
         read_only: global.readonly,

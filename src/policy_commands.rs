@@ -20,7 +20,8 @@ use acc_domain::{CaptureFilter, Gateway, Policy, Tool};
 
 use crate::cli::{CallSelection, Output, PolicyAction, PolicyEdit};
 use crate::headless::{
-    EXIT_FAILED, EXIT_NOT_FOUND, Failure, print, refused, resolve_gateway, text_table,
+    EXIT_FAILED, EXIT_NOT_FOUND, Failure, confirm, failed, print, resolve_gateway, text_table,
+    usage,
 };
 
 pub(crate) async fn run(
@@ -484,31 +485,6 @@ async fn selected_calls(
         eprintln!("acc: {note}");
     }
     Ok(page.calls)
-}
-
-/// A change to the platform goes ahead only when confirmed, and never
-/// read-only.
-fn confirm(readonly: bool, yes: bool, what: &str) -> Result<(), Failure> {
-    if readonly {
-        return Err(refused(&format!("--readonly: refusing to {what}")));
-    }
-    if !yes {
-        return Err(refused(&format!(
-            "this would {what}; pass --yes to confirm"
-        )));
-    }
-    Ok(())
-}
-
-fn failed(message: String) -> Failure {
-    Failure {
-        code: EXIT_FAILED,
-        message,
-    }
-}
-
-fn usage(message: String) -> Failure {
-    Failure { code: 2, message }
 }
 
 fn read(path: &Path) -> Result<String, Failure> {

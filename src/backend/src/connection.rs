@@ -63,6 +63,8 @@ pub struct Backend {
     pub(crate) control: control::Client,
     /// CloudWatch Logs: captured calls, gateway logs.
     pub(crate) logs: aws_sdk_cloudwatchlogs::Client,
+    /// The AgentCore data plane: InvokeAgentRuntime, StopRuntimeSession.
+    pub(crate) data: aws_sdk_bedrockagentcore::Client,
     context: ContextInfo,
     /// Set when the configuration is known to be unusable (e.g. no region);
     /// every call then fails with this message instead of an SDK panic.
@@ -105,8 +107,15 @@ impl Backend {
             .credentials_provider(creds.clone())
             .endpoint_url(endpoint.clone())
             .build();
-        // The local platform serves CloudWatch Logs on the same port.
+        // The local platform serves CloudWatch Logs and the data plane on
+        // the same port.
         let logs = aws_sdk_cloudwatchlogs::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.clone()))
+            .credentials_provider(creds.clone())
+            .endpoint_url(endpoint.clone())
+            .build();
+        let data = aws_sdk_bedrockagentcore::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region.clone()))
             .credentials_provider(creds)
@@ -115,6 +124,7 @@ impl Backend {
         Backend {
             control: control::Client::from_conf(config),
             logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs),
+            data: aws_sdk_bedrockagentcore::Client::from_conf(data),
             context: ContextInfo {
                 kind,
                 name: name.into(),
@@ -154,6 +164,7 @@ impl Backend {
         Backend {
             control: control::Client::new(&shared),
             logs: aws_sdk_cloudwatchlogs::Client::new(&shared),
+            data: aws_sdk_bedrockagentcore::Client::new(&shared),
             context: ContextInfo {
                 kind: ContextKind::Aws,
                 name: profile

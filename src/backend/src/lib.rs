@@ -12,9 +12,11 @@ mod gateway_tokens;
 mod gateways;
 mod mcp_tools;
 mod policies;
+mod runtimes;
 mod schema_conversion;
 
 pub use captured_calls::CapturePage;
 pub use connection::{Backend, ConnectTarget, ContextInfo, ContextKind, aws_profiles};
 pub use error::BackendError;
 pub use mcp_tools::{McpCatalog, SEARCH_TOOL, SearchHit};
+pub use runtimes::{Invocation, RUNTIME_LOG_PREFIX, RuntimeLogLine};

@@ -4,6 +4,7 @@
 //! nouns of AgentCore (gateways, targets, tools) as the console shows them.
 #![forbid(unsafe_code)]
 
+pub mod agent_runtime;
 pub mod capture;
 pub mod cedar_model;
 pub mod gateway;
@@ -12,9 +13,11 @@ pub mod json_schema_validation;
 pub mod openapi;
 pub mod policy_resource;
 pub mod secret_masking;
+pub mod sse;
 pub mod tool;
 pub mod tool_call;
 
+pub use agent_runtime::{AgentRuntime, RuntimeEndpoint, RuntimeSession, SessionEvent};
 pub use capture::{
     CaptureFilter, CaptureOutcome, CapturedCall, CapturedCaller, CapturedPolicy, gateway_log_group,
 };

@@ -725,3 +725,88 @@ fn acme_support_tools() -> Value {
         )
     ])
 }
+
+/// The demo agent runtimes: the built-in demo agent (`acc demo-agent`,
+/// given as `command`) hosted natively three times with different
+/// lifecycles. Created when missing; at every start their artifact is
+/// pointed at this run's executable, which moves between builds.
+pub(crate) async fn ensure_demo_runtimes(
+    ctx: &PlatformState,
+    command: &[String],
+) -> Result<(), ApiError> {
+    let uri = format!("native:{}", command.join(" "));
+    let runtimes = [
+        (
+            "concierge_agent",
+            "Answers Northwind staff questions, streaming its answer",
+            900,
+            28_800,
+            json!({ "AGENT_ROLE": "concierge" }),
+        ),
+        (
+            "triage_agent",
+            "Sorts incoming service-desk tickets",
+            300,
+            28_800,
+            json!({ "AGENT_ROLE": "triage" }),
+        ),
+        (
+            "research_agent",
+            "Long-running research with background work",
+            120,
+            3_600,
+            json!({ "AGENT_ROLE": "research" }),
+        ),
+    ];
+    for (name, description, idle, lifetime, env) in runtimes {
+        let token = seed_token(&format!("runtime-{}", name.replace('_', "-")));
+        let existing: Option<String> = {
+            let token = token.clone();
+            ctx.store
+                .read(move |conn| {
+                    Ok(conn
+                        .query_row(
+                            "SELECT agent_runtime_id FROM agent_runtimes WHERE client_token = ?1",
+                            [&token],
+                            |r| r.get(0),
+                        )
+                        .ok())
+                })
+                .await?
+        };
+        match existing {
+            None => {
+                crate::control_plane::agent_runtimes::create_agent_runtime(
+                    ctx,
+                    object(json!({
+                        "agentRuntimeName": name,
+                        "description": description,
+                        "clientToken": token,
+                        "roleArn": format!("arn:aws:iam::{}:role/NorthwindAgentRuntimeRole", ctx.account_id),
+                        "agentRuntimeArtifact": { "containerConfiguration": { "containerUri": uri } },
+                        "networkConfiguration": { "networkMode": "PUBLIC" },
+                        "protocolConfiguration": { "serverProtocol": "HTTP" },
+                        "lifecycleConfiguration": { "idleRuntimeSessionTimeout": idle, "maxLifetime": lifetime },
+                        "environmentVariables": env,
+                    })),
+                )
+                .await?;
+            }
+            Some(id) => {
+                let uri = uri.clone();
+                ctx.store
+                    .write(move |tx| {
+                        tx.execute(
+                            "UPDATE agent_runtime_versions SET document = json_set(document, \
+                             '$.agentRuntimeArtifact.containerConfiguration.containerUri', ?2) \
+                             WHERE agent_runtime_id = ?1",
+                            rusqlite::params![id, uri],
+                        )?;
+                        Ok(())
+                    })
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}

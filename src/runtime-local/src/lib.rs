@@ -88,6 +88,9 @@ pub struct PlatformConfig {
     pub demo_function_command: Option<Vec<String>>,
     /// Captured tool calls kept; the oldest are evicted (and counted) beyond it.
     pub capture_cap: usize,
+    /// The command that runs the demo agent (`acc demo-agent`); with
+    /// `seed_demo`, the demo workspace hosts it as three runtimes.
+    pub demo_agent_command: Option<Vec<String>>,
     /// The lowest `idleRuntimeSessionTimeout`/`maxLifetime` accepted, in
     /// seconds: AgentCore's 60 by default; lower it to rehearse timeouts
     /// quickly.
@@ -110,6 +113,7 @@ impl Default for PlatformConfig {
             function_bindings: Vec::new(),
             demo_function_command: None,
             capture_cap: DEFAULT_CAPTURE_CAP,
+            demo_agent_command: None,
             min_session_timeout_s: control_plane::agent_runtimes::LIFECYCLE_MIN_S,
         }
     }

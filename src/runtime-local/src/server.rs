@@ -83,6 +83,13 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
             .await
             .context("seeding the demo workspace failed")?;
     }
+    if config.seed_demo
+        && let Some(command) = &config.demo_agent_command
+    {
+        demo_workspace::ensure_demo_runtimes(&state, command)
+            .await
+            .context("hosting the demo agent runtimes failed")?;
+    }
     demo_workspace::refresh_demo_endpoints(&state)
         .await
         .context("pointing the demo workspace at this platform failed")?;

@@ -1,0 +1,346 @@
+//! Agent runtimes, their sessions, invocations and logs: the control-plane
+//! and data-plane SDK clients, CloudWatch Logs, and (locally) the
+//! platform's session listing, which AWS has no API for. Against live AWS
+//! sessions are derived from the runtimes' log streams.
+
+use std::time::Duration;
+
+use acc_domain::{AgentRuntime, RuntimeEndpoint, RuntimeSession};
+use aws_sdk_bedrockagentcore::primitives::{Blob, ByteStream};
+use aws_sdk_bedrockagentcorecontrol::types::{
+    AgentRuntimeArtifact, ContainerConfiguration, NetworkConfiguration, NetworkMode,
+};
+
+use crate::connection::{Backend, ContextKind};
+use crate::error::BackendError;
+
+const PAGE_SIZE: i32 = 100;
+/// The prefix of every runtime's log group.
+pub const RUNTIME_LOG_PREFIX: &str = "/aws/bedrock-agentcore/runtimes/";
+
+/// An invocation whose answer is still arriving.
+pub struct Invocation {
+    pub session_id: String,
+    pub content_type: String,
+    body: ByteStream,
+}
+
+impl std::fmt::Debug for Invocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invocation")
+            .field("session_id", &self.session_id)
+            .field("content_type", &self.content_type)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Invocation {
+    /// The next bytes as they arrive; `None` at the end. An error means the
+    /// stream broke (the backend died mid-stream).
+    pub async fn next_chunk(&mut self) -> Option<Result<Vec<u8>, String>> {
+        self.body
+            .next()
+            .await
+            .map(|c| c.map(|b| b.to_vec()).map_err(|e| e.to_string()))
+    }
+}
+
+/// One line of a runtime's log.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuntimeLogLine {
+    pub timestamp_ms: i64,
+    pub stream: String,
+    pub message: String,
+}
+
+impl Backend {
+    /// Every agent runtime, with its latest configuration and endpoints.
+    pub async fn agent_runtimes(&self) -> Result<Vec<AgentRuntime>, BackendError> {
+        self.check_config()?;
+        let listed: Vec<_> = self
+            .control
+            .list_agent_runtimes()
+            .max_results(PAGE_SIZE)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<_, _>>()
+            .await
+            .map_err(|e| BackendError::from_sdk("ListAgentRuntimes", self.context(), e))?;
+        let mut out = Vec::with_capacity(listed.len());
+        for summary in listed {
+            let id = summary.agent_runtime_id();
+            let detail = self
+                .control
+                .get_agent_runtime()
+                .agent_runtime_id(id)
+                .send()
+                .await
+                .map_err(|e| BackendError::from_sdk("GetAgentRuntime", self.context(), e))?;
+            let endpoints = self
+                .control
+                .list_agent_runtime_endpoints()
+                .agent_runtime_id(id)
+                .send()
+                .await
+                .map_err(|e| {
+                    BackendError::from_sdk("ListAgentRuntimeEndpoints", self.context(), e)
+                })?;
+            let artifact = match detail.agent_runtime_artifact() {
+                Some(AgentRuntimeArtifact::ContainerConfiguration(c)) => {
+                    c.container_uri().to_owned()
+                }
+                Some(other) => format!("{other:?}"),
+                None => String::new(),
+            };
+            let lifecycle = detail.lifecycle_configuration();
+            out.push(AgentRuntime {
+                id: id.to_owned(),
+                arn: summary.agent_runtime_arn().to_owned(),
+                name: summary.agent_runtime_name().to_owned(),
+                latest_version: summary.agent_runtime_version().to_owned(),
+                status: summary.status().as_str().to_owned(),
+                description: detail.description().map(str::to_owned),
+                artifact,
+                idle_timeout_s: lifecycle.and_then(|l| l.idle_runtime_session_timeout()),
+                max_lifetime_s: lifecycle.and_then(|l| l.max_lifetime()),
+                endpoints: endpoints
+                    .runtime_endpoints()
+                    .iter()
+                    .map(|e| RuntimeEndpoint {
+                        name: e.name().to_owned(),
+                        target_version: e.target_version().map(str::to_owned),
+                        live_version: e.live_version().map(str::to_owned),
+                        status: e.status().as_str().to_owned(),
+                    })
+                    .collect(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The runtime with this id, name or ARN.
+    pub async fn find_agent_runtime(
+        &self,
+        key: &str,
+    ) -> Result<Option<AgentRuntime>, BackendError> {
+        Ok(self
+            .agent_runtimes()
+            .await?
+            .into_iter()
+            .find(|r| r.id == key || r.name == key || r.arn == key))
+    }
+
+    /// Create a runtime from an artifact, or give an existing one of that
+    /// name a new version with it. Returns the runtime's ARN.
+    pub async fn run_artifact(&self, name: &str, artifact: &str) -> Result<String, BackendError> {
+        self.check_config()?;
+        let container = ContainerConfiguration::builder()
+            .container_uri(artifact)
+            .build()
+            .map_err(|e| BackendError::Config(format!("the artifact: {e}")))?;
+        let network = NetworkConfiguration::builder()
+            .network_mode(NetworkMode::Public)
+            .build()
+            .map_err(|e| BackendError::Config(format!("the network configuration: {e}")))?;
+        let role = "arn:aws:iam::000000000000:role/acc-local-runtime";
+        if let Some(existing) = self.find_agent_runtime(name).await? {
+            self.control
+                .update_agent_runtime()
+                .agent_runtime_id(&existing.id)
+                .agent_runtime_artifact(AgentRuntimeArtifact::ContainerConfiguration(container))
+                .role_arn(role)
+                .network_configuration(network)
+                .send()
+                .await
+                .map_err(|e| BackendError::from_sdk("UpdateAgentRuntime", self.context(), e))?;
+            return Ok(existing.arn);
+        }
+        let created = self
+            .control
+            .create_agent_runtime()
+            .agent_runtime_name(name)
+            .agent_runtime_artifact(AgentRuntimeArtifact::ContainerConfiguration(container))
+            .role_arn(role)
+            .network_configuration(network)
+            .send()
+            .await
+            .map_err(|e| BackendError::from_sdk("CreateAgentRuntime", self.context(), e))?;
+        Ok(created.agent_runtime_arn().to_owned())
+    }
+
+    /// InvokeAgentRuntime; the answer streams through [`Invocation`].
+    pub async fn invoke_agent_runtime(
+        &self,
+        runtime_arn: &str,
+        payload: Vec<u8>,
+        session: Option<&str>,
+        user: Option<&str>,
+        qualifier: Option<&str>,
+    ) -> Result<Invocation, BackendError> {
+        self.check_config()?;
+        let answer = self
+            .data
+            .invoke_agent_runtime()
+            .agent_runtime_arn(runtime_arn)
+            .set_runtime_session_id(session.map(str::to_owned))
+            .set_runtime_user_id(user.map(str::to_owned))
+            .set_qualifier(qualifier.map(str::to_owned))
+            .content_type("application/json")
+            .accept("text/event-stream, application/json")
+            .payload(Blob::new(payload))
+            .send()
+            .await
+            .map_err(|e| BackendError::from_sdk("InvokeAgentRuntime", self.context(), e))?;
+        Ok(Invocation {
+            session_id: answer.runtime_session_id().unwrap_or_default().to_owned(),
+            content_type: answer.content_type().to_owned(),
+            body: answer.response,
+        })
+    }
+
+    /// StopRuntimeSession.
+    pub async fn stop_runtime_session(
+        &self,
+        runtime_arn: &str,
+        session: &str,
+    ) -> Result<(), BackendError> {
+        self.check_config()?;
+        self.data
+            .stop_runtime_session()
+            .agent_runtime_arn(runtime_arn)
+            .runtime_session_id(session)
+            .send()
+            .await
+            .map_err(|e| BackendError::from_sdk("StopRuntimeSession", self.context(), e))?;
+        Ok(())
+    }
+
+    /// Every session: from the local platform's listing, or (live) derived
+    /// from the runtimes' log streams.
+    pub async fn runtime_sessions(&self) -> Result<Vec<RuntimeSession>, BackendError> {
+        self.check_config()?;
+        if self.context().kind != ContextKind::Aws {
+            let url = format!("{}/local/runtime-sessions", self.context().endpoint);
+            let listed: serde_json::Value = reqwest::Client::new()
+                .get(&url)
+                .timeout(Duration::from_secs(10))
+                .send()
+                .await
+                .and_then(|r| r.error_for_status())
+                .map_err(|e| BackendError::Config(format!("listing sessions at {url}: {e}")))?
+                .json()
+                .await
+                .map_err(|e| BackendError::Config(format!("listing sessions at {url}: {e}")))?;
+            return serde_json::from_value(listed["sessions"].clone())
+                .map_err(|e| BackendError::Config(format!("the session listing: {e}")));
+        }
+        self.sessions_from_logs().await
+    }
+
+    /// Live AWS: one session per `[runtime-logs]<session>` stream.
+    async fn sessions_from_logs(&self) -> Result<Vec<RuntimeSession>, BackendError> {
+        let groups = self
+            .logs
+            .describe_log_groups()
+            .log_group_name_prefix(RUNTIME_LOG_PREFIX)
+            .send()
+            .await
+            .map_err(|e| BackendError::from_sdk("DescribeLogGroups", self.context(), e))?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        let mut out = Vec::new();
+        for group in groups.log_groups() {
+            let Some(name) = group.log_group_name() else {
+                continue;
+            };
+            let runtime = name.trim_start_matches(RUNTIME_LOG_PREFIX);
+            let (runtime_id, endpoint) = runtime.rsplit_once('-').unwrap_or((runtime, ""));
+            let streams = self
+                .logs
+                .describe_log_streams()
+                .log_group_name(name)
+                .send()
+                .await
+                .map_err(|e| BackendError::from_sdk("DescribeLogStreams", self.context(), e))?;
+            for stream in streams.log_streams() {
+                let Some(session) = stream
+                    .log_stream_name()
+                    .and_then(|s| s.split_once("[runtime-logs]"))
+                    .map(|(_, id)| id.to_owned())
+                else {
+                    continue;
+                };
+                let first = stream.first_event_timestamp().unwrap_or(now);
+                let last = stream.last_event_timestamp().unwrap_or(first);
+                let idle = (now - last) / 1000;
+                out.push(RuntimeSession {
+                    runtime_session_id: session,
+                    agent_runtime_id: runtime_id.to_owned(),
+                    endpoint: endpoint.to_owned(),
+                    // Logs cannot tell a live session from an ended one;
+                    // quiet for the default idle timeout means ended.
+                    state: if idle < 900 { "ACTIVE" } else { "IDLE" }.into(),
+                    age_seconds: (now - first) / 1000,
+                    idle_seconds: idle,
+                    ..RuntimeSession::default()
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// A runtime's log lines (of one session, when given) after `since_ms`.
+    pub async fn runtime_logs(
+        &self,
+        runtime_id: &str,
+        endpoint: &str,
+        session: Option<&str>,
+        since_ms: Option<i64>,
+    ) -> Result<Vec<RuntimeLogLine>, BackendError> {
+        self.check_config()?;
+        let group = format!("{RUNTIME_LOG_PREFIX}{runtime_id}-{endpoint}");
+        let mut lines = Vec::new();
+        let mut token = None;
+        loop {
+            let page = self
+                .logs
+                .filter_log_events()
+                .log_group_name(&group)
+                .set_start_time(since_ms)
+                .set_next_token(token.take())
+                .send()
+                .await;
+            let page = match page {
+                Ok(page) => page,
+                Err(e) => {
+                    let e = BackendError::from_sdk("FilterLogEvents", self.context(), e);
+                    // No log group yet: no session has written anything.
+                    if e.to_string().contains("ResourceNotFoundException") {
+                        return Ok(Vec::new());
+                    }
+                    return Err(e);
+                }
+            };
+            for event in page.events() {
+                let stream = event.log_stream_name().unwrap_or_default();
+                if session.is_some_and(|s| !stream.ends_with(&format!("[runtime-logs]{s}"))) {
+                    continue;
+                }
+                lines.push(RuntimeLogLine {
+                    timestamp_ms: event.timestamp().unwrap_or(0),
+                    stream: stream.to_owned(),
+                    message: event.message().unwrap_or_default().to_owned(),
+                });
+            }
+            match page.next_token() {
+                Some(next) if !page.events().is_empty() => token = Some(next.to_owned()),
+                _ => break,
+            }
+        }
+        Ok(lines)
+    }
+}
