@@ -1,0 +1,70 @@
+//! A real agent written with the AgentCore Python SDK (`bedrock-agentcore`
+//! from PyPI: `BedrockAgentCoreApp`, a streaming async-generator
+//! entrypoint), hosted as a `native:` runtime in its session sandbox and
+//! invoked through our SDK client. tests/run installs the SDK into
+//! `target/agentcore-venv`.
+
+#[path = "common/platform.rs"]
+mod platform;
+
+use std::path::Path;
+
+use aws_sdk_bedrockagentcore::primitives::Blob;
+use aws_sdk_bedrockagentcorecontrol::types::{
+    AgentRuntimeArtifact, ContainerConfiguration, NetworkConfiguration, NetworkMode,
+};
+use serde_json::Value;
+
+#[tokio::test]
+async fn an_agentcore_python_sdk_agent_streams_through_the_local_runtime() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join("target/agentcore-venv/bin/python");
+    assert!(
+        python.exists(),
+        "the AgentCore Python SDK venv is missing: run ./tests/run (it creates target/agentcore-venv with bedrock-agentcore)"
+    );
+    let agent = root.join("tests/python_agent/agent.py");
+    let platform = platform::start_ephemeral(false).await;
+    let endpoint = platform.endpoint_url();
+    let created = platform::client(&endpoint)
+        .create_agent_runtime()
+        .agent_runtime_name("python_sdk_agent")
+        .agent_runtime_artifact(AgentRuntimeArtifact::ContainerConfiguration(
+            ContainerConfiguration::builder()
+                .container_uri(format!("native:{} {}", python.display(), agent.display()))
+                .build()
+                .unwrap(),
+        ))
+        .role_arn("arn:aws:iam::000000000000:role/agent-runtime")
+        .network_configuration(
+            NetworkConfiguration::builder()
+                .network_mode(NetworkMode::Public)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let session = "python-session-0123456789-0123456789-012";
+    let answer = platform::data_client(&endpoint)
+        .invoke_agent_runtime()
+        .agent_runtime_arn(created.agent_runtime_arn())
+        .runtime_session_id(session)
+        .content_type("application/json")
+        .payload(Blob::new(br#"{"prompt":"hello from rust"}"#.to_vec()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.content_type(), "text/event-stream; charset=utf-8");
+    let body = answer.response.collect().await.unwrap().into_bytes();
+    let frames: Vec<Value> = std::str::from_utf8(&body)
+        .unwrap()
+        .split("\n\n")
+        .filter_map(|f| f.strip_prefix("data: "))
+        .map(|f| serde_json::from_str(f).unwrap())
+        .collect();
+    // The SDK's context carries our session header.
+    assert_eq!(frames[0]["session"], session);
+    let text: String = frames.iter().filter_map(|f| f["text"].as_str()).collect();
+    assert_eq!(text.trim_end(), "the python agent heard: hello from rust");
+}
