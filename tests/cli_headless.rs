@@ -629,3 +629,124 @@ fn policy_studio_headless() {
     assert_eq!(blocked.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&blocked.stderr).contains("forbidden by no_resets"));
 }
+
+/// `acc serve` in the background; returns it and its URL.
+fn served(dir: &std::path::Path) -> (std::process::Child, String) {
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_acc"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--state-dir"])
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(serve.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("acc: local platform listening on ")
+        .expect(&line)
+        .to_string();
+    (serve, url)
+}
+
+#[test]
+fn runtimes_invoke_sessions_and_logs_headless() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut serve, url) = served(dir.path());
+    let at = |args: &[&str]| {
+        let mut all = vec!["--endpoint", url.as_str()];
+        all.extend_from_slice(args);
+        acc(&all)
+    };
+    let text = |out: &Output| String::from_utf8_lossy(&out.stdout).into_owned();
+    let err = |out: &Output| String::from_utf8_lossy(&out.stderr).into_owned();
+
+    let runtimes = at(&["runtime", "-o", "json"]);
+    let runtimes: serde_json::Value = serde_json::from_slice(&runtimes.stdout).unwrap();
+    let names: Vec<&str> = runtimes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["concierge_agent", "triage_agent", "research_agent"]);
+
+    let session = "headless-session-0123456789-0123456789-01";
+    let payload = r#"{"prompt":"headless","delay_ms":1}"#;
+    let answer = at(&[
+        "invoke",
+        "concierge_agent",
+        "--payload",
+        payload,
+        "--session",
+        session,
+    ]);
+    assert_eq!(answer.status.code(), Some(0), "{}", err(&answer));
+    assert!(
+        text(&answer).contains("You asked: headless."),
+        "{}",
+        text(&answer)
+    );
+    assert!(err(&answer).contains("first byte"), "{}", err(&answer));
+    assert!(err(&answer).contains(session), "{}", err(&answer));
+
+    // A mid-stream error frame fails the command; bad JSON is a usage error.
+    let failing = at(&[
+        "invoke",
+        "concierge_agent",
+        "--payload",
+        r#"{"prompt":"x","fail_after":2,"delay_ms":1}"#,
+    ]);
+    assert_eq!(failing.status.code(), Some(1), "{}", err(&failing));
+    assert!(err(&failing).contains("mid-stream"), "{}", err(&failing));
+    let bad = at(&["invoke", "concierge_agent", "--payload", "{oops"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(err(&bad).contains("not valid JSON"), "{}", err(&bad));
+    let readonly = at(&[
+        "--readonly",
+        "invoke",
+        "concierge_agent",
+        "--payload",
+        payload,
+    ]);
+    assert_eq!(readonly.status.code(), Some(5), "{}", err(&readonly));
+
+    let sessions = at(&["sessions", "-o", "json"]);
+    let sessions: serde_json::Value = serde_json::from_slice(&sessions.stdout).unwrap();
+    let ours = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["runtimeSessionId"] == session)
+        .unwrap_or_else(|| panic!("{sessions}"));
+    assert_eq!(ours["state"], "HEALTHY");
+    assert_eq!(ours["execution"], "native");
+    assert_eq!(ours["invocations"], 1);
+
+    // The agent's stderr is in the runtime's log, in this session's stream.
+    let logs = at(&["logs", "concierge_agent", "--session", session]);
+    assert!(
+        text(&logs).contains("acc demo agent listening on 0.0.0.0:8080"),
+        "{}{}",
+        text(&logs),
+        err(&logs)
+    );
+
+    let unconfirmed = at(&["sessions", "stop", "concierge_agent", session]);
+    assert_eq!(unconfirmed.status.code(), Some(5));
+    let stopped = at(&["sessions", "stop", "concierge_agent", session, "--yes"]);
+    assert_eq!(stopped.status.code(), Some(0), "{}", err(&stopped));
+    let after = at(&["sessions", "-o", "json"]);
+    let after: serde_json::Value = serde_json::from_slice(&after.stdout).unwrap();
+    let ours = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["runtimeSessionId"] == session)
+        .unwrap();
+    assert_eq!(ours["state"], "STOPPED");
+    serve.kill().unwrap();
+    let _ = serve.wait();
+}
