@@ -332,3 +332,35 @@ fn break_a_demo_policy_fix_it_dry_run_it_and_save_the_flips_as_tests() {
         serde_json::json!(["sales_no_announcements"])
     );
 }
+
+#[test]
+fn invoke_the_demo_agent_and_watch_the_stream_arrive() {
+    let tmux = Tmux::start("invoke", &["--ephemeral"]);
+    tmux.wait_text("enterprise-hub");
+    tmux.literal(":rt");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the demo runtimes, ready", |s| {
+        s.contains("concierge_agent") && s.contains("READY")
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_text("payload → concierge_agent");
+    // 300 ms between words: the answer takes seconds to arrive in full.
+    tmux.keys(&["End", "BSpace"]);
+    tmux.literal(r#", "delay_ms": 300}"#);
+    tmux.keys(&["C-s"]);
+    let partial = tmux.wait_for("part of the answer, still streaming", |s| {
+        s.contains("parsed · streaming") && s.contains("You asked:")
+    });
+    assert!(!partial.contains("\"done\""), "{partial}");
+    let done = tmux.wait_for("the whole answer", |s| s.contains("parsed · done"));
+    assert!(done.contains("\"type\": \"done\""), "{done}");
+    assert!(done.contains("first byte"), "{done}");
+    // The session is listed, live, with its invocation.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("back on the runtimes", |s| s.contains("runtimes[3]"));
+    tmux.literal(":sessions");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the session", |s| {
+        s.contains("sessions · sort") && s.contains("HEALTHY") && s.contains("native")
+    });
+}

@@ -15,7 +15,7 @@ pub struct SseEvent {
 }
 
 /// Bytes in, events out.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SseParser {
     buffer: Vec<u8>,
     data: Vec<String>,

@@ -65,6 +65,34 @@ pub enum Action {
         gateway_id: String,
         result: Result<String, String>,
     },
+    RuntimesLoaded(Result<Vec<acc_domain::AgentRuntime>, String>),
+    SessionsLoaded(Result<Vec<acc_domain::RuntimeSession>, String>),
+    SessionLogsLoaded {
+        session_id: String,
+        result: Result<Vec<acc_backend::RuntimeLogLine>, String>,
+    },
+    SessionStopped {
+        session_id: String,
+        result: Result<(), String>,
+    },
+    /// An invocation answered: its session and content type.
+    InvokeStarted {
+        run_id: u64,
+        session_id: String,
+        content_type: String,
+    },
+    /// Bytes of an invocation's answer, `at_ms` after it was sent.
+    InvokeChunk {
+        run_id: u64,
+        at_ms: f64,
+        bytes: Vec<u8>,
+    },
+    /// The answer ended (or broke, or never came).
+    InvokeFinished {
+        run_id: u64,
+        at_ms: f64,
+        result: Result<(), String>,
+    },
     /// A local file was written (or not); `what` names its contents.
     FileSaved {
         what: String,

@@ -82,6 +82,26 @@ pub enum Effect {
         contents: String,
         what: String,
     },
+    LoadRuntimes,
+    LoadSessions,
+    /// A session's log tail (its runtime's log group, its stream).
+    LoadSessionLogs {
+        runtime_id: String,
+        endpoint: String,
+        session_id: String,
+    },
+    StopSession {
+        runtime_arn: String,
+        session_id: String,
+    },
+    /// InvokeAgentRuntime, streamed back as `InvokeChunk`s.
+    Invoke {
+        run_id: u64,
+        runtime_arn: String,
+        payload: Vec<u8>,
+        session: Option<String>,
+        user: Option<String>,
+    },
     /// Reconnect to live AWS with this profile.
     SwitchProfile(String),
 }
@@ -96,6 +116,8 @@ impl Effect {
                 | Effect::CallTool { .. }
                 | Effect::PushPolicy { .. }
                 | Effect::SetPolicyMode { .. }
+                | Effect::StopSession { .. }
+                | Effect::Invoke { .. }
         )
     }
 }
@@ -324,6 +346,101 @@ impl EffectRunner {
                         })
                         .map_err(|e| format!("cannot write {}: {e}", path.display()));
                     let _ = tx.send(Action::FileSaved { what, result });
+                });
+            }
+            Effect::LoadRuntimes => {
+                tokio::spawn(async move {
+                    let result = backend.agent_runtimes().await.map_err(|e| e.to_string());
+                    let _ = tx.send(Action::RuntimesLoaded(result));
+                });
+            }
+            Effect::LoadSessions => {
+                tokio::spawn(async move {
+                    let result = backend.runtime_sessions().await.map_err(|e| e.to_string());
+                    let _ = tx.send(Action::SessionsLoaded(result));
+                });
+            }
+            Effect::LoadSessionLogs {
+                runtime_id,
+                endpoint,
+                session_id,
+            } => {
+                tokio::spawn(async move {
+                    let result = backend
+                        .runtime_logs(&runtime_id, &endpoint, Some(&session_id), None)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::SessionLogsLoaded { session_id, result });
+                });
+            }
+            Effect::StopSession {
+                runtime_arn,
+                session_id,
+            } => {
+                tokio::spawn(async move {
+                    let result = backend
+                        .stop_runtime_session(&runtime_arn, &session_id)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::SessionStopped { session_id, result });
+                });
+            }
+            Effect::Invoke {
+                run_id,
+                runtime_arn,
+                payload,
+                session,
+                user,
+            } => {
+                tokio::spawn(async move {
+                    let started = std::time::Instant::now();
+                    let ms = |s: std::time::Instant| s.elapsed().as_secs_f64() * 1e3;
+                    let mut answer = match backend
+                        .invoke_agent_runtime(
+                            &runtime_arn,
+                            payload,
+                            session.as_deref(),
+                            user.as_deref(),
+                            None,
+                        )
+                        .await
+                    {
+                        Ok(answer) => answer,
+                        Err(e) => {
+                            let _ = tx.send(Action::InvokeFinished {
+                                run_id,
+                                at_ms: ms(started),
+                                result: Err(e.to_string()),
+                            });
+                            return;
+                        }
+                    };
+                    let _ = tx.send(Action::InvokeStarted {
+                        run_id,
+                        session_id: answer.session_id.clone(),
+                        content_type: answer.content_type.clone(),
+                    });
+                    let mut result = Ok(());
+                    while let Some(chunk) = answer.next_chunk().await {
+                        match chunk {
+                            Ok(bytes) => {
+                                let _ = tx.send(Action::InvokeChunk {
+                                    run_id,
+                                    at_ms: ms(started),
+                                    bytes,
+                                });
+                            }
+                            Err(e) => {
+                                result = Err(format!("the stream broke: {e}"));
+                                break;
+                            }
+                        }
+                    }
+                    let _ = tx.send(Action::InvokeFinished {
+                        run_id,
+                        at_ms: ms(started),
+                        result,
+                    });
                 });
             }
             Effect::SwitchProfile(profile) => {

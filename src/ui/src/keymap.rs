@@ -63,6 +63,8 @@ pub enum Command {
     FlipsOnly,
     /// Dry-run: save the shown calls as a policy test file.
     SaveTests,
+    /// Invoke console: the next invocation starts a new session.
+    NewSession,
 }
 
 /// A key with modifiers.
@@ -418,6 +420,56 @@ const CONTEXTS: &[Binding] = &[bind(
     "switch to the context",
 )];
 
+const RUNTIMES: &[Binding] = &[bind(
+    &[plain(KeyCode::Enter)],
+    Command::Open,
+    "invoke",
+    "the runtime's invoke console",
+)];
+
+const INVOKE: &[Binding] = &[
+    bind(
+        &[ctrl('s')],
+        Command::Send,
+        "send",
+        "invoke with the payload (refused read-only)",
+    ),
+    bind(
+        &[ctrl('t')],
+        Command::ToggleResult,
+        "parsed/raw",
+        "the parsed stream or its exact bytes",
+    ),
+    bind(
+        &[ctrl('n')],
+        Command::NewSession,
+        "new session",
+        "start a new session next (otherwise the last one continues)",
+    ),
+    bind(
+        &[plain(KeyCode::Tab)],
+        Command::NextField,
+        "payload/user",
+        "type in the payload or the user id",
+    ),
+];
+
+const SESSIONS: &[Binding] = &[
+    bind(
+        &[plain(KeyCode::Enter)],
+        Command::Open,
+        "inspect",
+        "the session's lifecycle and log tail",
+    ),
+    bind(&[ch('s')], Command::Sort, "sort", "next sort order"),
+    bind(
+        &[ctrl('d')],
+        Command::Delete,
+        "stop",
+        "stop the session (asks first; refused read-only)",
+    ),
+];
+
 /// The bindings specific to a view.
 pub fn view_bindings(view: ViewKind) -> &'static [Binding] {
     match view {
@@ -430,6 +482,10 @@ pub fn view_bindings(view: ViewKind) -> &'static [Binding] {
         ViewKind::Captures => CAPTURES,
         ViewKind::CaptureDetail => &[],
         ViewKind::Contexts => CONTEXTS,
+        ViewKind::Runtimes => RUNTIMES,
+        ViewKind::Invoke => INVOKE,
+        ViewKind::Sessions => SESSIONS,
+        ViewKind::SessionDetail => &[],
         ViewKind::Policies => POLICIES,
         ViewKind::PolicyTemplates => POLICY_TEMPLATES,
         ViewKind::PolicyEditor => POLICY_EDITOR,
@@ -543,6 +599,10 @@ mod tests {
             ViewKind::PolicyEditor,
             ViewKind::DryRun,
             ViewKind::DryRunDetail,
+            ViewKind::Runtimes,
+            ViewKind::Invoke,
+            ViewKind::Sessions,
+            ViewKind::SessionDetail,
         ] {
             let keys: Vec<&Key> = view_bindings(view)
                 .iter()

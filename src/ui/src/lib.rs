@@ -23,6 +23,7 @@ pub mod palette;
 pub mod policy_studio;
 mod policy_tasks;
 pub mod route;
+pub mod runtimes;
 pub mod state;
 pub mod theme;
 pub mod tool_calls;

@@ -8,6 +8,8 @@ pub enum PaletteCommand {
     Tools,
     Captures,
     Contexts,
+    Runtimes,
+    Sessions,
     Help,
     Quit,
 }
@@ -48,6 +50,18 @@ pub const ENTRIES: &[Entry] = &[
         about: "captured tool calls of a gateway  [:captures GATEWAY]",
     },
     Entry {
+        command: PaletteCommand::Runtimes,
+        name: "runtimes",
+        aliases: &["rt", "runtime", "agents"],
+        about: "agent runtimes: invoke one and watch its stream",
+    },
+    Entry {
+        command: PaletteCommand::Sessions,
+        name: "sessions",
+        aliases: &["se", "session"],
+        about: "every runtime session, live: stop a runaway",
+    },
+    Entry {
         command: PaletteCommand::Contexts,
         name: "ctx",
         aliases: &["context", "contexts"],
@@ -84,7 +98,7 @@ pub fn parse(line: &str) -> Result<Parsed, String> {
         .iter()
         .find(|e| e.name == word || e.aliases.contains(&word))
         .ok_or_else(|| {
-            format!("unknown command `{word}`; try :gw, :targets, :tools, :captures, :ctx or :q")
+            format!("unknown command `{word}`; try :gw, :targets, :tools, :captures, :rt, :sessions, :ctx or :q")
         })?;
     Ok(Parsed {
         command: entry.command,

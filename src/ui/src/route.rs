@@ -53,6 +53,18 @@ pub enum Route {
         gateway_id: String,
         index: usize,
     },
+    /// Agent runtimes.
+    Runtimes,
+    /// The invoke console of a runtime (its state is `AppState::invoke`).
+    Invoke {
+        runtime_id: String,
+    },
+    /// Every runtime session, live.
+    Sessions,
+    /// One session: lifecycle and log tail.
+    SessionDetail {
+        session_id: String,
+    },
 }
 
 /// Which key table and which list a route uses.
@@ -72,6 +84,10 @@ pub enum ViewKind {
     PolicyEditor,
     DryRun,
     DryRunDetail,
+    Runtimes,
+    Invoke,
+    Sessions,
+    SessionDetail,
 }
 
 impl Route {
@@ -91,6 +107,10 @@ impl Route {
             Route::PolicyEditor { .. } => ViewKind::PolicyEditor,
             Route::DryRun { .. } => ViewKind::DryRun,
             Route::DryRunDetail { .. } => ViewKind::DryRunDetail,
+            Route::Runtimes => ViewKind::Runtimes,
+            Route::Invoke { .. } => ViewKind::Invoke,
+            Route::Sessions => ViewKind::Sessions,
+            Route::SessionDetail { .. } => ViewKind::SessionDetail,
         }
     }
 
@@ -109,7 +129,12 @@ impl Route {
             | Route::PolicyEditor { gateway_id }
             | Route::DryRun { gateway_id }
             | Route::DryRunDetail { gateway_id, .. } => Some(gateway_id),
-            Route::Gateways | Route::Contexts => None,
+            Route::Gateways
+            | Route::Contexts
+            | Route::Runtimes
+            | Route::Invoke { .. }
+            | Route::Sessions
+            | Route::SessionDetail { .. } => None,
         }
     }
 }
@@ -132,6 +157,10 @@ impl ViewKind {
             ViewKind::PolicyEditor => "edit policy",
             ViewKind::DryRun => "dry-run",
             ViewKind::DryRunDetail => "why",
+            ViewKind::Runtimes => "runtimes",
+            ViewKind::Invoke => "invoke",
+            ViewKind::Sessions => "sessions",
+            ViewKind::SessionDetail => "session",
         }
     }
 }

@@ -172,6 +172,15 @@ pub struct AppState {
     /// The latest dry-run per gateway.
     pub dry_run: HashMap<String, Loadable<Box<crate::policy_studio::DryRunReport>>>,
     pub dry_run_options: crate::policy_studio::DryRunOptions,
+    pub runtimes: Loadable<Vec<acc_domain::AgentRuntime>>,
+    pub sessions: Loadable<Vec<acc_domain::RuntimeSession>>,
+    pub session_sort: crate::runtimes::SessionSort,
+    /// When the sessions shown are refreshed next (while shown).
+    pub sessions_refresh_at: Option<u64>,
+    /// Log tails of the sessions opened.
+    pub session_logs: HashMap<String, Loadable<Vec<acc_backend::RuntimeLogLine>>>,
+    /// The open invoke console.
+    pub invoke: Option<crate::runtimes::InvokeConsole>,
     pub input: InputMode,
     /// A `:` command naming a gateway, typed before the gateways loaded.
     pub deferred_palette: Option<String>,
@@ -206,6 +215,12 @@ impl AppState {
             editor: None,
             dry_run: HashMap::new(),
             dry_run_options: Default::default(),
+            runtimes: Loadable::NotLoaded,
+            sessions: Loadable::NotLoaded,
+            session_sort: Default::default(),
+            sessions_refresh_at: None,
+            session_logs: HashMap::new(),
+            invoke: None,
             input: InputMode::Normal,
             deferred_palette: None,
             overlay: None,
@@ -297,6 +312,15 @@ impl AppState {
             || self.captures.values().any(Loadable::is_loading)
             || self.policy_studio.values().any(Loadable::is_loading)
             || self.dry_run.values().any(Loadable::is_loading)
+            || self.runtimes.is_loading()
+            || self.invoke.as_ref().is_some_and(|c| {
+                c.run.as_ref().is_some_and(|r| {
+                    matches!(
+                        r.state,
+                        crate::runtimes::RunState::Starting | crate::runtimes::RunState::Streaming
+                    )
+                })
+            })
             || self.tool_search.values().any(|s| s.hits.is_loading())
             || self
                 .call
@@ -308,6 +332,7 @@ impl AppState {
     pub fn needs_ticks(&self) -> bool {
         self.is_loading()
             || self.poll_at_tick.is_some()
+            || self.sessions_refresh_at.is_some()
             || self
                 .editor
                 .as_ref()

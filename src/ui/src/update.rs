@@ -10,6 +10,7 @@ use crate::keymap::{self, Command};
 use crate::palette::{self, PaletteCommand};
 use crate::policy_studio;
 use crate::route::{Route, ViewKind};
+use crate::runtimes;
 use crate::state::{
     AppState, Confirm, InputMode, Level, ListCursor, Loadable, Message, Overlay, Screen,
 };
@@ -41,6 +42,9 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Tick => {
             state.tick += 1;
             policy_studio::on_tick(state);
+            if state.sessions_refresh_at.is_some_and(|at| state.tick >= at) {
+                return refresh_sessions(state);
+            }
             match state.poll_at_tick {
                 Some(due) if state.tick >= due => {
                     state.poll_at_tick = None;
@@ -206,6 +210,76 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                 Vec::new()
             }
         },
+        Action::RuntimesLoaded(result) => {
+            match result {
+                Ok(runtimes) => state.runtimes = Loadable::Loaded(runtimes),
+                Err(e) => {
+                    error(state, e.clone());
+                    state.runtimes = Loadable::Failed(e);
+                }
+            }
+            refresh_all(state);
+            Vec::new()
+        }
+        Action::SessionsLoaded(result) => {
+            match result {
+                Ok(sessions) => state.sessions = Loadable::Loaded(sessions),
+                // A failed refresh keeps what is shown, and says why.
+                Err(e) if state.sessions.loaded().is_some() => error(state, e),
+                Err(e) => {
+                    error(state, e.clone());
+                    state.sessions = Loadable::Failed(e);
+                }
+            }
+            refresh_all(state);
+            Vec::new()
+        }
+        Action::SessionLogsLoaded { session_id, result } => {
+            let loaded = match result {
+                Ok(lines) => Loadable::Loaded(lines),
+                Err(e) => Loadable::Failed(e),
+            };
+            state.session_logs.insert(session_id, loaded);
+            refresh_all(state);
+            Vec::new()
+        }
+        Action::SessionStopped { session_id, result } => match result {
+            Ok(()) => {
+                info(state, format!("stopped session {session_id}"));
+                vec![Effect::LoadSessions]
+            }
+            Err(e) => {
+                error(state, format!("stop {session_id}: {e}"));
+                Vec::new()
+            }
+        },
+        Action::InvokeStarted {
+            run_id,
+            session_id,
+            content_type,
+        } => {
+            runtimes::on_started(state, run_id, session_id, content_type);
+            Vec::new()
+        }
+        Action::InvokeChunk {
+            run_id,
+            at_ms,
+            bytes,
+        } => {
+            runtimes::on_chunk(state, run_id, at_ms, &bytes);
+            Vec::new()
+        }
+        Action::InvokeFinished {
+            run_id,
+            at_ms,
+            result,
+        } => {
+            if let Err(e) = &result {
+                error(state, format!("invoke: {e}"));
+            }
+            runtimes::on_finished(state, run_id, at_ms, result);
+            Vec::new()
+        }
         Action::FileSaved { what, result } => {
             match result {
                 Ok(path) => info(state, format!("saved {what} to {path}")),
@@ -273,6 +347,12 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             None => tool_calls::on_typing_key(state, key),
         };
     }
+    if view == ViewKind::Invoke {
+        return match keymap::lookup_while_typing(view, &key) {
+            Some(command) => on_command(state, command),
+            None => runtimes::on_typing_key(state, key),
+        };
+    }
     if view == ViewKind::PolicyEditor {
         return match keymap::lookup_while_typing(view, &key) {
             Some(command) => on_command(state, command),
@@ -297,6 +377,19 @@ fn on_command(state: &mut AppState, command: Command) -> Vec<Effect> {
             Command::ToggleEditor => tool_calls::toggle_editor(state),
             Command::ToggleResult => tool_calls::toggle_result(state),
             Command::Copy => return copy(state),
+            Command::Back => back(state),
+            Command::Quit => state.should_quit = true,
+            Command::Help => state.overlay = Some(Overlay::Help),
+            _ => {}
+        }
+        return Vec::new();
+    }
+    if state.screen().route.kind() == ViewKind::Invoke {
+        match command {
+            Command::Send => return runtimes::send(state),
+            Command::ToggleResult => runtimes::toggle_view(state),
+            Command::NewSession => runtimes::new_session(state),
+            Command::NextField | Command::PrevField => runtimes::toggle_focus(state),
             Command::Back => back(state),
             Command::Quit => state.should_quit = true,
             Command::Help => state.overlay = Some(Overlay::Help),
@@ -382,6 +475,11 @@ fn on_command(state: &mut AppState, command: Command) -> Vec<Effect> {
                 return policy_studio::ask_mode(state, &id);
             }
         }
+        Command::Sort if state.screen().route == Route::Sessions => {
+            state.session_sort = state.session_sort.next();
+            let top = state.stack.len() - 1;
+            refresh(state, top);
+        }
         Command::Sort | Command::FlipsOnly => {
             if command == Command::Sort {
                 policy_studio::cycle_sort(state);
@@ -407,7 +505,8 @@ fn on_command(state: &mut AppState, command: Command) -> Vec<Effect> {
         | Command::Format
         | Command::NextProblem
         | Command::DryRun
-        | Command::Push => {}
+        | Command::Push
+        | Command::NewSession => {}
     }
     Vec::new()
 }
@@ -558,6 +657,14 @@ fn run_palette(state: &mut AppState, line: &str) -> Vec<Effect> {
             state.stack.truncate(1);
             push(state, Route::Contexts)
         }
+        PaletteCommand::Runtimes => {
+            state.stack.truncate(1);
+            push(state, Route::Runtimes)
+        }
+        PaletteCommand::Sessions => {
+            state.stack.truncate(1);
+            push(state, Route::Sessions)
+        }
         PaletteCommand::Targets | PaletteCommand::Tools | PaletteCommand::Captures => {
             let gateway_id = match parsed.argument {
                 Some(key) => match find_gateway(state, &key) {
@@ -698,6 +805,28 @@ fn open(state: &mut AppState) -> Vec<Effect> {
             },
         ),
         Route::PolicyEditor { .. } | Route::DryRunDetail { .. } => Vec::new(),
+        Route::Runtimes => match runtimes::open_invoke(state, index) {
+            Some(route) => push(state, route),
+            None => Vec::new(),
+        },
+        Route::Sessions => {
+            let Some(session) = runtimes::session_at(state, index).cloned() else {
+                return Vec::new();
+            };
+            let mut effects = push(
+                state,
+                Route::SessionDetail {
+                    session_id: session.runtime_session_id.clone(),
+                },
+            );
+            effects.push(Effect::LoadSessionLogs {
+                runtime_id: session.agent_runtime_id,
+                endpoint: session.endpoint,
+                session_id: session.runtime_session_id,
+            });
+            effects
+        }
+        Route::Invoke { .. } | Route::SessionDetail { .. } => Vec::new(),
         Route::Contexts => {
             let Some(choice) = state.contexts.get(index).cloned() else {
                 return Vec::new();
@@ -714,6 +843,12 @@ fn open(state: &mut AppState) -> Vec<Effect> {
 }
 
 fn ask_delete(state: &mut AppState) -> Vec<Effect> {
+    if state.screen().route == Route::Sessions {
+        return match state.screen().cursor.selected_item() {
+            Some(index) => runtimes::ask_stop(state, index),
+            None => Vec::new(),
+        };
+    }
     let screen = state.screen().clone();
     let Some(index) = screen.cursor.selected_item() else {
         return Vec::new();
@@ -809,7 +944,23 @@ fn copy(state: &mut AppState) -> Vec<Effect> {
             Some(editor) => return vec![Effect::Copy(editor.contents())],
             None => None,
         },
-        Route::PolicyTemplates { .. } | Route::DryRunDetail { .. } | Route::Contexts => None,
+        Route::Runtimes => index
+            .and_then(|i| state.runtimes.loaded()?.get(i))
+            .map(serde_json::to_string_pretty),
+        Route::Sessions => index
+            .and_then(|i| runtimes::session_at(state, i))
+            .map(serde_json::to_string_pretty),
+        Route::Invoke { .. } => match state.invoke.as_ref().and_then(|c| c.run.as_ref()) {
+            Some(run) => {
+                let bytes: Vec<u8> = run.raw.iter().copied().collect();
+                return vec![Effect::Copy(String::from_utf8_lossy(&bytes).into_owned())];
+            }
+            None => None,
+        },
+        Route::PolicyTemplates { .. }
+        | Route::DryRunDetail { .. }
+        | Route::Contexts
+        | Route::SessionDetail { .. } => None,
     };
     match json {
         // The runner performs the copy and reports `Copied`.
@@ -894,9 +1045,47 @@ fn load_for_current(state: &mut AppState) -> Vec<Effect> {
         | Route::PolicyEditor { gateway_id } => {
             effects.extend(policy_studio::load(state, gateway_id))
         }
+        Route::Runtimes => {
+            effects.extend(runtimes::load_runtimes(state));
+            effects.extend(runtimes::load_sessions(state));
+        }
+        Route::Sessions | Route::SessionDetail { .. } => {
+            if state.runtimes.loaded().is_none() {
+                effects.extend(runtimes::load_runtimes(state));
+            }
+            effects.extend(runtimes::load_sessions(state));
+        }
         _ => {}
     }
     effects
+}
+
+/// The sessions (and the open session's log) again, while they are shown.
+fn refresh_sessions(state: &mut AppState) -> Vec<Effect> {
+    let route = state.screen().route.clone();
+    match route {
+        Route::Sessions | Route::Runtimes => runtimes::load_sessions(state),
+        Route::SessionDetail { session_id } => {
+            let mut effects = runtimes::load_sessions(state);
+            if let Some(session) = state
+                .sessions
+                .loaded()
+                .and_then(|s| s.iter().find(|s| s.runtime_session_id == session_id))
+            {
+                effects.push(Effect::LoadSessionLogs {
+                    runtime_id: session.agent_runtime_id.clone(),
+                    endpoint: session.endpoint.clone(),
+                    session_id,
+                });
+            }
+            effects
+        }
+        // Not shown any more: stop refreshing.
+        _ => {
+            state.sessions_refresh_at = None;
+            Vec::new()
+        }
+    }
 }
 
 /// ctrl-r: reload everything the current screen shows, keeping what is
@@ -921,6 +1110,10 @@ fn reload(state: &mut AppState) -> Vec<Effect> {
         Route::Policies { gateway_id } | Route::PolicyTemplates { gateway_id } => {
             state.policy_studio.remove(&gateway_id);
             effects.extend(policy_studio::load(state, &gateway_id));
+        }
+        Route::Runtimes | Route::Sessions => {
+            effects.push(Effect::LoadRuntimes);
+            effects.extend(runtimes::load_sessions(state));
         }
         _ => {}
     }
@@ -1053,6 +1246,41 @@ fn visible_rows(state: &AppState, screen: &Screen) -> Vec<usize> {
         Route::DryRunDetail { gateway_id, index } => {
             (0..policy_studio::dry_run_detail_lines(state, gateway_id, *index).len()).collect()
         }
+        Route::Runtimes => match state.runtimes.loaded() {
+            Some(list) => {
+                let hay: Vec<String> = list
+                    .iter()
+                    .map(|r| format!("{} {} {} {}", r.name, r.id, r.status, r.artifact))
+                    .collect();
+                filter.apply(hay.iter().map(String::as_str))
+            }
+            None => Vec::new(),
+        },
+        Route::Sessions => match state.sessions.loaded() {
+            Some(list) => {
+                let order = runtimes::session_order(list, state.session_sort);
+                let hay: Vec<String> = order
+                    .iter()
+                    .map(|&i| {
+                        let s = &list[i];
+                        format!(
+                            "{} {} {} {}",
+                            s.runtime_session_id, s.agent_runtime_id, s.state, s.execution
+                        )
+                    })
+                    .collect();
+                filter
+                    .apply(hay.iter().map(String::as_str))
+                    .into_iter()
+                    .map(|k| order[k])
+                    .collect()
+            }
+            None => Vec::new(),
+        },
+        Route::SessionDetail { session_id } => {
+            (0..runtimes::session_detail_lines(state, session_id).len()).collect()
+        }
+        Route::Invoke { .. } => Vec::new(),
     }
 }
 

@@ -808,3 +808,203 @@ fn push_and_mode_ask_first_and_readonly_refuses() {
         }]
     );
 }
+
+fn demo_runtimes() -> Vec<acc_domain::AgentRuntime> {
+    vec![
+        acc_domain::AgentRuntime {
+            id: "concierge_agent-k2j4h6g8f0".into(),
+            arn: "arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/concierge_agent-k2j4h6g8f0".into(),
+            name: "concierge_agent".into(),
+            latest_version: "2".into(),
+            status: "READY".into(),
+            artifact: "oci-archive:/images/concierge-arm64.tar".into(),
+            idle_timeout_s: Some(900),
+            max_lifetime_s: Some(28_800),
+            endpoints: vec![
+                acc_domain::RuntimeEndpoint {
+                    name: "DEFAULT".into(),
+                    target_version: Some("2".into()),
+                    live_version: Some("2".into()),
+                    status: "READY".into(),
+                },
+                acc_domain::RuntimeEndpoint {
+                    name: "stable".into(),
+                    target_version: Some("1".into()),
+                    live_version: Some("1".into()),
+                    status: "READY".into(),
+                },
+            ],
+            ..Default::default()
+        },
+        acc_domain::AgentRuntime {
+            id: "dev_loop-a1a1a1a1a1".into(),
+            arn: "arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/dev_loop-a1a1a1a1a1".into(),
+            name: "dev_loop".into(),
+            latest_version: "1".into(),
+            status: "CREATING".into(),
+            artifact: "native:python3 agent.py".into(),
+            ..Default::default()
+        },
+    ]
+}
+
+fn demo_sessions() -> Vec<acc_domain::RuntimeSession> {
+    let session =
+        |id: &str, state: &str, age: i64, idle: i64, calls: u64| acc_domain::RuntimeSession {
+            runtime_session_id: id.into(),
+            agent_runtime_id: "concierge_agent-k2j4h6g8f0".into(),
+            endpoint: "DEFAULT".into(),
+            version: "2".into(),
+            execution: "emulated".into(),
+            state: state.into(),
+            age_seconds: age,
+            idle_seconds: idle,
+            invocations: calls,
+            cpu_seconds: Some(0.42),
+            memory_bytes: Some(12 * 1_048_576),
+            ..Default::default()
+        };
+    vec![
+        session(
+            "runaway-0123456789-0123456789-0123456789",
+            "BUSY",
+            4000,
+            900,
+            57,
+        ),
+        session(
+            "fresh-0123456789-0123456789-0123456789",
+            "HEALTHY",
+            12,
+            3,
+            1,
+        ),
+        session(
+            "ended-0123456789-0123456789-0123456789",
+            "STOPPED",
+            600,
+            320,
+            4,
+        ),
+    ]
+}
+
+fn on_runtimes(state: &mut AppState) {
+    keys(state, ":rt");
+    let effects = key(state, KeyCode::Enter);
+    assert!(effects.contains(&Effect::LoadRuntimes), "{effects:?}");
+    assert!(effects.contains(&Effect::LoadSessions), "{effects:?}");
+    update(state, Action::RuntimesLoaded(Ok(demo_runtimes())));
+    update(state, Action::SessionsLoaded(Ok(demo_sessions())));
+}
+
+#[test]
+fn runtimes_and_sessions() {
+    let mut state = loaded(false);
+    on_runtimes(&mut state);
+    insta::assert_snapshot!(render(&state));
+    keys(&mut state, ":sessions");
+    key(&mut state, KeyCode::Enter);
+    insta::assert_snapshot!(render(&state));
+    // `s` sorts by idle time: the runaway first.
+    key(&mut state, KeyCode::Char('s'));
+    let screen = render(&state);
+    let runaway = screen.find("runaway-").unwrap();
+    let fresh = screen.find("fresh-").unwrap();
+    assert!(runaway < fresh, "{screen}");
+    // Stopping (the top row) asks first.
+    key(&mut state, KeyCode::Char('g'));
+    assert!(ctrl(&mut state, 'd').is_empty());
+    assert!(render(&state).contains(" Stop session "));
+    assert!(
+        matches!(&state.overlay, Some(acc_ui::state::Overlay::Confirm(c)) if c.question.contains("runaway-")),
+        "{:?}",
+        state.overlay
+    );
+    let effects = key(&mut state, KeyCode::Char('y'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::StopSession { session_id, .. }] if session_id.starts_with("runaway-")),
+        "{effects:?}"
+    );
+    // The list refreshes by itself while shown.
+    let mut refreshed = Vec::new();
+    for _ in 0..acc_ui::runtimes::SESSIONS_REFRESH_TICKS {
+        refreshed.extend(update(&mut state, Action::Tick));
+    }
+    assert!(refreshed.contains(&Effect::LoadSessions), "{refreshed:?}");
+}
+
+#[test]
+fn sessions_stop_is_refused_read_only() {
+    let mut state = loaded(true);
+    keys(&mut state, ":sessions");
+    key(&mut state, KeyCode::Enter);
+    update(&mut state, Action::RuntimesLoaded(Ok(demo_runtimes())));
+    update(&mut state, Action::SessionsLoaded(Ok(demo_sessions())));
+    assert!(ctrl(&mut state, 'd').is_empty());
+    assert!(state.overlay.is_none());
+    assert!(render(&state).contains("read-only mode: stopping a session is refused"));
+}
+
+#[test]
+fn invoke_console_streams_parsed_and_raw() {
+    let mut state = loaded(false);
+    on_runtimes(&mut state);
+    key(&mut state, KeyCode::Enter);
+    let effects = ctrl(&mut state, 's');
+    let [
+        Effect::Invoke {
+            run_id, session, ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(session, &None);
+    let run_id = *run_id;
+    update(
+        &mut state,
+        Action::InvokeStarted {
+            run_id,
+            session_id: "conversation-0123456789-0123456789-0123".into(),
+            content_type: "text/event-stream".into(),
+        },
+    );
+    for (at, bytes) in [
+        (
+            42.0,
+            &b"data: {\"type\":\"start\",\"model\":\"demo\"}\n\ndata: {\"text\":\"Hello \"}\n"[..],
+        ),
+        (60.0, &b"\ndata: {\"text\":\"there.\"}\n\n"[..]),
+        (
+            75.0,
+            &b"data: {\"error\": \"tool budget exhausted\"}\n\n"[..],
+        ),
+    ] {
+        update(
+            &mut state,
+            Action::InvokeChunk {
+                run_id,
+                at_ms: at,
+                bytes: bytes.to_vec(),
+            },
+        );
+    }
+    update(
+        &mut state,
+        Action::InvokeFinished {
+            run_id,
+            at_ms: 80.0,
+            result: Ok(()),
+        },
+    );
+    insta::assert_snapshot!(render(&state));
+    ctrl(&mut state, 't');
+    insta::assert_snapshot!(render(&state));
+    // The next turn continues the session, unless ctrl-n starts over.
+    let next = ctrl(&mut state, 's');
+    assert!(
+        matches!(next.as_slice(), [Effect::Invoke { session: Some(s), .. }] if s.starts_with("conversation-")),
+        "{next:?}"
+    );
+}

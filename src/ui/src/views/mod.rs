@@ -5,9 +5,12 @@ mod captures;
 mod contexts;
 mod gateway_detail;
 mod gateways;
+mod invoke;
 mod policies;
 mod policy_dry_run;
 mod policy_editor;
+mod runtimes;
+mod sessions;
 mod targets;
 mod tool_call;
 mod tool_detail;
@@ -62,6 +65,12 @@ pub fn view(state: &AppState, frame: &mut Frame) {
         Route::PolicyEditor { .. } => policy_editor::render(state, frame, bands.body),
         Route::DryRun { gateway_id } => {
             policy_dry_run::render(state, gateway_id, &screen.cursor, frame, bands.body)
+        }
+        Route::Runtimes => runtimes::render(state, &screen.cursor, frame, bands.body),
+        Route::Invoke { .. } => invoke::render(state, frame, bands.body),
+        Route::Sessions => sessions::render(state, &screen.cursor, frame, bands.body),
+        Route::SessionDetail { session_id } => {
+            sessions::render_detail(state, session_id, &screen.cursor, frame, bands.body)
         }
         Route::DryRunDetail { gateway_id, index } => policy_dry_run::render_detail(
             state,

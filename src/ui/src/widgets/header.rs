@@ -80,5 +80,9 @@ pub fn crumb(state: &AppState, route: &Route, parent_gateway: Option<&str>) -> S
         },
         Route::DryRun { .. } => "dry-run".into(),
         Route::DryRunDetail { index, .. } => format!("why {}", index + 1),
+        Route::Runtimes => "runtimes".into(),
+        Route::Invoke { runtime_id } => format!("invoke {runtime_id}"),
+        Route::Sessions => "sessions".into(),
+        Route::SessionDetail { session_id } => format!("session {session_id}"),
     }
 }

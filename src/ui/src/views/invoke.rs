@@ -1,0 +1,172 @@
+//! The invoke console: the JSON payload, the session (new, or the last one
+//! continued), the user id, and the live stream: parsed (JSON frames
+//! pretty-printed, text deltas concatenated, mid-stream errors in red) or
+//! raw (the exact bytes), with time to first byte, events per second and
+//! the totals.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use crate::runtimes::{FrameLine, InvokeConsole, InvokeFocus, RunState, StreamView};
+use crate::state::AppState;
+
+pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let Some(console) = state.invoke.as_ref() else {
+        frame.render_widget(Paragraph::new("no runtime is open (esc)"), area);
+        return;
+    };
+    let [left, right] = Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints([Constraint::Percentage(38), Constraint::Percentage(62)])
+        .areas(area);
+    render_request(state, console, frame, left);
+    render_stream(state, console, frame, right);
+}
+
+fn render_request(state: &AppState, console: &InvokeConsole, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
+    let [payload_area, meta_area] = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Min(4), Constraint::Length(7)])
+        .areas(area);
+    let focused = |f: InvokeFocus| {
+        if console.focus == f {
+            theme.accent
+        } else {
+            theme.border
+        }
+    };
+    let native = if console.runtime.artifact.starts_with("native:") {
+        " · native (dev loop; AgentCore runs arm64 images)"
+    } else {
+        ""
+    };
+    let mut editor = console.payload.clone();
+    editor.set_block(
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(focused(InvokeFocus::Payload))
+            .title(Span::styled(
+                format!(" payload → {}{native} ", console.runtime.name),
+                theme.accent,
+            )),
+    );
+    editor.set_style(theme.base);
+    frame.render_widget(&editor, payload_area);
+    let session = match &console.session {
+        Some(id) => format!("{id} (continues)"),
+        None => "new (ctrl-n after a turn starts over)".into(),
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("session  ", theme.muted),
+            Span::raw(session),
+        ]),
+        Line::from(vec![
+            Span::styled("user id  ", theme.muted),
+            Span::raw(if console.user.is_empty() {
+                "(none: tab to type one)".to_owned()
+            } else {
+                console.user.clone()
+            }),
+        ]),
+    ];
+    if let Some(problem) = &console.problem {
+        lines.push(Line::styled(problem.clone(), theme.error));
+    }
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(focused(InvokeFocus::User)),
+        ),
+        meta_area,
+    );
+}
+
+fn render_stream(state: &AppState, console: &InvokeConsole, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
+    let view = match console.view {
+        StreamView::Parsed => "parsed",
+        StreamView::Raw => "raw",
+    };
+    let Some(run) = &console.run else {
+        frame.render_widget(
+            Paragraph::new("ctrl-s invokes the runtime; its stream shows here as it arrives")
+                .style(theme.muted)
+                .block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .border_style(theme.border),
+                ),
+            area,
+        );
+        return;
+    };
+    let (status, status_style) = match &run.state {
+        RunState::Starting => ("waiting for the first byte…".to_owned(), theme.warning),
+        RunState::Streaming => ("streaming".to_owned(), theme.accent),
+        RunState::Done => ("done".to_owned(), theme.success),
+        RunState::Failed(e) => (format!("failed: {e}"), theme.error),
+    };
+    let stats = format!(
+        " first byte {} · {} events · {:.0} events/s · {} bytes · {:.2} s ",
+        run.first_byte_ms
+            .map(|ms| format!("{ms:.0} ms"))
+            .unwrap_or_else(|| "-".into()),
+        run.events,
+        run.rate(),
+        run.bytes,
+        run.elapsed_ms / 1e3
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Line::from(vec![
+            Span::styled(format!(" {view} · "), theme.accent),
+            Span::styled(status, status_style),
+            Span::raw(" "),
+        ]))
+        .title_bottom(Line::styled(stats, theme.muted));
+    let inner_height = area.height.saturating_sub(2) as usize;
+    let lines: Vec<Line> = match console.view {
+        StreamView::Raw => {
+            let bytes: Vec<u8> = run.raw.iter().copied().collect();
+            String::from_utf8_lossy(&bytes)
+                .lines()
+                .map(|l| Line::raw(l.to_owned()))
+                .collect()
+        }
+        StreamView::Parsed => {
+            let mut out: Vec<Line> = Vec::new();
+            for frame_line in &run.frames {
+                match frame_line {
+                    FrameLine::Json(text) | FrameLine::Raw(text) => out.extend(
+                        text.lines()
+                            .map(|l| Line::styled(l.to_owned(), theme.muted)),
+                    ),
+                    FrameLine::Error(e) => out.push(Line::styled(
+                        format!("error in stream: {e}"),
+                        theme.error.add_modifier(Modifier::BOLD),
+                    )),
+                }
+            }
+            if !run.text.is_empty() {
+                out.push(Line::raw(""));
+                out.extend(run.text.lines().map(|l| Line::raw(l.to_owned())));
+            }
+            out
+        }
+    };
+    // The newest lines stay in view.
+    let skip = lines.len().saturating_sub(inner_height);
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>())
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}
