@@ -10,7 +10,9 @@
 //! The payload is `{"prompt": "..."}` plus knobs for rehearsing failure
 //! modes: `delay_ms` between chunks, `background_ms` of HealthyBusy work
 //! after answering, `fail_after` chunks (then a mid-stream error frame),
-//! and `probe: {"write": path, "read": path}` to look at the sandbox.
+//! `repeat` the answer N times (long streams), and `probe: {"write":
+//! path, "read": path}` to look at the sandbox. Every delta frame carries
+//! `at_us`, the Unix time it was written, for latency measurements.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -143,7 +145,9 @@ async fn invocations(
     if let Some(spec) = payload.get("probe") {
         start["probe"] = probe(spec);
     }
-    let words = answer(&prompt);
+    let repeat = number("repeat").unwrap_or(1).clamp(1, 100_000) as usize;
+    let one = answer(&prompt);
+    let words: Vec<String> = std::iter::repeat_n(one, repeat).flatten().collect();
     if let Some(ms) = background {
         state.busy.fetch_add(1, Ordering::SeqCst);
         let state = Arc::clone(&state);
@@ -174,9 +178,17 @@ async fn invocations(
                     .await;
                 return;
             }
-            tokio::time::sleep(delay).await;
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            let at_us = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_micros() as u64)
+                .unwrap_or(0);
             if tx
-                .send(frame(json!({ "type": "delta", "text": word })))
+                .send(frame(
+                    json!({ "type": "delta", "text": word, "at_us": at_us }),
+                ))
                 .await
                 .is_err()
             {

@@ -1,5 +1,7 @@
-//! Frame render time of the tool catalog with 10 000 tools at 200×50, the
-//! figure BENCHMARKS.md reports. Run: `cargo bench -p acc-ui --bench render`.
+//! Frame render time of the tool catalog with 10 000 tools at 200×50, and
+//! the invoke console taking an SSE stream (events per second through
+//! `update`, with a frame drawn every 16 ms of stream as the app does): the
+//! figures BENCHMARKS.md reports. Run: `cargo bench -p acc-ui --bench render`.
 
 use acc_backend::{ContextInfo, ContextKind};
 use acc_domain::{Gateway, Target, TargetType, Tool};
@@ -106,5 +108,99 @@ fn render(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, render);
+/// The invoke console with an invocation under way.
+fn streaming_state() -> (AppState, u64) {
+    let mut state = catalog_state();
+    let runtime = acc_domain::AgentRuntime {
+        id: "bench-0000000000".into(),
+        arn: "arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/bench-0000000000".into(),
+        name: "bench".into(),
+        status: "READY".into(),
+        ..Default::default()
+    };
+    update(
+        &mut state,
+        Action::Key(KeyEvent::new(KeyCode::Char(':'), KeyModifiers::NONE)),
+    );
+    for c in "rt".chars() {
+        update(
+            &mut state,
+            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    update(
+        &mut state,
+        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    update(&mut state, Action::RuntimesLoaded(Ok(vec![runtime])));
+    update(
+        &mut state,
+        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let effects = update(
+        &mut state,
+        Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    let Some(acc_ui::effect::Effect::Invoke { run_id, .. }) = effects.first() else {
+        panic!("no invocation: {effects:?}");
+    };
+    update(
+        &mut state,
+        Action::InvokeStarted {
+            run_id: *run_id,
+            session_id: "bench-session-0123456789-0123456789-012".into(),
+            content_type: "text/event-stream".into(),
+        },
+    );
+    (state, *run_id)
+}
+
+/// 100 000 events (alternating text deltas and JSON frames, as agents
+/// write them) in 4 KiB network chunks, with a frame drawn per 16 ms of
+/// events at 20 000 events/s (every 320 events).
+fn stream(c: &mut Criterion) {
+    const EVENTS: usize = 100_000;
+    let mut wire = Vec::new();
+    for i in 0..EVENTS {
+        if i % 2 == 0 {
+            wire.extend_from_slice(format!("data: {{\"text\":\"token{i} \"}}\n\n").as_bytes());
+        } else {
+            wire.extend_from_slice(format!("data: {{\"type\":\"step\",\"n\":{i}}}\n\n").as_bytes());
+        }
+    }
+    let chunks: Vec<Vec<u8>> = wire.chunks(4096).map(<[u8]>::to_vec).collect();
+    let per_frame = chunks.len() * 320 / EVENTS;
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    let mut group = c.benchmark_group("invoke stream");
+    group.sample_size(10);
+    group.throughput(criterion::Throughput::Elements(EVENTS as u64));
+    group.bench_function("100k SSE events into the console, drawn at 60 fps", |b| {
+        b.iter_batched(
+            streaming_state,
+            |(mut state, run_id)| {
+                for (i, chunk) in chunks.iter().enumerate() {
+                    update(
+                        &mut state,
+                        Action::InvokeChunk {
+                            run_id,
+                            at_ms: i as f64,
+                            bytes: chunk.clone(),
+                        },
+                    );
+                    if i % per_frame.max(1) == 0 {
+                        terminal.draw(|f| view(&state, f)).unwrap();
+                    }
+                }
+                let run = state.invoke.as_ref().unwrap().run.as_ref().unwrap();
+                assert_eq!(run.events, EVENTS as u64, "events lost");
+                assert!(run.raw.len() <= acc_ui::runtimes::RAW_KEPT);
+                assert!(run.frames.len() <= acc_ui::runtimes::FRAMES_KEPT);
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, render, stream);
 criterion_main!(benches);

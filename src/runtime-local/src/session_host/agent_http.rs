@@ -33,8 +33,19 @@ async fn send(
         .map_err(|e| format!("the agent closed the connection: {e}"))
 }
 
+/// How long one `/ping` may take. A first SYN can be lost while a fresh
+/// namespace settles, and TCP would wait a whole second to resend it; a
+/// new attempt is cheaper.
+const PING_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// `GET /ping`: `Healthy` or `HealthyBusy` (an error otherwise).
 pub(crate) async fn ping(session: &Session) -> Result<String, String> {
+    tokio::time::timeout(PING_TIMEOUT, ping_once(session))
+        .await
+        .map_err(|_| format!("/ping did not answer within {PING_TIMEOUT:?}"))?
+}
+
+async fn ping_once(session: &Session) -> Result<String, String> {
     let request = hyper::Request::get("/ping")
         .header("host", "localhost:8080")
         .body(Full::new(Bytes::new()))

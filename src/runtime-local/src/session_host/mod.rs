@@ -452,6 +452,7 @@ impl SessionHost {
         tokio::spawn(async move {
             let idle_ms = session.config.idle_timeout_s * 1000;
             let lifetime_ms = session.config.max_lifetime_s * 1000;
+            let mut unanswered = 0;
             loop {
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 if session.state() == SessionState::Stopped {
@@ -478,10 +479,14 @@ impl SessionHost {
                     // HealthyBusy (background work) keeps a session alive.
                     match ping(&session).await {
                         Ok(status) if status == "HealthyBusy" => {
+                            unanswered = 0;
                             if session.state() != SessionState::Busy {
                                 session.set_state(SessionState::Busy, "busy (HealthyBusy)");
                             }
                         }
+                        // A slow answer is not an idle agent: ask again,
+                        // a few times, before calling it gone.
+                        Err(_) if unanswered < 5 => unanswered += 1,
                         _ => {
                             host.terminate(&session, "idle timeout").await;
                             return;
