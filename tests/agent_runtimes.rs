@@ -3,6 +3,8 @@
 //! artifacts: an arm64 OCI archive (accepted), an amd64 one (refused at
 //! create with the fix), and a native command.
 
+#[path = "common/oci_image.rs"]
+mod oci_image;
 #[path = "common/platform.rs"]
 mod platform;
 
@@ -11,50 +13,9 @@ use aws_sdk_bedrockagentcorecontrol::types::{
     NetworkMode,
 };
 use platform::client;
-use serde_json::json;
 
-/// A minimal OCI image archive whose config says `architecture`.
 fn oci_archive(dir: &std::path::Path, architecture: &str) -> std::path::PathBuf {
-    let config = serde_json::to_vec(&json!({
-        "os": "linux", "architecture": architecture,
-        "config": { "Entrypoint": ["/agent"] },
-        "rootfs": { "type": "layers", "diff_ids": [] }
-    }))
-    .unwrap();
-    let manifest = serde_json::to_vec(&json!({
-        "schemaVersion": 2,
-        "config": { "mediaType": "application/vnd.oci.image.config.v1+json",
-                    "digest": format!("sha256:{}", "c".repeat(64)), "size": config.len() },
-        "layers": []
-    }))
-    .unwrap();
-    let index = serde_json::to_vec(&json!({
-        "schemaVersion": 2,
-        "manifests": [{ "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                        "digest": format!("sha256:{}", "a".repeat(64)), "size": manifest.len() }]
-    }))
-    .unwrap();
-    let path = dir.join(format!("{architecture}.tar"));
-    let mut builder = tar::Builder::new(std::fs::File::create(&path).unwrap());
-    for (name, data) in [
-        (
-            "oci-layout".to_owned(),
-            br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec(),
-        ),
-        ("index.json".to_owned(), index),
-        (format!("blobs/sha256/{}", "a".repeat(64)), manifest),
-        (format!("blobs/sha256/{}", "c".repeat(64)), config),
-    ] {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(data.len() as u64);
-        header.set_mode(0o644);
-        header.set_cksum();
-        builder
-            .append_data(&mut header, name, data.as_slice())
-            .unwrap();
-    }
-    builder.finish().unwrap();
-    path
+    oci_image::oci_archive(dir, architecture, &[("agent", b"#!/bin/true", 0o755)])
 }
 
 fn artifact(uri: &str) -> AgentRuntimeArtifact {

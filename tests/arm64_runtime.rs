@@ -5,6 +5,8 @@
 //! output lands in the runtime's log group. Needs the cross compiler,
 //! qemu-user-static and bubblewrap (tests/run installs them).
 
+#[path = "common/oci_image.rs"]
+mod oci_image;
 #[path = "common/platform.rs"]
 mod platform;
 
@@ -13,10 +15,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use aws_sdk_bedrockagentcore::primitives::Blob;
-use aws_sdk_bedrockagentcorecontrol::types::{
-    AgentRuntimeArtifact, ContainerConfiguration, NetworkConfiguration, NetworkMode,
-};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 fn tool(name: &str, install: &str) {
     let found = Command::new("sh")
@@ -48,96 +47,28 @@ fn build_agent(dir: &Path) -> PathBuf {
     out
 }
 
-fn sha256(data: &[u8], dir: &Path) -> String {
-    let file = dir.join("digest-input");
-    std::fs::write(&file, data).unwrap();
-    let out = Command::new("sha256sum").arg(&file).output().unwrap();
-    String::from_utf8(out.stdout).unwrap()[..64].to_owned()
-}
-
-fn tar_of(files: &[(&str, &[u8], u32)]) -> Vec<u8> {
-    let mut builder = tar::Builder::new(Vec::new());
-    for (name, data, mode) in files {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(data.len() as u64);
-        header.set_mode(*mode);
-        header.set_cksum();
-        builder.append_data(&mut header, name, *data).unwrap();
-    }
-    builder.into_inner().unwrap()
-}
-
-/// An OCI image archive (index → manifest → config + one layer) with the
-/// agent at /agent, as `skopeo copy … oci-archive:` writes one.
-fn oci_archive(dir: &Path, agent: &Path, architecture: &str) -> PathBuf {
-    let layer = tar_of(&[("agent", &std::fs::read(agent).unwrap(), 0o755)]);
-    let layer_digest = sha256(&layer, dir);
-    let config = serde_json::to_vec(&json!({
-        "os": "linux", "architecture": architecture,
-        "config": { "Entrypoint": ["/agent"], "Env": ["AGENT_FLAVOUR=arm64-c"], "WorkingDir": "/" },
-        "rootfs": { "type": "layers", "diff_ids": [format!("sha256:{layer_digest}")] }
-    }))
-    .unwrap();
-    let config_digest = sha256(&config, dir);
-    let manifest = serde_json::to_vec(&json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": { "mediaType": "application/vnd.oci.image.config.v1+json",
-                    "digest": format!("sha256:{config_digest}"), "size": config.len() },
-        "layers": [{ "mediaType": "application/vnd.oci.image.layer.v1.tar",
-                     "digest": format!("sha256:{layer_digest}"), "size": layer.len() }]
-    }))
-    .unwrap();
-    let manifest_digest = sha256(&manifest, dir);
-    let index = serde_json::to_vec(&json!({
-        "schemaVersion": 2,
-        "manifests": [{ "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                        "digest": format!("sha256:{manifest_digest}"), "size": manifest.len(),
-                        "platform": { "os": "linux", "architecture": architecture } }]
-    }))
-    .unwrap();
-    let archive = tar_of(&[
-        ("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#, 0o644),
-        ("index.json", &index, 0o644),
-        (&format!("blobs/sha256/{manifest_digest}"), &manifest, 0o644),
-        (&format!("blobs/sha256/{config_digest}"), &config, 0o644),
-        (&format!("blobs/sha256/{layer_digest}"), &layer, 0o644),
-    ]);
-    let path = dir.join(format!("agent-{architecture}.tar"));
-    std::fs::write(&path, archive).unwrap();
-    path
-}
-
 #[tokio::test]
 async fn an_arm64_image_runs_under_emulation_and_streams() {
     tool("bwrap", "bubblewrap");
     tool("qemu-aarch64-static", "qemu-user-static");
     let files = tempfile::tempdir().unwrap();
     let agent = build_agent(files.path());
-    let image = oci_archive(files.path(), &agent, "arm64");
+    let image = oci_image::oci_archive(
+        files.path(),
+        "arm64",
+        &[("agent", &std::fs::read(&agent).unwrap(), 0o755)],
+    );
 
     let platform = platform::start_ephemeral(false).await;
     let endpoint = platform.endpoint_url();
-    let control = platform::client(&endpoint);
-    let created = control
-        .create_agent_runtime()
-        .agent_runtime_name("arm64_agent")
-        .agent_runtime_artifact(AgentRuntimeArtifact::ContainerConfiguration(
-            ContainerConfiguration::builder()
-                .container_uri(format!("oci-archive:{}", image.display()))
-                .build()
-                .unwrap(),
-        ))
-        .role_arn("arn:aws:iam::000000000000:role/agent-runtime")
-        .network_configuration(
-            NetworkConfiguration::builder()
-                .network_mode(NetworkMode::Public)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let created = platform::create_runtime(
+        &endpoint,
+        "arm64_agent",
+        &format!("oci-archive:{}", image.display()),
+        None,
+    )
+    .await
+    .unwrap();
     let arn = created.agent_runtime_arn().to_owned();
     let data = platform::data_client(&endpoint);
     let session = "arm64-session-0123456789-0123456789-0123";
@@ -218,31 +149,16 @@ async fn an_arm64_image_runs_under_emulation_and_streams() {
 async fn an_amd64_image_is_refused_at_create() {
     let files = tempfile::tempdir().unwrap();
     // The architecture in the config decides; the layer's content does not matter.
-    let placeholder = files.path().join("placeholder");
-    std::fs::write(&placeholder, b"not run").unwrap();
-    let image = oci_archive(files.path(), &placeholder, "amd64");
+    let image = oci_image::oci_archive(files.path(), "amd64", &[("agent", b"not run", 0o755)]);
     let platform = platform::start_ephemeral(false).await;
-    let control = platform::client(&platform.endpoint_url());
-    let refused = control
-        .create_agent_runtime()
-        .agent_runtime_name("x86_agent")
-        .agent_runtime_artifact(AgentRuntimeArtifact::ContainerConfiguration(
-            ContainerConfiguration::builder()
-                .container_uri(format!("oci-archive:{}", image.display()))
-                .build()
-                .unwrap(),
-        ))
-        .role_arn("arn:aws:iam::000000000000:role/agent-runtime")
-        .network_configuration(
-            NetworkConfiguration::builder()
-                .network_mode(NetworkMode::Public)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let refused = platform::create_runtime(
+        &platform.endpoint_url(),
+        "x86_agent",
+        &format!("oci-archive:{}", image.display()),
+        None,
+    )
+    .await
+    .unwrap_err();
     assert!(
         format!("{refused:?}").contains(
             "AgentCore runs linux/arm64 only; this image is linux/amd64. Rebuild with --platform linux/arm64"

@@ -136,22 +136,7 @@ fn exit_codes_mean_something() {
 #[test]
 fn serve_prints_its_loopback_url_and_answers_endpoint_clients() {
     let dir = tempfile::tempdir().unwrap();
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_acc"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--state-dir"])
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(serve.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("acc: local platform listening on ")
-        .expect(&line)
-        .to_string();
+    let (mut serve, url) = served(dir.path());
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let out = acc(&[
         "--endpoint",

@@ -10,9 +10,6 @@ mod platform;
 use std::path::Path;
 
 use aws_sdk_bedrockagentcore::primitives::Blob;
-use aws_sdk_bedrockagentcorecontrol::types::{
-    AgentRuntimeArtifact, ContainerConfiguration, NetworkConfiguration, NetworkMode,
-};
 use serde_json::Value;
 
 #[tokio::test]
@@ -26,25 +23,14 @@ async fn an_agentcore_python_sdk_agent_streams_through_the_local_runtime() {
     let agent = root.join("tests/python_agent/agent.py");
     let platform = platform::start_ephemeral(false).await;
     let endpoint = platform.endpoint_url();
-    let created = platform::client(&endpoint)
-        .create_agent_runtime()
-        .agent_runtime_name("python_sdk_agent")
-        .agent_runtime_artifact(AgentRuntimeArtifact::ContainerConfiguration(
-            ContainerConfiguration::builder()
-                .container_uri(format!("native:{} {}", python.display(), agent.display()))
-                .build()
-                .unwrap(),
-        ))
-        .role_arn("arn:aws:iam::000000000000:role/agent-runtime")
-        .network_configuration(
-            NetworkConfiguration::builder()
-                .network_mode(NetworkMode::Public)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let created = platform::create_runtime(
+        &endpoint,
+        "python_sdk_agent",
+        &format!("native:{} {}", python.display(), agent.display()),
+        None,
+    )
+    .await
+    .unwrap();
     let session = "python-session-0123456789-0123456789-012";
     let answer = platform::data_client(&endpoint)
         .invoke_agent_runtime()

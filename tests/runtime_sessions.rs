@@ -10,13 +10,8 @@ use std::time::{Duration, Instant};
 
 use acc_runtime_local::{PlatformConfig, StateLocation};
 use aws_sdk_bedrockagentcore::primitives::Blob;
-use aws_sdk_bedrockagentcorecontrol::types::{
-    AgentRuntimeArtifact, ContainerConfiguration, LifecycleConfiguration, NetworkConfiguration,
-    NetworkMode,
-};
+use aws_sdk_bedrockagentcorecontrol::types::LifecycleConfiguration;
 use serde_json::{Value, json};
-
-const ROLE: &str = "arn:aws:iam::000000000000:role/agent-runtime";
 
 fn require_bwrap() {
     let ok = std::process::Command::new("bwrap")
@@ -43,33 +38,20 @@ async fn platform_in(dir: &std::path::Path) -> acc_runtime_local::RunningPlatfor
 
 /// Create a native runtime of the demo agent; returns its ARN.
 async fn demo_runtime(endpoint: &str, name: &str, idle_s: i32) -> String {
-    let control = platform::client(endpoint);
-    let created = control
-        .create_agent_runtime()
-        .agent_runtime_name(name)
-        .agent_runtime_artifact(AgentRuntimeArtifact::ContainerConfiguration(
-            ContainerConfiguration::builder()
-                .container_uri(format!("native:{} demo-agent", env!("CARGO_BIN_EXE_acc")))
-                .build()
-                .unwrap(),
-        ))
-        .role_arn(ROLE)
-        .network_configuration(
-            NetworkConfiguration::builder()
-                .network_mode(NetworkMode::Public)
-                .build()
-                .unwrap(),
-        )
-        .lifecycle_configuration(
-            LifecycleConfiguration::builder()
-                .idle_runtime_session_timeout(idle_s)
-                .max_lifetime(600)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    created.agent_runtime_arn().to_owned()
+    let lifecycle = LifecycleConfiguration::builder()
+        .idle_runtime_session_timeout(idle_s)
+        .max_lifetime(600)
+        .build();
+    platform::create_runtime(
+        endpoint,
+        name,
+        &format!("native:{} demo-agent", env!("CARGO_BIN_EXE_acc")),
+        Some(lifecycle),
+    )
+    .await
+    .unwrap()
+    .agent_runtime_arn()
+    .to_owned()
 }
 
 /// The local session listing.

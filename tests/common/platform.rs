@@ -223,3 +223,39 @@ pub fn data_client(endpoint: &str) -> aws_sdk_bedrockagentcore::Client {
             .build(),
     )
 }
+
+/// CreateAgentRuntime of `uri` (PUBLIC network, a test role), with an
+/// optional lifecycle.
+pub async fn create_runtime(
+    endpoint: &str,
+    name: &str,
+    uri: &str,
+    lifecycle: Option<aws_sdk_bedrockagentcorecontrol::types::LifecycleConfiguration>,
+) -> Result<
+    aws_sdk_bedrockagentcorecontrol::operation::create_agent_runtime::CreateAgentRuntimeOutput,
+    aws_sdk_bedrockagentcorecontrol::operation::create_agent_runtime::CreateAgentRuntimeError,
+> {
+    use aws_sdk_bedrockagentcorecontrol::types::{
+        AgentRuntimeArtifact, ContainerConfiguration, NetworkConfiguration, NetworkMode,
+    };
+    client(endpoint)
+        .create_agent_runtime()
+        .agent_runtime_name(name)
+        .agent_runtime_artifact(AgentRuntimeArtifact::ContainerConfiguration(
+            ContainerConfiguration::builder()
+                .container_uri(uri)
+                .build()
+                .unwrap(),
+        ))
+        .role_arn("arn:aws:iam::000000000000:role/agent-runtime")
+        .network_configuration(
+            NetworkConfiguration::builder()
+                .network_mode(NetworkMode::Public)
+                .build()
+                .unwrap(),
+        )
+        .set_lifecycle_configuration(lifecycle)
+        .send()
+        .await
+        .map_err(|e| e.into_service_error())
+}

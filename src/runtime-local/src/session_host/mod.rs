@@ -134,6 +134,15 @@ impl Session {
         process_tree_usage(self.pid)
     }
 
+    /// How the agent ended, once it has.
+    fn exited(&self) -> Option<std::process::ExitStatus> {
+        self.child
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_mut()
+            .and_then(|c| c.try_wait().ok().flatten())
+    }
+
     fn touch(&self) {
         self.last_activity_ms.store(now_ms(), Ordering::SeqCst);
     }
@@ -355,13 +364,7 @@ impl SessionHost {
                 session.set_state(SessionState::Healthy, &format!("healthy ({status})"));
                 break;
             }
-            let exited = session
-                .child
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .as_mut()
-                .and_then(|c| c.try_wait().ok().flatten());
-            if let Some(status) = exited {
+            if let Some(status) = session.exited() {
                 // Let the output readers catch up with the last lines.
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 session.set_state(SessionState::Stopped, "stopped (exited during start)");
@@ -459,13 +462,7 @@ impl SessionHost {
                     return;
                 }
                 let now = now_ms();
-                let exited = session
-                    .child
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .as_mut()
-                    .and_then(|c| c.try_wait().ok().flatten());
-                if let Some(status) = exited {
+                if let Some(status) = session.exited() {
                     host.terminate(&session, &format!("agent exited ({status})"))
                         .await;
                     return;

@@ -1,0 +1,70 @@
+//! OCI image archives written by the tests themselves (as `skopeo copy …
+//! oci-archive:` writes them): index → manifest → config + one layer,
+//! with real sha256 digests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::json;
+
+fn sha256(data: &[u8], dir: &Path) -> String {
+    let file = dir.join("digest-input");
+    std::fs::write(&file, data).unwrap();
+    let out = Command::new("sha256sum").arg(&file).output().unwrap();
+    String::from_utf8(out.stdout).unwrap()[..64].to_owned()
+}
+
+/// A tar of `(path, contents, mode)` entries.
+pub fn tar_of(files: &[(&str, &[u8], u32)]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, data, mode) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(*mode);
+        header.set_cksum();
+        builder.append_data(&mut header, name, *data).unwrap();
+    }
+    builder.into_inner().unwrap()
+}
+
+/// An image whose config says `architecture` and whose one layer holds
+/// `files`, running `/agent`; written to `dir/agent-<architecture>.tar`.
+pub fn oci_archive(dir: &Path, architecture: &str, files: &[(&str, &[u8], u32)]) -> PathBuf {
+    let layer = tar_of(files);
+    let layer_digest = sha256(&layer, dir);
+    let config = serde_json::to_vec(&json!({
+        "os": "linux", "architecture": architecture,
+        "config": { "Entrypoint": ["/agent"], "Env": ["AGENT_FLAVOUR=test"], "WorkingDir": "/" },
+        "rootfs": { "type": "layers", "diff_ids": [format!("sha256:{layer_digest}")] }
+    }))
+    .unwrap();
+    let config_digest = sha256(&config, dir);
+    let manifest = serde_json::to_vec(&json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": { "mediaType": "application/vnd.oci.image.config.v1+json",
+                    "digest": format!("sha256:{config_digest}"), "size": config.len() },
+        "layers": [{ "mediaType": "application/vnd.oci.image.layer.v1.tar",
+                     "digest": format!("sha256:{layer_digest}"), "size": layer.len() }]
+    }))
+    .unwrap();
+    let manifest_digest = sha256(&manifest, dir);
+    let index = serde_json::to_vec(&json!({
+        "schemaVersion": 2,
+        "manifests": [{ "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                        "digest": format!("sha256:{manifest_digest}"), "size": manifest.len(),
+                        "platform": { "os": "linux", "architecture": architecture } }]
+    }))
+    .unwrap();
+    let archive = tar_of(&[
+        ("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#, 0o644),
+        ("index.json", &index, 0o644),
+        (&format!("blobs/sha256/{manifest_digest}"), &manifest, 0o644),
+        (&format!("blobs/sha256/{config_digest}"), &config, 0o644),
+        (&format!("blobs/sha256/{layer_digest}"), &layer, 0o644),
+    ]);
+    let path = dir.join(format!("agent-{architecture}.tar"));
+    std::fs::write(&path, archive).unwrap();
+    path
+}
