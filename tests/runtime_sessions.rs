@@ -359,3 +359,27 @@ async fn sessions_cannot_see_each_other_or_the_host() {
         wrote["uid"]
     );
 }
+
+#[tokio::test]
+async fn payloads_over_100_mb_are_refused_before_any_session_starts() {
+    let state = tempfile::tempdir().unwrap();
+    let platform = platform_in(state.path()).await;
+    let endpoint = platform.endpoint_url();
+    let arn = demo_runtime(&endpoint, "big_payloads", 600).await;
+    let refused = reqwest::Client::new()
+        .post(format!(
+            "{endpoint}/runtimes/{}/invocations",
+            arn.replace(':', "%3A").replace('/', "%2F")
+        ))
+        .body(vec![b' '; 100 * 1024 * 1024 + 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 413);
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("at most 100 MB"), "{body}");
+    assert!(
+        sessions(&endpoint).await.is_empty(),
+        "no session was started"
+    );
+}
