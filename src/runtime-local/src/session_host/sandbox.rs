@@ -75,6 +75,35 @@ fn path_str(p: &Path) -> String {
     p.display().to_string()
 }
 
+/// Directories masked in native sessions, under which a command's own
+/// paths are bound back.
+const MASKED: [&str; 4] = ["/tmp", "/run", "/root", "/home"];
+
+/// For each absolute path in a native command line that lies under a
+/// masked directory, the directory one level below the mask
+/// (`/tmp/project/target/debug/acc` → `/tmp/project`).
+fn named_roots(command: &str) -> Vec<String> {
+    let mut roots: Vec<String> = Vec::new();
+    for word in command.split_whitespace() {
+        let path = Path::new(word);
+        if !path.is_absolute() || !path.exists() {
+            continue;
+        }
+        let mut parts = path.components().skip(1);
+        let (Some(first), Some(second)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let top = Path::new("/").join(first.as_os_str());
+        if MASKED.iter().any(|m| Path::new(m) == top) {
+            let root = path_str(&top.join(second.as_os_str()));
+            if !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
+    }
+    roots
+}
+
 /// The whole command: `prlimit --data=N -- bwrap … -- program…`. The
 /// limit is set on the launcher and inherited by everything it starts.
 pub(crate) fn command(spec: &SandboxSpec) -> Vec<String> {
@@ -98,14 +127,20 @@ pub(crate) fn command(spec: &SandboxSpec) -> Vec<String> {
                     push(&mut args, &["--tmpfs", home]);
                 }
             }
+            // What the command names (its program, scripts, venvs) and the
+            // project directory of the dev loop stay readable, even under
+            // the private /tmp or a hidden home.
+            for root in named_roots(command) {
+                args.extend(["--ro-bind".to_owned(), root.clone(), root]);
+            }
+            let cwd = path_str(cwd);
+            args.extend(["--ro-bind".to_owned(), cwd.clone(), cwd.clone()]);
+            // Last, so nothing above re-exposes the platform's state.
             for hidden in &spec.hidden {
                 if hidden.exists() {
                     args.extend(["--tmpfs".to_owned(), path_str(hidden)]);
                 }
             }
-            // The project directory of the dev loop stays readable.
-            let cwd = path_str(cwd);
-            args.extend(["--ro-bind".to_owned(), cwd.clone(), cwd.clone()]);
             args.extend(["--chdir".to_owned(), cwd]);
             vec!["/bin/sh".into(), "-c".into(), command.clone()]
         }
@@ -161,9 +196,11 @@ mod tests {
 
     #[test]
     fn the_command_isolates_and_hides() {
+        std::fs::create_dir_all("/tmp/acc-sandbox-test").unwrap();
+        std::fs::write("/tmp/acc-sandbox-test/agent.py", "").unwrap();
         let spec = SandboxSpec {
             program: Program::Native {
-                command: "python3 agent.py".into(),
+                command: "python3 /tmp/acc-sandbox-test/agent.py".into(),
                 cwd: "/work/agent".into(),
             },
             env: agentcore_env("us-east-1", "http://127.0.0.1:4577"),
@@ -177,7 +214,8 @@ mod tests {
             "--setenv DOCKER_CONTAINER 1",
             "--setenv AWS_ENDPOINT_URL_BEDROCK_AGENTCORE http://127.0.0.1:4577",
             "--ro-bind /work/agent /work/agent --chdir /work/agent",
-            "-- /bin/sh -c python3 agent.py",
+            "--ro-bind /tmp/acc-sandbox-test /tmp/acc-sandbox-test",
+            "-- /bin/sh -c python3 /tmp/acc-sandbox-test/agent.py",
         ] {
             assert!(args.contains(expected), "{expected} in {args}");
         }
