@@ -86,7 +86,7 @@ pub(crate) async fn run(
                     yes,
                     &format!("stop session {session} of {}", found.name),
                 )?;
-                backend.stop_runtime_session(&found.arn, &session).await?;
+                backend.stop_runtime_session(&found, &session).await?;
                 let value = serde_json::json!({ "stopped": session });
                 print(output, &value, || format!("stopped {session}"));
             }
@@ -177,9 +177,9 @@ async fn invoke(
 ) -> Result<(), Failure> {
     let started = Instant::now();
     let mut answer = backend
-        .invoke_agent_runtime(&runtime.arn, payload, session, user, qualifier)
+        .invoke_agent_runtime(runtime, payload, session, user, qualifier)
         .await?;
-    eprintln!("acc: session {}", answer.session_id);
+    eprintln!("acc: session {} ({})", answer.session_id, answer.auth);
     let sse = answer.content_type.starts_with("text/event-stream");
     let mut parser = SseParser::new();
     let mut first_byte = None;
@@ -260,6 +260,7 @@ fn runtimes_text(runtimes: &[AgentRuntime], sessions: &[RuntimeSession]) -> Stri
             "VERSION",
             "STATUS",
             "ARCH",
+            "AUTH",
             "SESSIONS",
             "ENDPOINTS",
             "ARTIFACT",
@@ -275,6 +276,7 @@ fn runtimes_text(runtimes: &[AgentRuntime], sessions: &[RuntimeSession]) -> Stri
                 r.latest_version.clone(),
                 r.status.clone(),
                 r.architecture().to_owned(),
+                r.auth_label().to_owned(),
                 live.to_string(),
                 r.endpoints
                     .iter()

@@ -657,6 +657,47 @@ fn runtimes_invoke_sessions_and_logs_headless() {
         .map(|r| r["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["concierge_agent", "triage_agent", "research_agent"]);
+    assert_eq!(runtimes[1]["inboundAuth"], "CUSTOM_JWT", "{runtimes}");
+
+    // The triage agent is JWT-authorized: `acc invoke` goes over HTTPS with
+    // a bearer token (the demo issuer's), and a bad token is refused
+    // without ever being printed.
+    let jwt = at(&[
+        "invoke",
+        "triage_agent",
+        "--payload",
+        r#"{"prompt":"ticket 7","delay_ms":1}"#,
+    ]);
+    assert_eq!(jwt.status.code(), Some(0), "{}", err(&jwt));
+    assert!(err(&jwt).contains("(bearer)"), "{}", err(&jwt));
+    assert!(
+        text(&jwt).contains("You asked: ticket 7."),
+        "{}",
+        text(&jwt)
+    );
+    let forged = Command::new(env!("CARGO_BIN_EXE_acc"))
+        .args([
+            "--endpoint",
+            url.as_str(),
+            "invoke",
+            "triage_agent",
+            "--payload",
+            "{}",
+        ])
+        .env("ACC_RUNTIME_TOKEN", "forged-token-value")
+        .output()
+        .unwrap();
+    assert_ne!(forged.status.code(), Some(0));
+    assert!(
+        err(&forged).contains("AccessDeniedException"),
+        "{}",
+        err(&forged)
+    );
+    assert!(
+        !err(&forged).contains("forged-token-value"),
+        "{}",
+        err(&forged)
+    );
 
     let session = "headless-session-0123456789-0123456789-01";
     let payload = r#"{"prompt":"headless","delay_ms":1}"#;

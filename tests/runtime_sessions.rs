@@ -146,10 +146,12 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
     assert_eq!(start["sessionId"], session);
     assert_eq!(start["userId"], "alice@example.com");
     assert_eq!(start["requestId"].as_str().unwrap().len(), 36);
+    // The SDK signed with SigV4; the signature never reaches the agent.
+    assert_eq!(start["authorization"], false, "{start}");
     assert_eq!(frames.last().unwrap()["type"], "done");
 
-    // Custom headers and Authorization pass through too (raw HTTP here: the
-    // SDK has no member for custom headers).
+    // Custom headers pass through too (raw HTTP here: the SDK has no member
+    // for them); a header the runtime did not allowlist does not.
     let raw = reqwest::Client::new()
         .post(format!(
             "{endpoint}/runtimes/{}/invocations",
@@ -160,7 +162,7 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
             "X-Amzn-Bedrock-AgentCore-Runtime-Custom-Tenant",
             "northwind",
         )
-        .header("Authorization", "Bearer not-shown")
+        .header("X-Not-Allowlisted", "dropped")
         .body(r#"{"prompt":"again","delay_ms":1}"#)
         .send()
         .await
@@ -173,7 +175,10 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
         start["custom"]["x-amzn-bedrock-agentcore-runtime-custom-tenant"],
         "northwind"
     );
-    assert_eq!(start["authorization"], true);
+    assert!(
+        start["custom"].get("x-not-allowlisted").is_none(),
+        "{start}"
+    );
 
     let listed = sessions(&endpoint).await;
     assert_eq!(listed.len(), 1, "one session served both invocations");

@@ -4,11 +4,11 @@
 //! an endpoint override. Results come back as `acc_domain` types.
 #![forbid(unsafe_code)]
 
+mod bearer_tokens;
 mod captured_calls;
 mod connection;
 mod error;
 mod fan_out;
-mod gateway_tokens;
 mod gateways;
 mod mcp_tools;
 mod policies;

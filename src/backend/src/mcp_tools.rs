@@ -8,9 +8,9 @@ use acc_domain::{Gateway, RpcError, Tool, ToolCallReport, ToolSource};
 use acc_mcp::client::{McpClient, McpError};
 use serde_json::Value;
 
+use crate::bearer_tokens::{JwtResource, token_for};
 use crate::connection::Backend;
 use crate::error::BackendError;
-use crate::gateway_tokens::token_for;
 
 /// The built-in search tool's name.
 pub const SEARCH_TOOL: &str = "x_amz_bedrock_agentcore_search";
@@ -61,7 +61,10 @@ impl Backend {
         let url = gateway.url.clone().ok_or_else(|| {
             BackendError::Config(format!("gateway {} has no gatewayUrl", gateway.name))
         })?;
-        let token = token_for(&HTTP, gateway, &self.context().endpoint).await?;
+        let token = match JwtResource::gateway(gateway) {
+            Some(resource) => Some(token_for(&HTTP, resource, &self.context().endpoint).await?),
+            None => None,
+        };
         Ok(McpClient::new(HTTP.clone(), url, token))
     }
 

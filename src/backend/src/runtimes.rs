@@ -2,17 +2,32 @@
 //! and data-plane SDK clients, CloudWatch Logs, and (locally) the
 //! platform's session listing, which AWS has no API for. Against live AWS
 //! sessions are derived from the runtimes' log streams.
+//!
+//! Runtimes with a customJWTAuthorizer cannot be called through the AWS SDK
+//! (AgentCore refuses SigV4 for them): those invocations and stops go over
+//! HTTPS with a bearer token (see `bearer_tokens`), and their answer streams
+//! through the same [`Invocation`].
 
+use std::pin::Pin;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use acc_domain::{AgentRuntime, RuntimeEndpoint, RuntimeSession};
 use aws_sdk_bedrockagentcore::primitives::{Blob, ByteStream};
 use aws_sdk_bedrockagentcorecontrol::types::{
-    AgentRuntimeArtifact, ContainerConfiguration, NetworkConfiguration, NetworkMode,
+    AgentRuntimeArtifact, AuthorizerConfiguration, ContainerConfiguration, NetworkConfiguration,
+    NetworkMode,
 };
+use futures_util::{Stream, StreamExt};
 
+use crate::bearer_tokens::{JwtResource, token_for};
 use crate::connection::{Backend, ContextKind};
 use crate::error::BackendError;
+
+/// The HTTPS client for bearer-token calls (shared: it pools connections).
+static HTTP: LazyLock<reqwest::Client> = LazyLock::new(reqwest::Client::new);
+const SESSION_HEADER: &str = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id";
+const USER_HEADER: &str = "X-Amzn-Bedrock-AgentCore-Runtime-User-Id";
 
 const PAGE_SIZE: i32 = 100;
 /// The prefix of every runtime's log group.
@@ -22,7 +37,17 @@ pub const RUNTIME_LOG_PREFIX: &str = "/aws/bedrock-agentcore/runtimes/";
 pub struct Invocation {
     pub session_id: String,
     pub content_type: String,
-    body: ByteStream,
+    /// `SigV4` (the AWS SDK) or `bearer` (HTTPS with a JWT).
+    pub auth: &'static str,
+    body: AnswerBody,
+}
+
+type HttpBody = Pin<Box<dyn Stream<Item = Result<Vec<u8>, String>> + Send>>;
+
+/// Where the answer's bytes come from.
+enum AnswerBody {
+    Sdk(ByteStream),
+    Http(HttpBody),
 }
 
 impl std::fmt::Debug for Invocation {
@@ -38,10 +63,13 @@ impl Invocation {
     /// The next bytes as they arrive; `None` at the end. An error means the
     /// stream broke (the backend died mid-stream).
     pub async fn next_chunk(&mut self) -> Option<Result<Vec<u8>, String>> {
-        self.body
-            .next()
-            .await
-            .map(|c| c.map(|b| b.to_vec()).map_err(|e| e.to_string()))
+        match &mut self.body {
+            AnswerBody::Sdk(body) => body
+                .next()
+                .await
+                .map(|c| c.map(|b| b.to_vec()).map_err(|e| e.to_string())),
+            AnswerBody::Http(body) => body.next().await,
+        }
     }
 }
 
@@ -95,7 +123,13 @@ impl Backend {
                 None => String::new(),
             };
             let lifecycle = detail.lifecycle_configuration();
+            let jwt = match detail.authorizer_configuration() {
+                Some(AuthorizerConfiguration::CustomJwtAuthorizer(jwt)) => Some(jwt),
+                _ => None,
+            };
             out.push(AgentRuntime {
+                inbound_auth: if jwt.is_some() { "CUSTOM_JWT" } else { "IAM" }.into(),
+                discovery_url: jwt.map(|j| j.discovery_url().to_owned()),
                 id: id.to_owned(),
                 arn: summary.agent_runtime_arn().to_owned(),
                 name: summary.agent_runtime_name().to_owned(),
@@ -170,20 +204,26 @@ impl Backend {
         Ok(created.agent_runtime_arn().to_owned())
     }
 
-    /// InvokeAgentRuntime; the answer streams through [`Invocation`].
+    /// InvokeAgentRuntime; the answer streams through [`Invocation`]. A
+    /// JWT-authorized runtime is called over HTTPS with a bearer token.
     pub async fn invoke_agent_runtime(
         &self,
-        runtime_arn: &str,
+        runtime: &AgentRuntime,
         payload: Vec<u8>,
         session: Option<&str>,
         user: Option<&str>,
         qualifier: Option<&str>,
     ) -> Result<Invocation, BackendError> {
         self.check_config()?;
+        if runtime.is_jwt() {
+            return self
+                .invoke_with_bearer(runtime, payload, session, user, qualifier)
+                .await;
+        }
         let answer = self
             .data
             .invoke_agent_runtime()
-            .agent_runtime_arn(runtime_arn)
+            .agent_runtime_arn(&runtime.arn)
             .set_runtime_session_id(session.map(str::to_owned))
             .set_runtime_user_id(user.map(str::to_owned))
             .set_qualifier(qualifier.map(str::to_owned))
@@ -196,20 +236,156 @@ impl Backend {
         Ok(Invocation {
             session_id: answer.runtime_session_id().unwrap_or_default().to_owned(),
             content_type: answer.content_type().to_owned(),
-            body: answer.response,
+            auth: "SigV4",
+            body: AnswerBody::Sdk(answer.response),
         })
     }
 
-    /// StopRuntimeSession.
+    /// The data plane's base URL: the regional service, or the platform.
+    fn data_plane_url(&self) -> String {
+        match (&self.context().kind, &self.context().region) {
+            (ContextKind::Aws, Some(region)) => {
+                format!("https://bedrock-agentcore.{region}.amazonaws.com")
+            }
+            _ => self.context().endpoint.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// `POST /runtimes/{arn}/{operation}` with a bearer token, as AgentCore
+    /// documents for JWT-authorized runtimes; an error answer becomes a
+    /// [`BackendError::Service`] with the service's code and message.
+    async fn bearer_request(
+        &self,
+        operation: &str,
+        runtime: &AgentRuntime,
+        path: &str,
+        qualifier: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Result<reqwest::Response, BackendError> {
+        let token = token_for(
+            &HTTP,
+            JwtResource::runtime(runtime),
+            &self.context().endpoint,
+        )
+        .await?;
+        // The ARN is one path segment, fully escaped, as AgentCore documents.
+        let escaped = runtime.arn.replace(':', "%3A").replace('/', "%2F");
+        let mut url = reqwest::Url::parse(&format!(
+            "{}/runtimes/{escaped}/{path}",
+            self.data_plane_url()
+        ))
+        .map_err(|e| BackendError::Config(format!("the data plane URL: {e}")))?;
+        if let Some(q) = qualifier {
+            url.query_pairs_mut().append_pair("qualifier", q);
+        }
+        let mut request = HTTP
+            .post(url)
+            .bearer_auth(token)
+            .header("Content-Type", "application/json")
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.map_err(|e| BackendError::Transport {
+            operation: operation.into(),
+            hint: String::new(),
+            detail: format!("{} (bearer-token HTTPS)", e.without_url()),
+        })?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status();
+        let code = response
+            .headers()
+            .get("x-amzn-errortype")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(':').next().unwrap_or(v).to_owned())
+            .unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
+        let text = response.text().await.unwrap_or_default();
+        let message = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| {
+                v["message"]
+                    .as_str()
+                    .or(v["Message"].as_str())
+                    .map(str::to_owned)
+            })
+            .unwrap_or(text);
+        Err(BackendError::Service {
+            operation: operation.into(),
+            code,
+            message,
+        })
+    }
+
+    async fn invoke_with_bearer(
+        &self,
+        runtime: &AgentRuntime,
+        payload: Vec<u8>,
+        session: Option<&str>,
+        user: Option<&str>,
+        qualifier: Option<&str>,
+    ) -> Result<Invocation, BackendError> {
+        let mut headers = vec![("Accept", "text/event-stream, application/json")];
+        if let Some(s) = session {
+            headers.push((SESSION_HEADER, s));
+        }
+        if let Some(u) = user {
+            headers.push((USER_HEADER, u));
+        }
+        let response = self
+            .bearer_request(
+                "InvokeAgentRuntime",
+                runtime,
+                "invocations",
+                qualifier,
+                &headers,
+                payload,
+            )
+            .await?;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        Ok(Invocation {
+            session_id: header(SESSION_HEADER),
+            content_type: header("content-type"),
+            auth: "bearer",
+            body: AnswerBody::Http(Box::pin(
+                response
+                    .bytes_stream()
+                    .map(|c| c.map(|b| b.to_vec()).map_err(|e| e.to_string())),
+            )),
+        })
+    }
+
+    /// StopRuntimeSession (over HTTPS with a bearer token for JWT runtimes).
     pub async fn stop_runtime_session(
         &self,
-        runtime_arn: &str,
+        runtime: &AgentRuntime,
         session: &str,
     ) -> Result<(), BackendError> {
         self.check_config()?;
+        if runtime.is_jwt() {
+            self.bearer_request(
+                "StopRuntimeSession",
+                runtime,
+                "stopruntimesession",
+                None,
+                &[(SESSION_HEADER, session)],
+                b"{}".to_vec(),
+            )
+            .await?;
+            return Ok(());
+        }
         self.data
             .stop_runtime_session()
-            .agent_runtime_arn(runtime_arn)
+            .agent_runtime_arn(&runtime.arn)
             .runtime_session_id(session)
             .send()
             .await

@@ -18,9 +18,26 @@ pub struct AgentRuntime {
     pub idle_timeout_s: Option<i32>,
     pub max_lifetime_s: Option<i32>,
     pub endpoints: Vec<RuntimeEndpoint>,
+    /// How callers authenticate: `IAM` (SigV4, the default) or `CUSTOM_JWT`
+    /// (a bearer token over HTTPS; the AWS SDK cannot call these).
+    #[serde(default)]
+    pub inbound_auth: String,
+    /// The customJWTAuthorizer's OIDC discovery URL.
+    #[serde(default)]
+    pub discovery_url: Option<String>,
 }
 
 impl AgentRuntime {
+    /// Whether callers need a bearer token (a customJWTAuthorizer).
+    pub fn is_jwt(&self) -> bool {
+        self.inbound_auth == "CUSTOM_JWT"
+    }
+
+    /// `JWT` or `IAM`, for tables.
+    pub fn auth_label(&self) -> &'static str {
+        if self.is_jwt() { "JWT" } else { "IAM" }
+    }
+
     /// How sessions execute: `native` for `native:` artifacts (a dev loop,
     /// not how AgentCore runs anything), `arm64` otherwise (emulated on x86
     /// hosts, which the session listing tells).

@@ -134,11 +134,23 @@ async fn invocations(
         "sessionId": header(&headers, "x-amzn-bedrock-agentcore-runtime-session-id"),
         "requestId": header(&headers, "x-amzn-bedrock-agentcore-runtime-request-id"),
         "userId": header(&headers, "x-amzn-bedrock-agentcore-runtime-user-id"),
-        // Only whether a token came: the agent never echoes secrets.
+        // Only whether a token came and whom it names: never the token.
         "authorization": headers.contains_key("authorization"),
+        "caller": caller_claims(&headers),
+        // Every other x- header that reached the agent: the custom prefix
+        // and the runtime's allowlist.
         "custom": headers
             .iter()
-            .filter(|(k, _)| k.as_str().starts_with("x-amzn-bedrock-agentcore-runtime-custom-"))
+            .filter(|(k, _)| {
+                let k = k.as_str();
+                k.starts_with("x-")
+                    && !matches!(
+                        k,
+                        "x-amzn-bedrock-agentcore-runtime-session-id"
+                            | "x-amzn-bedrock-agentcore-runtime-request-id"
+                            | "x-amzn-bedrock-agentcore-runtime-user-id"
+                    )
+            })
             .map(|(k, v)| (k.as_str().to_owned(), json!(v.to_str().unwrap_or_default())))
             .collect::<serde_json::Map<_, _>>(),
     });
@@ -212,4 +224,30 @@ fn tokio_stream_from(
     mut rx: tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>,
 ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
     futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}
+
+/// The `client_id`, `sub` and `department` of a forwarded bearer JWT. The
+/// runtime verified the token before forwarding it, so the agent only
+/// decodes its payload, as agents behind a JWT authorizer do.
+fn caller_claims(headers: &HeaderMap) -> Value {
+    use base64::Engine as _;
+    let payload = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|token| token.split('.').nth(1))
+        .and_then(|part| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(part)
+                .ok()
+        })
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok());
+    match payload {
+        Some(claims) => json!({
+            "client_id": claims.get("client_id"),
+            "sub": claims.get("sub"),
+            "department": claims.get("department"),
+        }),
+        None => Value::Null,
+    }
 }

@@ -728,13 +728,28 @@ fn acme_support_tools() -> Value {
 
 /// The demo agent runtimes: the built-in demo agent (`acc demo-agent`,
 /// given as `command`) hosted natively three times with different
-/// lifecycles. Created when missing; at every start their artifact is
-/// pointed at this run's executable, which moves between builds.
+/// lifecycles; the triage agent is JWT-authorized by the demo identity
+/// provider, as a runtime called from a web front end would be. Created
+/// when missing; at every start their artifact is pointed at this run's
+/// executable, which moves between builds, and the issuer at this run's port.
 pub(crate) async fn ensure_demo_runtimes(
     ctx: &PlatformState,
     command: &[String],
 ) -> Result<(), ApiError> {
     let uri = format!("native:{}", command.join(" "));
+    let discovery = format!(
+        "{}/demo/idp/.well-known/openid-configuration",
+        ctx.endpoint_url
+    );
+    let jwt = json!({
+        "authorizerConfiguration": { "customJWTAuthorizer": {
+            "discoveryUrl": discovery,
+            "allowedClients": ["support-triage", "sales-copilot"],
+        }},
+        "requestHeaderConfiguration": { "requestHeaderAllowlist": [
+            "Authorization", "X-Amzn-Bedrock-AgentCore-Runtime-Custom-Tenant",
+        ]},
+    });
     let runtimes = [
         (
             "concierge_agent",
@@ -742,6 +757,7 @@ pub(crate) async fn ensure_demo_runtimes(
             900,
             28_800,
             json!({ "AGENT_ROLE": "concierge" }),
+            json!({}),
         ),
         (
             "triage_agent",
@@ -749,6 +765,7 @@ pub(crate) async fn ensure_demo_runtimes(
             300,
             28_800,
             json!({ "AGENT_ROLE": "triage" }),
+            jwt,
         ),
         (
             "research_agent",
@@ -756,9 +773,10 @@ pub(crate) async fn ensure_demo_runtimes(
             120,
             3_600,
             json!({ "AGENT_ROLE": "research" }),
+            json!({}),
         ),
     ];
-    for (name, description, idle, lifetime, env) in runtimes {
+    for (name, description, idle, lifetime, env, inbound) in runtimes {
         let token = seed_token(&format!("runtime-{}", name.replace('_', "-")));
         let existing: Option<String> = {
             let token = token.clone();
@@ -776,9 +794,7 @@ pub(crate) async fn ensure_demo_runtimes(
         };
         match existing {
             None => {
-                crate::control_plane::agent_runtimes::create_agent_runtime(
-                    ctx,
-                    object(json!({
+                let mut document = json!({
                         "agentRuntimeName": name,
                         "description": description,
                         "clientToken": token,
@@ -788,12 +804,15 @@ pub(crate) async fn ensure_demo_runtimes(
                         "protocolConfiguration": { "serverProtocol": "HTTP" },
                         "lifecycleConfiguration": { "idleRuntimeSessionTimeout": idle, "maxLifetime": lifetime },
                         "environmentVariables": env,
-                    })),
-                )
-                .await?;
+                });
+                if let (Some(doc), Some(extra)) = (document.as_object_mut(), inbound.as_object()) {
+                    doc.extend(extra.clone());
+                }
+                crate::control_plane::agent_runtimes::create_agent_runtime(ctx, object(document))
+                    .await?;
             }
             Some(id) => {
-                let uri = uri.clone();
+                let (uri, discovery) = (uri.clone(), discovery.clone());
                 ctx.store
                     .write(move |tx| {
                         tx.execute(
@@ -801,6 +820,15 @@ pub(crate) async fn ensure_demo_runtimes(
                              '$.agentRuntimeArtifact.containerConfiguration.containerUri', ?2) \
                              WHERE agent_runtime_id = ?1",
                             rusqlite::params![id, uri],
+                        )?;
+                        // Only a loopback issuer (this platform's, at an old port) moves.
+                        tx.execute(
+                            "UPDATE agent_runtime_versions SET document = json_set(document, \
+                             '$.authorizerConfiguration.customJWTAuthorizer.discoveryUrl', ?2) \
+                             WHERE agent_runtime_id = ?1 AND json_extract(document, \
+                             '$.authorizerConfiguration.customJWTAuthorizer.discoveryUrl') \
+                             LIKE 'http://127.0.0.1:%/demo/idp/%'",
+                            rusqlite::params![id, discovery],
                         )?;
                         Ok(())
                     })

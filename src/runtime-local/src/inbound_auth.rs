@@ -129,17 +129,8 @@ pub(crate) async fn authenticate(
         Some("CUSTOM_JWT") => {
             let authorizer = gateway
                 .pointer("/authorizerConfiguration/customJWTAuthorizer")
-                .cloned()
-                .and_then(|c| serde_json::from_value::<JwtAuthorizer>(c).ok())
-                .ok_or_else(|| AuthRejection {
-                    status: 500,
-                    www_authenticate: "Bearer realm=\"bedrock-agentcore-gateway\"".into(),
-                    message: "The gateway's customJWTAuthorizer configuration is unreadable; \
-                              update the gateway."
-                        .into(),
-                })?;
-            let token = bearer_token(headers)?;
-            state.jwt.verify(&state.http, &authorizer, token).await
+                .unwrap_or(&Value::Null);
+            verify_bearer(state, authorizer, headers).await
         }
         Some("AWS_IAM") => iam_caller(state, headers),
         Some(other) => Err(AuthRejection {
@@ -150,13 +141,31 @@ pub(crate) async fn authenticate(
     }
 }
 
+/// Check the request's bearer token against a `customJWTAuthorizer`
+/// document (a gateway's or an agent runtime's).
+pub(crate) async fn verify_bearer(
+    state: &PlatformState,
+    authorizer: &Value,
+    headers: &HeaderMap,
+) -> Result<CallerIdentity, AuthRejection> {
+    let authorizer =
+        serde_json::from_value::<JwtAuthorizer>(authorizer.clone()).map_err(|_| AuthRejection {
+            status: 500,
+            www_authenticate: "Bearer realm=\"bedrock-agentcore\"".into(),
+            message: "The customJWTAuthorizer configuration is unreadable; update the resource."
+                .into(),
+        })?;
+    let token = bearer_token(headers)?;
+    state.jwt.verify(&state.http, &authorizer, token).await
+}
+
 fn bearer_token(headers: &HeaderMap) -> Result<&str, AuthRejection> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Err(AuthRejection {
             status: 401,
             www_authenticate: "Bearer realm=\"bedrock-agentcore-gateway\"".into(),
-            message: "Unauthorized: this gateway requires a bearer token \
-                      (Authorization: Bearer <JWT from the gateway's identity provider>)."
+            message: "Unauthorized: this resource requires a bearer token \
+                      (Authorization: Bearer <JWT from its identity provider>)."
                 .into(),
         });
     };

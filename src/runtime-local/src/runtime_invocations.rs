@@ -17,7 +17,9 @@ use futures_util::StreamExt;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 
-use crate::control_plane::agent_runtimes::{require_runtime, version_document};
+use crate::control_plane::agent_runtimes::{
+    CUSTOM_HEADER_PREFIX, require_runtime, version_document,
+};
 use crate::control_plane::runtime_endpoints::{DEFAULT_ENDPOINT, require_endpoint};
 use crate::ids;
 use crate::platform_state::PlatformState;
@@ -30,7 +32,8 @@ pub(crate) const MAX_PAYLOAD_BYTES: usize = 100 * 1024 * 1024;
 const SESSION_HEADER: &str = "x-amzn-bedrock-agentcore-runtime-session-id";
 const REQUEST_HEADER: &str = "x-amzn-bedrock-agentcore-runtime-request-id";
 const USER_HEADER: &str = "x-amzn-bedrock-agentcore-runtime-user-id";
-const CUSTOM_PREFIX: &str = "x-amzn-bedrock-agentcore-runtime-custom-";
+/// AgentCore's limit on a forwarded header's value.
+const MAX_FORWARDED_HEADER_BYTES: usize = 4096;
 
 type Shared = State<Arc<PlatformState>>;
 
@@ -61,12 +64,83 @@ fn qualifier(query: &[(String, String)]) -> String {
         .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned())
 }
 
-/// What the endpoint's version says a session runs.
+/// Who may call a runtime version and what reaches its agent.
+#[derive(Debug, Default)]
+struct InboundRules {
+    /// `authorizerConfiguration.customJWTAuthorizer`; `None` means IAM (SigV4).
+    jwt: Option<Value>,
+    /// `requestHeaderConfiguration.requestHeaderAllowlist`, lowercased.
+    allowlist: Vec<String>,
+}
+
+impl InboundRules {
+    fn of(doc: &Value) -> Self {
+        Self {
+            jwt: doc
+                .pointer("/authorizerConfiguration/customJWTAuthorizer")
+                .filter(|j| j.is_object())
+                .cloned(),
+            allowlist: doc
+                .pointer("/requestHeaderConfiguration/requestHeaderAllowlist")
+                .and_then(Value::as_array)
+                .map(|names| {
+                    names
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_ascii_lowercase)
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// AgentCore authenticates a runtime's callers one way only: SigV4 (IAM,
+/// the default) or, with a customJWTAuthorizer, a bearer JWT. The other
+/// way is refused before any session starts. Locally SigV4 signatures are
+/// not verified (there are no real secrets); JWTs are, against the issuer.
+async fn authenticate(
+    ctx: &PlatformState,
+    rules: &InboundRules,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
+    let scheme = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(' ').next().unwrap_or_default().to_ascii_lowercase());
+    let mismatch = |configured: &str, used: &str| {
+        ApiError::access_denied(format!(
+            "Authorization method mismatch: this agent runtime is configured for {configured}, \
+             and the request used {used}. {}",
+            if configured == "IAM (SigV4)" {
+                "Invoke it with the AWS SDK (SigV4-signed)."
+            } else {
+                "Invoke it over HTTPS with Authorization: Bearer <JWT from its identity provider>; \
+                 the AWS SDK cannot call JWT-authorized runtimes."
+            }
+        ))
+    };
+    match (&rules.jwt, scheme.as_deref()) {
+        (None, Some("bearer")) => Err(mismatch("IAM (SigV4)", "a bearer token")),
+        (None, _) => Ok(()),
+        (Some(_), Some("aws4-hmac-sha256")) => Err(mismatch("a JWT authorizer", "SigV4")),
+        (Some(authorizer), _) => crate::inbound_auth::verify_bearer(ctx, authorizer, headers)
+            .await
+            .map(|_| ())
+            .map_err(|rejection| match rejection.status {
+                401 => ApiError::unauthorized(rejection.message),
+                403 => ApiError::access_denied(rejection.message),
+                _ => ApiError::internal(rejection.message),
+            }),
+    }
+}
+
+/// What the endpoint's version says a session runs, and who may call it.
 async fn session_config(
     ctx: &PlatformState,
     key: &str,
     endpoint: String,
-) -> Result<SessionConfig, ApiError> {
+) -> Result<(SessionConfig, InboundRules), ApiError> {
     let id = runtime_id(key).to_owned();
     let arn = ids::agent_runtime_arn(&ctx.region, &ctx.account_id, &id);
     let (version, document) = ctx
@@ -101,7 +175,8 @@ async fn session_config(
             .and_then(Value::as_i64)
             .unwrap_or(default)
     };
-    Ok(SessionConfig {
+    let rules = InboundRules::of(&doc);
+    let config = SessionConfig {
         runtime_id: id,
         runtime_arn: arn,
         endpoint,
@@ -110,7 +185,8 @@ async fn session_config(
         env,
         idle_timeout_s: seconds("idleRuntimeSessionTimeout", 900),
         max_lifetime_s: seconds("maxLifetime", 28_800),
-    })
+    };
+    Ok((config, rules))
 }
 
 /// The session id of a request: given (33–256 characters) or generated.
@@ -137,8 +213,11 @@ fn session_id(headers: &HeaderMap) -> Result<String, ApiError> {
     }
 }
 
-/// The headers AgentCore forwards to the agent.
-fn forwarded(headers: &HeaderMap, session: &str) -> Vec<(String, String)> {
+/// The headers AgentCore forwards to the agent: its own session, request
+/// and user headers, trace context, the custom prefix, and whatever the
+/// runtime allowlists (a bearer `Authorization` only there). The caller's
+/// SigV4 `Authorization` never reaches the agent.
+fn forwarded(headers: &HeaderMap, session: &str, rules: &InboundRules) -> Vec<(String, String)> {
     let mut out = vec![
         (SESSION_HEADER.to_owned(), session.to_owned()),
         (
@@ -149,14 +228,19 @@ fn forwarded(headers: &HeaderMap, session: &str) -> Vec<(String, String)> {
     for (name, value) in headers {
         let name = name.as_str();
         let keep = name == USER_HEADER
-            || name == "authorization"
             || name == "content-type"
             || name == "accept"
             || name == "traceparent"
             || name == "tracestate"
             || name == "baggage"
-            || name.starts_with(CUSTOM_PREFIX);
-        if keep && let Ok(value) = value.to_str() {
+            || name.starts_with(CUSTOM_HEADER_PREFIX)
+            || rules.allowlist.iter().any(|allowed| allowed == name);
+        let signature = name == "authorization" && rules.jwt.is_none();
+        if keep
+            && !signature
+            && value.len() <= MAX_FORWARDED_HEADER_BYTES
+            && let Ok(value) = value.to_str()
+        {
             out.push((name.to_owned(), value.to_owned()));
         }
     }
@@ -200,7 +284,8 @@ async fn invoke_agent_runtime(
         ));
     }
     let session_id = session_id(&headers)?;
-    let config = session_config(&ctx, &runtime, qualifier(&query)).await?;
+    let (config, rules) = session_config(&ctx, &runtime, qualifier(&query)).await?;
+    authenticate(&ctx, &rules, &headers).await?;
     let host = Arc::clone(&ctx.sessions);
     let session = host.session(&session_id, &config).await?;
     host.begin(&session);
@@ -208,9 +293,12 @@ async fn invoke_agent_runtime(
         host: Arc::clone(&host),
         session: Arc::clone(&session),
     };
-    let answer = crate::session_host::invoke(&session, &forwarded(&headers, &session_id), payload)
-        .await
-        .map_err(|e| ApiError::runtime_client_error(format!("invoking the agent failed: {e}")))?;
+    let answer =
+        crate::session_host::invoke(&session, &forwarded(&headers, &session_id, &rules), payload)
+            .await
+            .map_err(|e| {
+                ApiError::runtime_client_error(format!("invoking the agent failed: {e}"))
+            })?;
     let status = answer.status();
     let content_type = answer.headers().get("content-type").cloned();
     // Streamed through frame by frame; the guard lives as long as the body.
@@ -233,6 +321,7 @@ async fn invoke_agent_runtime(
 async fn stop_runtime_session(
     State(ctx): Shared,
     Path(runtime): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if ctx.read_only {
@@ -250,6 +339,8 @@ async fn stop_runtime_session(
             )
         })?
         .to_owned();
+    let (_, rules) = session_config(&ctx, &runtime, qualifier(&query)).await?;
+    authenticate(&ctx, &rules, &headers).await?;
     let runtime = runtime_id(&runtime).to_owned();
     let session = ctx
         .sessions

@@ -236,6 +236,37 @@ impl Violations {
         }
     }
 
+    /// `authorizerConfiguration` (gateways and agent runtimes): a union
+    /// whose `customJWTAuthorizer` needs a discovery URL. Returns the member set.
+    pub(crate) fn jwt_authorizer<'a>(&mut self, input: &'a Object) -> Option<(&'a str, &'a Value)> {
+        let configuration = self.union(input, "", "authorizerConfiguration", false);
+        if let Some(("customJWTAuthorizer", jwt)) = configuration {
+            let at = "authorizerConfiguration.customJWTAuthorizer";
+            match jwt.as_object() {
+                Some(jwt) => {
+                    if let Some(url) = self.required_str(jwt, at, "discoveryUrl") {
+                        self.pattern(
+                            &format!("{at}.discoveryUrl"),
+                            url,
+                            is_discovery_url(url),
+                            ".+/\\.well-known/openid-configuration",
+                        );
+                    }
+                    for list in [
+                        "allowedAudience",
+                        "allowedClients",
+                        "allowedScopes",
+                        "customClaims",
+                    ] {
+                        self.list(jwt, at, list, false, 1, usize::MAX);
+                    }
+                }
+                None => self.add(at, Some(jwt), "Member must be a structure"),
+            }
+        }
+        configuration
+    }
+
     /// A list member whose length must lie in `min..=max` when present.
     pub(crate) fn list<'a>(
         &mut self,

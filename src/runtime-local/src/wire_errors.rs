@@ -30,6 +30,8 @@ pub(crate) enum ErrorKind {
     RuntimeClient,
     /// A request body over the service's limit.
     PayloadTooLarge,
+    /// Missing or invalid bearer token on a JWT-authorized resource (401).
+    Unauthorized,
 }
 
 impl ErrorKind {
@@ -41,6 +43,7 @@ impl ErrorKind {
             Self::ResourceNotFound | Self::UnknownOperation => StatusCode::NOT_FOUND,
             Self::Conflict => StatusCode::CONFLICT,
             Self::AccessDenied => StatusCode::FORBIDDEN,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::InternalServer => StatusCode::INTERNAL_SERVER_ERROR,
             Self::RuntimeClient => StatusCode::FAILED_DEPENDENCY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -52,7 +55,7 @@ impl ErrorKind {
             Self::Validation => "ValidationException",
             Self::ResourceNotFound => "ResourceNotFoundException",
             Self::Conflict => "ConflictException",
-            Self::AccessDenied => "AccessDeniedException",
+            Self::AccessDenied | Self::Unauthorized => "AccessDeniedException",
             Self::InternalServer => "InternalServerException",
             Self::InvalidParameter => "InvalidParameterException",
             Self::Serialization => "SerializationException",
@@ -160,6 +163,11 @@ impl ApiError {
 
     pub(crate) fn access_denied(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::AccessDenied, message)
+    }
+
+    /// No or a bad bearer token (401, an `AccessDeniedException` to the SDKs).
+    pub(crate) fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unauthorized, message)
     }
 
     /// An unexpected failure. The cause is logged and also returned: this is

@@ -4,8 +4,8 @@
 use std::sync::{Arc, RwLock};
 
 use acc_backend::{Backend, ConnectTarget};
-use acc_domain::Gateway;
 use acc_domain::cedar_model::policy_edit::PolicyChanges;
+use acc_domain::{AgentRuntime, Gateway};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::action::Action;
@@ -91,13 +91,14 @@ pub enum Effect {
         session_id: String,
     },
     StopSession {
-        runtime_arn: String,
+        runtime: Box<AgentRuntime>,
         session_id: String,
     },
     /// InvokeAgentRuntime, streamed back as `InvokeChunk`s.
     Invoke {
         run_id: u64,
-        runtime_arn: String,
+        /// The runtime (its authorizer decides SigV4 or bearer).
+        runtime: Box<AgentRuntime>,
         payload: Vec<u8>,
         session: Option<String>,
         user: Option<String>,
@@ -374,12 +375,12 @@ impl EffectRunner {
                 });
             }
             Effect::StopSession {
-                runtime_arn,
+                runtime,
                 session_id,
             } => {
                 tokio::spawn(async move {
                     let result = backend
-                        .stop_runtime_session(&runtime_arn, &session_id)
+                        .stop_runtime_session(&runtime, &session_id)
                         .await
                         .map_err(|e| e.to_string());
                     let _ = tx.send(Action::SessionStopped { session_id, result });
@@ -387,7 +388,7 @@ impl EffectRunner {
             }
             Effect::Invoke {
                 run_id,
-                runtime_arn,
+                runtime,
                 payload,
                 session,
                 user,
@@ -397,7 +398,7 @@ impl EffectRunner {
                     let ms = |s: std::time::Instant| s.elapsed().as_secs_f64() * 1e3;
                     let mut answer = match backend
                         .invoke_agent_runtime(
-                            &runtime_arn,
+                            &runtime,
                             payload,
                             session.as_deref(),
                             user.as_deref(),

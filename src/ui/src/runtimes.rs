@@ -360,7 +360,7 @@ pub(crate) fn send(state: &mut AppState) -> Vec<Effect> {
     console.run = Some(InvocationRun::new(id));
     vec![Effect::Invoke {
         run_id: id,
-        runtime_arn: console.runtime.arn.clone(),
+        runtime: Box::new(console.runtime.clone()),
         payload: text.into_bytes(),
         session: console.session.clone(),
         user: (!console.user.is_empty()).then(|| console.user.clone()),
@@ -430,9 +430,14 @@ pub(crate) fn ask_stop(state: &mut AppState, index: usize) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    let arn = runtime(state, &session.agent_runtime_id)
-        .map(|r| r.arn.clone())
-        .unwrap_or_else(|| session.agent_runtime_arn.clone());
+    // Not listed (yet): an IAM runtime known only by the session's ARN.
+    let target = runtime(state, &session.agent_runtime_id)
+        .cloned()
+        .unwrap_or_else(|| AgentRuntime {
+            id: session.agent_runtime_id.clone(),
+            arn: session.agent_runtime_arn.clone(),
+            ..AgentRuntime::default()
+        });
     state.overlay = Some(Overlay::Confirm(Confirm {
         title: "Stop session".into(),
         question: format!(
@@ -440,7 +445,7 @@ pub(crate) fn ask_stop(state: &mut AppState, index: usize) -> Vec<Effect> {
             session.runtime_session_id, session.agent_runtime_id
         ),
         on_yes: Effect::StopSession {
-            runtime_arn: arn,
+            runtime: Box::new(target),
             session_id: session.runtime_session_id,
         },
     }));

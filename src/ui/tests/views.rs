@@ -834,6 +834,8 @@ fn demo_runtimes() -> Vec<acc_domain::AgentRuntime> {
                     status: "READY".into(),
                 },
             ],
+            inbound_auth: "CUSTOM_JWT".into(),
+            discovery_url: Some("https://idp.example.com/.well-known/openid-configuration".into()),
             ..Default::default()
         },
         acc_domain::AgentRuntime {

@@ -201,6 +201,110 @@ fn validate_lifecycle(v: &mut Violations, input: &Object, floor: i64) {
     }
 }
 
+/// Headers AgentCore never lets through to an agent, whatever the allowlist.
+const RESTRICTED_HEADERS: &[&str] = &[
+    "proxy-authorization",
+    "www-authenticate",
+    "accept",
+    "accept-charset",
+    "accept-encoding",
+    "accept-language",
+    "content-type",
+    "content-length",
+    "content-encoding",
+    "content-language",
+    "content-location",
+    "content-range",
+    "cache-control",
+    "etag",
+    "expires",
+    "if-match",
+    "if-modified-since",
+    "if-none-match",
+    "if-range",
+    "if-unmodified-since",
+    "last-modified",
+    "pragma",
+    "vary",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "upgrade",
+    "host",
+    "referer",
+    "user-agent",
+    "from",
+    "range",
+    "accept-ranges",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "server",
+    "date",
+    "cookie",
+    "set-cookie",
+    "forwarded",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+];
+
+/// The prefix AgentCore always lets through (the original custom headers).
+pub(crate) const CUSTOM_HEADER_PREFIX: &str = "x-amzn-bedrock-agentcore-runtime-custom-";
+
+/// `requestHeaderConfiguration.requestHeaderAllowlist`: at most 20 valid,
+/// unrestricted, distinct header names; `Authorization` only with a JWT
+/// authorizer (it carries the caller's token to the agent).
+fn validate_header_allowlist(v: &mut Violations, input: &Object, jwt: bool) {
+    let Some(("requestHeaderAllowlist", _)) =
+        v.union(input, "", "requestHeaderConfiguration", false)
+    else {
+        return;
+    };
+    let Some(config) = input
+        .get("requestHeaderConfiguration")
+        .and_then(Value::as_object)
+    else {
+        return;
+    };
+    let at = "requestHeaderConfiguration";
+    let Some(names) = v.list(config, at, "requestHeaderAllowlist", false, 1, 20) else {
+        return;
+    };
+    let path = "requestHeaderConfiguration.requestHeaderAllowlist";
+    let mut seen = std::collections::HashSet::new();
+    for name in names {
+        let Some(text) = name.as_str() else {
+            v.add(path, Some(name), "Member must be a list of strings");
+            continue;
+        };
+        let lower = text.to_ascii_lowercase();
+        let valid = !text.is_empty()
+            && text.len() <= 256
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let why = if !valid {
+            Some("is not a valid header name (letters, digits, '-' and '_')")
+        } else if RESTRICTED_HEADERS.contains(&lower.as_str()) {
+            Some("is restricted and cannot be passed to an agent")
+        } else if lower.starts_with("x-amz-") {
+            Some("starts with x-amz-, which is reserved for SigV4")
+        } else if lower.starts_with("x-amzn-") && !lower.starts_with(CUSTOM_HEADER_PREFIX) {
+            Some("starts with x-amzn-; only X-Amzn-Bedrock-AgentCore-Runtime-Custom-* may")
+        } else if lower == "authorization" && !jwt {
+            Some("needs the runtime to have a customJWTAuthorizer (authorizerConfiguration)")
+        } else if !seen.insert(lower.clone()) {
+            Some("is listed twice (names are case-insensitive)")
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            v.add(path, Some(name), format!("Header {text} {why}"));
+        }
+    }
+}
+
 fn validate(input: &Object, creating: bool, floor: i64) -> Result<(), ApiError> {
     let mut v = Violations::new();
     if creating && let Some(name) = v.required_str(input, "", "agentRuntimeName") {
@@ -242,6 +346,8 @@ fn validate(input: &Object, creating: bool, floor: i64) -> Result<(), ApiError> 
     }
     v.optional_len(input, "", "description", 1, 4096);
     validate_lifecycle(&mut v, input, floor);
+    let jwt = matches!(v.jwt_authorizer(input), Some(("customJWTAuthorizer", _)));
+    validate_header_allowlist(&mut v, input, jwt);
     if let Some(token) = v.optional_str(input, "", "clientToken") {
         v.pattern(
             "clientToken",

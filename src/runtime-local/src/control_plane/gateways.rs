@@ -12,8 +12,8 @@ use crate::pagination::{ListKind, PageRequest, encode_token};
 use crate::platform_state::PlatformState;
 use crate::timestamps::{iso8601, now_ms};
 use crate::validation::{
-    GATEWAY_ID_PATTERN, NAME_PATTERN, Object, Violations, is_client_token, is_discovery_url,
-    is_gateway_id, is_policy_engine_arn, is_resource_name, is_role_arn,
+    GATEWAY_ID_PATTERN, NAME_PATTERN, Object, Violations, is_client_token, is_gateway_id,
+    is_policy_engine_arn, is_resource_name, is_role_arn,
 };
 use crate::wire_errors::ApiError;
 
@@ -195,31 +195,7 @@ fn validate(input: &Object) -> Result<(), ApiError> {
         }
     }
     let authorizer = v.enum_value(input, "", "authorizerType", AUTHORIZER_TYPES, true);
-    let configuration = v.union(input, "", "authorizerConfiguration", false);
-    if let Some(("customJWTAuthorizer", jwt)) = configuration {
-        let at = "authorizerConfiguration.customJWTAuthorizer";
-        match jwt.as_object() {
-            Some(jwt) => {
-                if let Some(url) = v.required_str(jwt, at, "discoveryUrl") {
-                    v.pattern(
-                        &format!("{at}.discoveryUrl"),
-                        url,
-                        is_discovery_url(url),
-                        ".+/\\.well-known/openid-configuration",
-                    );
-                }
-                for list in [
-                    "allowedAudience",
-                    "allowedClients",
-                    "allowedScopes",
-                    "customClaims",
-                ] {
-                    v.list(jwt, at, list, false, 1, usize::MAX);
-                }
-            }
-            None => v.add(at, Some(jwt), "Member must be a structure"),
-        }
-    }
+    let configuration = v.jwt_authorizer(input);
     if authorizer == Some("CUSTOM_JWT") && configuration.is_none() {
         v.add(
             "authorizerConfiguration",

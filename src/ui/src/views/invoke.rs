@@ -30,7 +30,7 @@ fn render_request(state: &AppState, console: &InvokeConsole, frame: &mut Frame, 
     let theme = &state.theme;
     let [payload_area, meta_area] = Layout::default()
         .direction(Direction::Vertical)
-        .constraints([Constraint::Min(4), Constraint::Length(7)])
+        .constraints([Constraint::Min(4), Constraint::Length(8)])
         .areas(area);
     let focused = |f: InvokeFocus| {
         if console.focus == f {
@@ -64,6 +64,14 @@ fn render_request(state: &AppState, console: &InvokeConsole, frame: &mut Frame, 
         Line::from(vec![
             Span::styled("session  ", theme.muted),
             Span::raw(session),
+        ]),
+        Line::from(vec![
+            Span::styled("auth     ", theme.muted),
+            Span::raw(if console.runtime.is_jwt() {
+                "bearer JWT over HTTPS"
+            } else {
+                "SigV4 (AWS SDK)"
+            }),
         ]),
         Line::from(vec![
             Span::styled("user id  ", theme.muted),

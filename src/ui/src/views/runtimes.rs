@@ -1,5 +1,6 @@
 //! Agent runtimes: versions, endpoints, artifact, architecture (arm64,
-//! emulated, or native for dev loops) and live sessions.
+//! emulated, or native for dev loops), inbound auth (IAM or JWT) and live
+//! sessions.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -13,6 +14,7 @@ const COLUMNS: &[(&str, Constraint)] = &[
     ("VERSION", Constraint::Length(8)),
     ("STATUS", Constraint::Length(14)),
     ("ARCH", Constraint::Length(9)),
+    ("AUTH", Constraint::Length(5)),
     ("SESSIONS", Constraint::Length(9)),
     ("ENDPOINTS", Constraint::Percentage(18)),
     ("ARTIFACT", Constraint::Min(10)),
@@ -73,6 +75,7 @@ pub fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Re
             Cell::from(format!("v{}", r.latest_version)),
             Cell::from(r.status.clone()).style(status_style),
             Cell::from(arch).style(arch_style),
+            Cell::from(r.auth_label()),
             Cell::from(live.len().to_string()),
             Cell::from(
                 r.endpoints

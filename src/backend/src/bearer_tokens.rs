@@ -1,15 +1,20 @@
-//! Bearer tokens for CUSTOM_JWT gateways, first match wins:
-//! 1. `ACC_GATEWAY_TOKEN`;
-//! 2. the gateways file (`$XDG_CONFIG_HOME/acc/gateways.toml`, or
-//!    `ACC_GATEWAYS_FILE`), by gateway name or id:
+//! Bearer tokens for JWT-authorized resources (CUSTOM_JWT gateways, and
+//! agent runtimes with a customJWTAuthorizer), first match wins:
+//! 1. `ACC_GATEWAY_TOKEN` (gateways) or `ACC_RUNTIME_TOKEN` (runtimes);
+//! 2. the tokens file (`$XDG_CONFIG_HOME/acc/gateways.toml`, or
+//!    `ACC_GATEWAYS_FILE`), by the resource's name or id:
 //!    ```toml
 //!    [gateway.enterprise-hub]
 //!    token_env = "HUB_TOKEN"            # a token from an env var, or
 //!    client_id = "sales-copilot"        # OAuth client credentials against the
 //!    client_secret_env = "HUB_SECRET"   # discovery document's token_endpoint
 //!    scope = "tools"
+//!
+//!    [runtime.triage_agent]             # the same keys, for a runtime
+//!    client_id = "support-triage"
+//!    client_secret_env = "TRIAGE_SECRET"
 //!    ```
-//! 3. for a gateway whose issuer is the local platform's demo identity
+//! 3. for a resource whose issuer is the local platform's demo identity
 //!    provider, its demo client (`sales-copilot` / `acc-demo`, not a secret).
 //!
 //! Tokens from client credentials are cached until shortly before expiry.
@@ -19,7 +24,7 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
-use acc_domain::Gateway;
+use acc_domain::{AgentRuntime, Gateway};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -29,14 +34,16 @@ use crate::error::BackendError;
 const DEMO_CLIENT: (&str, &str) = ("sales-copilot", "acc-demo");
 
 #[derive(Debug, Default, Deserialize)]
-struct GatewaysFile {
+struct TokensFile {
     #[serde(default)]
-    gateway: HashMap<String, GatewayAuth>,
+    gateway: HashMap<String, ClientAuth>,
+    #[serde(default)]
+    runtime: HashMap<String, ClientAuth>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct GatewayAuth {
+struct ClientAuth {
     token_env: Option<String>,
     client_id: Option<String>,
     client_secret_env: Option<String>,
@@ -51,106 +58,141 @@ type CachedToken = (String, Instant);
 /// Cached tokens by (token endpoint, client id).
 static CACHE: LazyLock<Mutex<HashMap<ClientKey, CachedToken>>> = LazyLock::new(Default::default);
 
-fn problem(gateway: &Gateway, why: &str) -> BackendError {
-    BackendError::Config(format!(
-        "gateway {} needs a bearer token (CUSTOM_JWT): {why}. Set ACC_GATEWAY_TOKEN, or add \
-         [gateway.{}] with token_env or client_id/client_secret_env to \
-         $XDG_CONFIG_HOME/acc/gateways.toml",
-        gateway.name, gateway.name
-    ))
+/// A resource that takes bearer tokens.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct JwtResource<'a> {
+    /// `gateway` or `runtime`: the tokens file's table and the env var.
+    kind: &'static str,
+    name: &'a str,
+    id: &'a str,
+    discovery_url: Option<&'a str>,
 }
 
-/// The token to send to `gateway`, if it needs one. `endpoint` is the
-/// platform the console is connected to (for the demo issuer).
+impl<'a> JwtResource<'a> {
+    /// A CUSTOM_JWT gateway; `None` for the others.
+    pub(crate) fn gateway(gateway: &'a Gateway) -> Option<Self> {
+        (gateway.authorizer_type == "CUSTOM_JWT").then_some(Self {
+            kind: "gateway",
+            name: &gateway.name,
+            id: &gateway.id,
+            discovery_url: gateway.discovery_url.as_deref(),
+        })
+    }
+
+    /// A runtime (whatever its authorizer: the caller asked for a token).
+    pub(crate) fn runtime(runtime: &'a AgentRuntime) -> Self {
+        Self {
+            kind: "runtime",
+            name: &runtime.name,
+            id: &runtime.id,
+            discovery_url: runtime.discovery_url.as_deref(),
+        }
+    }
+
+    fn env_var(self) -> &'static str {
+        if self.kind == "gateway" {
+            "ACC_GATEWAY_TOKEN"
+        } else {
+            "ACC_RUNTIME_TOKEN"
+        }
+    }
+
+    fn problem(self, why: &str) -> BackendError {
+        BackendError::Config(format!(
+            "{kind} {name} needs a bearer token (it is JWT-authorized): {why}. Set {var}, or add \
+             [{kind}.{name}] with token_env or client_id/client_secret_env to \
+             $XDG_CONFIG_HOME/acc/gateways.toml",
+            kind = self.kind,
+            name = self.name,
+            var = self.env_var(),
+        ))
+    }
+}
+
+/// The token to send to `resource`. `endpoint` is the platform the console
+/// is connected to (for the demo issuer).
 pub(crate) async fn token_for(
     http: &reqwest::Client,
-    gateway: &Gateway,
+    resource: JwtResource<'_>,
     endpoint: &str,
-) -> Result<Option<String>, BackendError> {
-    if gateway.authorizer_type != "CUSTOM_JWT" {
-        return Ok(None);
-    }
-    if let Ok(token) = std::env::var("ACC_GATEWAY_TOKEN")
+) -> Result<String, BackendError> {
+    if let Ok(token) = std::env::var(resource.env_var())
         && !token.is_empty()
     {
-        return Ok(Some(token));
+        return Ok(token);
     }
-    let configured = configured(gateway)?;
+    let configured = configured(resource)?;
     if let Some(var) = &configured.token_env {
         return match std::env::var(var) {
-            Ok(token) if !token.is_empty() => Ok(Some(token)),
-            _ => Err(problem(
-                gateway,
-                &format!("the env var {var} named by token_env is empty"),
-            )),
+            Ok(token) if !token.is_empty() => Ok(token),
+            _ => Err(resource.problem(&format!("the env var {var} named by token_env is empty"))),
         };
     }
-    let discovery = gateway
+    let discovery = resource
         .discovery_url
-        .as_deref()
-        .ok_or_else(|| problem(gateway, "the gateway has no discovery URL"))?;
+        .ok_or_else(|| resource.problem("it has no discovery URL"))?;
     let (client_id, secret) = match (&configured.client_id, &configured.client_secret_env) {
         (Some(id), Some(var)) => (
             id.clone(),
             std::env::var(var).map_err(|_| {
-                problem(
-                    gateway,
-                    &format!("the env var {var} (client_secret_env) is not set"),
-                )
+                resource.problem(&format!("the env var {var} (client_secret_env) is not set"))
             })?,
         ),
         _ if discovery.starts_with(&format!("{}/demo/idp/", endpoint.trim_end_matches('/'))) => {
             (DEMO_CLIENT.0.to_owned(), DEMO_CLIENT.1.to_owned())
         }
-        _ => return Err(problem(gateway, "none is configured")),
+        _ => return Err(resource.problem("none is configured")),
     };
     client_credentials(
         http,
-        gateway,
+        resource,
         discovery,
         &client_id,
         &secret,
         configured.scope.as_deref(),
     )
     .await
-    .map(Some)
 }
 
-fn configured(gateway: &Gateway) -> Result<GatewayAuth, BackendError> {
+fn configured(resource: JwtResource<'_>) -> Result<ClientAuth, BackendError> {
     let path = match std::env::var_os("ACC_GATEWAYS_FILE") {
         Some(path) => std::path::PathBuf::from(path),
         None => match dirs::config_dir() {
             Some(dir) => dir.join("acc").join("gateways.toml"),
-            None => return Ok(GatewayAuth::default()),
+            None => return Ok(ClientAuth::default()),
         },
     };
     let Ok(text) = std::fs::read_to_string(&path) else {
-        return Ok(GatewayAuth::default());
+        return Ok(ClientAuth::default());
     };
-    let file: GatewaysFile = toml::from_str(&text).map_err(|e| {
+    let file: TokensFile = toml::from_str(&text).map_err(|e| {
         BackendError::Config(format!(
-            "{} is not a valid gateways file: {e}",
+            "{} is not a valid tokens file: {e}",
             path.display()
         ))
     })?;
-    Ok(file
-        .gateway
-        .get(&gateway.name)
-        .or_else(|| file.gateway.get(&gateway.id))
+    let table = if resource.kind == "gateway" {
+        &file.gateway
+    } else {
+        &file.runtime
+    };
+    Ok(table
+        .get(resource.name)
+        .or_else(|| table.get(resource.id))
         .cloned()
         .unwrap_or_default())
 }
 
 async fn client_credentials(
     http: &reqwest::Client,
-    gateway: &Gateway,
+    resource: JwtResource<'_>,
     discovery: &str,
     client_id: &str,
     secret: &str,
     scope: Option<&str>,
 ) -> Result<String, BackendError> {
     let fail = |why: String| BackendError::Transport {
-        operation: format!("getting a token for gateway {}", gateway.name),
+        operation: format!("getting a token for {} {}", resource.kind, resource.name),
         hint: String::new(),
         detail: why,
     };
