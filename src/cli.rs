@@ -204,6 +204,11 @@ pub enum RuntimeAction {
 pub enum SessionsAction {
     /// List every session (the default).
     List,
+    /// One session: its lifecycle, invocation history and log tail.
+    Show {
+        /// The runtime session id.
+        session: String,
+    },
     /// Stop a session (StopRuntimeSession). Asks for --yes; refused read-only.
     Stop {
         /// Runtime id, name or ARN.

@@ -75,6 +75,39 @@ pub(crate) async fn run(
                 let sessions = backend.runtime_sessions().await?;
                 print(output, &sessions, || sessions_text(&sessions));
             }
+            SessionsAction::Show { session } => {
+                let found = backend
+                    .runtime_sessions()
+                    .await?
+                    .into_iter()
+                    .find(|s| s.runtime_session_id == session)
+                    .ok_or_else(|| Failure {
+                        code: EXIT_NOT_FOUND,
+                        message: format!("no session `{session}`; `acc sessions` lists them"),
+                    })?;
+                let log = backend
+                    .runtime_logs(
+                        &found.agent_runtime_id,
+                        &found.endpoint,
+                        Some(&session),
+                        None,
+                    )
+                    .await?;
+                print(output, &found, || {
+                    let mut lines = found.detail_lines();
+                    lines.push(String::new());
+                    lines.push("# log (last 20 lines)".into());
+                    let skip = log.len().saturating_sub(20);
+                    lines.extend(log.iter().skip(skip).map(|l| {
+                        format!(
+                            "{}  {}",
+                            acc_domain::agent_runtime::clock(l.timestamp_ms),
+                            l.message
+                        )
+                    }));
+                    lines.join("\n")
+                });
+            }
             SessionsAction::Stop {
                 runtime,
                 session,

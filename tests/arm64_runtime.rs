@@ -143,6 +143,20 @@ async fn an_arm64_image_runs_under_emulation_and_streams() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+
+    // The session's copy of the image exists while it runs and is
+    // destroyed when it stops.
+    let root = std::env::temp_dir()
+        .join(format!("acc-sessions-{}", std::process::id()))
+        .join(session);
+    assert!(root.join("rootfs/agent").exists(), "{}", root.display());
+    data.stop_runtime_session()
+        .agent_runtime_arn(&arn)
+        .runtime_session_id(session)
+        .send()
+        .await
+        .unwrap();
+    assert!(!root.exists(), "{} survived the stop", root.display());
 }
 
 #[tokio::test]

@@ -751,6 +751,23 @@ fn runtimes_invoke_sessions_and_logs_headless() {
     assert_eq!(ours["execution"], "native");
     assert_eq!(ours["invocations"], 1);
 
+    // One session: lifecycle, the invocation with its outcome, the log tail.
+    let shown = at(&["sessions", "show", session]);
+    assert_eq!(shown.status.code(), Some(0), "{}", err(&shown));
+    let shown = text(&shown);
+    for expected in [
+        "# lifecycle",
+        "healthy",
+        "# invocations",
+        "  200  ttfb ",
+        "completed",
+        "acc demo agent listening on 0.0.0.0:8080",
+    ] {
+        assert!(shown.contains(expected), "{expected}: {shown}");
+    }
+    let unknown = at(&["sessions", "show", "no-such-session"]);
+    assert_eq!(unknown.status.code(), Some(3), "{}", err(&unknown));
+
     // The agent's stderr is in the runtime's log, in this session's stream.
     let logs = at(&["logs", "concierge_agent", "--session", session]);
     assert!(

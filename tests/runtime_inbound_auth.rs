@@ -308,6 +308,28 @@ async fn a_jwt_runtime_takes_bearer_tokens_only_and_forwards_what_it_allowlists(
     }
     let start = first_frame(&String::from_utf8(body).unwrap());
     assert_eq!(start["caller"]["client_id"], "sales-copilot", "{start}");
+    // Each invocation is in the session's history: who, status, timing, size.
+    let detail: Value = reqwest::get(format!("{endpoint}/local/runtime-sessions/{SESSION}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let history = detail["invocationHistory"].as_array().unwrap();
+    assert_eq!(history.len(), 2, "{detail}");
+    let callers: Vec<&str> = history
+        .iter()
+        .map(|r| r["caller"].as_str().unwrap())
+        .collect();
+    assert_eq!(callers, ["support-triage", "sales-copilot"]);
+    for record in history {
+        assert_eq!(record["status"], 200, "{record}");
+        assert_eq!(record["outcome"], "completed", "{record}");
+        assert!(record["bytes"].as_u64().unwrap() > 100, "{record}");
+        let first = record["firstByteMs"].as_f64().unwrap();
+        assert!(first <= record["durationMs"].as_f64().unwrap(), "{record}");
+        assert_eq!(record["requestId"].as_str().unwrap().len(), 36, "{record}");
+    }
     backend
         .stop_runtime_session(&runtime, SESSION)
         .await

@@ -206,6 +206,41 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
         .into_service_error();
     assert!(short.is_validation_exception(), "{short:?}");
 
+    // A caller who hangs up mid-stream is recorded as such; the finished
+    // invocations as completed.
+    let mut hung_up = data
+        .invoke_agent_runtime()
+        .agent_runtime_arn(&arn)
+        .runtime_session_id(session)
+        .payload(Blob::new(
+            br#"{"prompt":"long","delay_ms":200,"repeat":50}"#.to_vec(),
+        ))
+        .send()
+        .await
+        .unwrap();
+    hung_up.response.next().await.unwrap().unwrap();
+    drop(hung_up);
+    let started = Instant::now();
+    let history = loop {
+        let listed = sessions(&endpoint).await;
+        let ours = listed
+            .iter()
+            .find(|s| s["runtimeSessionId"] == session)
+            .unwrap();
+        let history = ours["invocationHistory"].as_array().unwrap().clone();
+        if history.len() == 3 && history[2]["outcome"] != "streaming" {
+            break history;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "{history:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let outcomes: Vec<&str> = history
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["completed", "completed", "caller disconnected"]);
+    assert_eq!(history[0]["userId"], "alice@example.com");
+
     // Stop: the session ends, and the next invocation starts a fresh one.
     data.stop_runtime_session()
         .agent_runtime_arn(&arn)

@@ -93,6 +93,91 @@ pub struct RuntimeSession {
     pub memory_bytes: Option<u64>,
     #[serde(default)]
     pub events: Vec<SessionEvent>,
+    /// Its recent invocations, oldest first (local sessions only).
+    #[serde(default)]
+    pub invocation_history: Vec<SessionInvocation>,
+}
+
+impl RuntimeSession {
+    /// Its header, lifecycle and invocation history, a line each (the
+    /// console's session view and `acc sessions show`).
+    pub fn detail_lines(&self) -> Vec<String> {
+        let mut lines = vec![
+            format!(
+                "# {} · {} · {} · {} invocation(s)",
+                self.runtime_session_id, self.agent_runtime_id, self.state, self.invocations
+            ),
+            "# lifecycle".into(),
+        ];
+        lines.extend(
+            self.events
+                .iter()
+                .map(|e| format!("{}  {}", clock(e.at_ms), e.event)),
+        );
+        lines.push(String::new());
+        lines.push("# invocations".into());
+        if self.invocation_history.is_empty() {
+            lines.push("(none recorded: live AWS keeps no invocation list)".into());
+        }
+        lines.extend(self.invocation_history.iter().map(invocation_line));
+        lines
+    }
+}
+
+/// `12:00:01.250  200  ttfb 12 ms  1400 ms  2048 B  completed  user alice  jwt support-triage`
+fn invocation_line(i: &SessionInvocation) -> String {
+    let ms = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:.0} ms"));
+    let mut line = format!(
+        "{}  {}  ttfb {}  {}  {} B  {}",
+        clock(i.started_at_ms),
+        i.status.map_or("—".to_owned(), |s| s.to_string()),
+        ms(i.first_byte_ms),
+        ms(i.duration_ms),
+        i.bytes,
+        i.outcome
+    );
+    if let Some(user) = &i.user_id {
+        line.push_str(&format!("  user {user}"));
+    }
+    if let Some(caller) = &i.caller {
+        line.push_str(&format!("  jwt {caller}"));
+    }
+    line
+}
+
+/// `HH:MM:SS.mmm` (UTC) of a Unix time in milliseconds.
+pub fn clock(ms: i64) -> String {
+    let day = ms.rem_euclid(86_400_000);
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        day / 3_600_000,
+        day / 60_000 % 60,
+        day / 1000 % 60,
+        day % 1000
+    )
+}
+
+/// One invocation of a session, as the local platform recorded it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInvocation {
+    pub request_id: String,
+    pub started_at_ms: i64,
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// The verified JWT's subject, for JWT-authorized runtimes.
+    #[serde(default)]
+    pub caller: Option<String>,
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub first_byte_ms: Option<f64>,
+    #[serde(default)]
+    pub duration_ms: Option<f64>,
+    #[serde(default)]
+    pub bytes: u64,
+    /// `streaming`, `completed`, `caller disconnected`, or what failed.
+    pub outcome: String,
 }
 
 /// A lifecycle event of a session.

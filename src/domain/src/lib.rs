@@ -17,7 +17,9 @@ pub mod sse;
 pub mod tool;
 pub mod tool_call;
 
-pub use agent_runtime::{AgentRuntime, RuntimeEndpoint, RuntimeSession, SessionEvent};
+pub use agent_runtime::{
+    AgentRuntime, RuntimeEndpoint, RuntimeSession, SessionEvent, SessionInvocation,
+};
 pub use capture::{
     CaptureFilter, CaptureOutcome, CapturedCall, CapturedCaller, CapturedPolicy, gateway_log_group,
 };

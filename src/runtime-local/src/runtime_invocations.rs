@@ -5,6 +5,8 @@
 //! that; against live AWS the console derives sessions from logs).
 
 use std::sync::Arc;
+use std::task::Poll;
+use std::time::Instant;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -23,7 +25,8 @@ use crate::control_plane::agent_runtimes::{
 use crate::control_plane::runtime_endpoints::{DEFAULT_ENDPOINT, require_endpoint};
 use crate::ids;
 use crate::platform_state::PlatformState;
-use crate::session_host::{Session, SessionConfig, SessionHost, session_json};
+use crate::session_host::{InvocationRecord, Session, SessionConfig, SessionHost, session_json};
+use crate::timestamps::now_ms;
 use crate::wire_errors::ApiError;
 
 /// AgentCore's payload limit.
@@ -103,7 +106,7 @@ async fn authenticate(
     ctx: &PlatformState,
     rules: &InboundRules,
     headers: &HeaderMap,
-) -> Result<(), ApiError> {
+) -> Result<Option<String>, ApiError> {
     let scheme = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -122,11 +125,14 @@ async fn authenticate(
     };
     match (&rules.jwt, scheme.as_deref()) {
         (None, Some("bearer")) => Err(mismatch("IAM (SigV4)", "a bearer token")),
-        (None, _) => Ok(()),
+        (None, _) => Ok(None),
         (Some(_), Some("aws4-hmac-sha256")) => Err(mismatch("a JWT authorizer", "SigV4")),
         (Some(authorizer), _) => crate::inbound_auth::verify_bearer(ctx, authorizer, headers)
             .await
-            .map(|_| ())
+            .map(|caller| match caller {
+                crate::inbound_auth::CallerIdentity::OAuthUser { sub, .. } => Some(sub),
+                _ => None,
+            })
             .map_err(|rejection| match rejection.status {
                 401 => ApiError::unauthorized(rejection.message),
                 403 => ApiError::access_denied(rejection.message),
@@ -217,13 +223,15 @@ fn session_id(headers: &HeaderMap) -> Result<String, ApiError> {
 /// and user headers, trace context, the custom prefix, and whatever the
 /// runtime allowlists (a bearer `Authorization` only there). The caller's
 /// SigV4 `Authorization` never reaches the agent.
-fn forwarded(headers: &HeaderMap, session: &str, rules: &InboundRules) -> Vec<(String, String)> {
+fn forwarded(
+    headers: &HeaderMap,
+    session: &str,
+    request_id: &str,
+    rules: &InboundRules,
+) -> Vec<(String, String)> {
     let mut out = vec![
         (SESSION_HEADER.to_owned(), session.to_owned()),
-        (
-            REQUEST_HEADER.to_owned(),
-            uuid::Uuid::new_v4().hyphenated().to_string(),
-        ),
+        (REQUEST_HEADER.to_owned(), request_id.to_owned()),
     ];
     for (name, value) in headers {
         let name = name.as_str();
@@ -247,15 +255,39 @@ fn forwarded(headers: &HeaderMap, session: &str, rules: &InboundRules) -> Vec<(S
     out
 }
 
-/// Ends the invocation's accounting when the response body is done (or
-/// the caller hangs up).
+/// One invocation while its answer streams: ends the session's
+/// accounting and completes the invocation's record when the body is done,
+/// breaks, or the caller hangs up (dropped).
 struct InFlight {
     host: Arc<SessionHost>,
     session: Arc<Session>,
+    request_id: String,
+    started: Instant,
+    /// Set when the body ended one way or the other.
+    outcome: Option<String>,
+}
+
+impl InFlight {
+    fn on_chunk(&mut self, bytes: usize) {
+        let at = self.started.elapsed().as_secs_f64() * 1e3;
+        self.session.history.update(&self.request_id, |r| {
+            r.first_byte_ms.get_or_insert(at);
+            r.bytes += bytes as u64;
+        });
+    }
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
+        let took = self.started.elapsed().as_secs_f64() * 1e3;
+        let outcome = self
+            .outcome
+            .take()
+            .unwrap_or_else(|| "caller disconnected".into());
+        self.session.history.update(&self.request_id, |r| {
+            r.duration_ms = Some(took);
+            r.outcome = outcome;
+        });
         self.host.end(&self.session);
     }
 }
@@ -285,26 +317,59 @@ async fn invoke_agent_runtime(
     }
     let session_id = session_id(&headers)?;
     let (config, rules) = session_config(&ctx, &runtime, qualifier(&query)).await?;
-    authenticate(&ctx, &rules, &headers).await?;
+    let caller = authenticate(&ctx, &rules, &headers).await?;
     let host = Arc::clone(&ctx.sessions);
     let session = host.session(&session_id, &config).await?;
+    let request_id = uuid::Uuid::new_v4().hyphenated().to_string();
+    let user = headers
+        .get(USER_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    session.history.start(InvocationRecord::new(
+        request_id.clone(),
+        now_ms(),
+        user,
+        caller,
+    ));
     host.begin(&session);
-    let guard = InFlight {
+    let mut guard = InFlight {
         host: Arc::clone(&host),
         session: Arc::clone(&session),
+        request_id: request_id.clone(),
+        started: Instant::now(),
+        outcome: None,
     };
-    let answer =
-        crate::session_host::invoke(&session, &forwarded(&headers, &session_id, &rules), payload)
-            .await
-            .map_err(|e| {
-                ApiError::runtime_client_error(format!("invoking the agent failed: {e}"))
-            })?;
+    let sent = forwarded(&headers, &session_id, &request_id, &rules);
+    let answer = match crate::session_host::invoke(&session, &sent, payload).await {
+        Ok(answer) => answer,
+        Err(e) => {
+            guard.outcome = Some(format!("failed: {e}"));
+            return Err(ApiError::runtime_client_error(format!(
+                "invoking the agent failed: {e}"
+            )));
+        }
+    };
     let status = answer.status();
+    session
+        .history
+        .update(&request_id, |r| r.status = Some(status.as_u16()));
     let content_type = answer.headers().get("content-type").cloned();
-    // Streamed through frame by frame; the guard lives as long as the body.
-    let stream = answer.into_body().into_data_stream().map(move |chunk| {
-        let _ = &guard;
-        chunk.map_err(std::io::Error::other)
+    // Streamed through frame by frame; the guard lives as long as the body
+    // and sees how it ends.
+    let mut body = answer.into_body().into_data_stream();
+    let stream = futures_util::stream::poll_fn(move |cx| {
+        let polled = body.poll_next_unpin(cx);
+        match &polled {
+            Poll::Ready(Some(Ok(bytes))) => guard.on_chunk(bytes.len()),
+            Poll::Ready(Some(Err(e))) => {
+                guard.outcome = Some(format!("the agent broke the stream: {e}"))
+            }
+            Poll::Ready(None) => {
+                guard.outcome.get_or_insert_with(|| "completed".into());
+            }
+            Poll::Pending => {}
+        }
+        polled.map(|next| next.map(|chunk| chunk.map_err(std::io::Error::other)))
     });
     let mut response = Response::new(Body::from_stream(stream));
     *response.status_mut() = status;

@@ -5,6 +5,7 @@
 
 use std::collections::VecDeque;
 
+use acc_domain::agent_runtime::clock;
 use acc_domain::sse::{FrameMeaning, SseParser, meaning};
 use acc_domain::{AgentRuntime, RuntimeSession};
 use ratatui::crossterm::event::KeyEvent;
@@ -461,22 +462,7 @@ pub fn session_detail_lines(state: &AppState, session_id: &str) -> Vec<String> {
     else {
         return vec!["this session is no longer listed (esc)".into()];
     };
-    let mut lines = vec![
-        format!(
-            "# {} · {} · {} · {} invocation(s)",
-            session.runtime_session_id,
-            session.agent_runtime_id,
-            session.state,
-            session.invocations
-        ),
-        "# lifecycle".into(),
-    ];
-    lines.extend(
-        session
-            .events
-            .iter()
-            .map(|e| format!("{}  {}", clock(e.at_ms), e.event)),
-    );
+    let mut lines = session.detail_lines();
     lines.push(String::new());
     lines.push("# log".into());
     match state.session_logs.get(session_id) {
@@ -489,18 +475,6 @@ pub fn session_detail_lines(state: &AppState, session_id: &str) -> Vec<String> {
         _ => lines.push("loading…".into()),
     }
     lines
-}
-
-/// `HH:MM:SS.mmm` (UTC) of a Unix time in milliseconds.
-pub fn clock(ms: i64) -> String {
-    let day = ms.rem_euclid(86_400_000);
-    format!(
-        "{:02}:{:02}:{:02}.{:03}",
-        day / 3_600_000,
-        day / 60_000 % 60,
-        day / 1000 % 60,
-        day % 1000
-    )
 }
 
 #[cfg(test)]

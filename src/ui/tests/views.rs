@@ -937,6 +937,70 @@ fn runtimes_and_sessions() {
 }
 
 #[test]
+fn a_session_shows_its_lifecycle_invocations_and_log() {
+    let mut state = loaded(false);
+    on_runtimes(&mut state);
+    let mut sessions = demo_sessions();
+    let sessions_ids = || demo_sessions().into_iter().map(|s| s.runtime_session_id);
+    let events = vec![
+        acc_domain::SessionEvent {
+            at_ms: 43_200_000,
+            event: "starting (emulated)".into(),
+        },
+        acc_domain::SessionEvent {
+            at_ms: 43_200_024,
+            event: "healthy".into(),
+        },
+    ];
+    let history = vec![
+        acc_domain::SessionInvocation {
+            request_id: "r1".into(),
+            started_at_ms: 43_200_030,
+            user_id: Some("alice@example.com".into()),
+            caller: Some("support-triage".into()),
+            status: Some(200),
+            first_byte_ms: Some(3.2),
+            duration_ms: Some(1_250.0),
+            bytes: 2_048,
+            outcome: "completed".into(),
+        },
+        acc_domain::SessionInvocation {
+            request_id: "r2".into(),
+            started_at_ms: 43_260_000,
+            status: Some(200),
+            first_byte_ms: Some(2.0),
+            bytes: 120,
+            outcome: "streaming".into(),
+            ..Default::default()
+        },
+    ];
+    for session in &mut sessions {
+        session.events = events.clone();
+        session.invocation_history = history.clone();
+    }
+    keys(&mut state, ":sessions");
+    key(&mut state, KeyCode::Enter);
+    update(&mut state, Action::SessionsLoaded(Ok(sessions)));
+    key(&mut state, KeyCode::Enter);
+    for id in sessions_ids() {
+        update(
+            &mut state,
+            Action::SessionLogsLoaded {
+                session_id: id,
+                result: Ok(vec![acc_backend::RuntimeLogLine {
+                    timestamp_ms: 43_200_010,
+                    stream: "2026/11/23/[runtime-logs]session".into(),
+                    message: "acc demo agent listening on 0.0.0.0:8080".into(),
+                }]),
+            },
+        );
+    }
+    let screen = render(&state);
+    assert!(screen.contains("jwt support-triage"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
 fn sessions_stop_is_refused_read_only() {
     let mut state = loaded(true);
     keys(&mut state, ":sessions");

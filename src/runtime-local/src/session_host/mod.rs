@@ -7,12 +7,13 @@
 //! runtime's log group; its lifecycle events are recorded with it.
 
 mod agent_http;
+mod invocation_history;
 pub(crate) mod netns;
 pub(crate) mod sandbox;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -23,6 +24,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Child;
 
 pub(crate) use agent_http::{invoke, ping};
+pub(crate) use invocation_history::{InvocationHistory, InvocationRecord};
 use netns::NetnsSockets;
 use sandbox::{Program, SandboxSpec};
 
@@ -80,14 +82,14 @@ pub(crate) struct Session {
     pub(crate) invocations: AtomicU64,
     /// Invocations in flight: a session serving one is never idle.
     pub(crate) in_flight: AtomicU64,
+    /// Its recent invocations.
+    pub(crate) history: InvocationHistory,
     state: Mutex<SessionState>,
     events: Mutex<Vec<LifecycleEvent>>,
     tail: Arc<Mutex<VecDeque<String>>>,
     sockets: NetnsSockets,
     child: Mutex<Option<Child>>,
     pid: u32,
-    /// The session's private copy of its image (removed at termination).
-    root: Option<PathBuf>,
 }
 
 impl Session {
@@ -185,6 +187,7 @@ impl SessionHost {
         hidden: Vec<PathBuf>,
         platform: SocketAddr,
     ) -> SessionHost {
+        sweep_stale_work_dirs();
         let work_dir = std::env::temp_dir().join(format!("acc-sessions-{}", std::process::id()));
         SessionHost {
             sessions: Mutex::new(HashMap::new()),
@@ -255,26 +258,22 @@ impl SessionHost {
         let session_dir = self.work_dir.join(id);
         std::fs::create_dir_all(&session_dir)
             .map_err(|e| failed(format!("cannot prepare the session directory: {e}")))?;
-        let (program, root) = match &artifact.source {
-            ArtifactSource::Native(command) => (
-                Program::Native {
-                    command: command.clone(),
-                    cwd: std::env::current_dir().unwrap_or_else(|_| "/".into()),
-                },
-                None,
-            ),
+        // An image session's private root copy lives in its directory,
+        // which termination removes.
+        let program = match &artifact.source {
+            ArtifactSource::Native(command) => Program::Native {
+                command: command.clone(),
+                cwd: std::env::current_dir().unwrap_or_else(|_| "/".into()),
+            },
             source => {
                 let root = session_dir.join("rootfs");
                 crate::image_unpack::session_root(source, &root).map_err(failed)?;
                 let config = artifact.config.clone().unwrap_or_default();
-                (
-                    Program::Image {
-                        root: root.clone(),
-                        config,
-                        execution: artifact.execution,
-                    },
-                    Some(root),
-                )
+                Program::Image {
+                    root,
+                    config,
+                    execution: artifact.execution,
+                }
             }
         };
         // A wildcard listener is reached through loopback.
@@ -346,6 +345,7 @@ impl SessionHost {
             last_activity_ms: AtomicI64::new(created),
             invocations: AtomicU64::new(0),
             in_flight: AtomicU64::new(0),
+            history: InvocationHistory::default(),
             state: Mutex::new(SessionState::Starting),
             events: Mutex::new(vec![LifecycleEvent {
                 at_ms: created,
@@ -355,7 +355,6 @@ impl SessionHost {
             sockets,
             child: Mutex::new(Some(child)),
             pid,
-            root,
         });
         // Cold start: wait for a healthy /ping.
         let deadline = tokio::time::Instant::now() + START_TIMEOUT;
@@ -507,11 +506,8 @@ impl SessionHost {
         if let Some(mut child) = child {
             let _ = child.kill().await;
         }
-        if let Some(root) = &session.root
-            && let Some(dir) = root.parent()
-        {
-            let _ = std::fs::remove_dir_all(dir);
-        }
+        // The session's directory (its root copy, if any) goes with it.
+        let _ = std::fs::remove_dir_all(self.work_dir.join(&session.id));
         session.set_state(SessionState::Stopped, &format!("stopped ({reason})"));
         tracing::info!(session = %session.id, reason, "session stopped");
     }
@@ -526,6 +522,34 @@ impl SessionHost {
     pub(crate) fn end(&self, session: &Session) {
         session.touch();
         session.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Drop for SessionHost {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.work_dir);
+    }
+}
+
+/// Session directories of platforms that ended without cleaning up (killed,
+/// crashed): `acc-sessions-<pid>` whose process is gone. Their root copies
+/// would otherwise fill the disk run after run.
+fn sweep_stale_work_dirs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("acc-sessions-"))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -600,5 +624,6 @@ pub(crate) fn session_json(session: &Session) -> Value {
         "cpuSeconds": cpu,
         "memoryBytes": rss,
         "events": session.events(),
+        "invocationHistory": session.history.list(),
     })
 }
