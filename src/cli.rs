@@ -56,6 +56,9 @@ pub struct Global {
     /// Captured tool calls the local platform keeps before evicting the oldest.
     #[arg(long, global = true, default_value_t = acc_runtime_local::DEFAULT_CAPTURE_CAP)]
     pub capture_cap: usize,
+    /// Each local session's memory limit in MiB (AgentCore's default: 8 GiB).
+    #[arg(long, global = true, default_value_t = 8192, value_parser = clap::value_parser!(u64).range(64..))]
+    pub session_memory_mib: u64,
     /// Output format for headless commands.
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = Output::Text)]
     pub output: Output,

@@ -423,3 +423,39 @@ async fn payloads_over_100_mb_are_refused_before_any_session_starts() {
         "no session was started"
     );
 }
+
+#[tokio::test]
+async fn each_session_gets_the_configured_memory_limit() {
+    require_bwrap();
+    let state = tempfile::tempdir().unwrap();
+    let platform = acc_runtime_local::start(PlatformConfig {
+        state: StateLocation::Dir(state.path().to_path_buf()),
+        seed_demo: false,
+        session_memory_bytes: 256 * 1024 * 1024,
+        ..PlatformConfig::default()
+    })
+    .await
+    .unwrap();
+    let endpoint = platform.endpoint_url();
+    let arn = demo_runtime(&endpoint, "small", 600).await;
+    let out = platform::data_client(&endpoint)
+        .invoke_agent_runtime()
+        .agent_runtime_arn(&arn)
+        .payload(Blob::new(
+            br#"{"prompt":"limits","delay_ms":1,"probe":{}}"#.to_vec(),
+        ))
+        .send()
+        .await
+        .unwrap();
+    let body = out.response.collect().await.unwrap().into_bytes();
+    let limits = frames(std::str::from_utf8(&body).unwrap())[0]["probe"]["limits"].clone();
+    assert!(
+        limits
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l == "Max data size 268435456 268435456 bytes"),
+        "{limits}"
+    );
+    platform.shutdown().await;
+}

@@ -97,6 +97,13 @@ fn probe(spec: &Value) -> Value {
             Err(e) => json!(format!("error: {e}")),
         };
     }
+    // The address-space limits the sandbox set (RLIMIT_DATA, RLIMIT_AS).
+    out["limits"] = json!(std::fs::read_to_string("/proc/self/limits").ok().map(|s| {
+        s.lines()
+            .filter(|l| l.starts_with("Max data size") || l.starts_with("Max address space"))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+    }));
     out["uid"] = json!(
         std::fs::read_to_string("/proc/self/status")
             .ok()

@@ -95,7 +95,12 @@ pub struct PlatformConfig {
     /// seconds: AgentCore's 60 by default; lower it to rehearse timeouts
     /// quickly.
     pub min_session_timeout_s: i64,
+    /// Each session's memory limit in bytes: AgentCore's 8 GiB by default.
+    pub session_memory_bytes: u64,
 }
+
+/// AgentCore's memory per session.
+pub const DEFAULT_SESSION_MEMORY_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 
 /// Captured tool calls kept by default.
 pub const DEFAULT_CAPTURE_CAP: usize = 100_000;
@@ -115,6 +120,7 @@ impl Default for PlatformConfig {
             capture_cap: DEFAULT_CAPTURE_CAP,
             demo_agent_command: None,
             min_session_timeout_s: control_plane::agent_runtimes::LIFECYCLE_MIN_S,
+            session_memory_bytes: DEFAULT_SESSION_MEMORY_BYTES,
         }
     }
 }

@@ -76,6 +76,7 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
                 crate::StateLocation::Ephemeral => Vec::new(),
             },
             addr,
+            config.session_memory_bytes,
         )),
     });
     if config.seed_demo {

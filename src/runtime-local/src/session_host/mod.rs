@@ -178,6 +178,8 @@ pub(crate) struct SessionHost {
     hidden: Vec<PathBuf>,
     /// Session root copies live here.
     work_dir: PathBuf,
+    /// Each session's memory limit.
+    memory_bytes: u64,
 }
 
 impl SessionHost {
@@ -186,6 +188,7 @@ impl SessionHost {
         region: String,
         hidden: Vec<PathBuf>,
         platform: SocketAddr,
+        memory_bytes: u64,
     ) -> SessionHost {
         sweep_stale_work_dirs();
         let work_dir = std::env::temp_dir().join(format!("acc-sessions-{}", std::process::id()));
@@ -197,6 +200,7 @@ impl SessionHost {
             platform,
             hidden,
             work_dir,
+            memory_bytes,
         }
     }
 
@@ -294,7 +298,7 @@ impl SessionHost {
             program,
             env,
             hidden: self.hidden.clone(),
-            memory_bytes: sandbox::DEFAULT_MEMORY_BYTES,
+            memory_bytes: self.memory_bytes,
         };
         let argv = sandbox::command(&spec);
         let mut child = tokio::process::Command::new(&argv[0])

@@ -9,9 +9,6 @@ use std::path::{Path, PathBuf};
 
 use crate::agent_artifacts::{Execution, ImageConfig};
 
-/// AgentCore's default memory per session.
-pub(crate) const DEFAULT_MEMORY_BYTES: u64 = 8 * 1024 * 1024 * 1024;
-
 /// Where qemu-user lives on the host (Debian's qemu-user-static).
 pub(crate) const QEMU_AARCH64: &str = "/usr/bin/qemu-aarch64-static";
 
@@ -205,7 +202,7 @@ mod tests {
             },
             env: agentcore_env("us-east-1", "http://127.0.0.1:4577"),
             hidden: Vec::new(),
-            memory_bytes: DEFAULT_MEMORY_BYTES,
+            memory_bytes: crate::DEFAULT_SESSION_MEMORY_BYTES,
         };
         let args = command(&spec).join(" ");
         for expected in [
