@@ -1,6 +1,9 @@
 //! The headless commands: output formats and exit codes, on the embedded
 //! platform (`--ephemeral`) and against `acc serve` via `--endpoint`.
 
+#[path = "common/oci_image.rs"]
+mod oci_image;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 
@@ -790,6 +793,75 @@ fn runtimes_invoke_sessions_and_logs_headless() {
         .find(|s| s["runtimeSessionId"] == session)
         .unwrap();
     assert_eq!(ours["state"], "STOPPED");
+
+    // `runtime run` makes a runtime of an artifact, and a new version of it
+    // when run again; the result is invocable at once.
+    let artifact = format!("native:{} demo-agent", env!("CARGO_BIN_EXE_acc"));
+    for version in ["1", "2"] {
+        let run = at(&[
+            "runtime",
+            "run",
+            &artifact,
+            "--name",
+            "cli_agent",
+            "-o",
+            "json",
+        ]);
+        assert_eq!(run.status.code(), Some(0), "{}", err(&run));
+        let made: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        assert!(
+            made["agentRuntimeArn"]
+                .as_str()
+                .unwrap()
+                .contains(":runtime/cli_agent-")
+        );
+        let listed = at(&["runtime", "-o", "json"]);
+        let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+        let ours = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "cli_agent")
+            .unwrap_or_else(|| panic!("{listed}"));
+        assert_eq!(ours["latestVersion"], version, "{ours}");
+    }
+    let hello = at(&[
+        "invoke",
+        "cli_agent",
+        "--payload",
+        r#"{"prompt":"fresh","delay_ms":1}"#,
+    ]);
+    assert_eq!(hello.status.code(), Some(0), "{}", err(&hello));
+    assert!(
+        text(&hello).contains("You asked: fresh."),
+        "{}",
+        text(&hello)
+    );
+    // An amd64 image is refused with the fix; read-only refuses outright.
+    let dir = tempfile::tempdir().unwrap();
+    let amd64 = oci_image::oci_archive(dir.path(), "amd64", &[("agent", b"x", 0o755)]);
+    let refused = at(&[
+        "runtime",
+        "run",
+        &format!("oci-archive:{}", amd64.display()),
+        "--name",
+        "x86_agent",
+    ]);
+    assert_eq!(refused.status.code(), Some(1), "{}", err(&refused));
+    assert!(
+        err(&refused).contains("Rebuild with --platform linux/arm64"),
+        "{}",
+        err(&refused)
+    );
+    let readonly = at(&[
+        "--readonly",
+        "runtime",
+        "run",
+        &artifact,
+        "--name",
+        "ro_agent",
+    ]);
+    assert_eq!(readonly.status.code(), Some(5), "{}", err(&readonly));
     serve.kill().unwrap();
     let _ = serve.wait();
 }

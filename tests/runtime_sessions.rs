@@ -241,6 +241,23 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
     assert_eq!(outcomes, ["completed", "completed", "caller disconnected"]);
     assert_eq!(history[0]["userId"], "alice@example.com");
 
+    // What the console shows against live AWS, derived from the runtime's
+    // log streams through the CloudWatch Logs API, finds the same session.
+    let backend = acc_backend::Backend::connect(acc_backend::ConnectTarget::Endpoint {
+        url: endpoint.clone(),
+        region: None,
+    })
+    .await;
+    let derived = backend.sessions_from_logs().await.unwrap();
+    let ours = derived
+        .iter()
+        .find(|s| s.runtime_session_id == session)
+        .unwrap_or_else(|| panic!("{derived:?}"));
+    assert_eq!(ours.agent_runtime_id, arn.rsplit('/').next().unwrap());
+    assert_eq!(ours.endpoint, "DEFAULT");
+    assert_eq!(ours.state, "ACTIVE");
+    assert!(ours.idle_seconds < 60, "{ours:?}");
+
     // Stop: the session ends, and the next invocation starts a fresh one.
     data.stop_runtime_session()
         .agent_runtime_arn(&arn)

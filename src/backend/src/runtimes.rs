@@ -415,8 +415,10 @@ impl Backend {
         self.sessions_from_logs().await
     }
 
-    /// Live AWS: one session per `[runtime-logs]<session>` stream.
-    async fn sessions_from_logs(&self) -> Result<Vec<RuntimeSession>, BackendError> {
+    /// Live AWS: one session per `[runtime-logs]<session>` stream (AWS
+    /// has no API that lists sessions). Public so that the derivation can be
+    /// rehearsed against the local platform, which writes the same streams.
+    pub async fn sessions_from_logs(&self) -> Result<Vec<RuntimeSession>, BackendError> {
         let groups = self
             .logs
             .describe_log_groups()
