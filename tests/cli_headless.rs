@@ -678,6 +678,42 @@ fn runtimes_invoke_sessions_and_logs_headless() {
         "{}",
         text(&jwt)
     );
+    // The concierge calls the hub's tools over MCP with its own OAuth
+    // client, and the call lands in the hub's captures like any agent's.
+    let tooled = at(&[
+        "invoke",
+        "concierge_agent",
+        "--payload",
+        r#"{"prompt":"retail?","tool":"crm___search_accounts","arguments":{"query":"retail"},"delay_ms":1}"#,
+    ]);
+    assert_eq!(tooled.status.code(), Some(0), "{}", err(&tooled));
+    assert!(
+        text(&tooled).contains(r#""type":"tool_result""#),
+        "{}",
+        text(&tooled)
+    );
+    assert!(
+        text(&tooled).contains("Retail Holdings"),
+        "{}",
+        text(&tooled)
+    );
+    let captured = at(&["captures", "enterprise-hub", "-o", "json"]);
+    assert!(
+        text(&captured).contains("crm___search_accounts")
+            && text(&captured).contains("sales-copilot"),
+        "{}",
+        text(&captured)
+    );
+    // A call the gateway refuses is a mid-stream error: exit 1.
+    let refused = at(&[
+        "invoke",
+        "concierge_agent",
+        "--payload",
+        r#"{"prompt":"x","tool":"crm___search_accounts","arguments":{},"delay_ms":1}"#,
+    ]);
+    assert_eq!(refused.status.code(), Some(1), "{}", err(&refused));
+    assert!(err(&refused).contains("inputSchema"), "{}", err(&refused));
+
     let forged = Command::new(env!("CARGO_BIN_EXE_acc"))
         .args([
             "--endpoint",

@@ -13,6 +13,10 @@
 //! `repeat` the answer N times (long streams), and `probe: {"write":
 //! path, "read": path}` to look at the sandbox. Every delta frame carries
 //! `at_us`, the Unix time it was written, for latency measurements.
+//!
+//! With `"tool": "<target>___<tool>"` (and `"arguments"`), it first calls
+//! that tool through its gateway (see `demo_agent_tools`), streaming a
+//! `tool_use` and a `tool_result` frame, and answers with what it got.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -164,6 +168,11 @@ async fn invocations(
     if let Some(spec) = payload.get("probe") {
         start["probe"] = probe(spec);
     }
+    let tool = payload
+        .get("tool")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let arguments = payload.get("arguments").cloned().unwrap_or(json!({}));
     let repeat = number("repeat").unwrap_or(1).clamp(1, 100_000) as usize;
     let one = answer(&prompt);
     let words: Vec<String> = std::iter::repeat_n(one, repeat).flatten().collect();
@@ -189,6 +198,42 @@ async fn invocations(
         let frame = |v: Value| Ok(Bytes::from(format!("data: {v}\n\n")));
         if tx.send(frame(start)).await.is_err() {
             return;
+        }
+        let mut words = words;
+        if let Some(name) = tool {
+            let used = json!({ "type": "tool_use", "name": name, "input": arguments });
+            if tx.send(frame(used)).await.is_err() {
+                return;
+            }
+            match crate::demo_agent_tools::call_tool(&name, arguments).await {
+                Ok(answer) => {
+                    let said = format!(
+                        "{} {}: {} ",
+                        name,
+                        if answer.is_error {
+                            "failed"
+                        } else {
+                            "answered"
+                        },
+                        answer.text_excerpt(200)
+                    );
+                    let result = json!({
+                        "type": "tool_result",
+                        "name": name,
+                        "isError": answer.is_error,
+                        "content": answer.content,
+                    });
+                    if tx.send(frame(result)).await.is_err() {
+                        return;
+                    }
+                    words.insert(0, said);
+                }
+                Err(e) => {
+                    let failed = json!({ "error": format!("calling {name} through the gateway failed: {e}") });
+                    let _ = tx.send(frame(failed)).await;
+                    return;
+                }
+            }
         }
         for (i, word) in words.iter().enumerate() {
             if fail_after.is_some_and(|n| i as u64 >= n) {

@@ -750,13 +750,35 @@ pub(crate) async fn ensure_demo_runtimes(
             "Authorization", "X-Amzn-Bedrock-AgentCore-Runtime-Custom-Tenant",
         ]},
     });
+    // The concierge calls the hub's tools as the sales copilot client.
+    let hub: Option<String> = ctx
+        .store
+        .read(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT gateway_id FROM gateways WHERE client_token = ?1",
+                    [seed_token("enterprise-hub")],
+                    |r| r.get(0),
+                )
+                .ok())
+        })
+        .await?;
+    let hub_url = hub.map(|id| format!("{}/gateways/{id}/mcp", ctx.endpoint_url));
+    let mut concierge_env = json!({ "AGENT_ROLE": "concierge" });
+    if let Some(url) = &hub_url {
+        concierge_env["GATEWAY_URL"] = json!(url);
+        concierge_env["GATEWAY_DISCOVERY_URL"] = json!(discovery);
+        concierge_env["GATEWAY_CLIENT_ID"] = json!("sales-copilot");
+        concierge_env["GATEWAY_CLIENT_SECRET"] =
+            json!(crate::demo_identity_provider::DEMO_CLIENT_SECRET);
+    }
     let runtimes = [
         (
             "concierge_agent",
-            "Answers Northwind staff questions, streaming its answer",
+            "Answers Northwind staff questions with the hub's tools, streaming its answer",
             900,
             28_800,
-            json!({ "AGENT_ROLE": "concierge" }),
+            concierge_env,
             json!({}),
         ),
         (
@@ -813,6 +835,7 @@ pub(crate) async fn ensure_demo_runtimes(
             }
             Some(id) => {
                 let (uri, discovery) = (uri.clone(), discovery.clone());
+                let hub_url = hub_url.clone();
                 ctx.store
                     .write(move |tx| {
                         tx.execute(
@@ -830,6 +853,16 @@ pub(crate) async fn ensure_demo_runtimes(
                              LIKE 'http://127.0.0.1:%/demo/idp/%'",
                             rusqlite::params![id, discovery],
                         )?;
+                        if let Some(url) = &hub_url {
+                            tx.execute(
+                                "UPDATE agent_runtime_versions SET document = json_set(document, \
+                                 '$.environmentVariables.GATEWAY_URL', ?2, \
+                                 '$.environmentVariables.GATEWAY_DISCOVERY_URL', ?3) \
+                                 WHERE agent_runtime_id = ?1 AND json_extract(document, \
+                                 '$.environmentVariables.GATEWAY_URL') LIKE 'http://127.0.0.1:%'",
+                                rusqlite::params![id, url, discovery],
+                            )?;
+                        }
                         Ok(())
                     })
                     .await?;

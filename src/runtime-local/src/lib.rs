@@ -16,6 +16,7 @@ mod bulk_catalog;
 mod captures;
 mod control_plane;
 mod demo_agent;
+mod demo_agent_tools;
 mod demo_identity_provider;
 mod demo_services;
 mod demo_workspace;
