@@ -476,3 +476,92 @@ async fn each_session_gets_the_configured_memory_limit() {
     );
     platform.shutdown().await;
 }
+
+/// The address this machine uses towards the outside (no packet is sent).
+fn outward_address() -> std::net::IpAddr {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+    socket
+        .connect("192.0.2.1:9")
+        .expect("this test needs a default route: the machine has no network");
+    socket.local_addr().unwrap().ip()
+}
+
+#[tokio::test]
+async fn public_sessions_go_out_through_the_proxy_but_never_to_this_machine() {
+    use aws_sdk_bedrockagentcorecontrol::types::{
+        AgentRuntimeArtifact, ContainerConfiguration, NetworkConfiguration, NetworkMode,
+    };
+    require_bwrap();
+    let state = tempfile::tempdir().unwrap();
+    let platform = platform_in(state.path()).await;
+    let endpoint = platform.endpoint_url();
+    let public = demo_runtime(&endpoint, "public_agent", 600).await;
+    let vpc = platform::client(&endpoint)
+        .create_agent_runtime()
+        .agent_runtime_name("vpc_agent")
+        .agent_runtime_artifact(AgentRuntimeArtifact::ContainerConfiguration(
+            ContainerConfiguration::builder()
+                .container_uri(format!("native:{} demo-agent", env!("CARGO_BIN_EXE_acc")))
+                .build()
+                .unwrap(),
+        ))
+        .role_arn("arn:aws:iam::000000000000:role/agent-runtime")
+        .network_configuration(
+            NetworkConfiguration::builder()
+                .network_mode(NetworkMode::Vpc)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .agent_runtime_arn()
+        .to_owned();
+    // A service of this machine, on every interface.
+    let host_service = tokio::net::TcpListener::bind("0.0.0.0:0").await.unwrap();
+    let port = host_service.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        while let Ok((mut conn, _)) = host_service.accept().await {
+            let _ = conn
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\nsecret")
+                .await;
+        }
+    });
+    let fetch = |arn: String, url: String| {
+        let data = platform::data_client(&endpoint);
+        async move {
+            let out = data
+                .invoke_agent_runtime()
+                .agent_runtime_arn(&arn)
+                .payload(Blob::new(
+                    serde_json::to_vec(
+                        &json!({ "prompt": "fetch", "delay_ms": 1, "probe": { "fetch": url } }),
+                    )
+                    .unwrap(),
+                ))
+                .send()
+                .await
+                .unwrap();
+            let body = out.response.collect().await.unwrap().into_bytes();
+            frames(std::str::from_utf8(&body).unwrap())[0]["probe"]["fetch"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    // The internet (the crates.io index, which any machine building this
+    // project reaches) through the session's proxy.
+    let internet = "https://index.crates.io/config.json".to_owned();
+    assert_eq!(fetch(public.clone(), internet.clone()).await, "HTTP 200");
+    // This machine, by its outward address: the proxy refuses it.
+    let own = format!("http://{}:{port}/", outward_address());
+    assert_eq!(fetch(public.clone(), own.clone()).await, "HTTP 403");
+    // Loopback is the session's own: nothing of the host's is there.
+    let loopback = format!("http://127.0.0.1:{port}/");
+    assert!(fetch(public.clone(), loopback).await.starts_with("error"));
+    // VPC sessions have no way out at all.
+    assert!(fetch(vpc.clone(), internet).await.starts_with("error"));
+    assert!(fetch(vpc, own).await.starts_with("error"));
+    platform.shutdown().await;
+}

@@ -86,8 +86,10 @@ fn header(headers: &HeaderMap, name: &str) -> Value {
         .map_or(Value::Null, |v| json!(v))
 }
 
-/// What the sandbox lets the agent do with files.
-fn probe(spec: &Value) -> Value {
+/// What the sandbox lets the agent do: files, its limits, and the network
+/// (`fetch`: a GET through the environment's proxy settings, as any HTTP
+/// client in an agent would).
+async fn probe(spec: &Value) -> Value {
     let mut out = json!({});
     if let Some(path) = spec.get("write").and_then(Value::as_str) {
         out["write"] = match std::fs::write(path, "written by the acc demo agent") {
@@ -99,6 +101,22 @@ fn probe(spec: &Value) -> Value {
         out["read"] = match std::fs::read_to_string(path) {
             Ok(text) => json!(text),
             Err(e) => json!(format!("error: {e}")),
+        };
+    }
+    if let Some(url) = spec.get("fetch").and_then(Value::as_str) {
+        let fetched = match reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .build()
+        {
+            Ok(client) => client.get(url).send().await,
+            Err(e) => {
+                out["fetch"] = json!(format!("error: {e}"));
+                return out;
+            }
+        };
+        out["fetch"] = match fetched {
+            Ok(response) => json!(format!("HTTP {}", response.status().as_u16())),
+            Err(e) => json!(format!("error: {e:?}")),
         };
     }
     // The address-space limits the sandbox set (RLIMIT_DATA, RLIMIT_AS).
@@ -166,7 +184,7 @@ async fn invocations(
             .collect::<serde_json::Map<_, _>>(),
     });
     if let Some(spec) = payload.get("probe") {
-        start["probe"] = probe(spec);
+        start["probe"] = probe(spec).await;
     }
     let tool = payload
         .get("tool")

@@ -191,6 +191,11 @@ async fn session_config(
         env,
         idle_timeout_s: seconds("idleRuntimeSessionTimeout", 900),
         max_lifetime_s: seconds("maxLifetime", 28_800),
+        network_mode: doc
+            .pointer("/networkConfiguration/networkMode")
+            .and_then(Value::as_str)
+            .unwrap_or("PUBLIC")
+            .to_owned(),
     };
     Ok((config, rules))
 }

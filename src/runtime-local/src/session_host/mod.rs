@@ -7,6 +7,7 @@
 //! runtime's log group; its lifecycle events are recorded with it.
 
 mod agent_http;
+mod egress_proxy;
 mod invocation_history;
 pub(crate) mod netns;
 pub(crate) mod sandbox;
@@ -52,6 +53,8 @@ pub(crate) struct SessionConfig {
     pub(crate) env: Vec<(String, String)>,
     pub(crate) idle_timeout_s: i64,
     pub(crate) max_lifetime_s: i64,
+    /// `PUBLIC` (outbound through the session proxy) or `VPC` (none).
+    pub(crate) network_mode: String,
 }
 
 /// A session's state as listed.
@@ -90,6 +93,9 @@ pub(crate) struct Session {
     sockets: NetnsSockets,
     child: Mutex<Option<Child>>,
     pid: u32,
+    /// The relay to the platform and the egress proxy: they hold sockets in
+    /// the session's namespace, so they end with the session.
+    relays: Mutex<Vec<tokio::task::JoinHandle<()>>>,
 }
 
 impl Session {
@@ -287,6 +293,9 @@ impl SessionHost {
         }
         let platform_url = format!("http://{platform}");
         let mut env = sandbox::agentcore_env(&self.region, &platform_url);
+        if config.network_mode == "PUBLIC" {
+            env.extend(egress_proxy::proxy_env());
+        }
         if let Some(image) = &artifact.config {
             env.extend(image.env.iter().filter_map(|kv| {
                 kv.split_once('=')
@@ -337,9 +346,18 @@ impl SessionHost {
         };
         let sockets = NetnsSockets::join(pid)
             .map_err(|e| failed(format!("cannot reach the session's network: {e}")))?;
-        // The agent reaches the platform's endpoints at the same address.
+        // The agent reaches the platform's endpoints at the same address,
+        // and (PUBLIC) the internet through the proxy.
+        let mut relays = Vec::new();
         if let Ok(listener) = sockets.listen(platform).await {
-            tokio::spawn(netns::forward_to_host(listener, platform));
+            relays.push(tokio::spawn(netns::forward_to_host(listener, platform)));
+        }
+        if config.network_mode == "PUBLIC" {
+            let listener = sockets
+                .listen(egress_proxy::PROXY_ADDR)
+                .await
+                .map_err(|e| failed(format!("cannot start the session's egress proxy: {e}")))?;
+            relays.push(tokio::spawn(egress_proxy::serve(listener)));
         }
         let session = Arc::new(Session {
             id: id.to_owned(),
@@ -359,6 +377,7 @@ impl SessionHost {
             sockets,
             child: Mutex::new(Some(child)),
             pid,
+            relays: Mutex::new(relays),
         });
         // Cold start: wait for a healthy /ping.
         let deadline = tokio::time::Instant::now() + START_TIMEOUT;
@@ -370,7 +389,7 @@ impl SessionHost {
             if let Some(status) = session.exited() {
                 // Let the output readers catch up with the last lines.
                 tokio::time::sleep(Duration::from_millis(50)).await;
-                session.set_state(SessionState::Stopped, "stopped (exited during start)");
+                self.terminate(&session, "exited during start").await;
                 return Err(failed(format!(
                     "the agent exited ({status}) before /ping answered; its last output:\n{}",
                     session.tail()
@@ -509,6 +528,14 @@ impl SessionHost {
             .take();
         if let Some(mut child) = child {
             let _ = child.kill().await;
+        }
+        for relay in session
+            .relays
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain(..)
+        {
+            relay.abort();
         }
         // The session's directory (its root copy, if any) goes with it.
         let _ = std::fs::remove_dir_all(self.work_dir.join(&session.id));
