@@ -363,4 +363,21 @@ fn invoke_the_demo_agent_and_watch_the_stream_arrive() {
     tmux.wait_for("the session", |s| {
         s.contains("sessions · sort") && s.contains("HEALTHY") && s.contains("native")
     });
+    // Its detail: the lifecycle and the invocation, with its outcome.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the session's invocation history", |s| {
+        s.contains("# invocations") && s.contains("  200  ttfb ") && s.contains("completed")
+    });
+    // The JWT-authorized triage agent is invoked with a bearer token.
+    tmux.keys(&["Escape", "Escape"]);
+    tmux.literal(":rt");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the runtimes again", |s| s.contains("runtimes[3]"));
+    tmux.keys(&["g", "j", "Enter"]);
+    tmux.wait_for("the triage agent's console", |s| {
+        s.contains("payload → triage_agent") && s.contains("bearer JWT over HTTPS")
+    });
+    tmux.keys(&["C-s"]);
+    let answered = tmux.wait_for("the triage answer", |s| s.contains("parsed · done"));
+    assert!(answered.contains("sales-copilot"), "{answered}");
 }
