@@ -4,16 +4,19 @@
 //! dedicated thread joins the session's namespace (`setns`, through nix's
 //! safe wrapper) and opens sockets there on request; a socket keeps the
 //! namespace it was created in, so the async runtime uses it afterwards as
-//! any other.
+//! any other. Connections are only *created* on that thread and connected
+//! asynchronously: a blocking connect there would hold the thread for TCP's
+//! 1 s SYN retransmit whenever the first SYN into a fresh namespace is lost
+//! (its loopback coming up), and every later request would queue behind it.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::os::fd::AsFd;
 use std::sync::mpsc;
 
 use tokio::sync::oneshot;
 
 enum Request {
-    Connect(SocketAddr, oneshot::Sender<std::io::Result<TcpStream>>),
+    Socket(oneshot::Sender<std::io::Result<tokio::net::TcpSocket>>),
     Listen(SocketAddr, oneshot::Sender<std::io::Result<TcpListener>>),
 }
 
@@ -45,8 +48,8 @@ impl NetnsSockets {
                 // Ends when every handle is dropped.
                 for request in inbox {
                     match request {
-                        Request::Connect(addr, reply) => {
-                            let _ = reply.send(TcpStream::connect(addr));
+                        Request::Socket(reply) => {
+                            let _ = reply.send(tokio::net::TcpSocket::new_v4());
                         }
                         Request::Listen(addr, reply) => {
                             let _ = reply.send(TcpListener::bind(addr));
@@ -64,13 +67,12 @@ impl NetnsSockets {
     pub(crate) async fn connect(&self, addr: SocketAddr) -> std::io::Result<tokio::net::TcpStream> {
         let (tx, rx) = oneshot::channel();
         self.requests
-            .send(Request::Connect(addr, tx))
+            .send(Request::Socket(tx))
             .map_err(|_| std::io::Error::other("the session's namespace is gone"))?;
-        let stream = rx
+        let socket = rx
             .await
             .map_err(|_| std::io::Error::other("the session's namespace is gone"))??;
-        stream.set_nonblocking(true)?;
-        tokio::net::TcpStream::from_std(stream)
+        socket.connect(addr).await
     }
 
     /// A listener on `addr` inside the namespace.
