@@ -102,12 +102,7 @@ async fn an_arm64_image_runs_under_emulation_and_streams() {
         "five frames 100 ms apart arrived within {spread:?}: not streamed"
     );
 
-    let listed: Value = reqwest::get(format!("{endpoint}/local/runtime-sessions"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = platform::local_sessions(&endpoint, None).await;
     let expected = if std::env::consts::ARCH == "aarch64" {
         "arm64"
     } else {

@@ -17,23 +17,6 @@ use mcp::{call_tool, rpc};
 use platform::client;
 use serde_json::{Value, json};
 
-async fn token(endpoint: &str, client_id: &str) -> String {
-    let granted: Value = reqwest::Client::new()
-        .post(format!("{endpoint}/demo/idp/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", client_id),
-            ("client_secret", "acc-demo"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    granted["access_token"].as_str().unwrap().to_owned()
-}
-
 /// Attach `engine_arn` to the gateway in `mode`, through UpdateGateway (PUT).
 async fn attach(endpoint: &str, gateway_id: &str, engine_arn: &str, mode: &str) {
     let http = reqwest::Client::new();
@@ -236,7 +219,7 @@ async fn policies_are_validated_enforced_and_recorded() {
     assert_eq!(listed.policies().len(), 3 + findings.len() + 1);
 
     // tools/list shows a sales agent only what some call could permit.
-    let sales = token(&endpoint, "sales-copilot").await;
+    let sales = platform::demo_token(&endpoint, "sales-copilot").await;
     let tools = rpc(&url, Some(&sales), "tools/list", json!({})).await;
     let names: Vec<&str> = tools.result()["tools"]
         .as_array()
@@ -266,7 +249,7 @@ async fn policies_are_validated_enforced_and_recorded() {
         forbidden.body["error"]["data"]["determiningPolicies"],
         json!(["no_runbooks_for_sales"])
     );
-    let ops = token(&endpoint, "ops-assistant").await;
+    let ops = platform::demo_token(&endpoint, "ops-assistant").await;
     let not_permitted = call_tool(
         &url,
         Some(&ops),

@@ -10,8 +10,7 @@ mod platform;
 use acc_backend::{Backend, ConnectTarget};
 use aws_sdk_bedrockagentcore::primitives::Blob;
 use aws_sdk_bedrockagentcorecontrol::types::{
-    AgentRuntimeArtifact, AuthorizerConfiguration, ContainerConfiguration,
-    CustomJwtAuthorizerConfiguration, NetworkConfiguration, NetworkMode,
+    AuthorizerConfiguration, CustomJwtAuthorizerConfiguration, NetworkMode,
     RequestHeaderConfiguration,
 };
 use serde_json::Value;
@@ -29,24 +28,6 @@ fn require_bwrap() {
     );
 }
 
-/// A token of `client` from the platform's demo identity provider.
-async fn demo_token(endpoint: &str, client: &str) -> String {
-    let granted: Value = reqwest::Client::new()
-        .post(format!("{endpoint}/demo/idp/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", client),
-            ("client_secret", "acc-demo"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    granted["access_token"].as_str().unwrap().to_owned()
-}
-
 /// CreateAgentRuntime of the demo agent with `authorizer` and `allowlist`.
 async fn create(
     endpoint: &str,
@@ -54,35 +35,25 @@ async fn create(
     authorizer: Option<AuthorizerConfiguration>,
     allowlist: &[&str],
 ) -> Result<String, String> {
-    platform::client(endpoint)
-        .create_agent_runtime()
-        .agent_runtime_name(name)
-        .agent_runtime_artifact(AgentRuntimeArtifact::ContainerConfiguration(
-            ContainerConfiguration::builder()
-                .container_uri(format!("native:{} demo-agent", env!("CARGO_BIN_EXE_acc")))
-                .build()
-                .unwrap(),
-        ))
-        .role_arn("arn:aws:iam::000000000000:role/agent-runtime")
-        .network_configuration(
-            NetworkConfiguration::builder()
-                .network_mode(NetworkMode::Public)
-                .build()
-                .unwrap(),
+    platform::runtime_request(
+        endpoint,
+        name,
+        &format!("native:{} demo-agent", env!("CARGO_BIN_EXE_acc")),
+        NetworkMode::Public,
+    )
+    .set_authorizer_configuration(authorizer)
+    .set_request_header_configuration((!allowlist.is_empty()).then(|| {
+        RequestHeaderConfiguration::RequestHeaderAllowlist(
+            allowlist.iter().map(|h| h.to_string()).collect(),
         )
-        .set_authorizer_configuration(authorizer)
-        .set_request_header_configuration((!allowlist.is_empty()).then(|| {
-            RequestHeaderConfiguration::RequestHeaderAllowlist(
-                allowlist.iter().map(|h| h.to_string()).collect(),
-            )
-        }))
-        .send()
-        .await
-        .map(|out| out.agent_runtime_arn().to_owned())
-        .map_err(|e| {
-            let e = e.into_service_error();
-            format!("{e:?}")
-        })
+    }))
+    .send()
+    .await
+    .map(|out| out.agent_runtime_arn().to_owned())
+    .map_err(|e| {
+        let e = e.into_service_error();
+        format!("{e:?}")
+    })
 }
 
 fn jwt_authorizer(endpoint: &str) -> AuthorizerConfiguration {
@@ -245,16 +216,11 @@ async fn a_jwt_runtime_takes_bearer_tokens_only_and_forwards_what_it_allowlists(
     assert!(body.contains("bearer token"), "{body}");
     let (status, _, _) = raw_invoke(&endpoint, &arn, Some("Bearer not.a.jwt")).await;
     assert_eq!(status, 401);
-    let ops = demo_token(&endpoint, "ops-assistant").await;
+    let ops = platform::demo_token(&endpoint, "ops-assistant").await;
     let (status, _, body) = raw_invoke(&endpoint, &arn, Some(&format!("Bearer {ops}"))).await;
     assert!(matches!(status, 401 | 403), "{status} {body}");
     assert!(body.contains("client"), "{body}");
-    let listed: Value = reqwest::get(format!("{endpoint}/local/runtime-sessions"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = platform::local_sessions(&endpoint, None).await;
     assert_eq!(
         listed["sessions"].as_array().unwrap().len(),
         0,
@@ -263,7 +229,7 @@ async fn a_jwt_runtime_takes_bearer_tokens_only_and_forwards_what_it_allowlists(
 
     // A token of an allowed client streams; the agent sees the token (it is
     // allowlisted) and the allowlisted header, not the others.
-    let token = demo_token(&endpoint, "support-triage").await;
+    let token = platform::demo_token(&endpoint, "support-triage").await;
     let (status, _, body) = raw_invoke(&endpoint, &arn, Some(&format!("Bearer {token}"))).await;
     assert_eq!(status, 200, "{body}");
     let start = first_frame(&body);
@@ -309,12 +275,7 @@ async fn a_jwt_runtime_takes_bearer_tokens_only_and_forwards_what_it_allowlists(
     let start = first_frame(&String::from_utf8(body).unwrap());
     assert_eq!(start["caller"]["client_id"], "sales-copilot", "{start}");
     // Each invocation is in the session's history: who, status, timing, size.
-    let detail: Value = reqwest::get(format!("{endpoint}/local/runtime-sessions/{SESSION}"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail = platform::local_sessions(&endpoint, Some(SESSION)).await;
     let history = detail["invocationHistory"].as_array().unwrap();
     assert_eq!(history.len(), 2, "{detail}");
     let callers: Vec<&str> = history
@@ -334,12 +295,7 @@ async fn a_jwt_runtime_takes_bearer_tokens_only_and_forwards_what_it_allowlists(
         .stop_runtime_session(&runtime, SESSION)
         .await
         .unwrap();
-    let listed: Value = reqwest::get(format!("{endpoint}/local/runtime-sessions/{SESSION}"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = platform::local_sessions(&endpoint, Some(SESSION)).await;
     assert_eq!(listed["state"], "STOPPED", "{listed}");
 
     // A bearer token on an IAM runtime is the other mismatch.

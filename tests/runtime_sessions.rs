@@ -56,13 +56,10 @@ async fn demo_runtime(endpoint: &str, name: &str, idle_s: i32) -> String {
 
 /// The local session listing.
 async fn sessions(endpoint: &str) -> Vec<Value> {
-    let listed: Value = reqwest::get(format!("{endpoint}/local/runtime-sessions"))
-        .await
+    platform::local_sessions(endpoint, None).await["sessions"]
+        .as_array()
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    listed["sessions"].as_array().unwrap().clone()
+        .clone()
 }
 
 async fn session_state(endpoint: &str, id: &str) -> String {
@@ -488,35 +485,22 @@ fn outward_address() -> std::net::IpAddr {
 
 #[tokio::test]
 async fn public_sessions_go_out_through_the_proxy_but_never_to_this_machine() {
-    use aws_sdk_bedrockagentcorecontrol::types::{
-        AgentRuntimeArtifact, ContainerConfiguration, NetworkConfiguration, NetworkMode,
-    };
     require_bwrap();
     let state = tempfile::tempdir().unwrap();
     let platform = platform_in(state.path()).await;
     let endpoint = platform.endpoint_url();
     let public = demo_runtime(&endpoint, "public_agent", 600).await;
-    let vpc = platform::client(&endpoint)
-        .create_agent_runtime()
-        .agent_runtime_name("vpc_agent")
-        .agent_runtime_artifact(AgentRuntimeArtifact::ContainerConfiguration(
-            ContainerConfiguration::builder()
-                .container_uri(format!("native:{} demo-agent", env!("CARGO_BIN_EXE_acc")))
-                .build()
-                .unwrap(),
-        ))
-        .role_arn("arn:aws:iam::000000000000:role/agent-runtime")
-        .network_configuration(
-            NetworkConfiguration::builder()
-                .network_mode(NetworkMode::Vpc)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .agent_runtime_arn()
-        .to_owned();
+    let vpc = platform::runtime_request(
+        &endpoint,
+        "vpc_agent",
+        &format!("native:{} demo-agent", env!("CARGO_BIN_EXE_acc")),
+        aws_sdk_bedrockagentcorecontrol::types::NetworkMode::Vpc,
+    )
+    .send()
+    .await
+    .unwrap()
+    .agent_runtime_arn()
+    .to_owned();
     // A service of this machine, on every interface.
     let host_service = tokio::net::TcpListener::bind("0.0.0.0:0").await.unwrap();
     let port = host_service.local_addr().unwrap().port();

@@ -224,19 +224,17 @@ pub fn data_client(endpoint: &str) -> aws_sdk_bedrockagentcore::Client {
     )
 }
 
-/// CreateAgentRuntime of `uri` (PUBLIC network, a test role), with an
-/// optional lifecycle.
-pub async fn create_runtime(
+/// A CreateAgentRuntime request for `uri` in `mode` with a test role, for
+/// the caller to add to (authorizer, headers, lifecycle) and send.
+pub fn runtime_request(
     endpoint: &str,
     name: &str,
     uri: &str,
-    lifecycle: Option<aws_sdk_bedrockagentcorecontrol::types::LifecycleConfiguration>,
-) -> Result<
-    aws_sdk_bedrockagentcorecontrol::operation::create_agent_runtime::CreateAgentRuntimeOutput,
-    aws_sdk_bedrockagentcorecontrol::operation::create_agent_runtime::CreateAgentRuntimeError,
-> {
+    mode: aws_sdk_bedrockagentcorecontrol::types::NetworkMode,
+) -> aws_sdk_bedrockagentcorecontrol::operation::create_agent_runtime::builders::CreateAgentRuntimeFluentBuilder
+{
     use aws_sdk_bedrockagentcorecontrol::types::{
-        AgentRuntimeArtifact, ContainerConfiguration, NetworkConfiguration, NetworkMode,
+        AgentRuntimeArtifact, ContainerConfiguration, NetworkConfiguration,
     };
     client(endpoint)
         .create_agent_runtime()
@@ -250,12 +248,58 @@ pub async fn create_runtime(
         .role_arn("arn:aws:iam::000000000000:role/agent-runtime")
         .network_configuration(
             NetworkConfiguration::builder()
-                .network_mode(NetworkMode::Public)
+                .network_mode(mode)
                 .build()
                 .unwrap(),
         )
-        .set_lifecycle_configuration(lifecycle)
+}
+
+/// CreateAgentRuntime of `uri` (PUBLIC network, a test role), with an
+/// optional lifecycle.
+pub async fn create_runtime(
+    endpoint: &str,
+    name: &str,
+    uri: &str,
+    lifecycle: Option<aws_sdk_bedrockagentcorecontrol::types::LifecycleConfiguration>,
+) -> Result<
+    aws_sdk_bedrockagentcorecontrol::operation::create_agent_runtime::CreateAgentRuntimeOutput,
+    aws_sdk_bedrockagentcorecontrol::operation::create_agent_runtime::CreateAgentRuntimeError,
+> {
+    runtime_request(
+        endpoint,
+        name,
+        uri,
+        aws_sdk_bedrockagentcorecontrol::types::NetworkMode::Public,
+    )
+    .set_lifecycle_configuration(lifecycle)
+    .send()
+    .await
+    .map_err(|e| e.into_service_error())
+}
+
+/// A token of the demo identity provider's `client` (secret `acc-demo`).
+pub async fn demo_token(endpoint: &str, client: &str) -> String {
+    let granted: serde_json::Value = reqwest::Client::new()
+        .post(format!("{endpoint}/demo/idp/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", client),
+            ("client_secret", "acc-demo"),
+        ])
         .send()
         .await
-        .map_err(|e| e.into_service_error())
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    granted["access_token"].as_str().unwrap().to_owned()
+}
+
+/// The local platform's session listing (or one session, by id).
+pub async fn local_sessions(endpoint: &str, id: Option<&str>) -> serde_json::Value {
+    let url = match id {
+        Some(id) => format!("{endpoint}/local/runtime-sessions/{id}"),
+        None => format!("{endpoint}/local/runtime-sessions"),
+    };
+    reqwest::get(url).await.unwrap().json().await.unwrap()
 }

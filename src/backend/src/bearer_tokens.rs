@@ -26,7 +26,6 @@ use std::time::{Duration, Instant};
 
 use acc_domain::{AgentRuntime, Gateway};
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::error::BackendError;
 
@@ -196,51 +195,23 @@ async fn client_credentials(
         hint: String::new(),
         detail: why,
     };
-    let document: Value = http
-        .get(discovery)
-        .send()
+    let endpoint = acc_mcp::oauth::token_endpoint(http, discovery)
         .await
-        .map_err(|e| fail(format!("cannot fetch {discovery}: {e}")))?
-        .json()
-        .await
-        .map_err(|e| fail(format!("{discovery} is not an OpenID configuration: {e}")))?;
-    let endpoint = document["token_endpoint"]
-        .as_str()
-        .ok_or_else(|| fail(format!("{discovery} names no token_endpoint")))?
-        .to_owned();
+        .map_err(fail)?;
     let key = (endpoint.clone(), client_id.to_owned());
     if let Some((token, until)) = CACHE.lock().unwrap_or_else(|p| p.into_inner()).get(&key)
         && Instant::now() < *until
     {
         return Ok(token.clone());
     }
-    let mut form = vec![
-        ("grant_type", "client_credentials"),
-        ("client_id", client_id),
-        ("client_secret", secret),
-    ];
-    if let Some(scope) = scope {
-        form.push(("scope", scope));
-    }
-    let response = http
-        .post(&endpoint)
-        .form(&form)
-        .send()
+    let grant = acc_mcp::oauth::client_credentials(http, &endpoint, client_id, secret, scope)
         .await
-        .map_err(|e| fail(format!("cannot reach {endpoint}: {e}")))?;
-    let status = response.status();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    let Some(token) = body["access_token"].as_str() else {
-        return Err(fail(format!(
-            "{endpoint} refused client {client_id} (HTTP {status}: {})",
-            body.get("error").cloned().unwrap_or(Value::Null)
-        )));
-    };
-    let lifetime = body["expires_in"].as_u64().unwrap_or(300);
+        .map_err(fail)?;
+    let lifetime = grant.expires_in.unwrap_or(300);
     let until = Instant::now() + Duration::from_secs(lifetime.saturating_sub(30));
     CACHE
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(key, (token.to_owned(), until));
-    Ok(token.to_owned())
+        .insert(key, (grant.access_token.clone(), until));
+    Ok(grant.access_token)
 }

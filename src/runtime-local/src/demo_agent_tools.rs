@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use acc_mcp::client::McpClient;
+use acc_mcp::oauth;
 use serde_json::Value;
 
 /// What the gateway answered to `tools/call`.
@@ -50,7 +51,9 @@ pub(crate) async fn call_tool(name: &str, arguments: Value) -> Result<ToolAnswer
         env("GATEWAY_DISCOVERY_URL"),
     ) {
         (Some(id), Some(secret), Some(discovery)) => {
-            Some(client_credentials(&http, &discovery, &id, &secret).await?)
+            let endpoint = oauth::token_endpoint(&http, &discovery).await?;
+            let grant = oauth::client_credentials(&http, &endpoint, &id, &secret, None).await?;
+            Some(grant.access_token)
         }
         _ => None,
     };
@@ -69,40 +72,4 @@ pub(crate) async fn call_tool(name: &str, arguments: Value) -> Result<ToolAnswer
             .unwrap_or(false),
         content: result.get("content").cloned().unwrap_or(Value::Null),
     })
-}
-
-async fn client_credentials(
-    http: &reqwest::Client,
-    discovery: &str,
-    client_id: &str,
-    secret: &str,
-) -> Result<String, String> {
-    let document: Value = http
-        .get(discovery)
-        .send()
-        .await
-        .map_err(|e| format!("cannot fetch {discovery}: {e}"))?
-        .json()
-        .await
-        .map_err(|e| format!("{discovery} is not an OpenID configuration: {e}"))?;
-    let endpoint = document["token_endpoint"]
-        .as_str()
-        .ok_or_else(|| format!("{discovery} names no token_endpoint"))?;
-    let granted: Value = http
-        .post(endpoint)
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", client_id),
-            ("client_secret", secret),
-        ])
-        .send()
-        .await
-        .map_err(|e| format!("cannot reach {endpoint}: {e}"))?
-        .json()
-        .await
-        .map_err(|e| format!("{endpoint} did not answer JSON: {e}"))?;
-    granted["access_token"]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| format!("{endpoint} refused client {client_id}"))
 }
