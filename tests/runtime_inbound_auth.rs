@@ -17,17 +17,6 @@ use serde_json::Value;
 
 const SESSION: &str = "jwt-session-0123456789-0123456789-01";
 
-fn require_bwrap() {
-    let ok = std::process::Command::new("bwrap")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok,
-        "bubblewrap is required for session tests: run ./tests/run (it installs it) or `apt-get install bubblewrap`"
-    );
-}
-
 /// CreateAgentRuntime of the demo agent with `authorizer` and `allowlist`.
 async fn create(
     endpoint: &str,
@@ -152,7 +141,7 @@ async fn the_allowlist_is_validated_when_the_runtime_is_made() {
 
 #[tokio::test]
 async fn a_jwt_runtime_takes_bearer_tokens_only_and_forwards_what_it_allowlists() {
-    require_bwrap();
+    platform::require_bwrap();
     let state = tempfile::tempdir().unwrap();
     let platform = acc_runtime_local::start(acc_runtime_local::PlatformConfig {
         state: acc_runtime_local::StateLocation::Dir(state.path().to_path_buf()),

@@ -13,17 +13,6 @@ use aws_sdk_bedrockagentcore::primitives::Blob;
 use aws_sdk_bedrockagentcorecontrol::types::LifecycleConfiguration;
 use serde_json::{Value, json};
 
-fn require_bwrap() {
-    let ok = std::process::Command::new("bwrap")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok,
-        "bubblewrap is required for session tests: run ./tests/run (it installs it) or `apt-get install bubblewrap`"
-    );
-}
-
 /// A platform whose lifecycle floor is 1 s, so idle timeouts can be rehearsed.
 async fn platform_in(dir: &std::path::Path) -> acc_runtime_local::RunningPlatform {
     acc_runtime_local::start(PlatformConfig {
@@ -97,7 +86,7 @@ fn frames(body: &str) -> Vec<Value> {
 
 #[tokio::test]
 async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
-    require_bwrap();
+    platform::require_bwrap();
     let state = tempfile::tempdir().unwrap();
     let platform = platform_in(state.path()).await;
     let endpoint = platform.endpoint_url();
@@ -280,7 +269,7 @@ fn frames_of(body: &str) -> Vec<Value> {
 
 #[tokio::test]
 async fn idle_sessions_end_unless_the_agent_is_busy() {
-    require_bwrap();
+    platform::require_bwrap();
     let state = tempfile::tempdir().unwrap();
     let platform = platform_in(state.path()).await;
     let endpoint = platform.endpoint_url();
@@ -345,7 +334,7 @@ async fn idle_sessions_end_unless_the_agent_is_busy() {
 
 #[tokio::test]
 async fn sessions_cannot_see_each_other_or_the_host() {
-    require_bwrap();
+    platform::require_bwrap();
     let state = tempfile::tempdir().unwrap();
     let platform = platform_in(state.path()).await;
     let endpoint = platform.endpoint_url();
@@ -440,7 +429,7 @@ async fn payloads_over_100_mb_are_refused_before_any_session_starts() {
 
 #[tokio::test]
 async fn each_session_gets_the_configured_memory_limit() {
-    require_bwrap();
+    platform::require_bwrap();
     let state = tempfile::tempdir().unwrap();
     let platform = acc_runtime_local::start(PlatformConfig {
         state: StateLocation::Dir(state.path().to_path_buf()),
@@ -485,7 +474,7 @@ fn outward_address() -> std::net::IpAddr {
 
 #[tokio::test]
 async fn public_sessions_go_out_through_the_proxy_but_never_to_this_machine() {
-    require_bwrap();
+    platform::require_bwrap();
     let state = tempfile::tempdir().unwrap();
     let platform = platform_in(state.path()).await;
     let endpoint = platform.endpoint_url();

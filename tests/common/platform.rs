@@ -303,3 +303,15 @@ pub async fn local_sessions(endpoint: &str, id: Option<&str>) -> serde_json::Val
     };
     reqwest::get(url).await.unwrap().json().await.unwrap()
 }
+
+/// Session tests need bubblewrap; without it they fail, saying how to get it.
+pub fn require_bwrap() {
+    let ok = std::process::Command::new("bwrap")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok,
+        "bubblewrap is required for session tests: run ./tests/run (it installs it) or `apt-get install bubblewrap`"
+    );
+}
