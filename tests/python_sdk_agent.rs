@@ -1,8 +1,9 @@
 //! A real agent written with the AgentCore Python SDK (`bedrock-agentcore`
 //! from PyPI: `BedrockAgentCoreApp`, a streaming async-generator
 //! entrypoint), hosted as a `native:` runtime in its session sandbox and
-//! invoked through our SDK client. tests/run installs the SDK into
-//! `target/agentcore-venv`.
+//! invoked through our SDK client; its OpenTelemetry span reaches the
+//! platform's OTLP receiver. tests/run installs the SDK and the
+//! OpenTelemetry exporter into `target/agentcore-venv`.
 
 #[path = "common/platform.rs"]
 mod platform;
@@ -53,4 +54,34 @@ async fn an_agentcore_python_sdk_agent_streams_through_the_local_runtime() {
     assert_eq!(frames[0]["session"], session);
     let text: String = frames.iter().filter_map(|f| f["text"].as_str()).collect();
     assert_eq!(text.trim_end(), "the python agent heard: hello from rust");
+
+    // The agent's span reached the platform's OTLP receiver through the
+    // injected OTEL_EXPORTER_OTLP_ENDPOINT, tagged with the session.
+    let started = std::time::Instant::now();
+    let spans = loop {
+        let listed: Value = reqwest::get(format!("{endpoint}/local/spans?session={session}"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let spans = listed["spans"].as_array().unwrap().clone();
+        if !spans.is_empty() {
+            break spans;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(15),
+            "no span of session {session} reached the OTLP receiver"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let span = &spans[0];
+    assert_eq!(span["name"], "python_agent.invoke", "{span}");
+    assert_eq!(span["service"], "python_sdk_agent", "{span}");
+    assert_eq!(span["attributes"]["prompt.words"], 3, "{span}");
+    assert_eq!(span["traceId"].as_str().unwrap().len(), 32, "{span}");
+    assert!(
+        span["endUnixNano"].as_i64().unwrap() > span["startUnixNano"].as_i64().unwrap(),
+        "{span}"
+    );
 }

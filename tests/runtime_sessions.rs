@@ -333,6 +333,62 @@ async fn idle_sessions_end_unless_the_agent_is_busy() {
 }
 
 #[tokio::test]
+async fn a_session_ends_at_its_max_lifetime_even_while_busy() {
+    platform::require_bwrap();
+    let state = tempfile::tempdir().unwrap();
+    let platform = platform_in(state.path()).await;
+    let endpoint = platform.endpoint_url();
+    let lifecycle = LifecycleConfiguration::builder()
+        .idle_runtime_session_timeout(2)
+        .max_lifetime(2)
+        .build();
+    let arn = platform::create_runtime(
+        &endpoint,
+        "short_lived",
+        &format!("native:{} demo-agent", env!("CARGO_BIN_EXE_acc")),
+        Some(lifecycle),
+    )
+    .await
+    .unwrap()
+    .agent_runtime_arn()
+    .to_owned();
+    let session = "lifetime-session-0123456789-0123456789";
+    let started = Instant::now();
+    let out = platform::data_client(&endpoint)
+        .invoke_agent_runtime()
+        .agent_runtime_arn(&arn)
+        .runtime_session_id(session)
+        .payload(Blob::new(
+            br#"{"prompt":"work","delay_ms":1,"background_ms":60000}"#.to_vec(),
+        ))
+        .send()
+        .await
+        .unwrap();
+    out.response.collect().await.unwrap();
+    // HealthyBusy keeps idle termination away, not the lifetime.
+    wait_for_state(&endpoint, session, "STOPPED", Duration::from_secs(15)).await;
+    assert!(
+        started.elapsed() >= Duration::from_millis(1900),
+        "stopped after {:?}, before its lifetime",
+        started.elapsed()
+    );
+    let listed = sessions(&endpoint).await;
+    let events = &listed
+        .iter()
+        .find(|s| s["runtimeSessionId"] == session)
+        .unwrap()["events"];
+    assert!(
+        events
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["event"] == "stopped (max lifetime)"),
+        "{events}"
+    );
+    platform.shutdown().await;
+}
+
+#[tokio::test]
 async fn sessions_cannot_see_each_other_or_the_host() {
     platform::require_bwrap();
     let state = tempfile::tempdir().unwrap();

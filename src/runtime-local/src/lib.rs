@@ -27,6 +27,7 @@ mod image_unpack;
 mod inbound_auth;
 mod logs;
 mod migrations;
+mod otlp;
 mod pagination;
 mod platform_state;
 mod policy_enforcement;

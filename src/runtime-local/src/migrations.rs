@@ -227,6 +227,28 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         UNIQUE (agent_runtime_id, name)
     ) STRICT;
     "#,
+    // v7: spans received by the OTLP receiver (the newest 100 000).
+    r#"
+    CREATE TABLE spans (
+        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        trace_id         TEXT NOT NULL,
+        span_id          TEXT NOT NULL,
+        parent_span_id   TEXT NOT NULL,
+        name             TEXT NOT NULL,
+        kind             INTEGER NOT NULL,
+        start_unix_nano  INTEGER NOT NULL,
+        end_unix_nano    INTEGER NOT NULL,
+        status_code      INTEGER NOT NULL,
+        status_message   TEXT NOT NULL,
+        service          TEXT NOT NULL,
+        session_id       TEXT NOT NULL,
+        attributes       TEXT NOT NULL,
+        received_ms      INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE INDEX spans_by_session ON spans (session_id, start_unix_nano);
+    CREATE INDEX spans_by_trace ON spans (trace_id);
+    "#,
 ];
 
 /// What the header of an opened database says.

@@ -29,7 +29,7 @@ use crate::store::Store;
 use crate::wire_errors::ApiError;
 use crate::{
     PlatformConfig, bulk_catalog, control_plane, demo_identity_provider, demo_services,
-    demo_workspace, gateway_mcp, logs, runtime_invocations,
+    demo_workspace, gateway_mcp, logs, otlp, runtime_invocations,
 };
 
 /// Request bodies up to this size are accepted (inline OpenAPI documents and
@@ -169,6 +169,7 @@ fn router(state: Arc<PlatformState>, read_only: bool) -> Router {
         .merge(gateway_mcp::routes())
         .merge(logs::routes())
         .merge(runtime_invocations::routes())
+        .merge(otlp::routes())
         .merge(demo_identity_provider::routes())
         .merge(demo_services::routes())
         .fallback(unknown_operation)

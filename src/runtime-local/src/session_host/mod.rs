@@ -8,6 +8,7 @@
 
 mod agent_http;
 mod egress_proxy;
+mod image_user;
 mod invocation_history;
 pub(crate) mod netns;
 pub(crate) mod sandbox;
@@ -270,6 +271,7 @@ impl SessionHost {
             .map_err(|e| failed(format!("cannot prepare the session directory: {e}")))?;
         // An image session's private root copy lives in its directory,
         // which termination removes.
+        let mut ids = image_user::DEFAULT_ID;
         let program = match &artifact.source {
             ArtifactSource::Native(command) => Program::Native {
                 command: command.clone(),
@@ -279,6 +281,7 @@ impl SessionHost {
                 let root = session_dir.join("rootfs");
                 crate::image_unpack::session_root(source, &root).map_err(failed)?;
                 let config = artifact.config.clone().unwrap_or_default();
+                ids = image_user::resolve(config.user.as_deref(), &root).map_err(failed)?;
                 Program::Image {
                     root,
                     config,
@@ -307,6 +310,7 @@ impl SessionHost {
             program,
             env,
             hidden: self.hidden.clone(),
+            ids,
             memory_bytes: self.memory_bytes,
         };
         let argv = sandbox::command(&spec);

@@ -34,6 +34,8 @@ pub(crate) struct SandboxSpec {
     /// Environment in order of precedence, lowest first: AgentCore's, the
     /// image's, the runtime's configured variables.
     pub(crate) env: Vec<(String, String)>,
+    /// The uid and gid it runs as (never root; see `image_user`).
+    pub(crate) ids: (u32, u32),
     /// Directories hidden from the session (the platform's state).
     pub(crate) hidden: Vec<PathBuf>,
     pub(crate) memory_bytes: u64,
@@ -167,18 +169,13 @@ pub(crate) fn command(spec: &SandboxSpec) -> Vec<String> {
             program
         }
     };
-    push(
-        &mut args,
-        &[
-            "--uid",
-            "1000",
-            "--gid",
-            "1000",
-            "--cap-drop",
-            "ALL",
-            "--clearenv",
-        ],
-    );
+    args.extend([
+        "--uid".to_owned(),
+        spec.ids.0.to_string(),
+        "--gid".to_owned(),
+        spec.ids.1.to_string(),
+    ]);
+    push(&mut args, &["--cap-drop", "ALL", "--clearenv"]);
     for (key, value) in &spec.env {
         args.extend(["--setenv".to_owned(), key.clone(), value.clone()]);
     }
@@ -202,6 +199,7 @@ mod tests {
             },
             env: agentcore_env("us-east-1", "http://127.0.0.1:4577"),
             hidden: Vec::new(),
+            ids: crate::session_host::image_user::DEFAULT_ID,
             memory_bytes: crate::DEFAULT_SESSION_MEMORY_BYTES,
         };
         let args = command(&spec).join(" ");
