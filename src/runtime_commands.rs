@@ -93,8 +93,16 @@ pub(crate) async fn run(
                         None,
                     )
                     .await?;
+                let spans = backend.session_spans(&session).await;
                 print(output, &found, || {
                     let mut lines = found.detail_lines();
+                    lines.push(String::new());
+                    lines.push("# spans".into());
+                    match &spans {
+                        Ok(spans) if spans.is_empty() => lines.push("(none exported)".into()),
+                        Ok(spans) => lines.extend(acc_domain::agent_runtime::span_lines(spans)),
+                        Err(e) => lines.push(format!("(spans unavailable: {e})")),
+                    }
                     lines.push(String::new());
                     lines.push("# log (last 20 lines)".into());
                     let skip = log.len().saturating_sub(20);

@@ -790,15 +790,27 @@ fn runtimes_invoke_sessions_and_logs_headless() {
     assert_eq!(ours["execution"], "native");
     assert_eq!(ours["invocations"], 1);
 
-    // One session: lifecycle, the invocation with its outcome, the log tail.
-    let shown = at(&["sessions", "show", session]);
-    assert_eq!(shown.status.code(), Some(0), "{}", err(&shown));
-    let shown = text(&shown);
+    // One session: lifecycle, the invocation with its outcome, the span the
+    // agent exported (sent just after its answer: waited for), the log tail.
+    let started = std::time::Instant::now();
+    let shown = loop {
+        let shown = at(&["sessions", "show", session]);
+        assert_eq!(shown.status.code(), Some(0), "{}", err(&shown));
+        let shown = text(&shown);
+        if shown.contains("demo_agent.invoke") {
+            break shown;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the demo agent's span never showed: {shown}"
+        );
+    };
     for expected in [
         "# lifecycle",
         "healthy",
         "# invocations",
         "  200  ttfb ",
+        "# spans",
         "completed",
         "acc demo agent listening on 0.0.0.0:8080",
     ] {

@@ -185,7 +185,10 @@ fn delete_target_asks_first_and_readonly_refuses() {
     ro.wait_text("READ-ONLY");
     ro.literal(":targets tenant-acme");
     ro.keys(&["Enter"]);
-    ro.wait_text("targets(tenant-acme)");
+    // The rows, not just the title: C-d on a list still loading has no target.
+    ro.wait_for("tenant-acme's targets", |s| {
+        s.contains("targets(tenant-acme)[") && s.contains("READY")
+    });
     ro.keys(&["C-d"]);
     ro.wait_text("read-only mode: delete refused");
 

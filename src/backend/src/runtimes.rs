@@ -12,7 +12,7 @@ use std::pin::Pin;
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use acc_domain::{AgentRuntime, RuntimeEndpoint, RuntimeSession};
+use acc_domain::{AgentRuntime, RuntimeEndpoint, RuntimeSession, SessionSpan};
 use aws_sdk_bedrockagentcore::primitives::{Blob, ByteStream};
 use aws_sdk_bedrockagentcorecontrol::types::{
     AgentRuntimeArtifact, AuthorizerConfiguration, ContainerConfiguration, NetworkConfiguration,
@@ -413,6 +413,32 @@ impl Backend {
                 .map_err(|e| BackendError::Config(format!("the session listing: {e}")));
         }
         self.sessions_from_logs().await
+    }
+
+    /// The spans a session's agent exported, from the local platform's
+    /// OTLP receiver. Live AWS keeps them in CloudWatch Transaction Search,
+    /// which the console does not read yet: that is an error saying so.
+    pub async fn session_spans(&self, session_id: &str) -> Result<Vec<SessionSpan>, BackendError> {
+        self.check_config()?;
+        if self.context().kind == ContextKind::Aws {
+            return Err(BackendError::Config(
+                "live AWS keeps spans in CloudWatch Transaction Search (aws/spans), which acc does not read yet".into(),
+            ));
+        }
+        let url = format!("{}/local/spans", self.context().endpoint);
+        let listed: serde_json::Value = reqwest::Client::new()
+            .get(&url)
+            .query(&[("session", session_id), ("limit", "500")])
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map_err(|e| BackendError::Config(format!("listing spans at {url}: {e}")))?
+            .json()
+            .await
+            .map_err(|e| BackendError::Config(format!("listing spans at {url}: {e}")))?;
+        serde_json::from_value(listed["spans"].clone())
+            .map_err(|e| BackendError::Config(format!("the span listing: {e}")))
     }
 
     /// Live AWS: one session per `[runtime-logs]<session>` stream (AWS

@@ -157,6 +157,95 @@ pub fn clock(ms: i64) -> String {
     )
 }
 
+/// A span an agent exported (OTLP), as the local platform kept it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionSpan {
+    pub trace_id: String,
+    pub span_id: String,
+    #[serde(default)]
+    pub parent_span_id: String,
+    pub name: String,
+    pub start_unix_nano: i64,
+    pub end_unix_nano: i64,
+    /// 0 unset, 1 ok, 2 error.
+    #[serde(default)]
+    pub status_code: i64,
+    #[serde(default)]
+    pub status_message: String,
+    #[serde(default)]
+    pub service: String,
+}
+
+/// Spans as an indented tree in start order, a line each:
+/// `12:00:00.030      250.0 ms  agent.turn` (children indented under
+/// their parent; errors end with their message).
+pub fn span_lines(spans: &[SessionSpan]) -> Vec<String> {
+    let mut sorted: Vec<&SessionSpan> = spans.iter().collect();
+    sorted.sort_by_key(|s| (s.start_unix_nano, s.span_id.clone()));
+    let parent_of: std::collections::HashMap<&str, &str> = sorted
+        .iter()
+        .map(|s| (s.span_id.as_str(), s.parent_span_id.as_str()))
+        .collect();
+    let depth = |span: &SessionSpan| {
+        let mut depth = 0;
+        let mut parent = span.parent_span_id.as_str();
+        while let Some(next) = parent_of.get(parent).filter(|_| depth < 32) {
+            depth += 1;
+            parent = next;
+        }
+        depth
+    };
+    sorted
+        .iter()
+        .map(|s| {
+            let ms = (s.end_unix_nano - s.start_unix_nano) as f64 / 1e6;
+            let mut line = format!(
+                "{}  {ms:>9.1} ms  {}{}",
+                clock(s.start_unix_nano / 1_000_000),
+                "  ".repeat(depth(s)),
+                s.name
+            );
+            if s.status_code == 2 {
+                line.push_str(&format!("  ERROR {}", s.status_message));
+            }
+            line
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_nest_under_their_parent_in_start_order() {
+        let span = |id: &str, parent: &str, start: i64, code: i64| SessionSpan {
+            span_id: id.into(),
+            parent_span_id: parent.into(),
+            name: id.into(),
+            start_unix_nano: start,
+            end_unix_nano: start + 2_500_000,
+            status_code: code,
+            status_message: "no".into(),
+            ..Default::default()
+        };
+        let lines = span_lines(&[
+            span("grandchild", "child", 3_000_000, 1),
+            span("root", "", 1_000_000, 1),
+            span("child", "root", 2_000_000, 2),
+        ]);
+        assert_eq!(
+            lines,
+            [
+                "00:00:00.001        2.5 ms  root",
+                "00:00:00.002        2.5 ms    child  ERROR no",
+                "00:00:00.003        2.5 ms      grandchild",
+            ]
+        );
+    }
+}
+
 /// One invocation of a session, as the local platform recorded it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -18,7 +18,7 @@ pub mod tool;
 pub mod tool_call;
 
 pub use agent_runtime::{
-    AgentRuntime, RuntimeEndpoint, RuntimeSession, SessionEvent, SessionInvocation,
+    AgentRuntime, RuntimeEndpoint, RuntimeSession, SessionEvent, SessionInvocation, SessionSpan,
 };
 pub use capture::{
     CaptureFilter, CaptureOutcome, CapturedCall, CapturedCaller, CapturedPolicy, gateway_log_group,

@@ -212,7 +212,14 @@ async fn invocations(
             .into_response();
     }
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(16);
+    let session = header(&headers, "x-amzn-bedrock-agentcore-runtime-session-id")
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     tokio::spawn(async move {
+        use crate::demo_agent_traces::{ToolSpan, export, now_ns};
+        let started_ns = now_ns();
+        let mut tool_span = None;
         let frame = |v: Value| Ok(Bytes::from(format!("data: {v}\n\n")));
         if tx.send(frame(start)).await.is_err() {
             return;
@@ -223,7 +230,19 @@ async fn invocations(
             if tx.send(frame(used)).await.is_err() {
                 return;
             }
-            match crate::demo_agent_tools::call_tool(&name, arguments).await {
+            let tool_started = now_ns();
+            let called = crate::demo_agent_tools::call_tool(&name, arguments).await;
+            tool_span = Some(ToolSpan {
+                name: name.clone(),
+                start_ns: tool_started,
+                end_ns: now_ns(),
+                failed: match &called {
+                    Ok(answer) if answer.is_error => Some("the tool reported an error".into()),
+                    Ok(_) => None,
+                    Err(e) => Some(e.clone()),
+                },
+            });
+            match called {
                 Ok(answer) => {
                     let said = format!(
                         "{} {}: {} ",
@@ -249,6 +268,7 @@ async fn invocations(
                 Err(e) => {
                     let failed = json!({ "error": format!("calling {name} through the gateway failed: {e}") });
                     let _ = tx.send(frame(failed)).await;
+                    export(session, started_ns, now_ns(), tool_span);
                     return;
                 }
             }
@@ -280,6 +300,7 @@ async fn invocations(
         let _ = tx
             .send(frame(json!({ "type": "done", "words": words.len() })))
             .await;
+        export(session, started_ns, now_ns(), tool_span);
     });
     let stream = tokio_stream_from(rx);
     Response::builder()

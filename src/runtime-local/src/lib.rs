@@ -17,6 +17,7 @@ mod captures;
 mod control_plane;
 mod demo_agent;
 mod demo_agent_tools;
+mod demo_agent_traces;
 mod demo_identity_provider;
 mod demo_services;
 mod demo_workspace;

@@ -67,9 +67,11 @@ pub enum Action {
     },
     RuntimesLoaded(Result<Vec<acc_domain::AgentRuntime>, String>),
     SessionsLoaded(Result<Vec<acc_domain::RuntimeSession>, String>),
+    /// A session's log tail and the spans its agent exported.
     SessionLogsLoaded {
         session_id: String,
         result: Result<Vec<acc_backend::RuntimeLogLine>, String>,
+        spans: Result<Vec<acc_domain::SessionSpan>, String>,
     },
     SessionStopped {
         session_id: String,

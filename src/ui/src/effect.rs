@@ -84,7 +84,7 @@ pub enum Effect {
     },
     LoadRuntimes,
     LoadSessions,
-    /// A session's log tail (its runtime's log group, its stream).
+    /// A session's log tail (its runtime's log group, its stream) and its spans.
     LoadSessionLogs {
         runtime_id: String,
         endpoint: String,
@@ -371,7 +371,15 @@ impl EffectRunner {
                         .runtime_logs(&runtime_id, &endpoint, Some(&session_id), None)
                         .await
                         .map_err(|e| e.to_string());
-                    let _ = tx.send(Action::SessionLogsLoaded { session_id, result });
+                    let spans = backend
+                        .session_spans(&session_id)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::SessionLogsLoaded {
+                        session_id,
+                        result,
+                        spans,
+                    });
                 });
             }
             Effect::StopSession {

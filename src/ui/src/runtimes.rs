@@ -464,6 +464,16 @@ pub fn session_detail_lines(state: &AppState, session_id: &str) -> Vec<String> {
     };
     let mut lines = session.detail_lines();
     lines.push(String::new());
+    lines.push("# spans".into());
+    match state.session_spans.get(session_id) {
+        Some(Loadable::Loaded(spans)) if spans.is_empty() => {
+            lines.push("(none: the agent exported no OTLP spans for this session)".into())
+        }
+        Some(Loadable::Loaded(spans)) => lines.extend(acc_domain::agent_runtime::span_lines(spans)),
+        Some(Loadable::Failed(e)) => lines.push(format!("could not read the spans: {e}")),
+        _ => lines.push("loading…".into()),
+    }
+    lines.push(String::new());
     lines.push("# log".into());
     match state.session_logs.get(session_id) {
         Some(Loadable::Loaded(log)) if log.is_empty() => lines.push("(nothing logged yet)".into()),

@@ -179,6 +179,8 @@ pub struct AppState {
     pub sessions_refresh_at: Option<u64>,
     /// Log tails of the sessions opened.
     pub session_logs: HashMap<String, Loadable<Vec<acc_backend::RuntimeLogLine>>>,
+    /// The spans each opened session's agent exported.
+    pub session_spans: HashMap<String, Loadable<Vec<acc_domain::SessionSpan>>>,
     /// The open invoke console.
     pub invoke: Option<crate::runtimes::InvokeConsole>,
     pub input: InputMode,
@@ -220,6 +222,7 @@ impl AppState {
             session_sort: Default::default(),
             sessions_refresh_at: None,
             session_logs: HashMap::new(),
+            session_spans: HashMap::new(),
             invoke: None,
             input: InputMode::Normal,
             deferred_palette: None,

@@ -234,11 +234,20 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             refresh_all(state);
             Vec::new()
         }
-        Action::SessionLogsLoaded { session_id, result } => {
+        Action::SessionLogsLoaded {
+            session_id,
+            result,
+            spans,
+        } => {
             let loaded = match result {
                 Ok(lines) => Loadable::Loaded(lines),
                 Err(e) => Loadable::Failed(e),
             };
+            let spans = match spans {
+                Ok(spans) => Loadable::Loaded(spans),
+                Err(e) => Loadable::Failed(e),
+            };
+            state.session_spans.insert(session_id.clone(), spans);
             state.session_logs.insert(session_id, loaded);
             refresh_all(state);
             Vec::new()

@@ -992,6 +992,28 @@ fn a_session_shows_its_lifecycle_invocations_and_log() {
                     stream: "2026/11/23/[runtime-logs]session".into(),
                     message: "acc demo agent listening on 0.0.0.0:8080".into(),
                 }]),
+                spans: Ok(vec![
+                    acc_domain::SessionSpan {
+                        trace_id: "t1".into(),
+                        span_id: "root".into(),
+                        name: "demo_agent.invoke".into(),
+                        start_unix_nano: 43_200_030_000_000,
+                        end_unix_nano: 43_201_280_000_000,
+                        status_code: 1,
+                        ..Default::default()
+                    },
+                    acc_domain::SessionSpan {
+                        trace_id: "t1".into(),
+                        span_id: "tool".into(),
+                        parent_span_id: "root".into(),
+                        name: "tools/call crm___search_accounts".into(),
+                        start_unix_nano: 43_200_040_000_000,
+                        end_unix_nano: 43_200_090_000_000,
+                        status_code: 2,
+                        status_message: "refused".into(),
+                        ..Default::default()
+                    },
+                ]),
             },
         );
     }
