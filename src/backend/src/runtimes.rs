@@ -398,21 +398,35 @@ impl Backend {
     pub async fn runtime_sessions(&self) -> Result<Vec<RuntimeSession>, BackendError> {
         self.check_config()?;
         if self.context().kind != ContextKind::Aws {
-            let url = format!("{}/local/runtime-sessions", self.context().endpoint);
-            let listed: serde_json::Value = reqwest::Client::new()
-                .get(&url)
-                .timeout(Duration::from_secs(10))
-                .send()
-                .await
-                .and_then(|r| r.error_for_status())
-                .map_err(|e| BackendError::Config(format!("listing sessions at {url}: {e}")))?
-                .json()
-                .await
-                .map_err(|e| BackendError::Config(format!("listing sessions at {url}: {e}")))?;
-            return serde_json::from_value(listed["sessions"].clone())
-                .map_err(|e| BackendError::Config(format!("the session listing: {e}")));
+            return self
+                .local_listing("runtime-sessions", &[], "sessions")
+                .await;
         }
         self.sessions_from_logs().await
+    }
+
+    /// `GET /local/<path>?<query>` of the local platform (its extensions
+    /// AWS has no API for), and the list under `key` in the answer.
+    async fn local_listing<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        key: &str,
+    ) -> Result<T, BackendError> {
+        let url = format!("{}/local/{path}", self.context().endpoint);
+        let failed = |e: String| BackendError::Config(format!("listing {key} at {url}: {e}"));
+        let listed: serde_json::Value = HTTP
+            .get(&url)
+            .query(query)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map_err(|e| failed(e.to_string()))?
+            .json()
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        serde_json::from_value(listed[key].clone()).map_err(|e| failed(e.to_string()))
     }
 
     /// The spans a session's agent exported, from the local platform's
@@ -425,20 +439,12 @@ impl Backend {
                 "live AWS keeps spans in CloudWatch Transaction Search (aws/spans), which acc does not read yet".into(),
             ));
         }
-        let url = format!("{}/local/spans", self.context().endpoint);
-        let listed: serde_json::Value = reqwest::Client::new()
-            .get(&url)
-            .query(&[("session", session_id), ("limit", "500")])
-            .timeout(Duration::from_secs(10))
-            .send()
-            .await
-            .and_then(|r| r.error_for_status())
-            .map_err(|e| BackendError::Config(format!("listing spans at {url}: {e}")))?
-            .json()
-            .await
-            .map_err(|e| BackendError::Config(format!("listing spans at {url}: {e}")))?;
-        serde_json::from_value(listed["spans"].clone())
-            .map_err(|e| BackendError::Config(format!("the span listing: {e}")))
+        self.local_listing(
+            "spans",
+            &[("session", session_id), ("limit", "500")],
+            "spans",
+        )
+        .await
     }
 
     /// Live AWS: one session per `[runtime-logs]<session>` stream (AWS
