@@ -207,7 +207,7 @@ pub enum RuntimeAction {
 pub enum SessionsAction {
     /// List every session (the default).
     List,
-    /// One session: its lifecycle, invocation history and log tail.
+    /// One session: its lifecycle, invocation history, spans and log tail.
     Show {
         /// The runtime session id.
         session: String,
