@@ -353,12 +353,14 @@ impl SessionHost {
         // The agent reaches the platform's endpoints at the same address,
         // and (PUBLIC) the internet through the proxy.
         let mut relays = Vec::new();
-        if let Ok(listener) = sockets.listen(platform).await {
-            relays.push(tokio::spawn(netns::forward_to_host(listener, platform)));
-        }
+        let listener = sockets
+            .listen_when_up(platform)
+            .await
+            .map_err(|e| failed(format!("cannot relay the platform into the session: {e}")))?;
+        relays.push(tokio::spawn(netns::forward_to_host(listener, platform)));
         if config.network_mode == "PUBLIC" {
             let listener = sockets
-                .listen(egress_proxy::PROXY_ADDR)
+                .listen_when_up(egress_proxy::PROXY_ADDR)
                 .await
                 .map_err(|e| failed(format!("cannot start the session's egress proxy: {e}")))?;
             relays.push(tokio::spawn(egress_proxy::serve(listener)));

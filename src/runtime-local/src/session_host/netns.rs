@@ -75,6 +75,29 @@ impl NetnsSockets {
         socket.connect(addr).await
     }
 
+    /// A listener on `addr` inside the namespace, once the namespace's
+    /// loopback is up: bwrap brings it up after the namespace exists, so
+    /// binding right after joining can fail with "cannot assign requested
+    /// address". There is no event to wait on; binding is retried every
+    /// 5 ms for up to 2 s, then the error is returned.
+    pub(crate) async fn listen_when_up(
+        &self,
+        addr: SocketAddr,
+    ) -> std::io::Result<tokio::net::TcpListener> {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
+        loop {
+            match self.listen(addr).await {
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::AddrNotAvailable
+                        && tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// A listener on `addr` inside the namespace.
     pub(crate) async fn listen(
         &self,
