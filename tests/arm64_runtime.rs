@@ -15,6 +15,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use aws_sdk_bedrockagentcore::primitives::Blob;
+use aws_sdk_bedrockagentcorecontrol::types::LifecycleConfiguration;
 use serde_json::Value;
 
 fn tool(name: &str, install: &str) {
@@ -47,29 +48,73 @@ fn build_agent(dir: &Path) -> PathBuf {
     out
 }
 
-#[tokio::test]
-async fn an_arm64_image_runs_under_emulation_and_streams() {
+/// The agent packaged as an arm64 OCI archive in `dir`; with `user`, the
+/// image also carries an `/etc/passwd` naming it (uid and gid 2345) and
+/// its config says to run as that user.
+fn arm64_image(dir: &Path, user: Option<&str>) -> PathBuf {
     tool("bwrap", "bubblewrap");
     tool("qemu-aarch64-static", "qemu-user-static");
-    let files = tempfile::tempdir().unwrap();
-    let agent = build_agent(files.path());
-    let image = oci_image::oci_archive(
-        files.path(),
-        "arm64",
-        &[("agent", &std::fs::read(&agent).unwrap(), 0o755)],
+    let agent = std::fs::read(build_agent(dir)).unwrap();
+    let passwd = format!(
+        "root:x:0:0::/root:/bin/false\n{}:x:2345:2345::/:/bin/false\n",
+        user.unwrap_or("agent")
     );
+    let group = format!("root:x:0:\n{}:x:2345:\n", user.unwrap_or("agent"));
+    oci_image::oci_archive_as(
+        dir,
+        "arm64",
+        &[
+            ("agent", &agent, 0o755),
+            ("etc/passwd", passwd.as_bytes(), 0o644),
+            ("etc/group", group.as_bytes(), 0o644),
+        ],
+        user,
+    )
+}
 
-    let platform = platform::start_ephemeral(false).await;
-    let endpoint = platform.endpoint_url();
-    let created = platform::create_runtime(
-        &endpoint,
-        "arm64_agent",
+/// Create a runtime of `image` (idle timeout `idle_s`); returns its ARN.
+async fn arm64_runtime(endpoint: &str, name: &str, image: &Path, idle_s: i32) -> String {
+    let lifecycle = LifecycleConfiguration::builder()
+        .idle_runtime_session_timeout(idle_s)
+        .max_lifetime(600)
+        .build();
+    platform::create_runtime(
+        endpoint,
+        name,
         &format!("oci-archive:{}", image.display()),
-        None,
+        Some(lifecycle),
     )
     .await
-    .unwrap();
-    let arn = created.agent_runtime_arn().to_owned();
+    .unwrap()
+    .agent_runtime_arn()
+    .to_owned()
+}
+
+/// Invoke over raw HTTP (the SDK has no member for custom headers) with
+/// `headers`; returns the agent's first frame.
+async fn first_frame(endpoint: &str, arn: &str, session: &str, headers: &[(&str, &str)]) -> Value {
+    let mut request = platform::http()
+        .post(format!(
+            "{endpoint}/runtimes/{}/invocations",
+            arn.replace(':', "%3A").replace('/', "%2F")
+        ))
+        .header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", session)
+        .body("{}");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let answer = request.send().await.unwrap();
+    assert!(answer.status().is_success(), "{}", answer.status());
+    platform::frames(&answer.text().await.unwrap())[0].clone()
+}
+
+#[tokio::test]
+async fn an_arm64_image_runs_under_emulation_and_streams() {
+    let files = tempfile::tempdir().unwrap();
+    let image = arm64_image(files.path(), None);
+    let platform = platform::start_ephemeral(false).await;
+    let endpoint = platform.endpoint_url();
+    let arn = arm64_runtime(&endpoint, "arm64_agent", &image, 600).await;
     let data = platform::data_client(&endpoint);
     let session = "arm64-session-0123456789-0123456789-0123";
     let started = Instant::now();
@@ -77,6 +122,7 @@ async fn an_arm64_image_runs_under_emulation_and_streams() {
         .invoke_agent_runtime()
         .agent_runtime_arn(&arn)
         .runtime_session_id(session)
+        .runtime_user_id("alice@example.com")
         .payload(Blob::new(b"{\"prompt\":\"hello arm64\"}".to_vec()))
         .send()
         .await
@@ -87,11 +133,7 @@ async fn an_arm64_image_runs_under_emulation_and_streams() {
         arrivals.push(started.elapsed());
         body.push_str(std::str::from_utf8(&chunk.unwrap()).unwrap());
     }
-    let frames: Vec<Value> = body
-        .split("\n\n")
-        .filter_map(|f| f.strip_prefix("data: "))
-        .map(|f| serde_json::from_str(f).unwrap())
-        .collect();
+    let frames = platform::frames(&body);
     assert_eq!(frames[0]["sessionId"], session, "{body}");
     // The agent sees an aarch64 machine (qemu on x86_64, native on arm64).
     assert_eq!(frames[0]["machine"], "aarch64", "{body}");
@@ -101,6 +143,26 @@ async fn an_arm64_image_runs_under_emulation_and_streams() {
         spread >= Duration::from_millis(400),
         "five frames 100 ms apart arrived within {spread:?}: not streamed"
     );
+    // Headers forwarded as AgentCore forwards them; the SDK's SigV4
+    // signature is not among them.
+    assert_eq!(frames[0]["userId"], "alice@example.com", "{body}");
+    assert_eq!(frames[0]["requestId"].as_str().unwrap().len(), 36, "{body}");
+    assert_eq!(frames[0]["authorization"], false, "{body}");
+    let custom = first_frame(
+        &endpoint,
+        &arn,
+        session,
+        &[
+            (
+                "X-Amzn-Bedrock-AgentCore-Runtime-Custom-Tenant",
+                "northwind",
+            ),
+            ("X-Not-Allowlisted", "dropped"),
+        ],
+    )
+    .await;
+    assert_eq!(custom["tenant"], "northwind", "{custom}");
+    assert_eq!(custom["notAllowlisted"], "", "{custom}");
 
     let listed = platform::local_sessions(&endpoint, None).await;
     let expected = if std::env::consts::ARCH == "aarch64" {
@@ -109,13 +171,12 @@ async fn an_arm64_image_runs_under_emulation_and_streams() {
         "emulated"
     };
     assert_eq!(listed["sessions"][0]["execution"], expected);
+    assert_eq!(listed["sessions"][0]["invocations"], 2);
 
     // The agent's stdout is in the runtime's log group, in the session's stream.
     let logs = platform::logs_client(&endpoint);
-    let group = format!(
-        "/aws/bedrock-agentcore/runtimes/{}-DEFAULT",
-        created.agent_runtime_id()
-    );
+    let runtime_id = arn.rsplit('/').next().unwrap();
+    let group = format!("/aws/bedrock-agentcore/runtimes/{runtime_id}-DEFAULT");
     let start = Instant::now();
     loop {
         let events = logs.filter_log_events().log_group_name(&group).send().await;
@@ -141,9 +202,13 @@ async fn an_arm64_image_runs_under_emulation_and_streams() {
 
     // The session's copy of the image exists while it runs and is
     // destroyed when it stops.
-    let root = std::env::temp_dir()
-        .join(format!("acc-sessions-{}", std::process::id()))
-        .join(session);
+    // (Each platform in this process has its own directory under ours.)
+    let ours = std::env::temp_dir().join(format!("acc-sessions-{}", std::process::id()));
+    let root = std::fs::read_dir(&ours)
+        .unwrap()
+        .map(|platform| platform.unwrap().path().join(session))
+        .find(|dir| dir.exists())
+        .unwrap_or_else(|| panic!("no directory for {session} under {}", ours.display()));
     assert!(root.join("rootfs/agent").exists(), "{}", root.display());
     data.stop_runtime_session()
         .agent_runtime_arn(&arn)
@@ -152,6 +217,102 @@ async fn an_arm64_image_runs_under_emulation_and_streams() {
         .await
         .unwrap();
     assert!(!root.exists(), "{} survived the stop", root.display());
+    let events = platform::session_events(&endpoint, session).await;
+    assert!(
+        events.iter().any(|e| e.starts_with("stopped")),
+        "{events:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_idle_arm64_session_ends_at_its_timeout() {
+    let files = tempfile::tempdir().unwrap();
+    let image = arm64_image(files.path(), None);
+    let state = tempfile::tempdir().unwrap();
+    let platform = platform::start_rehearsal(state.path()).await;
+    let endpoint = platform.endpoint_url();
+    let arn = arm64_runtime(&endpoint, "arm64_idle", &image, 1).await;
+    let session = "arm64-idle-0123456789-0123456789-012345";
+    first_frame(&endpoint, &arn, session, &[]).await;
+    let answered = Instant::now();
+    platform::wait_for_state(&endpoint, session, "STOPPED", Duration::from_secs(10)).await;
+    assert!(
+        answered.elapsed() >= Duration::from_millis(900),
+        "stopped {:?} after its answer, before its 1 s idle timeout",
+        answered.elapsed()
+    );
+    let events = platform::session_events(&endpoint, session).await;
+    assert!(
+        events.iter().any(|e| e == "stopped (idle timeout)"),
+        "{events:?}"
+    );
+    platform.shutdown().await;
+}
+
+#[tokio::test]
+async fn concurrent_arm64_sessions_cannot_see_each_other_or_the_host() {
+    let files = tempfile::tempdir().unwrap();
+    // The image says to run as `agent`, which its own /etc/passwd defines.
+    let image = arm64_image(files.path(), Some("agent"));
+    let state = tempfile::tempdir().unwrap();
+    let platform = platform::start_rehearsal(state.path()).await;
+    let endpoint = platform.endpoint_url();
+    let arn = arm64_runtime(&endpoint, "arm64_isolated", &image, 600).await;
+    // A file in the host's home, and the platform's own database.
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
+    let secret = Path::new(&home).join(format!(".acc-arm64-isolation-{}", std::process::id()));
+    std::fs::write(&secret, "host secret").unwrap();
+    let secret_path = secret.display().to_string();
+    let database = state.path().join("platform.sqlite3");
+    assert!(database.exists());
+    let database_path = database.display().to_string();
+    const WRITE: &str = "X-Amzn-Bedrock-AgentCore-Runtime-Custom-Write";
+    const READ: &str = "X-Amzn-Bedrock-AgentCore-Runtime-Custom-Read";
+    let a = "arm64-a-0123456789-0123456789-0123456789";
+    let b = "arm64-b-0123456789-0123456789-0123456789";
+    // Both sessions run at once: A writes into its root filesystem, B into
+    // its /tmp; each tries a host file.
+    let probes_a = [(WRITE, "/written"), (READ, secret_path.as_str())];
+    let probes_b = [(WRITE, "/tmp/written"), (READ, database_path.as_str())];
+    let (at_a, at_b) = tokio::join!(
+        first_frame(&endpoint, &arn, a, &probes_a),
+        first_frame(&endpoint, &arn, b, &probes_b),
+    );
+    let _ = std::fs::remove_file(&secret);
+    assert_eq!(at_a["write"], "ok", "{at_a}");
+    assert_eq!(at_b["write"], "ok", "{at_b}");
+    assert!(
+        at_a["read"].as_str().unwrap().starts_with("error"),
+        "host home readable: {at_a}"
+    );
+    assert!(
+        at_b["read"].as_str().unwrap().starts_with("error"),
+        "database readable: {at_b}"
+    );
+    assert_eq!(platform::sessions(&endpoint).await.len(), 2);
+    // Neither sees what the other wrote; each sees its own.
+    let b_reads_a = first_frame(&endpoint, &arn, b, &[(READ, "/written")]).await;
+    assert!(
+        b_reads_a["read"].as_str().unwrap().starts_with("error"),
+        "{b_reads_a}"
+    );
+    let a_reads_b = first_frame(&endpoint, &arn, a, &[(READ, "/tmp/written")]).await;
+    assert!(
+        a_reads_b["read"].as_str().unwrap().starts_with("error"),
+        "{a_reads_b}"
+    );
+    let a_reads_a = first_frame(&endpoint, &arn, a, &[(READ, "/written")]).await;
+    assert_eq!(a_reads_a["read"], a, "{a_reads_a}");
+    for probe in [&at_a, &at_b] {
+        // The image's user, unprivileged and with no capabilities.
+        assert_eq!(probe["uid"], 2345, "{probe}");
+        assert_eq!(probe["gid"], 2345, "{probe}");
+        assert_eq!(probe["capEff"], "0000000000000000", "{probe}");
+        // Its own PID namespace: the sandbox's init, the agent and the
+        // process serving this request; never the other session's.
+        assert!(probe["processes"].as_i64().unwrap() <= 4, "{probe}");
+    }
+    platform.shutdown().await;
 }
 
 #[tokio::test]

@@ -13,18 +13,6 @@ use aws_sdk_bedrockagentcore::primitives::Blob;
 use aws_sdk_bedrockagentcorecontrol::types::LifecycleConfiguration;
 use serde_json::{Value, json};
 
-/// A platform whose lifecycle floor is 1 s, so idle timeouts can be rehearsed.
-async fn platform_in(dir: &std::path::Path) -> acc_runtime_local::RunningPlatform {
-    acc_runtime_local::start(PlatformConfig {
-        state: StateLocation::Dir(dir.to_path_buf()),
-        seed_demo: false,
-        min_session_timeout_s: 1,
-        ..PlatformConfig::default()
-    })
-    .await
-    .expect("the platform starts")
-}
-
 /// Create a native runtime of the demo agent; returns its ARN.
 async fn demo_runtime(endpoint: &str, name: &str, idle_s: i32) -> String {
     let lifecycle = LifecycleConfiguration::builder()
@@ -43,52 +31,11 @@ async fn demo_runtime(endpoint: &str, name: &str, idle_s: i32) -> String {
     .to_owned()
 }
 
-/// The local session listing.
-async fn sessions(endpoint: &str) -> Vec<Value> {
-    platform::local_sessions(endpoint, None).await["sessions"]
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
-async fn session_state(endpoint: &str, id: &str) -> String {
-    sessions(endpoint)
-        .await
-        .iter()
-        .find(|s| s["runtimeSessionId"] == id)
-        .map(|s| s["state"].as_str().unwrap().to_owned())
-        .unwrap_or_default()
-}
-
-/// Poll until the session reaches `state` (or fail after `within`).
-async fn wait_for_state(endpoint: &str, id: &str, state: &str, within: Duration) {
-    let start = Instant::now();
-    loop {
-        let now = session_state(endpoint, id).await;
-        if now == state {
-            return;
-        }
-        assert!(
-            start.elapsed() < within,
-            "session {id} is {now}, not {state}, after {within:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// SSE `data:` frames of a body.
-fn frames(body: &str) -> Vec<Value> {
-    body.split("\n\n")
-        .filter_map(|f| f.strip_prefix("data: "))
-        .map(|d| serde_json::from_str(d).unwrap())
-        .collect()
-}
-
 #[tokio::test]
 async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
     platform::require_bwrap();
     let state = tempfile::tempdir().unwrap();
-    let platform = platform_in(state.path()).await;
+    let platform = platform::start_rehearsal(state.path()).await;
     let endpoint = platform.endpoint_url();
     let arn = demo_runtime(&endpoint, "demo_agent", 600).await;
     let data = platform::data_client(&endpoint);
@@ -118,7 +65,7 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
         arrivals.push(started.elapsed());
         body.push_str(std::str::from_utf8(&chunk).unwrap());
     }
-    let frames = frames(&body);
+    let frames = platform::frames(&body);
     let words = frames.iter().filter(|f| f["type"] == "delta").count();
     assert!(words > 10, "{body}");
     // 100 ms between words: the first chunk came long before the last.
@@ -156,7 +103,7 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
         .text()
         .await
         .unwrap();
-    let start = &frames_of(&raw)[0];
+    let start = &platform::frames(&raw)[0];
     assert_eq!(
         start["custom"]["x-amzn-bedrock-agentcore-runtime-custom-tenant"],
         "northwind"
@@ -166,7 +113,7 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
         "{start}"
     );
 
-    let listed = sessions(&endpoint).await;
+    let listed = platform::sessions(&endpoint).await;
     assert_eq!(listed.len(), 1, "one session served both invocations");
     assert_eq!(listed[0]["invocations"], 2);
     assert_eq!(listed[0]["execution"], "native");
@@ -208,7 +155,7 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
     drop(hung_up);
     let started = Instant::now();
     let history = loop {
-        let listed = sessions(&endpoint).await;
+        let listed = platform::sessions(&endpoint).await;
         let ours = listed
             .iter()
             .find(|s| s["runtimeSessionId"] == session)
@@ -251,7 +198,7 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
         .send()
         .await
         .unwrap();
-    assert_eq!(session_state(&endpoint, session).await, "STOPPED");
+    assert_eq!(platform::session_state(&endpoint, session).await, "STOPPED");
     let again = data
         .stop_runtime_session()
         .agent_runtime_arn(&arn)
@@ -263,15 +210,11 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
     assert!(again.is_resource_not_found_exception(), "{again:?}");
 }
 
-fn frames_of(body: &str) -> Vec<Value> {
-    frames(body)
-}
-
 #[tokio::test]
 async fn idle_sessions_end_unless_the_agent_is_busy() {
     platform::require_bwrap();
     let state = tempfile::tempdir().unwrap();
-    let platform = platform_in(state.path()).await;
+    let platform = platform::start_rehearsal(state.path()).await;
     let endpoint = platform.endpoint_url();
     let arn = demo_runtime(&endpoint, "short_idle", 1).await;
     let data = platform::data_client(&endpoint);
@@ -300,24 +243,15 @@ async fn idle_sessions_end_unless_the_agent_is_busy() {
     .await;
     let after_answer = Instant::now();
     // The idle one ends about a second after its last activity.
-    wait_for_state(&endpoint, idle, "STOPPED", Duration::from_secs(10)).await;
+    platform::wait_for_state(&endpoint, idle, "STOPPED", Duration::from_secs(10)).await;
     // The busy one reports HealthyBusy past its idle timeout, then ends.
-    wait_for_state(&endpoint, busy, "BUSY", Duration::from_secs(10)).await;
-    wait_for_state(&endpoint, busy, "STOPPED", Duration::from_secs(15)).await;
+    platform::wait_for_state(&endpoint, busy, "BUSY", Duration::from_secs(10)).await;
+    platform::wait_for_state(&endpoint, busy, "STOPPED", Duration::from_secs(15)).await;
     assert!(
         after_answer.elapsed() >= Duration::from_millis(2500),
         "the busy session outlived its background work"
     );
-    let events: Vec<String> = sessions(&endpoint)
-        .await
-        .iter()
-        .find(|s| s["runtimeSessionId"] == busy)
-        .unwrap()["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["event"].as_str().unwrap().to_owned())
-        .collect();
+    let events = platform::session_events(&endpoint, busy).await;
     assert!(
         events.iter().any(|e| e.starts_with("healthy")),
         "{events:?}"
@@ -336,7 +270,7 @@ async fn idle_sessions_end_unless_the_agent_is_busy() {
 async fn a_session_ends_at_its_max_lifetime_even_while_busy() {
     platform::require_bwrap();
     let state = tempfile::tempdir().unwrap();
-    let platform = platform_in(state.path()).await;
+    let platform = platform::start_rehearsal(state.path()).await;
     let endpoint = platform.endpoint_url();
     let lifecycle = LifecycleConfiguration::builder()
         .idle_runtime_session_timeout(2)
@@ -366,24 +300,16 @@ async fn a_session_ends_at_its_max_lifetime_even_while_busy() {
         .unwrap();
     out.response.collect().await.unwrap();
     // HealthyBusy keeps idle termination away, not the lifetime.
-    wait_for_state(&endpoint, session, "STOPPED", Duration::from_secs(15)).await;
+    platform::wait_for_state(&endpoint, session, "STOPPED", Duration::from_secs(15)).await;
     assert!(
         started.elapsed() >= Duration::from_millis(1900),
         "stopped after {:?}, before its lifetime",
         started.elapsed()
     );
-    let listed = sessions(&endpoint).await;
-    let events = &listed
-        .iter()
-        .find(|s| s["runtimeSessionId"] == session)
-        .unwrap()["events"];
+    let events = platform::session_events(&endpoint, session).await;
     assert!(
-        events
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["event"] == "stopped (max lifetime)"),
-        "{events}"
+        events.iter().any(|e| e == "stopped (max lifetime)"),
+        "{events:?}"
     );
     platform.shutdown().await;
 }
@@ -392,7 +318,7 @@ async fn a_session_ends_at_its_max_lifetime_even_while_busy() {
 async fn sessions_cannot_see_each_other_or_the_host() {
     platform::require_bwrap();
     let state = tempfile::tempdir().unwrap();
-    let platform = platform_in(state.path()).await;
+    let platform = platform::start_rehearsal(state.path()).await;
     let endpoint = platform.endpoint_url();
     let arn = demo_runtime(&endpoint, "isolated", 600).await;
     let data = platform::data_client(&endpoint);
@@ -418,7 +344,7 @@ async fn sessions_cannot_see_each_other_or_the_host() {
                 .await
                 .unwrap();
             let body = out.response.collect().await.unwrap().into_bytes();
-            frames(std::str::from_utf8(&body).unwrap())[0]["probe"].clone()
+            platform::frames(std::str::from_utf8(&body).unwrap())[0]["probe"].clone()
         }
     };
     let a = "session-a-0123456789-0123456789-012345";
@@ -462,7 +388,7 @@ async fn sessions_cannot_see_each_other_or_the_host() {
 #[tokio::test]
 async fn payloads_over_100_mb_are_refused_before_any_session_starts() {
     let state = tempfile::tempdir().unwrap();
-    let platform = platform_in(state.path()).await;
+    let platform = platform::start_rehearsal(state.path()).await;
     let endpoint = platform.endpoint_url();
     let arn = demo_runtime(&endpoint, "big_payloads", 600).await;
     let refused = reqwest::Client::new()
@@ -478,7 +404,7 @@ async fn payloads_over_100_mb_are_refused_before_any_session_starts() {
     let body = refused.text().await.unwrap();
     assert!(body.contains("at most 100 MB"), "{body}");
     assert!(
-        sessions(&endpoint).await.is_empty(),
+        platform::sessions(&endpoint).await.is_empty(),
         "no session was started"
     );
 }
@@ -507,7 +433,8 @@ async fn each_session_gets_the_configured_memory_limit() {
         .await
         .unwrap();
     let body = out.response.collect().await.unwrap().into_bytes();
-    let limits = frames(std::str::from_utf8(&body).unwrap())[0]["probe"]["limits"].clone();
+    let limits =
+        platform::frames(std::str::from_utf8(&body).unwrap())[0]["probe"]["limits"].clone();
     assert!(
         limits
             .as_array()
@@ -532,7 +459,7 @@ fn outward_address() -> std::net::IpAddr {
 async fn public_sessions_go_out_through_the_proxy_but_never_to_this_machine() {
     platform::require_bwrap();
     let state = tempfile::tempdir().unwrap();
-    let platform = platform_in(state.path()).await;
+    let platform = platform::start_rehearsal(state.path()).await;
     let endpoint = platform.endpoint_url();
     let public = demo_runtime(&endpoint, "public_agent", 600).await;
     let vpc = platform::runtime_request(
@@ -573,7 +500,7 @@ async fn public_sessions_go_out_through_the_proxy_but_never_to_this_machine() {
                 .await
                 .unwrap();
             let body = out.response.collect().await.unwrap().into_bytes();
-            frames(std::str::from_utf8(&body).unwrap())[0]["probe"]["fetch"]
+            platform::frames(std::str::from_utf8(&body).unwrap())[0]["probe"]["fetch"]
                 .as_str()
                 .unwrap()
                 .to_owned()

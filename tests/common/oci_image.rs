@@ -31,11 +31,26 @@ pub fn tar_of(files: &[(&str, &[u8], u32)]) -> Vec<u8> {
 /// An image whose config says `architecture` and whose one layer holds
 /// `files`, running `/agent`; written to `dir/agent-<architecture>.tar`.
 pub fn oci_archive(dir: &Path, architecture: &str, files: &[(&str, &[u8], u32)]) -> PathBuf {
+    oci_archive_as(dir, architecture, files, None)
+}
+
+/// [`oci_archive`] whose config also names the `User` to run as.
+pub fn oci_archive_as(
+    dir: &Path,
+    architecture: &str,
+    files: &[(&str, &[u8], u32)],
+    user: Option<&str>,
+) -> PathBuf {
     let layer = tar_of(files);
     let layer_digest = sha256(&layer, dir);
+    let mut image_config =
+        json!({ "Entrypoint": ["/agent"], "Env": ["AGENT_FLAVOUR=test"], "WorkingDir": "/" });
+    if let Some(user) = user {
+        image_config["User"] = json!(user);
+    }
     let config = serde_json::to_vec(&json!({
         "os": "linux", "architecture": architecture,
-        "config": { "Entrypoint": ["/agent"], "Env": ["AGENT_FLAVOUR=test"], "WorkingDir": "/" },
+        "config": image_config,
         "rootfs": { "type": "layers", "diff_ids": [format!("sha256:{layer_digest}")] }
     }))
     .unwrap();

@@ -44,6 +44,19 @@ pub async fn start_in(dir: &Path, seed_demo: bool) -> anyhow::Result<RunningPlat
     .await
 }
 
+/// A platform persisting into `dir` whose lifecycle floor is 1 s, so idle
+/// timeouts can be rehearsed in a test's time.
+pub async fn start_rehearsal(dir: &Path) -> RunningPlatform {
+    acc_runtime_local::start(PlatformConfig {
+        state: StateLocation::Dir(dir.to_path_buf()),
+        seed_demo: false,
+        min_session_timeout_s: 1,
+        ..PlatformConfig::default()
+    })
+    .await
+    .expect("the platform starts")
+}
+
 /// Any credentials sign requests the local platform accepts.
 fn credentials() -> Credentials {
     Credentials::new("acclocal", "acclocalsecret", None, None, "acc")
@@ -314,4 +327,59 @@ pub fn require_bwrap() {
         ok,
         "bubblewrap is required for session tests: run ./tests/run (it installs it) or `apt-get install bubblewrap`"
     );
+}
+
+/// The local session listing.
+pub async fn sessions(endpoint: &str) -> Vec<serde_json::Value> {
+    local_sessions(endpoint, None).await["sessions"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+pub async fn session_state(endpoint: &str, id: &str) -> String {
+    sessions(endpoint)
+        .await
+        .iter()
+        .find(|s| s["runtimeSessionId"] == id)
+        .map(|s| s["state"].as_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// Poll until the session reaches `state` (or fail after `within`).
+pub async fn wait_for_state(endpoint: &str, id: &str, state: &str, within: Duration) {
+    let start = Instant::now();
+    loop {
+        let now = session_state(endpoint, id).await;
+        if now == state {
+            return;
+        }
+        assert!(
+            start.elapsed() < within,
+            "session {id} is {now}, not {state}, after {within:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The lifecycle events recorded for session `id`.
+pub async fn session_events(endpoint: &str, id: &str) -> Vec<String> {
+    sessions(endpoint)
+        .await
+        .iter()
+        .find(|s| s["runtimeSessionId"] == id)
+        .unwrap_or_else(|| panic!("session {id} is not listed"))["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The SSE `data:` frames of a body, as JSON.
+pub fn frames(body: &str) -> Vec<serde_json::Value> {
+    body.split("\n\n")
+        .filter_map(|f| f.strip_prefix("data: "))
+        .map(|d| serde_json::from_str(d).unwrap_or_else(|e| panic!("frame {d}: {e}")))
+        .collect()
 }

@@ -198,7 +198,13 @@ impl SessionHost {
         memory_bytes: u64,
     ) -> SessionHost {
         sweep_stale_work_dirs();
-        let work_dir = std::env::temp_dir().join(format!("acc-sessions-{}", std::process::id()));
+        // One directory per platform, not per process: a process may host
+        // several platforms (tests do), and each removes its own on drop.
+        static PLATFORMS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let instance = PLATFORMS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let work_dir = std::env::temp_dir()
+            .join(format!("acc-sessions-{}", std::process::id()))
+            .join(format!("platform-{instance}"));
         SessionHost {
             sessions: Mutex::new(HashMap::new()),
             starting: tokio::sync::Mutex::new(()),
@@ -565,6 +571,10 @@ impl SessionHost {
 impl Drop for SessionHost {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.work_dir);
+        // The process's directory goes with its last platform.
+        if let Some(parent) = self.work_dir.parent() {
+            let _ = std::fs::remove_dir(parent);
+        }
     }
 }
 
