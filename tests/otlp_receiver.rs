@@ -136,6 +136,62 @@ async fn spans_are_kept_and_the_rest_is_reported_rejected() {
     platform.shutdown().await;
 }
 
+/// Spans are also kept as CloudWatch Transaction Search keeps them: JSON
+/// records in the log group `aws/spans`, read with the Logs API (which is
+/// how the console finds spans on live AWS). Before any span arrives the
+/// group does not exist, and the console says what that means.
+#[tokio::test]
+async fn spans_land_in_aws_spans_as_transaction_search_records() {
+    let platform = platform::start_ephemeral(false).await;
+    let endpoint = platform.endpoint_url();
+    let backend = acc_backend::Backend::connect(acc_backend::ConnectTarget::Endpoint {
+        url: endpoint.clone(),
+        region: None,
+    })
+    .await;
+    let off = backend.spans_from_logs("s-json").await.unwrap_err();
+    assert!(
+        off.to_string()
+            .contains("enable CloudWatch Transaction Search"),
+        "{off}"
+    );
+    // With no aws/spans, sessions still come from the log streams.
+    assert!(backend.sessions_from_logs().await.unwrap().is_empty());
+
+    post(
+        &endpoint,
+        "/v1/traces",
+        "application/json",
+        spans_json("s-json"),
+    )
+    .await;
+    let events = platform::logs_client(&endpoint)
+        .filter_log_events()
+        .log_group_name(acc_backend::SPANS_LOG_GROUP)
+        .send()
+        .await
+        .unwrap();
+    let records: Vec<Value> = events
+        .events()
+        .iter()
+        .map(|e| serde_json::from_str(e.message().unwrap()).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2, "{records:?}");
+    let root = records.iter().find(|r| r["name"] == "agent.turn").unwrap();
+    assert_eq!(root["kind"], "SERVER");
+    assert_eq!(root["durationNano"], 250_000_000);
+    assert_eq!(root["status"]["code"], "OK");
+    assert_eq!(root["attributes"]["session.id"], "s-json");
+    assert_eq!(root["resource"]["attributes"]["service.name"], "json_agent");
+    assert!(root.get("parentSpanId").is_none(), "{root}");
+    let tool = records.iter().find(|r| r["name"] == "tool.call").unwrap();
+    assert_eq!(tool["parentSpanId"], "eee19b7ec3c1b174");
+    assert_eq!(tool["status"]["code"], "ERROR");
+    assert_eq!(tool["status"]["message"], "tool failed");
+    assert_eq!(events.events()[0].timestamp(), Some(1_700_000_000_000));
+    platform.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_read_only_platform_stores_no_spans() {
     let platform = acc_runtime_local::start(acc_runtime_local::PlatformConfig {

@@ -181,6 +181,21 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
         region: None,
     })
     .await;
+    // The demo agent exports a span per invocation (after answering).
+    let kept = loop {
+        let listed: Value = reqwest::get(format!("{endpoint}/local/spans?session={session}"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let spans = listed["spans"].as_array().unwrap().clone();
+        if spans.len() >= 2 {
+            break spans;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "{spans:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     let derived = backend.sessions_from_logs().await.unwrap();
     let ours = derived
         .iter()
@@ -190,6 +205,57 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
     assert_eq!(ours.endpoint, "DEFAULT");
     assert_eq!(ours.state, "ACTIVE");
     assert!(ours.idle_seconds < 60, "{ours:?}");
+    // Its spans, read back from Transaction Search's aws/spans records, are
+    // the ones the receiver kept; its invocations are their roots.
+    let mut from_logs: Vec<String> = backend
+        .spans_from_logs(session)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.span_id)
+        .collect();
+    let mut kept_ids: Vec<String> = kept
+        .iter()
+        .map(|s| s["spanId"].as_str().unwrap().to_owned())
+        .collect();
+    from_logs.sort();
+    kept_ids.sort();
+    assert_eq!(from_logs, kept_ids);
+    let roots = kept.iter().filter(|s| s["parentSpanId"] == "").count() as u64;
+    assert!(roots >= 2, "{kept:?}");
+    assert!(ours.invocations >= 2, "{ours:?}");
+    // A session seen only in spans (its agent never wrote to stdout) is
+    // listed too, under the runtime its resource names.
+    let only = "spans-only-0123456789-0123456789-0123";
+    let now_ns = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let exported = reqwest::Client::new()
+        .post(format!("{endpoint}/v1/traces"))
+        .json(&json!({ "resourceSpans": [{
+            "resource": { "attributes": [{ "key": "aws.log.group.names", "value": {
+                "stringValue": "/aws/bedrock-agentcore/runtimes/quiet_agent-Q1w2E3r4T5-DEFAULT" } }] },
+            "scopeSpans": [{ "spans": [{
+                "traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174",
+                "name": "agent.turn", "kind": 2,
+                "startTimeUnixNano": (now_ns - 2_000_000_000).to_string(),
+                "endTimeUnixNano": (now_ns - 1_000_000_000).to_string(),
+                "attributes": [{ "key": "session.id", "value": { "stringValue": only } }]
+            }] }]
+        }] }))
+        .send()
+        .await
+        .unwrap();
+    assert!(exported.status().is_success());
+    let derived = backend.sessions_from_logs().await.unwrap();
+    let quiet = derived
+        .iter()
+        .find(|s| s.runtime_session_id == only)
+        .unwrap_or_else(|| panic!("{derived:?}"));
+    assert_eq!(quiet.agent_runtime_id, "quiet_agent-Q1w2E3r4T5");
+    assert_eq!(quiet.invocations, 1);
+    assert_eq!(quiet.state, "ACTIVE");
 
     // Stop: the session ends, and the next invocation starts a fresh one.
     data.stop_runtime_session()

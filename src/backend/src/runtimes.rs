@@ -1,7 +1,8 @@
 //! Agent runtimes, their sessions, invocations and logs: the control-plane
 //! and data-plane SDK clients, CloudWatch Logs, and (locally) the
 //! platform's session listing, which AWS has no API for. Against live AWS
-//! sessions are derived from the runtimes' log streams.
+//! sessions are derived from the runtimes' log streams and their spans
+//! (see `transaction_search`).
 //!
 //! Runtimes with a customJWTAuthorizer cannot be called through the AWS SDK
 //! (AgentCore refuses SigV4 for them): those invocations and stops go over
@@ -23,6 +24,7 @@ use futures_util::{Stream, StreamExt};
 use crate::bearer_tokens::{JwtResource, token_for};
 use crate::connection::{Backend, ContextKind};
 use crate::error::BackendError;
+use crate::transaction_search::{merge_sessions, now_ms, state_for_idle};
 
 /// The HTTPS client for bearer-token calls (shared: it pools connections).
 static HTTP: LazyLock<reqwest::Client> = LazyLock::new(reqwest::Client::new);
@@ -394,7 +396,7 @@ impl Backend {
     }
 
     /// Every session: from the local platform's listing, or (live) derived
-    /// from the runtimes' log streams.
+    /// from the runtimes' log streams and spans.
     pub async fn runtime_sessions(&self) -> Result<Vec<RuntimeSession>, BackendError> {
         self.check_config()?;
         if self.context().kind != ContextKind::Aws {
@@ -429,15 +431,12 @@ impl Backend {
         serde_json::from_value(listed[key].clone()).map_err(|e| failed(e.to_string()))
     }
 
-    /// The spans a session's agent exported, from the local platform's
-    /// OTLP receiver. Live AWS keeps them in CloudWatch Transaction Search,
-    /// which the console does not read yet: that is an error saying so.
+    /// The spans a session's agent exported: from the local platform's
+    /// OTLP receiver, or (live) from Transaction Search's `aws/spans`.
     pub async fn session_spans(&self, session_id: &str) -> Result<Vec<SessionSpan>, BackendError> {
         self.check_config()?;
         if self.context().kind == ContextKind::Aws {
-            return Err(BackendError::Config(
-                "live AWS keeps spans in CloudWatch Transaction Search (aws/spans), which acc does not read yet".into(),
-            ));
+            return self.spans_from_logs(session_id).await;
         }
         self.local_listing(
             "spans",
@@ -448,8 +447,10 @@ impl Backend {
     }
 
     /// Live AWS: one session per `[runtime-logs]<session>` stream (AWS
-    /// has no API that lists sessions). Public so that the derivation can be
-    /// rehearsed against the local platform, which writes the same streams.
+    /// has no API that lists sessions), widened by the sessions' spans in
+    /// `aws/spans` (first and last activity, invocations as root spans),
+    /// plus sessions seen only in spans. Public so that the derivation can
+    /// be rehearsed against the local platform, which writes the same.
     pub async fn sessions_from_logs(&self) -> Result<Vec<RuntimeSession>, BackendError> {
         let groups = self
             .logs
@@ -458,10 +459,7 @@ impl Backend {
             .send()
             .await
             .map_err(|e| BackendError::from_sdk("DescribeLogGroups", self.context(), e))?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
+        let now = now_ms();
         let mut out = Vec::new();
         for group in groups.log_groups() {
             let Some(name) = group.log_group_name() else {
@@ -491,14 +489,16 @@ impl Backend {
                     runtime_session_id: session,
                     agent_runtime_id: runtime_id.to_owned(),
                     endpoint: endpoint.to_owned(),
-                    // Logs cannot tell a live session from an ended one;
-                    // quiet for the default idle timeout means ended.
-                    state: if idle < 900 { "ACTIVE" } else { "IDLE" }.into(),
+                    state: state_for_idle(idle).into(),
                     age_seconds: (now - first) / 1000,
                     idle_seconds: idle,
                     ..RuntimeSession::default()
                 });
             }
+        }
+        // Transaction Search may be off (no aws/spans): streams only then.
+        if let Some(spans) = self.logged_spans("\"session.id\"", now).await? {
+            merge_sessions(&mut out, &spans, now);
         }
         Ok(out)
     }

@@ -249,6 +249,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX spans_by_session ON spans (session_id, start_unix_nano);
     CREATE INDEX spans_by_trace ON spans (trace_id);
     "#,
+    // v8: the oldest kept span, found at once: its copies in the `aws/spans`
+    // log group older than it are dropped with it.
+    r#"
+    CREATE INDEX spans_by_start ON spans (start_unix_nano);
+    "#,
 ];
 
 /// What the header of an opened database says.

@@ -4,8 +4,10 @@
 //! SQLite, newest [`SPANS_KEPT`]; `GET /local/spans` lists them (a local
 //! extension, like the session listing). `/v1/logs` and `/v1/metrics` are
 //! answered as OTLP asks of a receiver that keeps neither: accepted as a
-//! request, every record reported rejected, with the reason.
+//! request, every record reported rejected, with the reason. Every span is
+//! also written to the `aws/spans` log group, as Transaction Search does.
 
+mod transaction_search;
 mod wire;
 
 use std::io::Read;
@@ -59,6 +61,9 @@ pub(crate) struct SpanRecord {
     /// The span's (or its resource's) `session.id`.
     pub(crate) session_id: String,
     pub(crate) attributes: Map<String, Value>,
+    /// The resource's attributes (written to `aws/spans`, not listed).
+    #[serde(skip)]
+    pub(crate) resource: Map<String, Value>,
 }
 
 /// How the body is encoded, from `Content-Type`.
@@ -332,6 +337,7 @@ fn record(
         s => s,
     };
     span.attributes = attributes;
+    span.resource = resource.clone();
     span
 }
 
@@ -411,6 +417,23 @@ async fn store_spans(ctx: &PlatformState, spans: Vec<SpanRecord>) -> Result<(), 
         return Ok(());
     }
     let received = now_ms();
+    // Which runtime each span's session belongs to, for its aws/spans record.
+    let origins: Vec<Option<transaction_search::SessionOrigin>> = spans
+        .iter()
+        .map(|span| {
+            let session = ctx.sessions.get(&span.session_id)?;
+            Some(transaction_search::SessionOrigin {
+                runtime_arn: session.config.runtime_arn.clone(),
+                log_group: crate::session_host::log_names(
+                    &session.config.runtime_id,
+                    &session.config.endpoint,
+                    &session.id,
+                    0,
+                )
+                .0,
+            })
+        })
+        .collect();
     ctx.store
         .write(move |tx| {
             let mut insert = tx.prepare_cached(
@@ -436,10 +459,12 @@ async fn store_spans(ctx: &PlatformState, spans: Vec<SpanRecord>) -> Result<(), 
                     received,
                 ])?;
             }
-            tx.execute(
+            let evicted = tx.execute(
                 "DELETE FROM spans WHERE seq <= (SELECT MAX(seq) FROM spans) - ?1",
                 [SPANS_KEPT],
             )?;
+            let records: Vec<_> = spans.into_iter().zip(origins).collect();
+            transaction_search::append(tx, &records, received, evicted > 0)?;
             Ok(())
         })
         .await
@@ -484,6 +509,7 @@ async fn list_spans(
                         session_id: r.get(10)?,
                         attributes: serde_json::from_str(&r.get::<_, String>(11)?)
                             .unwrap_or_default(),
+                        resource: Map::new(),
                     })
                 },
             )?;
