@@ -118,7 +118,7 @@ pub struct InvocationRun {
 }
 
 impl InvocationRun {
-    fn new(id: u64) -> Self {
+    pub(crate) fn new(id: u64) -> Self {
         InvocationRun {
             id,
             session_id: None,

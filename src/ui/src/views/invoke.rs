@@ -10,8 +10,9 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::runtimes::{FrameLine, InvokeConsole, InvokeFocus, RunState, StreamView};
+use crate::runtimes::{FrameLine, InvocationRun, InvokeConsole, InvokeFocus, RunState, StreamView};
 use crate::state::AppState;
+use crate::theme::Theme;
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let Some(console) = state.invoke.as_ref() else {
@@ -140,34 +141,11 @@ fn render_stream(state: &AppState, console: &InvokeConsole, frame: &mut Frame, a
         ]))
         .title_bottom(Line::styled(stats, theme.muted));
     let inner_height = area.height.saturating_sub(2) as usize;
+    // Only the newest lines are in view, so only they are built: a frame
+    // drawn during a fast stream costs the same at event 100 as at 100 000.
     let lines: Vec<Line> = match console.view {
-        StreamView::Raw => {
-            let bytes: Vec<u8> = run.raw.iter().copied().collect();
-            String::from_utf8_lossy(&bytes)
-                .lines()
-                .map(|l| Line::raw(l.to_owned()))
-                .collect()
-        }
-        StreamView::Parsed => {
-            let mut out: Vec<Line> = Vec::new();
-            for frame_line in &run.frames {
-                match frame_line {
-                    FrameLine::Json(text) | FrameLine::Raw(text) => out.extend(
-                        text.lines()
-                            .map(|l| Line::styled(l.to_owned(), theme.muted)),
-                    ),
-                    FrameLine::Error(e) => out.push(Line::styled(
-                        format!("error in stream: {e}"),
-                        theme.error.add_modifier(Modifier::BOLD),
-                    )),
-                }
-            }
-            if !run.text.is_empty() {
-                out.push(Line::raw(""));
-                out.extend(run.text.lines().map(|l| Line::raw(l.to_owned())));
-            }
-            out
-        }
+        StreamView::Raw => raw_tail(run, inner_height),
+        StreamView::Parsed => parsed_tail(run, theme, inner_height),
     };
     // The newest lines stay in view.
     let skip = lines.len().saturating_sub(inner_height);
@@ -177,4 +155,114 @@ fn render_stream(state: &AppState, console: &InvokeConsole, frame: &mut Frame, a
             .block(block),
         area,
     );
+}
+
+/// The last `want` lines of the raw bytes.
+fn raw_tail(run: &InvocationRun, want: usize) -> Vec<Line<'static>> {
+    // Start after the (want + 1)-th newline from the end: enough lines even
+    // when the bytes end with a newline.
+    let start = run
+        .raw
+        .iter()
+        .rev()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(want)
+        .map_or(0, |(from_end, _)| run.raw.len() - from_end);
+    let bytes: Vec<u8> = run.raw.range(start..).copied().collect();
+    let text = String::from_utf8_lossy(&bytes);
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(want)..]
+        .iter()
+        .map(|l| Line::raw((*l).to_owned()))
+        .collect()
+}
+
+/// The last `want` lines of the parsed view: the frames (pretty JSON,
+/// other data, errors), then the concatenated text.
+fn parsed_tail(run: &InvocationRun, theme: &Theme, want: usize) -> Vec<Line<'static>> {
+    let mut tail: Vec<Line> = Vec::with_capacity(want);
+    if !run.text.is_empty() {
+        tail.extend(
+            run.text
+                .lines()
+                .rev()
+                .take(want)
+                .map(|l| Line::raw(l.to_owned())),
+        );
+        if tail.len() < want {
+            tail.push(Line::raw(""));
+        }
+    }
+    for frame_line in run.frames.iter().rev() {
+        if tail.len() >= want {
+            break;
+        }
+        match frame_line {
+            FrameLine::Json(text) | FrameLine::Raw(text) => tail.extend(
+                text.lines()
+                    .rev()
+                    .take(want - tail.len())
+                    .map(|l| Line::styled(l.to_owned(), theme.muted)),
+            ),
+            FrameLine::Error(e) => tail.push(Line::styled(
+                format!("error in stream: {e}"),
+                theme.error.add_modifier(Modifier::BOLD),
+            )),
+        }
+    }
+    tail.reverse();
+    tail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(lines: &[Line]) -> Vec<String> {
+        lines.iter().map(|l| l.to_string()).collect()
+    }
+
+    /// The tails are exactly the last lines of everything, built in full.
+    #[test]
+    fn tails_are_the_last_lines_of_the_whole_stream() {
+        let mut run = InvocationRun::new(1);
+        run.content_type = "text/event-stream".into();
+        let mut body = String::new();
+        for i in 0..40 {
+            body.push_str(&format!("data: {{\"type\":\"step\",\"n\":{i}}}\n\n"));
+            body.push_str(&format!("data: {{\"delta\":\"line {i}\\n\"}}\n\n"));
+            if i % 13 == 0 {
+                body.push_str("data: {\"error\":\"upstream hiccup\"}\n\n");
+            }
+        }
+        run.on_chunk(1.0, body.as_bytes());
+        let theme = Theme::dark();
+        let mut full: Vec<String> = Vec::new();
+        for frame_line in &run.frames {
+            match frame_line {
+                FrameLine::Json(t) | FrameLine::Raw(t) => full.extend(t.lines().map(str::to_owned)),
+                FrameLine::Error(e) => full.push(format!("error in stream: {e}")),
+            }
+        }
+        full.push(String::new());
+        full.extend(run.text.lines().map(str::to_owned));
+        let raw: Vec<String> = body.lines().map(str::to_owned).collect();
+        assert!(run.text.lines().count() >= 40, "{:?}", run.text);
+        assert!(run.frames.iter().any(|f| matches!(f, FrameLine::Error(_))));
+        for want in [1, 5, 39, 41, 200, 5_000] {
+            let parsed = texts(&parsed_tail(&run, &theme, want));
+            assert_eq!(
+                parsed,
+                full[full.len().saturating_sub(want)..],
+                "parsed, {want}"
+            );
+            let raw_lines = texts(&raw_tail(&run, want));
+            assert_eq!(
+                raw_lines,
+                raw[raw.len().saturating_sub(want)..],
+                "raw, {want}"
+            );
+        }
+    }
 }
