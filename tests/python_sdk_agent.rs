@@ -57,24 +57,7 @@ async fn an_agentcore_python_sdk_agent_streams_through_the_local_runtime() {
 
     // The agent's span reached the platform's OTLP receiver through the
     // injected OTEL_EXPORTER_OTLP_ENDPOINT, tagged with the session.
-    let started = std::time::Instant::now();
-    let spans = loop {
-        let listed: Value = reqwest::get(format!("{endpoint}/local/spans?session={session}"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let spans = listed["spans"].as_array().unwrap().clone();
-        if !spans.is_empty() {
-            break spans;
-        }
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(15),
-            "no span of session {session} reached the OTLP receiver"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
+    let spans = platform::wait_for_spans(&endpoint, session, 1).await;
     let span = &spans[0];
     assert_eq!(span["name"], "python_agent.invoke", "{span}");
     assert_eq!(span["service"], "python_sdk_agent", "{span}");

@@ -182,20 +182,7 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
     })
     .await;
     // The demo agent exports a span per invocation (after answering).
-    let kept = loop {
-        let listed: Value = reqwest::get(format!("{endpoint}/local/spans?session={session}"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let spans = listed["spans"].as_array().unwrap().clone();
-        if spans.len() >= 2 {
-            break spans;
-        }
-        assert!(started.elapsed() < Duration::from_secs(10), "{spans:?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let kept = platform::wait_for_spans(&endpoint, session, 2).await;
     let derived = backend.sessions_from_logs().await.unwrap();
     let ours = derived
         .iter()
@@ -366,17 +353,14 @@ async fn a_session_ends_at_its_max_lifetime_even_while_busy() {
         .unwrap();
     out.response.collect().await.unwrap();
     // HealthyBusy keeps idle termination away, not the lifetime.
-    platform::wait_for_state(&endpoint, session, "STOPPED", Duration::from_secs(15)).await;
-    assert!(
-        started.elapsed() >= Duration::from_millis(1900),
-        "stopped after {:?}, before its lifetime",
-        started.elapsed()
-    );
-    let events = platform::session_events(&endpoint, session).await;
-    assert!(
-        events.iter().any(|e| e == "stopped (max lifetime)"),
-        "{events:?}"
-    );
+    platform::wait_for_stop(
+        &endpoint,
+        session,
+        "max lifetime",
+        started,
+        Duration::from_millis(1900),
+    )
+    .await;
     platform.shutdown().await;
 }
 

@@ -383,3 +383,47 @@ pub fn frames(body: &str) -> Vec<serde_json::Value> {
         .map(|d| serde_json::from_str(d).unwrap_or_else(|e| panic!("frame {d}: {e}")))
         .collect()
 }
+
+/// Wait until session `id` stops, then check it stopped for `reason` (as
+/// its lifecycle event says) no sooner than `at_least` after `since`.
+pub async fn wait_for_stop(
+    endpoint: &str,
+    id: &str,
+    reason: &str,
+    since: Instant,
+    at_least: Duration,
+) {
+    wait_for_state(endpoint, id, "STOPPED", Duration::from_secs(15)).await;
+    assert!(
+        since.elapsed() >= at_least,
+        "{id} stopped after {:?}, sooner than {at_least:?}",
+        since.elapsed()
+    );
+    let events = session_events(endpoint, id).await;
+    let wanted = format!("stopped ({reason})");
+    assert!(events.contains(&wanted), "{events:?}");
+}
+
+/// Poll the OTLP receiver until session `id` has at least `count` spans.
+pub async fn wait_for_spans(endpoint: &str, id: &str, count: usize) -> Vec<serde_json::Value> {
+    let started = Instant::now();
+    loop {
+        let listed: serde_json::Value =
+            reqwest::get(format!("{endpoint}/local/spans?session={id}"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+        let spans = listed["spans"].as_array().unwrap().clone();
+        if spans.len() >= count {
+            return spans;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "session {id} has {} spans, not {count}, after 15 s (no span reached the OTLP receiver?)",
+            spans.len()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
