@@ -54,7 +54,7 @@ type ClientKey = (String, String);
 /// A token and when it stops being worth sending.
 type CachedToken = (String, Instant);
 
-/// Cached tokens by (token endpoint, client id).
+/// Cached tokens by (discovery URL, client id).
 static CACHE: LazyLock<Mutex<HashMap<ClientKey, CachedToken>>> = LazyLock::new(Default::default);
 
 /// A resource that takes bearer tokens.
@@ -195,15 +195,16 @@ async fn client_credentials(
         hint: String::new(),
         detail: why,
     };
-    let endpoint = acc_mcp::oauth::token_endpoint(http, discovery)
-        .await
-        .map_err(fail)?;
-    let key = (endpoint.clone(), client_id.to_owned());
+    // Keyed by the discovery URL, so a cached token costs no request.
+    let key = (discovery.to_owned(), client_id.to_owned());
     if let Some((token, until)) = CACHE.lock().unwrap_or_else(|p| p.into_inner()).get(&key)
         && Instant::now() < *until
     {
         return Ok(token.clone());
     }
+    let endpoint = acc_mcp::oauth::token_endpoint(http, discovery)
+        .await
+        .map_err(fail)?;
     let grant = acc_mcp::oauth::client_credentials(http, &endpoint, client_id, secret, scope)
         .await
         .map_err(fail)?;

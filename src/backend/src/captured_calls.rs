@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use acc_domain::{CaptureFilter, CapturedCall, gateway_log_group};
 use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata as _;
 
-use crate::connection::Backend;
+use crate::connection::{Backend, now_ms};
 use crate::error::BackendError;
 
 /// Look-back windows, newest first (ms): recent calls are found without
@@ -42,10 +42,7 @@ impl Backend {
         self.check_config()?;
         let group = gateway_log_group(gateway_id);
         let pattern = filter.log_filter_pattern();
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
+        let now = now_ms();
         let mut calls: Vec<CapturedCall> = Vec::new();
         let mut skipped = 0usize;
         let mut end = now + 60_000;

@@ -6,6 +6,19 @@ use serde::Serialize;
 
 use crate::error::BackendError;
 
+/// The one HTTPS client for calls outside the AWS SDK (bearer-token
+/// invocations, MCP, the local platform's listings): it pools connections.
+pub(crate) static HTTP: std::sync::LazyLock<reqwest::Client> =
+    std::sync::LazyLock::new(reqwest::Client::new);
+
+/// Milliseconds since the epoch.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
 /// Credentials the local platform accepts. They are not secret: the local
 /// platform does not verify SigV4, it only needs requests to be signed.
 const LOCAL_ACCESS_KEY: &str = "acclocal";

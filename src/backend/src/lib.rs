@@ -16,9 +16,9 @@ mod runtimes;
 mod schema_conversion;
 mod transaction_search;
 
+pub use acc_domain::{RUNTIME_LOG_PREFIX, SPANS_LOG_GROUP};
 pub use captured_calls::CapturePage;
 pub use connection::{Backend, ConnectTarget, ContextInfo, ContextKind, aws_profiles};
 pub use error::BackendError;
 pub use mcp_tools::{McpCatalog, SEARCH_TOOL, SearchHit};
-pub use runtimes::{Invocation, RUNTIME_LOG_PREFIX, RuntimeLogLine};
-pub use transaction_search::SPANS_LOG_GROUP;
+pub use runtimes::{Invocation, RuntimeLogLine};

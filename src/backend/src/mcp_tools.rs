@@ -2,20 +2,16 @@
 //! the built-in search tool, and calls. Live and local alike: the client
 //! reaches whatever `gatewayUrl` GetGateway returned.
 
-use std::sync::LazyLock;
-
 use acc_domain::{Gateway, RpcError, Tool, ToolCallReport, ToolSource};
 use acc_mcp::client::{McpClient, McpError};
 use serde_json::Value;
 
 use crate::bearer_tokens::{JwtResource, token_for};
-use crate::connection::Backend;
+use crate::connection::{Backend, HTTP};
 use crate::error::BackendError;
 
 /// The built-in search tool's name.
 pub const SEARCH_TOOL: &str = "x_amz_bedrock_agentcore_search";
-
-static HTTP: LazyLock<reqwest::Client> = LazyLock::new(reqwest::Client::new);
 
 /// A gateway's catalog as its MCP endpoint lists it.
 #[derive(Debug, Clone, PartialEq)]

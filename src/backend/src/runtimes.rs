@@ -10,10 +10,12 @@
 //! through the same [`Invocation`].
 
 use std::pin::Pin;
-use std::sync::LazyLock;
 use std::time::Duration;
 
-use acc_domain::{AgentRuntime, RuntimeEndpoint, RuntimeSession, SessionSpan};
+use acc_domain::{
+    AgentRuntime, RUNTIME_LOG_PREFIX, RuntimeEndpoint, RuntimeSession, SessionSpan,
+    parse_runtime_log_group, runtime_log_group,
+};
 use aws_sdk_bedrockagentcore::primitives::{Blob, ByteStream};
 use aws_sdk_bedrockagentcorecontrol::types::{
     AgentRuntimeArtifact, AuthorizerConfiguration, ContainerConfiguration, NetworkConfiguration,
@@ -22,18 +24,14 @@ use aws_sdk_bedrockagentcorecontrol::types::{
 use futures_util::{Stream, StreamExt};
 
 use crate::bearer_tokens::{JwtResource, token_for};
-use crate::connection::{Backend, ContextKind};
+use crate::connection::{Backend, ContextKind, HTTP, now_ms};
 use crate::error::BackendError;
-use crate::transaction_search::{merge_sessions, now_ms, state_for_idle};
+use crate::transaction_search::{merge_sessions, state_for_idle};
 
-/// The HTTPS client for bearer-token calls (shared: it pools connections).
-static HTTP: LazyLock<reqwest::Client> = LazyLock::new(reqwest::Client::new);
 const SESSION_HEADER: &str = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id";
 const USER_HEADER: &str = "X-Amzn-Bedrock-AgentCore-Runtime-User-Id";
 
 const PAGE_SIZE: i32 = 100;
-/// The prefix of every runtime's log group.
-pub const RUNTIME_LOG_PREFIX: &str = "/aws/bedrock-agentcore/runtimes/";
 
 /// An invocation whose answer is still arriving.
 pub struct Invocation {
@@ -465,8 +463,8 @@ impl Backend {
             let Some(name) = group.log_group_name() else {
                 continue;
             };
-            let runtime = name.trim_start_matches(RUNTIME_LOG_PREFIX);
-            let (runtime_id, endpoint) = runtime.rsplit_once('-').unwrap_or((runtime, ""));
+            let (runtime_id, endpoint) = parse_runtime_log_group(name)
+                .unwrap_or((name.trim_start_matches(RUNTIME_LOG_PREFIX), ""));
             let streams = self
                 .logs
                 .describe_log_streams()
@@ -512,7 +510,7 @@ impl Backend {
         since_ms: Option<i64>,
     ) -> Result<Vec<RuntimeLogLine>, BackendError> {
         self.check_config()?;
-        let group = format!("{RUNTIME_LOG_PREFIX}{runtime_id}-{endpoint}");
+        let group = runtime_log_group(runtime_id, endpoint);
         let mut lines = Vec::new();
         let mut token = None;
         loop {

@@ -7,16 +7,13 @@
 
 use std::collections::HashMap;
 
-use acc_domain::{RuntimeSession, SessionSpan};
+use acc_domain::{RuntimeSession, SPANS_LOG_GROUP, SessionSpan, parse_runtime_log_group};
 use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata as _;
 use serde_json::Value;
 
-use crate::connection::Backend;
+use crate::connection::{Backend, now_ms};
 use crate::error::BackendError;
-use crate::runtimes::RUNTIME_LOG_PREFIX;
 
-/// Where Transaction Search puts spans.
-pub const SPANS_LOG_GROUP: &str = "aws/spans";
 /// How far back spans are read: a session lives at most 8 h; a day covers
 /// its whole life and the day's ended sessions.
 const LOOKBACK_MS: i64 = 24 * 3600 * 1000;
@@ -57,8 +54,7 @@ fn runtime_of(resource: &Value) -> Option<(String, String)> {
     };
     if let Some((id, endpoint)) = groups
         .iter()
-        .filter_map(|g| g.trim().strip_prefix(RUNTIME_LOG_PREFIX))
-        .find_map(|rest| rest.rsplit_once('-'))
+        .find_map(|g| parse_runtime_log_group(g.trim()))
     {
         return Some((id.to_owned(), endpoint.to_owned()));
     }
@@ -250,14 +246,6 @@ impl Backend {
             ))),
         }
     }
-}
-
-/// Milliseconds since the epoch.
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

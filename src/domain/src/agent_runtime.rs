@@ -2,6 +2,22 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The prefix of every runtime's log group.
+pub const RUNTIME_LOG_PREFIX: &str = "/aws/bedrock-agentcore/runtimes/";
+/// Where CloudWatch Transaction Search keeps spans, a JSON record each.
+pub const SPANS_LOG_GROUP: &str = "aws/spans";
+
+/// The log group of a runtime endpoint's sessions, as AgentCore names it.
+pub fn runtime_log_group(runtime_id: &str, endpoint: &str) -> String {
+    format!("{RUNTIME_LOG_PREFIX}{runtime_id}-{endpoint}")
+}
+
+/// `(runtime id, endpoint)` of a runtime log group's name. (Runtime ids
+/// end in `-<suffix>`, so the endpoint is after the last `-`.)
+pub fn parse_runtime_log_group(name: &str) -> Option<(&str, &str)> {
+    name.strip_prefix(RUNTIME_LOG_PREFIX)?.rsplit_once('-')
+}
+
 /// An agent runtime (its latest version's configuration).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -182,7 +198,7 @@ pub struct SessionSpan {
 /// their parent; errors end with their message).
 pub fn span_lines(spans: &[SessionSpan]) -> Vec<String> {
     let mut sorted: Vec<&SessionSpan> = spans.iter().collect();
-    sorted.sort_by_key(|s| (s.start_unix_nano, s.span_id.clone()));
+    sorted.sort_by(|a, b| (a.start_unix_nano, &a.span_id).cmp(&(b.start_unix_nano, &b.span_id)));
     let parent_of: std::collections::HashMap<&str, &str> = sorted
         .iter()
         .map(|s| (s.span_id.as_str(), s.parent_span_id.as_str()))

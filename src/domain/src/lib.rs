@@ -18,7 +18,8 @@ pub mod tool;
 pub mod tool_call;
 
 pub use agent_runtime::{
-    AgentRuntime, RuntimeEndpoint, RuntimeSession, SessionEvent, SessionInvocation, SessionSpan,
+    AgentRuntime, RUNTIME_LOG_PREFIX, RuntimeEndpoint, RuntimeSession, SPANS_LOG_GROUP,
+    SessionEvent, SessionInvocation, SessionSpan, parse_runtime_log_group, runtime_log_group,
 };
 pub use capture::{
     CaptureFilter, CaptureOutcome, CapturedCall, CapturedCaller, CapturedPolicy, gateway_log_group,

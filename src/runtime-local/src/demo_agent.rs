@@ -30,6 +30,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
+/// The demo agent's one HTTP client (tool calls, span export): built once,
+/// so its connections are reused across invocations.
+pub(crate) static HTTP: std::sync::LazyLock<reqwest::Client> = std::sync::LazyLock::new(|| {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap_or_default()
+});
+
 #[derive(Default)]
 struct AgentState {
     /// Background tasks still running (HealthyBusy while > 0).

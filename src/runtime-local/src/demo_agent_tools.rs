@@ -5,8 +5,6 @@
 //! issuer's token endpoint (AgentCore Identity's machine-to-machine flow).
 //! The call then shows in the gateway's captures like any agent's.
 
-use std::time::Duration;
-
 use acc_mcp::client::McpClient;
 use acc_mcp::oauth;
 use serde_json::Value;
@@ -41,23 +39,20 @@ fn env(name: &str) -> Option<String> {
 pub(crate) async fn call_tool(name: &str, arguments: Value) -> Result<ToolAnswer, String> {
     let url = env("GATEWAY_URL")
         .ok_or("no gateway is configured: set GATEWAY_URL in the runtime's environmentVariables")?;
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .map_err(|e| format!("cannot build an HTTP client: {e}"))?;
+    let http = &*crate::demo_agent::HTTP;
     let token = match (
         env("GATEWAY_CLIENT_ID"),
         env("GATEWAY_CLIENT_SECRET"),
         env("GATEWAY_DISCOVERY_URL"),
     ) {
         (Some(id), Some(secret), Some(discovery)) => {
-            let endpoint = oauth::token_endpoint(&http, &discovery).await?;
-            let grant = oauth::client_credentials(&http, &endpoint, &id, &secret, None).await?;
+            let endpoint = oauth::token_endpoint(http, &discovery).await?;
+            let grant = oauth::client_credentials(http, &endpoint, &id, &secret, None).await?;
             Some(grant.access_token)
         }
         _ => None,
     };
-    let client = McpClient::new(http, url, token);
+    let client = McpClient::new(http.clone(), url, token);
     let exchange = client
         .call_tool(name, arguments)
         .await

@@ -25,9 +25,8 @@ pub(crate) struct ToolSpan {
 }
 
 fn random_hex(bytes: usize) -> String {
-    (0..bytes)
-        .map(|_| format!("{:02x}", rand::random::<u8>()))
-        .collect()
+    let random: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
+    crate::ids::hex(&random)
 }
 
 fn string_attribute(key: &str, value: &str) -> Value {
@@ -74,7 +73,7 @@ pub(crate) fn export(session: String, start_ns: u64, end_ns: u64, tool: Option<T
     let body = request(&session, start_ns, end_ns, tool.as_ref());
     tokio::spawn(async move {
         let url = format!("{}/v1/traces", endpoint.trim_end_matches('/'));
-        let _ = reqwest::Client::new().post(url).json(&body).send().await;
+        let _ = crate::demo_agent::HTTP.post(url).json(&body).send().await;
     });
 }
 

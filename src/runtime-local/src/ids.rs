@@ -9,6 +9,17 @@ const UPPER_ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 /// AWS's gateway ARN pattern allows at most 48 characters before the suffix.
 const GATEWAY_ID_STEM_MAX: usize = 48;
 
+/// Lowercase hex of `bytes` (trace and span ids, page tokens).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0x0f)] as char);
+    }
+    out
+}
+
 fn random_from(charset: &[u8], len: usize) -> String {
     let mut rng = rand::rng();
     (0..len)

@@ -148,13 +148,11 @@ pub(crate) async fn verify_bearer(
     authorizer: &Value,
     headers: &HeaderMap,
 ) -> Result<CallerIdentity, AuthRejection> {
-    let authorizer =
-        serde_json::from_value::<JwtAuthorizer>(authorizer.clone()).map_err(|_| AuthRejection {
-            status: 500,
-            www_authenticate: "Bearer realm=\"bedrock-agentcore\"".into(),
-            message: "The customJWTAuthorizer configuration is unreadable; update the resource."
-                .into(),
-        })?;
+    let authorizer = JwtAuthorizer::deserialize(authorizer).map_err(|_| AuthRejection {
+        status: 500,
+        www_authenticate: "Bearer realm=\"bedrock-agentcore\"".into(),
+        message: "The customJWTAuthorizer configuration is unreadable; update the resource.".into(),
+    })?;
     let token = bearer_token(headers)?;
     state.jwt.verify(&state.http, &authorizer, token).await
 }

@@ -112,10 +112,7 @@ pub(crate) fn page_body(
 
 /// The token that continues a list after the row with `last_seq`.
 pub(crate) fn encode_token(kind: ListKind, last_seq: i64) -> String {
-    format!("acc1:{}:{last_seq}", kind.tag())
-        .bytes()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::ids::hex(format!("acc1:{}:{last_seq}", kind.tag()).as_bytes())
 }
 
 fn decode_token(token: &str, kind: ListKind) -> Result<i64, ApiError> {

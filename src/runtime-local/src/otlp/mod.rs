@@ -10,6 +10,7 @@
 mod transaction_search;
 mod wire;
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -23,6 +24,7 @@ use prost::Message;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use crate::ids::hex;
 use crate::platform_state::PlatformState;
 use crate::timestamps::now_ms;
 use crate::wire_errors::ApiError;
@@ -61,9 +63,10 @@ pub(crate) struct SpanRecord {
     /// The span's (or its resource's) `session.id`.
     pub(crate) session_id: String,
     pub(crate) attributes: Map<String, Value>,
-    /// The resource's attributes (written to `aws/spans`, not listed).
+    /// The resource's attributes (written to `aws/spans`, not listed),
+    /// shared by the resource's spans.
     #[serde(skip)]
-    pub(crate) resource: Map<String, Value>,
+    pub(crate) resource: Arc<Map<String, Value>>,
 }
 
 /// How the body is encoded, from `Content-Type`.
@@ -267,10 +270,6 @@ fn json_count(bytes: &[u8], path: &[&str]) -> Result<i64, ApiError> {
     Ok(nested(&value, path).len() as i64)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn protobuf_attributes(kvs: &[wire::KeyValue]) -> Map<String, Value> {
     use wire::any_value::Value as V;
     kvs.iter()
@@ -297,10 +296,12 @@ fn string_attribute(attributes: &Map<String, Value>, key: &str) -> String {
 fn spans_from_protobuf(request: wire::ExportTraceServiceRequest) -> Vec<SpanRecord> {
     let mut out = Vec::new();
     for resource_spans in request.resource_spans {
-        let resource = resource_spans
-            .resource
-            .map(|r| protobuf_attributes(&r.attributes))
-            .unwrap_or_default();
+        let resource = Arc::new(
+            resource_spans
+                .resource
+                .map(|r| protobuf_attributes(&r.attributes))
+                .unwrap_or_default(),
+        );
         for span in resource_spans.scope_spans.into_iter().flat_map(|s| s.spans) {
             let attributes = protobuf_attributes(&span.attributes);
             let status = span.status.unwrap_or_default();
@@ -327,7 +328,7 @@ fn spans_from_protobuf(request: wire::ExportTraceServiceRequest) -> Vec<SpanReco
 
 /// Fill in what comes from the attributes: service and session.
 fn record(
-    resource: &Map<String, Value>,
+    resource: &Arc<Map<String, Value>>,
     attributes: Map<String, Value>,
     mut span: SpanRecord,
 ) -> SpanRecord {
@@ -337,7 +338,7 @@ fn record(
         s => s,
     };
     span.attributes = attributes;
-    span.resource = resource.clone();
+    span.resource = Arc::clone(resource);
     span
 }
 
@@ -379,7 +380,9 @@ fn spans_from_json(request: &Value) -> Vec<SpanRecord> {
         .into_iter()
         .flatten()
     {
-        let resource = json_attributes(resource_spans.pointer("/resource/attributes"));
+        let resource = Arc::new(json_attributes(
+            resource_spans.pointer("/resource/attributes"),
+        ));
         for span in nested(resource_spans, &["scopeSpans", "spans"]) {
             let text = |key: &str| {
                 span.get(key)
@@ -417,23 +420,23 @@ async fn store_spans(ctx: &PlatformState, spans: Vec<SpanRecord>) -> Result<(), 
         return Ok(());
     }
     let received = now_ms();
-    // Which runtime each span's session belongs to, for its aws/spans record.
-    let origins: Vec<Option<transaction_search::SessionOrigin>> = spans
-        .iter()
-        .map(|span| {
-            let session = ctx.sessions.get(&span.session_id)?;
-            Some(transaction_search::SessionOrigin {
+    // Which runtime each session belongs to, for its spans' aws/spans records.
+    let mut origins = HashMap::new();
+    for span in &spans {
+        if origins.contains_key(&span.session_id) {
+            continue;
+        }
+        if let Some(session) = ctx.sessions.get(&span.session_id) {
+            let origin = transaction_search::SessionOrigin {
                 runtime_arn: session.config.runtime_arn.clone(),
-                log_group: crate::session_host::log_names(
+                log_group: acc_domain::runtime_log_group(
                     &session.config.runtime_id,
                     &session.config.endpoint,
-                    &session.id,
-                    0,
-                )
-                .0,
-            })
-        })
-        .collect();
+                ),
+            };
+            origins.insert(span.session_id.clone(), origin);
+        }
+    }
     ctx.store
         .write(move |tx| {
             let mut insert = tx.prepare_cached(
@@ -455,7 +458,7 @@ async fn store_spans(ctx: &PlatformState, spans: Vec<SpanRecord>) -> Result<(), 
                     s.status_message,
                     s.service,
                     s.session_id,
-                    Value::Object(s.attributes.clone()).to_string(),
+                    serde_json::to_string(&s.attributes).map_err(ApiError::internal)?,
                     received,
                 ])?;
             }
@@ -463,8 +466,7 @@ async fn store_spans(ctx: &PlatformState, spans: Vec<SpanRecord>) -> Result<(), 
                 "DELETE FROM spans WHERE seq <= (SELECT MAX(seq) FROM spans) - ?1",
                 [SPANS_KEPT],
             )?;
-            let records: Vec<_> = spans.into_iter().zip(origins).collect();
-            transaction_search::append(tx, &records, received, evicted > 0)?;
+            transaction_search::append(tx, &spans, &origins, received, evicted > 0)?;
             Ok(())
         })
         .await
@@ -509,7 +511,7 @@ async fn list_spans(
                         session_id: r.get(10)?,
                         attributes: serde_json::from_str(&r.get::<_, String>(11)?)
                             .unwrap_or_default(),
-                        resource: Map::new(),
+                        resource: Arc::default(),
                     })
                 },
             )?;

@@ -4,6 +4,9 @@
 //! CloudWatch Logs API, since AWS has no session API) can be rehearsed
 //! against it.
 
+use std::collections::HashMap;
+
+use acc_domain::SPANS_LOG_GROUP;
 use rusqlite::Connection;
 use serde_json::{Map, Value, json};
 
@@ -11,8 +14,6 @@ use super::SpanRecord;
 use crate::logs::log_store::{self, NewEvent};
 use crate::wire_errors::ApiError;
 
-/// Where Transaction Search puts spans.
-pub(crate) const SPANS_LOG_GROUP: &str = "aws/spans";
 /// The one stream spans are written to.
 const SPANS_LOG_STREAM: &str = "default";
 
@@ -44,20 +45,28 @@ fn status_name(code: i64) -> &'static str {
     }
 }
 
+/// The span's resource with the session's runtime added (unless the agent
+/// set those attributes itself).
+fn labelled(resource: &Map<String, Value>, origin: &SessionOrigin) -> Map<String, Value> {
+    let mut resource = resource.clone();
+    resource
+        .entry("cloud.platform")
+        .or_insert_with(|| json!("aws_bedrock_agentcore"));
+    resource
+        .entry("cloud.resource_id")
+        .or_insert_with(|| json!(origin.runtime_arn));
+    resource
+        .entry("aws.log.group.names")
+        .or_insert_with(|| json!(origin.log_group));
+    resource
+}
+
 /// The record of one span.
 pub(crate) fn record(span: &SpanRecord, origin: Option<&SessionOrigin>) -> Value {
-    let mut resource: Map<String, Value> = span.resource.clone();
-    if let Some(origin) = origin {
-        resource
-            .entry("cloud.platform")
-            .or_insert_with(|| json!("aws_bedrock_agentcore"));
-        resource
-            .entry("cloud.resource_id")
-            .or_insert_with(|| json!(origin.runtime_arn));
-        resource
-            .entry("aws.log.group.names")
-            .or_insert_with(|| json!(origin.log_group));
-    }
+    let resource = match origin {
+        Some(origin) => json!(labelled(&span.resource, origin)),
+        None => json!(*span.resource),
+    };
     let mut status = json!({ "code": status_name(span.status_code) });
     if !span.status_message.is_empty() {
         status["message"] = json!(span.status_message);
@@ -86,15 +95,16 @@ pub(crate) fn record(span: &SpanRecord, origin: Option<&SessionOrigin>) -> Value
 /// start; spans arrive in end order, so not by seq).
 pub(crate) fn append(
     conn: &Connection,
-    spans: &[(SpanRecord, Option<SessionOrigin>)],
+    spans: &[SpanRecord],
+    origins: &HashMap<String, SessionOrigin>,
     now_ms: i64,
     evicted: bool,
 ) -> Result<(), ApiError> {
     let events: Vec<NewEvent> = spans
         .iter()
-        .map(|(span, origin)| NewEvent {
+        .map(|span| NewEvent {
             timestamp_ms: span.start_unix_nano / 1_000_000,
-            message: record(span, origin.as_ref()).to_string(),
+            message: record(span, origins.get(&span.session_id)).to_string(),
         })
         .collect();
     log_store::append(conn, SPANS_LOG_GROUP, SPANS_LOG_STREAM, now_ms, &events)?;
@@ -126,9 +136,11 @@ mod tests {
             attributes: [("session.id".to_owned(), json!("s-1"))]
                 .into_iter()
                 .collect(),
-            resource: [("service.name".to_owned(), json!("concierge.DEFAULT"))]
-                .into_iter()
-                .collect(),
+            resource: std::sync::Arc::new(
+                [("service.name".to_owned(), json!("concierge.DEFAULT"))]
+                    .into_iter()
+                    .collect(),
+            ),
             ..SpanRecord::default()
         };
         let origin = SessionOrigin {
@@ -183,11 +195,11 @@ mod tests {
             .unwrap();
         };
         // An old span, long evicted from `spans`, and its record.
-        append(&conn, &[(span("old", 1_000), None)], 0, false).unwrap();
+        append(&conn, &[span("old", 1_000)], &HashMap::new(), 0, false).unwrap();
         // A child (later start) is received before its parent.
         for s in [span("child", 5_100), span("parent", 5_000)] {
             keep(&conn, &s);
-            append(&conn, &[(s, None)], 0, true).unwrap();
+            append(&conn, &[s], &HashMap::new(), 0, true).unwrap();
         }
         let mut left: Vec<String> = conn
             .prepare("SELECT message FROM log_events WHERE group_name = 'aws/spans'")

@@ -118,9 +118,7 @@ async fn handle(mut inside: TcpStream) -> std::io::Result<()> {
 fn is_local(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4.is_loopback() || v4.is_unspecified() || v4.is_link_local(),
-        IpAddr::V6(v6) => {
-            v6.is_loopback() || v6.is_unspecified() || (v6.segments()[0] & 0xffc0) == 0xfe80
-        }
+        IpAddr::V6(v6) => v6.is_loopback() || v6.is_unspecified() || v6.is_unicast_link_local(),
     }
 }
 
@@ -167,11 +165,10 @@ async fn connect_public(authority: &str) -> Result<TcpStream, String> {
 }
 
 async fn refuse(inside: &mut TcpStream, status: u16, why: &str) -> std::io::Result<()> {
-    let reason = match status {
-        400 => "Bad Request",
-        403 => "Forbidden",
-        _ => "Request Header Fields Too Large",
-    };
+    let reason = axum::http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error");
     let body = format!("acc session proxy: {why}\n");
     let response = format!(
         "HTTP/1.1 {status} {reason}\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",

@@ -167,7 +167,7 @@ pub(crate) fn log_names(
     let date = crate::timestamps::iso8601(at_ms);
     let day = date.get(..10).unwrap_or("1970-01-01").replace('-', "/");
     (
-        format!("/aws/bedrock-agentcore/runtimes/{runtime_id}-{endpoint}"),
+        acc_domain::runtime_log_group(runtime_id, endpoint),
         format!("{day}/[runtime-logs]{session_id}"),
     )
 }
@@ -197,7 +197,12 @@ impl SessionHost {
         platform: SocketAddr,
         memory_bytes: u64,
     ) -> SessionHost {
-        sweep_stale_work_dirs();
+        // Once per process, off the start-up path: dead platforms' copies
+        // can be large, and nothing here depends on their removal.
+        static SWEEP: std::sync::Once = std::sync::Once::new();
+        SWEEP.call_once(|| {
+            std::thread::spawn(sweep_stale_work_dirs);
+        });
         // One directory per platform, not per process: a process may host
         // several platforms (tests do), and each removes its own on drop.
         static PLATFORMS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -673,4 +678,24 @@ pub(crate) fn session_json(session: &Session) -> Value {
         "events": session.events(),
         "invocationHistory": session.history.list(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A dead platform's session directory goes; a live one's stays.
+    #[test]
+    fn stale_session_directories_are_swept() {
+        let tmp = std::env::temp_dir();
+        // No process has this pid (above any pid_max).
+        let dead = tmp.join(format!("acc-sessions-{}", u32::MAX - 1));
+        let live = tmp.join(format!("acc-sessions-{}", std::process::id()));
+        std::fs::create_dir_all(dead.join("platform-0/s-1/rootfs")).unwrap();
+        std::fs::create_dir_all(&live).unwrap();
+        sweep_stale_work_dirs();
+        assert!(!dead.exists(), "{} survived", dead.display());
+        assert!(live.exists(), "{} was swept", live.display());
+        let _ = std::fs::remove_dir(&live);
+    }
 }
