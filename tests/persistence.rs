@@ -210,3 +210,70 @@ async fn the_demo_is_not_seeded_into_a_state_that_already_has_work() {
     assert_eq!(names, ["my-own"]);
     second.shutdown().await;
 }
+
+/// The demo runtimes follow the platform to its new port: the triage
+/// agent's issuer and the concierge's gateway and issuer URLs.
+#[tokio::test]
+async fn demo_runtimes_follow_the_platform_to_a_new_port() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = || {
+        acc_runtime_local::start(acc_runtime_local::PlatformConfig {
+            state: acc_runtime_local::StateLocation::Dir(dir.path().to_path_buf()),
+            seed_demo: true,
+            demo_agent_command: Some(vec!["/bin/true".into()]),
+            ..acc_runtime_local::PlatformConfig::default()
+        })
+    };
+    let urls = |endpoint: String| async move {
+        let client = client(&endpoint);
+        let listed = client.list_agent_runtimes().send().await.unwrap();
+        let id_of = |name: &str| {
+            listed
+                .agent_runtimes()
+                .iter()
+                .find(|r| r.agent_runtime_name() == name)
+                .unwrap()
+                .agent_runtime_id()
+                .to_owned()
+        };
+        let get = |id: String| {
+            let client = client.clone();
+            async move {
+                client
+                    .get_agent_runtime()
+                    .agent_runtime_id(id)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let triage = get(id_of("triage_agent")).await;
+        let concierge = get(id_of("concierge_agent")).await;
+        let issuer = match triage.authorizer_configuration() {
+            Some(aws_sdk_bedrockagentcorecontrol::types::AuthorizerConfiguration::CustomJwtAuthorizer(j)) => {
+                j.discovery_url().to_owned()
+            }
+            other => panic!("{other:?}"),
+        };
+        let env = concierge.environment_variables().unwrap();
+        vec![
+            issuer,
+            env["GATEWAY_URL"].clone(),
+            env["GATEWAY_DISCOVERY_URL"].clone(),
+        ]
+    };
+    let first = start().await.unwrap();
+    let before = urls(first.endpoint_url()).await;
+    assert!(
+        before.iter().all(|u| u.starts_with(&first.endpoint_url())),
+        "{before:?}"
+    );
+    first.shutdown().await;
+    let second = start().await.unwrap();
+    let after = urls(second.endpoint_url()).await;
+    assert!(
+        after.iter().all(|u| u.starts_with(&second.endpoint_url())),
+        "{after:?}"
+    );
+    second.shutdown().await;
+}

@@ -46,8 +46,8 @@ pub(crate) async fn seed_once(ctx: &PlatformState) -> Result<(), ApiError> {
 
 /// Point the demo's resources at this run's demo backends: the port
 /// changes from run to run, so the inventory API's server URL, the knowledge
-/// base's MCP endpoint and the hub's OIDC discovery URL are rewritten at
-/// every start. Only the demo's own resources (found by their seed client
+/// base's MCP endpoint, the hub's and the triage agent's OIDC discovery URL
+/// and the concierge's gateway URLs are rewritten at every start. Only the demo's own resources (found by their seed client
 /// tokens) are touched, and only while they still point at a loopback
 /// address: a user who re-pointed one elsewhere keeps their choice.
 pub(crate) async fn refresh_demo_endpoints(ctx: &PlatformState) -> Result<(), ApiError> {
@@ -84,14 +84,67 @@ pub(crate) async fn refresh_demo_endpoints(ctx: &PlatformState) -> Result<(), Ap
                 let url = doc.pointer_mut("/targetConfiguration/mcp/mcpServer/endpoint")?;
                 repoint(url, &format!("{base}/demo/knowledge-base/mcp"))
             })?;
+            let discovery = format!("{base}/demo/idp/.well-known/openid-configuration");
             rewrite("gateways", "enterprise-hub", &|doc| {
                 let url =
                     doc.pointer_mut("/authorizerConfiguration/customJWTAuthorizer/discoveryUrl")?;
-                repoint(
-                    url,
-                    &format!("{base}/demo/idp/.well-known/openid-configuration"),
-                )
+                repoint(url, &discovery)
             })?;
+            // The demo runtimes, every version: the triage agent's issuer, and
+            // the hub and issuer the concierge calls tools through.
+            let rewrite_runtime = |token: &str, edit: &dyn Fn(&mut Value) -> Option<()>| {
+                let Ok(id) = tx.query_row(
+                    "SELECT agent_runtime_id FROM agent_runtimes WHERE client_token = ?1",
+                    [seed_token(token)],
+                    |r| r.get::<_, String>(0),
+                ) else {
+                    return Ok::<(), ApiError>(());
+                };
+                let versions: Vec<(i64, String)> = tx
+                    .prepare(
+                        "SELECT version, document FROM agent_runtime_versions \
+                         WHERE agent_runtime_id = ?1",
+                    )?
+                    .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<_, _>>()?;
+                for (version, text) in versions {
+                    let Ok(mut doc) = serde_json::from_str::<Value>(&text) else {
+                        continue;
+                    };
+                    if edit(&mut doc).is_some() {
+                        tx.execute(
+                            "UPDATE agent_runtime_versions SET document = ?1 \
+                             WHERE agent_runtime_id = ?2 AND version = ?3",
+                            rusqlite::params![doc.to_string(), id, version],
+                        )?;
+                    }
+                }
+                Ok(())
+            };
+            rewrite_runtime("runtime-triage-agent", &|doc| {
+                let url =
+                    doc.pointer_mut("/authorizerConfiguration/customJWTAuthorizer/discoveryUrl")?;
+                repoint(url, &discovery)
+            })?;
+            let hub: Option<String> = tx
+                .query_row(
+                    "SELECT gateway_id FROM gateways WHERE client_token = ?1",
+                    [seed_token("enterprise-hub")],
+                    |r| r.get(0),
+                )
+                .ok();
+            if let Some(hub) = hub {
+                rewrite_runtime("runtime-concierge-agent", &|doc| {
+                    let env = doc.pointer_mut("/environmentVariables")?;
+                    let gateway = env
+                        .get_mut("GATEWAY_URL")
+                        .and_then(|u| repoint(u, &format!("{base}/gateways/{hub}/mcp")));
+                    let issuer = env
+                        .get_mut("GATEWAY_DISCOVERY_URL")
+                        .and_then(|u| repoint(u, &discovery));
+                    gateway.or(issuer)
+                })?;
+            }
             Ok(())
         })
         .await
@@ -731,7 +784,8 @@ fn acme_support_tools() -> Value {
 /// lifecycles; the triage agent is JWT-authorized by the demo identity
 /// provider, as a runtime called from a web front end would be. Created
 /// when missing; at every start their artifact is pointed at this run's
-/// executable, which moves between builds, and the issuer at this run's port.
+/// executable, which moves between builds (their issuer and hub URLs follow
+/// this run's port in `refresh_demo_endpoints`).
 pub(crate) async fn ensure_demo_runtimes(
     ctx: &PlatformState,
     command: &[String],
@@ -827,15 +881,16 @@ pub(crate) async fn ensure_demo_runtimes(
                         "lifecycleConfiguration": { "idleRuntimeSessionTimeout": idle, "maxLifetime": lifetime },
                         "environmentVariables": env,
                 });
-                if let (Some(doc), Some(extra)) = (document.as_object_mut(), inbound.as_object()) {
-                    doc.extend(extra.clone());
+                if let (Some(doc), Value::Object(extra)) = (document.as_object_mut(), inbound) {
+                    doc.extend(extra);
                 }
                 crate::control_plane::agent_runtimes::create_agent_runtime(ctx, object(document))
                     .await?;
             }
             Some(id) => {
-                let (uri, discovery) = (uri.clone(), discovery.clone());
-                let hub_url = hub_url.clone();
+                // The executable moves between builds; the endpoints this
+                // run's port changes are repointed by `refresh_demo_endpoints`.
+                let uri = uri.clone();
                 ctx.store
                     .write(move |tx| {
                         tx.execute(
@@ -844,25 +899,6 @@ pub(crate) async fn ensure_demo_runtimes(
                              WHERE agent_runtime_id = ?1",
                             rusqlite::params![id, uri],
                         )?;
-                        // Only a loopback issuer (this platform's, at an old port) moves.
-                        tx.execute(
-                            "UPDATE agent_runtime_versions SET document = json_set(document, \
-                             '$.authorizerConfiguration.customJWTAuthorizer.discoveryUrl', ?2) \
-                             WHERE agent_runtime_id = ?1 AND json_extract(document, \
-                             '$.authorizerConfiguration.customJWTAuthorizer.discoveryUrl') \
-                             LIKE 'http://127.0.0.1:%/demo/idp/%'",
-                            rusqlite::params![id, discovery],
-                        )?;
-                        if let Some(url) = &hub_url {
-                            tx.execute(
-                                "UPDATE agent_runtime_versions SET document = json_set(document, \
-                                 '$.environmentVariables.GATEWAY_URL', ?2, \
-                                 '$.environmentVariables.GATEWAY_DISCOVERY_URL', ?3) \
-                                 WHERE agent_runtime_id = ?1 AND json_extract(document, \
-                                 '$.environmentVariables.GATEWAY_URL') LIKE 'http://127.0.0.1:%'",
-                                rusqlite::params![id, url, discovery],
-                            )?;
-                        }
                         Ok(())
                     })
                     .await?;
