@@ -268,6 +268,10 @@ pub(crate) fn load_runtimes(state: &mut AppState) -> Vec<Effect> {
 
 pub(crate) fn load_sessions(state: &mut AppState) -> Vec<Effect> {
     state.sessions_refresh_at = Some(state.tick + SESSIONS_REFRESH_TICKS);
+    if state.sessions_in_flight {
+        return Vec::new();
+    }
+    state.sessions_in_flight = true;
     if state.sessions.loaded().is_none() && !state.sessions.is_loading() {
         state.sessions = Loadable::Loading {
             since_tick: state.tick,
@@ -453,7 +457,8 @@ pub(crate) fn ask_stop(state: &mut AppState, index: usize) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The session-detail lines: lifecycle events, then the log tail.
+/// The session-detail lines: lifecycle events and invocations, the spans,
+/// then the log tail.
 pub fn session_detail_lines(state: &AppState, session_id: &str) -> Vec<String> {
     let Some(session) = state
         .sessions

@@ -177,6 +177,9 @@ pub struct AppState {
     pub session_sort: crate::runtimes::SessionSort,
     /// When the sessions shown are refreshed next (while shown).
     pub sessions_refresh_at: Option<u64>,
+    /// A session listing is on its way: a refresh due meanwhile waits for
+    /// it instead of stacking another (live listings can take seconds).
+    pub sessions_in_flight: bool,
     /// Log tails of the sessions opened.
     pub session_logs: HashMap<String, Loadable<Vec<acc_backend::RuntimeLogLine>>>,
     /// The spans each opened session's agent exported.
@@ -221,6 +224,7 @@ impl AppState {
             sessions: Loadable::NotLoaded,
             session_sort: Default::default(),
             sessions_refresh_at: None,
+            sessions_in_flight: false,
             session_logs: HashMap::new(),
             session_spans: HashMap::new(),
             invoke: None,

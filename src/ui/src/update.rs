@@ -222,6 +222,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::SessionsLoaded(result) => {
+            state.sessions_in_flight = false;
             match result {
                 Ok(sessions) => state.sessions = Loadable::Loaded(sessions),
                 // A failed refresh keeps what is shown, and says why.

@@ -928,7 +928,14 @@ fn runtimes_and_sessions() {
         matches!(effects.as_slice(), [Effect::StopSession { session_id, .. }] if session_id.starts_with("runaway-")),
         "{effects:?}"
     );
-    // The list refreshes by itself while shown.
+    // The list refreshes by itself while shown, once the listing it asked
+    // for has arrived (a slow one is not stacked upon).
+    let mut waiting = Vec::new();
+    for _ in 0..acc_ui::runtimes::SESSIONS_REFRESH_TICKS {
+        waiting.extend(update(&mut state, Action::Tick));
+    }
+    assert!(!waiting.contains(&Effect::LoadSessions), "{waiting:?}");
+    update(&mut state, Action::SessionsLoaded(Ok(demo_sessions())));
     let mut refreshed = Vec::new();
     for _ in 0..acc_ui::runtimes::SESSIONS_REFRESH_TICKS {
         refreshed.extend(update(&mut state, Action::Tick));

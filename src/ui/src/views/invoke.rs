@@ -147,10 +147,8 @@ fn render_stream(state: &AppState, console: &InvokeConsole, frame: &mut Frame, a
         StreamView::Raw => raw_tail(run, inner_height),
         StreamView::Parsed => parsed_tail(run, theme, inner_height),
     };
-    // The newest lines stay in view.
-    let skip = lines.len().saturating_sub(inner_height);
     frame.render_widget(
-        Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>())
+        Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .block(block),
         area,
