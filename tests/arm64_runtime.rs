@@ -93,13 +93,7 @@ async fn arm64_runtime(endpoint: &str, name: &str, image: &Path, idle_s: i32) ->
 /// Invoke over raw HTTP (the SDK has no member for custom headers) with
 /// `headers`; returns the agent's first frame.
 async fn first_frame(endpoint: &str, arn: &str, session: &str, headers: &[(&str, &str)]) -> Value {
-    let mut request = platform::http()
-        .post(format!(
-            "{endpoint}/runtimes/{}/invocations",
-            arn.replace(':', "%3A").replace('/', "%2F")
-        ))
-        .header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", session)
-        .body("{}");
+    let mut request = platform::raw_invocation(endpoint, arn, Some(session)).body("{}");
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
@@ -256,10 +250,8 @@ async fn concurrent_arm64_sessions_cannot_see_each_other_or_the_host() {
     let endpoint = platform.endpoint_url();
     let arn = arm64_runtime(&endpoint, "arm64_isolated", &image, 600).await;
     // A file in the host's home, and the platform's own database.
-    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
-    let secret = Path::new(&home).join(format!(".acc-arm64-isolation-{}", std::process::id()));
-    std::fs::write(&secret, "host secret").unwrap();
-    let secret_path = secret.display().to_string();
+    let secret = platform::host_secret(".acc-arm64-isolation-");
+    let secret_path = secret.path().display().to_string();
     let database = state.path().join("platform.sqlite3");
     assert!(database.exists());
     let database_path = database.display().to_string();
@@ -275,7 +267,6 @@ async fn concurrent_arm64_sessions_cannot_see_each_other_or_the_host() {
         first_frame(&endpoint, &arn, a, &probes_a),
         first_frame(&endpoint, &arn, b, &probes_b),
     );
-    let _ = std::fs::remove_file(&secret);
     assert_eq!(at_a["write"], "ok", "{at_a}");
     assert_eq!(at_b["write"], "ok", "{at_b}");
     assert!(

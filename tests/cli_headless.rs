@@ -8,11 +8,19 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 
 fn acc(args: &[&str]) -> Output {
+    acc_with(args, &[])
+}
+
+/// `acc` with `env` set, isolated as [`acc`] is: its own data directory, and
+/// none of the developer's endpoint or runtime token (unless `env` sets them).
+fn acc_with(args: &[&str], env: &[(&str, &str)]) -> Output {
     let home = tempfile::tempdir().unwrap();
     Command::new(env!("CARGO_BIN_EXE_acc"))
         .args(args)
         .env("XDG_DATA_HOME", home.path())
         .env_remove("ACC_ENDPOINT")
+        .env_remove("ACC_RUNTIME_TOKEN")
+        .envs(env.iter().copied())
         .output()
         .expect("run acc")
 }
@@ -714,18 +722,17 @@ fn runtimes_invoke_sessions_and_logs_headless() {
     assert_eq!(refused.status.code(), Some(1), "{}", err(&refused));
     assert!(err(&refused).contains("inputSchema"), "{}", err(&refused));
 
-    let forged = Command::new(env!("CARGO_BIN_EXE_acc"))
-        .args([
+    let forged = acc_with(
+        &[
             "--endpoint",
             url.as_str(),
             "invoke",
             "triage_agent",
             "--payload",
             "{}",
-        ])
-        .env("ACC_RUNTIME_TOKEN", "forged-token-value")
-        .output()
-        .unwrap();
+        ],
+        &[("ACC_RUNTIME_TOKEN", "forged-token-value")],
+    );
     assert_ne!(forged.status.code(), Some(0));
     assert!(
         err(&forged).contains("AccessDeniedException"),
@@ -804,6 +811,7 @@ fn runtimes_invoke_sessions_and_logs_headless() {
             started.elapsed() < std::time::Duration::from_secs(10),
             "the demo agent's span never showed: {shown}"
         );
+        std::thread::sleep(std::time::Duration::from_millis(50));
     };
     for expected in [
         "# lifecycle",

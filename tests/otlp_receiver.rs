@@ -20,6 +20,17 @@ async fn post(endpoint: &str, path: &str, content_type: &str, body: Vec<u8>) -> 
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
+/// POST /v1/traces of [`spans_json`] for `session`.
+async fn export_spans(endpoint: &str, session: &str) -> (u16, String) {
+    post(
+        endpoint,
+        "/v1/traces",
+        "application/json",
+        spans_json(session),
+    )
+    .await
+}
+
 fn spans_json(session: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({ "resourceSpans": [{
         "resource": { "attributes": [{ "key": "service.name", "value": { "stringValue": "json_agent" } }] },
@@ -44,28 +55,11 @@ fn spans_json(session: &str) -> Vec<u8> {
 async fn spans_are_kept_and_the_rest_is_reported_rejected() {
     let platform = platform::start_ephemeral(false).await;
     let endpoint = platform.endpoint_url();
-    let (status, body) = post(
-        &endpoint,
-        "/v1/traces",
-        "application/json",
-        spans_json("s-json"),
-    )
-    .await;
+    let (status, body) = export_spans(&endpoint, "s-json").await;
     assert_eq!((status, body.as_str()), (200, "{}"));
     // Another session's span is not listed with this one's.
-    post(
-        &endpoint,
-        "/v1/traces",
-        "application/json",
-        spans_json("s-other"),
-    )
-    .await;
-    let listed: Value = reqwest::get(format!("{endpoint}/local/spans?session=s-json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    export_spans(&endpoint, "s-other").await;
+    let listed = platform::local_spans(&endpoint, Some("s-json")).await;
     let spans = listed["spans"].as_array().unwrap();
     assert_eq!(spans.len(), 2, "{listed}");
     // Newest first: the tool call started later.
@@ -144,11 +138,7 @@ async fn spans_are_kept_and_the_rest_is_reported_rejected() {
 async fn spans_land_in_aws_spans_as_transaction_search_records() {
     let platform = platform::start_ephemeral(false).await;
     let endpoint = platform.endpoint_url();
-    let backend = acc_backend::Backend::connect(acc_backend::ConnectTarget::Endpoint {
-        url: endpoint.clone(),
-        region: None,
-    })
-    .await;
+    let backend = platform::backend(&endpoint).await;
     let off = backend.spans_from_logs("s-json").await.unwrap_err();
     assert!(
         off.to_string()
@@ -158,13 +148,7 @@ async fn spans_land_in_aws_spans_as_transaction_search_records() {
     // With no aws/spans, sessions still come from the log streams.
     assert!(backend.sessions_from_logs().await.unwrap().is_empty());
 
-    post(
-        &endpoint,
-        "/v1/traces",
-        "application/json",
-        spans_json("s-json"),
-    )
-    .await;
+    export_spans(&endpoint, "s-json").await;
     let events = platform::logs_client(&endpoint)
         .filter_log_events()
         .log_group_name(acc_backend::SPANS_LOG_GROUP)
@@ -202,20 +186,9 @@ async fn a_read_only_platform_stores_no_spans() {
     .await
     .unwrap();
     let endpoint = platform.endpoint_url();
-    let (status, _) = post(
-        &endpoint,
-        "/v1/traces",
-        "application/json",
-        spans_json("s-ro"),
-    )
-    .await;
+    let (status, _) = export_spans(&endpoint, "s-ro").await;
     assert_eq!(status, 403);
-    let listed: Value = reqwest::get(format!("{endpoint}/local/spans"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = platform::local_spans(&endpoint, None).await;
     assert_eq!(listed["spans"].as_array().unwrap().len(), 0);
     platform.shutdown().await;
 }

@@ -11,7 +11,6 @@ mod platform;
 use std::path::Path;
 
 use aws_sdk_bedrockagentcore::primitives::Blob;
-use serde_json::Value;
 
 #[tokio::test]
 async fn an_agentcore_python_sdk_agent_streams_through_the_local_runtime() {
@@ -44,12 +43,7 @@ async fn an_agentcore_python_sdk_agent_streams_through_the_local_runtime() {
         .unwrap();
     assert_eq!(answer.content_type(), "text/event-stream; charset=utf-8");
     let body = answer.response.collect().await.unwrap().into_bytes();
-    let frames: Vec<Value> = std::str::from_utf8(&body)
-        .unwrap()
-        .split("\n\n")
-        .filter_map(|f| f.strip_prefix("data: "))
-        .map(|f| serde_json::from_str(f).unwrap())
-        .collect();
+    let frames = platform::frames(std::str::from_utf8(&body).unwrap());
     // The SDK's context carries our session header.
     assert_eq!(frames[0]["session"], session);
     let text: String = frames.iter().filter_map(|f| f["text"].as_str()).collect();

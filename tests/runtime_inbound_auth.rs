@@ -7,7 +7,6 @@
 #[path = "common/platform.rs"]
 mod platform;
 
-use acc_backend::{Backend, ConnectTarget};
 use aws_sdk_bedrockagentcore::primitives::Blob;
 use aws_sdk_bedrockagentcorecontrol::types::{
     AuthorizerConfiguration, CustomJwtAuthorizerConfiguration, NetworkMode,
@@ -27,7 +26,7 @@ async fn create(
     platform::runtime_request(
         endpoint,
         name,
-        &format!("native:{} demo-agent", env!("CARGO_BIN_EXE_acc")),
+        &platform::demo_agent_uri(),
         NetworkMode::Public,
     )
     .set_authorizer_configuration(authorizer)
@@ -64,12 +63,7 @@ async fn raw_invoke(
     arn: &str,
     authorization: Option<&str>,
 ) -> (u16, Option<String>, String) {
-    let mut request = reqwest::Client::new()
-        .post(format!(
-            "{endpoint}/runtimes/{}/invocations",
-            arn.replace(':', "%3A").replace('/', "%2F")
-        ))
-        .header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", SESSION)
+    let mut request = platform::raw_invocation(endpoint, arn, Some(SESSION))
         .header("X-Tenant", "northwind")
         .header("X-Not-Allowlisted", "dropped")
         .header("Content-Type", "application/json")
@@ -87,11 +81,10 @@ async fn raw_invoke(
 }
 
 fn first_frame(body: &str) -> Value {
-    let data = body
-        .split("\n\n")
-        .find_map(|f| f.strip_prefix("data: "))
-        .unwrap_or_else(|| panic!("no SSE frame in {body}"));
-    serde_json::from_str(data).unwrap()
+    platform::frames(body)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no SSE frame in {body}"))
 }
 
 #[tokio::test]
@@ -143,13 +136,7 @@ async fn the_allowlist_is_validated_when_the_runtime_is_made() {
 async fn a_jwt_runtime_takes_bearer_tokens_only_and_forwards_what_it_allowlists() {
     platform::require_bwrap();
     let state = tempfile::tempdir().unwrap();
-    let platform = acc_runtime_local::start(acc_runtime_local::PlatformConfig {
-        state: acc_runtime_local::StateLocation::Dir(state.path().to_path_buf()),
-        seed_demo: false,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let platform = platform::start_in(state.path(), false).await.unwrap();
     let endpoint = platform.endpoint_url();
     let arn = create(
         &endpoint,
@@ -209,9 +196,8 @@ async fn a_jwt_runtime_takes_bearer_tokens_only_and_forwards_what_it_allowlists(
     let (status, _, body) = raw_invoke(&endpoint, &arn, Some(&format!("Bearer {ops}"))).await;
     assert!(matches!(status, 401 | 403), "{status} {body}");
     assert!(body.contains("client"), "{body}");
-    let listed = platform::local_sessions(&endpoint, None).await;
     assert_eq!(
-        listed["sessions"].as_array().unwrap().len(),
+        platform::sessions(&endpoint).await.len(),
         0,
         "refused calls start no session"
     );
@@ -233,11 +219,7 @@ async fn a_jwt_runtime_takes_bearer_tokens_only_and_forwards_what_it_allowlists(
 
     // The console's backend picks the bearer path for this runtime by
     // itself (a demo-issuer token here), streams, and stops the session.
-    let backend = Backend::connect(ConnectTarget::Endpoint {
-        url: endpoint.clone(),
-        region: None,
-    })
-    .await;
+    let backend = platform::backend(&endpoint).await;
     let runtime = backend
         .find_agent_runtime("jwt_agent")
         .await

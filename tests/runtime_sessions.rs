@@ -19,16 +19,11 @@ async fn demo_runtime(endpoint: &str, name: &str, idle_s: i32) -> String {
         .idle_runtime_session_timeout(idle_s)
         .max_lifetime(600)
         .build();
-    platform::create_runtime(
-        endpoint,
-        name,
-        &format!("native:{} demo-agent", env!("CARGO_BIN_EXE_acc")),
-        Some(lifecycle),
-    )
-    .await
-    .unwrap()
-    .agent_runtime_arn()
-    .to_owned()
+    platform::create_runtime(endpoint, name, &platform::demo_agent_uri(), Some(lifecycle))
+        .await
+        .unwrap()
+        .agent_runtime_arn()
+        .to_owned()
 }
 
 #[tokio::test]
@@ -85,12 +80,7 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
 
     // Custom headers pass through too (raw HTTP here: the SDK has no member
     // for them); a header the runtime did not allowlist does not.
-    let raw = reqwest::Client::new()
-        .post(format!(
-            "{endpoint}/runtimes/{}/invocations",
-            arn.replace(':', "%3A").replace('/', "%2F")
-        ))
-        .header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", session)
+    let raw = platform::raw_invocation(&endpoint, &arn, Some(session))
         .header(
             "X-Amzn-Bedrock-AgentCore-Runtime-Custom-Tenant",
             "northwind",
@@ -155,11 +145,7 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
     drop(hung_up);
     let started = Instant::now();
     let history = loop {
-        let listed = platform::sessions(&endpoint).await;
-        let ours = listed
-            .iter()
-            .find(|s| s["runtimeSessionId"] == session)
-            .unwrap();
+        let ours = platform::local_sessions(&endpoint, Some(session)).await;
         let history = ours["invocationHistory"].as_array().unwrap().clone();
         if history.len() == 3 && history[2]["outcome"] != "streaming" {
             break history;
@@ -176,11 +162,7 @@ async fn the_demo_agent_streams_through_a_sandboxed_session_and_stops() {
 
     // What the console shows against live AWS, derived from the runtime's
     // log streams through the CloudWatch Logs API, finds the same session.
-    let backend = acc_backend::Backend::connect(acc_backend::ConnectTarget::Endpoint {
-        url: endpoint.clone(),
-        region: None,
-    })
-    .await;
+    let backend = platform::backend(&endpoint).await;
     // The demo agent exports a span per invocation (after answering).
     let kept = platform::wait_for_spans(&endpoint, session, 2).await;
     let derived = backend.sessions_from_logs().await.unwrap();
@@ -332,7 +314,7 @@ async fn a_session_ends_at_its_max_lifetime_even_while_busy() {
     let arn = platform::create_runtime(
         &endpoint,
         "short_lived",
-        &format!("native:{} demo-agent", env!("CARGO_BIN_EXE_acc")),
+        &platform::demo_agent_uri(),
         Some(lifecycle),
     )
     .await
@@ -373,9 +355,7 @@ async fn sessions_cannot_see_each_other_or_the_host() {
     let arn = demo_runtime(&endpoint, "isolated", 600).await;
     let data = platform::data_client(&endpoint);
     // A file in the host's home, and the platform's own database.
-    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
-    let secret = std::path::Path::new(&home).join(format!(".acc-isolation-{}", std::process::id()));
-    std::fs::write(&secret, "host secret").unwrap();
+    let secret = platform::host_secret(".acc-isolation-");
     let database = state.path().join("platform.sqlite3");
     assert!(database.exists());
     let probe = |session: &'static str, spec: Value| {
@@ -402,14 +382,13 @@ async fn sessions_cannot_see_each_other_or_the_host() {
     let (wrote, other) = tokio::join!(
         probe(
             a,
-            json!({ "write": "/tmp/mine", "read": secret.display().to_string() })
+            json!({ "write": "/tmp/mine", "read": secret.path().display().to_string() })
         ),
         probe(
             b,
             json!({ "write": "/tmp/other", "read": database.display().to_string() })
         ),
     );
-    let _ = std::fs::remove_file(&secret);
     assert_eq!(wrote["write"], "ok", "{wrote}");
     assert!(
         wrote["read"].as_str().unwrap().starts_with("error"),
@@ -441,11 +420,7 @@ async fn payloads_over_100_mb_are_refused_before_any_session_starts() {
     let platform = platform::start_rehearsal(state.path()).await;
     let endpoint = platform.endpoint_url();
     let arn = demo_runtime(&endpoint, "big_payloads", 600).await;
-    let refused = reqwest::Client::new()
-        .post(format!(
-            "{endpoint}/runtimes/{}/invocations",
-            arn.replace(':', "%3A").replace('/', "%2F")
-        ))
+    let refused = platform::raw_invocation(&endpoint, &arn, None)
         .body(vec![b' '; 100 * 1024 * 1024 + 1])
         .send()
         .await
@@ -515,7 +490,7 @@ async fn public_sessions_go_out_through_the_proxy_but_never_to_this_machine() {
     let vpc = platform::runtime_request(
         &endpoint,
         "vpc_agent",
-        &format!("native:{} demo-agent", env!("CARGO_BIN_EXE_acc")),
+        &platform::demo_agent_uri(),
         aws_sdk_bedrockagentcorecontrol::types::NetworkMode::Vpc,
     )
     .send()

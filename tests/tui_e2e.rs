@@ -149,7 +149,10 @@ fn browse_gateways_to_a_tool_schema_with_keystrokes() {
         s.contains("crm___") && !s.contains("ticketing___")
     });
     tmux.keys(&["Enter"]);
-    let schema = tmux.wait_text("input schema");
+    // Caught mid-redraw, the title can show before the rows: wait for both.
+    let schema = tmux.wait_for("the input schema", |s| {
+        s.contains("input schema") && s.contains("REQ")
+    });
     assert!(schema.contains("REQ"), "{schema}");
     assert!(
         schema.contains(" * "),

@@ -219,9 +219,32 @@ pub fn lambda_target(tool_names: &[&str]) -> TargetConfiguration {
     ))
 }
 
+/// The console's backend connected to the platform at `endpoint`.
+pub async fn backend(endpoint: &str) -> acc_backend::Backend {
+    acc_backend::Backend::connect(acc_backend::ConnectTarget::Endpoint {
+        url: endpoint.to_owned(),
+        region: None,
+    })
+    .await
+}
+
 /// A raw HTTP client for what the SDK cannot send (malformed bodies, unknown routes).
 pub fn http() -> reqwest::Client {
     reqwest::Client::new()
+}
+
+/// A raw POST to InvokeAgentRuntime's route for `arn` (for what the SDK
+/// cannot send: custom headers, bearer tokens, oversized bodies), with the
+/// session header when `session` is given; the caller adds the rest.
+pub fn raw_invocation(endpoint: &str, arn: &str, session: Option<&str>) -> reqwest::RequestBuilder {
+    let request = http().post(format!(
+        "{endpoint}/runtimes/{}/invocations",
+        arn.replace(':', "%3A").replace('/', "%2F")
+    ));
+    match session {
+        Some(id) => request.header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", id),
+        None => request,
+    }
 }
 
 /// The AgentCore data-plane SDK client (InvokeAgentRuntime,
@@ -265,6 +288,11 @@ pub fn runtime_request(
                 .build()
                 .unwrap(),
         )
+}
+
+/// The built-in demo agent (`acc demo-agent`) as a `native:` artifact URI.
+pub fn demo_agent_uri() -> String {
+    format!("native:{} demo-agent", env!("CARGO_BIN_EXE_acc"))
 }
 
 /// CreateAgentRuntime of `uri` (PUBLIC network, a test role), with an
@@ -313,6 +341,15 @@ pub async fn local_sessions(endpoint: &str, id: Option<&str>) -> serde_json::Val
     let url = match id {
         Some(id) => format!("{endpoint}/local/runtime-sessions/{id}"),
         None => format!("{endpoint}/local/runtime-sessions"),
+    };
+    reqwest::get(url).await.unwrap().json().await.unwrap()
+}
+
+/// The spans the platform's OTLP receiver kept (or one session's).
+pub async fn local_spans(endpoint: &str, session: Option<&str>) -> serde_json::Value {
+    let url = match session {
+        Some(id) => format!("{endpoint}/local/spans?session={id}"),
+        None => format!("{endpoint}/local/spans"),
     };
     reqwest::get(url).await.unwrap().json().await.unwrap()
 }
@@ -376,6 +413,24 @@ pub async fn session_events(endpoint: &str, id: &str) -> Vec<String> {
         .collect()
 }
 
+/// A file holding "host secret" in the host's home (`$HOME`, else
+/// `/root`), for isolation tests to try to read from inside a session;
+/// removed when dropped, even if the test panics. It is world-readable, as
+/// a plain file there would be, so only the sandbox keeps a session out.
+pub fn host_secret(tag: &str) -> tempfile::NamedTempFile {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
+    let mut secret = tempfile::Builder::new()
+        .prefix(tag)
+        .permissions(std::fs::Permissions::from_mode(0o644))
+        .tempfile_in(home)
+        .expect("a file in the host's home");
+    secret.write_all(b"host secret").unwrap();
+    secret.flush().unwrap();
+    secret
+}
+
 /// The SSE `data:` frames of a body, as JSON.
 pub fn frames(body: &str) -> Vec<serde_json::Value> {
     body.split("\n\n")
@@ -408,14 +463,10 @@ pub async fn wait_for_stop(
 pub async fn wait_for_spans(endpoint: &str, id: &str, count: usize) -> Vec<serde_json::Value> {
     let started = Instant::now();
     loop {
-        let listed: serde_json::Value =
-            reqwest::get(format!("{endpoint}/local/spans?session={id}"))
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-        let spans = listed["spans"].as_array().unwrap().clone();
+        let spans = local_spans(endpoint, Some(id)).await["spans"]
+            .as_array()
+            .unwrap()
+            .clone();
         if spans.len() >= count {
             return spans;
         }
