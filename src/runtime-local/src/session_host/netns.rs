@@ -64,15 +64,31 @@ impl NetnsSockets {
     }
 
     /// A connection to `addr` as seen from inside the namespace.
+    ///
+    /// A connect on the namespace's loopback completes (or is refused) at
+    /// once, yet about one in fifty first SYNs into a fresh session is
+    /// lost, and TCP would only resend it after 1 s: a connect that hangs
+    /// is abandoned after a short, growing wait and tried again on a fresh
+    /// socket. (Nothing was sent yet, so a retry is always safe.)
     pub(crate) async fn connect(&self, addr: SocketAddr) -> std::io::Result<tokio::net::TcpStream> {
-        let (tx, rx) = oneshot::channel();
-        self.requests
-            .send(Request::Socket(tx))
-            .map_err(|_| std::io::Error::other("the session's namespace is gone"))?;
-        let socket = rx
-            .await
-            .map_err(|_| std::io::Error::other("the session's namespace is gone"))??;
-        socket.connect(addr).await
+        const ATTEMPTS_MS: [u64; 5] = [20, 50, 100, 250, 500];
+        for wait in ATTEMPTS_MS {
+            let (tx, rx) = oneshot::channel();
+            self.requests
+                .send(Request::Socket(tx))
+                .map_err(|_| std::io::Error::other("the session's namespace is gone"))?;
+            let socket = rx
+                .await
+                .map_err(|_| std::io::Error::other("the session's namespace is gone"))??;
+            let wait = std::time::Duration::from_millis(wait);
+            if let Ok(connected) = tokio::time::timeout(wait, socket.connect(addr)).await {
+                return connected;
+            }
+        }
+        Err(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("connecting to {addr} in the session's namespace timed out"),
+        ))
     }
 
     /// A listener on `addr` inside the namespace, once the namespace's
