@@ -79,6 +79,10 @@ pub enum Command {
         /// the platform to the network.
         #[arg(long, default_value = "127.0.0.1:4577")]
         listen: SocketAddr,
+        /// Accept `native:` runtime artifacts (host commands) while listening
+        /// beyond loopback: whoever reaches the port could run commands here.
+        #[arg(long)]
+        allow_native_artifacts: bool,
     },
     /// Gateways: list them or show one.
     #[command(alias = "gw", alias = "gateway")]

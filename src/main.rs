@@ -31,7 +31,11 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(run(cli, started)) {
+    let outcome = runtime.block_on(run(cli, started));
+    // Blocking work a request left running (a long database read) must not
+    // keep the process past the platform's shutdown deadline.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    match outcome {
         Ok(code) => code,
         Err(e) => {
             eprintln!("acc: {e:#}");
@@ -47,9 +51,12 @@ async fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<ExitCode> 
             acc_runtime_local::serve_demo_agent(listen).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Serve { listen }) => {
+        Some(Command::Serve {
+            listen,
+            allow_native_artifacts,
+        }) => {
             init_logging(LogTo::Stderr);
-            serve(&cli.global, listen).await?;
+            serve(&cli.global, listen, allow_native_artifacts).await?;
             Ok(ExitCode::SUCCESS)
         }
         Some(command) => {
@@ -81,14 +88,18 @@ async fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<ExitCode> 
 }
 
 /// `acc serve`: the local platform, headless, until SIGINT/SIGTERM.
-async fn serve(global: &Global, listen: std::net::SocketAddr) -> anyhow::Result<()> {
-    let platform = start_platform(global, listen).await?;
+async fn serve(
+    global: &Global,
+    listen: std::net::SocketAddr,
+    allow_native_artifacts: bool,
+) -> anyhow::Result<()> {
+    let platform = start_platform(global, listen, allow_native_artifacts).await?;
+    let addr = platform.addr();
+    if let Some(warning) = exposure_warning(addr, &platform.endpoint_url()) {
+        eprintln!("{warning}");
+    }
     let mut out = std::io::stdout();
-    writeln!(
-        out,
-        "acc: local platform listening on {}",
-        platform.endpoint_url()
-    )?;
+    writeln!(out, "acc: local platform listening on http://{addr}")?;
     out.flush()?;
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {
@@ -99,9 +110,31 @@ async fn serve(global: &Global, listen: std::net::SocketAddr) -> anyhow::Result<
     Ok(())
 }
 
+/// What to tell the operator when the platform listens beyond loopback:
+/// nothing checks signatures or tokens on its own APIs.
+fn exposure_warning(addr: std::net::SocketAddr, local_url: &str) -> Option<String> {
+    if addr.ip().is_loopback() {
+        return None;
+    }
+    let reach = if addr.ip().is_unspecified() {
+        "every network interface"
+    } else {
+        "a network interface"
+    };
+    Some(format!(
+        "acc: warning: the local platform listens on {addr} ({reach}) and accepts unsigned \
+         requests from the network: anyone who can reach this port can create, change, delete \
+         and invoke without credentials. On this machine use {local_url}; other machines must \
+         name its IP address (host names are refused: DNS rebinding uses them). To stay local, \
+         listen on 127.0.0.1 (--listen 127.0.0.1:{port}).",
+        port = addr.port()
+    ))
+}
+
 async fn start_platform(
     global: &Global,
     listen: std::net::SocketAddr,
+    allow_native_remote: bool,
 ) -> anyhow::Result<RunningPlatform> {
     let state = if global.ephemeral {
         StateLocation::Ephemeral
@@ -135,6 +168,7 @@ async fn start_platform(
         demo_agent_command: demo_agent,
         capture_cap: global.capture_cap,
         session_memory_bytes: global.session_memory_mib * 1024 * 1024,
+        allow_native_remote,
         // Defence in depth: the console refuses writes, and so does its platform.
         read_only: global.readonly,
         ..PlatformConfig::default()
@@ -189,7 +223,7 @@ async fn connect(global: &Global) -> anyhow::Result<(Backend, Option<RunningPlat
         };
         return Ok((Backend::connect(target).await, None));
     }
-    let platform = start_platform(global, ([127, 0, 0, 1], 0).into()).await?;
+    let platform = start_platform(global, ([127, 0, 0, 1], 0).into(), false).await?;
     let target = ConnectTarget::Embedded {
         endpoint: platform.endpoint_url(),
     };

@@ -196,13 +196,8 @@ async fn an_arm64_image_runs_under_emulation_and_streams() {
 
     // The session's copy of the image exists while it runs and is
     // destroyed when it stops.
-    // (Each platform in this process has its own directory under ours.)
-    let ours = std::env::temp_dir().join(format!("acc-sessions-{}", std::process::id()));
-    let root = std::fs::read_dir(&ours)
-        .unwrap()
-        .map(|platform| platform.unwrap().path().join(session))
-        .find(|dir| dir.exists())
-        .unwrap_or_else(|| panic!("no directory for {session} under {}", ours.display()));
+    // (The listing names it: its name is generated, never the session id.)
+    let root = PathBuf::from(listed["sessions"][0]["workDirectory"].as_str().unwrap());
     assert!(root.join("rootfs/agent").exists(), "{}", root.display());
     data.stop_runtime_session()
         .agent_runtime_arn(&arn)

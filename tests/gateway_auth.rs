@@ -3,110 +3,24 @@
 //! with aws-lc-rs): every check fails with 401/403 and a WWW-Authenticate
 //! that says why, and the verified claims reach the capture.
 
+#[path = "common/issuer.rs"]
+mod issuer;
 #[path = "common/mcp.rs"]
 mod mcp;
 #[path = "common/platform.rs"]
 mod platform;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 
-use aws_lc_rs::encoding::AsDer;
-use aws_lc_rs::rsa::{KeyPair as RsaKeyPair, KeySize};
-use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
 use aws_sdk_bedrockagentcorecontrol::types::{
     AuthorizerConfiguration, AuthorizerType, CustomJwtAuthorizerConfiguration, GatewayProtocolType,
 };
-use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use base64::Engine as _;
-use jsonwebtoken::jwk::{Jwk, JwkSet};
+use issuer::{key, now, sign, start_issuer};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use mcp::rpc;
 use platform::{ROLE_ARN, client, wait_for_gateway_ready};
 use serde_json::{Value, json};
-
-/// A signing key and its public JWK.
-struct Key {
-    alg: Algorithm,
-    kid: String,
-    encoding: EncodingKey,
-    jwk: Jwk,
-}
-
-fn key(alg: Algorithm, kid: &str) -> Key {
-    let encoding = match alg {
-        Algorithm::ES256 => {
-            let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).unwrap();
-            EncodingKey::from_ec_der(pair.to_pkcs8v1().unwrap().as_ref())
-        }
-        Algorithm::RS256 => {
-            let pair = RsaKeyPair::generate(KeySize::Rsa2048).unwrap();
-            let der = AsDer::<aws_lc_rs::encoding::Pkcs8V1Der>::as_der(&pair).unwrap();
-            let body = base64::engine::general_purpose::STANDARD.encode(der.as_ref());
-            let pem = format!("-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n");
-            EncodingKey::from_rsa_pem(pem.as_bytes()).unwrap()
-        }
-        other => panic!("no test keys for {other:?}"),
-    };
-    let mut jwk = Jwk::from_encoding_key(&encoding, alg).unwrap();
-    jwk.common.key_id = Some(kid.to_owned());
-    Key {
-        alg,
-        kid: kid.to_owned(),
-        encoding,
-        jwk,
-    }
-}
-
-/// The test's identity provider: what it publishes and how often it is asked.
-#[derive(Default)]
-struct Issuer {
-    url: Mutex<String>,
-    keys: Mutex<Vec<Jwk>>,
-    discovery_hits: AtomicUsize,
-    jwks_hits: AtomicUsize,
-}
-
-async fn discovery(State(issuer): State<Arc<Issuer>>) -> Json<Value> {
-    issuer.discovery_hits.fetch_add(1, Ordering::SeqCst);
-    let url = issuer.url.lock().unwrap().clone();
-    Json(json!({ "issuer": url, "jwks_uri": format!("{url}/jwks") }))
-}
-
-async fn jwks(State(issuer): State<Arc<Issuer>>) -> Json<JwkSet> {
-    issuer.jwks_hits.fetch_add(1, Ordering::SeqCst);
-    Json(JwkSet {
-        keys: issuer.keys.lock().unwrap().clone(),
-    })
-}
-
-async fn start_issuer(keys: Vec<Jwk>) -> Arc<Issuer> {
-    let issuer = Arc::new(Issuer::default());
-    *issuer.keys.lock().unwrap() = keys;
-    let app = Router::new()
-        .route("/idp/.well-known/openid-configuration", get(discovery))
-        .route("/idp/jwks", get(jwks))
-        .with_state(Arc::clone(&issuer));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    *issuer.url.lock().unwrap() = format!("http://{}/idp", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    issuer
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-fn sign(key: &Key, claims: &Value) -> String {
-    let mut header = Header::new(key.alg);
-    header.kid = Some(key.kid.clone());
-    jsonwebtoken::encode(&header, claims, &key.encoding).unwrap()
-}
 
 fn claims(issuer: &str) -> Value {
     json!({
@@ -157,7 +71,16 @@ async fn custom_jwt_checks_each_claim_and_says_why() {
     let ec = key(Algorithm::ES256, "ec-1");
     let issuer = start_issuer(vec![rsa.jwk.clone(), ec.jwk.clone()]).await;
     let iss = issuer.url.lock().unwrap().clone();
-    let platform = platform::start_ephemeral(false).await;
+    // The JWKS is refetched at most once per this (tests/security/wire_details.rs
+    // proves forged kids within it fetch nothing).
+    const REFETCH: std::time::Duration = std::time::Duration::from_secs(2);
+    let platform = acc_runtime_local::start(acc_runtime_local::PlatformConfig {
+        seed_demo: false,
+        jwks_refetch_interval: REFETCH,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let url = jwt_gateway(
         &platform.endpoint_url(),
         &format!("{iss}/.well-known/openid-configuration"),
@@ -258,20 +181,24 @@ async fn custom_jwt_checks_each_claim_and_says_why() {
     });
     assert_eq!(attempt(&url, Some(&azp)).await.0, 200);
 
-    // Discovery was fetched once; the JWKS once more for the unknown kid.
+    // Discovery was fetched once; the JWKS once, plus at most one refetch
+    // for the unknown kid (none when it came within REFETCH of the first).
     assert_eq!(issuer.discovery_hits.load(Ordering::SeqCst), 1);
-    assert_eq!(issuer.jwks_hits.load(Ordering::SeqCst), 2);
+    let fetched = issuer.jwks_hits.load(Ordering::SeqCst);
+    assert!(fetched <= 2, "{fetched} JWKS fetches");
     // The same unknown kid again does not hammer the issuer.
     let again = sign(&key(Algorithm::ES256, "ec-unknown"), &claims(&iss));
     assert_eq!(attempt(&url, Some(&again)).await.0, 401);
-    assert_eq!(issuer.jwks_hits.load(Ordering::SeqCst), 2);
+    assert_eq!(issuer.jwks_hits.load(Ordering::SeqCst), fetched);
 
-    // Rotation: a new key published later is found by refreshing on its kid.
+    // Rotation: a new key published later is found by refreshing on its
+    // kid, once the refetch interval has passed.
     let rotated = key(Algorithm::ES256, "ec-2");
     issuer.keys.lock().unwrap().push(rotated.jwk.clone());
+    tokio::time::sleep(REFETCH).await;
     let (status, _, body) = attempt(&url, Some(&sign(&rotated, &claims(&iss)))).await;
     assert_eq!(status, 200, "rotated key: {body}");
-    assert_eq!(issuer.jwks_hits.load(Ordering::SeqCst), 3);
+    assert_eq!(issuer.jwks_hits.load(Ordering::SeqCst), fetched + 1);
 
     // The verified identity is what the capture records (secrets masked).
     let token = sign(&ec, &claims(&iss));

@@ -83,3 +83,40 @@ pub fn oci_archive_as(
     std::fs::write(&path, archive).unwrap();
     path
 }
+
+/// The arm64 test agent (`tests/arm64_agent/agent.c`), cross-compiled
+/// static with `aarch64-linux-gnu-gcc`, as an OCI archive in `dir` that
+/// names no user (so it runs as the sandbox's default user).
+pub fn arm64_agent_image(dir: &Path) -> PathBuf {
+    for (tool, package) in [
+        (
+            "aarch64-linux-gnu-gcc",
+            "gcc-aarch64-linux-gnu libc6-dev-arm64-cross",
+        ),
+        ("qemu-aarch64-static", "qemu-user-static"),
+    ] {
+        let found = Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            found,
+            "{tool} is required: run ./tests/run (it installs it) or `apt-get install {package}`"
+        );
+    }
+    let binary = dir.join("agent");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/arm64_agent/agent.c");
+    let built = Command::new("aarch64-linux-gnu-gcc")
+        .args(["-static", "-O2", "-o"])
+        .arg(&binary)
+        .arg(&source)
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let agent = std::fs::read(&binary).unwrap();
+    oci_archive(dir, "arm64", &[("agent", &agent, 0o755)])
+}

@@ -3,8 +3,12 @@
 //! APPLICATION_LOGS log group. The console reads these lines back from the
 //! log group, the same way locally and on live AWS.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use crate::secret_masking::SecretMasker;
 
 /// The prefix of a gateway's application log group; the gateway id follows.
 pub const GATEWAY_LOG_GROUP_PREFIX: &str =
@@ -102,6 +106,38 @@ pub struct CapturedCall {
     pub policy: Option<CapturedPolicy>,
 }
 
+impl CapturedCall {
+    /// This call as it may be stored and logged: secrets masked in every
+    /// field a caller or a target wrote (arguments, the tool's name, the
+    /// detail, the trace id, policy errors). One masker covers the record,
+    /// so a secret found in the arguments is also masked where the detail
+    /// quotes it back (a schema violation, a target's error).
+    pub fn masked(mut self) -> Self {
+        let mut masker = SecretMasker::default();
+        self.arguments = masker.json(&self.arguments);
+        if let Some(claims) = self.caller.claims.take() {
+            self.caller.claims = match masker.json(&Value::Object(claims)) {
+                Value::Object(masked) => Some(masked),
+                _ => None,
+            };
+        }
+        let mut text = |s: &mut String| {
+            if let Cow::Owned(masked) = masker.text(s) {
+                *s = masked;
+            }
+        };
+        text(&mut self.tool);
+        text(&mut self.trace_id);
+        if let Some(detail) = self.detail.as_mut() {
+            text(detail);
+        }
+        if let Some(policy) = self.policy.as_mut() {
+            policy.errors.iter_mut().for_each(&mut text);
+        }
+        self
+    }
+}
+
 /// The policy engine's decision on a captured call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -179,6 +215,50 @@ mod tests {
             filter.log_filter_pattern().unwrap(),
             r#"{ $.tool = "crm___get\"x" && ($.caller.sub = "alice" || $.caller.arn = "alice") && $.outcome = "denied" }"#
         );
+    }
+
+    #[test]
+    fn masked_calls_keep_no_secret_in_any_free_text_field() {
+        let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl";
+        let mut claims = Map::new();
+        claims.insert("sub".into(), "a".into());
+        claims.insert("pin".into(), "9911".into());
+        let call = CapturedCall {
+            time: "t".into(),
+            capture_id: "c".into(),
+            gateway_id: "gw".into(),
+            gateway_arn: "arn".into(),
+            target: "crm".into(),
+            tool: token.into(),
+            caller: CapturedCaller {
+                kind: "oauth".into(),
+                sub: Some("a".into()),
+                arn: None,
+                claims: Some(claims),
+            },
+            arguments: serde_json::json!({ "card": { "cvv": "737" }, "text": "fine" }),
+            outcome: CaptureOutcome::ToolError,
+            detail: Some(format!(
+                "/card/cvv: expected integer, got \"737\"; caller {token}"
+            )),
+            latency_ms: 1.0,
+            trace_id: "Root=1-abc;password=hunter2".into(),
+            policy: Some(CapturedPolicy {
+                engine_arn: "e".into(),
+                mode: "LOG_ONLY".into(),
+                decision: crate::cedar_model::evaluation::PolicyDecision::Deny,
+                determining_policies: vec![],
+                errors: vec!["context.cvv is \"737\"".into()],
+            }),
+        }
+        .masked();
+        let text = serde_json::to_string(&call).unwrap();
+        for secret in [token, "737", "9911", "hunter2"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        assert_eq!(call.arguments["text"], "fine");
+        assert_eq!(call.tool, "****");
+        assert_eq!(call.trace_id, "Root=1-abc;password=****");
     }
 
     #[test]

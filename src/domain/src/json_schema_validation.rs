@@ -18,146 +18,265 @@ pub struct SchemaViolation {
 
 /// Nesting deeper than this is not followed (a self-referencing schema).
 const MAX_DEPTH: usize = 64;
+/// Checks made at most for one value: a schema applied to every item of a
+/// large array, or many combinators, cost their product. Past this the
+/// value is refused (never let through unchecked).
+const MAX_STEPS: usize = 1_000_000;
+/// Violations reported at most; the rest are summed up in one line.
+const MAX_VIOLATIONS: usize = 100;
+/// Allowed values or properties a message lists at most.
+const MAX_LISTED: usize = 10;
 
-/// Every violation of `schema` by `value`; empty when it conforms.
+/// Every violation of `schema` by `value`; empty when it conforms. At most
+/// [`MAX_VIOLATIONS`] are listed; a value too costly to check (over
+/// [`MAX_STEPS`] checks) is refused with a violation saying so.
 pub fn validate(schema: &Value, value: &Value) -> Vec<SchemaViolation> {
+    let mut checker = Checker { steps: 0 };
     let mut out = Vec::new();
-    check(schema, value, "", 0, &mut out);
+    checker.check(schema, value, "", 0, &mut out);
+    if checker.steps > MAX_STEPS {
+        out.truncate(MAX_VIOLATIONS - 1);
+        push(
+            &mut out,
+            "",
+            format!(
+                "the value is too large to check against this schema (over {MAX_STEPS} checks): \
+                 send a smaller value"
+            ),
+        );
+    } else if out.len() > MAX_VIOLATIONS {
+        out.truncate(MAX_VIOLATIONS - 1);
+        push(&mut out, "", "more violations than are listed here".into());
+    }
     out
 }
 
 fn push(out: &mut Vec<SchemaViolation>, path: &str, message: String) {
-    out.push(SchemaViolation {
-        path: path.to_owned(),
-        message,
-    });
+    // One past the cap, so `validate` knows there were more.
+    if out.len() <= MAX_VIOLATIONS {
+        out.push(SchemaViolation {
+            path: path.to_owned(),
+            message,
+        });
+    }
 }
 
-fn check(schema: &Value, value: &Value, path: &str, depth: usize, out: &mut Vec<SchemaViolation>) {
-    let Value::Object(schema) = schema else {
-        // `false` accepts nothing; `true` (or anything else) accepts all.
-        if schema == &Value::Bool(false) {
-            push(out, path, "no value is allowed here".into());
+/// A walk of one value, counting its work.
+struct Checker {
+    steps: usize,
+}
+
+impl Checker {
+    /// Count `cost` steps; `false` once over budget (the walk then stops).
+    fn spend(&mut self, cost: usize) -> bool {
+        self.steps = self.steps.saturating_add(cost);
+        self.steps <= MAX_STEPS
+    }
+
+    fn check(
+        &mut self,
+        schema: &Value,
+        value: &Value,
+        path: &str,
+        depth: usize,
+        out: &mut Vec<SchemaViolation>,
+    ) {
+        let Value::Object(schema) = schema else {
+            // `false` accepts nothing; `true` (or anything else) accepts all.
+            if schema == &Value::Bool(false) {
+                push(out, path, "no value is allowed here".into());
+            }
+            return;
+        };
+        if depth > MAX_DEPTH || !self.spend(1) {
+            return;
         }
-        return;
-    };
-    if depth > MAX_DEPTH {
-        return;
+        if let Some(types) = schema.get("type")
+            && !type_matches(types, value)
+        {
+            push(
+                out,
+                path,
+                format!("expected {}, got {}", type_names(types), describe(value)),
+            );
+            // Further keywords would only repeat the mismatch.
+            return;
+        }
+        if let Some(Value::Array(options)) = schema.get("enum")
+            && self.spend(options.len())
+            && !options.contains(value)
+        {
+            push(
+                out,
+                path,
+                format!(
+                    "{} is not one of {}",
+                    short(value),
+                    listed(options.iter().map(short))
+                ),
+            );
+        }
+        if let Some(expected) = schema.get("const")
+            && expected != value
+        {
+            push(
+                out,
+                path,
+                format!("must be {}, got {}", short(expected), short(value)),
+            );
+        }
+        match value {
+            Value::Object(object) => self.check_object(schema, object, path, depth, out),
+            Value::Array(items) => self.check_array(schema, items, path, depth, out),
+            Value::String(text) => check_string(schema, text, path, out),
+            Value::Number(_) => check_number(schema, value, path, out),
+            _ => {}
+        }
+        self.check_combinators(schema, value, path, depth, out);
     }
-    if let Some(types) = schema.get("type")
-        && !type_matches(types, value)
-    {
-        push(
-            out,
-            path,
-            format!("expected {}, got {}", type_names(types), describe(value)),
-        );
-        // Further keywords would only repeat the mismatch.
-        return;
-    }
-    if let Some(Value::Array(options)) = schema.get("enum")
-        && !options.contains(value)
-    {
-        let allowed: Vec<String> = options.iter().map(Value::to_string).collect();
-        push(
-            out,
-            path,
-            format!("{} is not one of {}", short(value), allowed.join(", ")),
-        );
-    }
-    if let Some(expected) = schema.get("const")
-        && expected != value
-    {
-        push(
-            out,
-            path,
-            format!("must be {expected}, got {}", short(value)),
-        );
-    }
-    match value {
-        Value::Object(object) => check_object(schema, object, path, depth, out),
-        Value::Array(items) => check_array(schema, items, path, depth, out),
-        Value::String(text) => check_string(schema, text, path, out),
-        Value::Number(_) => check_number(schema, value, path, out),
-        _ => {}
-    }
-    check_combinators(schema, value, path, depth, out);
-}
 
-fn check_object(
-    schema: &Map<String, Value>,
-    object: &Map<String, Value>,
-    path: &str,
-    depth: usize,
-    out: &mut Vec<SchemaViolation>,
-) {
-    if let Some(Value::Array(required)) = schema.get("required") {
-        for name in required.iter().filter_map(Value::as_str) {
-            if !object.contains_key(name) {
-                push(out, path, format!("missing required property \"{name}\""));
+    fn check_object(
+        &mut self,
+        schema: &Map<String, Value>,
+        object: &Map<String, Value>,
+        path: &str,
+        depth: usize,
+        out: &mut Vec<SchemaViolation>,
+    ) {
+        if let Some(Value::Array(required)) = schema.get("required")
+            && self.spend(required.len())
+        {
+            for name in required.iter().filter_map(Value::as_str) {
+                if !object.contains_key(name) {
+                    push(out, path, format!("missing required property \"{name}\""));
+                }
+            }
+        }
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for (name, child) in object {
+            if !self.spend(1) {
+                return;
+            }
+            let child_path = format!("{path}/{}", escape(name));
+            match properties.and_then(|p| p.get(name)) {
+                Some(child_schema) => self.check(child_schema, child, &child_path, depth + 1, out),
+                None => match schema.get("additionalProperties") {
+                    Some(Value::Bool(false)) => {
+                        let known = properties.map(|p| listed(p.keys().cloned()));
+                        push(
+                            out,
+                            &child_path,
+                            format!(
+                                "unknown property \"{name}\" (allowed: {})",
+                                known.unwrap_or_else(|| "none".into())
+                            ),
+                        );
+                    }
+                    Some(extra @ Value::Object(_)) => {
+                        self.check(extra, child, &child_path, depth + 1, out)
+                    }
+                    _ => {}
+                },
             }
         }
     }
-    let properties = schema.get("properties").and_then(Value::as_object);
-    for (name, child) in object {
-        let child_path = format!("{path}/{}", escape(name));
-        match properties.and_then(|p| p.get(name)) {
-            Some(child_schema) => check(child_schema, child, &child_path, depth + 1, out),
-            None => match schema.get("additionalProperties") {
-                Some(Value::Bool(false)) => {
-                    let known: Vec<&str> = properties
-                        .map(|p| p.keys().map(String::as_str).collect())
-                        .unwrap_or_default();
-                    push(
-                        out,
-                        &child_path,
-                        format!(
-                            "unknown property \"{name}\" (allowed: {})",
-                            if known.is_empty() {
-                                "none".into()
-                            } else {
-                                known.join(", ")
-                            }
-                        ),
-                    );
+
+    fn check_array(
+        &mut self,
+        schema: &Map<String, Value>,
+        items: &[Value],
+        path: &str,
+        depth: usize,
+        out: &mut Vec<SchemaViolation>,
+    ) {
+        if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+            && (items.len() as u64) < min
+        {
+            push(
+                out,
+                path,
+                format!("needs at least {min} items, has {}", items.len()),
+            );
+        }
+        if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
+            && (items.len() as u64) > max
+        {
+            push(
+                out,
+                path,
+                format!("allows at most {max} items, has {}", items.len()),
+            );
+        }
+        if let Some(item_schema) = schema.get("items").filter(|s| s.is_object()) {
+            for (i, item) in items.iter().enumerate() {
+                if !self.spend(1) {
+                    return;
                 }
-                Some(extra @ Value::Object(_)) => check(extra, child, &child_path, depth + 1, out),
-                _ => {}
-            },
+                self.check(item_schema, item, &format!("{path}/{i}"), depth + 1, out);
+            }
+        }
+    }
+
+    /// How many of `options` `value` matches.
+    fn matching(&mut self, options: &[Value], value: &Value, path: &str, depth: usize) -> usize {
+        let mut count = 0;
+        for sub in options {
+            let mut scratch = Vec::new();
+            self.check(sub, value, path, depth + 1, &mut scratch);
+            count += usize::from(scratch.is_empty());
+        }
+        count
+    }
+
+    fn check_combinators(
+        &mut self,
+        schema: &Map<String, Value>,
+        value: &Value,
+        path: &str,
+        depth: usize,
+        out: &mut Vec<SchemaViolation>,
+    ) {
+        if let Some(Value::Array(all)) = schema.get("allOf") {
+            for sub in all {
+                self.check(sub, value, path, depth + 1, out);
+            }
+        }
+        if let Some(Value::Array(any)) = schema.get("anyOf")
+            && self.matching(any, value, path, depth) == 0
+        {
+            push(
+                out,
+                path,
+                format!(
+                    "{} matches none of the allowed shapes (anyOf)",
+                    short(value)
+                ),
+            );
+        }
+        if let Some(Value::Array(one)) = schema.get("oneOf") {
+            let n = self.matching(one, value, path, depth);
+            if n != 1 {
+                push(
+                    out,
+                    path,
+                    format!(
+                        "{} must match exactly one allowed shape (oneOf), matches {n}",
+                        short(value)
+                    ),
+                );
+            }
         }
     }
 }
 
-fn check_array(
-    schema: &Map<String, Value>,
-    items: &[Value],
-    path: &str,
-    depth: usize,
-    out: &mut Vec<SchemaViolation>,
-) {
-    if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
-        && (items.len() as u64) < min
-    {
-        push(
-            out,
-            path,
-            format!("needs at least {min} items, has {}", items.len()),
-        );
+/// The first [`MAX_LISTED`] of `items`, comma-separated.
+fn listed(items: impl Iterator<Item = String>) -> String {
+    let mut items = items.peekable();
+    let mut shown: Vec<String> = items.by_ref().take(MAX_LISTED).collect();
+    if items.peek().is_some() {
+        shown.push("…".into());
     }
-    if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
-        && (items.len() as u64) > max
-    {
-        push(
-            out,
-            path,
-            format!("allows at most {max} items, has {}", items.len()),
-        );
-    }
-    if let Some(item_schema) = schema.get("items").filter(|s| s.is_object()) {
-        for (i, item) in items.iter().enumerate() {
-            check(item_schema, item, &format!("{path}/{i}"), depth + 1, out);
-        }
-    }
+    shown.join(", ")
 }
 
 fn check_string(
@@ -219,55 +338,6 @@ fn check_number(
     }
 }
 
-fn check_combinators(
-    schema: &Map<String, Value>,
-    value: &Value,
-    path: &str,
-    depth: usize,
-    out: &mut Vec<SchemaViolation>,
-) {
-    if let Some(Value::Array(all)) = schema.get("allOf") {
-        for sub in all {
-            check(sub, value, path, depth + 1, out);
-        }
-    }
-    let matching = |options: &[Value]| {
-        options
-            .iter()
-            .filter(|sub| {
-                let mut scratch = Vec::new();
-                check(sub, value, path, depth + 1, &mut scratch);
-                scratch.is_empty()
-            })
-            .count()
-    };
-    if let Some(Value::Array(any)) = schema.get("anyOf")
-        && matching(any) == 0
-    {
-        push(
-            out,
-            path,
-            format!(
-                "{} matches none of the allowed shapes (anyOf)",
-                short(value)
-            ),
-        );
-    }
-    if let Some(Value::Array(one)) = schema.get("oneOf") {
-        let n = matching(one);
-        if n != 1 {
-            push(
-                out,
-                path,
-                format!(
-                    "{} must match exactly one allowed shape (oneOf), matches {n}",
-                    short(value)
-                ),
-            );
-        }
-    }
-}
-
 fn type_matches(types: &Value, value: &Value) -> bool {
     match types {
         Value::String(t) => is_type(t, value),
@@ -320,13 +390,31 @@ fn describe(value: &Value) -> String {
     }
 }
 
-/// A value for a message, cut short when long.
+/// A value for a message, cut short when long (serialising no more of it
+/// than is shown: the value may be megabytes).
 fn short(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 40 {
-        format!("{}…", text.chars().take(40).collect::<String>())
+    const SHOWN: usize = 40;
+    /// Takes bytes until it holds enough, then refuses more.
+    struct Prefix(Vec<u8>);
+    impl std::io::Write for Prefix {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() > SHOWN * 4 {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            self.0.extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut prefix = Prefix(Vec::new());
+    let _ = serde_json::to_writer(&mut prefix, value);
+    let text = String::from_utf8_lossy(&prefix.0);
+    if text.chars().count() > SHOWN {
+        format!("{}…", text.chars().take(SHOWN).collect::<String>())
     } else {
-        text
+        text.into_owned()
     }
 }
 
@@ -417,5 +505,29 @@ mod tests {
                 .contains("no value")
         );
         assert!(validate(&json!({"type": "object"}), &json!({"any": 1})).is_empty());
+    }
+
+    #[test]
+    fn work_and_reports_are_bounded() {
+        // Checks beyond the budget refuse the value rather than pass it.
+        let huge = Value::Array(vec![json!(1); MAX_STEPS]);
+        let found = validate(&json!({"items": {"type": "integer"}}), &huge);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("too large to check"), "{found:?}");
+        // Many violations: the first ones, and a line saying there are more.
+        let wrong = Value::Array(vec![json!(1); 1_000]);
+        let found = validate(&json!({"items": {"type": "string"}}), &wrong);
+        assert_eq!(found.len(), MAX_VIOLATIONS);
+        assert!(
+            found[MAX_VIOLATIONS - 1]
+                .message
+                .contains("more violations")
+        );
+        // Long lists and values are cut short in messages.
+        let options: Vec<Value> = (0..100_000).map(|i| json!(i)).collect();
+        let long = json!("x".repeat(1_000_000));
+        let found = validate(&json!({"enum": options}), &long);
+        assert!(found[0].message.len() < 200, "{}", found[0].message);
+        assert!(found[0].message.ends_with("9, …"), "{}", found[0].message);
     }
 }

@@ -9,6 +9,13 @@ const METHODS: [&str; 7] = ["get", "put", "post", "delete", "patch", "head", "op
 
 /// Local `$ref`s are followed at most this deep, so cycles terminate.
 const MAX_REF_DEPTH: usize = 8;
+/// JSON values the inlined schemas of a document's operations hold at
+/// most. Each `$ref` copies its target, so a few kilobytes of references
+/// to references can expand exponentially (a 2 KB document to 25 MB, 17 s
+/// of work, and more); expansion stops with an error at this budget
+/// instead. A tool's input schema is rarely more than a few hundred
+/// values, so this leaves room for hundreds of large operations.
+pub const MAX_EXPANDED_VALUES: usize = 250_000;
 
 /// Why an OpenAPI document could not be turned into tools.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -19,6 +26,11 @@ pub enum OpenApiError {
     NoPaths,
     #[error("operation {method} {path} has no operationId; AgentCore names tools by operationId")]
     MissingOperationId { method: String, path: String },
+    #[error(
+        "the document's $ref schemas expand to more than {MAX_EXPANDED_VALUES} values; \
+         reference shared schemas less, or split the API into several targets"
+    )]
+    TooLarge,
 }
 
 /// Parses an OpenAPI document given as text (the form `inlinePayload` takes).
@@ -36,6 +48,7 @@ pub fn tools_from_openapi(target: &str, doc: &Value) -> Result<Vec<Tool>, OpenAp
         .and_then(Value::as_object)
         .ok_or(OpenApiError::NoPaths)?;
     let mut tools = Vec::new();
+    let mut budget = MAX_EXPANDED_VALUES;
     for (path, item) in paths {
         let shared_params = item.get("parameters").and_then(Value::as_array);
         for method in METHODS {
@@ -58,7 +71,7 @@ pub fn tools_from_openapi(target: &str, doc: &Value) -> Result<Vec<Tool>, OpenAp
                     .into_iter()
                     .flatten(),
             );
-            let schema = input_schema(doc, params, op.get("requestBody"));
+            let schema = input_schema(doc, params, op.get("requestBody"), &mut budget)?;
             tools.push(Tool::from_target(target, op_id, description, schema));
         }
     }
@@ -69,18 +82,19 @@ fn input_schema<'a>(
     doc: &Value,
     params: impl Iterator<Item = &'a Value>,
     body: Option<&Value>,
-) -> Value {
+    budget: &mut usize,
+) -> Result<Value, OpenApiError> {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for param in params {
-        let param = resolve(doc, param, 0);
+        let param = resolve(doc, param, 0, budget)?;
         let Some(name) = param.get("name").and_then(Value::as_str) else {
             continue;
         };
-        let mut schema = param
-            .get("schema")
-            .map(|s| resolve(doc, s, 0))
-            .unwrap_or_else(|| json!({"type": "string"}));
+        let mut schema = match param.get("schema") {
+            Some(s) => resolve(doc, s, 0, budget)?,
+            None => json!({"type": "string"}),
+        };
         if let (Some(obj), Some(desc)) = (schema.as_object_mut(), param.get("description")) {
             obj.entry("description").or_insert_with(|| desc.clone());
         }
@@ -93,13 +107,14 @@ fn input_schema<'a>(
         }
         properties.insert(name.to_string(), schema);
     }
-    if let Some(body) = body.map(|b| resolve(doc, b, 0)) {
+    if let Some(body) = body.map(|b| resolve(doc, b, 0, budget)).transpose()? {
         let body_schema = body
             .pointer("/content/application~1json/schema")
-            .map(|s| resolve(doc, s, 0));
+            .map(|s| resolve(doc, s, 0, budget))
+            .transpose()?;
         if let Some(Value::Object(props)) = body_schema.as_ref().and_then(|s| s.get("properties")) {
             for (k, v) in props {
-                properties.insert(k.clone(), resolve(doc, v, 0));
+                properties.insert(k.clone(), resolve(doc, v, 0, budget)?);
             }
             if let Some(Value::Array(req)) = body_schema.as_ref().and_then(|s| s.get("required")) {
                 required.extend(req.iter().cloned());
@@ -110,7 +125,7 @@ fn input_schema<'a>(
     if !required.is_empty() {
         schema["required"] = Value::Array(required);
     }
-    schema
+    Ok(schema)
 }
 
 /// How to call one operation: what a tool call's arguments map to.
@@ -132,6 +147,7 @@ pub struct OperationBinding {
 /// The operation named `operation_id`, as a call needs it.
 pub fn operation(doc: &Value, operation_id: &str) -> Option<OperationBinding> {
     let paths = doc.get("paths")?.as_object()?;
+    let mut budget = MAX_EXPANDED_VALUES;
     for (path, item) in paths {
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
@@ -149,7 +165,7 @@ pub fn operation(doc: &Value, operation_id: &str) -> Option<OperationBinding> {
                         .into_iter()
                         .flatten(),
                 )
-                .map(|p| resolve(doc, p, 0))
+                .filter_map(|p| resolve(doc, p, 0, &mut budget).ok())
                 .filter_map(|p| {
                     Some((
                         p.get("name")?.as_str()?.to_owned(),
@@ -162,7 +178,7 @@ pub fn operation(doc: &Value, operation_id: &str) -> Option<OperationBinding> {
                 .collect();
             let json_body = op
                 .get("requestBody")
-                .map(|b| resolve(doc, b, 0))
+                .and_then(|b| resolve(doc, b, 0, &mut budget).ok())
                 .is_some_and(|b| b.pointer("/content/application~1json").is_some());
             return Some(OperationBinding {
                 method: method.to_uppercase(),
@@ -180,41 +196,65 @@ pub fn operation(doc: &Value, operation_id: &str) -> Option<OperationBinding> {
 }
 
 /// Replaces a local `#/...` reference by its target, recursively into
-/// properties and items, up to [`MAX_REF_DEPTH`].
-fn resolve(doc: &Value, value: &Value, depth: usize) -> Value {
+/// properties and items, up to [`MAX_REF_DEPTH`], spending `budget` (JSON
+/// values produced) as it goes.
+fn resolve(
+    doc: &Value,
+    value: &Value,
+    depth: usize,
+    budget: &mut usize,
+) -> Result<Value, OpenApiError> {
+    // Every value produced is paid for, the cut-off ones too.
+    spend(budget, 1)?;
     if depth > MAX_REF_DEPTH {
-        return json!({});
+        return Ok(json!({}));
     }
     if let Some(reference) = value.get("$ref").and_then(Value::as_str) {
         return match reference.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-            Some(target) => resolve(doc, target, depth + 1),
-            None => json!({"description": format!("unresolved reference {reference}")}),
+            Some(target) => resolve(doc, target, depth + 1, budget),
+            None => Ok(json!({"description": format!("unresolved reference {reference}")})),
         };
     }
-    match value {
-        Value::Object(obj) => Value::Object(
-            obj.iter()
-                .map(|(k, v)| {
-                    let v = match k.as_str() {
-                        "properties" => Value::Object(
-                            v.as_object()
-                                .map(|props| {
-                                    props
-                                        .iter()
-                                        .map(|(pk, pv)| (pk.clone(), resolve(doc, pv, depth + 1)))
-                                        .collect()
-                                })
-                                .unwrap_or_default(),
-                        ),
-                        "items" | "schema" => resolve(doc, v, depth + 1),
-                        _ => v.clone(),
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
-        ),
-        other => other.clone(),
+    let Value::Object(obj) = value else {
+        return copied(value, budget);
+    };
+    let mut out = Map::new();
+    for (k, v) in obj {
+        let v = match (k.as_str(), v) {
+            ("properties", Value::Object(props)) => {
+                spend(budget, 1)?;
+                let mut resolved = Map::new();
+                for (pk, pv) in props {
+                    resolved.insert(pk.clone(), resolve(doc, pv, depth + 1, budget)?);
+                }
+                Value::Object(resolved)
+            }
+            ("properties", _) => Value::Object(Map::new()),
+            ("items" | "schema", v) => resolve(doc, v, depth + 1, budget)?,
+            (_, v) => copied(v, budget)?,
+        };
+        out.insert(k.clone(), v);
     }
+    Ok(Value::Object(out))
+}
+
+/// Take `cost` from `budget`, or fail when it would run out.
+fn spend(budget: &mut usize, cost: usize) -> Result<(), OpenApiError> {
+    *budget = budget.checked_sub(cost).ok_or(OpenApiError::TooLarge)?;
+    Ok(())
+}
+
+/// A copy of `value`, paid for by its number of JSON values.
+fn copied(value: &Value, budget: &mut usize) -> Result<Value, OpenApiError> {
+    fn count(value: &Value) -> usize {
+        1 + match value {
+            Value::Array(items) => items.iter().map(count).sum(),
+            Value::Object(members) => members.values().map(count).sum(),
+            _ => 0,
+        }
+    }
+    spend(budget, count(value))?;
+    Ok(value.clone())
 }
 
 #[cfg(test)]
@@ -248,6 +288,24 @@ mod tests {
         );
         let get = tools.iter().find(|t| t.name == "getItem").unwrap();
         assert_eq!(get.description, "Fetch one item");
+    }
+
+    #[test]
+    fn references_expanding_past_the_budget_are_refused() {
+        // Each of S's 40 properties is S again: 40^4 copies within the depth limit.
+        let properties: Map<String, Value> = (0..40)
+            .map(|i| (format!("p{i}"), json!({"$ref": "#/components/schemas/S"})))
+            .collect();
+        let doc = json!({
+            "paths": {"/x": {"post": {"operationId": "op", "requestBody": {"content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/S"}}}}}}},
+            "components": {"schemas": {"S": {"type": "object", "properties": properties}}}
+        });
+        let started = std::time::Instant::now();
+        assert_eq!(tools_from_openapi("x", &doc), Err(OpenApiError::TooLarge));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // A call still finds its operation: it does not expand the body schema.
+        assert_eq!(operation(&doc, "op").map(|o| o.json_body), Some(true));
     }
 
     #[test]

@@ -23,6 +23,10 @@ pub struct SseParser {
     id: Option<String>,
     /// A `\r` ended the last chunk: a following `\n` belongs to it.
     pending_cr: bool,
+    /// The start of `buffer` already searched for a line end (and holding
+    /// none): a long line arriving in many chunks is scanned once, not
+    /// once per chunk.
+    scanned: usize,
 }
 
 impl SseParser {
@@ -33,6 +37,10 @@ impl SseParser {
     /// Feed a chunk; returns the events it completed.
     pub fn feed(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
         let mut out = Vec::new();
+        if chunk.is_empty() {
+            // Nothing arrived: a `\r` that ended the last chunk still waits for its `\n`.
+            return out;
+        }
         let mut bytes = chunk;
         if self.pending_cr && bytes.first() == Some(&b'\n') {
             bytes = &bytes[1..];
@@ -40,7 +48,7 @@ impl SseParser {
         self.pending_cr = false;
         self.buffer.extend_from_slice(bytes);
         let mut start = 0;
-        let mut i = 0;
+        let mut i = self.scanned;
         while i < self.buffer.len() {
             let b = self.buffer[i];
             if b == b'\n' || b == b'\r' {
@@ -65,12 +73,14 @@ impl SseParser {
             }
         }
         self.buffer.drain(..start);
+        self.scanned = self.buffer.len();
         out
     }
 
     /// Whatever a stream that ended without its final blank line left.
     pub fn finish(&mut self) -> Option<SseEvent> {
         if !self.buffer.is_empty() {
+            self.scanned = 0;
             let line = String::from_utf8_lossy(&std::mem::take(&mut self.buffer)).into_owned();
             if let Some(event) = self.line(&line) {
                 return Some(event);
@@ -172,5 +182,20 @@ mod tests {
         let last = parser.finish().unwrap();
         assert!(matches!(meaning(&last), FrameMeaning::Json(_)));
         assert_eq!(parser.finish(), None);
+    }
+
+    #[test]
+    fn a_long_line_in_many_chunks_is_scanned_once() {
+        let mut parser = SseParser::new();
+        let chunk = [b'x'; 64];
+        let started = std::time::Instant::now();
+        assert!(parser.feed(b"data: ").is_empty());
+        // 32 MiB in 64-byte chunks: quadratic rescanning would take hours.
+        for _ in 0..(32 << 20) / chunk.len() {
+            assert!(parser.feed(&chunk).is_empty());
+        }
+        let events = parser.feed(b"\n\n");
+        assert_eq!(events[0].data.len(), 32 << 20);
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
     }
 }

@@ -29,8 +29,13 @@ pub enum Incoming {
     Responses,
 }
 
+/// Messages one batch may hold. Each is answered in turn (a tool call can
+/// run a command), so one POST of 16 MB of `tools/call`s would otherwise
+/// keep a gateway busy for hours; clients batch a handful at most.
+pub const MAX_BATCH: usize = 100;
+
 /// Parse a body. `Err` is the error response the whole body gets (a parse
-/// error, or an empty batch).
+/// error, an empty batch, or one over [`MAX_BATCH`]).
 pub fn parse(body: &[u8]) -> Result<Incoming, Value> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         error(
@@ -50,6 +55,18 @@ pub fn parse(body: &[u8]) -> Result<Incoming, Value> {
             "The request is an empty JSON array; a batch needs at least one message.",
             None,
         )),
+        Value::Array(items) if items.len() > MAX_BATCH && !items.iter().all(is_response) => {
+            Err(error(
+                Value::Null,
+                error_code::INVALID_REQUEST,
+                format!(
+                    "The batch holds {} messages; at most {MAX_BATCH} are taken at once. Send \
+                     them in several requests.",
+                    items.len()
+                ),
+                None,
+            ))
+        }
         Value::Array(items) => {
             if items.iter().all(is_response) {
                 return Ok(Incoming::Responses);
@@ -192,6 +209,17 @@ mod tests {
         assert_eq!(
             parse(br#"{"jsonrpc":"2.0","id":1,"result":{}}"#).unwrap(),
             Incoming::Responses
+        );
+        let ping = json!({"jsonrpc": "2.0", "id": 1, "method": "ping"});
+        let full = serde_json::to_vec(&vec![ping.clone(); MAX_BATCH]).unwrap();
+        assert!(matches!(parse(&full), Ok(Incoming::Batch(items)) if items.len() == MAX_BATCH));
+        let over = serde_json::to_vec(&vec![ping; MAX_BATCH + 1]).unwrap();
+        let refused = parse(&over).unwrap_err();
+        assert!(
+            refused["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("at most 100")
         );
     }
 

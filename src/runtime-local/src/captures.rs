@@ -96,13 +96,14 @@ impl Capture {
             target: self.target_name.clone(),
             tool: self.tool_name.clone(),
             caller,
-            arguments: mask_secrets(&self.arguments),
+            arguments: self.arguments.clone(),
             outcome: self.outcome,
             detail: self.detail.clone(),
             latency_ms: (self.latency.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
             trace_id: self.trace_id.clone(),
             policy: self.policy.clone(),
         }
+        .masked()
     }
 }
 
@@ -132,14 +133,17 @@ impl CaptureRecorder {
     /// logged: the call itself already happened and is answered regardless).
     pub(crate) async fn record(&self, capture: Capture) {
         let (done, committed) = oneshot::channel();
+        let call = capture.to_call();
+        // The masked name: an unknown tool's name is whatever the caller sent.
+        let tool = call.tool.clone();
         let pending = Pending {
-            call: capture.to_call(),
+            call,
             at_ms: capture.at_ms,
             latency_us: capture.latency.as_micros().min(i64::MAX as u128) as i64,
             done,
         };
         if self.queue.send(pending).await.is_err() {
-            tracing::error!(tool = %capture.tool_name, "capture writer is gone; a tool call was not captured");
+            tracing::error!(%tool, "capture writer is gone; a tool call was not captured");
             return;
         }
         let _ = committed.await;
@@ -294,7 +298,8 @@ mod tests {
             },
             arguments: json!({ "user": "bob", "password": "hunter2" }),
             outcome: CaptureOutcome::Ok,
-            detail: None,
+            // A target's error quoting the argument back.
+            detail: Some("login rejected: bad credentials \"hunter2\"".into()),
             latency: Duration::from_micros(1500),
             trace_id: "t".into(),
             at_ms: 1_700_000_000_000,

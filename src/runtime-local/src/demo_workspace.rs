@@ -884,8 +884,12 @@ pub(crate) async fn ensure_demo_runtimes(
                 if let (Some(doc), Value::Object(extra)) = (document.as_object_mut(), inbound) {
                     doc.extend(extra);
                 }
-                crate::control_plane::agent_runtimes::create_agent_runtime(ctx, object(document))
-                    .await?;
+                crate::control_plane::agent_runtimes::create_agent_runtime(
+                    ctx,
+                    &crate::control_plane::agent_runtimes::Requester::Platform,
+                    object(document),
+                )
+                .await?;
             }
             Some(id) => {
                 // The executable moves between builds; the endpoints this

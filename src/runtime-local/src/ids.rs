@@ -117,4 +117,19 @@ mod tests {
         }
         assert!(is_target_id(&new_target_id()));
     }
+
+    /// Ids the platform hands out pass the edge's own checks when they come back.
+    #[test]
+    fn generated_policy_and_runtime_ids_pass_the_edge() {
+        use crate::validation::{AGENT_RUNTIME_ID, POLICY_ENGINE_ID, POLICY_ID, check_id};
+        for name in ["guardrails", "A", &"n".repeat(48)] {
+            let id = new_policy_resource_id(name);
+            check_id("policyEngineId", &id, &POLICY_ENGINE_ID).unwrap();
+            check_id("policyId", &id, &POLICY_ID).unwrap();
+        }
+        for name in ["demo_agent", "x", &"r".repeat(48)] {
+            let id = new_policy_resource_id(name);
+            check_id("agentRuntimeId", &id, &AGENT_RUNTIME_ID).unwrap();
+        }
+    }
 }

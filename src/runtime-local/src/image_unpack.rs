@@ -116,6 +116,50 @@ fn inside(root: &Path, path: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
+/// The directory `rel` names inside `root`, reached without following a
+/// symlink (a layer's symlink may point anywhere on the host); `None` when
+/// it escapes, is missing or is not a directory.
+fn real_dir_inside(root: &Path, rel: &Path) -> Option<PathBuf> {
+    let mut out = inside(root, rel)?;
+    if out == root {
+        return Some(out);
+    }
+    out = root.to_path_buf();
+    for component in rel.components() {
+        if let Component::Normal(part) = component {
+            out.push(part);
+            if !std::fs::symlink_metadata(&out).ok()?.is_dir() {
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Apply a whiteout entry (`path` ends in `name`, `.wh.…`): remove what it
+/// hides from the lower layers, or (opaque) empty its directory; never
+/// anything outside `root`.
+fn whiteout(root: &Path, path: &Path, name: &str) {
+    let Some(parent) = path.parent().and_then(|p| real_dir_inside(root, p)) else {
+        return;
+    };
+    let remove = |p: &Path| {
+        let _ = std::fs::remove_dir_all(p).or_else(|_| std::fs::remove_file(p));
+    };
+    if name == ".wh..wh..opq" {
+        // Opaque: the lower layers' contents of this directory vanish.
+        if let Ok(children) = std::fs::read_dir(&parent) {
+            children.flatten().for_each(|child| remove(&child.path()));
+        }
+        return;
+    }
+    let hidden = &name[".wh.".len()..];
+    // Only a plain name: `.`, `..` or a path would reach past the entry.
+    if matches!(Path::new(hidden).components().collect::<Vec<_>>()[..], [Component::Normal(_)]) {
+        remove(&parent.join(hidden));
+    }
+}
+
 /// Apply one layer (a tar, gzip-compressed or not) onto `root`.
 fn apply_layer(root: &Path, data: &[u8]) -> Result<(), String> {
     let reader: Box<dyn Read> = if data.starts_with(&[0x1f, 0x8b]) {
@@ -135,22 +179,8 @@ fn apply_layer(root: &Path, data: &[u8]) -> Result<(), String> {
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        let Some(parent) = path.parent().and_then(|p| inside(root, p)) else {
-            continue;
-        };
-        if name == ".wh..wh..opq" {
-            // Opaque: the lower layers' contents of this directory vanish.
-            if let Ok(children) = std::fs::read_dir(&parent) {
-                for child in children.flatten() {
-                    let p = child.path();
-                    let _ = std::fs::remove_dir_all(&p).or_else(|_| std::fs::remove_file(&p));
-                }
-            }
-            continue;
-        }
-        if let Some(hidden) = name.strip_prefix(".wh.") {
-            let target = parent.join(hidden);
-            let _ = std::fs::remove_dir_all(&target).or_else(|_| std::fs::remove_file(&target));
+        if name.starts_with(".wh.") {
+            whiteout(root, &path, name);
             continue;
         }
         if inside(root, &path).is_none() {
@@ -232,5 +262,27 @@ mod tests {
         assert_eq!(read("data/y").as_deref(), Some("y"));
         // A layer cannot write outside the root.
         assert!(inside(root.path(), Path::new("../escape")).is_none());
+    }
+
+    #[test]
+    fn whiteouts_never_reach_outside_the_root() {
+        let scratch = tempfile::tempdir().unwrap();
+        let (root, outside) = (scratch.path().join("root"), scratch.path().join("outside"));
+        std::fs::create_dir_all(outside.join("dir")).unwrap();
+        std::fs::write(outside.join("secret"), b"host").unwrap();
+        std::fs::create_dir_all(&root).unwrap();
+        let mut builder = tar::Builder::new(Vec::new());
+        let mut link = tar::Header::new_gnu();
+        link.set_entry_type(tar::EntryType::Symlink);
+        link.set_size(0);
+        builder.append_link(&mut link, "l", "../outside").unwrap();
+        let mut data = builder.into_inner().unwrap();
+        data.truncate(data.len() - 1024);
+        let whiteouts = layer(&[("l/.wh.secret", b""), ("l/dir/.wh..wh..opq", b""), (".wh...", b"")]);
+        data.extend(whiteouts);
+        apply_layer(&root, &data).unwrap();
+        assert!(outside.join("secret").exists(), "a whiteout followed a symlink out of the root");
+        assert!(outside.join("dir").exists());
+        assert!(root.exists(), "a `..` whiteout removed the root's parent");
     }
 }

@@ -19,9 +19,12 @@ use crate::platform_state::PlatformState;
 pub(crate) const LEEWAY_SECONDS: i64 = 60;
 /// How long a discovery document is trusted before it is fetched again.
 const DISCOVERY_TTL: Duration = Duration::from_secs(3600);
-/// A `kid` still unknown after a JWKS refresh is not looked up again for this
-/// long, so a stream of forged tokens cannot hammer the identity provider.
-const UNKNOWN_KID_BACKOFF: Duration = Duration::from_secs(30);
+/// The JWKS of an issuer is fetched at most once per this interval: a token
+/// whose `kid` is not in the cached set is refused without asking again
+/// until it has passed, so a stream of forged tokens (each with a new `kid`)
+/// cannot make the platform hammer the identity provider. A rotated key is
+/// found by the first token after the interval.
+pub(crate) const DEFAULT_JWKS_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
 /// Discovery and JWKS fetches give up after this long.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -98,18 +101,35 @@ struct CachedDiscovery {
     fetched: Instant,
 }
 
+/// One issuer's signing keys.
 #[derive(Debug, Default)]
 struct CachedKeys {
-    set: Option<Arc<JwkSet>>,
-    /// `kid`s a refresh did not find, and when.
-    missing: HashMap<String, Instant>,
+    /// The last set fetched (`None` until a fetch succeeds).
+    set: Option<JwkSet>,
+    /// When the set was last fetched, or a fetch was tried.
+    fetched: Option<Instant>,
 }
 
 /// Caches of discovery documents and JWKS, shared by every gateway.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct JwtVerifier {
     discovery: Mutex<HashMap<String, CachedDiscovery>>,
-    keys: Mutex<HashMap<String, CachedKeys>>,
+    /// By JWKS URI; each behind an async lock held across its fetch, so a
+    /// burst of tokens waits for one fetch instead of starting one each.
+    keys: Mutex<HashMap<String, Arc<tokio::sync::Mutex<CachedKeys>>>>,
+    /// See [`DEFAULT_JWKS_REFETCH_INTERVAL`].
+    refetch_interval: Duration,
+}
+
+impl JwtVerifier {
+    /// A verifier fetching each issuer's JWKS at most once per `refetch_interval`.
+    pub(crate) fn new(refetch_interval: Duration) -> Self {
+        Self {
+            discovery: Mutex::default(),
+            keys: Mutex::default(),
+            refetch_interval,
+        }
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -304,8 +324,9 @@ impl JwtVerifier {
         Ok(document)
     }
 
-    /// The verification key for `kid`, refreshing the JWKS once when the
-    /// cached set does not have it (keys rotate).
+    /// The verification key for `kid`, refetching the JWKS when the cached
+    /// set does not have it (keys rotate), but not within the refetch
+    /// interval of the last fetch.
     async fn key(
         &self,
         http: &reqwest::Client,
@@ -313,39 +334,31 @@ impl JwtVerifier {
         kid: Option<&str>,
         alg: Algorithm,
     ) -> Result<DecodingKey, AuthRejection> {
-        let cached = lock(&self.keys).get(jwks_uri).and_then(|k| k.set.clone());
-        if let Some(set) = &cached
-            && let Some(jwk) = select(set, kid, alg)
-        {
+        let entry = Arc::clone(lock(&self.keys).entry(jwks_uri.to_owned()).or_default());
+        let mut cached = entry.lock().await;
+        if let Some(jwk) = cached.set.as_ref().and_then(|set| select(set, kid, alg)) {
             return decoding_key(jwk);
         }
-        let label = kid.unwrap_or("(none)").to_owned();
-        if cached.is_some()
-            && lock(&self.keys)
-                .get(jwks_uri)
-                .and_then(|k| k.missing.get(&label))
-                .is_some_and(|at| at.elapsed() < UNKNOWN_KID_BACKOFF)
+        let label = kid.unwrap_or("(none)");
+        if let Some(at) = cached.fetched
+            && at.elapsed() < self.refetch_interval
         {
-            return Err(unknown_kid(&label));
+            return Err(match cached.set {
+                Some(_) => unknown_kid(label),
+                None => AuthRejection::invalid_token(format!(
+                    "the signing keys could not be fetched {}s ago; the next attempt is \
+                     allowed {}s after that",
+                    at.elapsed().as_secs(),
+                    self.refetch_interval.as_secs()
+                )),
+            });
         }
+        cached.fetched = Some(Instant::now());
         let set: JwkSet = fetch_json(http, jwks_uri).await.map_err(|why| {
             AuthRejection::invalid_token(format!("the signing keys could not be fetched: {why}"))
         })?;
-        let set = Arc::new(set);
-        let found = select(&set, kid, alg).map(decoding_key);
-        let mut keys = lock(&self.keys);
-        let entry = keys.entry(jwks_uri.to_owned()).or_default();
-        entry.set = Some(Arc::clone(&set));
-        match found {
-            Some(key) => {
-                entry.missing.remove(&label);
-                key
-            }
-            None => {
-                entry.missing.insert(label.clone(), Instant::now());
-                Err(unknown_kid(&label))
-            }
-        }
+        let set = cached.set.insert(set);
+        select(set, kid, alg).map_or_else(|| Err(unknown_kid(label)), decoding_key)
     }
 }
 

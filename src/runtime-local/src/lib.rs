@@ -12,6 +12,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 mod agent_artifacts;
+mod body_limits;
+mod browser_guard;
 mod bulk_catalog;
 mod captures;
 mod control_plane;
@@ -22,12 +24,16 @@ mod demo_identity_provider;
 mod demo_services;
 mod demo_workspace;
 mod function_bindings;
+/// Entry points of the fuzz targets (`fuzz/`) and their corpus replay; not an API.
+#[doc(hidden)]
+pub mod fuzzing;
 mod gateway_mcp;
 mod ids;
 mod image_unpack;
 mod inbound_auth;
 mod logs;
 mod migrations;
+pub mod operations;
 mod otlp;
 mod pagination;
 mod platform_state;
@@ -43,7 +49,7 @@ mod validation;
 mod wire_errors;
 
 pub use function_bindings::{FunctionBinding, load_function_bindings};
-pub use server::{RunningPlatform, start};
+pub use server::{RunningPlatform, SHUTDOWN_DEADLINE, start};
 
 /// Where the platform keeps its state.
 #[derive(Debug, Clone)]
@@ -100,10 +106,23 @@ pub struct PlatformConfig {
     pub min_session_timeout_s: i64,
     /// Each session's memory limit in bytes: AgentCore's 8 GiB by default.
     pub session_memory_bytes: u64,
+    /// The most processes (and threads) one session may run at once.
+    pub session_max_processes: u64,
+    /// Accept `native:` artifacts (host commands) while listening beyond
+    /// loopback. Off by default: anyone who can reach the platform could
+    /// then run commands on this machine (`acc serve --allow-native-artifacts`).
+    pub allow_native_remote: bool,
+    /// The shortest time between two JWKS fetches for one issuer: a token
+    /// whose `kid` is unknown within it is refused without asking again, so
+    /// forged tokens cannot make the platform hammer an identity provider.
+    pub jwks_refetch_interval: std::time::Duration,
 }
 
 /// AgentCore's memory per session.
 pub const DEFAULT_SESSION_MEMORY_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+
+/// Processes (and threads) per session by default, as Lambda allows.
+pub const DEFAULT_SESSION_MAX_PROCESSES: u64 = 1024;
 
 /// Captured tool calls kept by default.
 pub const DEFAULT_CAPTURE_CAP: usize = 100_000;
@@ -124,6 +143,9 @@ impl Default for PlatformConfig {
             demo_agent_command: None,
             min_session_timeout_s: control_plane::agent_runtimes::LIFECYCLE_MIN_S,
             session_memory_bytes: DEFAULT_SESSION_MEMORY_BYTES,
+            session_max_processes: DEFAULT_SESSION_MAX_PROCESSES,
+            allow_native_remote: false,
+            jwks_refetch_interval: inbound_auth::DEFAULT_JWKS_REFETCH_INTERVAL,
         }
     }
 }

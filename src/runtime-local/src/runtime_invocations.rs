@@ -27,6 +27,9 @@ use crate::ids;
 use crate::platform_state::PlatformState;
 use crate::session_host::{InvocationRecord, Session, SessionConfig, SessionHost, session_json};
 use crate::timestamps::now_ms;
+use crate::validation::{
+    AGENT_RUNTIME_ARN, ENDPOINT_NAME, RUNTIME_SESSION_ID, Violations, check_id,
+};
 use crate::wire_errors::ApiError;
 
 /// AgentCore's payload limit.
@@ -59,12 +62,45 @@ fn runtime_id(key: &str) -> &str {
     key.rsplit_once(":runtime/").map_or(key, |(_, id)| id)
 }
 
-fn qualifier(query: &[(String, String)]) -> String {
-    query
-        .iter()
-        .find(|(k, _)| k == "qualifier")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned())
+/// The ids a data-plane request names: the runtime (its ARN or id, in the
+/// path), the endpoint (`qualifier`) and the session (header). Each is
+/// checked against its pattern before anything uses it.
+struct RequestIds {
+    runtime_id: String,
+    qualifier: String,
+    /// The session id given, if any.
+    session: Option<String>,
+}
+
+impl RequestIds {
+    fn parse(
+        runtime: &str,
+        query: &[(String, String)],
+        headers: &HeaderMap,
+    ) -> Result<RequestIds, ApiError> {
+        let mut v = Violations::new();
+        v.id("agentRuntimeArn", runtime, &AGENT_RUNTIME_ARN);
+        let qualifier = query
+            .iter()
+            .find(|(k, _)| k == "qualifier")
+            .map(|(_, q)| q.clone());
+        if let Some(q) = &qualifier {
+            v.id("qualifier", q, &ENDPOINT_NAME);
+        }
+        // Lossy: a value that is not UTF-8 then fails the pattern, by name.
+        let session = headers
+            .get(SESSION_HEADER)
+            .map(|id| String::from_utf8_lossy(id.as_bytes()).into_owned());
+        if let Some(id) = &session {
+            v.id("runtimeSessionId", id, &RUNTIME_SESSION_ID);
+        }
+        v.finish()?;
+        Ok(RequestIds {
+            runtime_id: runtime_id(runtime).to_owned(),
+            qualifier: qualifier.unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned()),
+            session,
+        })
+    }
 }
 
 /// Who may call a runtime version and what reaches its agent.
@@ -200,30 +236,6 @@ async fn session_config(
     Ok((config, rules))
 }
 
-/// The session id of a request: given (33–256 characters) or generated.
-fn session_id(headers: &HeaderMap) -> Result<String, ApiError> {
-    match headers.get(SESSION_HEADER) {
-        None => Ok(uuid::Uuid::new_v4().hyphenated().to_string()),
-        Some(value) => {
-            let id = value.to_str().unwrap_or_default();
-            if (33..=256).contains(&id.len()) {
-                Ok(id.to_owned())
-            } else {
-                Err(ApiError::invalid_fields(
-                    format!(
-                        "runtimeSessionId must be 33 to 256 characters; this one has {}",
-                        id.len()
-                    ),
-                    vec![(
-                        "runtimeSessionId".into(),
-                        "Member must have length between 33 and 256".into(),
-                    )],
-                ))
-            }
-        }
-    }
-}
-
 /// The headers AgentCore forwards to the agent: its own session, request
 /// and user headers, trace context, the custom prefix, and whatever the
 /// runtime allowlists (a bearer `Authorization` only there). The caller's
@@ -320,8 +332,11 @@ async fn invoke_agent_runtime(
             "The acc local platform was started read-only: invoking an agent runtime is denied.",
         ));
     }
-    let session_id = session_id(&headers)?;
-    let (config, rules) = session_config(&ctx, &runtime, qualifier(&query)).await?;
+    let ids = RequestIds::parse(&runtime, &query, &headers)?;
+    let session_id = ids
+        .session
+        .unwrap_or_else(|| uuid::Uuid::new_v4().hyphenated().to_string());
+    let (config, rules) = session_config(&ctx, &ids.runtime_id, ids.qualifier).await?;
     let caller = authenticate(&ctx, &rules, &headers).await?;
     let host = Arc::clone(&ctx.sessions);
     let session = host.session(&session_id, &config).await?;
@@ -399,19 +414,16 @@ async fn stop_runtime_session(
             "The acc local platform was started read-only: stopping a session is denied.",
         ));
     }
-    let id = headers
-        .get(SESSION_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| {
-            ApiError::invalid_fields(
-                "StopRuntimeSession needs the session id (X-Amzn-Bedrock-AgentCore-Runtime-Session-Id)",
-                vec![("runtimeSessionId".into(), "Member must not be null".into())],
-            )
-        })?
-        .to_owned();
-    let (_, rules) = session_config(&ctx, &runtime, qualifier(&query)).await?;
+    let ids = RequestIds::parse(&runtime, &query, &headers)?;
+    let id = ids.session.ok_or_else(|| {
+        ApiError::invalid_fields(
+            "StopRuntimeSession needs the session id (X-Amzn-Bedrock-AgentCore-Runtime-Session-Id)",
+            vec![("runtimeSessionId".into(), "Member must not be null".into())],
+        )
+    })?;
+    let (_, rules) = session_config(&ctx, &ids.runtime_id, ids.qualifier).await?;
     authenticate(&ctx, &rules, &headers).await?;
-    let runtime = runtime_id(&runtime).to_owned();
+    let runtime = ids.runtime_id;
     let session = ctx
         .sessions
         .get(&id)
@@ -446,6 +458,7 @@ async fn get_session(
     State(ctx): Shared,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Value>, ApiError> {
+    check_id("runtimeSessionId", &id, &RUNTIME_SESSION_ID)?;
     ctx.sessions
         .get(&id)
         .map(|s| axum::Json(session_json(&s)))

@@ -16,42 +16,63 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, Method, Uri};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::captures::CaptureRecorder;
 use crate::inbound_auth::JwtVerifier;
+use crate::operations::{self, Access};
 use crate::platform_state::PlatformState;
-use crate::session_host::SessionHost;
-use crate::store::Store;
+use crate::session_host::{self, SessionHost, SessionHostConfig};
+use crate::store::{StateLock, Store};
 use crate::wire_errors::ApiError;
 use crate::{
-    PlatformConfig, bulk_catalog, control_plane, demo_identity_provider, demo_services,
-    demo_workspace, gateway_mcp, logs, otlp, runtime_invocations,
+    PlatformConfig, body_limits, browser_guard, bulk_catalog, control_plane,
+    demo_identity_provider, demo_services, demo_workspace, gateway_mcp, logs, otlp,
+    runtime_invocations,
 };
 
 /// Request bodies up to this size are accepted (inline OpenAPI documents and
 /// tool catalogs can be large; AWS's own limits are below this).
-const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// After a shutdown is requested, connections still busy this long are dropped.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// [`RunningPlatform::shutdown`] returns within this, whatever is in flight:
+/// [`SHUTDOWN_GRACE`] to drain requests, then at most 2 s to close the database.
+pub const SHUTDOWN_DEADLINE: Duration = Duration::from_secs(7);
 
 /// Start the platform: open (or create) its state, seed what the config asks
 /// for, bind the listener and serve in the background. When this returns,
 /// the platform answers requests.
 pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
     let location = config.state.clone();
-    let store = tokio::task::spawn_blocking(move || Store::open(&location))
-        .await
-        .context("opening the platform state panicked")??;
+    // The directory is taken before anything in it is opened; the lock
+    // lives in the returned platform and goes when it has shut down.
+    let (state_lock, store) = tokio::task::spawn_blocking(move || {
+        let lock = match &location {
+            crate::StateLocation::Dir(dir) => Some(StateLock::acquire(dir)?),
+            crate::StateLocation::Ephemeral => None,
+        };
+        anyhow::Ok((lock, Store::open(&location)?))
+    })
+    .await
+    .context("opening the platform state panicked")??;
     let store = Arc::new(store);
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
+    // Sessions' relays connect here, never to `listener`: what only the
+    // operator may do is refused to what arrives here (session_host).
+    let relay_listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .context("cannot listen for the sessions' relays on loopback")?;
     let endpoint_url = endpoint_url_for(addr);
+    if let Some(lock) = &state_lock {
+        lock.record_address(&endpoint_url)?;
+    }
     let state = Arc::new(PlatformState {
         store: Arc::clone(&store),
         region: config.region.clone(),
@@ -60,9 +81,11 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
         read_only: config.read_only,
         http: reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
+            // A request it makes to the platform itself is known as such.
+            .default_headers(control_plane::agent_runtimes::platform_outbound_headers())
             .build()
             .context("cannot build the outbound HTTP client")?,
-        jwt: JwtVerifier::default(),
+        jwt: JwtVerifier::new(config.jwks_refetch_interval),
         functions: function_bindings(&config),
         captures: CaptureRecorder::start(Arc::clone(&store), config.capture_cap),
         policy_generation: Default::default(),
@@ -70,13 +93,18 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
         min_session_timeout_s: config.min_session_timeout_s,
         sessions: Arc::new(SessionHost::new(
             Arc::clone(&store),
-            config.region.clone(),
-            match &config.state {
-                crate::StateLocation::Dir(dir) => vec![dir.clone()],
-                crate::StateLocation::Ephemeral => Vec::new(),
+            SessionHostConfig {
+                region: config.region.clone(),
+                hidden: match &config.state {
+                    crate::StateLocation::Dir(dir) => vec![dir.clone()],
+                    crate::StateLocation::Ephemeral => Vec::new(),
+                },
+                platform: addr,
+                relay_target: relay_listener.local_addr()?,
+                memory_bytes: config.session_memory_bytes,
+                max_processes: config.session_max_processes,
+                allow_native_remote: config.allow_native_remote,
             },
-            addr,
-            config.session_memory_bytes,
         )),
     });
     if config.seed_demo {
@@ -99,8 +127,13 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
             .await
             .context("seeding the bulk-catalog gateway failed")?;
     }
-    let app = router(state, config.read_only);
+    let relayed = router(Arc::clone(&state), addr).layer(middleware::from_fn_with_state(
+        Arc::clone(&state.sessions),
+        session_host::mark_session_caller,
+    ));
+    let app = router(state, addr);
     let (stop_tx, stop_rx) = watch::channel(false);
+    tokio::spawn(serve(relay_listener, relayed, stop_rx.clone()));
     let server = tokio::spawn(serve(listener, app, stop_rx));
     tracing::info!(%endpoint_url, "local platform listening");
     Ok(RunningPlatform {
@@ -109,6 +142,7 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
         shutdown: ShutdownHandle(stop_tx),
         server,
         store,
+        state_lock,
     })
 }
 
@@ -147,6 +181,8 @@ async fn serve(
         // An error means every sender is gone: nobody can stop us any more, so stop now.
         let _ = stop.wait_for(|stop| *stop).await;
     };
+    // The peer of each connection: the relays' listener learns the session.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     let graceful = axum::serve(listener, app)
         .with_graceful_shutdown(stopped(stop.clone()))
         .into_future();
@@ -159,13 +195,13 @@ async fn serve(
     }
 }
 
-fn router(state: Arc<PlatformState>, read_only: bool) -> Router {
-    let mut control_plane = control_plane::routes();
-    if read_only {
-        control_plane = control_plane.layer(middleware::from_fn(deny_writes));
-    }
-    Router::new()
-        .merge(control_plane)
+/// Every API on one router. `own` is the platform's main address: requests
+/// naming another host are refused ([`browser_guard`]). A listener serving
+/// this router to sessions passes the main address too: their relay listens
+/// on it, so their clients name it in `Host`.
+fn router(state: Arc<PlatformState>, own: SocketAddr) -> Router {
+    let mut router = Router::new()
+        .merge(control_plane::routes())
         .merge(gateway_mcp::routes())
         .merge(logs::routes())
         .merge(runtime_invocations::routes())
@@ -173,8 +209,18 @@ fn router(state: Arc<PlatformState>, read_only: bool) -> Router {
         .merge(demo_identity_provider::routes())
         .merge(demo_services::routes())
         .fallback(unknown_operation)
-        .method_not_allowed_fallback(unknown_operation)
+        .method_not_allowed_fallback(unknown_operation);
+    // Layers wrap each route, so the guards see the matched route.
+    if state.read_only {
+        router = router.layer(middleware::from_fn(deny_writes));
+    }
+    router
+        .layer(middleware::from_fn_with_state(
+            browser_guard::OwnAddress(own),
+            browser_guard::guard,
+        ))
         .layer(middleware::map_response(add_request_id))
+        .layer(middleware::from_fn(body_limits::shape_too_large))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
@@ -189,23 +235,43 @@ async fn add_request_id(mut response: Response) -> Response {
     response
 }
 
-/// A read-only platform answers every mutating request as AWS answers a
-/// principal without write permissions.
+/// A read-only platform answers every operation that can change something
+/// ([`operations::OPERATIONS`]; one it does not know counts as such) as AWS
+/// answers a principal without write permissions. MCP messages are judged
+/// one by one by the gateway endpoint.
 async fn deny_writes(request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD) {
+    let Some(judged) = operations::judge(&request).filter(|j| j.access == Access::Write) else {
         return next.run(request).await;
-    }
-    ApiError::access_denied(format!(
-        "The acc local platform was started read-only: {} {} would modify state and is denied.",
-        request.method(),
-        request.uri().path()
+    };
+    let what = judged.name.map_or_else(
+        || {
+            let target = request.headers().get("x-amz-target");
+            let target = target.map(|t| {
+                format!(
+                    " (X-Amz-Target {:?})",
+                    String::from_utf8_lossy(t.as_bytes())
+                )
+            });
+            format!(
+                "{} {}{}",
+                request.method(),
+                request.uri().path(),
+                target.unwrap_or_default()
+            )
+        },
+        str::to_owned,
+    );
+    judged.api.access_denied(format!(
+        "The acc local platform was started read-only: {what} would modify state and is denied. \
+         Restart it without --readonly to make changes."
     ))
-    .into_response()
 }
 
 async fn unknown_operation(method: Method, uri: Uri) -> ApiError {
     // Only the method and path: headers (Authorization) are never logged.
-    tracing::warn!(%method, path = uri.path(), "request for an operation the local platform does not implement");
+    // The path is the caller's text: secrets in it are masked too.
+    let path = acc_domain::secret_masking::mask_text(uri.path());
+    tracing::warn!(%method, %path, "request for an operation the local platform does not implement");
     ApiError::unknown_operation(method.as_str(), uri.path())
 }
 
@@ -239,6 +305,8 @@ pub struct RunningPlatform {
     shutdown: ShutdownHandle,
     server: JoinHandle<std::io::Result<()>>,
     store: Arc<Store>,
+    /// The state directory's lock (none when ephemeral), released last.
+    state_lock: Option<StateLock>,
 }
 
 impl RunningPlatform {
@@ -253,11 +321,19 @@ impl RunningPlatform {
     }
 
     /// Stop gracefully: finish in-flight requests, then checkpoint and close
-    /// the database. Every acknowledged write was already durable.
+    /// the database; returns within [`SHUTDOWN_DEADLINE`] in any case.
+    /// Every acknowledged write was already durable.
     pub async fn shutdown(self) {
         self.shutdown.trigger();
-        if let Err(e) = self.finish().await {
-            tracing::warn!(error = %e, "the local platform stopped with an error");
+        // Work a request left on a blocking thread, or a database busy
+        // past its timeout, cannot hold the caller beyond the deadline.
+        match tokio::time::timeout(SHUTDOWN_DEADLINE, self.finish()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "the local platform stopped with an error"),
+            Err(_) => tracing::warn!(
+                "the local platform was still closing after {SHUTDOWN_DEADLINE:?}; stopped without \
+                 waiting (SQLite recovers from its journal on the next start)"
+            ),
         }
     }
 
@@ -266,6 +342,7 @@ impl RunningPlatform {
             shutdown,
             server,
             store,
+            state_lock,
             ..
         } = self;
         let result = server.await;
@@ -273,6 +350,8 @@ impl RunningPlatform {
         tokio::task::spawn_blocking(move || store.checkpoint())
             .await
             .context("closing the database panicked")?;
+        // Only now may another platform take the directory.
+        drop(state_lock);
         result
             .context("the server task panicked")?
             .context("the server failed")

@@ -7,7 +7,10 @@
 //! durable before the commit returns, and handlers answer only after the
 //! commit, so an acknowledged write survives `kill -9` and power loss.
 
-use std::path::PathBuf;
+use std::fs::{File, TryLockError};
+use std::io::Read as _;
+use std::os::unix::fs::FileExt as _;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -203,6 +206,92 @@ where
     })
 }
 
+/// The lock file in a state directory: it names the platform using the
+/// directory (its pid and address) and carries the OS advisory lock.
+pub(crate) const LOCK_FILE_NAME: &str = "platform.lock";
+
+/// One platform's exclusive hold on its state directory, for as long as
+/// the value lives. The lock is the OS's (`flock`), so it goes away with
+/// the process: a crashed holder leaves no stale lock behind. Two platforms
+/// on one directory would each repoint the demo workspace to themselves and
+/// sign the demo identity provider's tokens with different keys.
+#[derive(Debug)]
+pub(crate) struct StateLock {
+    file: File,
+}
+
+impl StateLock {
+    /// Take the directory (creating it), or fail naming the holder's pid
+    /// and address and what to do. Blocking.
+    pub(crate) fn acquire(dir: &Path) -> anyhow::Result<StateLock> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the state directory {}", dir.display()))?;
+        let path = dir.join(LOCK_FILE_NAME);
+        let mut file = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                // Best effort: the holder may be between truncating and writing.
+                let _ = file.read_to_string(&mut holder);
+                anyhow::bail!(held_elsewhere(dir, &holder));
+            }
+            Err(TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+            }
+        }
+        let lock = StateLock { file };
+        lock.record(None)?;
+        Ok(lock)
+    }
+
+    /// Record the address the platform listens on, for whoever finds the
+    /// directory taken.
+    pub(crate) fn record_address(&self, endpoint_url: &str) -> anyhow::Result<()> {
+        self.record(Some(endpoint_url))
+    }
+
+    fn record(&self, address: Option<&str>) -> anyhow::Result<()> {
+        let mut text = format!("pid={}\n", std::process::id());
+        if let Some(address) = address {
+            text.push_str(&format!("address={address}\n"));
+        }
+        self.file.set_len(0)?;
+        self.file.write_all_at(text.as_bytes(), 0)?;
+        Ok(())
+    }
+}
+
+/// Why a state directory cannot be used, from its lock file's text.
+fn held_elsewhere(dir: &Path, holder: &str) -> String {
+    let field = |key: &str| {
+        holder
+            .lines()
+            .find_map(|line| line.strip_prefix(key)?.strip_prefix('='))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let pid = field("pid").unwrap_or("unknown");
+    let dir = dir.display();
+    match field("address") {
+        Some(address) => format!(
+            "the state directory {dir} is in use by another acc platform (pid {pid}, \
+             listening on {address}); connect to it with --endpoint {address}, stop it, \
+             or use another --state-dir"
+        ),
+        None => format!(
+            "the state directory {dir} is in use by another acc platform (pid {pid}, still \
+             starting); stop it, or use another --state-dir"
+        ),
+    }
+}
+
 /// A value of the `meta` table.
 pub(crate) fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>, ApiError> {
     Ok(conn
@@ -220,4 +309,40 @@ pub(crate) fn set_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<(
         [key, value],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_directory_has_one_holder_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = StateLock::acquire(dir.path()).unwrap();
+        first.record_address("http://127.0.0.1:4577").unwrap();
+        let refused = StateLock::acquire(dir.path()).unwrap_err().to_string();
+        let pid = format!("pid {}", std::process::id());
+        assert!(refused.contains(&pid), "{refused}");
+        assert!(
+            refused.contains("--endpoint http://127.0.0.1:4577"),
+            "{refused}"
+        );
+        drop(first);
+        let again = StateLock::acquire(dir.path()).unwrap();
+        let text = std::fs::read_to_string(dir.path().join(LOCK_FILE_NAME)).unwrap();
+        assert_eq!(
+            text,
+            format!("pid={}\n", std::process::id()),
+            "no stale address"
+        );
+        drop(again);
+    }
+
+    #[test]
+    fn a_holder_still_starting_is_named_too() {
+        let message = held_elsewhere(Path::new("/srv/acc"), "pid=42\n");
+        assert!(message.contains("pid 42, still starting"), "{message}");
+        let message = held_elsewhere(Path::new("/srv/acc"), "");
+        assert!(message.contains("pid unknown"), "{message}");
+    }
 }

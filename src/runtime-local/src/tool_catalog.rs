@@ -364,10 +364,7 @@ async fn tools_of(state: &PlatformState, target: &TargetVersion) -> (Vec<Tool>, 
         return match lambda.pointer("/toolSchema/inlinePayload") {
             Some(list) => (tools_from_list(name, list), None),
             None => match lambda.pointer("/toolSchema/s3/uri").and_then(Value::as_str) {
-                Some(uri) => match read_local_uri(uri).await {
-                    Ok(text) => parse_list(name, &text),
-                    Err(problem) => (Vec::new(), Some(problem)),
-                },
+                Some(uri) => (Vec::new(), Some(s3_unreadable(uri))),
                 None => (
                     Vec::new(),
                     Some("the Lambda target declares no tool schema".into()),
@@ -379,10 +376,7 @@ async fn tools_of(state: &PlatformState, target: &TargetVersion) -> (Vec<Tool>, 
         let text = match openapi.get("inlinePayload").and_then(Value::as_str) {
             Some(text) => text.to_owned(),
             None => match openapi.pointer("/s3/uri").and_then(Value::as_str) {
-                Some(uri) => match read_local_uri(uri).await {
-                    Ok(text) => text,
-                    Err(problem) => return (Vec::new(), Some(problem)),
-                },
+                Some(uri) => return (Vec::new(), Some(s3_unreadable(uri))),
                 None => return (Vec::new(), Some("the OpenAPI target has no schema".into())),
             },
         };
@@ -444,16 +438,10 @@ fn parse_list(target: &str, text: &str) -> (Vec<Tool>, Option<String>) {
     }
 }
 
-/// Schemas "in S3" are read from local files when the URI is `file://…`.
-async fn read_local_uri(uri: &str) -> Result<String, String> {
-    let Some(path) = uri.strip_prefix("file://") else {
-        return Err(format!(
-            "{uri}: the local platform cannot read S3; give the schema inline or as a file:///absolute/path URI"
-        ));
-    };
-    tokio::fs::read_to_string(path)
-        .await
-        .map_err(|e| format!("cannot read the schema file {path}: {e}"))
+/// Why a schema "in S3" has no tools locally. The platform cannot read S3,
+/// and never reads a host file a request names.
+fn s3_unreadable(uri: &str) -> String {
+    format!("{uri}: the local platform cannot read S3; give the schema inline (inlinePayload)")
 }
 
 /// Up to `limit` tools after position `after`, in catalog order.
@@ -503,13 +491,23 @@ pub(crate) async fn search(
         .await
 }
 
-/// An FTS5 expression matching any word of a natural-language query, each
-/// word quoted so punctuation can't form FTS syntax.
+/// Distinct words a search ranks by at most; later words are ignored.
+/// FTS5's work grows with every OR'ed phrase (a 400 KB query kept a core
+/// busy for minutes), so this bounds a search's cost.
+pub(crate) const MAX_SEARCH_TERMS: usize = 64;
+
+/// An FTS5 expression matching any of the first [`MAX_SEARCH_TERMS`]
+/// distinct words of a natural-language query, each word quoted so
+/// punctuation can't form FTS syntax.
 fn match_expression(query: &str) -> Option<String> {
+    let mut seen = std::collections::HashSet::new();
     let words: Vec<String> = query
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{}\"", w.to_lowercase()))
+        .map(str::to_lowercase)
+        .filter(|w| seen.insert(w.clone()))
+        .take(MAX_SEARCH_TERMS)
+        .map(|w| format!("\"{w}\""))
         .collect();
     (!words.is_empty()).then(|| words.join(" OR "))
 }
@@ -591,6 +589,14 @@ mod tests {
             Some("\"find\" OR \"a\" OR \"customer\" OR \"s\" OR \"e\" OR \"mail\"")
         );
         assert_eq!(match_expression(" ?! "), None);
+        // Repeats count once; words past the cap are ignored.
+        assert_eq!(
+            match_expression("Refund refund REFUND").as_deref(),
+            Some("\"refund\"")
+        );
+        let many: Vec<String> = (0..1_000).map(|i| format!("w{i}")).collect();
+        let expression = match_expression(&many.join(" ")).unwrap();
+        assert_eq!(expression.matches(" OR ").count(), MAX_SEARCH_TERMS - 1);
     }
 
     #[test]

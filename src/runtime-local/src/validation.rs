@@ -3,9 +3,14 @@
 //! reads "N validation errors detected: Value 'x' at 'member' failed to
 //! satisfy constraint: ..." and whose `fieldList` names each member.
 //!
-//! The patterns are those of the service model (botocore's
-//! `bedrock-agentcore-control` JSON); they are checked by hand because they
-//! are simple and a regex engine would cost compile time for little.
+//! The patterns are those of the service models (botocore's
+//! `bedrock-agentcore-control`, `bedrock-agentcore` and `logs` JSON); they
+//! are checked by hand because they are simple and a regex engine would cost
+//! compile time for little.
+//!
+//! Every identifier a request carries (path labels, headers, query and body
+//! members) is checked here, through one table of [`IdPattern`]s, before it
+//! is used for anything: an id is looked up, never turned into a path.
 
 use serde_json::{Map, Value};
 
@@ -26,6 +31,8 @@ pub(crate) const TARGET_ID_PATTERN: &str = "[0-9a-zA-Z]{10}";
 pub(crate) struct Violations {
     /// `(member path, shown value, constraint)`.
     found: Vec<(String, String, String)>,
+    /// What the caller should send instead, appended to the message once each.
+    hints: Vec<&'static str>,
 }
 
 impl Violations {
@@ -41,8 +48,25 @@ impl Violations {
 
     /// `Ok` when nothing was violated, else the `ValidationException` to answer.
     pub(crate) fn finish(self) -> Result<(), ApiError> {
+        match self.report() {
+            None => Ok(()),
+            Some((message, fields)) => Err(ApiError::invalid_fields(message, fields)),
+        }
+    }
+
+    /// As [`Violations::finish`], in CloudWatch Logs' shape: it answers
+    /// model violations with `InvalidParameterException` and the same text.
+    pub(crate) fn finish_logs(self) -> Result<(), ApiError> {
+        match self.report() {
+            None => Ok(()),
+            Some((message, _)) => Err(ApiError::invalid_parameter(message)),
+        }
+    }
+
+    /// The AWS-style message and the `fieldList`, when anything was violated.
+    fn report(self) -> Option<(String, Vec<(String, String)>)> {
         if self.found.is_empty() {
-            return Ok(());
+            return None;
         }
         let count = self.found.len();
         let plural = if count == 1 { "error" } else { "errors" };
@@ -53,16 +77,33 @@ impl Violations {
                 format!("Value {value} at '{path}' failed to satisfy constraint: {constraint}")
             })
             .collect();
-        let message = format!(
+        let mut message = format!(
             "{count} validation {plural} detected: {}",
             details.join("; ")
         );
+        if !self.hints.is_empty() {
+            message.push_str(". ");
+            message.push_str(&self.hints.join(" "));
+        }
         let fields = self
             .found
             .into_iter()
             .map(|(path, _, constraint)| (path, constraint))
             .collect();
-        Err(ApiError::invalid_fields(message, fields))
+        Some((message, fields))
+    }
+
+    /// Check an identifier against its kind's length and pattern; `true`
+    /// when it is well formed.
+    pub(crate) fn id(&mut self, member: &str, value: &str, kind: &IdPattern) -> bool {
+        let before = self.found.len();
+        self.length(member, value, kind.min, kind.max);
+        self.pattern(member, value, (kind.matches)(value), kind.pattern);
+        let ok = self.found.len() == before;
+        if !ok && !self.hints.contains(&kind.hint) {
+            self.hints.push(kind.hint);
+        }
+        ok
     }
 
     /// A member that must be present and a string.
@@ -356,19 +397,11 @@ fn is_lower_alnum(c: char) -> bool {
 
 /// [`GATEWAY_ID_PATTERN`].
 pub(crate) fn is_gateway_id(s: &str) -> bool {
-    let Some(split) = s.len().checked_sub(11) else {
-        return false;
-    };
-    if !s.is_char_boundary(split) {
-        return false;
-    }
-    let (stem, tail) = s.split_at(split);
-    let mut tail = tail.chars();
-    tail.next() == Some('-')
-        && tail.clone().count() == 10
-        && tail.all(is_lower_alnum)
-        && is_resource_name(stem)
-        && !stem.chars().any(|c| c.is_ascii_uppercase())
+    split_suffix(s, 10).is_some_and(|(stem, suffix)| {
+        suffix.chars().all(is_lower_alnum)
+            && is_resource_name(stem)
+            && !stem.chars().any(|c| c.is_ascii_uppercase())
+    })
 }
 
 /// [`TARGET_ID_PATTERN`].
@@ -473,6 +506,252 @@ pub(crate) fn is_client_token(s: &str) -> bool {
         && s.ends_with(|c: char| c.is_ascii_alphanumeric())
 }
 
+/// One kind of identifier a request carries: the pattern AWS's model gives
+/// it (quoted in messages), its length bounds, a matcher for the pattern,
+/// and what a caller should send instead.
+#[derive(Debug)]
+pub(crate) struct IdPattern {
+    /// The model's pattern, as the message quotes it.
+    pub(crate) pattern: &'static str,
+    min: usize,
+    max: usize,
+    matches: fn(&str) -> bool,
+    hint: &'static str,
+}
+
+/// `runtimeSessionId`. The model bounds only its length (33–256); the
+/// platform also applies the pattern the same service gives memory session
+/// ids, so no id can be a path (`/`, `.`) or carry control characters.
+pub(crate) const RUNTIME_SESSION_ID: IdPattern = IdPattern {
+    pattern: "[a-zA-Z0-9][a-zA-Z0-9-_]*",
+    min: 33,
+    max: 256,
+    matches: is_word_id,
+    hint: "Send 33 to 256 letters, digits, hyphens or underscores (a UUID will do), \
+           or leave the session id out to have one generated.",
+};
+/// `agentRuntimeId` (control-plane paths).
+pub(crate) const AGENT_RUNTIME_ID: IdPattern = IdPattern {
+    pattern: "[a-zA-Z][a-zA-Z0-9_]{0,99}-[a-zA-Z0-9]{10}",
+    min: 1,
+    max: usize::MAX,
+    matches: is_agent_runtime_id,
+    hint: "Use the agentRuntimeId that CreateAgentRuntime or ListAgentRuntimes returned.",
+};
+/// `agentRuntimeArn` of the data plane: the runtime's ARN, or its id (the
+/// model gives no pattern; this is what AgentCore resolves).
+pub(crate) const AGENT_RUNTIME_ARN: IdPattern = IdPattern {
+    pattern: "(arn:aws[-a-z]*:bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:runtime/)?\
+              [a-zA-Z][a-zA-Z0-9_]{0,99}-[a-zA-Z0-9]{10}",
+    min: 1,
+    max: usize::MAX,
+    matches: is_agent_runtime_arn,
+    hint: "Use the agentRuntimeArn that CreateAgentRuntime returned (or the agentRuntimeId).",
+};
+/// `endpointName` (paths) and the data plane's `qualifier`.
+pub(crate) const ENDPOINT_NAME: IdPattern = IdPattern {
+    pattern: "[a-zA-Z][a-zA-Z0-9_]{0,47}",
+    min: 1,
+    max: usize::MAX,
+    matches: is_endpoint_name,
+    hint: "Use an endpoint name such as DEFAULT (ListAgentRuntimeEndpoints lists them).",
+};
+/// `gatewayIdentifier`.
+pub(crate) const GATEWAY_ID: IdPattern = IdPattern {
+    pattern: GATEWAY_ID_PATTERN,
+    min: 1,
+    max: usize::MAX,
+    matches: is_gateway_id,
+    hint: "Use the gatewayId that CreateGateway or ListGateways returned, not the gateway's name.",
+};
+/// `targetId`.
+pub(crate) const TARGET_ID: IdPattern = IdPattern {
+    pattern: TARGET_ID_PATTERN,
+    min: 1,
+    max: usize::MAX,
+    matches: is_target_id,
+    hint: "Use the targetId that CreateGatewayTarget or ListGatewayTargets returned.",
+};
+/// `policyEngineId`.
+pub(crate) const POLICY_ENGINE_ID: IdPattern = IdPattern {
+    pattern: "[A-Za-z][A-Za-z0-9_]*-[a-z0-9_]{10}",
+    min: 12,
+    max: 59,
+    matches: is_policy_resource_id,
+    hint: "Use the policyEngineId that CreatePolicyEngine or ListPolicyEngines returned.",
+};
+/// `policyId`.
+pub(crate) const POLICY_ID: IdPattern = IdPattern {
+    pattern: "[A-Za-z][A-Za-z0-9_]*-[a-z0-9_]{10}",
+    min: 12,
+    max: 59,
+    matches: is_policy_resource_id,
+    hint: "Use the policyId that CreatePolicy or ListPolicies returned.",
+};
+/// CloudWatch Logs' `logGroupName` (and `logGroupNamePrefix`).
+pub(crate) const LOG_GROUP_NAME: IdPattern = IdPattern {
+    pattern: r"[\.\-_/#A-Za-z0-9]+",
+    min: 1,
+    max: 512,
+    matches: is_log_group_name,
+    hint: "Log group names hold letters, digits and the characters . - _ / #.",
+};
+/// CloudWatch Logs' `logGroupNamePattern` (may be empty).
+pub(crate) const LOG_GROUP_NAME_PATTERN: IdPattern = IdPattern {
+    pattern: r"[\.\-_/#A-Za-z0-9]*",
+    min: 0,
+    max: 512,
+    matches: is_log_group_name,
+    hint: "Log group names hold letters, digits and the characters . - _ / #.",
+};
+/// CloudWatch Logs' `logGroupIdentifier`: a log group name or ARN.
+pub(crate) const LOG_GROUP_IDENTIFIER: IdPattern = IdPattern {
+    pattern: r"[\w#+=/:,.@-]*",
+    min: 1,
+    max: 2048,
+    matches: is_log_group_identifier,
+    hint: "Give a log group's name or its ARN.",
+};
+/// CloudWatch Logs' `logStreamName` (and its prefix, and each of `logStreamNames`).
+pub(crate) const LOG_STREAM_NAME: IdPattern = IdPattern {
+    pattern: "[^:*]*",
+    min: 1,
+    max: 512,
+    matches: is_log_stream_name,
+    hint: "Log stream names cannot contain ':' or '*'.",
+};
+
+/// The control plane's path labels: route parameter, model member, kind.
+/// Every label a control-plane route declares must be listed here.
+const PATH_IDS: &[(&str, &str, &IdPattern)] = &[
+    ("gateway_id", "gatewayIdentifier", &GATEWAY_ID),
+    ("target_id", "targetId", &TARGET_ID),
+    ("engine_id", "policyEngineId", &POLICY_ENGINE_ID),
+    ("policy_id", "policyId", &POLICY_ID),
+    ("runtime_id", "agentRuntimeId", &AGENT_RUNTIME_ID),
+    ("endpoint", "endpointName", &ENDPOINT_NAME),
+];
+
+/// Check one identifier on its own: `Ok`, or the `ValidationException`
+/// naming the member, its pattern and what to send.
+pub(crate) fn check_id(member: &str, value: &str, kind: &IdPattern) -> Result<(), ApiError> {
+    let mut v = Violations::new();
+    v.id(member, value, kind);
+    v.finish()
+}
+
+/// Check a route's path labels (already percent-decoded) against
+/// [`PATH_IDS`]. A label missing from the table is a bug, answered loudly.
+pub(crate) fn check_path_ids<'a>(
+    labels: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(), ApiError> {
+    let mut v = Violations::new();
+    for (label, value) in labels {
+        match PATH_IDS.iter().find(|(name, _, _)| *name == label) {
+            Some((_, member, kind)) => {
+                v.id(member, value, kind);
+            }
+            None => {
+                return Err(ApiError::internal(format!(
+                    "the path label {label:?} has no id pattern in validation::PATH_IDS"
+                )));
+            }
+        }
+    }
+    v.finish()
+}
+
+/// `s` split as `<stem>-<suffix>` with a `len`-character ASCII suffix.
+fn split_suffix(s: &str, len: usize) -> Option<(&str, &str)> {
+    let split = s.len().checked_sub(len + 1)?;
+    if !s.is_char_boundary(split) {
+        return None;
+    }
+    let (stem, tail) = s.split_at(split);
+    let suffix = tail.strip_prefix('-')?;
+    suffix.is_ascii().then_some((stem, suffix))
+}
+
+/// `[a-zA-Z0-9][a-zA-Z0-9-_]*`
+fn is_word_id(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `[a-zA-Z][a-zA-Z0-9_]{0,n}`: runtime and endpoint names, id stems.
+fn is_letter_word(s: &str, max: usize) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.len() <= max
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `[a-zA-Z][a-zA-Z0-9_]{0,99}-[a-zA-Z0-9]{10}`
+fn is_agent_runtime_id(s: &str) -> bool {
+    split_suffix(s, 10).is_some_and(|(stem, suffix)| {
+        is_letter_word(stem, 100) && suffix.chars().all(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+/// [`AGENT_RUNTIME_ARN`]'s pattern.
+fn is_agent_runtime_arn(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix("arn:aws") else {
+        return is_agent_runtime_id(s);
+    };
+    let mut parts = rest.splitn(5, ':');
+    let (Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return false;
+    };
+    partition
+        .chars()
+        .all(|c| c == '-' || c.is_ascii_lowercase())
+        && service == "bedrock-agentcore"
+        && !region.is_empty()
+        && region.chars().all(|c| is_lower_alnum(c) || c == '-')
+        && account.len() == 12
+        && account.chars().all(|c| c.is_ascii_digit())
+        && resource
+            .strip_prefix("runtime/")
+            .is_some_and(is_agent_runtime_id)
+}
+
+/// `[a-zA-Z][a-zA-Z0-9_]{0,47}`
+fn is_endpoint_name(s: &str) -> bool {
+    is_letter_word(s, 48)
+}
+
+/// `[A-Za-z][A-Za-z0-9_]*-[a-z0-9_]{10}`: policy engine and policy ids.
+fn is_policy_resource_id(s: &str) -> bool {
+    split_suffix(s, 10).is_some_and(|(stem, suffix)| {
+        is_letter_word(stem, usize::MAX) && suffix.chars().all(|c| is_lower_alnum(c) || c == '_')
+    })
+}
+
+/// `[\.\-_/#A-Za-z0-9]*`
+fn is_log_group_name(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | '#'))
+}
+
+/// `[\w#+=/:,.@-]*` (`\w` being `[a-zA-Z0-9_]`).
+fn is_log_group_identifier(s: &str) -> bool {
+    s.chars().all(|c| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '_' | '#' | '+' | '=' | '/' | ':' | ',' | '.' | '@' | '-')
+    })
+}
+
+/// `[^:*]*`
+fn is_log_stream_name(s: &str) -> bool {
+    !s.contains([':', '*'])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,6 +780,119 @@ mod tests {
         assert!(is_target_id("ABCDE12345"));
         assert!(!is_target_id("ABCDE1234"));
         assert!(!is_target_id("ABCDE1234-"));
+    }
+
+    #[test]
+    fn id_patterns_accept_what_aws_issues_and_nothing_path_like() {
+        let cases: &[(&IdPattern, &[&str], &[&str])] = &[
+            (
+                &RUNTIME_SESSION_ID,
+                &[
+                    "0f9c2a44-7d3b-4a5e-9a41-3c2b1d0e8f77",
+                    "session_0123456789_0123456789_0123",
+                ],
+                &[
+                    "/tmp/acc-victim-of-a-hostile-session-id",
+                    "../../acc-victim-of-a-hostile-session",
+                    "-0f9c2a44-7d3b-4a5e-9a41-3c2b1d0e8f77",
+                    "0f9c2a44.7d3b.4a5e.9a41.3c2b1d0e8f77",
+                    "0f9c2a44-7d3b-4a5e-9a41-3c2b1d0e8f7\0",
+                    "short",
+                ],
+            ),
+            (
+                &AGENT_RUNTIME_ID,
+                &["demo_agent-AbCdE12345", "a-0123456789"],
+                &[
+                    "..",
+                    "demo-agent-AbCdE12345",
+                    "demo_agent-AbCdE1234",
+                    "/x-AbCdE12345",
+                ],
+            ),
+            (
+                &AGENT_RUNTIME_ARN,
+                &[
+                    "demo_agent-AbCdE12345",
+                    "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/demo_agent-AbCdE12345",
+                ],
+                &[
+                    "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/../x",
+                    "arn:aws:s3:us-east-1:123456789012:runtime/demo_agent-AbCdE12345",
+                    "../../x",
+                ],
+            ),
+            (
+                &ENDPOINT_NAME,
+                &["DEFAULT", "prod_v2"],
+                &["..", "a/b", "1st", ""],
+            ),
+            (
+                &POLICY_ENGINE_ID,
+                &["guardrails-abcde12345", "My_Engine-a_c_e12345"],
+                &[
+                    "..",
+                    "guardrails-ABCDE12345",
+                    "x-abcde1234",
+                    "guard/rails-abcde12345",
+                ],
+            ),
+            (
+                &LOG_GROUP_NAME,
+                &["/aws/spans", "../../x", "a#b"],
+                &["", "a b", "x:*", "a\0b", "%2e%2e"],
+            ),
+            (
+                &LOG_GROUP_IDENTIFIER,
+                &[
+                    "arn:aws:logs:us-east-1:123456789012:log-group:/aws/spans",
+                    "/aws/spans",
+                ],
+                &["", "a b"],
+            ),
+            (
+                &LOG_STREAM_NAME,
+                &["2024/01/01/[runtime-logs]abc", "otel-rt-logs"],
+                &["", "a:b", "*"],
+            ),
+        ];
+        for (kind, good, bad) in cases {
+            for id in *good {
+                assert!(
+                    check_id("m", id, kind).is_ok(),
+                    "{id} is a {}",
+                    kind.pattern
+                );
+            }
+            for id in *bad {
+                let err = check_id("m", id, kind)
+                    .expect_err(&format!("{id:?} is not a {}", kind.pattern));
+                assert!(err.message.contains("at 'm'"), "{}", err.message);
+                assert!(err.message.contains(kind.hint), "{}", err.message);
+            }
+        }
+    }
+
+    #[test]
+    fn path_labels_are_checked_by_name_and_unknown_labels_are_a_bug() {
+        assert!(
+            check_path_ids([
+                ("gateway_id", "hub-abcde12345"),
+                ("target_id", "ABCDE12345")
+            ])
+            .is_ok()
+        );
+        let err = check_path_ids([("gateway_id", ".."), ("target_id", "/")]).unwrap_err();
+        assert!(
+            err.message.starts_with("2 validation errors detected"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message.contains("at 'gatewayIdentifier'") && err.message.contains("at 'targetId'")
+        );
+        let err = check_path_ids([("mystery", "x")]).unwrap_err();
+        assert_eq!(err.kind, crate::wire_errors::ErrorKind::InternalServer);
     }
 
     #[test]

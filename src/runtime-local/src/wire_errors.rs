@@ -173,7 +173,10 @@ impl ApiError {
     /// An unexpected failure. The cause is logged and also returned: this is
     /// a local development platform, and the caller is its operator.
     pub(crate) fn internal(cause: impl std::fmt::Display) -> Self {
-        tracing::error!(%cause, "request failed inside the local platform");
+        let cause = cause.to_string();
+        // A cause can quote a stored or requested value: never log a secret.
+        let logged = acc_domain::secret_masking::mask_text(&cause);
+        tracing::error!(cause = %logged, "request failed inside the local platform");
         Self::new(
             ErrorKind::InternalServer,
             format!("The local platform failed to process the request: {cause}"),
@@ -188,6 +191,25 @@ impl ApiError {
                  It serves the AgentCore control-plane gateway, gateway-target, policy-engine and policy operations, the gateways' MCP endpoints and the CloudWatch Logs reads."
             ),
         )
+    }
+
+    /// `UnknownOperationException` with a message of its own (an API that
+    /// names operations otherwise than by method and path).
+    pub(crate) fn unknown_operation_message(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::UnknownOperation, message)
+    }
+
+    /// This error in the awsJson1.1 shape (CloudWatch Logs).
+    pub(crate) fn into_aws_json_response(self) -> Response {
+        self.log_answer();
+        aws_json_error(self.kind.status(), self.kind.type_name(), &self.message)
+    }
+
+    /// Log the error being answered (debug). Messages can quote the
+    /// request's values, so secrets in them are masked.
+    fn log_answer(&self) {
+        let message = acc_domain::secret_masking::mask_text(&self.message);
+        tracing::debug!(kind = self.kind.type_name(), %message, "answering with an error");
     }
 
     fn body(&self) -> Value {
@@ -206,6 +228,25 @@ impl ApiError {
     }
 }
 
+/// An awsJson1.1 error: the type in the `__type` body member as well as in
+/// `x-amzn-errortype`, and the awsJson content type.
+pub(crate) fn aws_json_error(status: StatusCode, type_name: &str, message: &str) -> Response {
+    let mut response = (
+        status,
+        axum::Json(json!({ "__type": type_name, "message": message })),
+    )
+        .into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(type_name) {
+        headers.insert("x-amzn-errortype", value);
+    }
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-amz-json-1.1"),
+    );
+    response
+}
+
 impl From<rusqlite::Error> for ApiError {
     fn from(err: rusqlite::Error) -> Self {
         Self::internal(format_args!("database error: {err}"))
@@ -220,7 +261,7 @@ impl From<serde_json::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        tracing::debug!(error = %self, "answering with an error");
+        self.log_answer();
         let mut response = (self.kind.status(), axum::Json(self.body())).into_response();
         response.headers_mut().insert(
             "x-amzn-errortype",

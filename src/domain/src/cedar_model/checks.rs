@@ -83,9 +83,151 @@ fn located(
     }
 }
 
+/// Brackets (`(`, `[`, `{`) and `if … then … else` nest at most this deep
+/// in policy text, counting a condition's own braces. Real policies nest a
+/// handful of levels. Cedar's parser recurses through about ten grammar
+/// rules per level (some 50 KiB of stack a level in a debug build: 40
+/// levels overflowed a 2 MiB thread), so the text is measured before it is
+/// parsed, and parsed on a stack of its own ([`PARSE_STACK`]) sized for
+/// this depth with room to spare.
+pub const MAX_NESTING: usize = 32;
+
+/// AgentCore's limit on one statement, in characters. It also bounds the
+/// chains (`a && b && …`, `1 + 1 + …`) that Cedar turns into trees one
+/// level deep per term: at this length every later stage (validation,
+/// evaluation, symbolic analysis) stays inside a 2 MiB stack.
+pub const MAX_STATEMENT_LENGTH: usize = 10_000;
+
+/// The stack Cedar's parser runs on, whatever thread asks.
+const PARSE_STACK: usize = 16 * 1024 * 1024;
+
+/// A statement-level problem, at `offset` of `text`.
+fn refusal(text: &str, offset: usize, id: &str, message: String) -> Vec<PolicyDiagnostic> {
+    let (line, column) = line_column(text, offset);
+    vec![PolicyDiagnostic {
+        severity: Severity::Error,
+        policy: Some(id.to_owned()),
+        line,
+        column,
+        message,
+    }]
+}
+
+/// Where `text` first nests deeper than [`MAX_NESTING`] (a byte offset):
+/// brackets, and `if`s (an `if` without brackets reaches to the end of
+/// the bracket it is in), outside string literals and `//` comments.
+fn too_deep_at(text: &str) -> Option<usize> {
+    // The `if`s open in each open bracket, innermost last.
+    let mut ifs: Vec<usize> = vec![0];
+    let mut depth = 0usize;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '"' => {
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => {
+                            chars.next();
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            '/' if chars.peek().is_some_and(|&(_, c)| c == '/') => {
+                chars.find(|&(_, c)| c == '\n');
+            }
+            '(' | '[' | '{' => {
+                ifs.push(0);
+                depth += 1;
+            }
+            ')' | ']' | '}' if ifs.len() > 1 => {
+                depth -= 1 + ifs.pop().unwrap_or(0);
+            }
+            c if c.is_alphanumeric() || c == '_' => {
+                let mut end = at + c.len_utf8();
+                while let Some(&(next, c)) = chars.peek() {
+                    if !(c.is_alphanumeric() || c == '_') {
+                        break;
+                    }
+                    end = next + c.len_utf8();
+                    chars.next();
+                }
+                if &text[at..end] == "if"
+                    && let Some(open) = ifs.last_mut()
+                {
+                    *open += 1;
+                    depth += 1;
+                }
+            }
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// Refuse text nesting deeper than [`MAX_NESTING`], before it is parsed.
+fn check_nesting(id: &str, text: &str) -> Result<(), Vec<PolicyDiagnostic>> {
+    match too_deep_at(text) {
+        None => Ok(()),
+        Some(at) => Err(refusal(
+            text,
+            at,
+            id,
+            format!(
+                "brackets and if-then-else nest deeper than {MAX_NESTING} levels here; \
+                 at most {MAX_NESTING} are allowed: flatten the condition (for example into \
+                 several `&&` or `||` terms, or several policies)"
+            ),
+        )),
+    }
+}
+
+/// Run Cedar's parser on a thread with [`PARSE_STACK`] of stack, so a
+/// policy at [`MAX_NESTING`] parses on any caller's thread (a 2 MiB tokio
+/// worker or test thread included). Where no thread can be started, it
+/// parses here, still within the bound.
+fn on_parse_stack<T: Send>(parse: impl Fn() -> T + Sync) -> T {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("cedar-parse".into())
+            .stack_size(PARSE_STACK)
+            .spawn_scoped(scope, &parse);
+        match spawned {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => parse(),
+        }
+    })
+}
+
 /// Parse `text` as exactly one Cedar statement named `id` (one policy
-/// resource holds one statement, as AgentCore requires).
+/// resource holds one statement, as AgentCore requires). Text over
+/// [`MAX_STATEMENT_LENGTH`] or nesting past [`MAX_NESTING`] is refused
+/// unparsed.
 pub fn parse_statement(id: &str, text: &str) -> Result<Policy, Vec<PolicyDiagnostic>> {
+    let length = text.chars().count();
+    if length > MAX_STATEMENT_LENGTH {
+        return Err(refusal(
+            text,
+            0,
+            id,
+            format!(
+                "the statement has {length} characters; a Cedar statement holds at most \
+                 {MAX_STATEMENT_LENGTH}: split it into several policies"
+            ),
+        ));
+    }
+    check_nesting(id, text)?;
+    on_parse_stack(|| parse_one(id, text))
+}
+
+/// [`parse_statement`] once the text is known to be within bounds.
+fn parse_one(id: &str, text: &str) -> Result<Policy, Vec<PolicyDiagnostic>> {
     let set: PolicySet = match text.parse() {
         Ok(set) => set,
         Err(errors) => {
@@ -205,11 +347,14 @@ pub fn check_text(label: &str, text: &str, schema: Option<&Schema>) -> Vec<Polic
 /// `@id("…")` annotation or else `policy<N>`; parse errors are located in
 /// the text (`label` names it).
 pub fn parse_text(label: &str, text: &str) -> Result<PolicySet, Vec<PolicyDiagnostic>> {
-    let parsed: PolicySet = text.parse().map_err(|errors: cedar_policy::ParseErrors| {
-        errors
-            .iter()
-            .map(|e| located(e, e.to_string(), text, Severity::Error, Some(label)))
-            .collect::<Vec<_>>()
+    check_nesting(label, text)?;
+    let parsed: PolicySet = on_parse_stack(|| {
+        text.parse().map_err(|errors: cedar_policy::ParseErrors| {
+            errors
+                .iter()
+                .map(|e| located(e, e.to_string(), text, Severity::Error, Some(label)))
+                .collect::<Vec<_>>()
+        })
     })?;
     let mut named = PolicySet::new();
     for policy in parsed.policies() {
@@ -290,6 +435,95 @@ mod tests {
             .map(|p| p.id().to_string())
             .collect();
         assert_eq!(ids, ["ok", "policy1"]);
+    }
+
+    fn statement(condition: &str) -> String {
+        format!("permit(principal, action, resource) when {{ {condition} }};")
+    }
+
+    fn nested(open: &str, inner: &str, close: &str, depth: usize) -> String {
+        format!("{}{inner}{}", open.repeat(depth), close.repeat(depth))
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_refused_unparsed_and_located() {
+        for (what, text) in [
+            ("parentheses", statement(&nested("(", "true", ")", 40))),
+            (
+                "sets",
+                statement(&format!("{}.isEmpty()", nested("[", "1", "]", 40))),
+            ),
+            (
+                "records",
+                statement(&format!("{}.a", nested("{a:", "1", "}", 40))),
+            ),
+            (
+                "ifs",
+                statement(&format!("{}true", "if true then true else ".repeat(40))),
+            ),
+            (
+                "ifs in brackets",
+                statement(&nested("(if true then true else ", "true", ")", 40)),
+            ),
+        ] {
+            let found = parse_statement("deep", &text).unwrap_err();
+            assert!(found[0].message.contains("at most 32"), "{what}: {found:?}");
+            assert_eq!(found[0].line, 1, "{what}");
+            assert!(found[0].column > 40, "{what}: {found:?}");
+            let found = parse_text("deep.cedar", &text).unwrap_err();
+            assert!(found[0].message.contains("at most 32"), "{what}: {found:?}");
+        }
+        // Brackets in strings and comments, and closed ifs, are not nesting.
+        let text = format!(
+            "// {}\n{}",
+            "(".repeat(100),
+            statement(&format!(
+                "\"{}\\\"\" == \"x\" && {}",
+                "([{".repeat(100),
+                vec!["(if true then true else false)"; 100].join(" && ")
+            ))
+        );
+        parse_statement("flat", &text).unwrap();
+        let found = parse_statement("long", &statement(&vec!["1"; 6_000].join("+"))).unwrap_err();
+        assert!(found[0].message.contains("at most 10000"), "{found:?}");
+    }
+
+    #[test]
+    fn statements_at_the_limits_go_through_every_stage_on_a_2_mib_thread() {
+        let tools = [tool(
+            "billing___refund",
+            json!({ "type": "object", "required": ["amount"], "properties": {
+                "amount": { "type": "integer" } } }),
+        )];
+        let schema = gateway_schema(&tools).unwrap().schema;
+        let chain = |term: &str| {
+            let terms = (MAX_STATEMENT_LENGTH - statement("").len()) / (term.len() + 4);
+            statement(&vec![term; terms].join(" && "))
+        };
+        // `when { … }` is the first level.
+        let inside = MAX_NESTING - 1;
+        let texts = [
+            statement(&nested("(", "true", ")", inside)),
+            statement(&format!("{}.isEmpty()", nested("[", "1", "]", inside))),
+            statement(&format!("{}.a == 1", nested("{a:", "1", "}", inside))),
+            statement(&format!("{}true", "if true then true else ".repeat(inside))),
+            chain("context.input.amount == 1"),
+            statement(&format!("{}1 == 1", "1+".repeat(4_900))),
+        ];
+        std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || {
+                for text in texts {
+                    assert!(text.len() <= MAX_STATEMENT_LENGTH);
+                    let policy = parse_statement("edge", &text).unwrap();
+                    let _ = check_policies(&[("edge".into(), text.clone())], Some(&schema));
+                    let _ = check_text("edge.cedar", &text, Some(&schema));
+                    assert!(!policy.to_string().is_empty());
+                }
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
     }
 
     #[test]

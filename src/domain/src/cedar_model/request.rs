@@ -11,7 +11,7 @@ use cedar_policy::{
 use serde_json::{Map, Value};
 
 use super::NAMESPACE;
-use super::schema::cedar_type;
+use super::schema::attributes;
 use crate::CapturedCaller;
 
 /// The principal of a caller that no authorizer verified (gateways with
@@ -61,10 +61,12 @@ fn uid(kind: &str, id: &str) -> Result<EntityUid, String> {
     ))
 }
 
-/// The Cedar value of `value` typed by the JSON Schema node `schema`; `None`
-/// when the schema has no Cedar type or the value does not fit it.
-fn typed(value: &Value, schema: &Value) -> Option<(RestrictedExpression, Value)> {
-    let cedar = cedar_type(schema)?;
+/// The Cedar value of `value` typed by the JSON Schema node `schema`, whose
+/// Cedar type ([`super::schema::cedar_type`]) is `cedar`; `None` when the value does not
+/// fit it. Types are computed once per schema node and passed down, so an
+/// array of many items under a large item schema costs their sum, not
+/// their product.
+fn typed(value: &Value, schema: &Value, cedar: &Value) -> Option<(RestrictedExpression, Value)> {
     match (cedar["type"].as_str()?, value) {
         ("String", Value::String(s)) => {
             Some((RestrictedExpression::new_string(s.clone()), value.clone()))
@@ -83,31 +85,44 @@ fn typed(value: &Value, schema: &Value) -> Option<(RestrictedExpression, Value)>
             Some((expression, json))
         }
         ("Set", Value::Array(items)) => {
-            let element = schema.get("items")?;
-            let (expressions, shown): (Vec<_>, Vec<_>) =
-                items.iter().filter_map(|item| typed(item, element)).unzip();
+            let (element, element_type) = (schema.get("items")?, cedar.get("element")?);
+            let (expressions, shown): (Vec<_>, Vec<_>) = items
+                .iter()
+                .filter_map(|item| typed(item, element, element_type))
+                .unzip();
             Some((
                 RestrictedExpression::new_set(expressions),
                 Value::Array(shown),
             ))
         }
         ("Record", Value::Object(_)) => {
-            let (expression, shown) = record(value, schema);
-            Some((expression, shown))
+            let attributes = cedar.get("attributes")?.as_object()?;
+            Some(record(value, schema, attributes))
         }
         _ => None,
     }
 }
 
-/// The record of an object value, with only the properties its schema types.
-fn record(value: &Value, schema: &Value) -> (RestrictedExpression, Value) {
+/// The record of an object value, with only the properties its schema
+/// types (`attributes`: their Cedar types, by name), in the value's order.
+/// The value's fields are walked, not the schema's properties: many small
+/// records under a wide schema cost their own size.
+fn record(
+    value: &Value,
+    schema: &Value,
+    attributes: &Map<String, Value>,
+) -> (RestrictedExpression, Value) {
     let mut pairs = Vec::new();
     let mut shown = Map::new();
     if let (Some(Value::Object(properties)), Value::Object(fields)) =
         (schema.get("properties"), value)
     {
-        for (name, property) in properties {
-            if let Some((expression, json)) = fields.get(name).and_then(|v| typed(v, property)) {
+        for (name, field) in fields {
+            let typed = attributes
+                .get(name)
+                .zip(properties.get(name))
+                .and_then(|(cedar, property)| typed(field, property, cedar));
+            if let Some((expression, json)) = typed {
                 pairs.push((name.clone(), expression));
                 shown.insert(name.clone(), json);
             }
@@ -186,7 +201,7 @@ pub fn cedar_call(
     let (principal_uid, principal_entity) = principal(caller)?;
     let action = uid("Action", tool)?;
     let resource = uid("Gateway", gateway_arn)?;
-    let (input, shown) = record(arguments, input_schema);
+    let (input, shown) = record(arguments, input_schema, &attributes(input_schema));
     let context = Context::from_pairs([("input".to_owned(), input)])
         .map_err(|e| format!("the call's context is not a Cedar record: {e}"))?;
     let request = Request::new(
@@ -210,4 +225,42 @@ pub fn cedar_call(
         context: serde_json::json!({ "input": shown }),
         entities_json,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn many_items_under_a_wide_item_schema_cost_their_sum() {
+        let properties: Map<String, Value> = (0..2_000)
+            .map(|i| (format!("p{i}"), json!({ "type": "string" })))
+            .collect();
+        let schema = json!({ "type": "object", "properties": { "rows": {
+            "type": "array", "items": { "type": "object", "properties": properties } } } });
+        let rows = Value::Array(vec![json!({ "p0": "x" }); 20_000]);
+        let caller = CapturedCaller {
+            kind: "anonymous".into(),
+            sub: None,
+            arn: None,
+            claims: None,
+        };
+        let started = std::time::Instant::now();
+        let call = cedar_call(
+            &caller,
+            "t___op",
+            "arn:aws:bedrock-agentcore:us-east-1:000000000000:gateway/g",
+            &json!({ "rows": rows }),
+            &schema,
+            None,
+        )
+        .unwrap();
+        assert_eq!(call.context["input"]["rows"][19_999], json!({ "p0": "x" }));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+    }
 }

@@ -52,7 +52,7 @@ pub fn cedar_type(schema: &Value) -> Option<Value> {
 }
 
 /// The record attributes of an object schema.
-fn attributes(schema: &Value) -> Map<String, Value> {
+pub(super) fn attributes(schema: &Value) -> Map<String, Value> {
     let required: Vec<&str> = schema
         .get("required")
         .and_then(Value::as_array)

@@ -13,10 +13,11 @@ use serde_json::{Value, json};
 
 use super::input_document;
 use super::lifecycle::{effective_status, settles_at};
-use crate::agent_artifacts::inspect;
+use crate::agent_artifacts::{Execution, inspect};
 use crate::ids;
 use crate::pagination::{ListKind, PageRequest, finish_page, page_body};
 use crate::platform_state::PlatformState;
+use crate::session_host::SessionCaller;
 use crate::timestamps::{iso8601, now_ms};
 use crate::validation::{Object, Violations, is_client_token, is_role_arn};
 use crate::wire_errors::ApiError;
@@ -359,9 +360,84 @@ fn validate(input: &Object, creating: bool, floor: i64) -> Result<(), ApiError> 
     v.finish()
 }
 
+/// Who asks for a runtime version. `native:` artifacts run commands on
+/// the host, so only the operator may make them: from this machine, not
+/// through a session's relay.
+#[derive(Debug, Clone)]
+pub(crate) enum Requester {
+    /// The platform itself (seeding the demo workspace it was told to).
+    Platform,
+    /// A client of the API on the platform's own listener.
+    Client,
+    /// An agent inside this session, through its relay.
+    Session(String),
+    /// The platform's own outbound HTTP, made for one of its callers (a
+    /// gateway target or another URL pointing back at the platform).
+    Itself,
+}
+
+/// Marks every request the platform's outbound HTTP client sends. Only its
+/// presence counts, so a caller who sets it too (an OpenAPI header
+/// parameter) gains nothing; none can remove it.
+pub(crate) const PLATFORM_OUTBOUND_HEADER: &str = "x-acc-local-platform-outbound";
+
+/// The default headers of the platform's outbound HTTP client.
+pub(crate) fn platform_outbound_headers() -> axum::http::HeaderMap {
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert(
+        PLATFORM_OUTBOUND_HEADER,
+        axum::http::HeaderValue::from_static("1"),
+    );
+    headers
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Requester {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(match parts.extensions.get::<SessionCaller>() {
+            Some(caller) => Requester::Session(caller.session.clone()),
+            None if parts.headers.contains_key(PLATFORM_OUTBOUND_HEADER) => Requester::Itself,
+            None => Requester::Client,
+        })
+    }
+}
+
+/// AccessDeniedException when `requester` may not create a native artifact.
+fn check_native(ctx: &PlatformState, requester: &Requester, uri: &str) -> Result<(), ApiError> {
+    let why = match requester {
+        Requester::Platform => None,
+        Requester::Session(session) => Some(format!(
+            "this request came from inside runtime session {session}, through its relay to the \
+             platform, and native artifacts (host commands) may only be created by the operator, \
+             from this machine. Give an image instead (oci-archive:, docker-archive:, oci: or rootfs:)"
+        )),
+        Requester::Itself => Some(
+            "this request was made by the platform itself, for one of its callers (a gateway \
+             target or another URL pointing back at the platform), and native artifacts (host \
+             commands) may only be created by the operator"
+                .to_owned(),
+        ),
+        Requester::Client => ctx.sessions.native_refused_to_clients(),
+    };
+    match why {
+        None => Ok(()),
+        Some(why) => Err(ApiError::access_denied(format!(
+            "containerUri {uri} is refused: {why}."
+        ))),
+    }
+}
+
 /// The stored document of a new version: the input with the lifecycle
 /// defaults filled in, and how it executes, after the artifact check.
-fn version_of(input: Object) -> Result<(Object, String), ApiError> {
+fn version_of(
+    ctx: &PlatformState,
+    requester: &Requester,
+    input: Object,
+) -> Result<(Object, String), ApiError> {
     let mut doc = input_document(input, COMPUTED_MEMBERS);
     doc.remove("agentRuntimeName");
     let uri = doc
@@ -380,6 +456,9 @@ fn version_of(input: Object) -> Result<(Object, String), ApiError> {
             )],
         )
     })?;
+    if artifact.execution == Execution::Native {
+        check_native(ctx, requester, &uri)?;
+    }
     let lifecycle = doc
         .entry("lifecycleConfiguration")
         .or_insert_with(|| json!({}));
@@ -395,6 +474,7 @@ fn version_of(input: Object) -> Result<(Object, String), ApiError> {
 /// CreateAgentRuntime: version 1, with the DEFAULT endpoint on it.
 pub(crate) async fn create_agent_runtime(
     ctx: &PlatformState,
+    requester: &Requester,
     input: Object,
 ) -> Result<Value, ApiError> {
     validate(&input, true, ctx.min_session_timeout_s)?;
@@ -407,7 +487,7 @@ pub(crate) async fn create_agent_runtime(
         .get("clientToken")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let (doc, execution) = version_of(input)?;
+    let (doc, execution) = version_of(ctx, requester, input)?;
     let document = serde_json::to_string(&doc)?;
     let row = ctx
         .store
@@ -511,11 +591,12 @@ pub(crate) async fn list_agent_runtimes(
 /// DEFAULT endpoint moves to it.
 pub(crate) async fn update_agent_runtime(
     ctx: &PlatformState,
+    requester: &Requester,
     id: String,
     input: Object,
 ) -> Result<Value, ApiError> {
     validate(&input, false, ctx.min_session_timeout_s)?;
-    let (doc, execution) = version_of(input)?;
+    let (doc, execution) = version_of(ctx, requester, input)?;
     let document = serde_json::to_string(&doc)?;
     let row = ctx
         .store

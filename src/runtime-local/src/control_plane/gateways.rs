@@ -12,8 +12,8 @@ use crate::pagination::{ListKind, PageRequest, encode_token};
 use crate::platform_state::PlatformState;
 use crate::timestamps::{iso8601, now_ms};
 use crate::validation::{
-    GATEWAY_ID_PATTERN, NAME_PATTERN, Object, Violations, is_client_token, is_gateway_id,
-    is_policy_engine_arn, is_resource_name, is_role_arn,
+    NAME_PATTERN, Object, Violations, is_client_token, is_policy_engine_arn, is_resource_name,
+    is_role_arn,
 };
 use crate::wire_errors::ApiError;
 
@@ -144,18 +144,6 @@ fn find_by(
         .prepare_cached(&sql)?
         .query_row([value], GatewayRow::from_row)
         .optional()?)
-}
-
-/// Refuse a path identifier that cannot be a gateway id (e.g. a name).
-pub(crate) fn check_gateway_identifier(identifier: &str) -> Result<(), ApiError> {
-    let mut v = Violations::new();
-    v.pattern(
-        "gatewayIdentifier",
-        identifier,
-        is_gateway_id(identifier),
-        GATEWAY_ID_PATTERN,
-    );
-    v.finish()
 }
 
 /// Check the members of a CreateGateway or UpdateGateway request.
@@ -347,7 +335,6 @@ pub(crate) async fn get_gateway(
     ctx: &PlatformState,
     gateway_id: String,
 ) -> Result<Value, ApiError> {
-    check_gateway_identifier(&gateway_id)?;
     let row = ctx
         .store
         .read(move |conn| require_gateway(conn, &gateway_id))
@@ -412,7 +399,6 @@ pub(crate) async fn update_gateway(
     gateway_id: String,
     input: Object,
 ) -> Result<Value, ApiError> {
-    check_gateway_identifier(&gateway_id)?;
     validate(&input)?;
     let mut doc = gateway_document(input);
     doc.remove("tags");
@@ -462,7 +448,6 @@ pub(crate) async fn delete_gateway(
     ctx: &PlatformState,
     gateway_id: String,
 ) -> Result<Value, ApiError> {
-    check_gateway_identifier(&gateway_id)?;
     let id = gateway_id.clone();
     ctx.store
         .write(move |tx| {

@@ -8,9 +8,13 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::{
+    BytesRejection, PathRejection, QueryRejection, RawPathParamsRejection,
+};
+use axum::extract::{Path, Query, RawPathParams, Request, State};
 use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post, put};
 use serde_json::Value;
 
@@ -24,6 +28,7 @@ pub(crate) mod gateways;
 mod lifecycle;
 pub(crate) mod policies;
 pub(crate) mod policy_engines;
+mod request_members;
 pub(crate) mod runtime_endpoints;
 pub(crate) mod targets;
 
@@ -97,7 +102,27 @@ pub(crate) fn routes() -> Router<Arc<PlatformState>> {
         "/runtimes/{runtime_id}/runtime-endpoints/{endpoint}",
         get(get_runtime_endpoint),
     );
-    router
+    router.route_layer(middleware::from_fn(checked_path_ids))
+}
+
+/// Every path label is an id, checked against its AWS pattern before any
+/// handler sees it (an id is only ever looked up, but a malformed one gets
+/// AWS's ValidationException, not a confusing "not found").
+async fn checked_path_ids(
+    labels: Result<RawPathParams, RawPathParamsRejection>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let checked = match &labels {
+        Ok(labels) => crate::validation::check_path_ids(labels),
+        Err(e) => Err(ApiError::cannot_parse(format!(
+            "Invalid path parameter: {e}; identifiers are ASCII."
+        ))),
+    };
+    match checked {
+        Ok(()) => next.run(request).await,
+        Err(e) => e.into_response(),
+    }
 }
 
 /// Members a request cannot set are dropped, as are explicit nulls (an
@@ -108,11 +133,27 @@ pub(crate) fn input_document(mut input: Object, computed: &[&str]) -> Object {
     input
 }
 
+/// The body of `operation` as a JSON object holding only the members its
+/// model has ([`request_members`]).
+fn parse_input(
+    body: Result<Bytes, BytesRejection>,
+    operation: &'static str,
+) -> Result<Object, ApiError> {
+    let mut input = parse_body(body)?;
+    request_members::keep_modelled(operation, &mut input)
+        .ok_or_else(|| ApiError::internal(format_args!("{operation} has no request model")))?;
+    Ok(input)
+}
+
 /// The request body as a JSON object. An empty body is an empty object
 /// (required members are then reported missing, by name).
 fn parse_body(body: Result<Bytes, BytesRejection>) -> Result<Object, ApiError> {
-    let bytes =
-        body.map_err(|e| ApiError::cannot_parse(format!("Cannot read the request body: {e}")))?;
+    let bytes = body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::payload_too_large(crate::body_limits::too_large_message())
+        }
+        _ => ApiError::cannot_parse(format!("Cannot read the request body: {e}")),
+    })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Object::new());
     }
@@ -159,7 +200,7 @@ fn accepted(body: Value) -> Answer {
 }
 
 async fn create_gateway(State(ctx): Shared, body: Result<Bytes, BytesRejection>) -> Answer {
-    accepted(gateways::create_gateway(&ctx, parse_body(body)?).await?)
+    accepted(gateways::create_gateway(&ctx, parse_input(body, "CreateGateway")?).await?)
 }
 
 async fn get_gateway(State(ctx): Shared, id: Result<Path<String>, PathRejection>) -> Answer {
@@ -179,7 +220,7 @@ async fn update_gateway(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let id = path_param(id)?;
-    accepted(gateways::update_gateway(&ctx, id, parse_body(body)?).await?)
+    accepted(gateways::update_gateway(&ctx, id, parse_input(body, "UpdateGateway")?).await?)
 }
 
 async fn delete_gateway(State(ctx): Shared, id: Result<Path<String>, PathRejection>) -> Answer {
@@ -192,7 +233,9 @@ async fn create_gateway_target(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let id = path_param(id)?;
-    accepted(targets::create_gateway_target(&ctx, id, parse_body(body)?).await?)
+    accepted(
+        targets::create_gateway_target(&ctx, id, parse_input(body, "CreateGatewayTarget")?).await?,
+    )
 }
 
 async fn list_gateway_targets(
@@ -218,7 +261,15 @@ async fn update_gateway_target(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let (gateway_id, target_id) = path_param(ids)?;
-    accepted(targets::update_gateway_target(&ctx, gateway_id, target_id, parse_body(body)?).await?)
+    accepted(
+        targets::update_gateway_target(
+            &ctx,
+            gateway_id,
+            target_id,
+            parse_input(body, "UpdateGatewayTarget")?,
+        )
+        .await?,
+    )
 }
 
 async fn delete_gateway_target(
@@ -235,11 +286,21 @@ async fn synchronize_gateway_targets(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let id = path_param(id)?;
-    accepted(targets::synchronize_gateway_targets(&ctx, id, parse_body(body)?).await?)
+    accepted(
+        targets::synchronize_gateway_targets(
+            &ctx,
+            id,
+            parse_input(body, "SynchronizeGatewayTargets")?,
+        )
+        .await?,
+    )
 }
 
 async fn create_policy_engine(State(ctx): Shared, body: Result<Bytes, BytesRejection>) -> Answer {
-    accepted(policy_engines::create_policy_engine(&ctx, parse_body(body)?).await?)
+    accepted(
+        policy_engines::create_policy_engine(&ctx, parse_input(body, "CreatePolicyEngine")?)
+            .await?,
+    )
 }
 
 async fn get_policy_engine(State(ctx): Shared, id: Result<Path<String>, PathRejection>) -> Answer {
@@ -259,7 +320,10 @@ async fn update_policy_engine(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let id = path_param(id)?;
-    accepted(policy_engines::update_policy_engine(&ctx, id, parse_body(body)?).await?)
+    accepted(
+        policy_engines::update_policy_engine(&ctx, id, parse_input(body, "UpdatePolicyEngine")?)
+            .await?,
+    )
 }
 
 async fn delete_policy_engine(
@@ -275,7 +339,7 @@ async fn create_policy(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let id = path_param(id)?;
-    accepted(policies::create_policy(&ctx, id, parse_body(body)?).await?)
+    accepted(policies::create_policy(&ctx, id, parse_input(body, "CreatePolicy")?).await?)
 }
 
 async fn list_policies(
@@ -301,7 +365,15 @@ async fn update_policy(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let (engine_id, policy_id) = path_param(ids)?;
-    accepted(policies::update_policy(&ctx, engine_id, policy_id, parse_body(body)?).await?)
+    accepted(
+        policies::update_policy(
+            &ctx,
+            engine_id,
+            policy_id,
+            parse_input(body, "UpdatePolicy")?,
+        )
+        .await?,
+    )
 }
 
 async fn delete_policy(
@@ -312,8 +384,13 @@ async fn delete_policy(
     accepted(policies::delete_policy(&ctx, engine_id, policy_id).await?)
 }
 
-async fn create_agent_runtime(State(ctx): Shared, body: Result<Bytes, BytesRejection>) -> Answer {
-    accepted(agent_runtimes::create_agent_runtime(&ctx, parse_body(body)?).await?)
+async fn create_agent_runtime(
+    State(ctx): Shared,
+    requester: agent_runtimes::Requester,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let input = parse_input(body, "CreateAgentRuntime")?;
+    accepted(agent_runtimes::create_agent_runtime(&ctx, &requester, input).await?)
 }
 
 async fn get_agent_runtime(
@@ -336,11 +413,13 @@ async fn list_agent_runtimes(
 
 async fn update_agent_runtime(
     State(ctx): Shared,
+    requester: agent_runtimes::Requester,
     id: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let id = path_param(id)?;
-    accepted(agent_runtimes::update_agent_runtime(&ctx, id, parse_body(body)?).await?)
+    let input = parse_input(body, "UpdateAgentRuntime")?;
+    accepted(agent_runtimes::update_agent_runtime(&ctx, &requester, id, input).await?)
 }
 
 async fn delete_agent_runtime(
@@ -365,7 +444,14 @@ async fn create_runtime_endpoint(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let id = path_param(id)?;
-    accepted(runtime_endpoints::create_runtime_endpoint(&ctx, id, parse_body(body)?).await?)
+    accepted(
+        runtime_endpoints::create_runtime_endpoint(
+            &ctx,
+            id,
+            parse_input(body, "CreateAgentRuntimeEndpoint")?,
+        )
+        .await?,
+    )
 }
 
 async fn get_runtime_endpoint(

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use super::search_tool;
 use crate::captures::{Capture, caller_record};
 use crate::inbound_auth::CallerIdentity;
+use crate::operations::{self, Access};
 use crate::platform_state::PlatformState;
 use crate::policy_enforcement::{self, AttachedEngine};
 use crate::target_calls::{self, ToolCallResult};
@@ -88,6 +89,10 @@ impl From<ApiError> for RpcError {
 /// Answer one message; notifications get no answer.
 pub(crate) async fn dispatch(context: &CallContext<'_>, message: Message) -> Option<Value> {
     let Message { id, method, params } = message;
+    if context.state.read_only && operations::mcp_access(&method, &params) != Access::Read {
+        // Refused before anything runs, so nothing is captured either.
+        return id.map(|id| jsonrpc::error(id, DENIED, read_only_refusal(&method, &params), None));
+    }
     let result = match method.as_str() {
         "initialize" => Ok(initialize(context.gateway, &params)),
         "ping" => Ok(json!({})),
@@ -108,6 +113,28 @@ pub(crate) async fn dispatch(context: &CallContext<'_>, message: Message) -> Opt
         Ok(result) => jsonrpc::success(id, result),
         Err(e) => jsonrpc::error(id, e.code, e.message, e.data),
     })
+}
+
+fn read_only_refusal(method: &str, params: &Value) -> String {
+    match params.get("name").and_then(Value::as_str) {
+        Some(name) if method == "tools/call" => format!(
+            "Tool call {name} refused: the local platform was started read-only, and tool calls \
+             can change things (only the built-in search tool, {}, is served read-only).",
+            search_tool::NAME
+        ),
+        _ => format!(
+            "Method {method} refused: the local platform was started read-only and serves only \
+             methods known to change nothing (initialize, ping, tools/list, and tools/call of {}).",
+            search_tool::NAME
+        ),
+    }
+}
+
+/// Store a capture, unless the platform is read-only: a capture is a write.
+async fn keep(state: &PlatformState, capture: Capture) {
+    if !state.read_only {
+        state.captures.record(capture).await;
+    }
 }
 
 fn initialize(gateway: &Gateway, params: &Value) -> Value {
@@ -234,23 +261,13 @@ async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, 
         policy: None,
     };
     let state = context.state;
-    if state.read_only {
-        let message = format!(
-            "Tool call {name} refused: the local platform was started read-only, and tool calls can change things."
-        );
-        state
-            .captures
-            .record(capture("", Outcome::Denied, Some(message.clone())))
-            .await;
-        return Err(RpcError::new(DENIED, message));
-    }
     if name == search_tool::NAME && context.gateway.searchable() {
         let outcome = search_tool::call(state, &context.gateway.id, &arguments).await;
         let (kind, detail) = match &outcome {
             Ok(_) => (Outcome::Ok, None),
             Err(e) => (Outcome::ToolError, Some(e.message.clone())),
         };
-        state.captures.record(capture("", kind, detail)).await;
+        keep(state, capture("", kind, detail)).await;
         return outcome;
     }
     let Some(tool_catalog::Resolved { tool, target }) =
@@ -271,10 +288,11 @@ async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, 
                 " Target {target} offers no tools right now: {problem}"
             ));
         }
-        state
-            .captures
-            .record(capture("", Outcome::ToolError, Some(message.clone())))
-            .await;
+        keep(
+            state,
+            capture("", Outcome::ToolError, Some(message.clone())),
+        )
+        .await;
         return Err(RpcError::invalid_params(message));
     };
     let violations = validate(&tool.input_schema, &arguments);
@@ -293,14 +311,11 @@ async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, 
             "The arguments for {name} do not match its inputSchema: {}",
             listed.join("; ")
         );
-        state
-            .captures
-            .record(capture(
-                &tool.target_name,
-                Outcome::ToolError,
-                Some(message.clone()),
-            ))
-            .await;
+        keep(
+            state,
+            capture(&tool.target_name, Outcome::ToolError, Some(message.clone())),
+        )
+        .await;
         let mut error = RpcError::invalid_params(message);
         error.data = Some(json!({
             "violations": violations
@@ -337,7 +352,7 @@ async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, 
         let message = format!("Tool call {name} not allowed by policy: {why}.");
         let mut denied = capture(&tool.target_name, Outcome::Denied, Some(message.clone()));
         denied.policy = policy.clone();
-        state.captures.record(denied).await;
+        keep(state, denied).await;
         let mut error = RpcError::new(DENIED, message);
         error.data = Some(json!({
             "decision": "deny",
@@ -367,7 +382,7 @@ async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, 
     };
     let mut done = capture(&tool.target_name, outcome, detail);
     done.policy = policy;
-    state.captures.record(done).await;
+    keep(state, done).await;
     Ok(call_result(result))
 }
 
@@ -392,6 +407,13 @@ pub(crate) fn call_result(result: ToolCallResult) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_operations_table_knows_the_search_tool_as_a_read() {
+        assert_eq!(operations::SEARCH_TOOL, search_tool::NAME);
+        let call = json!({ "name": search_tool::NAME, "arguments": { "query": "refund" } });
+        assert_eq!(operations::mcp_access("tools/call", &call), Access::Read);
+    }
 
     #[test]
     fn cursors_round_trip_and_strangers_are_refused() {

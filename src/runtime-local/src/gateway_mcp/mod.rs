@@ -155,6 +155,16 @@ fn wants_json(headers: &HeaderMap) -> bool {
 }
 
 async fn load_gateway(state: &PlatformState, gateway_id: &str) -> Result<Gateway, Response> {
+    // The id in the URL is checked like every id (validation's table).
+    let checked = crate::validation::check_id(
+        "gatewayIdentifier",
+        gateway_id,
+        &crate::validation::GATEWAY_ID,
+    );
+    if let Err(e) = checked {
+        let error = jsonrpc::error(Value::Null, error_code::INVALID_REQUEST, e.message, None);
+        return Err(json_reply(StatusCode::BAD_REQUEST, &error));
+    }
     let id = gateway_id.to_owned();
     let row = state
         .store

@@ -16,6 +16,13 @@ pub(crate) const NAME: &str = "x_amz_bedrock_agentcore_search";
 /// Tools returned per search.
 const RESULTS: usize = 10;
 
+/// The longest query taken, in characters. AgentCore documents no limit
+/// for this tool; 10,000 is its limit on the other search queries it takes
+/// (memory records' `searchQuery`), far more than a task description
+/// needs. Only the first [`tool_catalog::MAX_SEARCH_TERMS`] distinct words
+/// rank, so a query's cost is bounded whatever its length.
+pub(crate) const MAX_QUERY_LENGTH: usize = 10_000;
+
 /// The tool as `tools/list` shows it.
 pub(crate) fn definition() -> Value {
     json!({
@@ -27,7 +34,15 @@ pub(crate) fn definition() -> Value {
         "inputSchema": {
             "type": "object",
             "properties": {
-                "query": { "type": "string", "description": "What you want to do, e.g. \"open a support ticket\"" }
+                "query": {
+                    "type": "string",
+                    "maxLength": MAX_QUERY_LENGTH,
+                    "description": format!(
+                        "What you want to do, e.g. \"open a support ticket\" (at most \
+                         {MAX_QUERY_LENGTH} characters; the first {} distinct words rank)",
+                        tool_catalog::MAX_SEARCH_TERMS
+                    )
+                }
             },
             "required": ["query"]
         }
@@ -46,6 +61,16 @@ pub(crate) async fn call(
             format!("{NAME} needs {{\"query\": \"<what you want to do>\"}}"),
         ));
     };
+    let length = query.chars().count();
+    if length > MAX_QUERY_LENGTH {
+        return Err(RpcError::new(
+            error_code::INVALID_PARAMS,
+            format!(
+                "{NAME}: the query has {length} characters; at most {MAX_QUERY_LENGTH} are \
+                 taken. Describe the task in a sentence or two."
+            ),
+        ));
+    }
     tool_catalog::ensure(state, gateway_id).await?;
     let hits = tool_catalog::search(state, gateway_id, query, RESULTS).await?;
     let tools: Vec<Value> = hits.iter().map(CatalogTool::to_mcp).collect();

@@ -10,6 +10,16 @@
 
 use serde_json::Value;
 
+/// CloudWatch's limit on a filter pattern, in characters. It also bounds
+/// the depth of a JSON pattern's tree (a chain of `&&` nests one level a
+/// term), which is walked and dropped recursively.
+pub(crate) const MAX_PATTERN_LENGTH: usize = 1024;
+/// Parentheses nest at most this deep in a JSON pattern. CloudWatch states
+/// no limit; real patterns nest two or three levels. The parser recurses
+/// three frames a level, so 64 levels stay far inside any thread's stack
+/// (a unit test parses at the limit on a 256 KiB stack).
+pub(crate) const MAX_NESTING: usize = 64;
+
 /// A parsed filter pattern.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum FilterPattern {
@@ -57,6 +67,21 @@ impl FilterPattern {
         let trimmed = pattern.trim();
         if trimmed.is_empty() {
             return Ok(Self::All);
+        }
+        // Bounded before anything recursive runs on it.
+        if trimmed.starts_with('{') {
+            let depth = nesting(trimmed);
+            if depth > MAX_NESTING {
+                return Err(format!(
+                    "parentheses nest {depth} levels deep; at most {MAX_NESTING} are allowed"
+                ));
+            }
+        }
+        let length = pattern.chars().count();
+        if length > MAX_PATTERN_LENGTH {
+            return Err(format!(
+                "the pattern has {length} characters; at most {MAX_PATTERN_LENGTH} are allowed"
+            ));
         }
         if let Some(inner) = trimmed.strip_prefix('{') {
             let inner = inner
@@ -165,6 +190,35 @@ fn compare(actual: &Value, op: Op, expected: &Literal) -> bool {
             }
         }
     }
+}
+
+/// How deep parentheses nest in a JSON pattern, outside quoted values
+/// (read as [`tokenize`] reads them: a backslash escapes the next character).
+fn nesting(pattern: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => {
+                            chars.next();
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            '(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// `*` matches any run of characters.
@@ -487,6 +541,54 @@ mod tests {
             let e = FilterPattern::parse(pattern).unwrap_err();
             assert!(e.contains(why), "{pattern}: {e}");
         }
+    }
+
+    /// `f` on a thread with a 256 KiB stack, an eighth of a tokio worker's
+    /// (or a test thread's): the bounds leave that much margin.
+    fn on_a_small_stack(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+    }
+
+    #[test]
+    fn nesting_and_length_are_bounded_before_parsing() {
+        let nested =
+            |depth: usize| format!("{{ {}$.a = 1{} }}", "(".repeat(depth), ")".repeat(depth));
+        let e = FilterPattern::parse(&nested(650)).unwrap_err();
+        assert!(e.contains("650 levels") && e.contains("at most 64"), "{e}");
+        let e = FilterPattern::parse(&nested(65)).unwrap_err();
+        assert!(e.contains("at most 64"), "{e}");
+        let chain = format!("{{ {} }}", vec!["$.a = 1"; 200_000].join(" && "));
+        let e = FilterPattern::parse(&chain).unwrap_err();
+        assert!(e.contains("at most 1024"), "{e}");
+        // Parentheses inside quoted values are text.
+        let quoted = format!(r#"{{ $.a = "{}\"" }}"#, "(".repeat(300));
+        assert!(FilterPattern::parse(&quoted).is_ok());
+        assert!(
+            FilterPattern::parse(&"(".repeat(1000)).is_ok(),
+            "terms are text"
+        );
+    }
+
+    #[test]
+    fn patterns_at_the_limits_parse_match_and_drop_on_a_small_stack() {
+        on_a_small_stack(|| {
+            let deep = format!(
+                "{{ {}$.outcome = \"denied\"{} }}",
+                "(".repeat(MAX_NESTING),
+                ")".repeat(MAX_NESTING)
+            );
+            assert!(FilterPattern::parse(&deep).unwrap().matches(LINE));
+            // The longest chain the length allows: one tree level a term.
+            let terms = (MAX_PATTERN_LENGTH - 4) / "$.a=1&&".len();
+            let chain = format!("{{ {} }}", vec!["$.a=1"; terms].join("&&"));
+            assert!(chain.len() <= MAX_PATTERN_LENGTH);
+            assert!(!FilterPattern::parse(&chain).unwrap().matches(LINE));
+        });
     }
 
     #[test]

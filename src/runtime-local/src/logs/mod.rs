@@ -3,7 +3,7 @@
 //! back exactly as `aws-sdk-cloudwatchlogs` expects: DescribeLogGroups,
 //! DescribeLogStreams, FilterLogEvents and GetLogEvents.
 
-mod filter_pattern;
+pub(crate) mod filter_pattern;
 pub(crate) mod log_store;
 
 use std::sync::Arc;
@@ -19,11 +19,22 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
 use crate::platform_state::PlatformState;
+use crate::validation::{
+    IdPattern, LOG_GROUP_IDENTIFIER, LOG_GROUP_NAME, LOG_GROUP_NAME_PATTERN, LOG_STREAM_NAME,
+    Violations,
+};
 use crate::wire_errors::ApiError;
 use filter_pattern::FilterPattern;
 use log_store::{Position, StoredEvent};
 
 const TARGET_PREFIX: &str = "Logs_20140328.";
+/// The operations served (by [`dispatch`]).
+const SERVED: &[&str] = &[
+    "DescribeLogGroups",
+    "DescribeLogStreams",
+    "FilterLogEvents",
+    "GetLogEvents",
+];
 /// CloudWatch's own page caps.
 const MAX_GROUPS: usize = 50;
 const MAX_STREAMS: usize = 50;
@@ -51,8 +62,7 @@ async fn dispatch(
         .unwrap_or_default()
         .to_owned();
     let Some(operation) = target.strip_prefix(TARGET_PREFIX) else {
-        return ApiError::unknown_operation("POST", &format!("/ (X-Amz-Target: {target:?})"))
-            .into_response();
+        return unknown_target(&target).into_aws_json_response();
     };
     let input: Map<String, Value> = if body.is_empty() {
         Map::new()
@@ -63,27 +73,25 @@ async fn dispatch(
                 return invalid(format!(
                     "the {operation} request body must be a JSON object"
                 ))
-                .into_response();
+                .into_aws_json_response();
             }
             Err(e) => {
                 return ApiError::serialization(format!(
                     "the {operation} request body is not JSON: {e}"
                 ))
-                .into_response();
+                .into_aws_json_response();
             }
         }
     };
+    if let Err(e) = check_names(&input) {
+        return e.into_aws_json_response();
+    }
     let result = match operation {
         "DescribeLogGroups" => describe_log_groups(&state, input).await,
         "DescribeLogStreams" => describe_log_streams(&state, input).await,
         "FilterLogEvents" => filter_log_events(&state, input).await,
         "GetLogEvents" => get_log_events(&state, input).await,
-        other => Err(ApiError::unknown_operation(
-            "POST",
-            &format!(
-                "/ (X-Amz-Target: {TARGET_PREFIX}{other}); the local CloudWatch Logs serves DescribeLogGroups, DescribeLogStreams, FilterLogEvents and GetLogEvents"
-            ),
-        )),
+        _ => Err(unknown_target(&target)),
     };
     match result {
         Ok(output) => {
@@ -94,8 +102,62 @@ async fn dispatch(
             );
             response
         }
-        Err(e) => e.into_response(),
+        Err(e) => e.into_aws_json_response(),
     }
+}
+
+/// `UnknownOperationException` for an `X-Amz-Target` (possibly empty: no
+/// header) naming no operation served here, in one sentence that names it
+/// and the targets served.
+fn unknown_target(target: &str) -> ApiError {
+    let served = SERVED
+        .iter()
+        .map(|name| format!("{TARGET_PREFIX}{name}"))
+        .collect::<Vec<_>>();
+    let (last, rest) = served.split_last().expect("operations are served");
+    let served = format!("{} and {last}", rest.join(", "));
+    ApiError::unknown_operation_message(if target.is_empty() {
+        format!(
+            "The request has no X-Amz-Target header, which must name one of the CloudWatch Logs \
+             operations the acc local platform serves: {served}."
+        )
+    } else {
+        format!(
+            "X-Amz-Target {target:?} is not an operation of the acc local platform's CloudWatch \
+             Logs, which serves {served}."
+        )
+    })
+}
+
+/// The name members of the operations served, with the Logs model's patterns.
+const NAME_MEMBERS: &[(&str, &IdPattern)] = &[
+    ("logGroupName", &LOG_GROUP_NAME),
+    ("logGroupIdentifier", &LOG_GROUP_IDENTIFIER),
+    ("logGroupNamePrefix", &LOG_GROUP_NAME),
+    ("logGroupNamePattern", &LOG_GROUP_NAME_PATTERN),
+    ("logStreamName", &LOG_STREAM_NAME),
+    ("logStreamNamePrefix", &LOG_STREAM_NAME),
+];
+
+/// Every log group and stream name a request carries, checked against its
+/// pattern and answered as CloudWatch answers (InvalidParameterException).
+/// Members of the wrong type are left to the operation, which names them.
+fn check_names(input: &Map<String, Value>) -> Result<(), ApiError> {
+    let mut v = Violations::new();
+    for (member, kind) in NAME_MEMBERS {
+        if let Some(Value::String(name)) = input.get(*member) {
+            v.id(member, name, kind);
+        }
+    }
+    if let Some(Value::Array(names)) = input.get("logStreamNames") {
+        for (i, name) in names.iter().enumerate() {
+            if let Value::String(name) = name {
+                let member = format!("logStreamNames.{}.member", i + 1);
+                v.id(&member, name, &LOG_STREAM_NAME);
+            }
+        }
+    }
+    v.finish_logs()
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use prost::Message;
@@ -27,10 +27,21 @@ use serde_json::{Map, Value, json};
 use crate::ids::hex;
 use crate::platform_state::PlatformState;
 use crate::timestamps::now_ms;
-use crate::wire_errors::ApiError;
+use crate::wire_errors::{ApiError, ErrorKind};
 
 /// Spans kept; the oldest go first.
 pub(crate) const SPANS_KEPT: i64 = 100_000;
+/// A body may decompress to at most this much (OTLP receivers' usual
+/// limit); beyond it the export is refused with 413, having held no more.
+pub(crate) const MAX_DECODED_BYTES: usize = 20 * 1024 * 1024;
+/// Spans in one export. SDKs send 512 at a time and a collector 8,192 by
+/// default; CloudWatch keeps at most 10,000 spans a trace.
+pub(crate) const MAX_SPANS_PER_EXPORT: usize = 10_000;
+/// Protobuf messages (resources, scopes, spans, attributes) in one trace
+/// export: room for [`MAX_SPANS_PER_EXPORT`] spans of some 50 attributes.
+/// An empty message is two bytes on the wire but a few hundred in memory,
+/// so a 20 MiB body of them is refused before it is decoded.
+pub(crate) const MAX_MESSAGES_PER_EXPORT: usize = 1_000_000;
 /// The attribute that ties a span to a runtime session.
 const SESSION_ATTRIBUTE: &str = "session.id";
 
@@ -69,14 +80,95 @@ pub(crate) struct SpanRecord {
     pub(crate) resource: Arc<Map<String, Value>>,
 }
 
+/// Why an export was refused: an HTTP status and a message, answered as
+/// OTLP/HTTP answers errors, a `google.rpc.Status` in the request's
+/// encoding.
+#[derive(Debug)]
+pub(crate) struct OtlpError {
+    status: StatusCode,
+    message: String,
+}
+
+impl OtlpError {
+    fn bad_data(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn too_large(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            message: message.into(),
+        }
+    }
+
+    /// The `google.rpc.Code` for the HTTP status.
+    fn rpc_code(&self) -> i32 {
+        match self.status {
+            StatusCode::BAD_REQUEST => 3,       // INVALID_ARGUMENT
+            StatusCode::FORBIDDEN => 7,         // PERMISSION_DENIED
+            StatusCode::PAYLOAD_TOO_LARGE => 8, // RESOURCE_EXHAUSTED
+            _ => 13,                            // INTERNAL
+        }
+    }
+
+    /// The error as the client reads it, in `encoding`.
+    pub(crate) fn into_response(self, encoding: Encoding) -> Response {
+        let code = self.rpc_code();
+        let body = match encoding {
+            Encoding::Protobuf => wire::RpcStatus {
+                code,
+                message: self.message,
+            }
+            .encode_to_vec(),
+            Encoding::Json => json!({ "code": code, "message": self.message })
+                .to_string()
+                .into_bytes(),
+        };
+        (
+            self.status,
+            [(header::CONTENT_TYPE, encoding.content_type())],
+            body,
+        )
+            .into_response()
+    }
+}
+
+impl From<ApiError> for OtlpError {
+    fn from(e: ApiError) -> Self {
+        let status = match e.kind {
+            ErrorKind::AccessDenied => StatusCode::FORBIDDEN,
+            ErrorKind::InternalServer => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        Self {
+            status,
+            message: e.message,
+        }
+    }
+}
+
 /// How the body is encoded, from `Content-Type`.
-#[derive(Clone, Copy, PartialEq)]
-enum Encoding {
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) enum Encoding {
     Protobuf,
     Json,
 }
 
-fn encoding(headers: &HeaderMap) -> Result<Encoding, ApiError> {
+impl Encoding {
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::Protobuf => "application/x-protobuf",
+            Self::Json => "application/json",
+        })
+    }
+}
+
+/// The body's encoding; an unknown content type is refused (answered in
+/// JSON, which a client of any encoding can read).
+fn encoding(headers: &HeaderMap) -> Result<Encoding, OtlpError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -86,25 +178,48 @@ fn encoding(headers: &HeaderMap) -> Result<Encoding, ApiError> {
     } else if content_type.starts_with("application/json") {
         Ok(Encoding::Json)
     } else {
-        Err(ApiError::cannot_parse(format!(
+        Err(OtlpError::bad_data(format!(
             "OTLP/HTTP takes application/x-protobuf or application/json, not {content_type}"
         )))
     }
 }
 
-/// The body, gunzipped when the exporter compressed it.
-fn body_bytes(headers: &HeaderMap, body: &Bytes) -> Result<Vec<u8>, ApiError> {
-    let gzip = headers
+/// The body, decompressed as `Content-Encoding` says (`gzip`, `deflate`
+/// or none), holding at most [`MAX_DECODED_BYTES`]: a body that expands
+/// further is refused as soon as it does.
+fn body_bytes(headers: &HeaderMap, body: &Bytes) -> Result<Vec<u8>, OtlpError> {
+    let coding = headers
         .get(header::CONTENT_ENCODING)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
-    if !gzip {
-        return Ok(body.to_vec());
-    }
+        .unwrap_or("identity")
+        .trim()
+        .to_ascii_lowercase();
+    let decoder: Box<dyn Read + '_> = match coding.as_str() {
+        "identity" | "" => return Ok(body.to_vec()),
+        "gzip" => Box::new(flate2::read::GzDecoder::new(&body[..])),
+        "deflate" => Box::new(flate2::read::ZlibDecoder::new(&body[..])),
+        other => {
+            return Err(OtlpError::bad_data(format!(
+                "Content-Encoding {other} is not supported; send gzip, deflate or none"
+            )));
+        }
+    };
+    bounded_read(decoder, &coding)
+}
+
+/// Everything `decoder` yields, refused past [`MAX_DECODED_BYTES`].
+pub(crate) fn bounded_read(decoder: impl Read, coding: &str) -> Result<Vec<u8>, OtlpError> {
     let mut out = Vec::new();
-    flate2::read::GzDecoder::new(&body[..])
+    decoder
+        .take(MAX_DECODED_BYTES as u64 + 1)
         .read_to_end(&mut out)
-        .map_err(|e| ApiError::cannot_parse(format!("the gzip body does not decompress: {e}")))?;
+        .map_err(|e| OtlpError::bad_data(format!("the {coding} body does not decompress: {e}")))?;
+    if out.len() > MAX_DECODED_BYTES {
+        return Err(OtlpError::too_large(format!(
+            "the {coding} body decompresses to more than 20 MiB, the most an export may hold: \
+             send smaller batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE)"
+        )));
+    }
     Ok(out)
 }
 
@@ -120,14 +235,7 @@ fn answer(encoding: Encoding, rejected: i64, why: &str, signal: &str) -> Respons
                 partial_success: partial,
             }
             .encode_to_vec();
-            (
-                [(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/x-protobuf"),
-                )],
-                body,
-            )
-                .into_response()
+            ([(header::CONTENT_TYPE, encoding.content_type())], body).into_response()
         }
         Encoding::Json => {
             let body = match partial {
@@ -141,114 +249,237 @@ fn answer(encoding: Encoding, rejected: i64, why: &str, signal: &str) -> Respons
     }
 }
 
-fn refuse_read_only(ctx: &PlatformState) -> Result<(), ApiError> {
+/// An export handler's outcome as the client reads it.
+fn reply(encoding: Encoding, outcome: Result<Response, OtlpError>) -> Response {
+    outcome.unwrap_or_else(|e| e.into_response(encoding))
+}
+
+fn refuse_read_only(ctx: &PlatformState) -> Result<(), OtlpError> {
     if ctx.read_only {
         return Err(ApiError::access_denied(
             "The acc local platform was started read-only: telemetry is not stored.",
-        ));
+        )
+        .into());
     }
     Ok(())
 }
 
-async fn export_traces(
-    State(ctx): Shared,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    refuse_read_only(&ctx)?;
-    let encoding = encoding(&headers)?;
-    let bytes = body_bytes(&headers, &body)?;
+async fn export_traces(State(ctx): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    match encoding(&headers) {
+        Ok(encoding) => reply(encoding, traces(&ctx, encoding, &headers, &body).await),
+        Err(refused) => refused.into_response(Encoding::Json),
+    }
+}
+
+/// Refuse an export holding more than [`MAX_SPANS_PER_EXPORT`] spans or
+/// (protobuf) [`MAX_MESSAGES_PER_EXPORT`] messages.
+fn within_export_limits(spans: usize, messages: usize) -> Result<(), OtlpError> {
+    if spans > MAX_SPANS_PER_EXPORT || messages > MAX_MESSAGES_PER_EXPORT {
+        return Err(OtlpError::too_large(format!(
+            "the export holds {spans} spans in {messages} messages; at most \
+             {MAX_SPANS_PER_EXPORT} spans and {MAX_MESSAGES_PER_EXPORT} messages are taken at \
+             once: send smaller batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE)"
+        )));
+    }
+    Ok(())
+}
+
+async fn traces(
+    ctx: &PlatformState,
+    encoding: Encoding,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Response, OtlpError> {
+    refuse_read_only(ctx)?;
+    let bytes = body_bytes(headers, body)?;
     let spans = match encoding {
         Encoding::Protobuf => {
-            let request = wire::ExportTraceServiceRequest::decode(&bytes[..]).map_err(|e| {
-                ApiError::cannot_parse(format!(
+            let not_a_request = |e: &dyn std::fmt::Display| {
+                OtlpError::bad_data(format!(
                     "the body is not an OTLP ExportTraceServiceRequest: {e}"
                 ))
-            })?;
+            };
+            // Counted on the wire first: decoding is what would take the memory.
+            let counts = wire::count_trace_messages(&bytes).map_err(|e| not_a_request(&e))?;
+            within_export_limits(counts.spans, counts.messages)?;
+            let request = wire::ExportTraceServiceRequest::decode(&bytes[..])
+                .map_err(|e| not_a_request(&e))?;
             spans_from_protobuf(request)
         }
         Encoding::Json => {
-            let value: Value = serde_json::from_slice(&bytes)
-                .map_err(|e| ApiError::cannot_parse(format!("the body is not OTLP/JSON: {e}")))?;
+            let value = json_body(&bytes)?;
+            let spans = nested(&value, &["resourceSpans", "scopeSpans", "spans"]).len();
+            // Each span is at least one message.
+            within_export_limits(spans, spans)?;
             spans_from_json(&value)
         }
     };
-    store_spans(&ctx, spans).await?;
-    Ok(answer(encoding, 0, "", "Spans"))
+    let (spans, rejected) = with_valid_ids(spans);
+    store_spans(ctx, spans).await?;
+    Ok(answer(encoding, rejected.count, &rejected.why(), "Spans"))
 }
 
-async fn export_logs(headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
-    let encoding = encoding(&headers)?;
-    let bytes = body_bytes(&headers, &body)?;
-    let count = match encoding {
-        Encoding::Protobuf => wire::ExportLogsServiceRequest::decode(&bytes[..])
-            .map_err(|e| ApiError::cannot_parse(format!("not an OTLP logs request: {e}")))?
-            .resource_logs
-            .iter()
-            .flat_map(|r| &r.scope_logs)
-            .map(|s| s.log_records.len() as i64)
-            .sum(),
-        Encoding::Json => json_count(&bytes, &["resourceLogs", "scopeLogs", "logRecords"])?,
-    };
-    Ok(answer(
-        encoding,
-        count,
-        "the acc local platform keeps traces only; agent logs reach CloudWatch Logs through stdout and stderr",
-        "LogRecords",
-    ))
+/// Spans turned away for their ids: how many, and per problem how many
+/// and the first span's name.
+#[derive(Debug, Default)]
+struct Rejected {
+    count: i64,
+    problems: Vec<(&'static str, i64, String)>,
 }
 
-async fn export_metrics(headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
-    let encoding = encoding(&headers)?;
-    let bytes = body_bytes(&headers, &body)?;
-    let count = match encoding {
-        Encoding::Protobuf => wire::ExportMetricsServiceRequest::decode(&bytes[..])
-            .map_err(|e| ApiError::cannot_parse(format!("not an OTLP metrics request: {e}")))?
-            .resource_metrics
-            .iter()
-            .flat_map(|r| &r.scope_metrics)
-            .flat_map(|s| &s.metrics)
-            .map(|m| {
-                [
-                    &m.gauge,
-                    &m.sum,
-                    &m.histogram,
-                    &m.exponential_histogram,
-                    &m.summary,
-                ]
-                .into_iter()
-                .flatten()
-                .map(|d| d.data_points.len() as i64)
-                .sum::<i64>()
-            })
-            .sum(),
-        Encoding::Json => {
-            let value: Value = serde_json::from_slice(&bytes)
-                .map_err(|e| ApiError::cannot_parse(format!("the body is not OTLP/JSON: {e}")))?;
-            nested(&value, &["resourceMetrics", "scopeMetrics", "metrics"])
-                .iter()
-                .map(|m| {
-                    [
-                        "gauge",
-                        "sum",
-                        "histogram",
-                        "exponentialHistogram",
-                        "summary",
-                    ]
-                    .iter()
-                    .filter_map(|k| m.pointer(&format!("/{k}/dataPoints"))?.as_array())
-                    .map(|points| points.len() as i64)
-                    .sum::<i64>()
-                })
-                .sum()
+impl Rejected {
+    fn add(&mut self, problem: &'static str, span: &SpanRecord) {
+        self.count += 1;
+        match self.problems.iter_mut().find(|(p, ..)| *p == problem) {
+            Some((_, n, _)) => *n += 1,
+            None => {
+                let name: String = span.name.chars().take(64).collect();
+                self.problems.push((problem, 1, name));
+            }
         }
+    }
+
+    /// The `errorMessage` of the partial success.
+    fn why(&self) -> String {
+        let parts: Vec<String> = self
+            .problems
+            .iter()
+            .map(|(problem, n, first)| format!("{n} whose {problem} (the first: span {first:?})"))
+            .collect();
+        format!("{} spans were not stored: {}", self.count, parts.join("; "))
+    }
+}
+
+/// What is wrong with a span's ids (hex, as kept), if anything: OTLP's
+/// trace ids are 16 bytes and span ids 8, neither all zero.
+fn id_problem(span: &SpanRecord) -> Option<&'static str> {
+    let valid = |id: &str, digits: usize| {
+        id.len() == digits
+            && id.bytes().all(|b| b.is_ascii_hexdigit())
+            && id.bytes().any(|b| b != b'0')
     };
-    Ok(answer(
-        encoding,
-        count,
-        "the acc local platform keeps traces only; metrics are not stored",
-        "DataPoints",
-    ))
+    if !valid(&span.trace_id, 32) {
+        Some("traceId is not 16 bytes (32 hex digits) or is all zero")
+    } else if !valid(&span.span_id, 16) {
+        Some("spanId is not 8 bytes (16 hex digits) or is all zero")
+    } else if !span.parent_span_id.is_empty() && span.parent_span_id.len() != 16 {
+        Some("parentSpanId is neither empty nor 8 bytes (16 hex digits)")
+    } else {
+        None
+    }
+}
+
+/// The spans whose ids are valid, and what was rejected.
+fn with_valid_ids(spans: Vec<SpanRecord>) -> (Vec<SpanRecord>, Rejected) {
+    let mut rejected = Rejected::default();
+    let kept = spans
+        .into_iter()
+        .filter(|span| match id_problem(span) {
+            None => true,
+            Some(problem) => {
+                rejected.add(problem, span);
+                false
+            }
+        })
+        .collect();
+    (kept, rejected)
+}
+
+async fn export_logs(headers: HeaderMap, body: Bytes) -> Response {
+    let encoding = match encoding(&headers) {
+        Ok(encoding) => encoding,
+        Err(refused) => return refused.into_response(Encoding::Json),
+    };
+    let outcome = body_bytes(&headers, &body).and_then(|bytes| {
+        let count = match encoding {
+            Encoding::Protobuf => wire::ExportLogsServiceRequest::decode(&bytes[..])
+                .map_err(|e| OtlpError::bad_data(format!("not an OTLP logs request: {e}")))?
+                .resource_logs
+                .iter()
+                .flat_map(|r| &r.scope_logs)
+                .map(|s| s.log_records.len() as i64)
+                .sum(),
+            Encoding::Json => {
+                nested(&json_body(&bytes)?, &["resourceLogs", "scopeLogs", "logRecords"]).len()
+                    as i64
+            }
+        };
+        Ok(answer(
+            encoding,
+            count,
+            "the acc local platform keeps traces only; agent logs reach CloudWatch Logs through stdout and stderr",
+            "LogRecords",
+        ))
+    });
+    reply(encoding, outcome)
+}
+
+async fn export_metrics(headers: HeaderMap, body: Bytes) -> Response {
+    let encoding = match encoding(&headers) {
+        Ok(encoding) => encoding,
+        Err(refused) => return refused.into_response(Encoding::Json),
+    };
+    let outcome = body_bytes(&headers, &body).and_then(|bytes| {
+        let count = match encoding {
+            Encoding::Protobuf => protobuf_data_points(&bytes)?,
+            Encoding::Json => json_data_points(&json_body(&bytes)?),
+        };
+        Ok(answer(
+            encoding,
+            count,
+            "the acc local platform keeps traces only; metrics are not stored",
+            "DataPoints",
+        ))
+    });
+    reply(encoding, outcome)
+}
+
+fn protobuf_data_points(bytes: &[u8]) -> Result<i64, OtlpError> {
+    Ok(wire::ExportMetricsServiceRequest::decode(bytes)
+        .map_err(|e| OtlpError::bad_data(format!("not an OTLP metrics request: {e}")))?
+        .resource_metrics
+        .iter()
+        .flat_map(|r| &r.scope_metrics)
+        .flat_map(|s| &s.metrics)
+        .map(|m| {
+            [
+                &m.gauge,
+                &m.sum,
+                &m.histogram,
+                &m.exponential_histogram,
+                &m.summary,
+            ]
+            .into_iter()
+            .flatten()
+            .map(|d| d.data_points.len() as i64)
+            .sum::<i64>()
+        })
+        .sum())
+}
+
+fn json_data_points(value: &Value) -> i64 {
+    nested(value, &["resourceMetrics", "scopeMetrics", "metrics"])
+        .iter()
+        .map(|m| {
+            [
+                "gauge",
+                "sum",
+                "histogram",
+                "exponentialHistogram",
+                "summary",
+            ]
+            .iter()
+            .filter_map(|k| m.pointer(&format!("/{k}/dataPoints"))?.as_array())
+            .map(|points| points.len() as i64)
+            .sum::<i64>()
+        })
+        .sum()
+}
+
+/// An OTLP/JSON body, parsed.
+fn json_body(bytes: &[u8]) -> Result<Value, OtlpError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| OtlpError::bad_data(format!("the body is not OTLP/JSON: {e}")))
 }
 
 /// The items at the end of a path of nested arrays.
@@ -262,12 +493,6 @@ fn nested<'a>(value: &'a Value, path: &[&str]) -> Vec<&'a Value> {
             .collect();
     }
     level
-}
-
-fn json_count(bytes: &[u8], path: &[&str]) -> Result<i64, ApiError> {
-    let value: Value = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::cannot_parse(format!("the body is not OTLP/JSON: {e}")))?;
-    Ok(nested(&value, path).len() as i64)
 }
 
 fn protobuf_attributes(kvs: &[wire::KeyValue]) -> Map<String, Value> {
@@ -526,6 +751,64 @@ mod tests {
     use super::*;
 
     #[test]
+    fn decompression_stops_past_the_limit() {
+        let zeros = std::io::repeat(0).take(MAX_DECODED_BYTES as u64 + 1);
+        let e = bounded_read(zeros, "gzip").unwrap_err();
+        assert_eq!(e.status, StatusCode::PAYLOAD_TOO_LARGE);
+        let exact = std::io::repeat(0).take(MAX_DECODED_BYTES as u64);
+        assert_eq!(
+            bounded_read(exact, "gzip").unwrap().len(),
+            MAX_DECODED_BYTES
+        );
+    }
+
+    #[test]
+    fn two_byte_messages_are_refused_before_decoding() {
+        // One scope holding a million empty spans: 2 MB on the wire.
+        let spans = [0x12u8, 0x00].repeat(1_000_000);
+        let counts = wire::count_trace_messages(&spans).unwrap();
+        assert_eq!(
+            counts,
+            wire::TraceCounts::default(),
+            "field 2 of a request is not read"
+        );
+        let counts = wire::count_trace_messages(&wrap(0x0a, &wrap(0x12, &spans))).unwrap();
+        assert_eq!(counts.spans, 1_000_000);
+        assert!(within_export_limits(counts.spans, counts.messages).is_err());
+    }
+
+    /// A length-delimited field `key` holding `inner`.
+    fn wrap(key: u8, inner: &[u8]) -> Vec<u8> {
+        let mut out = vec![key];
+        prost::encoding::encode_varint(inner.len() as u64, &mut out);
+        out.extend_from_slice(inner);
+        out
+    }
+
+    #[test]
+    fn spans_need_otlp_ids() {
+        let span = |trace: &str, id: &str, parent: &str| SpanRecord {
+            trace_id: trace.into(),
+            span_id: id.into(),
+            parent_span_id: parent.into(),
+            ..SpanRecord::default()
+        };
+        let (trace, id) = ("ab".repeat(16), "cd".repeat(8));
+        assert_eq!(id_problem(&span(&trace, &id, "")), None);
+        assert_eq!(id_problem(&span(&trace, &id, &id)), None);
+        for bad in [
+            span("abc", &id, ""),
+            span(&"0".repeat(32), &id, ""),
+            span(&"zz".repeat(16), &id, ""),
+            span(&trace, &"0".repeat(16), ""),
+            span(&trace, &"ab".repeat(9), ""),
+            span(&trace, &id, "abc"),
+        ] {
+            assert!(id_problem(&bad).is_some(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn protobuf_and_json_spans_read_alike() {
         let request = wire::ExportTraceServiceRequest {
             resource_spans: vec![wire::ResourceSpans {
@@ -573,6 +856,16 @@ mod tests {
             }] }]
         }] }));
         assert_eq!(from_protobuf, from_json);
+        // Resource spans, resource, its attribute and value, scope spans,
+        // span, its attribute and value, status.
+        assert_eq!(
+            wire::count_trace_messages(&bytes),
+            Ok(wire::TraceCounts {
+                spans: 1,
+                messages: 9
+            })
+        );
+        assert!(wire::count_trace_messages(&bytes[..bytes.len() - 1]).is_err());
         let span = &from_protobuf[0];
         assert_eq!(span.trace_id, "ab".repeat(16));
         assert_eq!(span.session_id, "s-1");

@@ -170,3 +170,103 @@ pub(crate) struct DataPoints {
 /// A message whose content is not read (only counted).
 #[derive(Clone, PartialEq, prost::Message)]
 pub(crate) struct Skipped {}
+
+/// `google.rpc.Status`: the body of an OTLP/HTTP error (its `details` are
+/// not sent).
+#[derive(Clone, PartialEq, prost::Message)]
+pub(crate) struct RpcStatus {
+    #[prost(int32, tag = "1")]
+    pub(crate) code: i32,
+    #[prost(string, tag = "2")]
+    pub(crate) message: String,
+}
+
+/// What an `ExportTraceServiceRequest` would decode to, counted on the
+/// wire without decoding it.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct TraceCounts {
+    pub(crate) spans: usize,
+    /// Every message the decoder would build: resources, scopes, spans,
+    /// attributes, their values, statuses.
+    pub(crate) messages: usize,
+}
+
+/// The messages of the trace request that [`ExportTraceServiceRequest`]
+/// decodes (other fields are skipped by the decoder, so cost nothing).
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Request,
+    ResourceSpans,
+    Resource,
+    ScopeSpans,
+    Span,
+    KeyValue,
+    Leaf,
+}
+
+impl Kind {
+    /// The decoded message fields of this message: (field number, kind).
+    fn fields(self) -> &'static [(u64, Kind)] {
+        match self {
+            Kind::Request => &[(1, Kind::ResourceSpans)],
+            Kind::ResourceSpans => &[(1, Kind::Resource), (2, Kind::ScopeSpans)],
+            Kind::Resource => &[(1, Kind::KeyValue)],
+            Kind::ScopeSpans => &[(2, Kind::Span)],
+            Kind::Span => &[(9, Kind::KeyValue), (15, Kind::Leaf)],
+            Kind::KeyValue => &[(2, Kind::Leaf)],
+            Kind::Leaf => &[],
+        }
+    }
+}
+
+/// Count the spans and messages of a protobuf trace export, walking only
+/// the fields the decoder reads (the recursion follows [`Kind`], six
+/// levels, whatever the input). Malformed input is an error.
+pub(crate) fn count_trace_messages(buf: &[u8]) -> Result<TraceCounts, &'static str> {
+    let mut counts = TraceCounts::default();
+    walk(buf, Kind::Request, &mut counts)?;
+    Ok(counts)
+}
+
+const TRUNCATED: &str = "a field runs past the end of its message";
+
+fn walk(mut buf: &[u8], kind: Kind, counts: &mut TraceCounts) -> Result<(), &'static str> {
+    while !buf.is_empty() {
+        let key = varint(&mut buf)?;
+        let skip = match key & 7 {
+            0 => {
+                varint(&mut buf)?;
+                0
+            }
+            1 => 8,
+            5 => 4,
+            2 => {
+                let len = usize::try_from(varint(&mut buf)?).map_err(|_| TRUNCATED)?;
+                let inner = buf.get(..len).ok_or(TRUNCATED)?;
+                if let Some(&(_, child)) = kind.fields().iter().find(|(f, _)| *f == key >> 3) {
+                    counts.messages += 1;
+                    counts.spans += usize::from(child == Kind::Span);
+                    walk(inner, child, counts)?;
+                }
+                len
+            }
+            _ => return Err("it holds a group or an unknown wire type, which OTLP does not use"),
+        };
+        buf = buf.get(skip..).ok_or(TRUNCATED)?;
+    }
+    Ok(())
+}
+
+/// A base-128 varint, taken off the front of `buf`.
+fn varint(buf: &mut &[u8]) -> Result<u64, &'static str> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let (&byte, rest) = buf.split_first().ok_or(TRUNCATED)?;
+        *buf = rest;
+        value |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Ok(value);
+        }
+    }
+    Err("a varint is longer than ten bytes")
+}

@@ -8,8 +8,10 @@
 
 mod agent_http;
 mod egress_proxy;
+mod identity;
 mod image_user;
 mod invocation_history;
+mod limits;
 pub(crate) mod netns;
 pub(crate) mod sandbox;
 
@@ -26,8 +28,10 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Child;
 
 pub(crate) use agent_http::{invoke, ping};
+use identity::HostIdentity;
 pub(crate) use invocation_history::{InvocationHistory, InvocationRecord};
-use netns::NetnsSockets;
+use limits::SessionCgroup;
+use netns::{NetnsSockets, RelayPeers};
 use sandbox::{Program, SandboxSpec};
 
 use crate::agent_artifacts::{ArtifactSource, Execution, inspect};
@@ -81,6 +85,8 @@ pub(crate) struct Session {
     pub(crate) id: String,
     pub(crate) config: SessionConfig,
     pub(crate) execution: Execution,
+    /// Its directory on the host (its root copy, if any).
+    dir: PathBuf,
     pub(crate) created_at_ms: i64,
     pub(crate) last_activity_ms: AtomicI64,
     pub(crate) invocations: AtomicU64,
@@ -97,6 +103,8 @@ pub(crate) struct Session {
     /// The relay to the platform and the egress proxy: they hold sockets in
     /// the session's namespace, so they end with the session.
     relays: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// Its cgroups, removed once it has ended.
+    cgroup: Mutex<Option<SessionCgroup>>,
 }
 
 impl Session {
@@ -123,12 +131,7 @@ impl Session {
     }
 
     fn tail(&self) -> String {
-        let tail = self.tail.lock().unwrap_or_else(|p| p.into_inner());
-        if tail.is_empty() {
-            "(no output)".into()
-        } else {
-            tail.iter().cloned().collect::<Vec<_>>().join("\n")
-        }
+        tail_text(&self.tail)
     }
 
     /// A connection to the agent's port inside the session.
@@ -157,6 +160,31 @@ impl Session {
     }
 }
 
+/// A request that came from inside a session, through its relay: served
+/// like any other, but what only the operator may do (create `native:`
+/// artifacts, which run host commands) is refused to it.
+#[derive(Debug, Clone)]
+pub(crate) struct SessionCaller {
+    /// The session's id.
+    pub(crate) session: String,
+}
+
+/// The layer of the relays' listener: every request there comes from a
+/// session, and its connection says which.
+pub(crate) async fn mark_session_caller(
+    axum::extract::State(host): axum::extract::State<Arc<SessionHost>>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let session = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .and_then(|peer| host.relayed_session(peer.0))
+        .unwrap_or_else(|| "(unknown: its relay connection has ended)".to_owned());
+    request.extensions_mut().insert(SessionCaller { session });
+    next.run(request).await
+}
+
 /// The log group and stream of a session's output, as AgentCore names them.
 pub(crate) fn log_names(
     runtime_id: &str,
@@ -172,31 +200,46 @@ pub(crate) fn log_names(
     )
 }
 
+/// How a platform's sessions are hosted.
+#[derive(Debug, Clone)]
+pub(crate) struct SessionHostConfig {
+    pub(crate) region: String,
+    /// Hidden from every session (the platform's state).
+    pub(crate) hidden: Vec<PathBuf>,
+    /// Where the platform listens: the address sessions are given (their
+    /// relay listens on it inside the session).
+    pub(crate) platform: SocketAddr,
+    /// The loopback listener the relays connect to, which marks every
+    /// request as a session's (see [`SessionCaller`]).
+    pub(crate) relay_target: SocketAddr,
+    /// Each session's memory limit.
+    pub(crate) memory_bytes: u64,
+    /// Each session's process (and thread) limit.
+    pub(crate) max_processes: u64,
+    /// Native artifacts are accepted while listening beyond loopback.
+    pub(crate) allow_native_remote: bool,
+}
+
 /// Every session of the platform.
 pub(crate) struct SessionHost {
     sessions: Mutex<HashMap<String, Arc<Session>>>,
     /// Sessions being started, so concurrent first invocations share one.
     starting: tokio::sync::Mutex<()>,
     store: Arc<Store>,
-    region: String,
-    /// Where the platform listens (agents reach it through a relay).
-    platform: SocketAddr,
-    /// Hidden from every session.
-    hidden: Vec<PathBuf>,
-    /// Session root copies live here.
+    config: SessionHostConfig,
+    /// Session directories live here, named `s-<n>`: generated, never a
+    /// caller's id.
     work_dir: PathBuf,
-    /// Each session's memory limit.
-    memory_bytes: u64,
+    /// This platform's number in the process, in its cgroups' names.
+    instance: u64,
+    /// The `n` of the next session's directory and cgroups.
+    next_session: AtomicU64,
+    /// Which session each relay connection to the platform serves.
+    relay_peers: Arc<RelayPeers>,
 }
 
 impl SessionHost {
-    pub(crate) fn new(
-        store: Arc<Store>,
-        region: String,
-        hidden: Vec<PathBuf>,
-        platform: SocketAddr,
-        memory_bytes: u64,
-    ) -> SessionHost {
+    pub(crate) fn new(store: Arc<Store>, config: SessionHostConfig) -> SessionHost {
         // Once per process, off the start-up path: dead platforms' copies
         // can be large, and nothing here depends on their removal.
         static SWEEP: std::sync::Once = std::sync::Once::new();
@@ -205,8 +248,8 @@ impl SessionHost {
         });
         // One directory per platform, not per process: a process may host
         // several platforms (tests do), and each removes its own on drop.
-        static PLATFORMS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let instance = PLATFORMS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        static PLATFORMS: AtomicU64 = AtomicU64::new(0);
+        let instance = PLATFORMS.fetch_add(1, Ordering::Relaxed);
         let work_dir = std::env::temp_dir()
             .join(format!("acc-sessions-{}", std::process::id()))
             .join(format!("platform-{instance}"));
@@ -214,12 +257,35 @@ impl SessionHost {
             sessions: Mutex::new(HashMap::new()),
             starting: tokio::sync::Mutex::new(()),
             store,
-            region,
-            platform,
-            hidden,
+            config,
             work_dir,
-            memory_bytes,
+            instance,
+            next_session: AtomicU64::new(0),
+            relay_peers: Arc::default(),
         }
+    }
+
+    /// Why a client on this machine may not create a `native:` artifact
+    /// (a host command), if it may not: the platform listens beyond
+    /// loopback and the operator did not allow them.
+    pub(crate) fn native_refused_to_clients(&self) -> Option<String> {
+        let listen = self.config.platform;
+        (!listen.ip().is_loopback() && !self.config.allow_native_remote).then(|| {
+            format!(
+                "the local platform listens on {listen}, beyond loopback, so native artifacts (host \
+                 commands) are refused: anyone who reaches it could run commands on this machine. \
+                 Restart it with `acc serve --allow-native-artifacts` to allow them"
+            )
+        })
+    }
+
+    /// The session a relay connection from `peer` serves, if it is one.
+    pub(crate) fn relayed_session(&self, peer: SocketAddr) -> Option<String> {
+        self.relay_peers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&peer)
+            .cloned()
     }
 
     /// All sessions, newest first.
@@ -277,125 +343,23 @@ impl SessionHost {
     ) -> Result<Arc<Session>, ApiError> {
         let failed = |what: String| ApiError::runtime_client_error(what);
         let artifact = inspect(&config.container_uri, None).map_err(failed)?;
-        let session_dir = self.work_dir.join(id);
-        std::fs::create_dir_all(&session_dir)
-            .map_err(|e| failed(format!("cannot prepare the session directory: {e}")))?;
-        // An image session's private root copy lives in its directory,
-        // which termination removes.
-        let mut ids = image_user::DEFAULT_ID;
-        let program = match &artifact.source {
-            ArtifactSource::Native(command) => Program::Native {
-                command: command.clone(),
-                cwd: std::env::current_dir().unwrap_or_else(|_| "/".into()),
-            },
-            source => {
-                let root = session_dir.join("rootfs");
-                crate::image_unpack::session_root(source, &root).map_err(failed)?;
-                let config = artifact.config.clone().unwrap_or_default();
-                ids = image_user::resolve(config.user.as_deref(), &root).map_err(failed)?;
-                Program::Image {
-                    root,
-                    config,
-                    execution: artifact.execution,
-                }
+        let n = self.next_session.fetch_add(1, Ordering::Relaxed);
+        let session_dir = self.work_dir.join(format!("s-{n}"));
+        let spec = match self.prepare(&artifact, config, &session_dir) {
+            Ok(spec) => spec,
+            Err(why) => {
+                let _ = std::fs::remove_dir_all(&session_dir);
+                return Err(failed(why));
             }
         };
-        // A wildcard listener is reached through loopback.
-        let mut platform = self.platform;
-        if platform.ip().is_unspecified() {
-            platform.set_ip(Ipv4Addr::LOCALHOST.into());
-        }
-        let platform_url = format!("http://{platform}");
-        let mut env = sandbox::agentcore_env(&self.region, &platform_url);
-        if config.network_mode == "PUBLIC" {
-            env.extend(egress_proxy::proxy_env());
-        }
-        if let Some(image) = &artifact.config {
-            env.extend(image.env.iter().filter_map(|kv| {
-                kv.split_once('=')
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            }));
-        }
-        env.extend(config.env.iter().cloned());
-        let spec = SandboxSpec {
-            program,
-            env,
-            hidden: self.hidden.clone(),
-            ids,
-            memory_bytes: self.memory_bytes,
-        };
-        let argv = sandbox::command(&spec);
-        let mut child = tokio::process::Command::new(&argv[0])
-            .args(&argv[1..])
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|e| {
-                failed(format!(
-                    "cannot start the session sandbox ({}): {e}; install bubblewrap (apt-get install bubblewrap)",
-                    argv[3]
-                ))
-            })?;
-        let launcher = child.id().unwrap_or_default();
-        let created = now_ms();
-        let tail = Arc::new(Mutex::new(VecDeque::new()));
-        self.capture_output(&mut child, config, id, &tail);
-        // prlimit execs bwrap; bwrap's first child holds the namespaces.
-        let pid = match namespace_pid(launcher).await {
-            Some(pid) => pid,
-            None => {
-                let _ = child.kill().await;
-                let output = tail
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .iter()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                return Err(failed(format!(
-                    "the session sandbox did not start; its last output:\n{output}"
-                )));
-            }
-        };
-        let sockets = NetnsSockets::join(pid)
-            .map_err(|e| failed(format!("cannot reach the session's network: {e}")))?;
-        // The agent reaches the platform's endpoints at the same address,
-        // and (PUBLIC) the internet through the proxy.
-        let mut relays = Vec::new();
-        let listener = sockets
-            .listen_when_up(platform)
-            .await
-            .map_err(|e| failed(format!("cannot relay the platform into the session: {e}")))?;
-        relays.push(tokio::spawn(netns::forward_to_host(listener, platform)));
-        if config.network_mode == "PUBLIC" {
-            let listener = sockets
-                .listen_when_up(egress_proxy::PROXY_ADDR)
-                .await
-                .map_err(|e| failed(format!("cannot start the session's egress proxy: {e}")))?;
-            relays.push(tokio::spawn(egress_proxy::serve(listener)));
-        }
-        let session = Arc::new(Session {
-            id: id.to_owned(),
-            config: config.clone(),
-            execution: artifact.execution,
-            created_at_ms: created,
-            last_activity_ms: AtomicI64::new(created),
-            invocations: AtomicU64::new(0),
-            in_flight: AtomicU64::new(0),
-            history: InvocationHistory::default(),
-            state: Mutex::new(SessionState::Starting),
-            events: Mutex::new(vec![LifecycleEvent {
-                at_ms: created,
-                event: format!("starting ({})", artifact.execution.label()),
-            }]),
-            tail,
-            sockets,
-            child: Mutex::new(Some(child)),
-            pid,
-            relays: Mutex::new(relays),
-        });
+        let cgroup = SessionCgroup::create(
+            &limits::cgroup_name(self.instance, n),
+            self.config.memory_bytes,
+            self.config.max_processes,
+        );
+        let session = self
+            .launch(id, config, artifact.execution, spec, session_dir, cgroup)
+            .await?;
         // Cold start: wait for a healthy /ping.
         let deadline = tokio::time::Instant::now() + START_TIMEOUT;
         loop {
@@ -424,6 +388,204 @@ impl SessionHost {
         }
         self.watch(Arc::clone(&session));
         Ok(session)
+    }
+
+    /// The session's directory (its root copy, for an image), given to
+    /// its host identity, and its sandbox.
+    fn prepare(
+        &self,
+        artifact: &crate::agent_artifacts::Artifact,
+        config: &SessionConfig,
+        session_dir: &Path,
+    ) -> Result<SandboxSpec, String> {
+        std::fs::create_dir_all(&self.work_dir)
+            .and_then(|()| std::fs::create_dir(session_dir))
+            .map_err(|e| format!("cannot prepare the session directory: {e}"))?;
+        let identity = HostIdentity::for_new_session();
+        let mut ids = image_user::DEFAULT_ID;
+        let mut program = match &artifact.source {
+            ArtifactSource::Native(command) => Program::Native {
+                command: command.clone(),
+                cwd: std::env::current_dir().unwrap_or_else(|_| "/".into()),
+                named: Vec::new(),
+            },
+            source => {
+                let root = session_dir.join("rootfs");
+                crate::image_unpack::session_root(source, &root)?;
+                let config = artifact.config.clone().unwrap_or_default();
+                ids = image_user::resolve(config.user.as_deref(), &root)?;
+                Program::Image {
+                    root,
+                    config,
+                    execution: artifact.execution,
+                }
+            }
+        };
+        // The session owns its copy (as it did when it was host root), and
+        // nothing else on the host.
+        identity
+            .hand_over(session_dir)
+            .map_err(|e| format!("cannot give the session its directory: {e}"))?;
+        if let Program::Native { command, named, .. } = &mut program {
+            *named = sandbox::named_for(command, identity, session_dir)?;
+        }
+        let platform_url = format!("http://{}", self.platform_in_session());
+        let mut env = sandbox::agentcore_env(&self.config.region, &platform_url);
+        if config.network_mode == "PUBLIC" {
+            env.extend(egress_proxy::proxy_env());
+        }
+        if let Some(image) = &artifact.config {
+            env.extend(image.env.iter().filter_map(|kv| {
+                kv.split_once('=')
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            }));
+        }
+        env.extend(config.env.iter().cloned());
+        Ok(SandboxSpec {
+            program,
+            env,
+            hidden: self.config.hidden.clone(),
+            ids,
+            identity,
+            memory_bytes: self.config.memory_bytes,
+            max_processes: self.config.max_processes,
+            cgroup_procs: Vec::new(),
+        })
+    }
+
+    /// Where sessions reach the platform: its address (a wildcard listener
+    /// through loopback), served inside by the session's relay.
+    fn platform_in_session(&self) -> SocketAddr {
+        let mut platform = self.config.platform;
+        if platform.ip().is_unspecified() {
+            platform.set_ip(Ipv4Addr::LOCALHOST.into());
+        }
+        platform
+    }
+
+    /// Start the sandbox, its output capture and its relays. On failure
+    /// nothing of the session remains.
+    async fn launch(
+        &self,
+        id: &str,
+        config: &SessionConfig,
+        execution: Execution,
+        mut spec: SandboxSpec,
+        dir: PathBuf,
+        cgroup: Option<SessionCgroup>,
+    ) -> Result<Arc<Session>, ApiError> {
+        let failed = |what: String| {
+            let _ = std::fs::remove_dir_all(&dir);
+            ApiError::runtime_client_error(what)
+        };
+        spec.cgroup_procs = cgroup
+            .as_ref()
+            .map(SessionCgroup::procs_files)
+            .unwrap_or_default();
+        let argv = sandbox::command(&spec);
+        let spawned = tokio::process::Command::new(&argv[0])
+            .args(&argv[1..])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn();
+        let mut child = match spawned {
+            Ok(child) => child,
+            Err(e) => {
+                drop(cgroup);
+                return Err(failed(format!(
+                    "cannot start the session sandbox ({}): {e}; it needs prlimit and setpriv \
+                     (apt-get install util-linux) and bwrap (apt-get install bubblewrap)",
+                    argv[0]
+                )));
+            }
+        };
+        let launcher = child.id().unwrap_or_default();
+        let created = now_ms();
+        let tail = Arc::new(Mutex::new(VecDeque::new()));
+        self.capture_output(&mut child, config, id, &tail);
+        // The launcher execs into bwrap; bwrap's first child holds the
+        // namespaces.
+        let joined = match namespace_pid(launcher).await {
+            Some(pid) => NetnsSockets::join(pid)
+                .map(|sockets| (pid, sockets))
+                .map_err(|e| format!("cannot reach the session's network: {e}")),
+            None => Err(format!(
+                "the session sandbox did not start; its last output:\n{}",
+                tail_text(&tail)
+            )),
+        };
+        let started = match joined {
+            Ok((pid, sockets)) => self
+                .start_relays(id, config, &sockets)
+                .await
+                .map(|relays| (pid, sockets, relays)),
+            Err(why) => Err(why),
+        };
+        let (pid, sockets, relays) = match started {
+            Ok(started) => started,
+            Err(why) => {
+                let _ = child.kill().await;
+                drop(cgroup);
+                return Err(failed(why));
+            }
+        };
+        Ok(Arc::new(Session {
+            id: id.to_owned(),
+            config: config.clone(),
+            execution,
+            dir,
+            created_at_ms: created,
+            last_activity_ms: AtomicI64::new(created),
+            invocations: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            history: InvocationHistory::default(),
+            state: Mutex::new(SessionState::Starting),
+            events: Mutex::new(vec![LifecycleEvent {
+                at_ms: created,
+                event: format!("starting ({})", execution.label()),
+            }]),
+            tail,
+            sockets,
+            child: Mutex::new(Some(child)),
+            pid,
+            relays: Mutex::new(relays),
+            cgroup: Mutex::new(cgroup),
+        }))
+    }
+
+    /// The agent reaches the platform's endpoints at the platform's own
+    /// address, through a relay marking it as this session's; a PUBLIC
+    /// session also the internet, through the proxy.
+    async fn start_relays(
+        &self,
+        id: &str,
+        config: &SessionConfig,
+        sockets: &NetnsSockets,
+    ) -> Result<Vec<tokio::task::JoinHandle<()>>, String> {
+        let mut relays = Vec::new();
+        let listener = sockets
+            .listen_when_up(self.platform_in_session())
+            .await
+            .map_err(|e| format!("cannot relay the platform into the session: {e}"))?;
+        relays.push(tokio::spawn(netns::forward_to_host(
+            listener,
+            self.config.relay_target,
+            id.to_owned(),
+            Arc::clone(&self.relay_peers),
+        )));
+        if config.network_mode == "PUBLIC" {
+            let listener = match sockets.listen_when_up(egress_proxy::PROXY_ADDR).await {
+                Ok(listener) => listener,
+                Err(e) => {
+                    relays.iter().for_each(|r| r.abort());
+                    return Err(format!("cannot start the session's egress proxy: {e}"));
+                }
+            };
+            relays.push(tokio::spawn(egress_proxy::serve(listener)));
+        }
+        Ok(relays)
     }
 
     /// Stream the agent's stdout and stderr into the runtime's log group
@@ -554,8 +716,16 @@ impl SessionHost {
         {
             relay.abort();
         }
-        // The session's directory (its root copy, if any) goes with it.
-        let _ = std::fs::remove_dir_all(self.work_dir.join(&session.id));
+        // The session's directory (its root copy, if any) goes with it, and
+        // its cgroups once its last process is gone.
+        let _ = std::fs::remove_dir_all(&session.dir);
+        drop(
+            session
+                .cgroup
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take(),
+        );
         session.set_state(SessionState::Stopped, &format!("stopped ({reason})"));
         tracing::info!(session = %session.id, reason, "session stopped");
     }
@@ -602,6 +772,16 @@ fn sweep_stale_work_dirs() {
         if !Path::new(&format!("/proc/{pid}")).exists() {
             let _ = std::fs::remove_dir_all(entry.path());
         }
+    }
+}
+
+/// The last lines of a session's output, for error reports.
+fn tail_text(tail: &Mutex<VecDeque<String>>) -> String {
+    let tail = tail.lock().unwrap_or_else(|p| p.into_inner());
+    if tail.is_empty() {
+        "(no output)".into()
+    } else {
+        tail.iter().cloned().collect::<Vec<_>>().join("\n")
     }
 }
 
@@ -667,6 +847,7 @@ pub(crate) fn session_json(session: &Session) -> Value {
         "endpoint": session.config.endpoint,
         "version": session.config.version.to_string(),
         "execution": session.execution.label(),
+        "workDirectory": session.dir,
         "state": session.state(),
         "createdAt": crate::timestamps::iso8601(session.created_at_ms),
         "ageSeconds": (now - session.created_at_ms) / 1000,

@@ -131,18 +131,41 @@ impl NetnsSockets {
     }
 }
 
-/// Forward every connection made to `listener` (inside a session) to
-/// `target` on the host: how a sandboxed agent reaches the platform's own
-/// endpoints and nothing else.
-pub(crate) async fn forward_to_host(listener: tokio::net::TcpListener, target: SocketAddr) {
+/// Which session each relay connection to the platform serves, by the
+/// relay's local address (the peer the platform's listener sees).
+pub(crate) type RelayPeers = std::sync::Mutex<std::collections::HashMap<SocketAddr, String>>;
+
+/// Forward every connection made to `listener` (inside session `session`)
+/// to `target` on the host: how a sandboxed agent reaches the platform's
+/// own endpoints and nothing else. Each connection is registered in
+/// `peers` before anything flows, so the platform knows whose it is.
+pub(crate) async fn forward_to_host(
+    listener: tokio::net::TcpListener,
+    target: SocketAddr,
+    session: String,
+    peers: std::sync::Arc<RelayPeers>,
+) {
     loop {
         let Ok((mut inside, _)) = listener.accept().await else {
             return;
         };
+        let (session, peers) = (session.clone(), std::sync::Arc::clone(&peers));
         tokio::spawn(async move {
-            if let Ok(mut outside) = tokio::net::TcpStream::connect(target).await {
-                let _ = tokio::io::copy_bidirectional(&mut inside, &mut outside).await;
-            }
+            let Ok(mut outside) = tokio::net::TcpStream::connect(target).await else {
+                return;
+            };
+            let Ok(local) = outside.local_addr() else {
+                return;
+            };
+            peers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(local, session);
+            let _ = tokio::io::copy_bidirectional(&mut inside, &mut outside).await;
+            peers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&local);
         });
     }
 }

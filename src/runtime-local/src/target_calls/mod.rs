@@ -106,24 +106,19 @@ pub(crate) async fn call_tool(
     ))
 }
 
-/// The OpenAPI document: inline, or a local file (`s3.uri` = `file:///…`).
+/// The OpenAPI document, which must be inline: the platform cannot read S3,
+/// and never reads a host file a request names.
 async fn openapi_document(openapi: &Value) -> Result<Value, String> {
-    let text = match openapi.get("inlinePayload").and_then(Value::as_str) {
-        Some(text) => text.to_owned(),
-        None => {
-            let uri = openapi
-                .pointer("/s3/uri")
-                .and_then(Value::as_str)
-                .ok_or("the OpenAPI target has no schema")?;
-            let path = uri.strip_prefix("file://").ok_or_else(|| {
-                format!("{uri}: the local platform cannot read S3; use a file:///absolute/path URI")
-            })?;
-            tokio::fs::read_to_string(path)
-                .await
-                .map_err(|e| format!("cannot read {path}: {e}"))?
-        }
+    let Some(text) = openapi.get("inlinePayload").and_then(Value::as_str) else {
+        let uri = openapi
+            .pointer("/s3/uri")
+            .and_then(Value::as_str)
+            .ok_or("the OpenAPI target has no schema")?;
+        return Err(format!(
+            "{uri}: the local platform cannot read S3; give the OpenAPI document inline (inlinePayload)"
+        ));
     };
-    serde_json::from_str(&text).map_err(|e| format!("the OpenAPI document is not JSON: {e}"))
+    serde_json::from_str(text).map_err(|e| format!("the OpenAPI document is not JSON: {e}"))
 }
 
 /// List the tools of an MCP server target (every page).

@@ -1,0 +1,2 @@
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| acc_runtime_local::fuzzing::rest_json(data));
