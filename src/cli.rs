@@ -59,6 +59,9 @@ pub struct Global {
     /// Each local session's memory limit in MiB (AgentCore's default: 8 GiB).
     #[arg(long, global = true, default_value_t = 8192, value_parser = clap::value_parser!(u64).range(64..))]
     pub session_memory_mib: u64,
+    /// Processes and threads each local session may run together.
+    #[arg(long, global = true, default_value_t = acc_runtime_local::DEFAULT_SESSION_MAX_PROCESSES, value_parser = clap::value_parser!(u64).range(16..))]
+    pub session_max_processes: u64,
     /// Output format for headless commands.
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = Output::Text)]
     pub output: Output,

@@ -168,6 +168,7 @@ async fn start_platform(
         demo_agent_command: demo_agent,
         capture_cap: global.capture_cap,
         session_memory_bytes: global.session_memory_mib * 1024 * 1024,
+        session_max_processes: global.session_max_processes,
         allow_native_remote,
         // Defence in depth: the console refuses writes, and so does its platform.
         read_only: global.readonly,

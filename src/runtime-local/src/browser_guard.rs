@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::operations::{self, Api};
+use crate::operations::{self, Api, Refusal};
 
 /// Headers a page may read from a reply (MCP clients need the session id).
 const EXPOSED: &str =
@@ -180,7 +180,11 @@ fn refuse(request: &Request, message: String) -> Response {
     tracing::warn!(method = %request.method(), path = request.uri().path(), "refused a request from a browser page of another site");
     operations::judge(request)
         .map_or(Api::ControlPlane, |judged| judged.api)
-        .access_denied(message)
+        .refuse(
+            Refusal::AccessDenied,
+            message,
+            request.headers().get(header::CONTENT_TYPE),
+        )
 }
 
 #[cfg(test)]

@@ -6,10 +6,11 @@
 //! as a write.
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
+use crate::otlp::{Encoding, OtlpError};
 use crate::wire_errors::{ApiError, aws_json_error};
 
 /// The API an operation belongs to; it decides the shape of an error.
@@ -250,23 +251,57 @@ fn normalize(route: &str) -> String {
         .join("/")
 }
 
+/// Why a request is refused before any handler runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// Read-only mode, or a browser page of another site (403).
+    AccessDenied,
+    /// A body over the platform's size limit (413).
+    TooLarge,
+}
+
 impl Api {
-    /// A 403 in this API's own error shape.
-    pub(crate) fn access_denied(self, message: String) -> Response {
-        match self {
-            Api::GatewayMcp => {
+    /// A refusal in this API's own error shape. `content_type` is the
+    /// request's: the OTLP receiver answers in the encoding it was sent.
+    pub(crate) fn refuse(
+        self,
+        why: Refusal,
+        message: String,
+        content_type: Option<&HeaderValue>,
+    ) -> Response {
+        let status = match why {
+            Refusal::AccessDenied => StatusCode::FORBIDDEN,
+            Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        };
+        match (self, why) {
+            (Api::GatewayMcp, _) => {
+                // Nothing was read, so there is no id to answer to: `null`,
+                // as JSON-RPC answers a request it cannot parse.
                 let body = acc_mcp::jsonrpc::error(
                     Value::Null,
                     acc_mcp::protocol::error_code::INVALID_REQUEST,
                     message,
                     None,
                 );
-                (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
+                (status, axum::Json(body)).into_response()
             }
-            Api::CloudWatchLogs => {
-                aws_json_error(StatusCode::FORBIDDEN, "AccessDeniedException", &message)
+            (Api::CloudWatchLogs, Refusal::AccessDenied) => {
+                aws_json_error(status, "AccessDeniedException", &message)
             }
-            _ => ApiError::access_denied(message).into_response(),
+            (Api::CloudWatchLogs, Refusal::TooLarge) => {
+                aws_json_error(status, "InvalidParameterException", &message)
+            }
+            (Api::Otlp, _) => {
+                let json =
+                    content_type.is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+                OtlpError::new(status, message).into_response(if json {
+                    Encoding::Json
+                } else {
+                    Encoding::Protobuf
+                })
+            }
+            (_, Refusal::AccessDenied) => ApiError::access_denied(message).into_response(),
+            (_, Refusal::TooLarge) => ApiError::payload_too_large(message).into_response(),
         }
     }
 }

@@ -327,11 +327,6 @@ async fn invoke_agent_runtime(
             payload.len()
         )));
     }
-    if ctx.read_only {
-        return Err(ApiError::access_denied(
-            "The acc local platform was started read-only: invoking an agent runtime is denied.",
-        ));
-    }
     let ids = RequestIds::parse(&runtime, &query, &headers)?;
     let session_id = ids
         .session
@@ -409,11 +404,6 @@ async fn stop_runtime_session(
     Query(query): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if ctx.read_only {
-        return Err(ApiError::access_denied(
-            "The acc local platform was started read-only: stopping a session is denied.",
-        ));
-    }
     let ids = RequestIds::parse(&runtime, &query, &headers)?;
     let id = ids.session.ok_or_else(|| {
         ApiError::invalid_fields(

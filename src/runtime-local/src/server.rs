@@ -23,7 +23,7 @@ use tokio::task::JoinHandle;
 
 use crate::captures::CaptureRecorder;
 use crate::inbound_auth::JwtVerifier;
-use crate::operations::{self, Access};
+use crate::operations::{self, Access, Refusal};
 use crate::platform_state::PlatformState;
 use crate::session_host::{self, SessionHost, SessionHostConfig};
 use crate::store::{StateLock, Store};
@@ -96,7 +96,13 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
             SessionHostConfig {
                 region: config.region.clone(),
                 hidden: match &config.state {
-                    crate::StateLocation::Dir(dir) => vec![dir.clone()],
+                    // Resolved: bwrap would mount a relative path under
+                    // its new root, and the state would stay in view.
+                    crate::StateLocation::Dir(dir) => {
+                        vec![dir.canonicalize().with_context(|| {
+                            format!("cannot resolve the state directory {}", dir.display())
+                        })?]
+                    }
                     crate::StateLocation::Ephemeral => Vec::new(),
                 },
                 platform: addr,
@@ -261,10 +267,14 @@ async fn deny_writes(request: Request, next: Next) -> Response {
         },
         str::to_owned,
     );
-    judged.api.access_denied(format!(
-        "The acc local platform was started read-only: {what} would modify state and is denied. \
-         Restart it without --readonly to make changes."
-    ))
+    judged.api.refuse(
+        Refusal::AccessDenied,
+        format!(
+            "The acc local platform was started read-only: {what} would modify state and is \
+             denied. Restart it without --readonly to make changes."
+        ),
+        request.headers().get(axum::http::header::CONTENT_TYPE),
+    )
 }
 
 async fn unknown_operation(method: Method, uri: Uri) -> ApiError {

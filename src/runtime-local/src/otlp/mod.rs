@@ -97,9 +97,14 @@ impl OtlpError {
         }
     }
 
-    pub(crate) fn too_large(message: impl Into<String>) -> Self {
+    fn too_large(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, message)
+    }
+
+    /// An error answered with `status` (and its `google.rpc.Code`).
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
         Self {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
+            status,
             message: message.into(),
         }
     }
@@ -254,16 +259,6 @@ fn reply(encoding: Encoding, outcome: Result<Response, OtlpError>) -> Response {
     outcome.unwrap_or_else(|e| e.into_response(encoding))
 }
 
-fn refuse_read_only(ctx: &PlatformState) -> Result<(), OtlpError> {
-    if ctx.read_only {
-        return Err(ApiError::access_denied(
-            "The acc local platform was started read-only: telemetry is not stored.",
-        )
-        .into());
-    }
-    Ok(())
-}
-
 async fn export_traces(State(ctx): Shared, headers: HeaderMap, body: Bytes) -> Response {
     match encoding(&headers) {
         Ok(encoding) => reply(encoding, traces(&ctx, encoding, &headers, &body).await),
@@ -290,7 +285,6 @@ async fn traces(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Response, OtlpError> {
-    refuse_read_only(ctx)?;
     let bytes = body_bytes(headers, body)?;
     let spans = match encoding {
         Encoding::Protobuf => {
