@@ -200,8 +200,15 @@ def put(path, body):
         return {"status": e.code, "type": e.headers.get("x-amzn-errortype"), "body": e.read().decode()}
 update = dict(doc)
 del update["agentRuntimeName"]
+def image(name, uri):
+    return dict(doc, agentRuntimeName=name,
+                agentRuntimeArtifact={"containerConfiguration": {"containerUri": uri}})
 answers = {"create": put("/runtimes/", doc),
-           "update": put("/runtimes/" + os.environ["TARGET_RUNTIME"] + "/", update)}
+           "update": put("/runtimes/" + os.environ["TARGET_RUNTIME"] + "/", update),
+           # Image artifacts name host paths too: the platform must not even
+           # look (an answer that differs says whether the file exists).
+           "host file": put("/runtimes/", image("host_file", "oci-archive:/etc/hostname")),
+           "no such file": put("/runtimes/", image("no_such_file", "oci-archive:/nonexistent/x.tar"))}
 open("/tmp/answers.json", "w").write(json.dumps(answers))
 "#;
 
@@ -225,7 +232,12 @@ async fn a_session_cannot_create_native_artifacts_through_its_relay() {
     let answers: Value =
         serde_json::from_str(&read_in_session(&endpoint, &arn, session, "/tmp/answers.json").await)
             .unwrap();
-    for operation in ["create", "update"] {
+    for (operation, uri) in [
+        ("create", "native:"),
+        ("update", "native:"),
+        ("host file", "oci-archive:/etc/hostname"),
+        ("no such file", "oci-archive:/nonexistent/x.tar"),
+    ] {
         let answer = &answers[operation];
         assert_eq!(answer["status"], 403, "{operation}: {answer}");
         assert_eq!(
@@ -234,7 +246,7 @@ async fn a_session_cannot_create_native_artifacts_through_its_relay() {
         );
         let message = answer["body"].as_str().unwrap();
         assert!(
-            message.contains("native:") && message.contains(session),
+            message.contains(uri) && message.contains(session),
             "{operation}: the refusal names the artifact and the session: {message}"
         );
     }
@@ -249,8 +261,18 @@ async fn a_session_cannot_create_native_artifacts_through_its_relay() {
         .map(|r| r.agent_runtime_name().to_owned())
         .collect();
     assert!(
-        !names.contains(&"made_in_a_session".to_owned()),
+        !names.iter().any(|n| n.contains("session") || n.contains("file")),
         "{names:?}"
+    );
+    let refusal = |operation: &str| {
+        let body = answers[operation]["body"].as_str().unwrap().to_owned();
+        let uri = if operation == "host file" { "/etc/hostname" } else { "/nonexistent/x.tar" };
+        body.replace(uri, "PATH")
+    };
+    assert_eq!(
+        refusal("host file"),
+        refusal("no such file"),
+        "the answer must not tell whether a host file exists"
     );
     let target_now = control
         .get_agent_runtime()

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::input_document;
 use super::lifecycle::{effective_status, settles_at};
-use crate::agent_artifacts::{Execution, inspect};
+use crate::agent_artifacts::{ArtifactSource, Execution, inspect, parse_uri};
 use crate::ids;
 use crate::pagination::{ListKind, PageRequest, finish_page, page_body};
 use crate::platform_state::PlatformState;
@@ -376,6 +376,14 @@ pub(crate) enum Requester {
     Itself,
 }
 
+impl Requester {
+    /// Whether a session may stand behind the request: it came through a
+    /// relay, or the platform made it for one of its callers.
+    pub(crate) fn may_be_a_session(&self) -> bool {
+        matches!(self, Requester::Session(_) | Requester::Itself)
+    }
+}
+
 /// Marks every request the platform's outbound HTTP client sends. Only its
 /// presence counts, so a caller who sets it too (an OpenAPI header
 /// parameter) gains nothing; none can remove it.
@@ -406,22 +414,27 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Requester {
     }
 }
 
-/// AccessDeniedException when `requester` may not create a native artifact.
-fn check_native(ctx: &PlatformState, requester: &Requester, uri: &str) -> Result<(), ApiError> {
+/// AccessDeniedException when `requester` may not name this artifact. Every
+/// local artifact names a host path (images) or a host command (`native:`),
+/// so a session, or the platform calling itself for one, names none: it is
+/// refused before the platform so much as looks at the path, since even a
+/// parse error would tell whether a host file exists. Beyond loopback,
+/// clients may not name host commands unless the operator allowed it.
+fn check_requester(ctx: &PlatformState, requester: &Requester, uri: &str) -> Result<(), ApiError> {
+    const ONLY_THE_OPERATOR: &str = "artifacts name host paths and host commands, which only the \
+         operator may do, from this machine";
     let why = match requester {
         Requester::Platform => None,
         Requester::Session(session) => Some(format!(
             "this request came from inside runtime session {session}, through its relay to the \
-             platform, and native artifacts (host commands) may only be created by the operator, \
-             from this machine. Give an image instead (oci-archive:, docker-archive:, oci: or rootfs:)"
+             platform, and {ONLY_THE_OPERATOR}"
         )),
-        Requester::Itself => Some(
+        Requester::Itself => Some(format!(
             "this request was made by the platform itself, for one of its callers (a gateway \
-             target or another URL pointing back at the platform), and native artifacts (host \
-             commands) may only be created by the operator"
-                .to_owned(),
-        ),
-        Requester::Client => ctx.sessions.native_refused_to_clients(),
+             target or another URL pointing back at the platform), and {ONLY_THE_OPERATOR}"
+        )),
+        Requester::Client if is_native(uri) => ctx.sessions.native_refused_to_clients(),
+        Requester::Client => None,
     };
     match why {
         None => Ok(()),
@@ -429,6 +442,11 @@ fn check_native(ctx: &PlatformState, requester: &Requester, uri: &str) -> Result
             "containerUri {uri} is refused: {why}."
         ))),
     }
+}
+
+/// Whether `uri` names a host command (parsing only: nothing is opened).
+fn is_native(uri: &str) -> bool {
+    matches!(parse_uri(uri), Ok(ArtifactSource::Native(_)))
 }
 
 /// The stored document of a new version: the input with the lifecycle
@@ -447,6 +465,7 @@ fn version_of(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
+    check_requester(ctx, requester, &uri)?;
     let artifact = inspect(&uri, None).map_err(|reason| {
         ApiError::invalid_fields(
             reason.clone(),
@@ -456,9 +475,6 @@ fn version_of(
             )],
         )
     })?;
-    if artifact.execution == Execution::Native {
-        check_native(ctx, requester, &uri)?;
-    }
     let lifecycle = doc
         .entry("lifecycleConfiguration")
         .or_insert_with(|| json!({}));
