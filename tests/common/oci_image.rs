@@ -41,8 +41,17 @@ pub fn oci_archive_as(
     files: &[(&str, &[u8], u32)],
     user: Option<&str>,
 ) -> PathBuf {
-    let layer = tar_of(files);
-    let layer_digest = sha256(&layer, dir);
+    oci_archive_of_layer(dir, architecture, &tar_of(files), user)
+}
+
+/// [`oci_archive_as`] with its one layer given as a tar (links, say).
+pub fn oci_archive_of_layer(
+    dir: &Path,
+    architecture: &str,
+    layer: &[u8],
+    user: Option<&str>,
+) -> PathBuf {
+    let layer_digest = sha256(layer, dir);
     let mut image_config =
         json!({ "Entrypoint": ["/agent"], "Env": ["AGENT_FLAVOUR=test"], "WorkingDir": "/" });
     if let Some(user) = user {
@@ -77,7 +86,7 @@ pub fn oci_archive_as(
         ("index.json", &index, 0o644),
         (&format!("blobs/sha256/{manifest_digest}"), &manifest, 0o644),
         (&format!("blobs/sha256/{config_digest}"), &config, 0o644),
-        (&format!("blobs/sha256/{layer_digest}"), &layer, 0o644),
+        (&format!("blobs/sha256/{layer_digest}"), layer, 0o644),
     ]);
     let path = dir.join(format!("agent-{architecture}.tar"));
     std::fs::write(&path, archive).unwrap();
@@ -88,6 +97,12 @@ pub fn oci_archive_as(
 /// static with `aarch64-linux-gnu-gcc`, as an OCI archive in `dir` that
 /// names no user (so it runs as the sandbox's default user).
 pub fn arm64_agent_image(dir: &Path) -> PathBuf {
+    let agent = arm64_agent(dir);
+    oci_archive(dir, "arm64", &[("agent", &agent, 0o755)])
+}
+
+/// The arm64 test agent's static binary, built in `dir`.
+pub fn arm64_agent(dir: &Path) -> Vec<u8> {
     for (tool, package) in [
         (
             "aarch64-linux-gnu-gcc",
@@ -117,6 +132,5 @@ pub fn arm64_agent_image(dir: &Path) -> PathBuf {
         "{}",
         String::from_utf8_lossy(&built.stderr)
     );
-    let agent = std::fs::read(&binary).unwrap();
-    oci_archive(dir, "arm64", &[("agent", &agent, 0o755)])
+    std::fs::read(&binary).unwrap()
 }

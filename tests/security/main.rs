@@ -13,6 +13,7 @@ mod platform;
 #[path = "../common/mcp.rs"]
 mod mcp;
 
+mod attacks;
 mod ids_and_state;
 mod parsers_and_limits;
 mod sandbox;

@@ -89,34 +89,76 @@ const TOKEN_PREFIXES: &[(&str, usize)] = &[
 /// are compared lowercased with `-` and `_` removed, without allocating:
 /// the scanner asks this of every word followed by a separator.
 fn is_secret_key(key: &str) -> bool {
-    if key.len() > MAX_KEY_LEN {
-        return false;
-    }
     let mut buffer = [0u8; MAX_KEY_LEN];
+    let Some(n) = normalized_key(key, &mut buffer) else {
+        return false;
+    };
+    let is = |names: &[&str]| names.iter().any(|k| k.as_bytes() == n);
+    is(SECRET_KEYS)
+        || PASSWORD_SUFFIXES
+            .iter()
+            .any(|suffix| n.ends_with(suffix.as_bytes()))
+        || (n.ends_with(b"token") && !is(PUBLIC_TOKENS))
+}
+
+/// Key name endings that say the value is a password or key, not a word
+/// (`auth: required` and `token: none` may be prose; `password:` is not).
+const PASSWORD_SUFFIXES: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "apikey",
+    "secretkey",
+    "secretaccesskey",
+    "passphrase",
+];
+
+/// Whether `key` names a password or key (see [`PASSWORD_SUFFIXES`]).
+fn is_password_key(key: &str) -> bool {
+    let mut buffer = [0u8; MAX_KEY_LEN];
+    normalized_key(key, &mut buffer)
+        .is_some_and(|n| PASSWORD_SUFFIXES.iter().any(|s| n.ends_with(s.as_bytes())))
+}
+
+/// `key` lowercased with `-` and `_` removed, in `buffer`; `None` when it
+/// is too long to be a secret's name.
+fn normalized_key<'b>(key: &str, buffer: &'b mut [u8; MAX_KEY_LEN]) -> Option<&'b [u8]> {
+    if key.len() > MAX_KEY_LEN {
+        return None;
+    }
     let mut len = 0;
     for b in key.bytes().filter(|b| *b != b'_' && *b != b'-') {
         buffer[len] = b.to_ascii_lowercase();
         len += 1;
     }
-    let n = &buffer[..len];
-    let is = |names: &[&str]| names.iter().any(|k| k.as_bytes() == n);
-    is(SECRET_KEYS)
-        || [
-            "password",
-            "secret",
-            "apikey",
-            "secretkey",
-            "secretaccesskey",
-            "passphrase",
-        ]
-        .iter()
-        .any(|suffix| n.ends_with(suffix.as_bytes()))
-        || (n.ends_with(b"token") && !is(PUBLIC_TOKENS))
+    Some(&buffer[..len])
 }
 
-/// Keys whose value is an HTTP credential header: `<scheme> <credentials>`.
+/// Whether an unquoted value may be a word of prose rather than a secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Prose {
+    /// After `=`: never.
+    No,
+    /// After `:`, a short lowercase word (`auth: required`).
+    ShortWord,
+    /// After a password's `:`, a short lowercase word with more words
+    /// after it on its line (`password: see below`); alone on its line it
+    /// is configuration (`POSTGRES_PASSWORD: example`).
+    ShortWordInSentence,
+}
+
+/// Keys whose value is an HTTP credential header, masked to the end of its
+/// line: `<scheme> <credentials>`, or a cookie list (`a=1; sid=…`), whose
+/// `;` does not end the secret.
 fn is_header_key(key: &str) -> bool {
-    key.eq_ignore_ascii_case("authorization") || key.eq_ignore_ascii_case("proxy-authorization")
+    [
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+    ]
+    .iter()
+    .any(|k| key.eq_ignore_ascii_case(k))
 }
 
 /// Masks the secrets of one record (a captured call, a log line). Secrets it
@@ -347,10 +389,8 @@ fn auth_scheme_at(bytes: &[u8], at: usize, forced: bool) -> Option<Range<usize>>
         |b| b == b'=',
     );
     let token = &bytes[start..end];
-    let credential_like = token.len() >= 16
-        || token.iter().any(|b| !b.is_ascii_alphabetic())
-        || rest.starts_with(b"Bearer")
-        || rest.starts_with(b"BEARER");
+    // A capitalised scheme proves nothing: "Missing Bearer token".
+    let credential_like = token.len() >= 16 || token.iter().any(|b| !b.is_ascii_alphabetic());
     (!token.is_empty() && (forced || credential_like)).then_some(start..end)
 }
 
@@ -390,6 +430,16 @@ impl<'a> Scanner<'a> {
         at.checked_sub(1).map(|p| self.bytes[p])
     }
 
+    /// Whether a key may start at `at`: no key byte before it, or a
+    /// percent-escape (`%3Fapi_key`, `%26token`: a query string encoded
+    /// into another URL's parameter).
+    fn key_starts(&self, at: usize) -> bool {
+        let escaped = at >= 3
+            && self.bytes[at - 3] == b'%'
+            && self.bytes[at - 2..at].iter().all(u8::is_ascii_hexdigit);
+        escaped || self.prev(at).is_none_or(|p| !is_key_byte(p))
+    }
+
     /// A secret starting at (or, for keys and URLs, just after) `at`.
     fn secret_at(&mut self, at: usize) -> Option<Range<usize>> {
         let first = self.bytes[at];
@@ -403,8 +453,7 @@ impl<'a> Scanner<'a> {
         if !first.is_ascii_alphanumeric() && first != b'_' {
             return None;
         }
-        let at_word_start = prev.is_none_or(|p| !is_key_byte(p));
-        if !at_word_start && prev.is_some_and(|p| is_word(p) || p == b'.') {
+        if !self.key_starts(at) && prev.is_some_and(|p| is_word(p) || p == b'.') {
             // Inside a word: only an AWS secret's 40-character run (whose
             // own boundary is checked there) could start here.
             return self.aws_secret(at);
@@ -492,7 +541,7 @@ impl<'a> Scanner<'a> {
     /// `Authorization: <scheme> …`. The value is masked, the key kept.
     fn key_value(&self, at: usize) -> Option<Range<usize>> {
         let b = self.bytes;
-        if self.prev(at).is_some_and(is_key_byte) {
+        if !self.key_starts(at) {
             return None;
         }
         let key_end = run(&b[..b.len().min(at + MAX_KEY_LEN + 1)], at, is_key_byte);
@@ -510,6 +559,17 @@ impl<'a> Scanner<'a> {
             next += 1;
         }
         next = skip_blanks(b, next);
+        if b.get(next..next + 3)
+            .is_some_and(|s| s.eq_ignore_ascii_case(b"%3d"))
+        {
+            // Encoded `=`: the value ends where an encoded `&` does.
+            let value = self.value(next + 3, false, Prose::No)?;
+            let end = b[value.clone()]
+                .windows(3)
+                .position(|w| w.eq_ignore_ascii_case(b"%26"))
+                .map_or(value.end, |n| value.start + n);
+            return (value.start < end).then_some(value.start..end);
+        }
         let (separator, colon) = match (b.get(next), b.get(next + 1)) {
             (Some(b'='), Some(b'>')) | (Some(b':'), Some(b'=')) => (2, false),
             (Some(b'='), Some(b'=')) | (Some(b':'), Some(b':')) => return None,
@@ -517,11 +577,16 @@ impl<'a> Scanner<'a> {
             (Some(b':'), _) => (1, true),
             _ => return None,
         };
-        self.value(skip_blanks(b, next + separator), header, colon)
+        let prose = match (colon, is_password_key(key)) {
+            (false, _) => Prose::No,
+            (true, false) => Prose::ShortWord,
+            (true, true) => Prose::ShortWordInSentence,
+        };
+        self.value(skip_blanks(b, next + separator), header, prose)
     }
 
     /// The range to mask of a value starting at `at`.
-    fn value(&self, at: usize, header: bool, colon: bool) -> Option<Range<usize>> {
+    fn value(&self, at: usize, header: bool, prose: Prose) -> Option<Range<usize>> {
         let b = self.bytes;
         let content = match b.get(at)? {
             b'{' | b'[' => return None,
@@ -542,9 +607,18 @@ impl<'a> Scanner<'a> {
                 }
                 let end = run(b, at, |c| !ends_value(c));
                 let word = &b[at..end];
-                // `password: see below`: after a colon, a short lowercase
-                // word is prose, not a password.
-                if colon && word.len() < 12 && word.iter().all(u8::is_ascii_lowercase) {
+                let short_word = word.len() < 12 && word.iter().all(u8::is_ascii_lowercase);
+                // Only the blanks after it are looked at: linear.
+                let ends_line = || {
+                    b.get(skip_blanks(b, end))
+                        .is_none_or(|c| matches!(c, b'\n' | b'\r'))
+                };
+                let is_prose = match prose {
+                    Prose::No => false,
+                    Prose::ShortWord => short_word,
+                    Prose::ShortWordInSentence => short_word && !ends_line(),
+                };
+                if is_prose {
                     return None;
                 }
                 at..end

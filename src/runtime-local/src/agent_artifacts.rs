@@ -124,28 +124,41 @@ impl ImageFiles for TarFiles {
         let file = std::fs::File::open(&self.0)
             .map_err(|e| format!("cannot open {}: {e}", self.0.display()))?;
         let mut archive = tar::Archive::new(file);
-        let entries = archive
-            .entries()
-            .map_err(|e| format!("{} is not a tar archive: {e}", self.0.display()))?;
+        let broken = |e: std::io::Error| tar_problem(&self.0.display().to_string(), &e);
+        let entries = archive.entries().map_err(broken)?;
         let wanted = name.trim_start_matches("./");
         for entry in entries {
-            let mut entry =
-                entry.map_err(|e| format!("{} is not a tar archive: {e}", self.0.display()))?;
+            let mut entry = entry.map_err(broken)?;
             let path = entry
                 .path()
-                .map_err(|e| format!("{}: {e}", self.0.display()))?
+                .map_err(broken)?
                 .to_string_lossy()
                 .trim_start_matches("./")
                 .to_owned();
             if path == wanted {
                 let mut out = Vec::new();
-                entry
-                    .read_to_end(&mut out)
-                    .map_err(|e| format!("{}: {e}", self.0.display()))?;
+                entry.read_to_end(&mut out).map_err(broken)?;
                 return Ok(out);
             }
         }
         Err(format!("{} has no {name}", self.0.display()))
+    }
+}
+
+/// Why `what` cannot be read as a tar, without the parser's own words:
+/// they quote the bytes it could not parse (a header's name field), and
+/// for a file that is no tar those are the file's first bytes, which the
+/// caller who named it may not be allowed to read.
+pub(crate) fn tar_problem(what: &str, e: &std::io::Error) -> String {
+    if e.raw_os_error().is_some() {
+        // The system's words (permission denied, I/O error) quote nothing.
+        return format!("cannot read {what}: {e}");
+    }
+    match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => {
+            format!("{what} is not a tar archive: it ends inside an entry")
+        }
+        _ => format!("{what} is not a tar archive: its headers do not parse as tar headers"),
     }
 }
 

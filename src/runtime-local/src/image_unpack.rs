@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::agent_artifacts::ArtifactSource;
+use crate::agent_artifacts::{ArtifactSource, tar_problem};
 
 /// Where layer blobs are read from.
 enum Layers {
@@ -27,12 +27,13 @@ impl Layers {
                 let file = std::fs::File::open(path)
                     .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
                 let mut archive = tar::Archive::new(file);
-                for entry in archive.entries().map_err(|e| e.to_string())? {
-                    let mut entry = entry.map_err(|e| e.to_string())?;
-                    let entry_path = entry.path().map_err(|e| e.to_string())?;
+                let broken = |e: std::io::Error| tar_problem(&path.display().to_string(), &e);
+                for entry in archive.entries().map_err(broken)? {
+                    let mut entry = entry.map_err(broken)?;
+                    let entry_path = entry.path().map_err(broken)?;
                     if entry_path.to_string_lossy().trim_start_matches("./") == name {
                         let mut out = Vec::new();
-                        entry.read_to_end(&mut out).map_err(|e| e.to_string())?;
+                        entry.read_to_end(&mut out).map_err(broken)?;
                         return Ok(out);
                     }
                 }
@@ -155,7 +156,10 @@ fn whiteout(root: &Path, path: &Path, name: &str) {
     }
     let hidden = &name[".wh.".len()..];
     // Only a plain name: `.`, `..` or a path would reach past the entry.
-    if matches!(Path::new(hidden).components().collect::<Vec<_>>()[..], [Component::Normal(_)]) {
+    if matches!(
+        Path::new(hidden).components().collect::<Vec<_>>()[..],
+        [Component::Normal(_)]
+    ) {
         remove(&parent.join(hidden));
     }
 }
@@ -170,12 +174,12 @@ fn apply_layer(root: &Path, data: &[u8]) -> Result<(), String> {
     let mut archive = tar::Archive::new(reader);
     archive.set_preserve_permissions(true);
     archive.set_overwrite(true);
-    for entry in archive
-        .entries()
-        .map_err(|e| format!("a layer is not a tar: {e}"))?
-    {
-        let mut entry = entry.map_err(|e| format!("a layer is not a tar: {e}"))?;
-        let path = entry.path().map_err(|e| e.to_string())?.into_owned();
+    for entry in archive.entries().map_err(|e| tar_problem("a layer", &e))? {
+        let mut entry = entry.map_err(|e| tar_problem("a layer", &e))?;
+        let path = entry
+            .path()
+            .map_err(|e| tar_problem("a layer", &e))?
+            .into_owned();
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
@@ -278,10 +282,17 @@ mod tests {
         builder.append_link(&mut link, "l", "../outside").unwrap();
         let mut data = builder.into_inner().unwrap();
         data.truncate(data.len() - 1024);
-        let whiteouts = layer(&[("l/.wh.secret", b""), ("l/dir/.wh..wh..opq", b""), (".wh...", b"")]);
+        let whiteouts = layer(&[
+            ("l/.wh.secret", b""),
+            ("l/dir/.wh..wh..opq", b""),
+            (".wh...", b""),
+        ]);
         data.extend(whiteouts);
         apply_layer(&root, &data).unwrap();
-        assert!(outside.join("secret").exists(), "a whiteout followed a symlink out of the root");
+        assert!(
+            outside.join("secret").exists(),
+            "a whiteout followed a symlink out of the root"
+        );
         assert!(outside.join("dir").exists());
         assert!(root.exists(), "a `..` whiteout removed the root's parent");
     }

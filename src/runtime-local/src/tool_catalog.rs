@@ -398,7 +398,7 @@ async fn tools_of(state: &PlatformState, target: &TargetVersion) -> (Vec<Tool>, 
                 Some("the MCP server target has no endpoint".into()),
             );
         };
-        return match target_calls::discover_mcp_tools(state, endpoint).await {
+        return match target_calls::discover_mcp_tools(state, &document, endpoint).await {
             Ok(found) => (
                 found
                     .into_iter()

@@ -229,13 +229,26 @@ async fn delete_gateway(State(ctx): Shared, id: Result<Path<String>, PathRejecti
 
 async fn create_gateway_target(
     State(ctx): Shared,
+    requester: agent_runtimes::Requester,
     id: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let id = path_param(id)?;
-    accepted(
-        targets::create_gateway_target(&ctx, id, parse_input(body, "CreateGatewayTarget")?).await?,
-    )
+    let input = marked_target(&requester, parse_input(body, "CreateGatewayTarget")?);
+    accepted(targets::create_gateway_target(&ctx, id, input).await?)
+}
+
+/// A target's create or update input, marked when a session may have made
+/// it: the platform then calls it as the session's egress proxy would,
+/// never on this machine ([`crate::target_calls::http_for`]).
+fn marked_target(requester: &agent_runtimes::Requester, mut input: Object) -> Object {
+    if requester.may_be_a_session() {
+        input.insert(
+            crate::target_calls::MADE_BY_A_SESSION.into(),
+            Value::Bool(true),
+        );
+    }
+    input
 }
 
 async fn list_gateway_targets(
@@ -257,19 +270,13 @@ async fn get_gateway_target(
 
 async fn update_gateway_target(
     State(ctx): Shared,
+    requester: agent_runtimes::Requester,
     ids: Result<Path<(String, String)>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let (gateway_id, target_id) = path_param(ids)?;
-    accepted(
-        targets::update_gateway_target(
-            &ctx,
-            gateway_id,
-            target_id,
-            parse_input(body, "UpdateGatewayTarget")?,
-        )
-        .await?,
-    )
+    let input = marked_target(&requester, parse_input(body, "UpdateGatewayTarget")?);
+    accepted(targets::update_gateway_target(&ctx, gateway_id, target_id, input).await?)
 }
 
 async fn delete_gateway_target(

@@ -94,6 +94,8 @@ impl TargetRow {
                 &self.gateway_id
             )),
         );
+        // The platform's own note, not a member of the API.
+        doc.remove(crate::target_calls::MADE_BY_A_SESSION);
         doc.insert("targetId".into(), json!(self.target_id));
         doc.insert("name".into(), json!(self.name));
         doc.insert(

@@ -398,6 +398,11 @@ fn tokenize(input: &str) -> Result<Vec<Token>, String> {
                 {
                     i += 1;
                 }
+                if i == start {
+                    // A lone `!`, `&` or `|`: no operator, and no value either
+                    // (left unread, it would be tokenized forever).
+                    return Err(format!("unexpected {c:?} in the JSON filter pattern"));
+                }
                 let raw: String = chars[start..i].iter().collect();
                 tokens.push(match raw.parse::<f64>() {
                     Ok(n) => Token::Number(n),
@@ -537,6 +542,9 @@ mod tests {
             (r#"{ ($.a = 1 }"#, "not closed"),
             (r#"{ a = 1 }"#, "expected a $.selector"),
             (r#"{ $.a = "x }"#, "not closed"),
+            (r#"{ $.a = 1 ! }"#, "unexpected '!'"),
+            (r#"{ $.a = 1 & $.b = 2 }"#, "unexpected '&'"),
+            (r#"{ $.a = 1 |` $.b = 2 }"#, "unexpected '|'"),
         ] {
             let e = FilterPattern::parse(pattern).unwrap_err();
             assert!(e.contains(why), "{pattern}: {e}");

@@ -8,7 +8,7 @@
 //! so a session stays isolated from the host's services. VPC sessions get
 //! no proxy and no way out.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -114,12 +114,29 @@ async fn handle(mut inside: TcpStream) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Whether `ip` is this machine or not routable off it.
+/// Whether `ip` is this machine or not routable off it. An IPv4-mapped
+/// IPv6 address (`::ffff:127.0.0.2`) is judged as the IPv4 address it
+/// reaches: a dual-stack socket connects to that.
 fn is_local(ip: IpAddr) -> bool {
-    match ip {
+    match ip.to_canonical() {
         IpAddr::V4(v4) => v4.is_loopback() || v4.is_unspecified() || v4.is_link_local(),
-        IpAddr::V6(v6) => v6.is_loopback() || v6.is_unspecified() || v6.is_unicast_link_local(),
+        IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_unicast_link_local()
+                || v6 == EC2_METADATA_V6
+        }
     }
+}
+
+/// The EC2 instance metadata service over IPv6 (over IPv4 it is
+/// 169.254.169.254, link-local): the host's credentials, not the internet.
+const EC2_METADATA_V6: Ipv6Addr = Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254);
+
+/// Whether `ip` is this machine, before any connection: [`is_local`], or
+/// an address of one of its interfaces (only those can be bound).
+pub(crate) fn is_this_machine(ip: IpAddr) -> bool {
+    is_local(ip) || std::net::UdpSocket::bind((ip.to_canonical(), 0)).is_ok()
 }
 
 /// A connection from the host to `authority`, unless it is this machine.
@@ -183,11 +200,30 @@ mod tests {
 
     #[test]
     fn this_machine_is_local() {
-        for ip in ["127.0.0.1", "0.0.0.0", "169.254.169.254", "::1", "fe80::1"] {
+        for ip in [
+            "127.0.0.1",
+            "0.0.0.0",
+            "169.254.169.254",
+            "::1",
+            "fe80::1",
+            "::ffff:127.0.0.2",
+            "::ffff:169.254.169.254",
+            "::ffff:0.0.0.0",
+            "fd00:ec2::254",
+        ] {
             assert!(is_local(ip.parse().unwrap()), "{ip}");
         }
         for ip in ["93.184.216.34", "10.1.2.3", "2606:4700::1"] {
             assert!(!is_local(ip.parse().unwrap()), "{ip}");
         }
+    }
+
+    #[test]
+    fn this_machines_own_addresses_are_known_before_connecting() {
+        for ip in ["127.0.0.2", "::ffff:127.0.0.1", "::1"] {
+            assert!(is_this_machine(ip.parse().unwrap()), "{ip}");
+        }
+        // TEST-NET-1: no machine's own.
+        assert!(!is_this_machine("192.0.2.1".parse().unwrap()));
     }
 }

@@ -18,7 +18,7 @@ pub(crate) fn resolve(user: Option<&str>, root: &Path) -> Result<(u32, u32), Str
         Some((u, g)) => (u, Some(g)),
         None => (spec, None),
     };
-    let passwd = std::fs::read_to_string(root.join("etc/passwd")).unwrap_or_default();
+    let passwd = image_file(root, "passwd");
     // name:x:uid:gid:...
     let entry = |matches: &dyn Fn(&[&str]) -> bool| -> Option<(u32, u32)> {
         passwd.lines().find_map(|line| {
@@ -39,7 +39,7 @@ pub(crate) fn resolve(user: Option<&str>, root: &Path) -> Result<(u32, u32), Str
         Some(g) => match g.parse::<u32>() {
             Ok(gid) => gid,
             Err(_) => {
-                let groups = std::fs::read_to_string(root.join("etc/group")).unwrap_or_default();
+                let groups = image_file(root, "group");
                 groups
                     .lines()
                     .find_map(|line| {
@@ -58,6 +58,32 @@ pub(crate) fn resolve(user: Option<&str>, root: &Path) -> Result<(u32, u32), Str
         return Ok(DEFAULT_ID);
     }
     Ok((uid, gid))
+}
+
+/// An account database file is no larger than this.
+const MAX_ACCOUNT_FILE: u64 = 1024 * 1024;
+
+/// `/etc/<name>` of the image rooted at `root`, read on the host: empty
+/// unless `etc` is a directory and the file a regular one, neither a link.
+/// The platform reads it, often as root, and the image is the caller's:
+/// its links would resolve against the host (`etc/passwd -> /etc/shadow`,
+/// `-> /dev/zero`), not against the image.
+fn image_file(root: &Path, name: &str) -> String {
+    use std::io::Read;
+    let etc = root.join("etc");
+    let file = etc.join(name);
+    let plain = |path: &Path, dir: bool| {
+        std::fs::symlink_metadata(path).is_ok_and(|m| if dir { m.is_dir() } else { m.is_file() })
+    };
+    if !plain(&etc, true) || !plain(&file, false) {
+        return String::new();
+    }
+    let mut text = String::new();
+    // The copy is the platform's until the session starts: no link can
+    // replace the file between the check and the read.
+    let _ =
+        std::fs::File::open(&file).and_then(|f| f.take(MAX_ACCOUNT_FILE).read_to_string(&mut text));
+    text
 }
 
 #[cfg(test)]
@@ -92,5 +118,22 @@ mod tests {
                 .unwrap_err()
                 .contains("/etc/group")
         );
+    }
+
+    #[test]
+    fn links_out_of_the_image_are_not_followed() {
+        let host = tempfile::tempdir().unwrap();
+        std::fs::write(host.path().join("passwd"), "agent:x:4242:4243::/:/bin/sh\n").unwrap();
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("etc")).unwrap();
+        std::os::unix::fs::symlink(host.path().join("passwd"), root.path().join("etc/passwd"))
+            .unwrap();
+        std::os::unix::fs::symlink("/dev/zero", root.path().join("etc/group")).unwrap();
+        assert!(resolve(Some("agent"), root.path()).is_err());
+        assert!(resolve(Some("1500:agents"), root.path()).is_err());
+        // A linked `etc` is not followed either.
+        let linked = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(host.path(), linked.path().join("etc")).unwrap();
+        assert!(resolve(Some("agent"), linked.path()).is_err());
     }
 }

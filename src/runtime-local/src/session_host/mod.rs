@@ -7,7 +7,7 @@
 //! runtime's log group; its lifecycle events are recorded with it.
 
 mod agent_http;
-mod egress_proxy;
+pub(crate) mod egress_proxy;
 mod identity;
 mod image_user;
 mod invocation_history;

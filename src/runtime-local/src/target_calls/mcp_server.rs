@@ -7,22 +7,21 @@ use acc_mcp::client::McpClient;
 use serde_json::Value;
 
 use super::{DiscoveredTool, ToolCallResult};
-use crate::platform_state::PlatformState;
 
 /// A target server that doesn't answer in this long is reported as down.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
-fn client(state: &PlatformState, endpoint: &str) -> McpClient {
-    McpClient::new(state.http.clone(), endpoint, None).with_timeout(TIMEOUT)
+fn client(http: reqwest::Client, endpoint: &str) -> McpClient {
+    McpClient::new(http, endpoint, None).with_timeout(TIMEOUT)
 }
 
 pub(super) async fn call(
-    state: &PlatformState,
+    http: reqwest::Client,
     endpoint: &str,
     tool: &str,
     arguments: Value,
 ) -> ToolCallResult {
-    let exchange = match client(state, endpoint).call_tool(tool, arguments).await {
+    let exchange = match client(http, endpoint).call_tool(tool, arguments).await {
         Ok(exchange) => exchange,
         Err(e) => return ToolCallResult::error(e.to_string()),
     };
@@ -39,10 +38,10 @@ pub(super) async fn call(
 }
 
 pub(super) async fn discover(
-    state: &PlatformState,
+    http: reqwest::Client,
     endpoint: &str,
 ) -> Result<Vec<DiscoveredTool>, String> {
-    let (tools, _pages) = client(state, endpoint)
+    let (tools, _pages) = client(http, endpoint)
         .list_all_tools()
         .await
         .map_err(|e| e.to_string())?;

@@ -11,6 +11,49 @@ use serde_json::{Value, json};
 
 use crate::inbound_auth::CallerIdentity;
 use crate::platform_state::PlatformState;
+use crate::session_host::egress_proxy::is_this_machine;
+
+/// The member of a stored target that says a session may have made it
+/// (through its relay, or through the platform's own outbound HTTP).
+pub(crate) const MADE_BY_A_SESSION: &str = "accLocalMadeByASession";
+
+/// The HTTP client for a call to `url` of `target`. The operator's targets
+/// reach whatever the platform does (their local services too); a target a
+/// session made is held to the session's egress rules: never this machine
+/// (loopback, link-local, its own addresses; the name resolved once, here,
+/// and pinned), and no redirects, which could lead back to it.
+pub(crate) async fn http_for(
+    state: &PlatformState,
+    target: &Value,
+    url: &str,
+) -> Result<reqwest::Client, String> {
+    if target.get(MADE_BY_A_SESSION).is_none() {
+        return Ok(state.http.clone());
+    }
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("{url} is not a URL: {e}"))?;
+    let host = parsed
+        .host_str()
+        .ok_or_else(|| format!("{url} names no host"))?;
+    let port = parsed.port_or_known_default().unwrap_or(80);
+    let name = host.trim_start_matches('[').trim_end_matches(']');
+    let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host((name, port))
+        .await
+        .map_err(|e| format!("cannot resolve {host}: {e}"))?
+        .collect();
+    let Some(public) = addrs.iter().find(|a| !is_this_machine(a.ip())) else {
+        return Err(format!(
+            "{url} is this machine: a target made from inside a runtime session is called as \
+             the session's own traffic would be, and sessions are isolated from the host"
+        ));
+    };
+    reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .default_headers(crate::control_plane::agent_runtimes::platform_outbound_headers())
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(name, *public)
+        .build()
+        .map_err(|e| format!("cannot build an HTTP client for {url}: {e}"))
+}
 
 /// What a tool call produced, in MCP `CallToolResult` terms.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,13 +135,17 @@ pub(crate) async fn call_tool(
             Ok(document) => document,
             Err(problem) => return ToolCallResult::error(problem),
         };
-        return openapi_http::call(state, &document, tool, arguments).await;
+        return openapi_http::call(state, target, &document, tool, arguments).await;
     }
     if let Some(server) = mcp.get("mcpServer") {
         let Some(endpoint) = server.get("endpoint").and_then(Value::as_str) else {
             return ToolCallResult::error("the MCP server target has no endpoint");
         };
-        return mcp_server::call(state, endpoint, tool, arguments).await;
+        let http = match http_for(state, target, endpoint).await {
+            Ok(http) => http,
+            Err(problem) => return ToolCallResult::error(problem),
+        };
+        return mcp_server::call(http, endpoint, tool, arguments).await;
     }
     ToolCallResult::error(format!(
         "target {}: this kind of target is not served by the local gateway (Lambda, OpenAPI and MCP server targets are)",
@@ -124,7 +171,8 @@ async fn openapi_document(openapi: &Value) -> Result<Value, String> {
 /// List the tools of an MCP server target (every page).
 pub(crate) async fn discover_mcp_tools(
     state: &PlatformState,
+    target: &Value,
     endpoint: &str,
 ) -> Result<Vec<DiscoveredTool>, String> {
-    mcp_server::discover(state, endpoint).await
+    mcp_server::discover(http_for(state, target, endpoint).await?, endpoint).await
 }

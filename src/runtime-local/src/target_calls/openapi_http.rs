@@ -15,6 +15,7 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 
 pub(super) async fn call(
     state: &PlatformState,
+    target: &Value,
     document: &Value,
     tool: &str,
     arguments: Value,
@@ -48,11 +49,12 @@ pub(super) async fn call(
     let url = format!("{}{}", server.trim_end_matches('/'), path);
     let method =
         reqwest::Method::from_bytes(binding.method.as_bytes()).unwrap_or(reqwest::Method::GET);
-    let mut request = state
-        .http
-        .request(method, &url)
-        .query(&query)
-        .timeout(TIMEOUT);
+    // The whole URL: a path template can move the host (`@127.0.0.1/`).
+    let http = match super::http_for(state, target, &url).await {
+        Ok(http) => http,
+        Err(problem) => return ToolCallResult::error(problem),
+    };
+    let mut request = http.request(method, &url).query(&query).timeout(TIMEOUT);
     for (name, value) in headers {
         request = request.header(name, value);
     }
