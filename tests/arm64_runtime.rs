@@ -11,50 +11,18 @@ mod oci_image;
 mod platform;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use aws_sdk_bedrockagentcore::primitives::Blob;
 use aws_sdk_bedrockagentcorecontrol::types::LifecycleConfiguration;
 use serde_json::Value;
 
-fn tool(name: &str, install: &str) {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found,
-        "{name} is required for the arm64 tests: run ./tests/run (it installs it) or `apt-get install {install}`"
-    );
-}
-
-/// The agent, cross-compiled static for aarch64.
-fn build_agent(dir: &Path) -> PathBuf {
-    tool("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu");
-    let out = dir.join("agent");
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/arm64_agent/agent.c");
-    let built = Command::new("aarch64-linux-gnu-gcc")
-        .args(["-static", "-O2", "-o"])
-        .arg(&out)
-        .arg(&source)
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
-    out
-}
-
 /// The agent packaged as an arm64 OCI archive in `dir`; with `user`, the
 /// image also carries an `/etc/passwd` naming it (uid and gid 2345) and
 /// its config says to run as that user.
 fn arm64_image(dir: &Path, user: Option<&str>) -> PathBuf {
-    tool("bwrap", "bubblewrap");
-    tool("qemu-aarch64-static", "qemu-user-static");
-    let agent = std::fs::read(build_agent(dir)).unwrap();
+    oci_image::require_tool("bwrap", "bubblewrap");
+    let agent = oci_image::arm64_agent(dir);
     let passwd = format!(
         "root:x:0:0::/root:/bin/false\n{}:x:2345:2345::/:/bin/false\n",
         user.unwrap_or("agent")

@@ -3,8 +3,9 @@
 
 #[path = "common/oci_image.rs"]
 mod oci_image;
+#[path = "common/platform.rs"]
+mod platform;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 
 fn acc(args: &[&str]) -> Output {
@@ -628,22 +629,12 @@ fn policy_studio_headless() {
 
 /// `acc serve` in the background; returns it and its URL.
 fn served(dir: &std::path::Path) -> (std::process::Child, String) {
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_acc"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--state-dir"])
+    let mut serve = platform::acc_serve("127.0.0.1:0", &["--state-dir"])
         .arg(dir)
-        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(serve.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("acc: local platform listening on ")
-        .expect(&line)
-        .to_string();
+    let url = platform::announced_url(&mut serve);
     (serve, url)
 }
 

@@ -6,7 +6,7 @@ mod platform;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -25,17 +25,9 @@ struct Server {
 }
 
 fn spawn_server(state_dir: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_acc"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--no-demo",
-            "--state-dir",
-        ])
+    let mut child = acc_serve("127.0.0.1:0", &["--no-demo", "--state-dir"])
         .arg(state_dir)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn acc serve");
@@ -55,10 +47,7 @@ fn spawn_server(state_dir: &Path) -> Server {
         let _ = tx.send(line);
     });
     let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
-    let Some(endpoint) = line
-        .trim()
-        .strip_prefix("acc: local platform listening on ")
-    else {
+    let Some(endpoint) = line.trim().strip_prefix(SERVE_ANNOUNCES) else {
         let _ = child.kill();
         let _ = child.wait();
         std::thread::sleep(Duration::from_millis(100));

@@ -12,14 +12,12 @@ mod platform;
 
 use std::sync::atomic::Ordering;
 
-use aws_sdk_bedrockagentcorecontrol::types::{
-    AuthorizerConfiguration, AuthorizerType, CustomJwtAuthorizerConfiguration, GatewayProtocolType,
-};
+use aws_sdk_bedrockagentcorecontrol::types::CustomJwtAuthorizerConfiguration;
 use base64::Engine as _;
 use issuer::{key, now, sign, start_issuer};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use mcp::rpc;
-use platform::{ROLE_ARN, client, wait_for_gateway_ready};
+use platform::{client, custom_jwt_gateway, start_with_jwks_refetch};
 use serde_json::{Value, json};
 
 fn claims(issuer: &str) -> Value {
@@ -31,27 +29,14 @@ fn claims(issuer: &str) -> Value {
 }
 
 async fn jwt_gateway(endpoint: &str, discovery_url: &str, name: &str) -> String {
-    let control = client(endpoint);
-    let gateway = control
-        .create_gateway()
-        .name(name)
-        .role_arn(ROLE_ARN)
-        .protocol_type(GatewayProtocolType::Mcp)
-        .authorizer_type(AuthorizerType::CustomJwt)
-        .authorizer_configuration(AuthorizerConfiguration::CustomJwtAuthorizer(
-            CustomJwtAuthorizerConfiguration::builder()
-                .discovery_url(discovery_url)
-                .allowed_audience("hub-api")
-                .allowed_clients("copilot")
-                .allowed_scopes("tools:call")
-                .build()
-                .unwrap(),
-        ))
-        .send()
-        .await
+    let authorizer = CustomJwtAuthorizerConfiguration::builder()
+        .discovery_url(discovery_url)
+        .allowed_audience("hub-api")
+        .allowed_clients("copilot")
+        .allowed_scopes("tools:call")
+        .build()
         .unwrap();
-    wait_for_gateway_ready(&control, gateway.gateway_id()).await;
-    gateway.gateway_url().unwrap().to_owned()
+    custom_jwt_gateway(endpoint, name, authorizer).await
 }
 
 /// The status and WWW-Authenticate of a `ping` with `token`.
@@ -74,13 +59,7 @@ async fn custom_jwt_checks_each_claim_and_says_why() {
     // The JWKS is refetched at most once per this (tests/security/wire_details.rs
     // proves forged kids within it fetch nothing).
     const REFETCH: std::time::Duration = std::time::Duration::from_secs(2);
-    let platform = acc_runtime_local::start(acc_runtime_local::PlatformConfig {
-        seed_demo: false,
-        jwks_refetch_interval: REFETCH,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let platform = start_with_jwks_refetch(REFETCH).await;
     let url = jwt_gateway(
         &platform.endpoint_url(),
         &format!("{iss}/.well-known/openid-configuration"),

@@ -16,7 +16,7 @@ use axum::Json;
 use axum::extract::{Path, Query};
 use axum::routing::{get, post};
 use mcp::{call_tool, rpc};
-use platform::{ROLE_ARN, client, wait_for_gateway_ready};
+use platform::{ROLE_ARN, client, create_target_json, wait_for_gateway_ready};
 use rmcp::ErrorData;
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
@@ -196,17 +196,7 @@ async fn setup(dir: &std::path::Path) -> (acc_runtime_local::RunningPlatform, St
         ),
     ];
     for target in targets {
-        let response = http
-            .post(format!("{endpoint}/gateways/{id}/targets/"))
-            .json(&target)
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            response.status().is_success(),
-            "{}",
-            response.text().await.unwrap()
-        );
+        create_target_json(&endpoint, &id, &target).await;
     }
     wait_for_gateway_ready(&client(&endpoint), &id).await;
     (platform, format!("{endpoint}/gateways/{id}/mcp"))

@@ -19,11 +19,7 @@ async fn demo_runtime(endpoint: &str, name: &str, idle_s: i32) -> String {
         .idle_runtime_session_timeout(idle_s)
         .max_lifetime(600)
         .build();
-    platform::create_runtime(endpoint, name, &platform::demo_agent_uri(), Some(lifecycle))
-        .await
-        .unwrap()
-        .agent_runtime_arn()
-        .to_owned()
+    platform::demo_runtime_arn(endpoint, name, Some(lifecycle)).await
 }
 
 #[tokio::test]
@@ -353,29 +349,13 @@ async fn sessions_cannot_see_each_other_or_the_host() {
     let platform = platform::start_rehearsal(state.path()).await;
     let endpoint = platform.endpoint_url();
     let arn = demo_runtime(&endpoint, "isolated", 600).await;
-    let data = platform::data_client(&endpoint);
     // A file in the host's home, and the platform's own database.
     let secret = platform::host_secret(".acc-isolation-");
     let database = state.path().join("platform.sqlite3");
     assert!(database.exists());
     let probe = |session: &'static str, spec: Value| {
-        let data = data.clone();
-        let arn = arn.clone();
-        async move {
-            let out = data
-                .invoke_agent_runtime()
-                .agent_runtime_arn(&arn)
-                .runtime_session_id(session)
-                .payload(Blob::new(
-                    serde_json::to_vec(&json!({ "prompt": "probe", "delay_ms": 1, "probe": spec }))
-                        .unwrap(),
-                ))
-                .send()
-                .await
-                .unwrap();
-            let body = out.response.collect().await.unwrap().into_bytes();
-            platform::frames(std::str::from_utf8(&body).unwrap())[0]["probe"].clone()
-        }
+        let (endpoint, arn) = (endpoint.clone(), arn.clone());
+        async move { platform::probe_in_session(&endpoint, &arn, Some(session), "probe", spec).await }
     };
     let a = "session-a-0123456789-0123456789-012345";
     let b = "session-b-0123456789-0123456789-012345";
@@ -499,33 +479,12 @@ async fn public_sessions_go_out_through_the_proxy_but_never_to_this_machine() {
     .agent_runtime_arn()
     .to_owned();
     // A service of this machine, on every interface.
-    let host_service = tokio::net::TcpListener::bind("0.0.0.0:0").await.unwrap();
-    let port = host_service.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        use tokio::io::AsyncWriteExt;
-        while let Ok((mut conn, _)) = host_service.accept().await {
-            let _ = conn
-                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\nsecret")
-                .await;
-        }
-    });
+    let (port, _) = platform::host_service().await;
     let fetch = |arn: String, url: String| {
-        let data = platform::data_client(&endpoint);
+        let endpoint = endpoint.clone();
         async move {
-            let out = data
-                .invoke_agent_runtime()
-                .agent_runtime_arn(&arn)
-                .payload(Blob::new(
-                    serde_json::to_vec(
-                        &json!({ "prompt": "fetch", "delay_ms": 1, "probe": { "fetch": url } }),
-                    )
-                    .unwrap(),
-                ))
-                .send()
-                .await
-                .unwrap();
-            let body = out.response.collect().await.unwrap().into_bytes();
-            platform::frames(std::str::from_utf8(&body).unwrap())[0]["probe"]["fetch"]
+            let probe = json!({ "fetch": url });
+            platform::probe_in_session(&endpoint, &arn, None, "fetch", probe).await["fetch"]
                 .as_str()
                 .unwrap()
                 .to_owned()

@@ -103,22 +103,11 @@ pub fn arm64_agent_image(dir: &Path) -> PathBuf {
 
 /// The arm64 test agent's static binary, built in `dir`.
 pub fn arm64_agent(dir: &Path) -> Vec<u8> {
-    for (tool, package) in [
-        (
-            "aarch64-linux-gnu-gcc",
-            "gcc-aarch64-linux-gnu libc6-dev-arm64-cross",
-        ),
-        ("qemu-aarch64-static", "qemu-user-static"),
-    ] {
-        let found = Command::new("sh")
-            .args(["-c", &format!("command -v {tool}")])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        assert!(
-            found,
-            "{tool} is required: run ./tests/run (it installs it) or `apt-get install {package}`"
-        );
-    }
+    require_tool(
+        "aarch64-linux-gnu-gcc",
+        "gcc-aarch64-linux-gnu libc6-dev-arm64-cross",
+    );
+    require_tool("qemu-aarch64-static", "qemu-user-static");
     let binary = dir.join("agent");
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/arm64_agent/agent.c");
     let built = Command::new("aarch64-linux-gnu-gcc")
@@ -133,4 +122,16 @@ pub fn arm64_agent(dir: &Path) -> Vec<u8> {
         String::from_utf8_lossy(&built.stderr)
     );
     std::fs::read(&binary).unwrap()
+}
+
+/// Fails, saying how to get it, unless `tool` is on PATH (`package` has it).
+pub fn require_tool(tool: &str, package: &str) {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "{tool} is required: run ./tests/run (it installs it) or `apt-get install {package}`"
+    );
 }

@@ -478,3 +478,169 @@ pub async fn wait_for_spans(endpoint: &str, id: &str, count: usize) -> Vec<serde
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// What `acc serve` prints first on stdout, before its URL.
+pub const SERVE_ANNOUNCES: &str = "acc: local platform listening on ";
+
+/// `acc serve --listen <listen>` followed by `args`, its stdout piped so
+/// [`announced_url`] can read where it listens; the caller adds the rest.
+pub fn acc_serve(listen: &str, args: &[&str]) -> std::process::Command {
+    let mut serve = std::process::Command::new(env!("CARGO_BIN_EXE_acc"));
+    serve
+        .args(["serve", "--listen", listen])
+        .args(args)
+        .stdout(std::process::Stdio::piped());
+    serve
+}
+
+/// The URL a spawned `acc serve` announces on its first line of stdout;
+/// kills it and fails, quoting the line, when that line is something else.
+pub fn announced_url(serve: &mut std::process::Child) -> String {
+    use std::io::{BufRead, BufReader};
+    let mut line = String::new();
+    BufReader::new(serve.stdout.take().expect("acc serve's stdout is piped"))
+        .read_line(&mut line)
+        .unwrap();
+    match line.trim().strip_prefix(SERVE_ANNOUNCES) {
+        Some(url) => url.to_owned(),
+        None => {
+            let _ = serve.kill();
+            let _ = serve.wait();
+            panic!("{line}")
+        }
+    }
+}
+
+/// Invokes the demo agent of `arn` (in `session`, or a new one) with
+/// `prompt` and a probe `spec`; the `probe` member of its first frame.
+pub async fn probe_in_session(
+    endpoint: &str,
+    arn: &str,
+    session: Option<&str>,
+    prompt: &str,
+    spec: serde_json::Value,
+) -> serde_json::Value {
+    let payload = serde_json::json!({ "prompt": prompt, "delay_ms": 1, "probe": spec });
+    let out = data_client(endpoint)
+        .invoke_agent_runtime()
+        .agent_runtime_arn(arn)
+        .set_runtime_session_id(session.map(str::to_owned))
+        .payload(aws_sdk_bedrockagentcore::primitives::Blob::new(
+            serde_json::to_vec(&payload).unwrap(),
+        ))
+        .send()
+        .await
+        .unwrap_or_else(|e| {
+            let what = session.unwrap_or(arn);
+            panic!("invoking {what}: {:?}", e.into_service_error())
+        });
+    let body = out.response.collect().await.unwrap().into_bytes();
+    frames(std::str::from_utf8(&body).unwrap())[0]["probe"].clone()
+}
+
+/// A platform whose JWKS refetch interval is `interval` (no demo).
+pub async fn start_with_jwks_refetch(interval: Duration) -> RunningPlatform {
+    acc_runtime_local::start(PlatformConfig {
+        seed_demo: false,
+        jwks_refetch_interval: interval,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// A CUSTOM_JWT gateway `name` with this authorizer, once READY; its MCP URL.
+pub async fn custom_jwt_gateway(
+    endpoint: &str,
+    name: &str,
+    authorizer: aws_sdk_bedrockagentcorecontrol::types::CustomJwtAuthorizerConfiguration,
+) -> String {
+    let control = client(endpoint);
+    let gateway = control
+        .create_gateway()
+        .name(name)
+        .role_arn(ROLE_ARN)
+        .protocol_type(GatewayProtocolType::Mcp)
+        .authorizer_type(AuthorizerType::CustomJwt)
+        .authorizer_configuration(
+            aws_sdk_bedrockagentcorecontrol::types::AuthorizerConfiguration::CustomJwtAuthorizer(
+                authorizer,
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    wait_for_gateway_ready(&control, gateway.gateway_id()).await;
+    gateway.gateway_url().unwrap().to_owned()
+}
+
+/// Adds a target to gateway `gateway_id` from its raw JSON (for what the
+/// SDK types cannot say), failing with the platform's answer unless it succeeds.
+pub async fn create_target_json(endpoint: &str, gateway_id: &str, target: &serde_json::Value) {
+    let response = http()
+        .post(format!("{endpoint}/gateways/{gateway_id}/targets/"))
+        .json(target)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().await.unwrap()
+    );
+}
+
+/// A service of this machine on every interface, answering "secret" to
+/// whoever connects; its port and how many connections it has had.
+pub async fn host_service() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = tokio::net::TcpListener::bind("0.0.0.0:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let reached = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&reached);
+    tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        while let Ok((mut conn, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let _ = conn
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\nsecret")
+                .await;
+        }
+    });
+    (port, reached)
+}
+
+/// CreateAgentRuntime of the demo agent as `name` (PUBLIC network, a test
+/// role), which must succeed; its ARN.
+pub async fn demo_runtime_arn(
+    endpoint: &str,
+    name: &str,
+    lifecycle: Option<aws_sdk_bedrockagentcorecontrol::types::LifecycleConfiguration>,
+) -> String {
+    create_runtime(endpoint, name, &demo_agent_uri(), lifecycle)
+        .await
+        .unwrap()
+        .agent_runtime_arn()
+        .to_owned()
+}
+
+/// A directory under `parent` that sessions' unprivileged users may read:
+/// scripts and files given to native commands live there.
+pub fn shared_dir(parent: &str) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::Builder::new()
+        .prefix("acc-sandbox-test-")
+        .tempdir_in(parent)
+        .unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+/// Writes `text` to `dir/name`, world-readable; returns its path.
+pub fn shared_file(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    path
+}

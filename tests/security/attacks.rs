@@ -1,46 +1,23 @@
 //! Attacks on the fixes of issue 12 themselves, by an outside tester: each
 //! test is a way around a boundary another module's tests establish.
 
-use aws_sdk_bedrockagentcore::primitives::Blob;
 use serde_json::json;
 
 use crate::platform;
 
-/// A service of this machine on every interface; counts its connections.
-async fn host_service() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let listener = tokio::net::TcpListener::bind("0.0.0.0:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let reached = std::sync::Arc::new(AtomicUsize::new(0));
-    let counter = std::sync::Arc::clone(&reached);
-    tokio::spawn(async move {
-        use tokio::io::AsyncWriteExt;
-        while let Ok((mut conn, _)) = listener.accept().await {
-            counter.fetch_add(1, Ordering::SeqCst);
-            let _ = conn
-                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\nsecret")
-                .await;
-        }
-    });
-    (port, reached)
-}
-
 /// What the demo agent's `fetch` probe got for `url` inside a session of `arn`.
 async fn fetch_in_session(endpoint: &str, arn: &str, url: &str) -> String {
-    let out = platform::data_client(endpoint)
-        .invoke_agent_runtime()
-        .agent_runtime_arn(arn)
-        .payload(Blob::new(
-            serde_json::to_vec(
-                &json!({ "prompt": "fetch", "delay_ms": 1, "probe": { "fetch": url } }),
-            )
-            .unwrap(),
-        ))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("invoking {arn}: {:?}", e.into_service_error()));
-    let body = out.response.collect().await.unwrap().into_bytes();
-    platform::frames(std::str::from_utf8(&body).unwrap())[0]["probe"]["fetch"]
+    let probe = json!({ "fetch": url });
+    platform::probe_in_session(endpoint, arn, None, "fetch", probe).await["fetch"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// What the demo agent's `read` probe got for `path` inside a session of `arn`.
+async fn read_in_session(endpoint: &str, arn: &str, path: &str) -> String {
+    let probe = json!({ "read": path });
+    platform::probe_in_session(endpoint, arn, None, "read", probe).await["read"]
         .as_str()
         .unwrap()
         .to_owned()
@@ -54,12 +31,8 @@ async fn the_egress_proxy_refuses_loopback_written_as_ipv4_mapped_ipv6() {
     platform::require_bwrap();
     let platform = platform::start_ephemeral(false).await;
     let endpoint = platform.endpoint_url();
-    let arn = platform::create_runtime(&endpoint, "mapped", &platform::demo_agent_uri(), None)
-        .await
-        .unwrap()
-        .agent_runtime_arn()
-        .to_owned();
-    let (port, reached) = host_service().await;
+    let arn = platform::demo_runtime_arn(&endpoint, "mapped", None).await;
+    let (port, reached) = platform::host_service().await;
     for host in [
         "[::ffff:127.0.0.2]",
         "[::ffff:127.0.0.1]",
@@ -91,14 +64,9 @@ fn relative_to_cwd(path: &std::path::Path) -> std::path::PathBuf {
 /// state` left it readable (its lock file, its database) to every session.
 #[tokio::test]
 async fn a_relative_state_dir_is_hidden_from_sessions_too() {
-    use std::os::unix::fs::PermissionsExt;
     platform::require_bwrap();
     // Where an operator might keep it: readable by others, outside a home.
-    let state = tempfile::Builder::new()
-        .prefix("acc-attack-state-")
-        .tempdir_in("/var/tmp")
-        .unwrap();
-    std::fs::set_permissions(state.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let state = platform::shared_dir("/var/tmp");
     let relative = relative_to_cwd(state.path());
     assert!(relative.is_relative() && relative.exists(), "{relative:?}");
     let platform = acc_runtime_local::start(acc_runtime_local::PlatformConfig {
@@ -111,32 +79,22 @@ async fn a_relative_state_dir_is_hidden_from_sessions_too() {
     let endpoint = platform.endpoint_url();
     let lock = state.path().join("platform.lock");
     assert!(std::fs::read_to_string(&lock).unwrap().contains("pid="));
-    let arn = platform::create_runtime(&endpoint, "reader", &platform::demo_agent_uri(), None)
-        .await
-        .unwrap()
-        .agent_runtime_arn()
-        .to_owned();
-    let out = platform::data_client(&endpoint)
-        .invoke_agent_runtime()
-        .agent_runtime_arn(&arn)
-        .payload(Blob::new(
-            serde_json::to_vec(&json!({ "prompt": "read", "delay_ms": 1,
-                "probe": { "read": lock.display().to_string() } }))
-            .unwrap(),
-        ))
-        .send()
-        .await
-        .unwrap();
-    let body = out.response.collect().await.unwrap().into_bytes();
-    let read = platform::frames(std::str::from_utf8(&body).unwrap())[0]["probe"]["read"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let arn = platform::demo_runtime_arn(&endpoint, "reader", None).await;
+    let read = read_in_session(&endpoint, &arn, &lock.display().to_string()).await;
     assert!(
         read.starts_with("error") && !read.contains("pid="),
         "a session read the platform's lock file: {read:?}"
     );
     platform.shutdown().await;
+}
+
+/// Each `text` masks to its `expected`, which masking leaves as it is.
+fn masks_and_keeps_masked(cases: &[(&str, &str)]) {
+    use acc_domain::secret_masking::mask_text;
+    for &(text, expected) in cases {
+        assert_eq!(mask_text(text), expected, "masking {text:?}");
+        assert_eq!(mask_text(expected), expected, "re-masking {expected:?}");
+    }
 }
 
 /// A query string carried URL-encoded inside another URL's parameter (a
@@ -145,7 +103,7 @@ async fn a_relative_state_dir_is_hidden_from_sessions_too() {
 #[test]
 fn url_encoded_secret_pairs_are_masked() {
     use acc_domain::secret_masking::mask_text;
-    for (text, expected) in [
+    masks_and_keeps_masked(&[
         (
             "GET /cb?next=%2Fitems%3Fapi_key%3Dsk7c1f9e2d4bXyZ%26limit%3D5 HTTP/1.1",
             "GET /cb?next=%2Fitems%3Fapi_key%3D****%26limit%3D5 HTTP/1.1",
@@ -155,10 +113,7 @@ fn url_encoded_secret_pairs_are_masked() {
             "redirect_uri=https%3A%2F%2Fapp%2Fdone%3Ftoken%3D****&state=1",
         ),
         ("password%3dhunter2hunter2", "password%3d****"),
-    ] {
-        assert_eq!(mask_text(text), expected, "masking {text:?}");
-        assert_eq!(mask_text(expected), expected, "re-masking {expected:?}");
-    }
+    ]);
     // Percent-escapes in ordinary text stay as they are.
     for text in [
         "100%25 done, %3D is '=', see %2Ftoken%2F",
@@ -217,6 +172,14 @@ fn a_password_alone_after_its_key_is_masked() {
     }
 }
 
+/// A directory for host files sessions must not see, outside any home.
+fn private_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("acc-attack-private-")
+        .tempdir_in("/var/tmp")
+        .unwrap()
+}
+
 /// A host file nobody but its owner may read, beginning with a secret.
 fn private_host_file(dir: &std::path::Path, secret: &str) -> std::path::PathBuf {
     use std::os::unix::fs::PermissionsExt;
@@ -235,10 +198,7 @@ fn private_host_file(dir: &std::path::Path, secret: &str) -> std::path::PathBuf 
 /// platform can read.
 #[tokio::test]
 async fn an_artifact_check_never_quotes_the_file_it_read() {
-    let private = tempfile::Builder::new()
-        .prefix("acc-attack-private-")
-        .tempdir_in("/var/tmp")
-        .unwrap();
+    let private = private_dir();
     let secret = format!("aws_secret_access_key=acc-leak-{}", std::process::id());
     let file = private_host_file(private.path(), &secret);
     let platform = acc_runtime_local::start(acc_runtime_local::PlatformConfig {
@@ -276,10 +236,7 @@ async fn an_images_user_is_resolved_inside_the_image_only() {
     use std::os::unix::fs::PermissionsExt;
     platform::require_bwrap();
     let files = tempfile::tempdir().unwrap();
-    let private = tempfile::Builder::new()
-        .prefix("acc-attack-private-")
-        .tempdir_in("/var/tmp")
-        .unwrap();
+    let private = private_dir();
     let host_passwd = private.path().join("passwd");
     std::fs::write(&host_passwd, "agent:x:4242:4243::/:/bin/sh\n").unwrap();
     std::fs::set_permissions(&host_passwd, std::fs::Permissions::from_mode(0o600)).unwrap();
@@ -340,8 +297,7 @@ async fn an_images_user_is_resolved_inside_the_image_only() {
 /// as if the value ended at its `;`.
 #[test]
 fn every_cookie_of_a_cookie_header_is_masked() {
-    use acc_domain::secret_masking::mask_text;
-    for (text, expected) in [
+    masks_and_keeps_masked(&[
         (
             "Cookie: theme=dark; session_id=9f8e7d6c5b4a\nAccept: */*",
             "Cookie: ****\nAccept: */*",
@@ -354,10 +310,7 @@ fn every_cookie_of_a_cookie_header_is_masked() {
             "Set-Cookie: __Host-sid=9f8e7d6c5b4a; Path=/; Secure",
             "Set-Cookie: ****",
         ),
-    ] {
-        assert_eq!(mask_text(text), expected, "masking {text:?}");
-        assert_eq!(mask_text(expected), expected, "re-masking {expected:?}");
-    }
+    ]);
 }
 
 /// Inside a session: a gateway with an OpenAPI target whose server is a
@@ -411,17 +364,10 @@ open("/tmp/answers.json", "w").write(json.dumps(answers))
 /// proxy's rules.
 #[tokio::test]
 async fn a_session_cannot_reach_host_services_through_a_gateway_target() {
-    use std::os::unix::fs::PermissionsExt;
     platform::require_bwrap();
-    let scripts = tempfile::Builder::new()
-        .prefix("acc-attack-scripts-")
-        .tempdir_in("/var/tmp")
-        .unwrap();
-    std::fs::set_permissions(scripts.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let script = scripts.path().join("reach.py");
-    std::fs::write(&script, REACH_THE_HOST_THROUGH_A_TARGET).unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let (port, reached) = host_service().await;
+    let scripts = platform::shared_dir("/var/tmp");
+    let script = platform::shared_file(scripts.path(), "reach.py", REACH_THE_HOST_THROUGH_A_TARGET);
+    let (port, reached) = platform::host_service().await;
     let platform = platform::start_ephemeral(false).await;
     let endpoint = platform.endpoint_url();
     let uri = format!(
@@ -441,22 +387,7 @@ async fn a_session_cannot_reach_host_services_through_a_gateway_target() {
     .unwrap()
     .agent_runtime_arn()
     .to_owned();
-    let out = platform::data_client(&endpoint)
-        .invoke_agent_runtime()
-        .agent_runtime_arn(&arn)
-        .payload(Blob::new(
-            serde_json::to_vec(&json!({ "prompt": "read", "delay_ms": 1,
-                "probe": { "read": "/tmp/answers.json" } }))
-            .unwrap(),
-        ))
-        .send()
-        .await
-        .unwrap();
-    let body = out.response.collect().await.unwrap().into_bytes();
-    let answers = platform::frames(std::str::from_utf8(&body).unwrap())[0]["probe"]["read"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let answers = read_in_session(&endpoint, &arn, "/tmp/answers.json").await;
     assert_eq!(
         reached.load(std::sync::atomic::Ordering::SeqCst),
         0,

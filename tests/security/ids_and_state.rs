@@ -187,11 +187,7 @@ async fn a_session_id_naming_a_host_directory_cannot_touch_it() {
     let state = tempfile::tempdir().unwrap();
     let running = platform::start_in(state.path(), false).await.unwrap();
     let endpoint = running.endpoint_url();
-    let arn = platform::create_runtime(&endpoint, "victimizer", &platform::demo_agent_uri(), None)
-        .await
-        .unwrap()
-        .agent_runtime_arn()
-        .to_owned();
+    let arn = platform::demo_runtime_arn(&endpoint, "victimizer", None).await;
     let data = platform::data_client(&endpoint);
     let victim = Victim::new();
     let stop_path = format!("/runtimes/{}/stopruntimesession", segment(&arn));
@@ -611,7 +607,6 @@ async fn the_lock_file_names_the_holder() {
 /// killed (no clean shutdown), the directory is usable again.
 #[test]
 fn acc_on_a_state_directory_held_by_acc_serve_says_who_holds_it() {
-    use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let home = tempfile::tempdir().unwrap();
     let state: PathBuf = home.path().join("state");
@@ -626,29 +621,13 @@ fn acc_on_a_state_directory_held_by_acc_serve_says_who_holds_it() {
             .output()
             .expect("run acc")
     };
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_acc"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--no-demo",
-            "--state-dir",
-        ])
+    let mut serve = platform::acc_serve("127.0.0.1:0", &["--no-demo", "--state-dir"])
         .arg(&state)
         .env("XDG_DATA_HOME", home.path())
-        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(serve.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("acc: local platform listening on ")
-        .unwrap_or_else(|| panic!("{line}"))
-        .to_owned();
+    let url = platform::announced_url(&mut serve);
     for args in [&["gateways"][..], &[][..]] {
         let out = acc(args);
         let stderr = String::from_utf8_lossy(&out.stderr);

@@ -8,7 +8,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use aws_sdk_bedrockagentcorecontrol::types::{
@@ -30,15 +30,7 @@ struct Served {
 impl Served {
     fn start() -> Served {
         let stderr = tempfile::NamedTempFile::new().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_acc"))
-            .args([
-                "serve",
-                "--ephemeral",
-                "--no-demo",
-                "--listen",
-                "127.0.0.1:0",
-            ])
-            .stdout(Stdio::piped())
+        let mut child = platform::acc_serve("127.0.0.1:0", &["--ephemeral", "--no-demo"])
             .stderr(stderr.reopen().unwrap())
             .spawn()
             .expect("acc serve starts");
@@ -355,6 +347,28 @@ fn gzip_bomb(gib: usize) -> Vec<u8> {
     body
 }
 
+/// `data`, gzip-compressed.
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gzip.write_all(data).unwrap();
+    gzip.finish().unwrap()
+}
+
+/// A POST of the gzip-encoded `body`, of `content_type`, to `path` of the
+/// platform at `url`.
+fn gzipped_post(
+    url: &str,
+    path: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> reqwest::RequestBuilder {
+    platform::http()
+        .post(format!("{url}{path}"))
+        .header("content-type", content_type)
+        .header("content-encoding", "gzip")
+        .body(body)
+}
+
 /// A 2 MB gzip body expanding to 2 GiB (the reported attack took RSS to
 /// 2.2 GB): each OTLP path answers 413 in OTLP's shape (a google.rpc.Status
 /// in the request's encoding); so does a body of millions of empty spans;
@@ -366,11 +380,7 @@ async fn an_otlp_gzip_bomb_gets_413_and_memory_stays_bounded() {
     assert!(bomb.len() < 4 << 20, "{} bytes", bomb.len());
     for path in ["/v1/traces", "/v1/logs", "/v1/metrics"] {
         for content_type in ["application/x-protobuf", "application/json"] {
-            let outcome = platform::http()
-                .post(format!("{}{path}", served.url))
-                .header("content-type", content_type)
-                .header("content-encoding", "gzip")
-                .body(bomb.clone())
+            let outcome = gzipped_post(&served.url, path, content_type, bomb.clone())
                 .send()
                 .await;
             served.assert_alive(&format!("a gzip bomb to {path}"), outcome.is_err());
@@ -402,13 +412,8 @@ async fn an_otlp_gzip_bomb_gets_413_and_memory_stays_bounded() {
     // Within 20 MiB, nine million empty spans (two bytes each on the wire,
     // hundreds once decoded) are refused before they are decoded.
     let spans = field(0x0a, &field(0x12, &[0x12, 0x00].repeat(9_000_000)));
-    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gzip.write_all(&spans).unwrap();
-    let response = platform::http()
-        .post(format!("{}/v1/traces", served.url))
-        .header("content-type", "application/x-protobuf")
-        .header("content-encoding", "gzip")
-        .body(gzip.finish().unwrap())
+    let body = gzip(&spans);
+    let response = gzipped_post(&served.url, "/v1/traces", "application/x-protobuf", body)
         .send()
         .await
         .unwrap();
@@ -425,14 +430,8 @@ async fn an_otlp_gzip_bomb_gets_413_and_memory_stays_bounded() {
         peak >> 20
     );
     // Compressed bodies within the limit still work.
-    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gzip.write_all(&traces_json(vec![span_json("zipped", TRACE_ID, SPAN_ID)]))
-        .unwrap();
-    let stored = platform::http()
-        .post(format!("{}/v1/traces", served.url))
-        .header("content-type", "application/json")
-        .header("content-encoding", "gzip")
-        .body(gzip.finish().unwrap())
+    let body = gzip(&traces_json(vec![span_json("zipped", TRACE_ID, SPAN_ID)]));
+    let stored = gzipped_post(&served.url, "/v1/traces", "application/json", body)
         .send()
         .await
         .unwrap();

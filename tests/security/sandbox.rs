@@ -15,11 +15,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use acc_runtime_local::{PlatformConfig, StateLocation};
-use aws_sdk_bedrockagentcore::primitives::Blob;
 use aws_sdk_bedrockagentcorecontrol::types::LifecycleConfiguration;
 use serde_json::{Value, json};
 
-use crate::platform;
+use crate::platform::{self, shared_dir, shared_file};
 
 /// The `acc` binary: its `demo-agent` answers the probes below.
 const ACC: &str = env!("CARGO_BIN_EXE_acc");
@@ -32,25 +31,6 @@ fn running_as_root() -> bool {
         .find_map(|l| l.strip_prefix("Uid:"))
         .and_then(|ids| ids.split_whitespace().nth(1).map(|euid| euid == "0"))
         .unwrap()
-}
-
-/// A directory under `parent` that sessions' unprivileged users may read:
-/// scripts and files given to native commands live there.
-fn shared_dir(parent: &str) -> tempfile::TempDir {
-    let dir = tempfile::Builder::new()
-        .prefix("acc-sandbox-test-")
-        .tempdir_in(parent)
-        .unwrap();
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    dir
-}
-
-/// Writes `text` to `dir/name`, world-readable; returns its path.
-fn shared_file(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    path
 }
 
 /// A platform on a free loopback port with these session limits.
@@ -101,21 +81,26 @@ fn native_then_demo_agent(setup: &str) -> String {
     format!("native:{setup}\nexec {ACC} demo-agent")
 }
 
+/// A runtime `name` whose native command runs `script` with python3 (from
+/// a world-readable copy, `file`, in /var/tmp), then the demo agent; the
+/// copy's directory (the script lives as long as it does) and the ARN.
+async fn python_runtime(
+    endpoint: &str,
+    name: &str,
+    file: &str,
+    script: &str,
+    env: &[(&str, &str)],
+) -> (tempfile::TempDir, String) {
+    let scripts = shared_dir("/var/tmp");
+    let script = shared_file(scripts.path(), file, script);
+    let command = native_then_demo_agent(&format!("python3 {}", script.display()));
+    let (arn, _) = runtime(endpoint, name, &command, env).await;
+    (scripts, arn)
+}
+
 /// Invokes the demo agent of `arn` in `session` with a probe; its answer.
 async fn probe(endpoint: &str, arn: &str, session: &str, spec: Value) -> Value {
-    let out = platform::data_client(endpoint)
-        .invoke_agent_runtime()
-        .agent_runtime_arn(arn)
-        .runtime_session_id(session)
-        .payload(Blob::new(
-            serde_json::to_vec(&json!({ "prompt": "probe", "delay_ms": 1, "probe": spec }))
-                .unwrap(),
-        ))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("invoking {session}: {:?}", e.into_service_error()));
-    let body = out.response.collect().await.unwrap().into_bytes();
-    platform::frames(std::str::from_utf8(&body).unwrap())[0]["probe"].clone()
+    platform::probe_in_session(endpoint, arn, Some(session), "probe", spec).await
 }
 
 /// What the probe read from `path` inside the session.
@@ -124,6 +109,19 @@ async fn read_in_session(endpoint: &str, arn: &str, session: &str, path: &str) -
         .as_str()
         .unwrap()
         .to_owned()
+}
+
+/// The names of the platform's agent runtimes.
+async fn runtime_names(endpoint: &str) -> Vec<String> {
+    platform::client(endpoint)
+        .list_agent_runtimes()
+        .send()
+        .await
+        .unwrap()
+        .agent_runtimes()
+        .iter()
+        .map(|r| r.agent_runtime_name().to_owned())
+        .collect()
 }
 
 /// The session's entry in the local listing.
@@ -216,15 +214,14 @@ open("/tmp/answers.json", "w").write(json.dumps(answers))
 async fn a_session_cannot_create_native_artifacts_through_its_relay() {
     let platform = platform_with(acc_runtime_local::DEFAULT_SESSION_MEMORY_BYTES, 1024).await;
     let endpoint = platform.endpoint_url();
-    let scripts = shared_dir("/var/tmp");
-    let script = shared_file(scripts.path(), "create.py", CREATE_NATIVE_FROM_INSIDE);
     // The operator's own runtimes: the target an agent tries to repoint,
     // and the agent.
     let (_, target) = runtime(&endpoint, "target", &platform::demo_agent_uri(), &[]).await;
-    let (arn, _) = runtime(
+    let (_scripts, arn) = python_runtime(
         &endpoint,
         "prober",
-        &native_then_demo_agent(&format!("python3 {}", script.display())),
+        "create.py",
+        CREATE_NATIVE_FROM_INSIDE,
         &[("TARGET_RUNTIME", &target)],
     )
     .await;
@@ -251,22 +248,20 @@ async fn a_session_cannot_create_native_artifacts_through_its_relay() {
         );
     }
     let control = platform::client(&endpoint);
-    let names: Vec<String> = control
-        .list_agent_runtimes()
-        .send()
-        .await
-        .unwrap()
-        .agent_runtimes()
-        .iter()
-        .map(|r| r.agent_runtime_name().to_owned())
-        .collect();
+    let names = runtime_names(&endpoint).await;
     assert!(
-        !names.iter().any(|n| n.contains("session") || n.contains("file")),
+        !names
+            .iter()
+            .any(|n| n.contains("session") || n.contains("file")),
         "{names:?}"
     );
     let refusal = |operation: &str| {
         let body = answers[operation]["body"].as_str().unwrap().to_owned();
-        let uri = if operation == "host file" { "/etc/hostname" } else { "/nonexistent/x.tar" };
+        let uri = if operation == "host file" {
+            "/etc/hostname"
+        } else {
+            "/nonexistent/x.tar"
+        };
         body.replace(uri, "PATH")
     };
     assert_eq!(
@@ -378,27 +373,12 @@ struct Served {
 
 impl Served {
     fn start(cwd: &Path) -> Served {
-        use std::io::BufRead;
-        let mut child = std::process::Command::new(ACC)
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--ephemeral",
-                "--no-demo",
-            ])
+        let mut child = platform::acc_serve("127.0.0.1:0", &["--ephemeral", "--no-demo"])
             .current_dir(cwd)
-            .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-        let line = lines.next().unwrap().unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in {line}"))
-            .to_owned();
+        let url = platform::announced_url(&mut child);
         Served { child, url }
     }
 }
@@ -580,15 +560,7 @@ for child in children:
 async fn a_session_cannot_start_more_processes_than_its_limit() {
     let platform = platform_with(acc_runtime_local::DEFAULT_SESSION_MEMORY_BYTES, 64).await;
     let endpoint = platform.endpoint_url();
-    let scripts = shared_dir("/var/tmp");
-    let script = shared_file(scripts.path(), "spawn.py", SPAWN_MANY);
-    let (arn, _) = runtime(
-        &endpoint,
-        "forker",
-        &native_then_demo_agent(&format!("python3 {}", script.display())),
-        &[],
-    )
-    .await;
+    let (_scripts, arn) = python_runtime(&endpoint, "forker", "spawn.py", SPAWN_MANY, &[]).await;
     let spawned = read_in_session(
         &endpoint,
         &arn,
@@ -642,15 +614,7 @@ for pid in children.values():
 async fn memory_is_bounded_across_a_sessions_processes() {
     let platform = platform_with(256 * 1024 * 1024, 1024).await;
     let endpoint = platform.endpoint_url();
-    let scripts = shared_dir("/var/tmp");
-    let script = shared_file(scripts.path(), "hold.py", HOLD_MEMORY);
-    let (arn, _) = runtime(
-        &endpoint,
-        "holder",
-        &native_then_demo_agent(&format!("python3 {}", script.display())),
-        &[],
-    )
-    .await;
+    let (_scripts, arn) = python_runtime(&endpoint, "holder", "hold.py", HOLD_MEMORY, &[]).await;
     let started = Instant::now();
     let held = read_in_session(
         &endpoint,
@@ -733,18 +697,9 @@ async fn the_platform_calling_itself_cannot_create_native_artifacts() {
     let endpoint = platform.endpoint_url();
     let gateway = platform::create_gateway(&platform::client(&endpoint), "loop").await;
     let gateway_id = gateway.gateway_id();
-    let target = reqwest::Client::new()
-        .post(format!("{endpoint}/gateways/{gateway_id}/targets/"))
-        .json(&json!({ "name": "itself", "targetConfiguration": { "mcp": {
-            "openApiSchema": { "inlinePayload": self_calling_api(&endpoint) } } } }))
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        target.status().is_success(),
-        "{}",
-        target.text().await.unwrap()
-    );
+    let target = json!({ "name": "itself", "targetConfiguration": { "mcp": {
+        "openApiSchema": { "inlinePayload": self_calling_api(&endpoint) } } } });
+    platform::create_target_json(&endpoint, gateway_id, &target).await;
     platform::wait_for_gateway_ready(&platform::client(&endpoint), gateway_id).await;
     let called = crate::mcp::call_tool(
         &format!("{endpoint}/gateways/{gateway_id}/mcp"),
@@ -766,15 +721,7 @@ async fn the_platform_calling_itself_cannot_create_native_artifacts() {
         answer.contains("403") && answer.contains("made by the platform itself"),
         "{answer}"
     );
-    let names: Vec<String> = platform::client(&endpoint)
-        .list_agent_runtimes()
-        .send()
-        .await
-        .unwrap()
-        .agent_runtimes()
-        .iter()
-        .map(|r| r.agent_runtime_name().to_owned())
-        .collect();
+    let names = runtime_names(&endpoint).await;
     assert!(names.is_empty(), "created through the loop: {names:?}");
     platform.shutdown().await;
 }

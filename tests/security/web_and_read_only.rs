@@ -2,9 +2,9 @@
 //! (browsers could reach the platform: foreign origins, DNS rebinding) and
 //! `acc serve --listen 0.0.0.0` hiding where it listens.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use acc_runtime_local::operations::{Access, OPERATIONS, Operation};
 use acc_runtime_local::{PlatformConfig, RunningPlatform, StateLocation};
@@ -602,6 +602,13 @@ fn initialize() -> String {
     .to_string()
 }
 
+/// A CreateGateway body, as a foreign page would send it.
+fn planted_gateway() -> String {
+    json!({ "name": "planted", "roleArn": ROLE_ARN, "protocolType": "MCP",
+            "authorizerType": "NONE" })
+    .to_string()
+}
+
 #[tokio::test]
 async fn a_cross_origin_form_post_creates_nothing() {
     let platform = platform::start_ephemeral(false).await;
@@ -611,11 +618,7 @@ async fn a_cross_origin_form_post_creates_nothing() {
         .post(format!("{endpoint}/gateways"))
         .header("content-type", "text/plain")
         .header("origin", "https://evil.example")
-        .body(
-            json!({ "name": "planted", "roleArn": ROLE_ARN, "protocolType": "MCP",
-                    "authorizerType": "NONE" })
-            .to_string(),
-        )
+        .body(planted_gateway())
         .send()
         .await
         .unwrap();
@@ -699,11 +702,7 @@ async fn a_foreign_host_is_refused_dns_rebinding() {
         .post(format!("{endpoint}/gateways"))
         .header("host", format!("rebind.evil.example:{port}"))
         .header("content-type", "application/json")
-        .body(
-            json!({ "name": "planted", "roleArn": ROLE_ARN, "protocolType": "MCP",
-                    "authorizerType": "NONE" })
-            .to_string(),
-        )
+        .body(planted_gateway())
         .send()
         .await
         .unwrap();
@@ -781,16 +780,11 @@ async fn a_local_browser_tool_still_works() {
 
 #[test]
 fn serve_on_every_interface_says_so_and_warns() {
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_acc"))
-        .args(["serve", "--listen", "0.0.0.0:0", "--ephemeral", "--no-demo"])
-        .stdout(Stdio::piped())
+    let mut serve = platform::acc_serve("0.0.0.0:0", &["--ephemeral", "--no-demo"])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(serve.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let url = platform::announced_url(&mut serve);
     let _ = serve.kill();
     let _ = serve.wait();
     let mut stderr = String::new();
@@ -800,10 +794,6 @@ fn serve_on_every_interface_says_so_and_warns() {
         .unwrap()
         .read_to_string(&mut stderr)
         .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("acc: local platform listening on ")
-        .unwrap_or_else(|| panic!("{line}"));
     let port = url
         .strip_prefix("http://0.0.0.0:")
         .unwrap_or_else(|| panic!("the real bound address, not loopback: {url}"));

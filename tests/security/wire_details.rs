@@ -5,19 +5,18 @@
 
 use std::time::Duration;
 
-use aws_sdk_bedrockagentcorecontrol::error::ProvideErrorMetadata as _;
+use aws_sdk_bedrockagentcorecontrol::error::ProvideErrorMetadata;
 use aws_sdk_bedrockagentcorecontrol::types::{
-    ApiSchemaConfiguration, AuthorizerConfiguration, AuthorizerType,
-    CustomJwtAuthorizerConfiguration, GatewayProtocolType, McpTargetConfiguration, S3Configuration,
-    TargetConfiguration,
+    ApiSchemaConfiguration, AuthorizerType, CustomJwtAuthorizerConfiguration,
+    McpTargetConfiguration, S3Configuration, TargetConfiguration,
 };
 use jsonwebtoken::Algorithm;
 use serde_json::{Value, json};
 
 use crate::issuer::{key, now, sign, start_issuer};
 use crate::platform::{
-    ROLE_ARN, client, client_without_retries, create_gateway, http, logs_client, start_ephemeral,
-    start_in, wait_for_gateway_ready,
+    ROLE_ARN, client, client_without_retries, create_gateway, custom_jwt_gateway, http,
+    logs_client, start_ephemeral, start_in, start_with_jwks_refetch,
 };
 
 /// More than the platform's 16 MiB request limit.
@@ -117,6 +116,50 @@ async fn unknown_members_are_neither_kept_nor_echoed() {
     platform.shutdown().await;
 }
 
+/// A JSON POST over the size limit to `url`: refused with a 413 that is
+/// JSON too (the caller checks its shape).
+async fn oversize_json(url: &str) -> RawReply {
+    let reply = raw(http()
+        .post(url)
+        .header("content-type", "application/json")
+        .body("x".repeat(OVERSIZE)))
+    .await;
+    assert_eq!(reply.status, 413);
+    assert!(
+        reply.content_type.starts_with("application/json"),
+        "{}",
+        reply.content_type
+    );
+    reply
+}
+
+/// Checks an SDK call refused as too large: a 413, the modelled error
+/// `is_expected` looks for, and a message naming the 16 MiB limit.
+fn refused_as_oversize<E>(
+    err: aws_sdk_bedrockagentcorecontrol::error::SdkError<
+        E,
+        aws_sdk_bedrockagentcorecontrol::config::http::HttpResponse,
+    >,
+    is_expected: impl Fn(&E) -> bool,
+) where
+    E: ProvideErrorMetadata + std::fmt::Debug,
+{
+    assert_eq!(
+        err.raw_response().map(|r| r.status().as_u16()),
+        Some(413),
+        "{err:?}"
+    );
+    let err = err
+        .as_service_error()
+        .unwrap_or_else(|| panic!("not a modelled error: {err:?}"));
+    assert!(is_expected(err), "{err:?}");
+    assert!(
+        err.message().unwrap().contains("16 MiB"),
+        "{:?}",
+        err.message()
+    );
+}
+
 #[tokio::test]
 async fn oversize_bodies_get_413_in_each_apis_own_shape() {
     let platform = start_ephemeral(false).await;
@@ -133,18 +176,7 @@ async fn oversize_bodies_get_413_in_each_apis_own_shape() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        err.raw_response().map(|r| r.status().as_u16()),
-        Some(413),
-        "{err:?}"
-    );
-    let err = err.into_service_error();
-    assert!(err.is_validation_exception(), "{err:?}");
-    assert!(
-        err.message().unwrap().contains("16 MiB"),
-        "{:?}",
-        err.message()
-    );
+    refused_as_oversize(err, |e| e.is_validation_exception());
 
     // CloudWatch Logs (awsJson1.1): the SDK's modelled error, `__type` in the body.
     let err = logs_client(&endpoint)
@@ -154,18 +186,7 @@ async fn oversize_bodies_get_413_in_each_apis_own_shape() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        err.raw_response().map(|r| r.status().as_u16()),
-        Some(413),
-        "{err:?}"
-    );
-    let err = err.into_service_error();
-    assert!(err.is_invalid_parameter_exception(), "{err:?}");
-    assert!(
-        err.message().unwrap().contains("16 MiB"),
-        "{:?}",
-        err.message()
-    );
+    refused_as_oversize(err, |e| e.is_invalid_parameter_exception());
     let reply = raw(http()
         .post(format!("{endpoint}/"))
         .header("x-amz-target", "Logs_20140328.FilterLogEvents")
@@ -198,30 +219,10 @@ async fn oversize_bodies_get_413_in_each_apis_own_shape() {
     let (code, message) = exchange.result().unwrap_err();
     assert_eq!(code, -32600, "{message}");
     assert!(message.contains("16 MiB"), "{message}");
-    let reply = raw(http()
-        .post(url)
-        .header("content-type", "application/json")
-        .body("x".repeat(OVERSIZE)))
-    .await;
-    assert_eq!(reply.status, 413);
-    assert!(
-        reply.content_type.starts_with("application/json"),
-        "{}",
-        reply.content_type
-    );
+    oversize_json(url).await;
 
     // OTLP/HTTP: a google.rpc.Status, JSON for a JSON request.
-    let reply = raw(http()
-        .post(format!("{endpoint}/v1/traces"))
-        .header("content-type", "application/json")
-        .body("x".repeat(OVERSIZE)))
-    .await;
-    assert_eq!(reply.status, 413);
-    assert!(
-        reply.content_type.starts_with("application/json"),
-        "{}",
-        reply.content_type
-    );
+    let reply = oversize_json(&format!("{endpoint}/v1/traces")).await;
     let status = reply.json();
     assert!(status["code"].is_i64(), "{status}");
     assert!(
@@ -240,42 +241,18 @@ async fn oversize_bodies_get_413_in_each_apis_own_shape() {
     platform.shutdown().await;
 }
 
-/// A CUSTOM_JWT gateway trusting `discovery_url`; its MCP URL.
-async fn jwt_gateway(endpoint: &str, discovery_url: &str) -> String {
-    let control = client(endpoint);
-    let gateway = control
-        .create_gateway()
-        .name("kid-flood")
-        .role_arn(ROLE_ARN)
-        .protocol_type(GatewayProtocolType::Mcp)
-        .authorizer_type(AuthorizerType::CustomJwt)
-        .authorizer_configuration(AuthorizerConfiguration::CustomJwtAuthorizer(
-            CustomJwtAuthorizerConfiguration::builder()
-                .discovery_url(discovery_url)
-                .build()
-                .unwrap(),
-        ))
-        .send()
-        .await
-        .unwrap();
-    wait_for_gateway_ready(&control, gateway.gateway_id()).await;
-    gateway.gateway_url().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn forged_kids_cannot_make_the_platform_hammer_the_issuer() {
     // Long enough that 50 concurrent pings fit in it on a loaded machine.
     const WINDOW: Duration = Duration::from_secs(2);
     let first = key(Algorithm::ES256, "first");
     let issuer = start_issuer(vec![first.jwk.clone()]).await;
-    let platform = acc_runtime_local::start(acc_runtime_local::PlatformConfig {
-        seed_demo: false,
-        jwks_refetch_interval: WINDOW,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let url = jwt_gateway(&platform.endpoint_url(), &issuer.discovery_url()).await;
+    let platform = start_with_jwks_refetch(WINDOW).await;
+    let trusting_the_issuer = CustomJwtAuthorizerConfiguration::builder()
+        .discovery_url(issuer.discovery_url())
+        .build()
+        .unwrap();
+    let url = custom_jwt_gateway(&platform.endpoint_url(), "kid-flood", trusting_the_issuer).await;
     let claims = json!({ "iss": issuer.url(), "sub": "u", "exp": now() + 300 });
     let ping = |token: String| {
         let url = url.clone();

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::input_document;
 use super::lifecycle::{effective_status, settles_at};
-use crate::agent_artifacts::{ArtifactSource, Execution, inspect, parse_uri};
+use crate::agent_artifacts::{ArtifactSource, inspect, parse_uri};
 use crate::ids;
 use crate::pagination::{ListKind, PageRequest, finish_page, page_body};
 use crate::platform_state::PlatformState;
