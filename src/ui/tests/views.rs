@@ -663,7 +663,10 @@ fn without_timings(screen: &str) -> String {
             let start = line[..ms]
                 .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
                 .map_or(0, |i| i + 1);
-            line.replace_range(start..ms + 3, "#");
+            // Same width, so the padding after it does not depend on the
+            // number of digits (a loaded machine takes longer).
+            let width = line[start..ms + 3].chars().count();
+            line.replace_range(start..ms + 3, &format!("#{}", " ".repeat(width - 1)));
         }
         out.push_str(&line);
         out.push('\n');
