@@ -25,8 +25,12 @@ mod wire;
 pub use unpack::image_layers;
 pub use wire::{jsonrpc_gateway, otlp, rest_json};
 
+/// A target's entry point: the raw fuzz input in, a panic when an
+/// invariant breaks.
+pub type Exercise = fn(&[u8]);
+
 /// Every target by name: the fuzz targets and the corpus replay walk this.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Exercise)] = &[
     ("filter_pattern", filter_pattern),
     ("cedar_policy", cedar_policy),
     ("sse", sse),
