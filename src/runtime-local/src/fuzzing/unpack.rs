@@ -158,6 +158,8 @@ pub fn image_layers(data: &[u8]) {
     }
     let limit = MAX_EXPANSION * data.len() as u64 + 1024 * 1024;
     let used = allocated(&root);
+    // Nothing left behind once the input passed (a failure keeps it to look at).
+    let _ = std::fs::remove_dir_all(scratch);
     assert!(
         used <= limit,
         "{used} bytes unpacked from {} input bytes",
