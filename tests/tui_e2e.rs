@@ -253,7 +253,10 @@ fn call_a_demo_tool_from_the_console_and_find_its_capture() {
     let exchange = t.wait_text("→ request");
     assert!(exchange.contains("tools/call"), "{exchange}");
     // Back out and read the capture of that call.
+    // Wait for the escape to land: an escape followed at once by ':' reads as
+    // Alt-':' to the terminal.
     t.keys(&["Escape"]);
+    t.wait_for("back at the tools", |s| !s.contains("arguments · form"));
     t.keys(&[":"]);
     t.literal("captures enterprise-hub");
     t.keys(&["Enter"]);
@@ -375,7 +378,8 @@ fn invoke_the_demo_agent_and_watch_the_stream_arrive() {
         s.contains("# invocations") && s.contains("  200  ttfb ") && s.contains("completed")
     });
     // The JWT-authorized triage agent is invoked with a bearer token.
-    tmux.keys(&["Escape", "Escape"]);
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("back at the sessions", |s| !s.contains("# invocations"));
     tmux.literal(":rt");
     tmux.keys(&["Enter"]);
     tmux.wait_for("the runtimes again", |s| s.contains("runtimes[3]"));
