@@ -1,6 +1,5 @@
 //! `acc`: CLI parsing and wiring only. The console lives in `acc-ui`, the
 //! platform clients in `acc-backend`, the local platform in `acc-runtime-local`.
-#![forbid(unsafe_code)]
 
 mod cli;
 mod headless;

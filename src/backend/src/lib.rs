@@ -2,7 +2,6 @@
 //! official AWS SDK clients: against live AWS with the real credential chain,
 //! or against the local platform (or any AgentCore-compatible endpoint) with
 //! an endpoint override. Results come back as `acc_domain` types.
-#![forbid(unsafe_code)]
 
 mod bearer_tokens;
 mod captured_calls;

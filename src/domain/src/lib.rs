@@ -2,7 +2,6 @@
 //!
 //! Nothing here knows about HTTP, AWS SDKs, SQL or terminals: these are the
 //! nouns of AgentCore (gateways, targets, tools) as the console shows them.
-#![forbid(unsafe_code)]
 
 pub mod agent_runtime;
 pub mod capture;

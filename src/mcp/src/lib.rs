@@ -2,8 +2,6 @@
 //! types, the protocol versions, and a small client. The console uses the
 //! client to reach gateways (local or live); the local gateway uses the same
 //! types to serve, and the client to proxy to `mcpServer` targets.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub mod client;
 pub mod jsonrpc;

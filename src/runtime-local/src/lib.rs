@@ -5,8 +5,6 @@
 //!
 //! Start it with [`start`]; the returned [`RunningPlatform`] tells where it
 //! listens and stops it gracefully.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

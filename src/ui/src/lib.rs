@@ -6,7 +6,6 @@
 //! [`views::view`] draws state without changing it. Effects run on tokio
 //! tasks in [`effect::EffectRunner`]; frames are drawn only when state
 //! changed, at most ~60 per second.
-#![forbid(unsafe_code)]
 
 pub mod action;
 pub mod app;
