@@ -29,12 +29,22 @@ const LOCAL_REGION: &str = "us-east-1";
 #[derive(Debug, Clone)]
 pub enum ConnectTarget {
     /// The platform embedded in this binary, already listening at `endpoint`.
-    Embedded { endpoint: String },
+    Embedded {
+        /// Base URL of the embedded platform, e.g. `http://127.0.0.1:4566`.
+        endpoint: String,
+    },
     /// Any AgentCore-compatible endpoint (e.g. `acc serve` elsewhere).
-    Endpoint { url: String, region: Option<String> },
+    Endpoint {
+        /// Base URL every SDK client is pointed at (endpoint override).
+        url: String,
+        /// Signing region; `us-east-1` when None.
+        region: Option<String>,
+    },
     /// Live AWS, through the standard credential chain (env, profiles, SSO).
     Live {
+        /// AWS profile name; None uses the default chain (`AWS_PROFILE`, then `default`).
         profile: Option<String>,
+        /// Region override; None takes it from the environment or the profile.
         region: Option<String>,
     },
 }
@@ -43,17 +53,22 @@ pub enum ConnectTarget {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ContextKind {
+    /// The platform embedded in this binary; serialized as `local`.
     Local,
+    /// A custom AgentCore-compatible endpoint; serialized as `endpoint`.
     Endpoint,
+    /// Live AWS; serialized as `aws`.
     Aws,
 }
 
 /// What the console shows about where it is connected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ContextInfo {
+    /// Which kind of platform this is.
     pub kind: ContextKind,
     /// `local`, `endpoint`, or the profile name for live AWS.
     pub name: String,
+    /// The signing region; None when live AWS has no region configured.
     pub region: Option<String>,
     /// The endpoint calls go to; for live AWS, the regional service endpoint.
     pub endpoint: String,

@@ -11,16 +11,22 @@ pub enum BackendError {
     /// The service answered with an error (e.g. ResourceNotFoundException).
     #[error("{operation} failed: {code}: {message}")]
     Service {
+        /// The operation that failed, e.g. `GetGateway` or `tools/call`.
         operation: String,
+        /// The error code, e.g. `ResourceNotFoundException`.
         code: String,
+        /// The service's message.
         message: String,
     },
     /// The request never got an answer: connection refused, DNS, TLS, timeout,
     /// or credentials could not be resolved.
     #[error("{operation} failed: {hint}{detail}")]
     Transport {
+        /// The operation that failed, e.g. `ListGateways`.
         operation: String,
+        /// The underlying error, with its chain of causes.
         detail: String,
+        /// What to do about it, shown before `detail`; may be empty.
         hint: String,
     },
     /// The context's configuration cannot work (e.g. no region).

@@ -27,7 +27,9 @@ pub struct McpCatalog {
 /// One search result, best first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchHit {
+    /// The tool's qualified name, `<TargetName>___<toolName>`.
     pub name: String,
+    /// The tool's description; empty when the search result gave none.
     pub description: String,
 }
 

@@ -22,17 +22,28 @@ pub fn parse_runtime_log_group(name: &str) -> Option<(&str, &str)> {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentRuntime {
+    /// The runtime id (`agentRuntimeId`), `<name>-<suffix>`.
     pub id: String,
+    /// The runtime's ARN (`agentRuntimeArn`).
     pub arn: String,
+    /// The runtime's name (`agentRuntimeName`).
     pub name: String,
+    /// The newest version number (`agentRuntimeVersion`), e.g. `"3"`.
     pub latest_version: String,
     /// `READY`, `CREATING`, `UPDATING`, `CREATE_FAILED`, …
     pub status: String,
+    /// The runtime's description; None when it has none.
     pub description: Option<String>,
     /// `containerConfiguration.containerUri`.
     pub artifact: String,
+    /// Seconds a session may stay idle before it is ended
+    /// (`lifecycleConfiguration.idleRuntimeSessionTimeout`; AgentCore's default
+    /// is 900); None when not reported.
     pub idle_timeout_s: Option<i32>,
+    /// Longest a session may live, in seconds
+    /// (`lifecycleConfiguration.maxLifetime`); None when not reported.
     pub max_lifetime_s: Option<i32>,
+    /// Its named endpoints (ListAgentRuntimeEndpoints), e.g. `DEFAULT`.
     pub endpoints: Vec<RuntimeEndpoint>,
     /// How callers authenticate: `IAM` (SigV4, the default) or `CUSTOM_JWT`
     /// (a bearer token over HTTPS; the AWS SDK cannot call these).
@@ -70,9 +81,13 @@ impl AgentRuntime {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RuntimeEndpoint {
+    /// The endpoint's name, e.g. `DEFAULT`.
     pub name: String,
+    /// The version the endpoint is set to serve (`targetVersion`); None when not reported.
     pub target_version: Option<String>,
+    /// The version it serves now (`liveVersion`); None until it is first `READY`.
     pub live_version: Option<String>,
+    /// `READY`, `CREATING`, `UPDATING`, `CREATE_FAILED`, …
     pub status: String,
 }
 
@@ -80,12 +95,17 @@ pub struct RuntimeEndpoint {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RuntimeSession {
+    /// The session id (`X-Amzn-Bedrock-AgentCore-Runtime-Session-Id`).
     pub runtime_session_id: String,
+    /// The id of the runtime the session belongs to.
     pub agent_runtime_id: String,
+    /// The runtime's ARN; empty when the session was derived from logs.
     #[serde(default)]
     pub agent_runtime_arn: String,
+    /// The runtime endpoint that serves it, e.g. `DEFAULT`; empty when unknown.
     #[serde(default)]
     pub endpoint: String,
+    /// The runtime version the session runs; empty when unknown (live AWS).
     #[serde(default)]
     pub version: String,
     /// `native`, `arm64`, `emulated`; empty when unknown (live AWS).
@@ -94,19 +114,25 @@ pub struct RuntimeSession {
     /// `STARTING`, `HEALTHY`, `BUSY`, `STOPPED`; `ACTIVE`/`IDLE` when
     /// derived from logs.
     pub state: String,
+    /// When the session started, ISO 8601; empty when unknown (live AWS).
     #[serde(default)]
     pub created_at: String,
+    /// Seconds since the session started (or its first logged activity).
     #[serde(default)]
     pub age_seconds: i64,
+    /// Seconds since its last activity.
     #[serde(default)]
     pub idle_seconds: i64,
+    /// Invocations it has served (live AWS: counted from its root spans).
     #[serde(default)]
     pub invocations: u64,
     /// Local sessions only.
     #[serde(default)]
     pub cpu_seconds: Option<f64>,
+    /// Resident memory of its processes, in bytes (local sessions only).
     #[serde(default)]
     pub memory_bytes: Option<u64>,
+    /// Its lifecycle events, oldest first (local sessions only).
     #[serde(default)]
     pub events: Vec<SessionEvent>,
     /// Its recent invocations, oldest first (local sessions only).
@@ -177,18 +203,26 @@ pub fn clock(ms: i64) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionSpan {
+    /// The trace id, hex (`traceId`).
     pub trace_id: String,
+    /// The span id, hex (`spanId`).
     pub span_id: String,
+    /// The parent's span id (`parentSpanId`); empty for a root span.
     #[serde(default)]
     pub parent_span_id: String,
+    /// The span's name (`name`), e.g. `agent.turn`.
     pub name: String,
+    /// Start time, nanoseconds since the epoch (`startTimeUnixNano`).
     pub start_unix_nano: i64,
+    /// End time, nanoseconds since the epoch (`endTimeUnixNano`).
     pub end_unix_nano: i64,
     /// 0 unset, 1 ok, 2 error.
     #[serde(default)]
     pub status_code: i64,
+    /// The status message (`status.message`); empty when none was given.
     #[serde(default)]
     pub status_message: String,
+    /// The exporting service (`resource.attributes.service.name`); empty when unknown.
     #[serde(default)]
     pub service: String,
 }
@@ -266,19 +300,27 @@ mod tests {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionInvocation {
+    /// The request id the platform gave it (a UUID, forwarded to the agent as
+    /// `X-Amzn-Bedrock-AgentCore-Runtime-Request-Id`).
     pub request_id: String,
+    /// When the invocation started, milliseconds since the epoch.
     pub started_at_ms: i64,
+    /// The `X-Amzn-Bedrock-AgentCore-Runtime-User-Id` it carried; None when absent.
     #[serde(default)]
     pub user_id: Option<String>,
     /// The verified JWT's subject, for JWT-authorized runtimes.
     #[serde(default)]
     pub caller: Option<String>,
+    /// The agent's HTTP status; None until the agent answered.
     #[serde(default)]
     pub status: Option<u16>,
+    /// Milliseconds from the start to the answer's first byte; None before any byte.
     #[serde(default)]
     pub first_byte_ms: Option<f64>,
+    /// Milliseconds from the start to the end of the answer; None while it streams.
     #[serde(default)]
     pub duration_ms: Option<f64>,
+    /// Bytes of answer body sent so far.
     #[serde(default)]
     pub bytes: u64,
     /// `streaming`, `completed`, `caller disconnected`, or what failed.
@@ -289,6 +331,8 @@ pub struct SessionInvocation {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionEvent {
+    /// When it happened, milliseconds since the epoch.
     pub at_ms: i64,
+    /// What happened, e.g. `starting (arm64)`, `busy (HealthyBusy)`, `stopped (…)`.
     pub event: String,
 }

@@ -59,10 +59,13 @@ impl CaptureOutcome {
 pub struct CapturedCaller {
     /// `anonymous`, `oauth` or `iam`.
     pub kind: String,
+    /// The JWT `sub` of an `oauth` caller; None otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
+    /// The caller's ARN for `iam`; None otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
+    /// The verified JWT's claims (secrets masked) for `oauth`; None otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<Map<String, Value>>,
 }
@@ -83,7 +86,9 @@ impl CapturedCaller {
 pub struct CapturedCall {
     /// When the call arrived, RFC 3339 UTC with milliseconds.
     pub time: String,
+    /// A unique id for this capture (a UUID).
     pub capture_id: String,
+    /// The gateway the call passed through.
     pub gateway_id: String,
     /// The gateway's ARN: the resource Cedar policies are written against.
     #[serde(default)]
@@ -92,14 +97,19 @@ pub struct CapturedCall {
     pub target: String,
     /// The qualified tool name, `<Target>___<tool>`.
     pub tool: String,
+    /// Who made the call.
     pub caller: CapturedCaller,
     /// The call's arguments, secrets masked.
     pub arguments: Value,
+    /// How the call ended.
     pub outcome: CaptureOutcome,
     /// Why it failed or was denied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Milliseconds from the call's arrival to its answer.
     pub latency_ms: f64,
+    /// The X-Ray trace id (`X-Amzn-Trace-Id` `Root=`), or one the gateway made up
+    /// in that format when the caller sent none.
     pub trace_id: String,
     /// What the gateway's policy engine decided, when one is attached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -142,10 +152,14 @@ impl CapturedCall {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CapturedPolicy {
+    /// The ARN of the policy engine that decided.
     pub engine_arn: String,
     /// The gateway's mode: `ENFORCE` or `LOG_ONLY`.
     pub mode: String,
+    /// Allow or deny.
     pub decision: crate::cedar_model::evaluation::PolicyDecision,
+    /// The policies that decided it, by name (the permits for an allow, the
+    /// forbids for a deny; empty for a default deny).
     pub determining_policies: Vec<String>,
     /// Policies that failed to evaluate, or why there was nothing to evaluate.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -159,6 +173,7 @@ pub struct CaptureFilter {
     pub tool: Option<String>,
     /// Exact `sub` (or IAM ARN) of the caller.
     pub caller: Option<String>,
+    /// Only calls that ended this way; None matches every outcome.
     pub outcome: Option<CaptureOutcome>,
 }
 

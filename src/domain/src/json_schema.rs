@@ -16,9 +16,11 @@ pub struct SchemaNode {
     pub name: String,
     /// `string`, `integer`, `object`, `array<string>`, `string|null`, ...
     pub type_label: String,
+    /// Whether the parent object lists the property in `required` (false for `[]` rows).
     pub required: bool,
     /// Allowed values when the schema has an `enum` (rendered as JSON).
     pub enum_values: Vec<String>,
+    /// The property's `description`; None when the schema gives none.
     pub description: Option<String>,
     /// `format`, `default`, bounds and patterns, already rendered.
     pub constraints: Vec<String>,

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 pub struct SchemaViolation {
     /// JSON pointer to the offending value (`/customer/email`); empty for the root.
     pub path: String,
+    /// What is wrong there, e.g. `missing required property "email"`.
     pub message: String,
 }
 

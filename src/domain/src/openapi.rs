@@ -20,12 +20,21 @@ pub const MAX_EXPANDED_VALUES: usize = 250_000;
 /// Why an OpenAPI document could not be turned into tools.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum OpenApiError {
+    /// The text does not parse as JSON; holds the parser's message.
     #[error("OpenAPI document is not valid JSON: {0}")]
     NotJson(String),
+    /// The document has no `paths` object, so it declares no operations.
     #[error("OpenAPI document has no `paths` object")]
     NoPaths,
+    /// An operation lacks the `operationId` its tool would be named by.
     #[error("operation {method} {path} has no operationId; AgentCore names tools by operationId")]
-    MissingOperationId { method: String, path: String },
+    MissingOperationId {
+        /// The HTTP method, upper case (`GET`, `POST`, …).
+        method: String,
+        /// The path template as the document keys it, e.g. `/orders/{id}`.
+        path: String,
+    },
+    /// Inlining the `$ref` schemas would exceed [`MAX_EXPANDED_VALUES`].
     #[error(
         "the document's $ref schemas expand to more than {MAX_EXPANDED_VALUES} values; \
          reference shared schemas less, or split the API into several targets"

@@ -6,10 +6,15 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PolicyEngine {
+    /// The policy engine id (`policyEngineId`).
     pub id: String,
+    /// The policy engine's ARN.
     pub arn: String,
+    /// The policy engine's name.
     pub name: String,
+    /// The engine's status, e.g. `ACTIVE`, `CREATING`, `UPDATING`, `DELETING`.
     pub status: String,
+    /// The engine's description; None when it has none.
     pub description: Option<String>,
 }
 
@@ -17,15 +22,21 @@ pub struct PolicyEngine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Policy {
+    /// The policy id (`policyId`).
     pub id: String,
+    /// The policy's name; also its Cedar policy id in decisions and dry-runs.
     pub name: String,
+    /// The id of the policy engine that holds it.
     pub engine_id: String,
     /// `ACTIVE`, `CREATING`, `CREATE_FAILED`, …
     pub status: String,
+    /// Why the policy is in its status (`statusReasons`).
     pub status_reasons: Vec<String>,
     /// `ACTIVE` (decides) or `LOG_ONLY`.
     pub enforcement_mode: String,
+    /// The Cedar statement text; empty when the definition is not Cedar text.
     pub statement: String,
+    /// The policy's description; None when it has none.
     pub description: Option<String>,
 }
 

@@ -8,7 +8,9 @@ use serde_json::Value;
 /// One event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SseEvent {
+    /// The `event:` field; None when the frame had none (the AgentCore Python SDK sends none).
     pub event: Option<String>,
+    /// The `id:` field; None when the frame had none.
     pub id: Option<String>,
     /// `data:` lines joined with `\n`.
     pub data: String,
@@ -30,6 +32,7 @@ pub struct SseParser {
 }
 
 impl SseParser {
+    /// A parser with nothing buffered.
     pub fn new() -> Self {
         Self::default()
     }

@@ -27,11 +27,15 @@ pub enum ToolSource {
 pub struct Tool {
     /// `<TargetName>___<toolName>`.
     pub qualified_name: String,
+    /// The target's name (`<TargetName>`); empty for the built-in search tool.
     pub target: String,
+    /// The tool's own name, without the target prefix (`<toolName>`).
     pub name: String,
+    /// The tool's description; empty when it has none.
     pub description: String,
     /// The tool's input as a JSON Schema object.
     pub input_schema: serde_json::Value,
+    /// Where the console learned about it.
     pub source: ToolSource,
 }
 

@@ -7,7 +7,9 @@ use serde_json::Value;
 /// A JSON-RPC error answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RpcError {
+    /// The JSON-RPC error code, e.g. -32602 (invalid params).
     pub code: i64,
+    /// The error's message.
     pub message: String,
 }
 
@@ -25,6 +27,7 @@ pub struct ToolCallReport {
     pub latency_ms: f64,
     /// The result's content items.
     pub content: Vec<Value>,
+    /// The result's `structuredContent`; None when the tool returned none.
     pub structured_content: Option<Value>,
     /// The tool reported a failure (`isError: true`).
     pub is_error: bool,

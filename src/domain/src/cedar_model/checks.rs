@@ -9,13 +9,17 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The policy cannot be parsed or fails strict validation; serialized as `error`.
     Error,
+    /// A validator warning (e.g. a suspicious identifier); the policy still
+    /// validates. Serialized as `warning`.
     Warning,
 }
 
 /// One problem in a policy's text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PolicyDiagnostic {
+    /// Error or warning.
     pub severity: Severity,
     /// The policy it is in (its name), when checking several.
     pub policy: Option<String>,
@@ -23,6 +27,7 @@ pub struct PolicyDiagnostic {
     pub line: usize,
     /// 1-based, in characters.
     pub column: usize,
+    /// What is wrong, with Cedar's help text in parentheses when it gives one.
     pub message: String,
 }
 

@@ -14,8 +14,11 @@ use crate::{CapturedCall, Tool};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Flip {
+    /// Allowed by the current policies, denied after the edit (`allow_to_deny`).
     AllowToDeny,
+    /// Denied by the current policies, allowed after the edit (`deny_to_allow`).
     DenyToAllow,
+    /// The same decision before and after (`unchanged`).
     Unchanged,
 }
 
@@ -23,12 +26,19 @@ pub enum Flip {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DryRunRow {
+    /// The captured call's id ([`CapturedCall::capture_id`]).
     pub capture_id: String,
+    /// When the call arrived, RFC 3339 UTC ([`CapturedCall::time`]).
     pub time: String,
+    /// The qualified tool name, `<Target>___<tool>`.
     pub tool: String,
+    /// The caller's label: JWT `sub`, else IAM ARN, else the caller kind.
     pub caller: String,
+    /// What the current policies decide.
     pub before: Evaluation,
+    /// What the edited policies decide.
     pub after: Evaluation,
+    /// Whether and how the decision changes.
     pub flip: Flip,
 }
 
@@ -36,9 +46,13 @@ pub struct DryRunRow {
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DryRun {
+    /// One row per evaluated call, in the calls' order.
     pub rows: Vec<DryRunRow>,
+    /// How many calls flip from allow to deny.
     pub allow_to_deny: usize,
+    /// How many calls flip from deny to allow.
     pub deny_to_allow: usize,
+    /// How many evaluated calls keep their decision.
     pub unchanged: usize,
     /// Calls that could not be evaluated (their tool is gone, say), and why.
     pub skipped: Vec<String>,

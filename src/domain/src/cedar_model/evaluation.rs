@@ -13,11 +13,14 @@ use super::request::CedarCall;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PolicyDecision {
+    /// A permit applied and no forbid did; serialized as `allow`.
     Allow,
+    /// A forbid applied, or no permit did (default deny); serialized as `deny`.
     Deny,
 }
 
 impl PolicyDecision {
+    /// The wire spelling: `allow` or `deny`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Allow => "allow",
@@ -30,6 +33,7 @@ impl PolicyDecision {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Evaluation {
+    /// Allow or deny.
     pub decision: PolicyDecision,
     /// The policies that decided it (the permits for an allow, the forbids
     /// for a deny; empty for a default deny).

@@ -22,9 +22,15 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FindingKind {
+    /// With the policy, the engine allows every request of an environment
+    /// (overly permissive); `allow-all`.
     AllowAll,
+    /// The `permit` matches no request at all (ineffective); `allow-none`.
     AllowNone,
+    /// The `forbid` denies every request of an environment (overly
+    /// restrictive); `deny-all`.
     DenyAll,
+    /// The `forbid` matches no request at all (ineffective); `deny-none`.
     DenyNone,
 }
 
@@ -44,8 +50,12 @@ impl FindingKind {
 /// deny-none, which hold in every environment).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    /// Which of the four findings this is.
     pub kind: FindingKind,
+    /// The environment it holds in, as [`environment_label`] prints it; None
+    /// for allow-none and deny-none.
     pub environment: Option<String>,
+    /// The sentence a reviewer reads, e.g. `overly permissive: …`.
     pub message: String,
 }
 
@@ -58,11 +68,13 @@ impl std::fmt::Display for Finding {
 /// Why the analysis could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum AnalysisError {
+    /// The cvc5 solver could not be started; holds the cause.
     #[error(
         "semantic validation needs the cvc5 SMT solver and could not start it ({0}); install it \
          (`apt-get install cvc5`) or point the CVC5 variable at it, or use IGNORE_ALL_FINDINGS"
     )]
     SolverUnavailable(String),
+    /// The solver or the symbolic compiler failed; holds the cause.
     #[error("the symbolic analysis failed: {0}")]
     Analysis(String),
 }
@@ -201,6 +213,7 @@ pub async fn policy_findings(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Comparison {
+    /// Both sets allow exactly the same requests.
     Equivalent,
     /// Allows everything the old set allowed, and more.
     MorePermissive,
@@ -225,8 +238,11 @@ impl Comparison {
 /// A concrete request that one set allows and the other denies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Counterexample {
+    /// The principal, printed (`AgentCore::OAuthUser::"…"`); empty when unset.
     pub principal: String,
+    /// The action, printed (`AgentCore::Action::"<Target>___<tool>"`); empty when unset.
     pub action: String,
+    /// The resource, printed (`AgentCore::Gateway::"…"`); empty when unset.
     pub resource: String,
     /// The context as Cedar prints it.
     pub context: String,
@@ -255,10 +271,13 @@ impl Counterexample {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionComparison {
+    /// The environment, as [`environment_label`] prints it.
     pub environment: String,
     /// The action's id (the tool's qualified name).
     pub action: String,
+    /// The principal's entity type, e.g. `AgentCore::OAuthUser`.
     pub principal_type: String,
+    /// How the edited set compares with the old one here.
     pub comparison: Comparison,
     /// Allowed by the edit, denied before.
     pub newly_allowed: Option<Counterexample>,

@@ -50,7 +50,9 @@ pub fn captured_test_case(
 /// How one test case fared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TestOutcome {
+    /// The test case's `name`.
     pub name: String,
+    /// Whether the decision, reasons and error count all matched.
     pub passed: bool,
     /// Why it failed (empty when it passed).
     pub message: String,

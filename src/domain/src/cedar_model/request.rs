@@ -21,11 +21,16 @@ pub const ANONYMOUS_PRINCIPAL: &str = "anonymous";
 /// A tool call as Cedar sees it.
 #[derive(Debug, Clone)]
 pub struct CedarCall {
+    /// The Cedar request: principal, action, resource and typed context.
     pub request: Request,
+    /// The entities the request refers to: the principal (with the JWT's
+    /// claims as tags for an `OAuthUser`) and the gateway.
     pub entities: Entities,
     /// The principal, action and resource, printed (`AgentCore::OAuthUser::"alice"`).
     pub principal: String,
+    /// The action, printed: `AgentCore::Action::"<Target>___<tool>"`.
     pub action: String,
+    /// The resource, printed: `AgentCore::Gateway::"<gateway arn>"`.
     pub resource: String,
     /// `context` in Cedar's JSON form (what `context.input` holds; decimals
     /// as `{"__extn": …}`), as request files for the `cedar` CLI carry it.

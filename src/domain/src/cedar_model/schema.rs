@@ -14,6 +14,7 @@ use crate::Tool;
 /// A gateway's generated schema, parsed and as Cedar schema text.
 #[derive(Debug, Clone)]
 pub struct GatewaySchema {
+    /// The parsed schema, for validating policies and requests.
     pub schema: Schema,
     /// The same schema in Cedar's human-readable schema syntax.
     pub text: String,

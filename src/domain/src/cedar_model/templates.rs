@@ -10,8 +10,11 @@ use crate::Tool;
 /// One template: what it is for, a suggested policy name, and the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyTemplate {
+    /// What it is for, e.g. `read-only role (4 reading tools)`.
     pub title: String,
+    /// A suggested policy name, e.g. `tenant_tools`.
     pub name: String,
+    /// The Cedar statement, with a comment line and placeholders to change.
     pub text: String,
 }
 

@@ -3,8 +3,7 @@
 //! (`acc demo-agent`) hosted as a `native:` runtime, one bubblewrap sandbox
 //! per session. Needs bubblewrap (tests/run installs it).
 
-#[path = "common/platform.rs"]
-mod platform;
+use crate::platform;
 
 use std::time::{Duration, Instant};
 

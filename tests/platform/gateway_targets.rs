@@ -3,10 +3,8 @@
 //! and a local command bound to a Lambda ARN. Downstream failures come back
 //! as tool errors with the cause, and the gateway keeps serving.
 
-#[path = "common/mcp.rs"]
-mod mcp;
-#[path = "common/platform.rs"]
-mod platform;
+use crate::mcp;
+use crate::platform;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -4,8 +4,7 @@
 //! demo identity provider, a real OIDC issuer; the runtime is the built-in
 //! demo agent in a bubblewrap session. Needs bubblewrap (tests/run installs it).
 
-#[path = "common/platform.rs"]
-mod platform;
+use crate::platform;
 
 use aws_sdk_bedrockagentcore::primitives::Blob;
 use aws_sdk_bedrockagentcorecontrol::types::{

@@ -1,8 +1,7 @@
 //! The local platform's SQLite state: what survives a restart, and which
 //! databases it refuses to open (and leaves untouched).
 
-#[path = "common/platform.rs"]
-mod platform;
+use crate::platform;
 
 use platform::*;
 

@@ -4,8 +4,7 @@
 //! nothing stored by a read-only platform. (The protobuf path is exercised
 //! by the Python SDK agent's real OpenTelemetry exporter.)
 
-#[path = "common/platform.rs"]
-mod platform;
+use crate::platform;
 
 use serde_json::{Value, json};
 

@@ -6,8 +6,7 @@
 //! the test setup (`tests/run` installs them with `python3 -m pip install
 //! boto3 awscli`).
 
-#[path = "common/platform.rs"]
-mod platform;
+use crate::platform;
 
 use std::process::Output;
 

@@ -5,8 +5,7 @@
 //! platform's OTLP receiver. tests/run installs the SDK and the
 //! OpenTelemetry exporter into `target/agentcore-venv`.
 
-#[path = "common/platform.rs"]
-mod platform;
+use crate::platform;
 
 use std::path::Path;
 

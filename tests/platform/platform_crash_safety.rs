@@ -1,8 +1,7 @@
 //! Crash safety of the real `acc serve` binary: every CreateGateway that was
 //! acknowledged before a `kill -9` is still there after a restart.
 
-#[path = "common/platform.rs"]
-mod platform;
+use crate::platform;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;

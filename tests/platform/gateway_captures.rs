@@ -2,10 +2,8 @@
 //! JSON line to the gateway's APPLICATION_LOGS log group, which the real
 //! `aws-sdk-cloudwatchlogs` client reads back from the local platform.
 
-#[path = "common/mcp.rs"]
-mod mcp;
-#[path = "common/platform.rs"]
-mod platform;
+use crate::mcp;
+use crate::platform;
 
 use std::time::Duration;
 

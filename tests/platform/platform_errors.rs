@@ -2,8 +2,7 @@
 //! mapped to the SDK's typed error, and the raw status, `x-amzn-errortype`
 //! header and message checked where the SDK cannot send the request.
 
-#[path = "common/platform.rs"]
-mod platform;
+use crate::platform;
 
 use acc_runtime_local::{PlatformConfig, StateLocation};
 use aws_sdk_bedrockagentcorecontrol::error::ProvideErrorMetadata;

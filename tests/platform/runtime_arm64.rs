@@ -5,10 +5,8 @@
 //! output lands in the runtime's log group. Needs the cross compiler,
 //! qemu-user-static and bubblewrap (tests/run installs them).
 
-#[path = "common/oci_image.rs"]
-mod oci_image;
-#[path = "common/platform.rs"]
-mod platform;
+use crate::oci_image;
+use crate::platform;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -1,10 +1,8 @@
 //! The headless commands: output formats and exit codes, on the embedded
 //! platform (`--ephemeral`) and against `acc serve` via `--endpoint`.
 
-#[path = "common/oci_image.rs"]
-mod oci_image;
-#[path = "common/platform.rs"]
-mod platform;
+use crate::oci_image;
+use crate::platform;
 
 use std::process::{Command, Output, Stdio};
 

@@ -3,12 +3,9 @@
 //! with aws-lc-rs): every check fails with 401/403 and a WWW-Authenticate
 //! that says why, and the verified claims reach the capture.
 
-#[path = "common/issuer.rs"]
-mod issuer;
-#[path = "common/mcp.rs"]
-mod mcp;
-#[path = "common/platform.rs"]
-mod platform;
+use crate::issuer;
+use crate::mcp;
+use crate::platform;
 
 use std::sync::atomic::Ordering;
 

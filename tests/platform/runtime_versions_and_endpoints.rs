@@ -3,10 +3,8 @@
 //! artifacts: an arm64 OCI archive (accepted), an amd64 one (refused at
 //! create with the fix), and a native command.
 
-#[path = "common/oci_image.rs"]
-mod oci_image;
-#[path = "common/platform.rs"]
-mod platform;
+use crate::oci_image;
+use crate::platform;
 
 use aws_sdk_bedrockagentcorecontrol::types::{
     AgentRuntimeArtifact, ContainerConfiguration, LifecycleConfiguration, NetworkConfiguration,

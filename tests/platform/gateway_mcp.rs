@@ -2,10 +2,8 @@
 //! SDK (rmcp) as an independent client, plus raw JSON-RPC for the wire
 //! details (paging, negotiation, errors, SSE) a library would hide.
 
-#[path = "common/mcp.rs"]
-mod mcp;
-#[path = "common/platform.rs"]
-mod platform;
+use crate::mcp;
+use crate::platform;
 
 use aws_sdk_bedrockagentcorecontrol::types::{
     GatewayProtocolConfiguration, McpGatewayConfiguration, SearchType,

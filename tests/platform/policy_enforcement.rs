@@ -3,10 +3,8 @@
 //! on calls made with tokens from the demo identity provider (whose claims
 //! become the principal's tags), and recorded with each capture.
 
-#[path = "common/mcp.rs"]
-mod mcp;
-#[path = "common/platform.rs"]
-mod platform;
+use crate::mcp;
+use crate::platform;
 
 use acc_domain::cedar_model::evaluation::PolicyDecision;
 use acc_domain::{CaptureOutcome, CapturedCall, gateway_log_group};

@@ -2,8 +2,7 @@
 //! every gateway and gateway-target operation, pagination, idempotency and
 //! the demo workspace.
 
-#[path = "common/platform.rs"]
-mod platform;
+use crate::platform;
 
 use std::collections::BTreeSet;
 

@@ -1,0 +1,10 @@
+//! The real `acc` binary: its terminal console driven through tmux, and its
+//! headless commands with their JSON output and exit codes.
+
+#[path = "../common/oci_image.rs"]
+mod oci_image;
+#[path = "../common/platform.rs"]
+mod platform;
+
+mod cli_headless;
+mod tui_e2e;

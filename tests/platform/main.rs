@@ -1,0 +1,32 @@
+//! The local platform through real clients: the AWS SDKs, boto3 and the AWS
+//! CLI, the AgentCore Python SDK, MCP and OpenTelemetry exporters, one module
+//! per AgentCore service area (`gateway_*`, `policy_*`, `runtime_*`,
+//! `observability_*`) plus the platform's own guarantees (`platform_*`).
+//! One test binary, so the suite links once.
+
+#[path = "../common/issuer.rs"]
+mod issuer;
+#[path = "../common/mcp.rs"]
+mod mcp;
+#[path = "../common/oci_image.rs"]
+mod oci_image;
+#[path = "../common/platform.rs"]
+mod platform;
+
+mod gateway_auth;
+mod gateway_captures;
+mod gateway_control_plane;
+mod gateway_mcp;
+mod gateway_targets;
+mod observability_otlp;
+mod platform_botocore_compat;
+mod platform_crash_safety;
+mod platform_errors;
+mod platform_fuzz_corpus;
+mod platform_persistence;
+mod policy_enforcement;
+mod runtime_arm64;
+mod runtime_inbound_auth;
+mod runtime_python_sdk_agent;
+mod runtime_sessions;
+mod runtime_versions_and_endpoints;
