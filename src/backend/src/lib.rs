@@ -3,21 +3,17 @@
 //! or against the local platform (or any AgentCore-compatible endpoint) with
 //! an endpoint override. Results come back as `acc_domain` types.
 
-mod bearer_tokens;
-mod captured_calls;
 mod connection;
 mod error;
 mod fan_out;
-mod gateways;
-mod mcp_tools;
-mod policies;
-mod runtimes;
-mod schema_conversion;
-mod transaction_search;
+mod gateway;
+mod identity;
+mod observability;
+mod policy;
+mod runtime;
 
 pub use acc_domain::{RUNTIME_LOG_PREFIX, SPANS_LOG_GROUP};
-pub use captured_calls::CapturePage;
 pub use connection::{Backend, ConnectTarget, ContextInfo, ContextKind, aws_profiles};
 pub use error::BackendError;
-pub use mcp_tools::{McpCatalog, SEARCH_TOOL, SearchHit};
-pub use runtimes::{Invocation, RuntimeLogLine};
+pub use gateway::{CapturePage, McpCatalog, SEARCH_TOOL, SearchHit};
+pub use runtime::{Invocation, RuntimeLogLine};

@@ -6,9 +6,9 @@ use acc_domain::{Gateway, RpcError, Tool, ToolCallReport, ToolSource};
 use acc_mcp::client::{McpClient, McpError};
 use serde_json::Value;
 
-use crate::bearer_tokens::{JwtResource, token_for};
 use crate::connection::{Backend, HTTP};
 use crate::error::BackendError;
+use crate::identity::bearer_tokens::{JwtResource, token_for};
 
 /// The built-in search tool's name.
 pub const SEARCH_TOOL: &str = "x_amz_bedrock_agentcore_search";

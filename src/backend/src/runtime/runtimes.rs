@@ -23,10 +23,10 @@ use aws_sdk_bedrockagentcorecontrol::types::{
 };
 use futures_util::{Stream, StreamExt};
 
-use crate::bearer_tokens::{JwtResource, token_for};
 use crate::connection::{Backend, ContextKind, HTTP, now_ms};
 use crate::error::BackendError;
-use crate::transaction_search::{merge_sessions, state_for_idle};
+use crate::identity::bearer_tokens::{JwtResource, token_for};
+use crate::observability::transaction_search::{merge_sessions, state_for_idle};
 
 const SESSION_HEADER: &str = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id";
 const USER_HEADER: &str = "X-Amzn-Bedrock-AgentCore-Runtime-User-Id";

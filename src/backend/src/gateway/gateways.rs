@@ -15,7 +15,7 @@ use aws_smithy_types::date_time::Format;
 use crate::connection::Backend;
 use crate::error::BackendError;
 use crate::fan_out::fan_out;
-use crate::schema_conversion::to_json_schema;
+use crate::gateway::schema_conversion::to_json_schema;
 
 /// Page size for list calls; the paginator follows every page.
 const PAGE_SIZE: i32 = 100;

@@ -1,0 +1,4 @@
+//! AgentCore Identity, as the console needs it: bearer tokens for JWT-authorized
+//! gateways and runtimes.
+
+pub(crate) mod bearer_tokens;

@@ -1,0 +1,4 @@
+//! AgentCore Observability: the spans agents export, read through CloudWatch
+//! Logs (`aws/spans`), and the sessions derived from them.
+
+pub(crate) mod transaction_search;

@@ -1,0 +1,3 @@
+//! AgentCore Policy: policy engines and their Cedar policies.
+
+mod policies;
