@@ -910,3 +910,48 @@ fn runtimes_invoke_sessions_and_logs_headless() {
     serve.kill().unwrap();
     let _ = serve.wait();
 }
+
+/// Issue 14, item 1: an `AWS_IAM` gateway is reached with SigV4, signed with
+/// the context's credentials; its catalog comes through MCP and a call is
+/// captured under the signing identity.
+#[test]
+fn iam_gateway_tools_are_listed_and_called_with_sigv4() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = state.path();
+    let listed = acc_in(dir, &["tools", "list", "tenant-acme", "-o", "json"]);
+    let stderr = String::from_utf8_lossy(&listed.stderr);
+    assert_eq!(listed.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("failed") && !stderr.contains("token"),
+        "the listing went through MCP without complaint: {stderr}"
+    );
+    let tools: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let tools = tools.as_array().unwrap();
+    assert!(tools.len() >= 5, "{tools:?}");
+    assert!(tools.iter().all(|t| t["source"] == "mcp"), "{tools:?}");
+
+    let call = acc_in(
+        dir,
+        &[
+            "tools",
+            "call",
+            "tenant-acme",
+            "orders___list_open_orders",
+            "--args",
+            "{}",
+            "-o",
+            "json",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&call.stderr);
+    assert_eq!(call.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("token"), "no token is blamed: {stderr}");
+
+    let captures = acc_in(dir, &["captures", "tenant-acme", "-o", "json"]);
+    let captures: serde_json::Value = serde_json::from_slice(&captures.stdout).unwrap();
+    let caller = &captures[0]["caller"];
+    assert!(
+        caller["kind"] == "iam" && caller["arn"] == "arn:aws:iam::000000000000:user/acclocal",
+        "the call is captured under the signing identity: {captures}"
+    );
+}

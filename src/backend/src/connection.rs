@@ -85,6 +85,9 @@ impl ContextInfo {
     }
 }
 
+/// What to do when no region is configured.
+pub(crate) const NO_REGION: &str = "no AWS region is configured: pass --region, set AWS_REGION, or add `region` to the profile in ~/.aws/config";
+
 /// A connected backend: cheap to clone, safe to share across tasks.
 #[derive(Debug, Clone)]
 pub struct Backend {
@@ -93,6 +96,9 @@ pub struct Backend {
     pub(crate) logs: aws_sdk_cloudwatchlogs::Client,
     /// The AgentCore data plane: InvokeAgentRuntime, StopRuntimeSession.
     pub(crate) data: aws_sdk_bedrockagentcore::Client,
+    /// The credentials the SDK clients sign with, for requests they don't
+    /// send (MCP calls to AWS_IAM gateways); None when none are configured.
+    pub(crate) credentials: Option<aws_sdk_bedrockagentcore::config::SharedCredentialsProvider>,
     context: ContextInfo,
     /// Set when the configuration is known to be unusable (e.g. no region);
     /// every call then fails with this message instead of an SDK panic.
@@ -146,13 +152,16 @@ impl Backend {
         let data = aws_sdk_bedrockagentcore::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region.clone()))
-            .credentials_provider(creds)
+            .credentials_provider(creds.clone())
             .endpoint_url(endpoint.clone())
             .build();
         Backend {
             control: control::Client::from_conf(config),
             logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs),
             data: aws_sdk_bedrockagentcore::Client::from_conf(data),
+            credentials: Some(
+                aws_sdk_bedrockagentcore::config::SharedCredentialsProvider::new(creds),
+            ),
             context: ContextInfo {
                 kind,
                 name: name.into(),
@@ -181,7 +190,7 @@ impl Backend {
                 "AWS profile `{p}` is not in ~/.aws/config or ~/.aws/credentials: create it with `aws configure --profile {p}` or `aws configure sso`"
             ))
         } else if region.is_none() {
-            Some("no AWS region is configured: pass --region, set AWS_REGION, or add `region` to the profile in ~/.aws/config".to_string())
+            Some(NO_REGION.to_string())
         } else {
             None
         };
@@ -193,6 +202,7 @@ impl Backend {
             control: control::Client::new(&shared),
             logs: aws_sdk_cloudwatchlogs::Client::new(&shared),
             data: aws_sdk_bedrockagentcore::Client::new(&shared),
+            credentials: shared.credentials_provider(),
             context: ContextInfo {
                 kind: ContextKind::Aws,
                 name: profile

@@ -59,6 +59,9 @@ pub enum McpError {
         status: u16,
         body: String,
     },
+    /// The request could not be signed (no credentials, for one).
+    #[error("cannot sign the request to {url}: {reason}")]
+    Unsigned { url: String, reason: String },
     /// The server could not be reached or did not answer in time.
     #[error("cannot reach {url}: {cause}")]
     Transport { url: String, cause: String },
@@ -74,11 +77,20 @@ pub enum McpError {
     },
 }
 
+/// Signs each request just before it is sent: how a client reaches an
+/// endpoint that authenticates requests rather than tokens (SigV4 for
+/// AgentCore's `AWS_IAM` gateways). The MCP wire knows nothing of AWS.
+pub trait SignRequest: Send + Sync {
+    /// Adds the signature headers to `request`, or says why it cannot.
+    fn sign(&self, request: &mut reqwest::Request) -> Result<(), String>;
+}
+
 /// A client for one MCP endpoint.
 pub struct McpClient {
     http: reqwest::Client,
     url: String,
     token: Option<String>,
+    signer: Option<std::sync::Arc<dyn SignRequest>>,
     timeout: Duration,
     next_id: AtomicU64,
     /// Session id and protocol version agreed at `initialize`.
@@ -91,6 +103,7 @@ impl std::fmt::Debug for McpClient {
         f.debug_struct("McpClient")
             .field("url", &self.url)
             .field("token", &self.token.as_ref().map(|_| "****"))
+            .field("signed", &self.signer.is_some())
             .finish()
     }
 }
@@ -102,10 +115,17 @@ impl McpClient {
             http,
             url: url.into(),
             token,
+            signer: None,
             timeout: Duration::from_secs(60),
             next_id: AtomicU64::new(1),
             session: Mutex::new((None, None)),
         }
+    }
+
+    /// Sign every request with `signer` (after all headers are set).
+    pub fn with_signer(mut self, signer: std::sync::Arc<dyn SignRequest>) -> McpClient {
+        self.signer = Some(signer);
+        self
     }
 
     /// Give up on a request after `timeout`.
@@ -253,14 +273,30 @@ impl McpClient {
         if let Some(version) = version {
             post = post.header(PROTOCOL_VERSION_HEADER, version);
         }
-        let response = post.send().await.map_err(|e| McpError::Transport {
+        let mut request = post.build().map_err(|e| McpError::Transport {
             url: self.url.clone(),
-            cause: if e.is_timeout() {
-                format!("no answer within {:?}", self.timeout)
-            } else {
-                error_chain(&e)
-            },
+            cause: error_chain(&e),
         })?;
+        if let Some(signer) = &self.signer {
+            signer
+                .sign(&mut request)
+                .map_err(|reason| McpError::Unsigned {
+                    url: self.url.clone(),
+                    reason,
+                })?;
+        }
+        let response = self
+            .http
+            .execute(request)
+            .await
+            .map_err(|e| McpError::Transport {
+                url: self.url.clone(),
+                cause: if e.is_timeout() {
+                    format!("no answer within {:?}", self.timeout)
+                } else {
+                    error_chain(&e)
+                },
+            })?;
         let status = response.status().as_u16();
         if let Some(session) = response
             .headers()

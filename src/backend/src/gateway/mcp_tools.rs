@@ -33,8 +33,13 @@ pub struct SearchHit {
     pub description: String,
 }
 
-fn mcp_error(operation: &str, e: McpError) -> BackendError {
+fn mcp_error(gateway: &Gateway, operation: &str, e: McpError) -> BackendError {
     let hint = match &e {
+        McpError::Unauthorized { .. } if is_iam(gateway) => format!(
+            "the gateway refused this context's AWS credentials (it authorizes AWS_IAM callers; \
+             check that the identity may call bedrock-agentcore:InvokeGateway on {}): ",
+            gateway.name
+        ),
         McpError::Unauthorized { .. } => {
             "the gateway refused the token (check ACC_GATEWAY_TOKEN or gateways.toml): ".to_owned()
         }
@@ -45,6 +50,11 @@ fn mcp_error(operation: &str, e: McpError) -> BackendError {
         hint,
         detail: e.to_string(),
     }
+}
+
+/// The gateway authenticates callers by SigV4 rather than by token.
+fn is_iam(gateway: &Gateway) -> bool {
+    gateway.authorizer_type == "AWS_IAM"
 }
 
 /// `Target___tool` → (target, tool); the search tool has no target.
@@ -63,7 +73,12 @@ impl Backend {
             Some(resource) => Some(token_for(&HTTP, resource, &self.context().endpoint).await?),
             None => None,
         };
-        Ok(McpClient::new(HTTP.clone(), url, token))
+        let client = McpClient::new(HTTP.clone(), url, token);
+        if is_iam(gateway) {
+            let signer = self.sigv4_signer().await?;
+            return Ok(client.with_signer(std::sync::Arc::new(signer)));
+        }
+        Ok(client)
     }
 
     /// `tools/list` through the gateway, every page.
@@ -72,7 +87,7 @@ impl Backend {
         let (listed, pages) = client
             .list_all_tools()
             .await
-            .map_err(|e| mcp_error("tools/list", e))?;
+            .map_err(|e| mcp_error(gateway, "tools/list", e))?;
         let has_search_tool = listed.iter().any(|t| t["name"] == SEARCH_TOOL);
         let tools = listed
             .iter()
@@ -158,7 +173,7 @@ impl Backend {
         let exchange = client
             .call_tool(tool, arguments)
             .await
-            .map_err(|e| mcp_error("tools/call", e))?;
+            .map_err(|e| mcp_error(gateway, "tools/call", e))?;
         let (content, structured_content, is_error, rpc_error) = match exchange.result() {
             Ok(result) => (
                 result["content"].as_array().cloned().unwrap_or_default(),
