@@ -34,19 +34,24 @@ pub struct SearchHit {
 }
 
 fn mcp_error(gateway: &Gateway, operation: &str, e: McpError) -> BackendError {
-    let hint = match &e {
-        McpError::Unauthorized { .. } if is_iam(gateway) => format!(
-            "the gateway refused this context's AWS credentials (it authorizes AWS_IAM callers; \
-             check that the identity may call bedrock-agentcore:InvokeGateway on {}): ",
-            gateway.name
+    let (cause, hint) = match &e {
+        McpError::Unauthorized { .. } if is_iam(gateway) => (
+            "the gateway refused this context's AWS credentials".to_owned(),
+            format!(
+                ". It authorizes AWS_IAM callers: check that the identity may call \
+                 bedrock-agentcore:InvokeGateway on {}",
+                gateway.name
+            ),
         ),
-        McpError::Unauthorized { .. } => {
-            "the gateway refused the token (check ACC_GATEWAY_TOKEN or gateways.toml): ".to_owned()
-        }
-        _ => String::new(),
+        McpError::Unauthorized { .. } => (
+            "the gateway refused the token".to_owned(),
+            ". Check ACC_GATEWAY_TOKEN or gateways.toml".to_owned(),
+        ),
+        _ => (e.to_string(), String::new()),
     };
     BackendError::Transport {
         operation: operation.to_owned(),
+        cause,
         hint,
         detail: e.to_string(),
     }

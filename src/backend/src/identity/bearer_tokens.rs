@@ -192,6 +192,7 @@ async fn client_credentials(
 ) -> Result<String, BackendError> {
     let fail = |why: String| BackendError::Transport {
         operation: format!("getting a token for {} {}", resource.kind, resource.name),
+        cause: why.clone(),
         hint: String::new(),
         detail: why,
     };

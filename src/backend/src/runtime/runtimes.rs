@@ -293,10 +293,14 @@ impl Backend {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let response = request.send().await.map_err(|e| BackendError::Transport {
-            operation: operation.into(),
-            hint: String::new(),
-            detail: format!("{} (bearer-token HTTPS)", e.without_url()),
+        let response = request.send().await.map_err(|e| {
+            let detail = crate::error::error_chain(&e);
+            BackendError::Transport {
+                operation: operation.into(),
+                cause: format!("{} (bearer-token HTTPS)", e.without_url()),
+                hint: String::new(),
+                detail,
+            }
         })?;
         if response.status().is_success() {
             return Ok(response);
