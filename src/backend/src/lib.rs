@@ -11,6 +11,7 @@ mod fan_out;
 mod gateways;
 mod mcp_tools;
 mod policies;
+pub mod policy_workflow;
 mod runtimes;
 mod schema_conversion;
 mod transaction_search;
