@@ -9,11 +9,11 @@
 use acc_backend::BackendError;
 use acc_backend::policy_workflow::PolicyWorkflowError;
 
-pub(crate) const EXIT_FAILED: u8 = 1;
-pub(crate) const EXIT_USAGE: u8 = 2;
-pub(crate) const EXIT_NOT_FOUND: u8 = 3;
-pub(crate) const EXIT_UNREACHABLE: u8 = 4;
-pub(crate) const EXIT_REFUSED: u8 = 5;
+const EXIT_FAILED: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+const EXIT_NOT_FOUND: u8 = 3;
+const EXIT_UNREACHABLE: u8 = 4;
+const EXIT_REFUSED: u8 = 5;
 
 /// Why a command stopped: its exit code and what to tell the operator.
 pub(crate) struct Failure {

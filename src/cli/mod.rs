@@ -4,8 +4,9 @@
 //! `output.rs` the tables and `-o json`; `resolve.rs` finds a resource by
 //! name or id; the other files are one command family each.
 //!
-//! Files here import `args`, `exit`, `output` and `resolve`, never this file
-//! or `run.rs`, so there is no import circle.
+//! A family file imports only `args`, `exit`, `output` and `resolve` (and,
+//! inside a family folder, its siblings), never this file or `run.rs`: the
+//! imports form no circle.
 
 mod args;
 mod captures;
