@@ -9,7 +9,7 @@ mod fan_out;
 mod gateway;
 mod identity;
 mod observability;
-mod policy;
+pub mod policy;
 mod runtime;
 
 pub use acc_domain::{RUNTIME_LOG_PREFIX, SPANS_LOG_GROUP};

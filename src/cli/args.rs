@@ -1,71 +1,10 @@
-//! Command-line grammar.
+//! The grammar of the headless commands: every subcommand, its flags and
+//! arguments. Their doc comments are the `--help` text.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-
-/// A terminal operations console for Amazon Bedrock AgentCore.
-///
-/// With no command, opens the console on the embedded local platform seeded
-/// with a demo workspace. `--endpoint` targets any AgentCore-compatible
-/// endpoint; `--profile`/`--region` target live AWS.
-#[derive(Debug, Parser)]
-#[command(name = "acc", version, about, long_about = None)]
-pub struct Cli {
-    #[command(flatten)]
-    pub global: Global,
-    #[command(subcommand)]
-    pub command: Option<Command>,
-}
-
-/// Flags every command understands.
-#[derive(Debug, Args)]
-pub struct Global {
-    /// Use this AgentCore-compatible endpoint (e.g. from `acc serve`).
-    #[arg(long, global = true, env = "ACC_ENDPOINT", conflicts_with = "profile")]
-    pub endpoint: Option<String>,
-    /// AWS profile for live AWS (SSO, assume-role and env credentials work).
-    #[arg(long, global = true)]
-    pub profile: Option<String>,
-    /// AWS region for live AWS (or for a custom endpoint's ARNs).
-    #[arg(long, global = true)]
-    pub region: Option<String>,
-    /// Refuse every write (deletes, updates, tool calls).
-    #[arg(long, global = true)]
-    pub readonly: bool,
-    /// Theme name (dark, light, high-contrast) or a path to a theme TOML file.
-    #[arg(long, global = true, env = "ACC_THEME")]
-    pub theme: Option<String>,
-    /// Where the local platform keeps its SQLite state (default: XDG data dir).
-    #[arg(long, global = true, conflicts_with = "ephemeral")]
-    pub state_dir: Option<PathBuf>,
-    /// Keep the local platform's state in memory only.
-    #[arg(long, global = true)]
-    pub ephemeral: bool,
-    /// Do not seed the demo workspace into a fresh local platform.
-    #[arg(long, global = true)]
-    pub no_demo: bool,
-    /// Also seed a `bulk-catalog` gateway with this many tools (benchmarks).
-    #[arg(long, global = true, default_value_t = 0, hide = true)]
-    pub bulk_tools: usize,
-    /// Lambda bindings for the local platform: a TOML file binding function
-    /// ARNs to local commands (default: $XDG_CONFIG_HOME/acc/functions.toml if present).
-    #[arg(long, global = true, env = "ACC_FUNCTIONS")]
-    pub functions: Option<PathBuf>,
-    /// Captured tool calls the local platform keeps before evicting the oldest.
-    #[arg(long, global = true, default_value_t = acc_runtime_local::DEFAULT_CAPTURE_CAP)]
-    pub capture_cap: usize,
-    /// Each local session's memory limit in MiB (AgentCore's default: 8 GiB).
-    #[arg(long, global = true, default_value_t = 8192, value_parser = clap::value_parser!(u64).range(64..))]
-    pub session_memory_mib: u64,
-    /// Processes and threads each local session may run together.
-    #[arg(long, global = true, default_value_t = acc_runtime_local::DEFAULT_SESSION_MAX_PROCESSES, value_parser = clap::value_parser!(u64).range(16..))]
-    pub session_max_processes: u64,
-    /// Output format for headless commands.
-    #[arg(short = 'o', long, global = true, value_enum, default_value_t = Output::Text)]
-    pub output: Output,
-}
+use clap::{Args, Subcommand, ValueEnum};
 
 /// How headless commands print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -374,7 +313,7 @@ pub struct CallSelection {
     #[arg(long)]
     pub caller: Option<String>,
     /// At most this many captured calls (newest).
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = acc_backend::policy::workflow::DRY_RUN_CALLS)]
     pub limit: usize,
 }
 
