@@ -164,10 +164,13 @@ pub(crate) enum LogTo {
     File,
 }
 
-/// Logs at `ACC_LOG` (default `warn`) to `to`.
-pub(crate) fn init_logging(to: LogTo) {
+/// Logs at `ACC_LOG` to `to`; by default warnings, or for a quiet headless
+/// command (no `-v`) only errors: the AWS SDK's warnings about config files
+/// and credential providers are noise beside acc's own one-line error.
+pub(crate) fn init_logging(to: LogTo, warnings: bool) {
+    let default = if warnings { "warn" } else { "error" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("ACC_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     match to {
         LogTo::Stderr => {

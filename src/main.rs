@@ -48,22 +48,29 @@ async fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<ExitCode> 
             listen,
             allow_native_artifacts,
         }) => {
-            init_logging(LogTo::Stderr);
+            init_logging(LogTo::Stderr, true);
             serve(&cli.global, listen, allow_native_artifacts).await?;
             Ok(ExitCode::SUCCESS)
         }
         Some(command) => {
-            init_logging(LogTo::Stderr);
+            init_logging(LogTo::Stderr, cli.global.verbose);
             let (backend, platform) = connect(&cli.global).await?;
-            let code =
-                cli::execute(&backend, command, cli.global.output, cli.global.readonly).await;
+            let global = &cli.global;
+            let code = cli::execute(
+                &backend,
+                command,
+                global.output,
+                global.readonly,
+                global.verbose,
+            )
+            .await;
             if let Some(p) = platform {
                 p.shutdown().await;
             }
             Ok(code)
         }
         None => {
-            init_logging(LogTo::File);
+            init_logging(LogTo::File, true);
             let (backend, platform) = connect(&cli.global).await?;
             let options = acc_ui::UiOptions {
                 readonly: cli.global.readonly,

@@ -19,6 +19,8 @@ const EXIT_REFUSED: u8 = 5;
 pub(crate) struct Failure {
     pub(crate) code: u8,
     pub(crate) message: String,
+    /// The full chain of causes, shown with `-v`.
+    pub(crate) detail: Option<String>,
 }
 
 impl From<BackendError> for Failure {
@@ -33,6 +35,7 @@ impl From<BackendError> for Failure {
         Failure {
             code,
             message: e.to_string(),
+            detail: e.detail().map(str::to_owned),
         }
     }
 }
@@ -55,6 +58,7 @@ pub(crate) fn failed(message: String) -> Failure {
     Failure {
         code: EXIT_FAILED,
         message,
+        detail: None,
     }
 }
 
@@ -63,6 +67,7 @@ pub(crate) fn usage(message: String) -> Failure {
     Failure {
         code: EXIT_USAGE,
         message,
+        detail: None,
     }
 }
 
@@ -71,6 +76,7 @@ pub(crate) fn not_found(message: String) -> Failure {
     Failure {
         code: EXIT_NOT_FOUND,
         message,
+        detail: None,
     }
 }
 
@@ -79,6 +85,7 @@ pub(crate) fn refused(message: &str) -> Failure {
     Failure {
         code: EXIT_REFUSED,
         message: message.into(),
+        detail: None,
     }
 }
 

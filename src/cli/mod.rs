@@ -87,4 +87,7 @@ pub struct Global {
     /// Output format for headless commands.
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = Output::Text)]
     pub output: Output,
+    /// Say more: an error's full chain of causes, and the AWS SDK's warnings.
+    #[arg(short = 'v', long, global = true)]
+    pub verbose: bool,
 }

@@ -9,17 +9,23 @@ use super::args::{Command, Output};
 use super::exit::Failure;
 use super::{captures, gateways, invoke, policy, runtime, tools};
 
-/// Runs one headless command and maps its outcome to an exit code.
+/// Runs one headless command and maps its outcome to an exit code; with
+/// `verbose`, a failure also shows its chain of causes.
 pub async fn execute(
     backend: &Backend,
     command: Command,
     output: Output,
     readonly: bool,
+    verbose: bool,
 ) -> ExitCode {
     match dispatch(backend, command, output, readonly).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("acc: {}", failure.message);
+            match (&failure.detail, verbose) {
+                (Some(detail), true) => eprintln!("acc: {}\n  cause: {detail}", failure.message),
+                (Some(_), false) => eprintln!("acc: {} (-v shows the cause)", failure.message),
+                (None, _) => eprintln!("acc: {}", failure.message),
+            }
             ExitCode::from(failure.code)
         }
     }

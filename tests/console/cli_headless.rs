@@ -955,3 +955,51 @@ fn iam_gateway_tools_are_listed_and_called_with_sigv4() {
         "the call is captured under the signing identity: {captures}"
     );
 }
+
+/// Issue 14, item 9: an unreachable platform or missing credentials read as
+/// one sentence saying what failed and what to do; the chain of causes is
+/// behind `-v`, and no SDK Debug dump or raw SDK warning reaches the user.
+#[test]
+fn errors_read_as_advice_with_the_cause_behind_verbose() {
+    let unreachable = acc(&["--endpoint", "http://127.0.0.1:1", "gateways"]);
+    assert_eq!(unreachable.status.code(), Some(4));
+    let said = String::from_utf8_lossy(&unreachable.stderr);
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(
+        said.contains("nothing is listening at http://127.0.0.1:1") && said.contains("acc serve"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("DispatchFailure") && !said.contains("{"),
+        "{said}"
+    );
+    let verbose = acc(&["-v", "--endpoint", "http://127.0.0.1:1", "gateways"]);
+    let said = String::from_utf8_lossy(&verbose.stderr);
+    assert!(
+        said.contains("cause: ") && said.contains("Connection refused"),
+        "{said}"
+    );
+
+    let none = tempfile::tempdir().unwrap();
+    let nowhere = none.path().join("absent");
+    let nowhere = nowhere.to_str().unwrap();
+    let no_credentials = acc_with(
+        &["--region", "us-east-1", "gateways"],
+        &[
+            ("AWS_CONFIG_FILE", nowhere),
+            ("AWS_SHARED_CREDENTIALS_FILE", nowhere),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_ACCESS_KEY_ID", ""),
+            ("AWS_SECRET_ACCESS_KEY", ""),
+            ("AWS_PROFILE", ""),
+        ],
+    );
+    assert_eq!(no_credentials.status.code(), Some(4));
+    let said = String::from_utf8_lossy(&no_credentials.stderr);
+    assert_eq!(said.lines().count(), 1, "no SDK warnings: {said}");
+    assert!(said.contains("no usable AWS credentials"), "{said}");
+    assert!(
+        !said.contains("sso login --profile default"),
+        "a profile that does not exist is not told to log in: {said}"
+    );
+}
