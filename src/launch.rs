@@ -122,7 +122,7 @@ pub(crate) fn demo_function(name: &str) -> ExitCode {
     let tool = std::env::var("ACC_TOOL_NAME").unwrap_or_default();
     match acc_runtime_local::run_demo_function(name, &tool, &event) {
         Ok(result) => {
-            println!("{result}");
+            crate::cli::emit(&result);
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -25,6 +25,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser};
 
 pub use args::{Command, Output};
+pub(crate) use output::emit;
 pub use run::execute;
 
 /// A terminal operations console for Amazon Bedrock AgentCore.

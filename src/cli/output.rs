@@ -10,10 +10,22 @@ use super::args::Output;
 pub(crate) fn print<T: Serialize>(output: Output, value: &T, text: impl FnOnce() -> String) {
     match output {
         Output::Json => match serde_json::to_string_pretty(value) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => emit(&s),
             Err(e) => eprintln!("acc: cannot render JSON: {e}"),
         },
-        Output::Text => println!("{}", text()),
+        Output::Text => emit(&text()),
+    }
+}
+
+/// Writes a line to stdout. A reader that went away (`| head -1`) ends the
+/// output quietly, as Unix tools do; `println!` would panic.
+pub(crate) fn emit(line: &str) {
+    use std::io::Write as _;
+    let written = writeln!(std::io::stdout().lock(), "{line}");
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("acc: cannot write the output: {e}");
     }
 }
 

@@ -1003,3 +1003,24 @@ fn errors_read_as_advice_with_the_cause_behind_verbose() {
         "a profile that does not exist is not told to log in: {said}"
     );
 }
+
+/// Issue 14, item 10: `acc … -o json | head -1` ends quietly when the reader
+/// goes away, as Unix tools do, instead of panicking with exit 101.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_acc"))
+        .args(["--ephemeral", "gateways", "-o", "json"])
+        .env("XDG_DATA_HOME", home.path())
+        .env_remove("ACC_ENDPOINT")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader is gone before acc writes a byte.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(!said.contains("panicked"), "{said}");
+}
