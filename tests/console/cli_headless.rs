@@ -1024,3 +1024,23 @@ fn a_closed_pipe_ends_the_output_quietly() {
     assert_eq!(out.status.code(), Some(0), "{said}");
     assert!(!said.contains("panicked"), "{said}");
 }
+
+/// Issue 14, item 11: `acc serve` on every interface prints the address it
+/// really bound and warns that it takes unsigned requests from the network.
+#[test]
+fn serving_beyond_loopback_says_so() {
+    let mut serve = platform::acc_serve("0.0.0.0:0", &["--ephemeral"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let url = platform::announced_url(&mut serve);
+    serve.kill().unwrap();
+    let out = serve.wait_with_output().unwrap();
+    let port = url.strip_prefix("http://0.0.0.0:").unwrap_or_default();
+    assert!(port.parse::<u16>().is_ok_and(|p| p != 0), "{url}");
+    let warned = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        warned.contains("accepts unsigned requests from the network"),
+        "{warned}"
+    );
+}
