@@ -42,8 +42,10 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Flags every command understands.
+/// Flags every command understands; `--help` lists them under their own
+/// heading, apart from the command's own.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Use this AgentCore-compatible endpoint (e.g. from `acc serve`).
     #[arg(long, global = true, env = "ACC_ENDPOINT", conflicts_with = "profile")]

@@ -121,6 +121,10 @@ async fn call(
     check_arguments(backend, &gw, tool, &arguments).await?;
     let report = backend.call_tool(&gw, tool, arguments).await?;
     print(output, &report, || report_text(&report));
+    // The timing is about the call, not its result: stdout stays pipeable.
+    if output == Output::Text {
+        eprintln!("acc: {tool} answered in {:.1} ms", report.latency_ms);
+    }
     if let Some(e) = &report.rpc_error {
         return Err(failed(format!(
             "{tool}: the gateway answered error {}: {}",
@@ -188,8 +192,7 @@ fn report_text(report: &ToolCallReport) -> String {
     if let Some(e) = &report.rpc_error {
         text.push_str(&format!("JSON-RPC error {}: {}\n", e.code, e.message));
     }
-    text.push_str(&format!("({:.1} ms)", report.latency_ms));
-    text
+    text.trim_end().to_owned()
 }
 
 /// `--args` (JSON text, or `-` for stdin) or `--args-file`: a JSON object.

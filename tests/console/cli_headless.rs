@@ -1044,3 +1044,37 @@ fn serving_beyond_loopback_says_so() {
         "{warned}"
     );
 }
+
+/// Issue 14, items 14 and 15: a text-mode tool call prints only the tool's
+/// answer on stdout (its timing goes to stderr, so `| jq` works), and a
+/// command's `--help` keeps the global flags under their own heading.
+#[test]
+fn stdout_is_the_answer_and_help_separates_global_flags() {
+    let call = acc(&[
+        "--ephemeral",
+        "tools",
+        "call",
+        "enterprise-hub",
+        "knowledge-base___search_articles",
+        "--args",
+        r#"{"query":"vpn"}"#,
+    ]);
+    assert_eq!(call.status.code(), Some(0));
+    let answer: serde_json::Value = serde_json::from_slice(&call.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&call.stdout)));
+    assert!(answer["articles"].is_array(), "{answer}");
+    assert!(String::from_utf8_lossy(&call.stderr).contains(" ms"));
+
+    let help = acc(&["tools", "list", "--help"]);
+    let help = String::from_utf8(help.stdout).unwrap();
+    let own = help.find("\nOptions:").expect("own options heading");
+    let global = help
+        .find("\nGlobal options:")
+        .expect("global options heading");
+    let endpoint = help.find("--endpoint").unwrap();
+    let schema = help.find("--schema").unwrap();
+    assert!(
+        own < schema && schema < global && global < endpoint,
+        "{help}"
+    );
+}
