@@ -19,7 +19,8 @@ const EXIT_REFUSED: u8 = 5;
 pub(crate) struct Failure {
     pub(crate) code: u8,
     pub(crate) message: String,
-    /// The full chain of causes, shown with `-v`.
+    /// More than the one sentence, shown with `-v`: the chain of causes,
+    /// or every reason of a refusal.
     pub(crate) detail: Option<String>,
 }
 
@@ -35,7 +36,7 @@ impl From<BackendError> for Failure {
         Failure {
             code,
             message: e.to_string(),
-            detail: e.detail().map(str::to_owned),
+            detail: e.detail().map(|chain| format!("cause: {chain}")),
         }
     }
 }

@@ -22,8 +22,8 @@ pub async fn execute(
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             match (&failure.detail, verbose) {
-                (Some(detail), true) => eprintln!("acc: {}\n  cause: {detail}", failure.message),
-                (Some(_), false) => eprintln!("acc: {} (-v shows the cause)", failure.message),
+                (Some(detail), true) => eprintln!("acc: {}\n  {detail}", failure.message),
+                (Some(_), false) => eprintln!("acc: {} (-v says more)", failure.message),
                 (None, _) => eprintln!("acc: {}", failure.message),
             }
             ExitCode::from(failure.code)

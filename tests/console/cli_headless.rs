@@ -1078,3 +1078,40 @@ fn stdout_is_the_answer_and_help_separates_global_flags() {
         "{help}"
     );
 }
+
+/// Issue 14, item 14: a push refused for many findings says how many and the
+/// first in one line; every reason is behind `-v`.
+#[test]
+fn a_push_with_many_findings_is_counted_not_dumped() {
+    let state = tempfile::tempdir().unwrap();
+    let file = state.path().join("allow_all.cedar");
+    std::fs::write(&file, "permit (principal, action, resource);\n").unwrap();
+    let file = file.to_str().unwrap();
+    let engine = "northwind_tenant_guardrails";
+    let push = |extra: &[&str]| {
+        let mut args = vec!["policy", "push", engine, file, "--yes"];
+        args.extend_from_slice(extra);
+        acc_in(state.path(), &args)
+    };
+    let quiet = push(&[]);
+    assert_eq!(quiet.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&quiet.stderr);
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(
+        said.contains("reasons, the first: ") && said.len() < 600,
+        "{said}"
+    );
+    let shown = String::from_utf8_lossy(&quiet.stdout);
+    assert!(
+        shown.lines().filter(|l| l.contains("//   ! ")).count() <= 3,
+        "{shown}"
+    );
+    assert!(
+        shown.contains("more (-o json lists every reason)"),
+        "{shown}"
+    );
+
+    let verbose = push(&["--name", "allow_all_again", "-v"]);
+    let said = String::from_utf8_lossy(&verbose.stderr);
+    assert!(said.lines().count() > 10, "every reason with -v: {said}");
+}

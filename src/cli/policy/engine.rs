@@ -116,13 +116,36 @@ pub(super) async fn push(
         policies_text(std::slice::from_ref(&pushed))
     });
     if pushed.status.ends_with("_FAILED") {
-        return Err(failed(format!(
-            "policy {name} is {}: {}",
-            pushed.status,
-            pushed.status_reasons.join("; ")
-        )));
+        return Err(push_failure(&name, &pushed));
     }
     Ok(())
+}
+
+/// How many of a policy's reasons the text output shows before counting
+/// the rest: a permissive policy can have one finding per tool.
+const REASONS_SHOWN: usize = 3;
+
+/// A failed push in one sentence with its first reason; every reason is
+/// behind `-v`.
+fn push_failure(name: &str, pushed: &Policy) -> Failure {
+    let reasons = &pushed.status_reasons;
+    let first = reasons
+        .first()
+        .map(String::as_str)
+        .unwrap_or("no reason given");
+    let message = match reasons.len() {
+        0 | 1 => format!("policy {name} is {}: {first}", pushed.status),
+        n => format!(
+            "policy {name} is {} with {n} reasons, the first: {first}. \
+             --ignore-findings pushes it despite findings",
+            pushed.status
+        ),
+    };
+    let mut failure = failed(message);
+    if reasons.len() > 1 {
+        failure.detail = Some(format!("every reason:\n    {}", reasons.join("\n    ")));
+    }
+    failure
 }
 
 /// `acc policy mode GATEWAY log-only|enforce`.
@@ -170,8 +193,14 @@ fn policies_text(policies: &[Policy]) -> String {
             "\n\n// {} ({})\n{}",
             p.name, p.status, p.statement
         ));
-        for reason in &p.status_reasons {
+        for reason in p.status_reasons.iter().take(REASONS_SHOWN) {
             out.push_str(&format!("\n//   ! {reason}"));
+        }
+        let more = p.status_reasons.len().saturating_sub(REASONS_SHOWN);
+        if more > 0 {
+            out.push_str(&format!(
+                "\n//   … and {more} more (-o json lists every reason)"
+            ));
         }
     }
     out
