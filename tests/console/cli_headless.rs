@@ -1115,3 +1115,29 @@ fn a_push_with_many_findings_is_counted_not_dumped() {
     let said = String::from_utf8_lossy(&verbose.stderr);
     assert!(said.lines().count() > 10, "every reason with -v: {said}");
 }
+
+/// Issue 14, item 14: the dry-run says why a call of the built-in search
+/// tool is not evaluated, instead of claiming the tool is gone.
+#[test]
+fn a_dry_run_knows_the_search_tool_is_not_governed() {
+    let state = tempfile::tempdir().unwrap();
+    let search = acc_in(
+        state.path(),
+        &[
+            "tools",
+            "call",
+            "enterprise-hub",
+            "x_amz_bedrock_agentcore_search",
+            "--args",
+            r#"{"query":"orders"}"#,
+        ],
+    );
+    assert_eq!(search.status.code(), Some(0));
+    let run = acc_in(
+        state.path(),
+        &["policy", "dry-run", "enterprise-hub", "--no-symbolic"],
+    );
+    let said = String::from_utf8_lossy(&run.stdout);
+    assert!(!said.contains("no longer has this tool"), "{said}");
+    assert!(said.contains("policies do not govern it"), "{said}");
+}

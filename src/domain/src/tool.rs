@@ -6,6 +6,10 @@ use serde_json::Value;
 /// The separator AgentCore puts between a target's name and its tool's name.
 pub const TOOL_NAME_SEPARATOR: &str = "___";
 
+/// The built-in semantic search tool of a gateway whose search type is
+/// SEMANTIC. It belongs to no target, and policies do not govern it.
+pub const SEARCH_TOOL: &str = "x_amz_bedrock_agentcore_search";
+
 /// `<TargetName>___<toolName>`, the name an MCP client sees.
 pub fn qualified_tool_name(target: &str, tool: &str) -> String {
     format!("{target}{TOOL_NAME_SEPARATOR}{tool}")

@@ -10,8 +10,7 @@ use crate::connection::{Backend, HTTP};
 use crate::error::BackendError;
 use crate::identity::bearer_tokens::{JwtResource, token_for};
 
-/// The built-in search tool's name.
-pub const SEARCH_TOOL: &str = "x_amz_bedrock_agentcore_search";
+pub use acc_domain::tool::SEARCH_TOOL;
 
 /// A gateway's catalog as its MCP endpoint lists it.
 #[derive(Debug, Clone, PartialEq)]

@@ -136,6 +136,13 @@ fn dry_run_serial(
 ) -> DryRun {
     let mut run = DryRun::default();
     for call in calls {
+        if call.tool == crate::tool::SEARCH_TOOL {
+            run.skipped.push(format!(
+                "{} ({}): the gateway's built-in search tool; policies do not govern it",
+                call.capture_id, call.tool
+            ));
+            continue;
+        }
         let Some(tool) = tools.iter().find(|t| t.qualified_name == call.tool) else {
             run.skipped.push(format!(
                 "{} ({}): the gateway no longer has this tool",
