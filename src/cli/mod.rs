@@ -9,6 +9,7 @@
 //! imports form no circle.
 
 mod args;
+mod artifact;
 mod captures;
 mod exit;
 mod gateways;

@@ -9,7 +9,8 @@ use acc_domain::agent_runtime::{clock, span_lines};
 use acc_domain::{AgentRuntime, RuntimeSession};
 
 use super::args::{Output, RuntimeAction, SessionsAction};
-use super::exit::{Failure, confirm, not_found, refused};
+use super::artifact;
+use super::exit::{Failure, confirm, failed, not_found, refused};
 use super::output::{print, text_table};
 use super::resolve;
 
@@ -30,6 +31,9 @@ pub(crate) async fn runtimes(
             if readonly {
                 return Err(refused("--readonly: refusing to create a runtime"));
             }
+            let cwd = std::env::current_dir()
+                .map_err(|e| failed(format!("cannot read the working directory: {e}")))?;
+            let artifact = artifact::for_platform(&artifact, &cwd, backend.context())?;
             let arn = backend.run_artifact(&name, &artifact).await?;
             let value = serde_json::json!({ "agentRuntimeArn": arn, "name": name });
             print(output, &value, || {

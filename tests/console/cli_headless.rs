@@ -1141,3 +1141,46 @@ fn a_dry_run_knows_the_search_tool_is_not_governed() {
     assert!(!said.contains("no longer has this tool"), "{said}");
     assert!(said.contains("policies do not govern it"), "{said}");
 }
+
+/// Issue 14, item 8: `acc runtime run` resolves an artifact's path where
+/// `acc` runs, not where the platform runs, and says plainly when the
+/// platform is on another machine.
+#[test]
+fn runtime_run_resolves_the_artifact_where_acc_runs() {
+    let state = tempfile::tempdir().unwrap();
+    let (mut serve, url) = served(state.path());
+    let work = tempfile::tempdir().unwrap();
+    oci_image::oci_archive(work.path(), "amd64", &[("agent", b"x", 0o755)]);
+    let image = std::fs::read_dir(work.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .find(|n| n.ends_with(".tar"))
+        .expect("an archive");
+    let run_from_work = |endpoint: &str| {
+        Command::new(env!("CARGO_BIN_EXE_acc"))
+            .args(["--endpoint", endpoint, "runtime", "run"])
+            .arg(format!("oci-archive:./{image}"))
+            .current_dir(work.path())
+            .output()
+            .unwrap()
+    };
+    // The platform found the file: it inspected the image and refused its
+    // architecture (before, it looked in its own working directory).
+    let relative = run_from_work(&url);
+    let said = String::from_utf8_lossy(&relative.stderr);
+    assert_eq!(relative.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("Rebuild with --platform linux/arm64"),
+        "{said}"
+    );
+    serve.kill().unwrap();
+    let _ = serve.wait();
+
+    let remote = run_from_work("http://192.0.2.1:4566");
+    let said = String::from_utf8_lossy(&remote.stderr);
+    assert_eq!(remote.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("is on this machine, but the platform at"),
+        "{said}"
+    );
+}
