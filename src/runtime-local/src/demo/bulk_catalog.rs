@@ -3,10 +3,10 @@
 
 use serde_json::{Value, json};
 
-use crate::demo::workspace::{gateway_id, object, seed_token};
+use crate::demo::seed::{gateway_id, object, seed_token};
+use crate::gateway::state::GatewayState;
 use crate::gateway::{gateways, targets};
 use crate::platform::pagination::{DEFAULT_MAX_RESULTS, PageRequest};
-use crate::platform::state::PlatformState;
 use crate::platform::wire_errors::{ApiError, ErrorKind};
 
 /// Tools are spread over at most this many targets.
@@ -15,14 +15,14 @@ const GATEWAY_NAME: &str = "bulk-catalog";
 
 /// Make sure `bulk-catalog` exists with `tools` tools in total. A state that
 /// already has a gateway of that name is left as it is.
-pub(crate) async fn ensure(ctx: &PlatformState, tools: usize) -> Result<(), ApiError> {
+pub(crate) async fn ensure(ctx: &GatewayState, tools: usize) -> Result<(), ApiError> {
     let created = gateways::create_gateway(
         ctx,
         object(json!({
             "name": GATEWAY_NAME,
             "description": format!("Synthetic catalog of {tools} tools for load and rendering benchmarks"),
             "clientToken": seed_token(&format!("bulk-catalog-{tools}")),
-            "roleArn": format!("arn:aws:iam::{}:role/BulkCatalogGatewayRole", ctx.account_id),
+            "roleArn": format!("arn:aws:iam::{}:role/BulkCatalogGatewayRole", ctx.account.account_id),
             "protocolType": "MCP",
             "protocolConfiguration": { "mcp": { "searchType": "SEMANTIC" } },
             "authorizerType": "NONE"
@@ -61,7 +61,7 @@ pub(crate) async fn ensure(ctx: &PlatformState, tools: usize) -> Result<(), ApiE
                 "description": format!("Synthetic record store #{t}"),
                 "clientToken": seed_token(&format!("bulk-catalog-target-{t}")),
                 "targetConfiguration": { "mcp": { "lambda": {
-                    "lambdaArn": format!("arn:aws:lambda:{}:{}:function:bulk-records-{t:03}", ctx.region, ctx.account_id),
+                    "lambdaArn": format!("arn:aws:lambda:{}:{}:function:bulk-records-{t:03}", ctx.account.region, ctx.account.account_id),
                     "toolSchema": { "inlinePayload": definitions }
                 }}}
             })),

@@ -3,10 +3,10 @@
 //! a client-credentials token endpoint. Its ES256 key is made at startup and
 //! never leaves the process, so its tokens die with the platform.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,8 +15,6 @@ use jsonwebtoken::jwk::{Jwk, JwkSet};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-use crate::platform::state::PlatformState;
 
 /// The demo clients' shared secret: not a secret, the issuer only exists here.
 pub(crate) const DEMO_CLIENT_SECRET: &str = "acc-demo";
@@ -78,20 +76,38 @@ fn signing_key() -> Result<&'static SigningKey, String> {
     .map_err(Clone::clone)
 }
 
+/// The demo issuer of the platform at an endpoint URL: its tokens' `iss`.
+#[derive(Debug, Clone)]
+pub(crate) struct DemoIssuer(String);
+
+impl DemoIssuer {
+    /// The issuer of the platform at `endpoint_url`.
+    pub(crate) fn of(endpoint_url: &str) -> Self {
+        Self(format!("{endpoint_url}/demo/idp"))
+    }
+}
+
+/// The OIDC discovery URL of the demo issuer of the platform at `endpoint_url`.
+pub(crate) fn discovery_url(endpoint_url: &str) -> String {
+    format!(
+        "{}/.well-known/openid-configuration",
+        DemoIssuer::of(endpoint_url).0
+    )
+}
+
 /// Routes of the demo identity provider.
-pub(crate) fn routes() -> Router<Arc<PlatformState>> {
+pub(crate) fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    DemoIssuer: FromRef<S>,
+{
     Router::new()
         .route("/demo/idp/.well-known/openid-configuration", get(discovery))
         .route("/demo/idp/jwks.json", get(jwks))
         .route("/demo/idp/token", post(token))
 }
 
-fn issuer(state: &PlatformState) -> String {
-    format!("{}/demo/idp", state.endpoint_url)
-}
-
-async fn discovery(State(state): State<Arc<PlatformState>>) -> Json<Value> {
-    let issuer = issuer(&state);
+async fn discovery(State(DemoIssuer(issuer)): State<DemoIssuer>) -> Json<Value> {
     Json(json!({
         "issuer": issuer,
         "jwks_uri": format!("{issuer}/jwks.json"),
@@ -124,7 +140,7 @@ struct TokenRequest {
 
 /// RFC 6749 §4.4: client credentials in the form body.
 async fn token(
-    State(state): State<Arc<PlatformState>>,
+    State(DemoIssuer(issuer)): State<DemoIssuer>,
     Form(request): Form<TokenRequest>,
 ) -> Response {
     if request.grant_type.as_deref() != Some("client_credentials") {
@@ -153,7 +169,7 @@ async fn token(
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let scope = request.scope.unwrap_or_else(|| "tools".to_owned());
     let claims = json!({
-        "iss": issuer(&state),
+        "iss": issuer,
         "sub": client.id,
         "aud": AUDIENCE,
         "client_id": client.id,

@@ -17,7 +17,7 @@ use rusqlite::{Connection, params};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::identity::inbound_auth::CallerIdentity;
+use crate::identity::caller::CallerIdentity;
 use crate::observability::cloudwatch_logs::log_store::{self, NewEvent};
 use crate::platform::store::Store;
 use crate::platform::timestamps::iso8601;

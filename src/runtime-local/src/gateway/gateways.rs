@@ -2,18 +2,20 @@
 //! DeleteGateway. These service functions are what the HTTP handlers and the
 //! demo workspace call alike.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::params;
 use serde_json::{Value, json};
 
+use crate::gateway::gateway_row::{GatewayRow, require_gateway};
+use crate::gateway::state::GatewayState;
+use crate::platform::client_token::ClientToken;
 use crate::platform::ids;
 use crate::platform::lifecycle::{effective_status, settles_at};
-use crate::platform::pagination::{ListKind, PageRequest, encode_token};
+use crate::platform::pagination::{ListKind, PageRequest, page_body};
+use crate::platform::resource::{find, read_page};
 use crate::platform::rest_json::input_document;
-use crate::platform::state::PlatformState;
 use crate::platform::timestamps::{iso8601, now_ms};
 use crate::platform::validation::{
-    NAME_PATTERN, Object, Violations, is_client_token, is_policy_engine_arn, is_resource_name,
-    is_role_arn,
+    NAME_PATTERN, Object, Violations, is_policy_engine_arn, is_resource_name, is_role_arn,
 };
 use crate::platform::wire_errors::ApiError;
 
@@ -37,114 +39,6 @@ const COMPUTED_MEMBERS: &[&str] = &[
     "workloadIdentityDetails",
     "clientToken",
 ];
-
-/// A gateway as stored.
-pub(crate) struct GatewayRow {
-    pub(crate) gateway_id: String,
-    name: String,
-    status: String,
-    settles_at_ms: i64,
-    created_at_ms: i64,
-    updated_at_ms: i64,
-    document: String,
-}
-
-const ROW_COLUMNS: &str =
-    "gateway_id, name, status, settles_at_ms, created_at_ms, updated_at_ms, document";
-
-impl GatewayRow {
-    /// The gateway's name.
-    pub(crate) fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The stored document (the gateway's input members: authorizer,
-    /// protocol configuration, policy engine, …).
-    pub(crate) fn document(&self) -> Result<Value, ApiError> {
-        serde_json::from_str(&self.document).map_err(|e| {
-            ApiError::internal(format_args!(
-                "the stored document of gateway {} is corrupt: {e}",
-                self.gateway_id
-            ))
-        })
-    }
-
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            gateway_id: row.get(0)?,
-            name: row.get(1)?,
-            status: row.get(2)?,
-            settles_at_ms: row.get(3)?,
-            created_at_ms: row.get(4)?,
-            updated_at_ms: row.get(5)?,
-            document: row.get(6)?,
-        })
-    }
-
-    /// The full gateway as GetGateway (and Create/Update) answer it.
-    fn to_wire(&self, ctx: &PlatformState) -> Result<Value, ApiError> {
-        let mut doc: Object = serde_json::from_str(&self.document).map_err(|e| {
-            ApiError::internal(format_args!(
-                "the stored document of gateway {} is corrupt: {e}",
-                self.gateway_id
-            ))
-        })?;
-        // Tags are read through ListTagsForResource, not GetGateway.
-        doc.remove("tags");
-        let id = &self.gateway_id;
-        doc.insert("gatewayId".into(), json!(id));
-        doc.insert(
-            "gatewayArn".into(),
-            json!(ids::gateway_arn(&ctx.region, &ctx.account_id, id)),
-        );
-        doc.insert(
-            "gatewayUrl".into(),
-            json!(format!("{}/gateways/{id}/mcp", ctx.endpoint_url)),
-        );
-        doc.insert("name".into(), json!(self.name));
-        doc.insert(
-            "status".into(),
-            json!(effective_status(&self.status, self.settles_at_ms, now_ms())),
-        );
-        doc.insert("createdAt".into(), json!(iso8601(self.created_at_ms)));
-        doc.insert("updatedAt".into(), json!(iso8601(self.updated_at_ms)));
-        doc.insert(
-            "workloadIdentityDetails".into(),
-            json!({ "workloadIdentityArn": ids::workload_identity_arn(&ctx.region, &ctx.account_id, id) }),
-        );
-        Ok(Value::Object(doc))
-    }
-}
-
-/// The gateway with this id, if any.
-pub(crate) fn find_gateway(
-    conn: &Connection,
-    gateway_id: &str,
-) -> Result<Option<GatewayRow>, ApiError> {
-    find_by(conn, "gateway_id", gateway_id)
-}
-
-/// The gateway with this id, or ResourceNotFoundException.
-pub(crate) fn require_gateway(conn: &Connection, gateway_id: &str) -> Result<GatewayRow, ApiError> {
-    find_gateway(conn, gateway_id)?.ok_or_else(|| gateway_not_found(gateway_id))
-}
-
-fn gateway_not_found(gateway_id: &str) -> ApiError {
-    ApiError::not_found(format!("Gateway '{gateway_id}' was not found."))
-}
-
-/// The gateway whose `column` (a unique column) holds `value`.
-fn find_by(
-    conn: &Connection,
-    column: &'static str,
-    value: &str,
-) -> Result<Option<GatewayRow>, ApiError> {
-    let sql = format!("SELECT {ROW_COLUMNS} FROM gateways WHERE {column} = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([value], GatewayRow::from_row)
-        .optional()?)
-}
 
 /// Check the members of a CreateGateway or UpdateGateway request.
 fn validate(input: &Object) -> Result<(), ApiError> {
@@ -242,14 +136,7 @@ fn validate(input: &Object) -> Result<(), ApiError> {
             );
         }
     }
-    if let Some(token) = v.optional_str(input, "", "clientToken") {
-        v.pattern(
-            "clientToken",
-            token,
-            is_client_token(token),
-            "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,256} (33 to 256 characters)",
-        );
-    }
+    v.client_token(input);
     v.finish()
 }
 
@@ -282,12 +169,9 @@ impl SummaryColumns {
 }
 
 /// CreateGateway.
-pub(crate) async fn create_gateway(ctx: &PlatformState, input: Object) -> Result<Value, ApiError> {
+pub(crate) async fn create_gateway(ctx: &GatewayState, input: Object) -> Result<Value, ApiError> {
     validate(&input)?;
-    let client_token = input
-        .get("clientToken")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    let token = ClientToken::of(&input);
     let doc = gateway_document(input);
     let columns = SummaryColumns::of(&doc);
     let document = serde_json::to_string(&doc)?;
@@ -295,11 +179,10 @@ pub(crate) async fn create_gateway(ctx: &PlatformState, input: Object) -> Result
         .store
         .write(move |tx| {
             // A retried request (same clientToken) gets the gateway it created.
-            if let Some(token) = &client_token
-                && let Some(existing) = find_by(tx, "client_token", token)? {
-                    return Ok(existing);
-                }
-            if let Some(other) = find_by(tx, "name", &columns.name)? {
+            if let Some(earlier) = token.earlier::<GatewayRow>(tx, &[])? {
+                return Ok(earlier);
+            }
+            if let Some(other) = find::<GatewayRow>(tx, &[("name", &columns.name)])? {
                 return Err(ApiError::conflict(format!(
                     "A gateway named '{}' already exists (gatewayId {}). Gateway names are unique.",
                     columns.name, other.gateway_id
@@ -317,7 +200,7 @@ pub(crate) async fn create_gateway(ctx: &PlatformState, input: Object) -> Result
                 columns.name,
                 settles_at(now),
                 now,
-                client_token,
+                token.as_deref(),
                 columns.description,
                 columns.authorizer_type,
                 columns.protocol_type,
@@ -327,75 +210,65 @@ pub(crate) async fn create_gateway(ctx: &PlatformState, input: Object) -> Result
         })
         .await?;
     tracing::info!(gateway_id = %row.gateway_id, "created gateway");
-    row.to_wire(ctx)
+    row.to_wire(&ctx.account, &ctx.endpoint_url)
 }
 
 /// GetGateway.
-pub(crate) async fn get_gateway(
-    ctx: &PlatformState,
-    gateway_id: String,
-) -> Result<Value, ApiError> {
+pub(crate) async fn get_gateway(ctx: &GatewayState, gateway_id: String) -> Result<Value, ApiError> {
     let row = ctx
         .store
         .read(move |conn| require_gateway(conn, &gateway_id))
         .await?;
-    row.to_wire(ctx)
+    row.to_wire(&ctx.account, &ctx.endpoint_url)
 }
 
 /// ListGateways: GatewaySummary items in creation order.
 pub(crate) async fn list_gateways(
-    ctx: &PlatformState,
+    ctx: &GatewayState,
     page: PageRequest,
 ) -> Result<Value, ApiError> {
-    ctx.store
+    let (items, next) = ctx
+        .store
         .read(move |conn| {
             let now = now_ms();
-            let mut statement = conn.prepare_cached(
-                "SELECT seq, gateway_id, name, status, settles_at_ms, created_at_ms, updated_at_ms, \
-                 description, authorizer_type, protocol_type \
-                 FROM gateways WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-            )?;
-            let mut rows = statement.query(params![page.after_seq, page.limit as i64 + 1])?;
-            let mut items = Vec::with_capacity(page.limit.min(64));
-            let mut last_seq = 0;
-            let mut more = false;
-            while let Some(row) = rows.next()? {
-                if items.len() == page.limit {
-                    more = true;
-                    break;
-                }
-                last_seq = row.get::<_, i64>(0)?;
-                let status: String = row.get(3)?;
-                let mut item = json!({
-                    "gatewayId": row.get::<_, String>(1)?,
-                    "name": row.get::<_, String>(2)?,
-                    "status": effective_status(&status, row.get(4)?, now),
-                    "createdAt": iso8601(row.get(5)?),
-                    "updatedAt": iso8601(row.get(6)?),
-                    "authorizerType": row.get::<_, String>(8)?,
-                });
-                if let Some(description) = row.get::<_, Option<String>>(7)? {
-                    item["description"] = json!(description);
-                }
-                // MCP is the only protocol, and the model defaults to it.
-                let protocol = row.get::<_, Option<String>>(9)?;
-                item["protocolType"] = json!(protocol.as_deref().unwrap_or("MCP"));
-                items.push(item);
-            }
-            let mut body = json!({ "items": items });
-            if more {
-                body["nextToken"] = json!(encode_token(ListKind::Gateways, last_seq));
-            }
-            Ok(body)
+            let columns = "gateway_id, name, status, settles_at_ms, created_at_ms, updated_at_ms, \
+                           description, authorizer_type, protocol_type";
+            read_page(
+                conn,
+                "gateways",
+                columns,
+                &[],
+                page,
+                ListKind::Gateways,
+                |row| {
+                    let status: String = row.get(2)?;
+                    let mut item = json!({
+                        "gatewayId": row.get::<_, String>(0)?,
+                        "name": row.get::<_, String>(1)?,
+                        "status": effective_status(&status, row.get(3)?, now),
+                        "createdAt": iso8601(row.get(4)?),
+                        "updatedAt": iso8601(row.get(5)?),
+                        "authorizerType": row.get::<_, String>(7)?,
+                    });
+                    if let Some(description) = row.get::<_, Option<String>>(6)? {
+                        item["description"] = json!(description);
+                    }
+                    // MCP is the only protocol, and the model defaults to it.
+                    let protocol = row.get::<_, Option<String>>(8)?;
+                    item["protocolType"] = json!(protocol.as_deref().unwrap_or("MCP"));
+                    Ok(item)
+                },
+            )
         })
-        .await
+        .await?;
+    Ok(page_body("items", items, next))
 }
 
 /// UpdateGateway. Like AWS's, it replaces the gateway's configuration with
 /// the request's members (omitting an optional member removes it); `tags`,
 /// which the update request cannot carry, are kept.
 pub(crate) async fn update_gateway(
-    ctx: &PlatformState,
+    ctx: &GatewayState,
     gateway_id: String,
     input: Object,
 ) -> Result<Value, ApiError> {
@@ -405,13 +278,12 @@ pub(crate) async fn update_gateway(
     let row = ctx
         .store
         .write(move |tx| {
-            let existing = require_gateway(tx, &gateway_id)?;
-            let old: Object = serde_json::from_str(&existing.document)?;
+            let old = require_gateway(tx, &gateway_id)?.document()?;
             if let Some(tags) = old.get("tags") {
                 doc.insert("tags".into(), tags.clone());
             }
             let columns = SummaryColumns::of(&doc);
-            if let Some(other) = find_by(tx, "name", &columns.name)?
+            if let Some(other) = find::<GatewayRow>(tx, &[("name", &columns.name)])?
                 && other.gateway_id != gateway_id
             {
                 return Err(ApiError::conflict(format!(
@@ -439,13 +311,13 @@ pub(crate) async fn update_gateway(
         })
         .await?;
     tracing::info!(gateway_id = %row.gateway_id, "updated gateway");
-    row.to_wire(ctx)
+    row.to_wire(&ctx.account, &ctx.endpoint_url)
 }
 
 /// DeleteGateway. AWS refuses to delete a gateway that still has targets;
 /// so do we. The row is removed at once; the answer says DELETING, as AWS's does.
 pub(crate) async fn delete_gateway(
-    ctx: &PlatformState,
+    ctx: &GatewayState,
     gateway_id: String,
 ) -> Result<Value, ApiError> {
     let id = gateway_id.clone();

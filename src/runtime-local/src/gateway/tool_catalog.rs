@@ -9,7 +9,7 @@
 //! SynchronizeGatewayTargets (which re-lists an MCP server), restarts and
 //! demo re-pointing, with no hooks in the control plane.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use acc_domain::openapi::tools_from_openapi_text;
@@ -17,8 +17,8 @@ use acc_domain::{Tool, tools_from_list};
 use rusqlite::{Connection, OptionalExtension as _, params};
 use serde_json::Value;
 
-use crate::gateway::target_calls;
-use crate::platform::state::PlatformState;
+use crate::gateway::target_calls::{self, outbound::TargetBackends};
+use crate::platform::store::Store;
 use crate::platform::timestamps::now_ms;
 use crate::platform::wire_errors::ApiError;
 
@@ -27,6 +27,16 @@ const RETRY_FAILED_AFTER: Duration = Duration::from_secs(15);
 
 /// Rebuilds are serialised so concurrent requests don't list a server twice.
 static REBUILD: LazyLock<tokio::sync::Mutex<()>> = LazyLock::new(|| tokio::sync::Mutex::new(()));
+
+/// What a catalog is built from: the store it lives in, and the target
+/// backends an MCP server target's tools are listed through.
+#[derive(Debug, Clone)]
+pub(crate) struct ToolCatalog {
+    /// The database holding the catalogs.
+    pub(crate) store: Arc<Store>,
+    /// How MCP server targets are reached to list their tools.
+    pub(crate) backends: Arc<TargetBackends>,
+}
 
 /// One tool of a gateway's catalog.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,25 +96,25 @@ struct BuiltState {
 }
 
 /// Bring the gateway's catalog up to date with its targets.
-pub(crate) async fn ensure(state: &PlatformState, gateway_id: &str) -> Result<(), ApiError> {
-    if stale_targets(state, gateway_id).await?.is_none() {
+pub(crate) async fn ensure(catalog: &ToolCatalog, gateway_id: &str) -> Result<(), ApiError> {
+    if stale_targets(catalog, gateway_id).await?.is_none() {
         return Ok(());
     }
     let _guard = REBUILD.lock().await;
     // Another request may have rebuilt it while we waited.
-    let Some((stale, removed)) = stale_targets(state, gateway_id).await? else {
+    let Some((stale, removed)) = stale_targets(catalog, gateway_id).await? else {
         return Ok(());
     };
     let mut built = Vec::with_capacity(stale.len());
     for target in stale {
-        let (tools, problem) = tools_of(state, &target).await;
+        let (tools, problem) = tools_of(catalog, &target).await;
         if let Some(problem) = &problem {
             tracing::warn!(gateway_id, target = %target.name, %problem, "the target's tools could not be listed");
         }
         built.push((target, tools, problem));
     }
     let gateway_id = gateway_id.to_owned();
-    state
+    catalog
         .store
         .write(move |tx| {
             for target_id in &removed {
@@ -133,11 +143,11 @@ pub(crate) async fn ensure(state: &PlatformState, gateway_id: &str) -> Result<()
 type Staleness = (Vec<TargetVersion>, Vec<String>);
 
 async fn stale_targets(
-    state: &PlatformState,
+    catalog: &ToolCatalog,
     gateway_id: &str,
 ) -> Result<Option<Staleness>, ApiError> {
     let gateway_id = gateway_id.to_owned();
-    state
+    catalog
         .store
         .read(move |conn| stale_in(conn, &gateway_id))
         .await
@@ -179,14 +189,14 @@ pub(crate) struct Resolved {
 /// up to date first. The common case (a current catalog) is one read, which
 /// keeps a `tools/call` to a single trip to the database before the target.
 pub(crate) async fn resolve(
-    state: &PlatformState,
+    catalog: &ToolCatalog,
     gateway_id: &str,
     qualified_name: &str,
 ) -> Result<Option<Resolved>, ApiError> {
     // Targets can change between the rebuild and the read; a few rounds settle it.
     for _ in 0..3 {
         let (gateway, name) = (gateway_id.to_owned(), qualified_name.to_owned());
-        let found = state
+        let found = catalog
             .store
             .read(move |conn| {
                 if stale_in(conn, &gateway)?.is_some() {
@@ -216,7 +226,7 @@ pub(crate) async fn resolve(
             .await?;
         match found {
             Some(resolved) => return Ok(resolved),
-            None => ensure(state, gateway_id).await?,
+            None => ensure(catalog, gateway_id).await?,
         }
     }
     Err(ApiError::internal(format_args!(
@@ -343,7 +353,7 @@ fn schema_words(schema: &Value) -> String {
 
 /// The tools a target declares or its MCP server lists, and why there are
 /// none when they could not be had.
-async fn tools_of(state: &PlatformState, target: &TargetVersion) -> (Vec<Tool>, Option<String>) {
+async fn tools_of(catalog: &ToolCatalog, target: &TargetVersion) -> (Vec<Tool>, Option<String>) {
     let document: Value = match serde_json::from_str(&target.document) {
         Ok(document) => document,
         Err(e) => {
@@ -398,7 +408,8 @@ async fn tools_of(state: &PlatformState, target: &TargetVersion) -> (Vec<Tool>, 
                 Some("the MCP server target has no endpoint".into()),
             );
         };
-        return match target_calls::discover_mcp_tools(state, &document, endpoint).await {
+        return match target_calls::discover_mcp_tools(&catalog.backends, &document, endpoint).await
+        {
             Ok(found) => (
                 found
                     .into_iter()
@@ -446,13 +457,13 @@ fn s3_unreadable(uri: &str) -> String {
 
 /// Up to `limit` tools after position `after`, in catalog order.
 pub(crate) async fn page(
-    state: &PlatformState,
+    catalog: &ToolCatalog,
     gateway_id: &str,
     after: i64,
     limit: usize,
 ) -> Result<Vec<CatalogTool>, ApiError> {
     let gateway_id = gateway_id.to_owned();
-    state
+    catalog
         .store
         .read(move |conn| {
             select_tools(
@@ -467,7 +478,7 @@ pub(crate) async fn page(
 /// The tools best matching `query`, best first, ranked by BM25 over names
 /// (weighted highest), descriptions and schema words. Lexical, not semantic.
 pub(crate) async fn search(
-    state: &PlatformState,
+    catalog: &ToolCatalog,
     gateway_id: &str,
     query: &str,
     limit: usize,
@@ -476,7 +487,7 @@ pub(crate) async fn search(
         return Ok(Vec::new());
     };
     let gateway_id = gateway_id.to_owned();
-    state
+    catalog
         .store
         .read(move |conn| {
             select_tools(
@@ -515,12 +526,12 @@ fn match_expression(query: &str) -> Option<String> {
 /// Every tool of the gateway (its catalog brought up to date first), as
 /// domain tools: what its Cedar schema is generated from.
 pub(crate) async fn all_tools(
-    state: &PlatformState,
+    catalog: &ToolCatalog,
     gateway_id: &str,
 ) -> Result<Vec<Tool>, ApiError> {
-    ensure(state, gateway_id).await?;
+    ensure(catalog, gateway_id).await?;
     let gateway_id = gateway_id.to_owned();
-    let tools = state
+    let tools = catalog
         .store
         .read(move |conn| {
             select_tools(
@@ -560,11 +571,11 @@ fn select_tools(
 
 /// Why targets of the gateway contribute no tools (target name, problem).
 pub(crate) async fn problems(
-    state: &PlatformState,
+    catalog: &ToolCatalog,
     gateway_id: &str,
 ) -> Result<Vec<(String, String)>, ApiError> {
     let gateway_id = gateway_id.to_owned();
-    state
+    catalog
         .store
         .read(move |conn| {
             let mut statement = conn.prepare_cached(

@@ -1,6 +1,6 @@
-//! The platform's one request-size limit ([`crate::platform::server::MAX_BODY_BYTES`])
-//! refused in each API's own wire shape. axum refuses an oversize body with
-//! a `text/plain` 413 that no client can parse; [`shape_too_large`] turns it
+//! The platform's one request-size limit ([`MAX_BODY_BYTES`]), refused in
+//! each API's own wire shape. axum refuses an oversize body with a
+//! `text/plain` 413 that no client can parse; [`shape_too_large`] turns it
 //! into the error the caller's client reads: a restJson1
 //! `ValidationException`, CloudWatch Logs' awsJson1.1
 //! `InvalidParameterException`, a JSON-RPC error from an MCP endpoint, and
@@ -12,7 +12,10 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::platform::operations::{self, Api, Refusal};
-use crate::platform::server::MAX_BODY_BYTES;
+
+/// Request bodies up to this size are accepted (inline OpenAPI documents and
+/// tool catalogs can be large; AWS's own limits are below this).
+pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// What every API says of a body over the limit.
 pub(crate) fn too_large_message() -> String {

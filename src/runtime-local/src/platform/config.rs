@@ -77,6 +77,10 @@ pub const DEFAULT_SESSION_MEMORY_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 /// Processes (and threads) per session by default, as Lambda allows.
 pub const DEFAULT_SESSION_MAX_PROCESSES: u64 = 1024;
 
+/// AgentCore's lower bound on a runtime's `idleRuntimeSessionTimeout` and
+/// `maxLifetime`, in seconds (the default `min_session_timeout_s`).
+const LIFECYCLE_MIN_S: i64 = 60;
+
 /// Captured tool calls kept by default.
 pub const DEFAULT_CAPTURE_CAP: usize = 100_000;
 
@@ -94,11 +98,11 @@ impl Default for PlatformConfig {
             demo_function_command: None,
             capture_cap: DEFAULT_CAPTURE_CAP,
             demo_agent_command: None,
-            min_session_timeout_s: crate::runtime::agent_runtimes::LIFECYCLE_MIN_S,
+            min_session_timeout_s: LIFECYCLE_MIN_S,
             session_memory_bytes: DEFAULT_SESSION_MEMORY_BYTES,
             session_max_processes: DEFAULT_SESSION_MAX_PROCESSES,
             allow_native_remote: false,
-            jwks_refetch_interval: crate::identity::inbound_auth::DEFAULT_JWKS_REFETCH_INTERVAL,
+            jwks_refetch_interval: crate::identity::jwt::DEFAULT_JWKS_REFETCH_INTERVAL,
         }
     }
 }

@@ -3,14 +3,17 @@
 //! pagination, ids and timestamps, the operations table and the guards that
 //! consult it, and the restJson plumbing of the control plane.
 
+pub(crate) mod account;
 pub(crate) mod body_limits;
 pub(crate) mod browser_guard;
+pub(crate) mod client_token;
 pub mod config;
 pub(crate) mod ids;
 pub(crate) mod lifecycle;
 pub(crate) mod migrations;
 pub mod operations;
 pub(crate) mod pagination;
+pub(crate) mod resource;
 pub(crate) mod rest_json;
 pub mod server;
 pub(crate) mod state;

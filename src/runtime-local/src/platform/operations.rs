@@ -10,7 +10,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use crate::observability::otlp::{Encoding, OtlpError};
+use crate::observability::otlp::encoding::{Encoding, OtlpError};
 use crate::platform::wire_errors::{ApiError, aws_json_error};
 
 /// The API an operation belongs to; it decides the shape of an error.

@@ -1,10 +1,11 @@
 //! The HTTP server: one port serves every API of the local platform.
 //!
-//! Each API is a module contributing its own `routes()`, merged here. Today
-//! that is the control plane; the data plane, CloudWatch Logs (`POST /` with
-//! `X-Amz-Target`), the gateways' MCP endpoints and the OTLP receiver join
-//! the same way. Anything no module routes is answered with
-//! `UnknownOperationException` naming the method and path.
+//! Each service contributes its own `routes()`, merged here, each taking
+//! only its part of the [`PlatformState`]: gateways (control plane and MCP
+//! endpoints), policy, runtimes (control and data plane), CloudWatch Logs
+//! (`POST /` with `X-Amz-Target`), the OTLP receiver, and the demo's
+//! identity provider and backends. Anything no route matches is answered
+//! with `UnknownOperationException` naming the method and path.
 
 use std::future::IntoFuture;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -21,26 +22,17 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::demo::{bulk_catalog, identity_provider as demo_identity_provider};
-use crate::demo::{services as demo_services, workspace as demo_workspace};
-use crate::gateway::capture_store::CaptureRecorder;
-use crate::gateway::function_bindings::{self, FunctionBinding};
-use crate::gateway::mcp as gateway_mcp;
-use crate::identity::inbound_auth::JwtVerifier;
-use crate::observability::{cloudwatch_logs as logs, otlp};
+use crate::demo::{self, bulk_catalog, runtimes as demo_runtimes, workspace as demo_workspace};
+use crate::observability::{cloudwatch_logs, otlp};
 use crate::platform::config::{PlatformConfig, StateLocation};
 use crate::platform::operations::{self, Access, Refusal};
-use crate::platform::rest_json as control_plane;
-use crate::platform::state::PlatformState;
+use crate::platform::state::{Listeners, PlatformState};
 use crate::platform::store::{StateLock, Store};
 use crate::platform::wire_errors::ApiError;
 use crate::platform::{body_limits, browser_guard};
-use crate::runtime::invocations as runtime_invocations;
-use crate::runtime::session_host::{self, SessionHost, SessionHostConfig};
+use crate::runtime::session_host;
+use crate::{gateway, policy, runtime};
 
-/// Request bodies up to this size are accepted (inline OpenAPI documents and
-/// tool catalogs can be large; AWS's own limits are below this).
-pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// After a shutdown is requested, connections still busy this long are dropped.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// [`RunningPlatform::shutdown`] returns within this, whatever is in flight:
@@ -73,82 +65,28 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
     let relay_listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .await
         .context("cannot listen for the sessions' relays on loopback")?;
-    let endpoint_url = endpoint_url_for(addr);
+    let at = Listeners {
+        addr,
+        endpoint_url: endpoint_url_for(addr),
+        relay_target: relay_listener.local_addr()?,
+    };
     if let Some(lock) = &state_lock {
-        lock.record_address(&endpoint_url)?;
+        lock.record_address(&at.endpoint_url)?;
     }
-    let state = Arc::new(PlatformState {
-        store: Arc::clone(&store),
-        region: config.region.clone(),
-        account_id: config.account_id.clone(),
-        endpoint_url: endpoint_url.clone(),
-        read_only: config.read_only,
-        http: reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            // A request it makes to the platform itself is known as such.
-            .default_headers(crate::runtime::agent_runtimes::platform_outbound_headers())
-            .build()
-            .context("cannot build the outbound HTTP client")?,
-        jwt: JwtVerifier::new(config.jwks_refetch_interval),
-        functions: function_bindings(&config),
-        captures: CaptureRecorder::start(Arc::clone(&store), config.capture_cap),
-        policy_generation: Default::default(),
-        policy_sets: Default::default(),
-        min_session_timeout_s: config.min_session_timeout_s,
-        sessions: Arc::new(SessionHost::new(
-            Arc::clone(&store),
-            SessionHostConfig {
-                region: config.region.clone(),
-                hidden: match &config.state {
-                    // Resolved: bwrap would mount a relative path under
-                    // its new root, and the state would stay in view.
-                    StateLocation::Dir(dir) => {
-                        vec![dir.canonicalize().with_context(|| {
-                            format!("cannot resolve the state directory {}", dir.display())
-                        })?]
-                    }
-                    StateLocation::Ephemeral => Vec::new(),
-                },
-                platform: addr,
-                relay_target: relay_listener.local_addr()?,
-                memory_bytes: config.session_memory_bytes,
-                max_processes: config.session_max_processes,
-                allow_native_remote: config.allow_native_remote,
-            },
-        )),
-    });
-    if config.seed_demo {
-        demo_workspace::seed_once(&state)
-            .await
-            .context("seeding the demo workspace failed")?;
-    }
-    if config.seed_demo
-        && let Some(command) = &config.demo_agent_command
-    {
-        demo_workspace::ensure_demo_runtimes(&state, command)
-            .await
-            .context("hosting the demo agent runtimes failed")?;
-    }
-    demo_workspace::refresh_demo_endpoints(&state)
-        .await
-        .context("pointing the demo workspace at this platform failed")?;
-    if config.bulk_tools > 0 {
-        bulk_catalog::ensure(&state, config.bulk_tools)
-            .await
-            .context("seeding the bulk-catalog gateway failed")?;
-    }
-    let relayed = router(Arc::clone(&state), addr).layer(middleware::from_fn_with_state(
-        Arc::clone(&state.sessions),
+    let state = PlatformState::build(&config, &store, &at)?;
+    seed(&config, &state, &at.endpoint_url).await?;
+    let relayed = router(state.clone(), addr).layer(middleware::from_fn_with_state(
+        Arc::clone(&state.runtimes.sessions),
         session_host::mark_session_caller,
     ));
     let app = router(state, addr);
     let (stop_tx, stop_rx) = watch::channel(false);
     tokio::spawn(serve(relay_listener, relayed, stop_rx.clone()));
     let server = tokio::spawn(serve(listener, app, stop_rx));
-    tracing::info!(%endpoint_url, "local platform listening");
+    tracing::info!(endpoint_url = %at.endpoint_url, "local platform listening");
     Ok(RunningPlatform {
         addr,
-        endpoint_url,
+        endpoint_url: at.endpoint_url,
         shutdown: ShutdownHandle(stop_tx),
         server,
         store,
@@ -156,28 +94,34 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
     })
 }
 
-/// The user's bindings, then the demo functions (run by the configured
-/// demo command, e.g. `acc demo-function NAME`) for ARNs the user left unbound.
-fn function_bindings(config: &PlatformConfig) -> Vec<FunctionBinding> {
-    let mut bindings = config.function_bindings.clone();
-    if let Some(command) = &config.demo_function_command {
-        for name in demo_services::FUNCTION_NAMES {
-            let arn = format!(
-                "arn:aws:lambda:{}:{}:function:{name}",
-                config.region, config.account_id
-            );
-            if bindings.iter().all(|b| b.arn != arn) {
-                let mut command = command.clone();
-                command.push((*name).to_owned());
-                bindings.push(FunctionBinding {
-                    arn,
-                    command,
-                    timeout: function_bindings::DEFAULT_TIMEOUT,
-                });
-            }
-        }
+/// Seed what the config asks for: the demo workspace (once per state),
+/// its runtimes, and the bulk catalog; and point the demo at this run's port.
+async fn seed(
+    config: &PlatformConfig,
+    state: &PlatformState,
+    endpoint_url: &str,
+) -> anyhow::Result<()> {
+    if config.seed_demo {
+        demo_workspace::seed_once(&state.gateways, &state.policy)
+            .await
+            .context("seeding the demo workspace failed")?;
     }
-    bindings
+    if config.seed_demo
+        && let Some(command) = &config.demo_agent_command
+    {
+        demo_runtimes::ensure_demo_runtimes(&state.runtimes, endpoint_url, command)
+            .await
+            .context("hosting the demo agent runtimes failed")?;
+    }
+    demo_workspace::refresh_demo_endpoints(&state.gateways.store, endpoint_url)
+        .await
+        .context("pointing the demo workspace at this platform failed")?;
+    if config.bulk_tools > 0 {
+        bulk_catalog::ensure(&state.gateways, config.bulk_tools)
+            .await
+            .context("seeding the bulk-catalog gateway failed")?;
+    }
+    Ok(())
 }
 
 /// Serve until a stop is requested (or every [`ShutdownHandle`] is gone),
@@ -209,15 +153,14 @@ async fn serve(
 /// naming another host are refused ([`browser_guard`]). A listener serving
 /// this router to sessions passes the main address too: their relay listens
 /// on it, so their clients name it in `Host`.
-fn router(state: Arc<PlatformState>, own: SocketAddr) -> Router {
+fn router(state: PlatformState, own: SocketAddr) -> Router {
     let mut router = Router::new()
-        .merge(control_plane::routes())
-        .merge(gateway_mcp::routes())
-        .merge(logs::routes())
-        .merge(runtime_invocations::routes())
+        .merge(gateway::routes())
+        .merge(policy::routes())
+        .merge(runtime::routes())
+        .merge(cloudwatch_logs::routes())
         .merge(otlp::routes())
-        .merge(demo_identity_provider::routes())
-        .merge(demo_services::routes())
+        .merge(demo::routes())
         .fallback(unknown_operation)
         .method_not_allowed_fallback(unknown_operation);
     // Layers wrap each route, so the guards see the matched route.
@@ -231,7 +174,7 @@ fn router(state: Arc<PlatformState>, own: SocketAddr) -> Router {
         ))
         .layer(middleware::map_response(add_request_id))
         .layer(middleware::from_fn(body_limits::shape_too_large))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(body_limits::MAX_BODY_BYTES))
         .with_state(state)
 }
 

@@ -215,6 +215,18 @@ impl Violations {
         }
     }
 
+    /// A create request's optional `clientToken` (see `client_token`).
+    pub(crate) fn client_token(&mut self, input: &Object) {
+        if let Some(token) = self.optional_str(input, "", "clientToken") {
+            self.pattern(
+                "clientToken",
+                token,
+                is_client_token(token),
+                "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,256} (33 to 256 characters)",
+            );
+        }
+    }
+
     /// A structure member: absent is `None` (recorded when required), a
     /// non-object is a violation.
     pub(crate) fn object<'a>(

@@ -2,17 +2,20 @@
 //! ListPolicyEngines, UpdatePolicyEngine, DeletePolicyEngine. An engine is a
 //! named collection of Cedar policies that gateways attach by ARN.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::params;
 use serde_json::{Value, json};
 
+use crate::platform::client_token::ClientToken;
 use crate::platform::ids;
-use crate::platform::lifecycle::{settled_status, settles_at};
-use crate::platform::pagination::{ListKind, PageRequest, finish_page, page_body};
+use crate::platform::lifecycle::settles_at;
+use crate::platform::pagination::{ListKind, PageRequest, page_body};
+use crate::platform::resource::{find, page_of};
 use crate::platform::rest_json::input_document;
-use crate::platform::state::PlatformState;
-use crate::platform::timestamps::{iso8601, now_ms};
-use crate::platform::validation::{Object, Violations, is_client_token};
+use crate::platform::timestamps::now_ms;
+use crate::platform::validation::{Object, Violations};
 use crate::platform::wire_errors::ApiError;
+use crate::policy::engine_row::{EngineRow, require_engine};
+use crate::policy::state::PolicyState;
 
 /// What AgentCore allows as a policy engine or policy name.
 pub(crate) const POLICY_NAME_PATTERN: &str = "[A-Za-z][A-Za-z0-9_]{0,47}";
@@ -35,78 +38,6 @@ const COMPUTED_MEMBERS: &[&str] = &[
     "clientToken",
 ];
 
-/// A policy engine as stored.
-pub(crate) struct EngineRow {
-    pub(crate) policy_engine_id: String,
-    name: String,
-    status: String,
-    settles_at_ms: i64,
-    created_at_ms: i64,
-    updated_at_ms: i64,
-    document: String,
-}
-
-const ROW_COLUMNS: &str =
-    "policy_engine_id, name, status, settles_at_ms, created_at_ms, updated_at_ms, document";
-
-impl EngineRow {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            policy_engine_id: row.get(0)?,
-            name: row.get(1)?,
-            status: row.get(2)?,
-            settles_at_ms: row.get(3)?,
-            created_at_ms: row.get(4)?,
-            updated_at_ms: row.get(5)?,
-            document: row.get(6)?,
-        })
-    }
-
-    fn to_wire(&self, ctx: &PlatformState) -> Result<Value, ApiError> {
-        let mut doc: Object = serde_json::from_str(&self.document)?;
-        doc.remove("tags");
-        let id = &self.policy_engine_id;
-        doc.insert("policyEngineId".into(), json!(id));
-        doc.insert(
-            "policyEngineArn".into(),
-            json!(ids::policy_engine_arn(&ctx.region, &ctx.account_id, id)),
-        );
-        doc.insert("name".into(), json!(self.name));
-        doc.insert(
-            "status".into(),
-            json!(settled_status(
-                &self.status,
-                self.settles_at_ms,
-                now_ms(),
-                "ACTIVE"
-            )),
-        );
-        doc.insert("statusReasons".into(), json!([]));
-        doc.insert("createdAt".into(), json!(iso8601(self.created_at_ms)));
-        doc.insert("updatedAt".into(), json!(iso8601(self.updated_at_ms)));
-        Ok(Value::Object(doc))
-    }
-}
-
-fn find_by(conn: &Connection, column: &str, value: &str) -> Result<Option<EngineRow>, ApiError> {
-    let sql = format!("SELECT {ROW_COLUMNS} FROM policy_engines WHERE {column} = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([value], EngineRow::from_row)
-        .optional()?)
-}
-
-/// The engine with this id, or ResourceNotFoundException.
-pub(crate) fn require_engine(conn: &Connection, engine_id: &str) -> Result<EngineRow, ApiError> {
-    find_by(conn, "policy_engine_id", engine_id)?
-        .ok_or_else(|| ApiError::not_found(format!("Policy engine '{engine_id}' was not found.")))
-}
-
-/// The engine id in a policy engine ARN.
-pub(crate) fn engine_id_of_arn(arn: &str) -> Option<&str> {
-    arn.split_once(":policy-engine/").map(|(_, id)| id)
-}
-
 fn validate(input: &Object) -> Result<(), ApiError> {
     let mut v = Violations::new();
     if let Some(name) = v.required_str(input, "", "name") {
@@ -114,20 +45,13 @@ fn validate(input: &Object) -> Result<(), ApiError> {
     }
     v.optional_len(input, "", "description", 1, 4096);
     v.optional_len(input, "", "encryptionKeyArn", 1, 2048);
-    if let Some(token) = v.optional_str(input, "", "clientToken") {
-        v.pattern(
-            "clientToken",
-            token,
-            is_client_token(token),
-            "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,256} (33 to 256 characters)",
-        );
-    }
+    v.client_token(input);
     v.finish()
 }
 
 /// CreatePolicyEngine.
 pub(crate) async fn create_policy_engine(
-    ctx: &PlatformState,
+    ctx: &PolicyState,
     input: Object,
 ) -> Result<Value, ApiError> {
     create_policy_engine_as(ctx, input, None).await
@@ -136,15 +60,12 @@ pub(crate) async fn create_policy_engine(
 /// CreatePolicyEngine with a chosen id (the demo workspace's engine keeps
 /// the id its gateway's configuration names).
 pub(crate) async fn create_policy_engine_as(
-    ctx: &PlatformState,
+    ctx: &PolicyState,
     input: Object,
     fixed_id: Option<String>,
 ) -> Result<Value, ApiError> {
     validate(&input)?;
-    let client_token = input
-        .get("clientToken")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    let token = ClientToken::of(&input);
     let doc = input_document(input, COMPUTED_MEMBERS);
     let name = doc
         .get("name")
@@ -155,12 +76,10 @@ pub(crate) async fn create_policy_engine_as(
     let row = ctx
         .store
         .write(move |tx| {
-            if let Some(token) = &client_token
-                && let Some(existing) = find_by(tx, "client_token", token)?
-            {
-                return Ok(existing);
+            if let Some(earlier) = token.earlier::<EngineRow>(tx, &[])? {
+                return Ok(earlier);
             }
-            if let Some(other) = find_by(tx, "name", &name)? {
+            if let Some(other) = find::<EngineRow>(tx, &[("name", &name)])? {
                 return Err(ApiError::conflict(format!(
                     "A policy engine named '{name}' already exists (policyEngineId {}).",
                     other.policy_engine_id
@@ -176,7 +95,7 @@ pub(crate) async fn create_policy_engine_as(
             .execute(params![
                 id,
                 name,
-                client_token,
+                token.as_deref(),
                 settles_at(now),
                 now,
                 document
@@ -185,43 +104,32 @@ pub(crate) async fn create_policy_engine_as(
         })
         .await?;
     tracing::info!(policy_engine_id = %row.policy_engine_id, "created policy engine");
-    row.to_wire(ctx)
+    row.to_wire(&ctx.account)
 }
 
 /// GetPolicyEngine.
 pub(crate) async fn get_policy_engine(
-    ctx: &PlatformState,
+    ctx: &PolicyState,
     engine_id: String,
 ) -> Result<Value, ApiError> {
     ctx.store
         .read(move |conn| require_engine(conn, &engine_id))
         .await?
-        .to_wire(ctx)
+        .to_wire(&ctx.account)
 }
 
 /// ListPolicyEngines.
 pub(crate) async fn list_policy_engines(
-    ctx: &PlatformState,
+    ctx: &PolicyState,
     page: PageRequest,
 ) -> Result<Value, ApiError> {
     let (rows, next) = ctx
         .store
-        .read(move |conn| {
-            let sql = format!(
-                "SELECT {ROW_COLUMNS}, seq FROM policy_engines WHERE seq > ?1 ORDER BY seq LIMIT ?2"
-            );
-            let rows: Vec<(i64, EngineRow)> = conn
-                .prepare_cached(&sql)?
-                .query_map(params![page.after_seq, page.limit as i64 + 1], |row| {
-                    Ok((row.get(7)?, EngineRow::from_row(row)?))
-                })?
-                .collect::<Result<_, _>>()?;
-            Ok(finish_page(rows, page.limit, ListKind::PolicyEngines))
-        })
+        .read(move |conn| page_of::<EngineRow>(conn, &[], page, ListKind::PolicyEngines))
         .await?;
     let engines = rows
         .iter()
-        .map(|row| row.to_wire(ctx))
+        .map(|row| row.to_wire(&ctx.account))
         .collect::<Result<_, _>>()?;
     Ok(page_body("policyEngines", engines, next))
 }
@@ -266,15 +174,14 @@ pub(crate) fn apply_description(doc: &mut Object, description: Option<Option<Str
 
 /// UpdatePolicyEngine (its description only, as the model allows).
 pub(crate) async fn update_policy_engine(
-    ctx: &PlatformState,
+    ctx: &PolicyState,
     engine_id: String,
     input: Object,
 ) -> Result<Value, ApiError> {
     let description = updated_description(&input)?;
     ctx.store
         .write(move |tx| {
-            let row = require_engine(tx, &engine_id)?;
-            let mut doc: Object = serde_json::from_str(&row.document)?;
+            let mut doc = require_engine(tx, &engine_id)?.document()?;
             apply_description(&mut doc, description);
             let now = now_ms();
             tx.prepare_cached(
@@ -290,15 +197,15 @@ pub(crate) async fn update_policy_engine(
             require_engine(tx, &engine_id)
         })
         .await?
-        .to_wire(ctx)
+        .to_wire(&ctx.account)
 }
 
 /// DeletePolicyEngine: refused while it holds policies or a gateway uses it.
 pub(crate) async fn delete_policy_engine(
-    ctx: &PlatformState,
+    ctx: &PolicyState,
     engine_id: String,
 ) -> Result<Value, ApiError> {
-    let arn = ids::policy_engine_arn(&ctx.region, &ctx.account_id, &engine_id);
+    let arn = ids::policy_engine_arn(&ctx.account.region, &ctx.account.account_id, &engine_id);
     let row = ctx
         .store
         .write(move |tx| {
@@ -333,7 +240,7 @@ pub(crate) async fn delete_policy_engine(
             Ok(row)
         })
         .await?;
-    let mut out = row.to_wire(ctx)?;
+    let mut out = row.to_wire(&ctx.account)?;
     out["status"] = json!("DELETING");
     Ok(out)
 }

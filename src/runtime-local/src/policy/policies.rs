@@ -8,27 +8,31 @@
 //! analysed with the rest of its engine, symbolically, and its findings
 //! (allow-all, allow-none, deny-all, deny-none) fail it the same way.
 
-use std::sync::atomic::Ordering;
-
 use acc_domain::cedar_model::cedar_policy::PolicySet;
 use acc_domain::cedar_model::checks::{Severity, check_policies, parse_statement};
 use acc_domain::cedar_model::findings::policy_findings;
 use acc_domain::cedar_model::schema::gateway_schema;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
-use super::engines::{
-    POLICY_NAME_PATTERN, apply_description, is_policy_name, require_engine, updated_description,
-};
 use crate::gateway::tool_catalog;
+use crate::platform::client_token::ClientToken;
 use crate::platform::ids;
-use crate::platform::lifecycle::{settled_status, settles_at};
-use crate::platform::pagination::{ListKind, PageRequest, finish_page, page_body};
+use crate::platform::lifecycle::settles_at;
+use crate::platform::pagination::{ListKind, PageRequest, page_body};
+use crate::platform::resource::{find, page_of};
 use crate::platform::rest_json::input_document;
-use crate::platform::state::PlatformState;
-use crate::platform::timestamps::{iso8601, now_ms};
-use crate::platform::validation::{Object, Violations, is_client_token};
+use crate::platform::timestamps::now_ms;
+use crate::platform::validation::{Object, Violations};
 use crate::platform::wire_errors::ApiError;
+use crate::policy::engine_row::require_engine;
+use crate::policy::engines::{
+    POLICY_NAME_PATTERN, apply_description, is_policy_name, updated_description,
+};
+use crate::policy::policy_row::{
+    PolicyRow, engine_policies, require_inserted, require_policy, statement_of,
+};
+use crate::policy::state::PolicyState;
 
 const VALIDATION_MODES: &[&str] = &["FAIL_ON_ANY_FINDINGS", "IGNORE_ALL_FINDINGS"];
 /// AgentCore's default when a request names no validation mode.
@@ -45,130 +49,6 @@ const COMPUTED_MEMBERS: &[&str] = &[
     "updatedAt",
     "clientToken",
 ];
-
-/// A policy as stored.
-#[derive(Debug, Clone)]
-pub(crate) struct PolicyRow {
-    pub(crate) policy_id: String,
-    pub(crate) policy_engine_id: String,
-    pub(crate) name: String,
-    status: String,
-    status_reasons: String,
-    settles_at_ms: i64,
-    created_at_ms: i64,
-    updated_at_ms: i64,
-    document: String,
-}
-
-const ROW_COLUMNS: &str = "policy_id, policy_engine_id, name, status, status_reasons, \
-                           settles_at_ms, created_at_ms, updated_at_ms, document";
-
-impl PolicyRow {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            policy_id: row.get(0)?,
-            policy_engine_id: row.get(1)?,
-            name: row.get(2)?,
-            status: row.get(3)?,
-            status_reasons: row.get(4)?,
-            settles_at_ms: row.get(5)?,
-            created_at_ms: row.get(6)?,
-            updated_at_ms: row.get(7)?,
-            document: row.get(8)?,
-        })
-    }
-
-    /// The status reported now: CREATING/UPDATING settle to ACTIVE.
-    pub(crate) fn status(&self, now: i64) -> &str {
-        settled_status(&self.status, self.settles_at_ms, now, "ACTIVE")
-    }
-
-    /// When a transitional status (CREATING, UPDATING) settles, if it has not yet.
-    pub(crate) fn settles_after(&self, now: i64) -> Option<i64> {
-        matches!(self.status(now), "CREATING" | "UPDATING").then_some(self.settles_at_ms)
-    }
-
-    /// The Cedar statement.
-    pub(crate) fn statement(&self) -> Option<String> {
-        let doc: Value = serde_json::from_str(&self.document).ok()?;
-        statement_of(doc.get("definition")?).map(str::to_owned)
-    }
-
-    /// `ACTIVE` (decides) or `LOG_ONLY` (evaluated, never decides).
-    pub(crate) fn enforcement_mode(&self) -> String {
-        serde_json::from_str::<Value>(&self.document)
-            .ok()
-            .and_then(|d| d["enforcementMode"].as_str().map(str::to_owned))
-            .unwrap_or_else(|| "ACTIVE".into())
-    }
-
-    fn to_wire(&self, ctx: &PlatformState) -> Result<Value, ApiError> {
-        let mut doc: Object = serde_json::from_str(&self.document)?;
-        doc.remove("validationMode");
-        doc.entry("enforcementMode")
-            .or_insert_with(|| json!("ACTIVE"));
-        doc.insert("policyId".into(), json!(self.policy_id));
-        doc.insert("policyEngineId".into(), json!(self.policy_engine_id));
-        doc.insert(
-            "policyArn".into(),
-            json!(ids::policy_arn(
-                &ctx.region,
-                &ctx.account_id,
-                &self.policy_engine_id,
-                &self.policy_id
-            )),
-        );
-        doc.insert("name".into(), json!(self.name));
-        doc.insert("status".into(), json!(self.status(now_ms())));
-        let reasons: Value = serde_json::from_str(&self.status_reasons).unwrap_or(json!([]));
-        doc.insert("statusReasons".into(), reasons);
-        doc.insert("createdAt".into(), json!(iso8601(self.created_at_ms)));
-        doc.insert("updatedAt".into(), json!(iso8601(self.updated_at_ms)));
-        Ok(Value::Object(doc))
-    }
-}
-
-/// The statement of a `definition` union (`cedar` or `policy` variant).
-fn statement_of(definition: &Value) -> Option<&str> {
-    definition
-        .pointer("/cedar/statement")
-        .or_else(|| definition.pointer("/policy/statement"))
-        .and_then(Value::as_str)
-}
-
-fn find_by(conn: &Connection, column: &str, value: &str) -> Result<Option<PolicyRow>, ApiError> {
-    let sql = format!("SELECT {ROW_COLUMNS} FROM policies WHERE {column} = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([value], PolicyRow::from_row)
-        .optional()?)
-}
-
-fn require_policy(
-    conn: &Connection,
-    engine_id: &str,
-    policy_id: &str,
-) -> Result<PolicyRow, ApiError> {
-    find_by(conn, "policy_id", policy_id)?
-        .filter(|p| p.policy_engine_id == engine_id)
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "Policy '{policy_id}' was not found in policy engine '{engine_id}'."
-            ))
-        })
-}
-
-/// Every policy of an engine, in creation order.
-pub(crate) fn engine_policies(
-    conn: &Connection,
-    engine_id: &str,
-) -> Result<Vec<PolicyRow>, ApiError> {
-    let sql =
-        format!("SELECT {ROW_COLUMNS} FROM policies WHERE policy_engine_id = ?1 ORDER BY seq");
-    let mut statement = conn.prepare_cached(&sql)?;
-    let rows = statement.query_map([engine_id], PolicyRow::from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
 
 fn validate(input: &Object, creating: bool) -> Result<(), ApiError> {
     let mut v = Violations::new();
@@ -197,14 +77,7 @@ fn validate(input: &Object, creating: bool) -> Result<(), ApiError> {
     }
     v.enum_value(input, "", "validationMode", VALIDATION_MODES, false);
     v.enum_value(input, "", "enforcementMode", ENFORCEMENT_MODES, false);
-    if let Some(token) = v.optional_str(input, "", "clientToken") {
-        v.pattern(
-            "clientToken",
-            token,
-            is_client_token(token),
-            "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,256} (33 to 256 characters)",
-        );
-    }
+    v.client_token(input);
     v.finish()
 }
 
@@ -214,7 +87,7 @@ fn validate(input: &Object, creating: bool) -> Result<(), ApiError> {
 /// asks for it) look for findings; returns the located errors and
 /// findings.
 async fn check_statement(
-    ctx: &PlatformState,
+    ctx: &PolicyState,
     engine_id: &str,
     name: &str,
     statement: &str,
@@ -239,7 +112,7 @@ async fn check_statement(
             ));
         }
     };
-    let arn = ids::policy_engine_arn(&ctx.region, &ctx.account_id, engine_id);
+    let arn = ids::policy_engine_arn(&ctx.account.region, &ctx.account.account_id, engine_id);
     let gateways: Vec<(String, String)> = ctx
         .store
         .read(move |conn| {
@@ -263,7 +136,7 @@ async fn check_statement(
     };
     let mut reasons = Vec::new();
     for (gateway_id, gateway_name) in gateways {
-        let tools = tool_catalog::all_tools(ctx, &gateway_id).await?;
+        let tools = tool_catalog::all_tools(&ctx.catalog, &gateway_id).await?;
         let schema = gateway_schema(&tools).map_err(ApiError::internal)?;
         let policies = [(name.to_owned(), statement.to_owned())];
         let before = reasons.len();
@@ -320,7 +193,7 @@ fn deciding_policies(
 
 /// CreatePolicy.
 pub(crate) async fn create_policy(
-    ctx: &PlatformState,
+    ctx: &PolicyState,
     engine_id: String,
     input: Object,
 ) -> Result<Value, ApiError> {
@@ -345,30 +218,23 @@ pub(crate) async fn create_policy(
         .unwrap_or(DEFAULT_VALIDATION_MODE)
         .to_owned();
     let reasons = check_statement(ctx, &engine_id, &name, &statement, &mode).await?;
-    let client_token = input
-        .get("clientToken")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    let token = ClientToken::of(&input);
     let doc = input_document(input, COMPUTED_MEMBERS);
     let document = serde_json::to_string(&doc)?;
     let row = ctx
         .store
         .write(move |tx| {
             require_engine(tx, &engine_id)?;
-            if let Some(token) = &client_token
-                && let Some(existing) = find_by(tx, "client_token", token)?
-            {
-                return Ok(existing);
+            // Client tokens are unique among all policies, names within an engine.
+            if let Some(earlier) = token.earlier::<PolicyRow>(tx, &[])? {
+                return Ok(earlier);
             }
-            let duplicate: Option<String> = tx
-                .prepare_cached(
-                    "SELECT policy_id FROM policies WHERE policy_engine_id = ?1 AND name = ?2",
-                )?
-                .query_row(params![engine_id, name], |r| r.get(0))
-                .optional()?;
+            let duplicate =
+                find::<PolicyRow>(tx, &[("policy_engine_id", &engine_id), ("name", &name)])?;
             if let Some(other) = duplicate {
                 return Err(ApiError::conflict(format!(
-                    "A policy named '{name}' already exists in policy engine '{engine_id}' (policyId {other})."
+                    "A policy named '{name}' already exists in policy engine '{engine_id}' (policyId {}).",
+                    other.policy_id
                 )));
             }
             let id = ids::new_policy_resource_id(&name);
@@ -383,25 +249,24 @@ pub(crate) async fn create_policy(
                 id,
                 engine_id,
                 name,
-                client_token,
+                token.as_deref(),
                 status,
                 serde_json::to_string(&reasons)?,
                 settles_at(now),
                 now,
                 document
             ])?;
-            find_by(tx, "policy_id", &id)?
-                .ok_or_else(|| ApiError::internal("the policy vanished after its insert"))
+            require_inserted(tx, &id)
         })
         .await?;
-    ctx.policy_generation.fetch_add(1, Ordering::SeqCst);
+    ctx.enforcement.policies_changed();
     tracing::info!(policy_id = %row.policy_id, status = %row.status, "created policy");
-    row.to_wire(ctx)
+    row.to_wire(&ctx.account)
 }
 
 /// GetPolicy.
 pub(crate) async fn get_policy(
-    ctx: &PlatformState,
+    ctx: &PolicyState,
     engine_id: String,
     policy_id: String,
 ) -> Result<Value, ApiError> {
@@ -411,13 +276,13 @@ pub(crate) async fn get_policy(
             require_policy(conn, &engine_id, &policy_id)
         })
         .await?
-        .to_wire(ctx)
+        .to_wire(&ctx.account)
 }
 
 /// ListPolicies (`targetResourceScope` is accepted; every policy of the
 /// engine applies to every gateway that attaches it).
 pub(crate) async fn list_policies(
-    ctx: &PlatformState,
+    ctx: &PolicyState,
     engine_id: String,
     page: PageRequest,
 ) -> Result<Value, ApiError> {
@@ -425,30 +290,20 @@ pub(crate) async fn list_policies(
         .store
         .read(move |conn| {
             require_engine(conn, &engine_id)?;
-            let sql = format!(
-                "SELECT {ROW_COLUMNS}, seq FROM policies WHERE policy_engine_id = ?1 AND seq > ?2 \
-                 ORDER BY seq LIMIT ?3"
-            );
-            let rows: Vec<(i64, PolicyRow)> = conn
-                .prepare_cached(&sql)?
-                .query_map(
-                    params![engine_id, page.after_seq, page.limit as i64 + 1],
-                    |row| Ok((row.get(9)?, PolicyRow::from_row(row)?)),
-                )?
-                .collect::<Result<_, _>>()?;
-            Ok(finish_page(rows, page.limit, ListKind::Policies))
+            let scope = [("policy_engine_id", engine_id.as_str())];
+            page_of::<PolicyRow>(conn, &scope, page, ListKind::Policies)
         })
         .await?;
     let policies = rows
         .iter()
-        .map(|row| row.to_wire(ctx))
+        .map(|row| row.to_wire(&ctx.account))
         .collect::<Result<_, _>>()?;
     Ok(page_body("policies", policies, next))
 }
 
 /// UpdatePolicy: a new statement is checked as on create.
 pub(crate) async fn update_policy(
-    ctx: &PlatformState,
+    ctx: &PolicyState,
     engine_id: String,
     policy_id: String,
     input: Object,
@@ -464,7 +319,8 @@ pub(crate) async fn update_policy(
         .get("definition")
         .and_then(statement_of)
         .map(str::to_owned);
-    let stored_mode = serde_json::from_str::<Value>(&current.document)?
+    let stored_mode = current
+        .document()?
         .get("validationMode")
         .and_then(Value::as_str)
         .map(str::to_owned);
@@ -483,8 +339,7 @@ pub(crate) async fn update_policy(
     let row = ctx
         .store
         .write(move |tx| {
-            let row = require_policy(tx, &engine_id, &policy_id)?;
-            let mut doc: Object = serde_json::from_str(&row.document)?;
+            let mut doc = require_policy(tx, &engine_id, &policy_id)?.document()?;
             for key in ["definition", "validationMode", "enforcementMode"] {
                 if let Some(value) = input.get(key).filter(|v| !v.is_null()) {
                     doc.insert(key.into(), value.clone());
@@ -511,13 +366,13 @@ pub(crate) async fn update_policy(
             require_policy(tx, &engine_id, &policy_id)
         })
         .await?;
-    ctx.policy_generation.fetch_add(1, Ordering::SeqCst);
-    row.to_wire(ctx)
+    ctx.enforcement.policies_changed();
+    row.to_wire(&ctx.account)
 }
 
 /// DeletePolicy.
 pub(crate) async fn delete_policy(
-    ctx: &PlatformState,
+    ctx: &PolicyState,
     engine_id: String,
     policy_id: String,
 ) -> Result<Value, ApiError> {
@@ -529,8 +384,8 @@ pub(crate) async fn delete_policy(
             Ok(row)
         })
         .await?;
-    ctx.policy_generation.fetch_add(1, Ordering::SeqCst);
-    let mut out = row.to_wire(ctx)?;
+    ctx.enforcement.policies_changed();
+    let mut out = row.to_wire(&ctx.account)?;
     out["status"] = json!("DELETING");
     Ok(out)
 }

@@ -8,37 +8,31 @@
 //! be a local artifact, and its platform linux/arm64 (an amd64 image is
 //! refused with the fix), so it does not fail later in the cloud.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::params;
 use serde_json::{Value, json};
 
+use crate::identity::requester::Requester;
+use crate::platform::client_token::ClientToken;
 use crate::platform::ids;
-use crate::platform::lifecycle::{effective_status, settles_at};
+use crate::platform::lifecycle::settles_at;
 use crate::platform::pagination::{ListKind, PageRequest, finish_page, page_body};
+use crate::platform::resource::{StoredResource, find, read_page};
 use crate::platform::rest_json::input_document;
-use crate::platform::state::PlatformState;
-use crate::platform::timestamps::{iso8601, now_ms};
-use crate::platform::validation::{Object, Violations, is_client_token, is_role_arn};
+use crate::platform::timestamps::now_ms;
+use crate::platform::validation::{Object, Violations, is_role_arn};
 use crate::platform::wire_errors::ApiError;
 use crate::runtime::artifacts::{ArtifactSource, inspect, parse_uri};
-use crate::runtime::session_host::SessionCaller;
+use crate::runtime::endpoints::{follow_latest, insert_default};
+use crate::runtime::runtime_row::{
+    RUNTIME_NAME_PATTERN, RuntimeRow, is_runtime_name, require_runtime, version_document,
+};
+use crate::runtime::state::RuntimeState;
 
-/// What AgentCore allows as a runtime (and endpoint) name.
-pub(crate) const RUNTIME_NAME_PATTERN: &str = "[a-zA-Z][a-zA-Z0-9_]{0,47}";
-
-/// AgentCore's lifecycle defaults and bounds, in seconds.
+/// AgentCore's lifecycle defaults and bounds, in seconds (the lower bound
+/// is the platform's `min_session_timeout_s`: AgentCore's 60 by default).
 pub(crate) const DEFAULT_IDLE_TIMEOUT_S: i64 = 900;
 pub(crate) const DEFAULT_MAX_LIFETIME_S: i64 = 28_800;
-/// AgentCore's lower bound; a platform may lower it for rehearsals
-/// (`PlatformConfig::min_session_timeout_s`).
-pub(crate) const LIFECYCLE_MIN_S: i64 = 60;
 const LIFECYCLE_MAX_S: i64 = 28_800;
-
-/// [`RUNTIME_NAME_PATTERN`].
-pub(crate) fn is_runtime_name(s: &str) -> bool {
-    s.len() <= 48
-        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
 
 /// Members a version's document does not keep.
 const COMPUTED_MEMBERS: &[&str] = &[
@@ -52,114 +46,6 @@ const COMPUTED_MEMBERS: &[&str] = &[
     "failureReason",
     "workloadIdentityDetails",
 ];
-
-/// A runtime as stored (its configuration lives in its versions).
-pub(crate) struct RuntimeRow {
-    pub(crate) agent_runtime_id: String,
-    pub(crate) name: String,
-    pub(crate) latest_version: i64,
-    status: String,
-    failure_reason: Option<String>,
-    settles_at_ms: i64,
-    created_at_ms: i64,
-    updated_at_ms: i64,
-}
-
-const ROW_COLUMNS: &str = "agent_runtime_id, name, latest_version, status, failure_reason, \
-                           settles_at_ms, created_at_ms, updated_at_ms";
-
-impl RuntimeRow {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            agent_runtime_id: row.get(0)?,
-            name: row.get(1)?,
-            latest_version: row.get(2)?,
-            status: row.get(3)?,
-            failure_reason: row.get(4)?,
-            settles_at_ms: row.get(5)?,
-            created_at_ms: row.get(6)?,
-            updated_at_ms: row.get(7)?,
-        })
-    }
-
-    pub(crate) fn status(&self) -> &str {
-        effective_status(&self.status, self.settles_at_ms, now_ms())
-    }
-
-    fn arn(&self, ctx: &PlatformState) -> String {
-        ids::agent_runtime_arn(&ctx.region, &ctx.account_id, &self.agent_runtime_id)
-    }
-
-    /// The summary ListAgentRuntimes returns.
-    fn summary(&self, ctx: &PlatformState, description: Option<&str>) -> Value {
-        let mut out = json!({
-            "agentRuntimeArn": self.arn(ctx),
-            "agentRuntimeId": self.agent_runtime_id,
-            "agentRuntimeVersion": self.latest_version.to_string(),
-            "agentRuntimeName": self.name,
-            "lastUpdatedAt": iso8601(self.updated_at_ms),
-            "status": self.status(),
-        });
-        if let Some(d) = description {
-            out["description"] = json!(d);
-        }
-        out
-    }
-
-    /// GetAgentRuntime's answer for one version's document.
-    fn detail(&self, ctx: &PlatformState, version: i64, document: &str) -> Result<Value, ApiError> {
-        let mut doc: Object = serde_json::from_str(document)?;
-        doc.remove("tags");
-        doc.insert("agentRuntimeArn".into(), json!(self.arn(ctx)));
-        doc.insert("agentRuntimeId".into(), json!(self.agent_runtime_id));
-        doc.insert("agentRuntimeName".into(), json!(self.name));
-        doc.insert("agentRuntimeVersion".into(), json!(version.to_string()));
-        doc.insert("createdAt".into(), json!(iso8601(self.created_at_ms)));
-        doc.insert("lastUpdatedAt".into(), json!(iso8601(self.updated_at_ms)));
-        doc.insert("status".into(), json!(self.status()));
-        if let Some(reason) = &self.failure_reason {
-            doc.insert("failureReason".into(), json!(reason));
-        }
-        doc.insert(
-            "workloadIdentityDetails".into(),
-            json!({ "workloadIdentityArn": ids::workload_identity_arn(&ctx.region, &ctx.account_id, &self.agent_runtime_id) }),
-        );
-        Ok(Value::Object(doc))
-    }
-}
-
-fn find_by(conn: &Connection, column: &str, value: &str) -> Result<Option<RuntimeRow>, ApiError> {
-    let sql = format!("SELECT {ROW_COLUMNS} FROM agent_runtimes WHERE {column} = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([value], RuntimeRow::from_row)
-        .optional()?)
-}
-
-/// The runtime with this id, or ResourceNotFoundException.
-pub(crate) fn require_runtime(conn: &Connection, id: &str) -> Result<RuntimeRow, ApiError> {
-    find_by(conn, "agent_runtime_id", id)?
-        .ok_or_else(|| ApiError::not_found(format!("Agent runtime '{id}' was not found.")))
-}
-
-/// A version's document and how it executes (`arm64`, `emulated`, `native`).
-pub(crate) fn version_document(
-    conn: &Connection,
-    id: &str,
-    version: i64,
-) -> Result<(String, String), ApiError> {
-    conn.prepare_cached(
-        "SELECT document, execution FROM agent_runtime_versions \
-         WHERE agent_runtime_id = ?1 AND version = ?2",
-    )?
-    .query_row(params![id, version], |r| Ok((r.get(0)?, r.get(1)?)))
-    .optional()?
-    .ok_or_else(|| {
-        ApiError::not_found(format!(
-            "Version {version} of agent runtime '{id}' was not found."
-        ))
-    })
-}
 
 fn validate_lifecycle(v: &mut Violations, input: &Object, floor: i64) {
     let Some(lifecycle) = input.get("lifecycleConfiguration") else {
@@ -349,69 +235,8 @@ fn validate(input: &Object, creating: bool, floor: i64) -> Result<(), ApiError> 
     validate_lifecycle(&mut v, input, floor);
     let jwt = matches!(v.jwt_authorizer(input), Some(("customJWTAuthorizer", _)));
     validate_header_allowlist(&mut v, input, jwt);
-    if let Some(token) = v.optional_str(input, "", "clientToken") {
-        v.pattern(
-            "clientToken",
-            token,
-            is_client_token(token),
-            "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,256} (33 to 256 characters)",
-        );
-    }
+    v.client_token(input);
     v.finish()
-}
-
-/// Who asks for a runtime version. `native:` artifacts run commands on
-/// the host, so only the operator may make them: from this machine, not
-/// through a session's relay.
-#[derive(Debug, Clone)]
-pub(crate) enum Requester {
-    /// The platform itself (seeding the demo workspace it was told to).
-    Platform,
-    /// A client of the API on the platform's own listener.
-    Client,
-    /// An agent inside this session, through its relay.
-    Session(String),
-    /// The platform's own outbound HTTP, made for one of its callers (a
-    /// gateway target or another URL pointing back at the platform).
-    Itself,
-}
-
-impl Requester {
-    /// Whether a session may stand behind the request: it came through a
-    /// relay, or the platform made it for one of its callers.
-    pub(crate) fn may_be_a_session(&self) -> bool {
-        matches!(self, Requester::Session(_) | Requester::Itself)
-    }
-}
-
-/// Marks every request the platform's outbound HTTP client sends. Only its
-/// presence counts, so a caller who sets it too (an OpenAPI header
-/// parameter) gains nothing; none can remove it.
-pub(crate) const PLATFORM_OUTBOUND_HEADER: &str = "x-acc-local-platform-outbound";
-
-/// The default headers of the platform's outbound HTTP client.
-pub(crate) fn platform_outbound_headers() -> axum::http::HeaderMap {
-    let mut headers = axum::http::HeaderMap::new();
-    headers.insert(
-        PLATFORM_OUTBOUND_HEADER,
-        axum::http::HeaderValue::from_static("1"),
-    );
-    headers
-}
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Requester {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(match parts.extensions.get::<SessionCaller>() {
-            Some(caller) => Requester::Session(caller.session.clone()),
-            None if parts.headers.contains_key(PLATFORM_OUTBOUND_HEADER) => Requester::Itself,
-            None => Requester::Client,
-        })
-    }
 }
 
 /// AccessDeniedException when `requester` may not name this artifact. Every
@@ -420,7 +245,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Requester {
 /// refused before the platform so much as looks at the path, since even a
 /// parse error would tell whether a host file exists. Beyond loopback,
 /// clients may not name host commands unless the operator allowed it.
-fn check_requester(ctx: &PlatformState, requester: &Requester, uri: &str) -> Result<(), ApiError> {
+fn check_requester(ctx: &RuntimeState, requester: &Requester, uri: &str) -> Result<(), ApiError> {
     const ONLY_THE_OPERATOR: &str = "artifacts name host paths and host commands, which only the \
          operator may do, from this machine";
     let why = match requester {
@@ -452,7 +277,7 @@ fn is_native(uri: &str) -> bool {
 /// The stored document of a new version: the input with the lifecycle
 /// defaults filled in, and how it executes, after the artifact check.
 fn version_of(
-    ctx: &PlatformState,
+    ctx: &RuntimeState,
     requester: &Requester,
     input: Object,
 ) -> Result<(Object, String), ApiError> {
@@ -489,7 +314,7 @@ fn version_of(
 
 /// CreateAgentRuntime: version 1, with the DEFAULT endpoint on it.
 pub(crate) async fn create_agent_runtime(
-    ctx: &PlatformState,
+    ctx: &RuntimeState,
     requester: &Requester,
     input: Object,
 ) -> Result<Value, ApiError> {
@@ -499,21 +324,16 @@ pub(crate) async fn create_agent_runtime(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    let client_token = input
-        .get("clientToken")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    let token = ClientToken::of(&input);
     let (doc, execution) = version_of(ctx, requester, input)?;
     let document = serde_json::to_string(&doc)?;
     let row = ctx
         .store
         .write(move |tx| {
-            if let Some(token) = &client_token
-                && let Some(existing) = find_by(tx, "client_token", token)?
-            {
-                return Ok(existing);
+            if let Some(earlier) = token.earlier::<RuntimeRow>(tx, &[])? {
+                return Ok(earlier);
             }
-            if let Some(other) = find_by(tx, "name", &name)? {
+            if let Some(other) = find::<RuntimeRow>(tx, &[("name", &name)])? {
                 return Err(ApiError::conflict(format!(
                     "An agent runtime named '{name}' already exists (agentRuntimeId {}).",
                     other.agent_runtime_id
@@ -526,30 +346,23 @@ pub(crate) async fn create_agent_runtime(
                  status, settles_at_ms, created_at_ms, updated_at_ms) \
                  VALUES (?1, ?2, ?3, 1, 'CREATING', ?4, ?5, ?5)",
             )?
-            .execute(params![id, name, client_token, settles_at(now), now])?;
+            .execute(params![id, name, token.as_deref(), settles_at(now), now])?;
             tx.prepare_cached(
                 "INSERT INTO agent_runtime_versions (agent_runtime_id, version, execution, \
                  created_at_ms, document) VALUES (?1, 1, ?2, ?3, ?4)",
             )?
             .execute(params![id, execution, now, document])?;
-            super::endpoints::insert_default(tx, &id, now)?;
+            insert_default(tx, &id, now)?;
             require_runtime(tx, &id)
         })
         .await?;
     tracing::info!(agent_runtime_id = %row.agent_runtime_id, "created agent runtime");
-    Ok(json!({
-        "agentRuntimeArn": row.arn(ctx),
-        "agentRuntimeId": row.agent_runtime_id,
-        "agentRuntimeVersion": row.latest_version.to_string(),
-        "createdAt": iso8601(row.created_at_ms),
-        "status": row.status(),
-        "workloadIdentityDetails": { "workloadIdentityArn": ids::workload_identity_arn(&ctx.region, &ctx.account_id, &row.agent_runtime_id) },
-    }))
+    Ok(row.written(&ctx.account, false))
 }
 
 /// GetAgentRuntime (`?version=N` for an older version).
 pub(crate) async fn get_agent_runtime(
-    ctx: &PlatformState,
+    ctx: &RuntimeState,
     id: String,
     version: Option<String>,
 ) -> Result<Value, ApiError> {
@@ -570,35 +383,43 @@ pub(crate) async fn get_agent_runtime(
             Ok((row, version, document))
         })
         .await?;
-    row.detail(ctx, version, &document)
+    row.detail(&ctx.account, version, &document)
 }
 
 /// ListAgentRuntimes.
 pub(crate) async fn list_agent_runtimes(
-    ctx: &PlatformState,
+    ctx: &RuntimeState,
     page: PageRequest,
 ) -> Result<Value, ApiError> {
     let (rows, next) = ctx
         .store
         .read(move |conn| {
-            let sql = format!(
-                "SELECT {ROW_COLUMNS}, seq, (SELECT json_extract(document, '$.description') \
-                 FROM agent_runtime_versions v WHERE v.agent_runtime_id = r.agent_runtime_id \
-                 AND v.version = r.latest_version) FROM agent_runtimes r WHERE seq > ?1 \
-                 ORDER BY seq LIMIT ?2"
+            // Each runtime with its latest version's description.
+            let columns = format!(
+                "{}, (SELECT json_extract(document, '$.description') FROM agent_runtime_versions v \
+                 WHERE v.agent_runtime_id = r.agent_runtime_id AND v.version = r.latest_version)",
+                RuntimeRow::COLUMNS.join(", ")
             );
-            let rows: Vec<(i64, (RuntimeRow, Option<String>))> = conn
-                .prepare_cached(&sql)?
-                .query_map(params![page.after_seq, page.limit as i64 + 1], |row| {
-                    Ok((row.get(8)?, (RuntimeRow::from_row(row)?, row.get(9)?)))
-                })?
-                .collect::<Result<_, _>>()?;
-            Ok(finish_page(rows, page.limit, ListKind::AgentRuntimes))
+            let description = RuntimeRow::COLUMNS.len();
+            read_page(
+                conn,
+                "agent_runtimes r",
+                &columns,
+                &[],
+                page,
+                ListKind::AgentRuntimes,
+                |row| {
+                    Ok((
+                        RuntimeRow::from_row(row)?,
+                        row.get::<_, Option<String>>(description)?,
+                    ))
+                },
+            )
         })
         .await?;
     let items = rows
         .iter()
-        .map(|(row, description)| row.summary(ctx, description.as_deref()))
+        .map(|(row, description)| row.summary(&ctx.account, description.as_deref()))
         .collect();
     Ok(page_body("agentRuntimes", items, next))
 }
@@ -606,7 +427,7 @@ pub(crate) async fn list_agent_runtimes(
 /// UpdateAgentRuntime: a new version with the given configuration; the
 /// DEFAULT endpoint moves to it.
 pub(crate) async fn update_agent_runtime(
-    ctx: &PlatformState,
+    ctx: &RuntimeState,
     requester: &Requester,
     id: String,
     input: Object,
@@ -631,24 +452,16 @@ pub(crate) async fn update_agent_runtime(
                  WHERE agent_runtime_id = ?1",
             )?
             .execute(params![id, version, settles_at(now), now])?;
-            super::endpoints::follow_latest(tx, &id, version, now)?;
+            follow_latest(tx, &id, version, now)?;
             require_runtime(tx, &id)
         })
         .await?;
-    Ok(json!({
-        "agentRuntimeArn": row.arn(ctx),
-        "agentRuntimeId": row.agent_runtime_id,
-        "agentRuntimeVersion": row.latest_version.to_string(),
-        "createdAt": iso8601(row.created_at_ms),
-        "lastUpdatedAt": iso8601(row.updated_at_ms),
-        "status": row.status(),
-        "workloadIdentityDetails": { "workloadIdentityArn": ids::workload_identity_arn(&ctx.region, &ctx.account_id, &row.agent_runtime_id) },
-    }))
+    Ok(row.written(&ctx.account, true))
 }
 
 /// DeleteAgentRuntime: the runtime, its versions and endpoints.
 pub(crate) async fn delete_agent_runtime(
-    ctx: &PlatformState,
+    ctx: &RuntimeState,
     id: String,
 ) -> Result<Value, ApiError> {
     let row = ctx
@@ -677,7 +490,7 @@ pub(crate) async fn delete_agent_runtime(
 
 /// ListAgentRuntimeVersions, newest first.
 pub(crate) async fn list_agent_runtime_versions(
-    ctx: &PlatformState,
+    ctx: &RuntimeState,
     id: String,
     page: PageRequest,
 ) -> Result<Value, ApiError> {
@@ -711,18 +524,7 @@ pub(crate) async fn list_agent_runtime_versions(
             let description = serde_json::from_str::<Value>(document)
                 .ok()
                 .and_then(|d| d.get("description").cloned());
-            let mut out = json!({
-                "agentRuntimeArn": row.arn(ctx),
-                "agentRuntimeId": row.agent_runtime_id,
-                "agentRuntimeVersion": version.to_string(),
-                "agentRuntimeName": row.name,
-                "lastUpdatedAt": iso8601(*created),
-                "status": if *version == row.latest_version { row.status() } else { "READY" },
-            });
-            if let Some(d) = description {
-                out["description"] = d;
-            }
-            out
+            row.version_summary(&ctx.account, *version, *created, description)
         })
         .collect();
     Ok(page_body("agentRuntimes", items, next))

@@ -3,56 +3,47 @@
 //! DEFAULT endpoint from its creation on, and it follows the latest
 //! version; other endpoints stay on the version they name.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
-use super::agent_runtimes::{RUNTIME_NAME_PATTERN, is_runtime_name, require_runtime};
+use crate::platform::account::Account;
 use crate::platform::ids;
 use crate::platform::lifecycle::{effective_status, settles_at};
-use crate::platform::pagination::{ListKind, PageRequest, finish_page, page_body};
-use crate::platform::state::PlatformState;
+use crate::platform::pagination::{ListKind, PageRequest, page_body};
+use crate::platform::resource::{page_of, require, stored_resource};
 use crate::platform::timestamps::{iso8601, now_ms};
-use crate::platform::validation::{Object, Violations, is_client_token};
+use crate::platform::validation::{Object, Violations};
 use crate::platform::wire_errors::ApiError;
+use crate::runtime::runtime_row::{RUNTIME_NAME_PATTERN, is_runtime_name, require_runtime};
+use crate::runtime::state::RuntimeState;
 
 /// The endpoint every runtime has.
 pub(crate) const DEFAULT_ENDPOINT: &str = "DEFAULT";
 
-pub(crate) struct EndpointRow {
-    agent_runtime_id: String,
-    pub(crate) name: String,
-    endpoint_id: String,
-    pub(crate) target_version: i64,
-    status: String,
-    description: Option<String>,
-    settles_at_ms: i64,
-    created_at_ms: i64,
-    updated_at_ms: i64,
+stored_resource! {
+    /// An endpoint of a runtime as stored.
+    pub(crate) struct EndpointRow in "agent_runtime_endpoints" {
+        agent_runtime_id: String,
+        pub(crate) name: String,
+        endpoint_id: String,
+        pub(crate) target_version: i64,
+        status: String,
+        description: Option<String>,
+        settles_at_ms: i64,
+        created_at_ms: i64,
+        updated_at_ms: i64,
+    }
 }
 
-const ROW_COLUMNS: &str = "agent_runtime_id, name, endpoint_id, target_version, status, \
-                           description, settles_at_ms, created_at_ms, updated_at_ms";
-
 impl EndpointRow {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            agent_runtime_id: row.get(0)?,
-            name: row.get(1)?,
-            endpoint_id: row.get(2)?,
-            target_version: row.get(3)?,
-            status: row.get(4)?,
-            description: row.get(5)?,
-            settles_at_ms: row.get(6)?,
-            created_at_ms: row.get(7)?,
-            updated_at_ms: row.get(8)?,
-        })
-    }
-
-    fn to_wire(&self, ctx: &PlatformState) -> Value {
+    /// The endpoint as GetAgentRuntimeEndpoint answers it.
+    fn to_wire(&self, account: &Account) -> Value {
         let status = effective_status(&self.status, self.settles_at_ms, now_ms());
+        let (region, account_id) = (&account.region, &account.account_id);
+        let runtime = &self.agent_runtime_id;
         let mut out = json!({
-            "agentRuntimeArn": ids::agent_runtime_arn(&ctx.region, &ctx.account_id, &self.agent_runtime_id),
-            "agentRuntimeEndpointArn": ids::runtime_endpoint_arn(&ctx.region, &ctx.account_id, &self.agent_runtime_id, &self.name),
+            "agentRuntimeArn": ids::agent_runtime_arn(region, account_id, runtime),
+            "agentRuntimeEndpointArn": ids::runtime_endpoint_arn(region, account_id, runtime, &self.name),
             "id": self.endpoint_id,
             "name": self.name,
             "targetVersion": self.target_version.to_string(),
@@ -77,17 +68,15 @@ pub(crate) fn require_endpoint(
     runtime_id: &str,
     name: &str,
 ) -> Result<EndpointRow, ApiError> {
-    let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM agent_runtime_endpoints WHERE agent_runtime_id = ?1 AND name = ?2"
-    );
-    conn.prepare_cached(&sql)?
-        .query_row(params![runtime_id, name], EndpointRow::from_row)
-        .optional()?
-        .ok_or_else(|| {
+    require(
+        conn,
+        &[("agent_runtime_id", runtime_id), ("name", name)],
+        || {
             ApiError::not_found(format!(
                 "Endpoint '{name}' of agent runtime '{runtime_id}' was not found."
             ))
-        })
+        },
+    )
 }
 
 /// The DEFAULT endpoint of a new runtime, on version 1.
@@ -128,7 +117,7 @@ pub(crate) fn follow_latest(
 
 /// CreateAgentRuntimeEndpoint: on `agentRuntimeVersion`, or the latest.
 pub(crate) async fn create_runtime_endpoint(
-    ctx: &PlatformState,
+    ctx: &RuntimeState,
     runtime_id: String,
     input: Object,
 ) -> Result<Value, ApiError> {
@@ -137,14 +126,7 @@ pub(crate) async fn create_runtime_endpoint(
         v.pattern("name", name, is_runtime_name(name), RUNTIME_NAME_PATTERN);
     }
     v.optional_len(&input, "", "description", 1, 256);
-    if let Some(token) = v.optional_str(&input, "", "clientToken") {
-        v.pattern(
-            "clientToken",
-            token,
-            is_client_token(token),
-            "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,256} (33 to 256 characters)",
-        );
-    }
+    v.client_token(&input);
     v.finish()?;
     let text = |key: &str| input.get(key).and_then(Value::as_str).map(str::to_owned);
     let (name, description, version) = (
@@ -195,7 +177,7 @@ pub(crate) async fn create_runtime_endpoint(
             require_endpoint(tx, &lookup, &name)
         })
         .await?;
-    let wire = row.to_wire(ctx);
+    let wire = row.to_wire(&ctx.account);
     Ok(json!({
         "agentRuntimeArn": wire["agentRuntimeArn"],
         "agentRuntimeEndpointArn": wire["agentRuntimeEndpointArn"],
@@ -209,7 +191,7 @@ pub(crate) async fn create_runtime_endpoint(
 
 /// GetAgentRuntimeEndpoint.
 pub(crate) async fn get_runtime_endpoint(
-    ctx: &PlatformState,
+    ctx: &RuntimeState,
     runtime_id: String,
     name: String,
 ) -> Result<Value, ApiError> {
@@ -220,12 +202,12 @@ pub(crate) async fn get_runtime_endpoint(
             require_endpoint(conn, &runtime_id, &name)
         })
         .await?;
-    Ok(row.to_wire(ctx))
+    Ok(row.to_wire(&ctx.account))
 }
 
 /// ListAgentRuntimeEndpoints.
 pub(crate) async fn list_runtime_endpoints(
-    ctx: &PlatformState,
+    ctx: &RuntimeState,
     runtime_id: String,
     page: PageRequest,
 ) -> Result<Value, ApiError> {
@@ -233,20 +215,10 @@ pub(crate) async fn list_runtime_endpoints(
         .store
         .read(move |conn| {
             require_runtime(conn, &runtime_id)?;
-            let sql = format!(
-                "SELECT {ROW_COLUMNS}, seq FROM agent_runtime_endpoints \
-                 WHERE agent_runtime_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
-            );
-            let rows: Vec<(i64, EndpointRow)> = conn
-                .prepare_cached(&sql)?
-                .query_map(
-                    params![runtime_id, page.after_seq, page.limit as i64 + 1],
-                    |row| Ok((row.get(9)?, EndpointRow::from_row(row)?)),
-                )?
-                .collect::<Result<_, _>>()?;
-            Ok(finish_page(rows, page.limit, ListKind::RuntimeEndpoints))
+            let scope = [("agent_runtime_id", runtime_id.as_str())];
+            page_of::<EndpointRow>(conn, &scope, page, ListKind::RuntimeEndpoints)
         })
         .await?;
-    let items = rows.iter().map(|row| row.to_wire(ctx)).collect();
+    let items = rows.iter().map(|row| row.to_wire(&ctx.account)).collect();
     Ok(page_body("runtimeEndpoints", items, next))
 }

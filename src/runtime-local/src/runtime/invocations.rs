@@ -11,7 +11,7 @@ use std::time::Instant;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -19,18 +19,20 @@ use futures_util::StreamExt;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 
+use crate::identity::caller::CallerIdentity;
 use crate::platform::ids;
-use crate::platform::state::PlatformState;
 use crate::platform::timestamps::now_ms;
 use crate::platform::validation::{
     AGENT_RUNTIME_ARN, ENDPOINT_NAME, RUNTIME_SESSION_ID, Violations, check_id,
 };
 use crate::platform::wire_errors::ApiError;
-use crate::runtime::agent_runtimes::{CUSTOM_HEADER_PREFIX, require_runtime, version_document};
+use crate::runtime::agent_runtimes::CUSTOM_HEADER_PREFIX;
 use crate::runtime::endpoints::{DEFAULT_ENDPOINT, require_endpoint};
+use crate::runtime::runtime_row::{require_runtime, version_document};
 use crate::runtime::session_host::{
     InvocationRecord, Session, SessionConfig, SessionHost, session_json,
 };
+use crate::runtime::state::RuntimeState;
 
 /// AgentCore's payload limit.
 pub(crate) const MAX_PAYLOAD_BYTES: usize = 100 * 1024 * 1024;
@@ -41,9 +43,14 @@ const USER_HEADER: &str = "x-amzn-bedrock-agentcore-runtime-user-id";
 /// AgentCore's limit on a forwarded header's value.
 const MAX_FORWARDED_HEADER_BYTES: usize = 4096;
 
-type Shared = State<Arc<PlatformState>>;
+type Shared = State<Arc<RuntimeState>>;
 
-pub(crate) fn routes() -> Router<Arc<PlatformState>> {
+/// The data plane's routes: invocations and sessions.
+pub(crate) fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<RuntimeState>: FromRef<S>,
+{
     Router::new()
         .route(
             "/runtimes/{runtime}/invocations",
@@ -139,7 +146,7 @@ impl InboundRules {
 /// way is refused before any session starts. Locally SigV4 signatures are
 /// not verified (there are no real secrets); JWTs are, against the issuer.
 async fn authenticate(
-    ctx: &PlatformState,
+    ctx: &RuntimeState,
     rules: &InboundRules,
     headers: &HeaderMap,
 ) -> Result<Option<String>, ApiError> {
@@ -163,32 +170,30 @@ async fn authenticate(
         (None, Some("bearer")) => Err(mismatch("IAM (SigV4)", "a bearer token")),
         (None, _) => Ok(None),
         (Some(_), Some("aws4-hmac-sha256")) => Err(mismatch("a JWT authorizer", "SigV4")),
-        (Some(authorizer), _) => {
-            crate::identity::inbound_auth::verify_bearer(ctx, authorizer, headers)
-                .await
-                .map(|caller| match caller {
-                    crate::identity::inbound_auth::CallerIdentity::OAuthUser { sub, .. } => {
-                        Some(sub)
-                    }
-                    _ => None,
-                })
-                .map_err(|rejection| match rejection.status {
-                    401 => ApiError::unauthorized(rejection.message),
-                    403 => ApiError::access_denied(rejection.message),
-                    _ => ApiError::internal(rejection.message),
-                })
-        }
+        (Some(authorizer), _) => ctx
+            .inbound
+            .verify_bearer(authorizer, headers)
+            .await
+            .map(|caller| match caller {
+                CallerIdentity::OAuthUser { sub, .. } => Some(sub),
+                _ => None,
+            })
+            .map_err(|rejection| match rejection.status {
+                401 => ApiError::unauthorized(rejection.message),
+                403 => ApiError::access_denied(rejection.message),
+                _ => ApiError::internal(rejection.message),
+            }),
     }
 }
 
 /// What the endpoint's version says a session runs, and who may call it.
 async fn session_config(
-    ctx: &PlatformState,
+    ctx: &RuntimeState,
     key: &str,
     endpoint: String,
 ) -> Result<(SessionConfig, InboundRules), ApiError> {
     let id = runtime_id(key).to_owned();
-    let arn = ids::agent_runtime_arn(&ctx.region, &ctx.account_id, &id);
+    let arn = ids::agent_runtime_arn(&ctx.account.region, &ctx.account.account_id, &id);
     let (version, document) = ctx
         .store
         .read({

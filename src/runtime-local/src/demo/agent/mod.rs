@@ -18,6 +18,7 @@
 //! that tool through its gateway (see `tools`), streaming a
 //! `tool_use` and a `tool_result` frame, and answers with what it got.
 
+mod client;
 mod spans;
 mod tools;
 
@@ -33,14 +34,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-/// The demo agent's one HTTP client (tool calls, span export): built once,
-/// so its connections are reused across invocations.
-pub(crate) static HTTP: std::sync::LazyLock<reqwest::Client> = std::sync::LazyLock::new(|| {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap_or_default()
-});
+use spans::{ToolSpan, export, now_ns};
 
 #[derive(Default)]
 struct AgentState {
@@ -161,59 +155,15 @@ async fn invocations(
                 .into_response();
         }
     };
-    let prompt = payload
-        .get("prompt")
-        .and_then(Value::as_str)
-        .unwrap_or("(no prompt)")
-        .to_owned();
-    let number = |key: &str| payload.get(key).and_then(Value::as_u64);
-    let delay = Duration::from_millis(number("delay_ms").unwrap_or(20));
-    let fail_after = number("fail_after");
-    let background = number("background_ms");
-    let mut start = json!({
-        "type": "start",
-        "sessionId": header(&headers, "x-amzn-bedrock-agentcore-runtime-session-id"),
-        "requestId": header(&headers, "x-amzn-bedrock-agentcore-runtime-request-id"),
-        "userId": header(&headers, "x-amzn-bedrock-agentcore-runtime-user-id"),
-        // Only whether a token came and whom it names: never the token.
-        "authorization": headers.contains_key("authorization"),
-        "caller": caller_claims(&headers),
-        // Every other x- header that reached the agent: the custom prefix
-        // and the runtime's allowlist.
-        "custom": headers
-            .iter()
-            .filter(|(k, _)| {
-                let k = k.as_str();
-                k.starts_with("x-")
-                    && !matches!(
-                        k,
-                        "x-amzn-bedrock-agentcore-runtime-session-id"
-                            | "x-amzn-bedrock-agentcore-runtime-request-id"
-                            | "x-amzn-bedrock-agentcore-runtime-user-id"
-                    )
-            })
-            .map(|(k, v)| (k.as_str().to_owned(), json!(v.to_str().unwrap_or_default())))
-            .collect::<serde_json::Map<_, _>>(),
-    });
+    let knobs = Knobs::of(&payload);
+    let mut start = start_frame(&headers);
     if let Some(spec) = payload.get("probe") {
         start["probe"] = probe(spec).await;
     }
-    let tool = payload
-        .get("tool")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let arguments = payload.get("arguments").cloned().unwrap_or(json!({}));
-    let repeat = number("repeat").unwrap_or(1).clamp(1, 100_000) as usize;
-    let one = answer(&prompt);
-    let words: Vec<String> = std::iter::repeat_n(one, repeat).flatten().collect();
-    if let Some(ms) = background {
-        state.busy.fetch_add(1, Ordering::SeqCst);
-        let state = Arc::clone(&state);
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(ms)).await;
-            state.busy.fetch_sub(1, Ordering::SeqCst);
-            state.last_update.store(unix_now(), Ordering::SeqCst);
-        });
+    let one = answer(&knobs.prompt);
+    let words: Vec<String> = std::iter::repeat_n(one, knobs.repeat).flatten().collect();
+    if let Some(ms) = knobs.background_ms {
+        work_in_background(&state, ms);
     }
     let accepts_sse = headers
         .get("accept")
@@ -228,98 +178,206 @@ async fn invocations(
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    tokio::spawn(async move {
-        use crate::demo::agent::spans::{ToolSpan, export, now_ns};
-        let started_ns = now_ns();
-        let mut tool_span = None;
-        let frame = |v: Value| Ok(Bytes::from(format!("data: {v}\n\n")));
-        if tx.send(frame(start)).await.is_err() {
-            return;
-        }
-        let mut words = words;
-        if let Some(name) = tool {
-            let used = json!({ "type": "tool_use", "name": name, "input": arguments });
-            if tx.send(frame(used)).await.is_err() {
-                return;
-            }
-            let tool_started = now_ns();
-            let called = crate::demo::agent::tools::call_tool(&name, arguments).await;
-            tool_span = Some(ToolSpan {
-                name: name.clone(),
-                start_ns: tool_started,
-                end_ns: now_ns(),
-                failed: match &called {
-                    Ok(answer) if answer.is_error => Some("the tool reported an error".into()),
-                    Ok(_) => None,
-                    Err(e) => Some(e.clone()),
-                },
-            });
-            match called {
-                Ok(answer) => {
-                    let said = format!(
-                        "{} {}: {} ",
-                        name,
-                        if answer.is_error {
-                            "failed"
-                        } else {
-                            "answered"
-                        },
-                        answer.text_excerpt(200)
-                    );
-                    let result = json!({
-                        "type": "tool_result",
-                        "name": name,
-                        "isError": answer.is_error,
-                        "content": answer.content,
-                    });
-                    if tx.send(frame(result)).await.is_err() {
-                        return;
-                    }
-                    words.insert(0, said);
-                }
-                Err(e) => {
-                    let failed = json!({ "error": format!("calling {name} through the gateway failed: {e}") });
-                    let _ = tx.send(frame(failed)).await;
-                    export(session, started_ns, now_ns(), tool_span);
-                    return;
-                }
-            }
-        }
-        for (i, word) in words.iter().enumerate() {
-            if fail_after.is_some_and(|n| i as u64 >= n) {
-                let _ = tx
-                    .send(frame(json!({ "error": "the demo agent failed mid-stream, as asked (fail_after)" })))
-                    .await;
-                return;
-            }
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-            }
-            let at_us = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_micros() as u64)
-                .unwrap_or(0);
-            if tx
-                .send(frame(
-                    json!({ "type": "delta", "text": word, "at_us": at_us }),
-                ))
-                .await
-                .is_err()
-            {
-                return;
-            }
-        }
-        let _ = tx
-            .send(frame(json!({ "type": "done", "words": words.len() })))
-            .await;
-        export(session, started_ns, now_ns(), tool_span);
-    });
+    tokio::spawn(stream_answer(Frames(tx), session, start, knobs, words));
     let stream = tokio_stream_from(rx);
     Response::builder()
         .header("content-type", "text/event-stream")
         .header("cache-control", "no-cache")
         .body(Body::from_stream(stream))
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// What the payload asks of an invocation (see the module's documentation).
+struct Knobs {
+    prompt: String,
+    delay: Duration,
+    fail_after: Option<u64>,
+    background_ms: Option<u64>,
+    repeat: usize,
+    /// A tool to call first, with its arguments.
+    tool: Option<(String, Value)>,
+}
+
+impl Knobs {
+    fn of(payload: &Value) -> Self {
+        let number = |key: &str| payload.get(key).and_then(Value::as_u64);
+        let arguments = payload.get("arguments").cloned().unwrap_or(json!({}));
+        Self {
+            prompt: payload
+                .get("prompt")
+                .and_then(Value::as_str)
+                .unwrap_or("(no prompt)")
+                .to_owned(),
+            delay: Duration::from_millis(number("delay_ms").unwrap_or(20)),
+            fail_after: number("fail_after"),
+            background_ms: number("background_ms"),
+            repeat: number("repeat").unwrap_or(1).clamp(1, 100_000) as usize,
+            tool: payload
+                .get("tool")
+                .and_then(Value::as_str)
+                .map(|name| (name.to_owned(), arguments)),
+        }
+    }
+}
+
+/// The first frame: the ids AgentCore forwarded, whether a token came and
+/// whom it names (never the token), and every other `x-` header that
+/// reached the agent (the custom prefix and the runtime's allowlist).
+fn start_frame(headers: &HeaderMap) -> Value {
+    json!({
+        "type": "start",
+        "sessionId": header(headers, "x-amzn-bedrock-agentcore-runtime-session-id"),
+        "requestId": header(headers, "x-amzn-bedrock-agentcore-runtime-request-id"),
+        "userId": header(headers, "x-amzn-bedrock-agentcore-runtime-user-id"),
+        "authorization": headers.contains_key("authorization"),
+        "caller": caller_claims(headers),
+        "custom": headers
+            .iter()
+            .filter(|(k, _)| {
+                let k = k.as_str();
+                k.starts_with("x-")
+                    && !matches!(
+                        k,
+                        "x-amzn-bedrock-agentcore-runtime-session-id"
+                            | "x-amzn-bedrock-agentcore-runtime-request-id"
+                            | "x-amzn-bedrock-agentcore-runtime-user-id"
+                    )
+            })
+            .map(|(k, v)| (k.as_str().to_owned(), json!(v.to_str().unwrap_or_default())))
+            .collect::<serde_json::Map<_, _>>(),
+    })
+}
+
+/// HealthyBusy for `ms`, as an agent doing background work reports it.
+fn work_in_background(state: &Arc<AgentState>, ms: u64) {
+    state.busy.fetch_add(1, Ordering::SeqCst);
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        state.busy.fetch_sub(1, Ordering::SeqCst);
+        state.last_update.store(unix_now(), Ordering::SeqCst);
+    });
+}
+
+/// The SSE frames of one answer, as the caller reads them.
+struct Frames(tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>);
+
+impl Frames {
+    /// Send one `data:` frame; `false` once the caller has hung up.
+    async fn send(&self, value: Value) -> bool {
+        let frame = Ok(Bytes::from(format!("data: {value}\n\n")));
+        self.0.send(frame).await.is_ok()
+    }
+}
+
+/// Stream the answer: the start frame, the tool call when one is asked
+/// for, the words (failing mid-stream when asked to), then `done`; and the
+/// invocation's spans.
+async fn stream_answer(
+    frames: Frames,
+    session: String,
+    start: Value,
+    knobs: Knobs,
+    mut words: Vec<String>,
+) {
+    let started_ns = now_ns();
+    if !frames.send(start).await {
+        return;
+    }
+    let mut tool_span = None;
+    if let Some((name, arguments)) = knobs.tool {
+        let (said, span) = match use_tool(&frames, &name, arguments).await {
+            ToolUse::Answered(said, span) => (said, span),
+            ToolUse::Failed(span) => {
+                export(session, started_ns, now_ns(), Some(span));
+                return;
+            }
+            ToolUse::HungUp => return,
+        };
+        words.insert(0, said);
+        tool_span = Some(span);
+    }
+    for (i, word) in words.iter().enumerate() {
+        if knobs.fail_after.is_some_and(|n| i as u64 >= n) {
+            frames
+                .send(json!({ "error": "the demo agent failed mid-stream, as asked (fail_after)" }))
+                .await;
+            return;
+        }
+        if !knobs.delay.is_zero() {
+            tokio::time::sleep(knobs.delay).await;
+        }
+        let at_us = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_micros() as u64)
+            .unwrap_or(0);
+        let delta = json!({ "type": "delta", "text": word, "at_us": at_us });
+        if !frames.send(delta).await {
+            return;
+        }
+    }
+    frames
+        .send(json!({ "type": "done", "words": words.len() }))
+        .await;
+    export(session, started_ns, now_ns(), tool_span);
+}
+
+/// How a tool call within an invocation went.
+enum ToolUse {
+    /// The gateway answered (a tool error too): what the agent says about
+    /// it, and its span.
+    Answered(String, ToolSpan),
+    /// The call failed; the error frame is sent and the answer ends.
+    Failed(ToolSpan),
+    /// The caller hung up.
+    HungUp,
+}
+
+/// Call `name` through the gateway, streaming `tool_use` and then
+/// `tool_result` (or an error frame).
+async fn use_tool(frames: &Frames, name: &str, arguments: Value) -> ToolUse {
+    let used = json!({ "type": "tool_use", "name": name, "input": arguments });
+    if !frames.send(used).await {
+        return ToolUse::HungUp;
+    }
+    let tool_started = now_ns();
+    let called = tools::call_tool(name, arguments).await;
+    let span = ToolSpan {
+        name: name.to_owned(),
+        start_ns: tool_started,
+        end_ns: now_ns(),
+        failed: match &called {
+            Ok(answer) if answer.is_error => Some("the tool reported an error".into()),
+            Ok(_) => None,
+            Err(e) => Some(e.clone()),
+        },
+    };
+    match called {
+        Ok(answer) => {
+            let verb = if answer.is_error {
+                "failed"
+            } else {
+                "answered"
+            };
+            let said = format!("{name} {verb}: {} ", answer.text_excerpt(200));
+            let result = json!({
+                "type": "tool_result",
+                "name": name,
+                "isError": answer.is_error,
+                "content": answer.content,
+            });
+            if !frames.send(result).await {
+                return ToolUse::HungUp;
+            }
+            ToolUse::Answered(said, span)
+        }
+        Err(e) => {
+            let failed =
+                json!({ "error": format!("calling {name} through the gateway failed: {e}") });
+            frames.send(failed).await;
+            ToolUse::Failed(span)
+        }
+    }
 }
 
 /// A receiver as a stream of body chunks.

@@ -73,7 +73,7 @@ pub(crate) fn export(session: String, start_ns: u64, end_ns: u64, tool: Option<T
     let body = request(&session, start_ns, end_ns, tool.as_ref());
     tokio::spawn(async move {
         let url = format!("{}/v1/traces", endpoint.trim_end_matches('/'));
-        let _ = crate::demo::agent::HTTP.post(url).json(&body).send().await;
+        let _ = super::client::HTTP.post(url).json(&body).send().await;
     });
 }
 

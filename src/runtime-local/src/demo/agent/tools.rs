@@ -39,7 +39,7 @@ fn env(name: &str) -> Option<String> {
 pub(crate) async fn call_tool(name: &str, arguments: Value) -> Result<ToolAnswer, String> {
     let url = env("GATEWAY_URL")
         .ok_or("no gateway is configured: set GATEWAY_URL in the runtime's environmentVariables")?;
-    let http = &*crate::demo::agent::HTTP;
+    let http = &*super::client::HTTP;
     let token = match (
         env("GATEWAY_CLIENT_ID"),
         env("GATEWAY_CLIENT_SECRET"),

@@ -1,16 +1,12 @@
 //! The demo inventory REST API (`/demo/inventory/v1`), behind the demo's
 //! OpenAPI target. Deterministic data; reservations are answered, not kept.
 
-use std::sync::Arc;
-
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-use crate::platform::state::PlatformState;
 
 const BASE: &str = "/demo/inventory/v1";
 
@@ -29,7 +25,7 @@ fn items() -> Value {
     ])
 }
 
-pub(super) fn routes() -> Router<Arc<PlatformState>> {
+pub(super) fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route(&format!("{BASE}/warehouses"), get(warehouses))
         .route(&format!("{BASE}/items"), get(search))

@@ -2,8 +2,6 @@
 //! replies) at `/demo/knowledge-base/mcp`, behind the demo's mcpServer
 //! target.
 
-use std::sync::Arc;
-
 use acc_mcp::jsonrpc::{self, Incoming, Message};
 use acc_mcp::protocol::{self, error_code};
 use axum::body::Bytes;
@@ -12,8 +10,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{Value, json};
-
-use crate::platform::state::PlatformState;
 
 const ARTICLES: &[(&str, &str, &str, &str)] = &[
     (
@@ -48,7 +44,7 @@ const ARTICLES: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-pub(super) fn routes() -> Router<Arc<PlatformState>> {
+pub(super) fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new().route("/demo/knowledge-base/mcp", post(handle))
 }
 

@@ -10,16 +10,12 @@ mod knowledge_base;
 
 pub(crate) use knowledge_base::tools as knowledge_base_tools;
 
-use std::sync::Arc;
-
 use axum::Router;
-
-use crate::platform::state::PlatformState;
 
 pub(crate) use functions::FUNCTION_NAMES;
 
 /// Routes of the demo backends.
-pub(crate) fn routes() -> Router<Arc<PlatformState>> {
+pub(crate) fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .merge(inventory_api::routes())
         .merge(knowledge_base::routes())

@@ -1,90 +1,23 @@
 //! The MCP methods a gateway answers: `initialize`, `ping`, `tools/list`
-//! (30 tools a page, `nextCursor`), and `tools/call` (validated against the
-//! tool's input schema, sent to the target, captured).
+//! (30 tools a page, `nextCursor`), and `tools/call` (see `tools_call`).
 
-use std::time::Instant;
-
-use acc_domain::json_schema_validation::validate;
 use acc_mcp::jsonrpc::{self, Message};
 use acc_mcp::protocol::{self, error_code};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
-use super::search_tool;
-use crate::gateway::capture_store::{Capture, caller_record};
-use crate::gateway::target_calls::{self, ToolCallResult};
+use crate::gateway::capture_store::caller_record;
+use crate::gateway::mcp::context::{CallContext, Gateway};
+use crate::gateway::mcp::rpc_error::{DENIED, RpcError};
+use crate::gateway::mcp::search_tool;
+use crate::gateway::mcp::tools_call::tools_call;
 use crate::gateway::tool_catalog::{self, CatalogTool};
-use crate::identity::inbound_auth::CallerIdentity;
 use crate::platform::operations::{self, Access};
-use crate::platform::state::PlatformState;
-use crate::platform::timestamps::now_ms;
-use crate::platform::wire_errors::ApiError;
-use crate::policy::enforcement::{self, AttachedEngine};
-use acc_domain::CaptureOutcome as Outcome;
-use acc_domain::cedar_model::evaluation::PolicyDecision;
+use crate::policy::enforcement::AttachedEngine;
 
 /// Tools per `tools/list` page, as AgentCore pages them.
 pub(crate) const PAGE_SIZE: usize = 30;
-
-/// JSON-RPC code for a call refused before reaching its target (read-only
-/// platform, and policy denials once engines are enforced).
-pub(crate) const DENIED: i64 = -32001;
-
-/// The gateway a request addressed.
-#[derive(Debug, Clone)]
-pub(crate) struct Gateway {
-    pub(crate) id: String,
-    pub(crate) name: String,
-    pub(crate) arn: String,
-    /// The stored document: authorizer, protocol configuration, …
-    pub(crate) document: Value,
-}
-
-impl Gateway {
-    /// The gateway offers the built-in search tool.
-    fn searchable(&self) -> bool {
-        self.document
-            .pointer("/protocolConfiguration/mcp/searchType")
-            .and_then(Value::as_str)
-            == Some("SEMANTIC")
-    }
-}
-
-/// What every method handler needs.
-pub(crate) struct CallContext<'a> {
-    pub(crate) state: &'a PlatformState,
-    pub(crate) gateway: &'a Gateway,
-    pub(crate) caller: &'a CallerIdentity,
-    pub(crate) trace_id: &'a str,
-}
-
-/// A JSON-RPC error answer.
-pub(crate) struct RpcError {
-    code: i64,
-    message: String,
-    data: Option<Value>,
-}
-
-impl RpcError {
-    pub(crate) fn new(code: i64, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            data: None,
-        }
-    }
-
-    fn invalid_params(message: impl Into<String>) -> Self {
-        Self::new(error_code::INVALID_PARAMS, message)
-    }
-}
-
-impl From<ApiError> for RpcError {
-    fn from(e: ApiError) -> Self {
-        Self::new(error_code::INTERNAL_ERROR, e.message)
-    }
-}
 
 /// Answer one message; notifications get no answer.
 pub(crate) async fn dispatch(context: &CallContext<'_>, message: Message) -> Option<Value> {
@@ -130,13 +63,6 @@ fn read_only_refusal(method: &str, params: &Value) -> String {
     }
 }
 
-/// Store a capture, unless the platform is read-only: a capture is a write.
-async fn keep(state: &PlatformState, capture: Capture) {
-    if !state.read_only {
-        state.captures.record(capture).await;
-    }
-}
-
 fn initialize(gateway: &Gateway, params: &Value) -> Value {
     let requested = params
         .get("protocolVersion")
@@ -164,7 +90,7 @@ async fn tools_list(context: &CallContext<'_>, params: &Value) -> Result<Value, 
         Some(_) => return Err(RpcError::invalid_params("\"cursor\" must be a string")),
     };
     let (state, gateway) = (context.state, context.gateway);
-    tool_catalog::ensure(state, &gateway.id).await?;
+    tool_catalog::ensure(&state.catalog, &gateway.id).await?;
     let mut tools = Vec::with_capacity(PAGE_SIZE);
     // The built-in search tool leads the first page.
     if after.is_none() && gateway.searchable() {
@@ -180,7 +106,7 @@ async fn tools_list(context: &CallContext<'_>, params: &Value) -> Result<Value, 
     let mut page = Vec::with_capacity(room + 1);
     let mut cursor = after.unwrap_or(0);
     loop {
-        let read = tool_catalog::page(state, &gateway.id, cursor, chunk).await?;
+        let read = tool_catalog::page(&state.catalog, &gateway.id, cursor, chunk).await?;
         let exhausted = read.len() < chunk;
         if let Some(last) = read.last() {
             cursor = last.seq;
@@ -188,8 +114,10 @@ async fn tools_list(context: &CallContext<'_>, params: &Value) -> Result<Value, 
         match &engine {
             Some(engine) => {
                 let names: Vec<&str> = read.iter().map(|t| t.qualified_name.as_str()).collect();
-                let visible =
-                    enforcement::listable(state, engine, &caller, &gateway.arn, &names).await?;
+                let visible = state
+                    .enforcement
+                    .listable(engine, &caller, &gateway.arn, &names)
+                    .await?;
                 page.extend(
                     read.into_iter()
                         .zip(visible)
@@ -226,181 +154,6 @@ fn decode_cursor(cursor: &str) -> Option<i64> {
         .strip_prefix("after:")?
         .parse()
         .ok()
-}
-
-async fn tools_call(context: &CallContext<'_>, params: &Value) -> Result<Value, RpcError> {
-    let started = Instant::now();
-    let at_ms = now_ms();
-    let Some(name) = params.get("name").and_then(Value::as_str) else {
-        return Err(RpcError::invalid_params(
-            "tools/call needs \"name\": the tool's name as tools/list gives it (<Target>___<tool>).",
-        ));
-    };
-    let arguments = match params.get("arguments") {
-        None | Some(Value::Null) => json!({}),
-        Some(arguments @ Value::Object(_)) => arguments.clone(),
-        Some(_) => {
-            return Err(RpcError::invalid_params(
-                "\"arguments\" must be a JSON object",
-            ));
-        }
-    };
-    let capture = |target: &str, outcome, detail: Option<String>| Capture {
-        gateway_id: context.gateway.id.clone(),
-        gateway_arn: context.gateway.arn.clone(),
-        target_name: target.to_owned(),
-        tool_name: name.to_owned(),
-        caller: context.caller.clone(),
-        arguments: arguments.clone(),
-        outcome,
-        detail,
-        latency: started.elapsed(),
-        trace_id: context.trace_id.to_owned(),
-        at_ms,
-        policy: None,
-    };
-    let state = context.state;
-    if name == search_tool::NAME && context.gateway.searchable() {
-        let outcome = search_tool::call(state, &context.gateway.id, &arguments).await;
-        let (kind, detail) = match &outcome {
-            Ok(_) => (Outcome::Ok, None),
-            Err(e) => (Outcome::ToolError, Some(e.message.clone())),
-        };
-        keep(state, capture("", kind, detail)).await;
-        return outcome;
-    }
-    let Some(tool_catalog::Resolved { tool, target }) =
-        tool_catalog::resolve(state, &context.gateway.id, name).await?
-    else {
-        let mut message = format!(
-            "Unknown tool '{name}' on gateway {}. Tool names are <Target>___<tool>; tools/list gives them.",
-            context.gateway.name
-        );
-        // A target whose tools could not be discovered explains the miss.
-        let target = name.split_once("___").map(|(t, _)| t).unwrap_or_default();
-        if let Some((_, problem)) = tool_catalog::problems(state, &context.gateway.id)
-            .await?
-            .into_iter()
-            .find(|(t, _)| t == target)
-        {
-            message.push_str(&format!(
-                " Target {target} offers no tools right now: {problem}"
-            ));
-        }
-        keep(
-            state,
-            capture("", Outcome::ToolError, Some(message.clone())),
-        )
-        .await;
-        return Err(RpcError::invalid_params(message));
-    };
-    let violations = validate(&tool.input_schema, &arguments);
-    if !violations.is_empty() {
-        let listed: Vec<String> = violations
-            .iter()
-            .map(|v| {
-                if v.path.is_empty() {
-                    v.message.clone()
-                } else {
-                    format!("{}: {}", v.path, v.message)
-                }
-            })
-            .collect();
-        let message = format!(
-            "The arguments for {name} do not match its inputSchema: {}",
-            listed.join("; ")
-        );
-        keep(
-            state,
-            capture(&tool.target_name, Outcome::ToolError, Some(message.clone())),
-        )
-        .await;
-        let mut error = RpcError::invalid_params(message);
-        error.data = Some(json!({
-            "violations": violations
-                .iter()
-                .map(|v| json!({ "path": v.path, "message": v.message }))
-                .collect::<Vec<_>>()
-        }));
-        return Err(error);
-    }
-    let policy = match AttachedEngine::of(&context.gateway.document) {
-        Some(engine) => Some(
-            enforcement::decide(
-                state,
-                &engine,
-                &caller_record(context.caller, false),
-                name,
-                &context.gateway.arn,
-                &arguments,
-                &tool.input_schema,
-            )
-            .await?,
-        ),
-        None => None,
-    };
-    if let Some(decided) = &policy
-        && decided.mode == "ENFORCE"
-        && decided.decision == PolicyDecision::Deny
-    {
-        let why = if decided.determining_policies.is_empty() {
-            "no policy permits it".to_owned()
-        } else {
-            format!("forbidden by {}", decided.determining_policies.join(", "))
-        };
-        let message = format!("Tool call {name} not allowed by policy: {why}.");
-        let mut denied = capture(&tool.target_name, Outcome::Denied, Some(message.clone()));
-        denied.policy = policy.clone();
-        keep(state, denied).await;
-        let mut error = RpcError::new(DENIED, message);
-        error.data = Some(json!({
-            "decision": "deny",
-            "determiningPolicies": decided.determining_policies,
-            "policyEngineArn": decided.engine_arn,
-        }));
-        return Err(error);
-    }
-    let site = target_calls::CallSite {
-        gateway_id: &context.gateway.id,
-        target_name: &tool.target_name,
-        qualified_name: &tool.qualified_name,
-    };
-    let result = target_calls::call_tool(
-        state,
-        &site,
-        &target,
-        &tool.tool_name,
-        arguments.clone(),
-        context.caller,
-    )
-    .await;
-    let (outcome, detail) = if result.is_error {
-        (Outcome::ToolError, Some(first_text(&result)))
-    } else {
-        (Outcome::Ok, None)
-    };
-    let mut done = capture(&tool.target_name, outcome, detail);
-    done.policy = policy;
-    keep(state, done).await;
-    Ok(call_result(result))
-}
-
-fn first_text(result: &ToolCallResult) -> String {
-    result
-        .content
-        .iter()
-        .find_map(|c| c.get("text").and_then(Value::as_str))
-        .unwrap_or("the tool reported an error")
-        .to_owned()
-}
-
-/// The MCP `CallToolResult`.
-pub(crate) fn call_result(result: ToolCallResult) -> Value {
-    let mut value = json!({ "content": result.content, "isError": result.is_error });
-    if let Some(structured) = result.structured_content {
-        value["structuredContent"] = structured;
-    }
-    value
 }
 
 #[cfg(test)]

@@ -9,8 +9,11 @@
 //! by [`methods`]. A bad message gets a JSON-RPC error; nothing a client
 //! sends can take the endpoint down.
 
+mod context;
 mod methods;
+mod rpc_error;
 mod search_tool;
+mod tools_call;
 
 use std::sync::Arc;
 
@@ -20,20 +23,26 @@ use acc_mcp::protocol::{
 };
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{FromRef, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::Value;
 
-use crate::gateway::gateways::find_gateway;
-use crate::identity::inbound_auth;
-use crate::platform::state::PlatformState;
-
-pub(crate) use methods::Gateway;
+use crate::gateway::gateway_row::find_gateway;
+use crate::gateway::state::GatewayState;
+use crate::identity::caller::AuthRejection;
+use crate::platform::ids;
+use crate::platform::timestamps::now_ms;
+use crate::platform::validation::{GATEWAY_ID, check_id};
+use context::{CallContext, Gateway};
 
 /// Routes of the gateways' MCP endpoints.
-pub(crate) fn routes() -> Router<Arc<PlatformState>> {
+pub(crate) fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<GatewayState>: FromRef<S>,
+{
     Router::new().route(
         "/gateways/{gateway_id}/mcp",
         post(handle_post).get(no_stream).delete(end_session),
@@ -41,7 +50,7 @@ pub(crate) fn routes() -> Router<Arc<PlatformState>> {
 }
 
 async fn handle_post(
-    State(state): State<Arc<PlatformState>>,
+    State(state): State<Arc<GatewayState>>,
     Path(gateway_id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -50,7 +59,11 @@ async fn handle_post(
         Ok(gateway) => gateway,
         Err(response) => return response,
     };
-    let caller = match inbound_auth::authenticate(&state, &gateway.document, &headers).await {
+    let caller = match state
+        .inbound
+        .authenticate(&gateway.document, &headers)
+        .await
+    {
         Ok(caller) => caller,
         Err(rejection) => return rejected(rejection),
     };
@@ -74,7 +87,7 @@ async fn handle_post(
         Ok(incoming) => incoming,
         Err(error) => return json_reply(StatusCode::BAD_REQUEST, &error),
     };
-    let context = methods::CallContext {
+    let context = CallContext {
         state: &state,
         gateway: &gateway,
         caller: &caller,
@@ -130,7 +143,7 @@ async fn handle_post(
 }
 
 async fn answer(
-    context: &methods::CallContext<'_>,
+    context: &CallContext<'_>,
     message: Result<jsonrpc::Message, Value>,
 ) -> Option<Value> {
     match message {
@@ -154,13 +167,9 @@ fn wants_json(headers: &HeaderMap) -> bool {
         || !accept.contains("text/event-stream")
 }
 
-async fn load_gateway(state: &PlatformState, gateway_id: &str) -> Result<Gateway, Response> {
+async fn load_gateway(state: &GatewayState, gateway_id: &str) -> Result<Gateway, Response> {
     // The id in the URL is checked like every id (validation's table).
-    let checked = crate::platform::validation::check_id(
-        "gatewayIdentifier",
-        gateway_id,
-        &crate::platform::validation::GATEWAY_ID,
-    );
+    let checked = check_id("gatewayIdentifier", gateway_id, &GATEWAY_ID);
     if let Err(e) = checked {
         let error = jsonrpc::error(Value::Null, error_code::INVALID_REQUEST, e.message, None);
         return Err(json_reply(StatusCode::BAD_REQUEST, &error));
@@ -184,16 +193,20 @@ async fn load_gateway(state: &PlatformState, gateway_id: &str) -> Result<Gateway
             ),
         ));
     };
-    let document = row.document().map_err(|e| internal(&e.to_string()))?;
+    let document = Value::Object(row.document().map_err(|e| internal(&e.to_string()))?);
     Ok(Gateway {
-        arn: crate::platform::ids::gateway_arn(&state.region, &state.account_id, &row.gateway_id),
+        arn: ids::gateway_arn(
+            &state.account.region,
+            &state.account.account_id,
+            &row.gateway_id,
+        ),
         id: row.gateway_id.clone(),
-        name: row.name().to_owned(),
+        name: row.name.clone(),
         document,
     })
 }
 
-fn rejected(rejection: inbound_auth::AuthRejection) -> Response {
+fn rejected(rejection: AuthRejection) -> Response {
     let status = StatusCode::from_u16(rejection.status).unwrap_or(StatusCode::UNAUTHORIZED);
     let mut response = json_reply(
         status,
@@ -236,7 +249,7 @@ fn trace_id(headers: &HeaderMap) -> String {
                 .map(str::to_owned)
         });
     given.unwrap_or_else(|| {
-        let seconds = crate::platform::timestamps::now_ms() / 1000;
+        let seconds = now_ms() / 1000;
         let random = uuid::Uuid::new_v4().simple().to_string();
         format!("1-{seconds:08x}-{}", &random[..24])
     })

@@ -6,9 +6,8 @@
 use acc_mcp::protocol::error_code;
 use serde_json::{Value, json};
 
-use super::methods::RpcError;
-use crate::gateway::tool_catalog::{self, CatalogTool};
-use crate::platform::state::PlatformState;
+use crate::gateway::mcp::rpc_error::RpcError;
+use crate::gateway::tool_catalog::{self, CatalogTool, ToolCatalog};
 
 /// The tool's name, as AgentCore names it.
 pub(crate) const NAME: &str = "x_amz_bedrock_agentcore_search";
@@ -51,7 +50,7 @@ pub(crate) fn definition() -> Value {
 
 /// Run a search: the ranked tools as structured content and as text.
 pub(crate) async fn call(
-    state: &PlatformState,
+    catalog: &ToolCatalog,
     gateway_id: &str,
     arguments: &Value,
 ) -> Result<Value, RpcError> {
@@ -71,8 +70,8 @@ pub(crate) async fn call(
             ),
         ));
     }
-    tool_catalog::ensure(state, gateway_id).await?;
-    let hits = tool_catalog::search(state, gateway_id, query, RESULTS).await?;
+    tool_catalog::ensure(catalog, gateway_id).await?;
+    let hits = tool_catalog::search(catalog, gateway_id, query, RESULTS).await?;
     let tools: Vec<Value> = hits.iter().map(CatalogTool::to_mcp).collect();
     let structured = json!({ "tools": tools });
     Ok(json!({

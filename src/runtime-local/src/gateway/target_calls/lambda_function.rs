@@ -10,19 +10,19 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
 
-use super::{CallSite, ToolCallResult, json_result};
-use crate::platform::state::PlatformState;
+use super::outbound::TargetBackends;
+use super::tool_result::{CallSite, ToolCallResult, json_result};
 
 /// Output beyond this is refused rather than buffered.
 const MAX_OUTPUT: u64 = 10 * 1024 * 1024;
 
 pub(super) async fn call(
-    state: &PlatformState,
+    backends: &TargetBackends,
     site: &CallSite<'_>,
     arn: &str,
     arguments: Value,
 ) -> ToolCallResult {
-    let Some(binding) = state.functions.iter().find(|f| f.arn == arn) else {
+    let Some(binding) = backends.functions.iter().find(|f| f.arn == arn) else {
         return ToolCallResult::error(format!(
             "Lambda {arn} is not bound to a local command. Add it to the functions file \
              ($XDG_CONFIG_HOME/acc/functions.toml, or --functions PATH):\n\

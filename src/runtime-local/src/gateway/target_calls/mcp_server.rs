@@ -6,7 +6,7 @@ use std::time::Duration;
 use acc_mcp::client::McpClient;
 use serde_json::Value;
 
-use super::{DiscoveredTool, ToolCallResult};
+use super::tool_result::{DiscoveredTool, ToolCallResult};
 
 /// A target server that doesn't answer in this long is reported as down.
 const TIMEOUT: Duration = Duration::from_secs(30);

@@ -7,14 +7,14 @@ use std::time::Duration;
 use acc_domain::openapi::operation;
 use serde_json::{Map, Value};
 
-use super::{ToolCallResult, json_result};
-use crate::platform::state::PlatformState;
+use super::outbound::TargetBackends;
+use super::tool_result::{ToolCallResult, json_result};
 
 /// A target API that doesn't answer in this long is reported as down.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 pub(super) async fn call(
-    state: &PlatformState,
+    backends: &TargetBackends,
     target: &Value,
     document: &Value,
     tool: &str,
@@ -50,7 +50,7 @@ pub(super) async fn call(
     let method =
         reqwest::Method::from_bytes(binding.method.as_bytes()).unwrap_or(reqwest::Method::GET);
     // The whole URL: a path template can move the host (`@127.0.0.1/`).
-    let http = match super::http_for(state, target, &url).await {
+    let http = match backends.http_for(target, &url).await {
         Ok(http) => http,
         Err(problem) => return ToolCallResult::error(problem),
     };

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -18,7 +18,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
-use crate::platform::state::PlatformState;
+use crate::platform::account::Account;
+use crate::platform::store::Store;
 use crate::platform::validation::{
     IdPattern, LOG_GROUP_IDENTIFIER, LOG_GROUP_NAME, LOG_GROUP_NAME_PATTERN, LOG_STREAM_NAME,
     Violations,
@@ -46,13 +47,26 @@ const SCAN_BUDGET: usize = 50_000;
 /// Rows fetched from SQLite per scan step.
 const SCAN_BATCH: usize = 2_000;
 
+/// What the CloudWatch Logs API reads: the log groups in the store, and
+/// the account and region their ARNs name.
+pub(crate) struct LogsState {
+    /// The database holding the log groups.
+    pub(crate) store: Arc<Store>,
+    /// Region and account in log group ARNs.
+    pub(crate) account: Account,
+}
+
 /// Routes of the CloudWatch Logs API (`POST /`).
-pub(crate) fn routes() -> Router<Arc<PlatformState>> {
+pub(crate) fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<LogsState>: FromRef<S>,
+{
     Router::new().route("/", post(dispatch))
 }
 
 async fn dispatch(
-    State(state): State<Arc<PlatformState>>,
+    State(state): State<Arc<LogsState>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -239,15 +253,15 @@ fn token_decode(input: &Map<String, Value>, kind: &str) -> Result<Option<String>
         })
 }
 
-fn group_arn(state: &PlatformState, name: &str) -> String {
+fn group_arn(state: &LogsState, name: &str) -> String {
     format!(
         "arn:aws:logs:{}:{}:log-group:{name}",
-        state.region, state.account_id
+        state.account.region, state.account.account_id
     )
 }
 
 async fn describe_log_groups(
-    state: &PlatformState,
+    state: &LogsState,
     input: Map<String, Value>,
 ) -> Result<Value, ApiError> {
     let prefix = string(&input, "logGroupNamePrefix")?
@@ -307,7 +321,7 @@ fn missing_group() -> ApiError {
 }
 
 async fn describe_log_streams(
-    state: &PlatformState,
+    state: &LogsState,
     input: Map<String, Value>,
 ) -> Result<Value, ApiError> {
     let group = group_name(&input)?;
@@ -397,7 +411,7 @@ fn time_range(input: &Map<String, Value>) -> Result<(i64, i64), ApiError> {
 }
 
 async fn filter_log_events(
-    state: &PlatformState,
+    state: &LogsState,
     input: Map<String, Value>,
 ) -> Result<Value, ApiError> {
     let group = group_name(&input)?;
@@ -496,10 +510,7 @@ async fn filter_log_events(
     Ok(output)
 }
 
-async fn get_log_events(
-    state: &PlatformState,
-    input: Map<String, Value>,
-) -> Result<Value, ApiError> {
+async fn get_log_events(state: &LogsState, input: Map<String, Value>) -> Result<Value, ApiError> {
     let group = group_name(&input)?;
     let stream = string(&input, "logStreamName")?
         .ok_or_else(|| invalid("logStreamName is required"))?

@@ -10,8 +10,8 @@ use acc_domain::SPANS_LOG_GROUP;
 use rusqlite::Connection;
 use serde_json::{Map, Value, json};
 
-use super::SpanRecord;
 use crate::observability::cloudwatch_logs::log_store::{self, NewEvent};
+use crate::observability::otlp::spans::SpanRecord;
 use crate::platform::wire_errors::ApiError;
 
 /// The one stream spans are written to.

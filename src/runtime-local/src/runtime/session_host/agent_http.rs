@@ -7,7 +7,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 
-use super::Session;
+use super::session::Session;
 
 /// What an agent answered: its status, headers and the live body.
 pub(crate) type AgentResponse = hyper::Response<Incoming>;

@@ -14,6 +14,7 @@ mod invocation_history;
 mod limits;
 pub(crate) mod netns;
 pub(crate) mod sandbox;
+mod session;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -22,152 +23,30 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde::Serialize;
-use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Child;
 
 pub(crate) use agent_http::{invoke, ping};
 use identity::HostIdentity;
-pub(crate) use invocation_history::{InvocationHistory, InvocationRecord};
+use invocation_history::InvocationHistory;
+pub(crate) use invocation_history::InvocationRecord;
 use limits::SessionCgroup;
 use netns::{NetnsSockets, RelayPeers};
 use sandbox::{Program, SandboxSpec};
+pub(crate) use session::{AGENT_PORT, Session, SessionConfig, SessionState, session_json};
+use session::{LifecycleEvent, tail_text};
 
+use crate::identity::requester::SessionCaller;
 use crate::observability::cloudwatch_logs::log_store::{NewEvent, append};
 use crate::platform::store::Store;
 use crate::platform::timestamps::now_ms;
 use crate::platform::wire_errors::ApiError;
 use crate::runtime::artifacts::{ArtifactSource, Execution, inspect};
 
-/// The agent's port inside its session, as in AgentCore.
-pub(crate) const AGENT_PORT: u16 = 8080;
 /// How long a cold start may take before it is reported as failed.
 pub(crate) const START_TIMEOUT: Duration = Duration::from_secs(30);
 /// Lines of agent output kept for error reports.
 const TAIL_LINES: usize = 20;
-
-/// What a session runs: the runtime's version, resolved.
-#[derive(Debug, Clone)]
-pub(crate) struct SessionConfig {
-    pub(crate) runtime_id: String,
-    pub(crate) runtime_arn: String,
-    pub(crate) endpoint: String,
-    pub(crate) version: i64,
-    pub(crate) container_uri: String,
-    pub(crate) env: Vec<(String, String)>,
-    pub(crate) idle_timeout_s: i64,
-    pub(crate) max_lifetime_s: i64,
-    /// `PUBLIC` (outbound through the session proxy) or `VPC` (none).
-    pub(crate) network_mode: String,
-}
-
-/// A session's state as listed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub(crate) enum SessionState {
-    Starting,
-    Healthy,
-    Busy,
-    Stopped,
-}
-
-/// One lifecycle event of a session.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct LifecycleEvent {
-    pub(crate) at_ms: i64,
-    pub(crate) event: String,
-}
-
-/// A running (or just stopped) session.
-pub(crate) struct Session {
-    pub(crate) id: String,
-    pub(crate) config: SessionConfig,
-    pub(crate) execution: Execution,
-    /// Its directory on the host (its root copy, if any).
-    dir: PathBuf,
-    pub(crate) created_at_ms: i64,
-    pub(crate) last_activity_ms: AtomicI64,
-    pub(crate) invocations: AtomicU64,
-    /// Invocations in flight: a session serving one is never idle.
-    pub(crate) in_flight: AtomicU64,
-    /// Its recent invocations.
-    pub(crate) history: InvocationHistory,
-    state: Mutex<SessionState>,
-    events: Mutex<Vec<LifecycleEvent>>,
-    tail: Arc<Mutex<VecDeque<String>>>,
-    sockets: NetnsSockets,
-    child: Mutex<Option<Child>>,
-    pid: u32,
-    /// The relay to the platform and the egress proxy: they hold sockets in
-    /// the session's namespace, so they end with the session.
-    relays: Mutex<Vec<tokio::task::JoinHandle<()>>>,
-    /// Its cgroups, removed once it has ended.
-    cgroup: Mutex<Option<SessionCgroup>>,
-}
-
-impl Session {
-    pub(crate) fn state(&self) -> SessionState {
-        *self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn set_state(&self, state: SessionState, event: &str) {
-        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = state;
-        self.events
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(LifecycleEvent {
-                at_ms: now_ms(),
-                event: event.to_owned(),
-            });
-    }
-
-    pub(crate) fn events(&self) -> Vec<LifecycleEvent> {
-        self.events
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-    }
-
-    fn tail(&self) -> String {
-        tail_text(&self.tail)
-    }
-
-    /// A connection to the agent's port inside the session.
-    pub(crate) async fn connect(&self) -> std::io::Result<tokio::net::TcpStream> {
-        self.sockets
-            .connect(SocketAddr::from((Ipv4Addr::LOCALHOST, AGENT_PORT)))
-            .await
-    }
-
-    /// CPU seconds and resident memory of the session's processes.
-    pub(crate) fn usage(&self) -> (f64, u64) {
-        process_tree_usage(self.pid)
-    }
-
-    /// How the agent ended, once it has.
-    fn exited(&self) -> Option<std::process::ExitStatus> {
-        self.child
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_mut()
-            .and_then(|c| c.try_wait().ok().flatten())
-    }
-
-    fn touch(&self) {
-        self.last_activity_ms.store(now_ms(), Ordering::SeqCst);
-    }
-}
-
-/// A request that came from inside a session, through its relay: served
-/// like any other, but what only the operator may do (create `native:`
-/// artifacts, which run host commands) is refused to it.
-#[derive(Debug, Clone)]
-pub(crate) struct SessionCaller {
-    /// The session's id.
-    pub(crate) session: String,
-}
 
 /// The layer of the relays' listener: every request there comes from a
 /// session, and its connection says which.
@@ -775,16 +654,6 @@ fn sweep_stale_work_dirs() {
     }
 }
 
-/// The last lines of a session's output, for error reports.
-fn tail_text(tail: &Mutex<VecDeque<String>>) -> String {
-    let tail = tail.lock().unwrap_or_else(|p| p.into_inner());
-    if tail.is_empty() {
-        "(no output)".into()
-    } else {
-        tail.iter().cloned().collect::<Vec<_>>().join("\n")
-    }
-}
-
 /// The pid of bwrap's first child (the one in the new namespaces), found
 /// below the launcher `prlimit` exec'd into bwrap.
 async fn namespace_pid(launcher: u32) -> Option<u32> {
@@ -801,64 +670,6 @@ async fn namespace_pid(launcher: u32) -> Option<u32> {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     None
-}
-
-/// CPU seconds and resident bytes of a process and its descendants.
-fn process_tree_usage(pid: u32) -> (f64, u64) {
-    let ticks = 100.0;
-    let page = 4096u64;
-    let mut cpu = 0.0;
-    let mut rss = 0;
-    let mut pending = vec![pid];
-    while let Some(p) = pending.pop() {
-        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat"))
-            && let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r)
-        {
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            let num = |i: usize| {
-                fields
-                    .get(i)
-                    .and_then(|f| f.parse::<u64>().ok())
-                    .unwrap_or(0)
-            };
-            // utime and stime are fields 14 and 15 (1-based), rss 24.
-            cpu += (num(11) + num(12)) as f64 / ticks;
-            rss += num(21) * page;
-        }
-        if let Ok(children) = std::fs::read_to_string(format!("/proc/{p}/task/{p}/children")) {
-            pending.extend(
-                children
-                    .split_whitespace()
-                    .filter_map(|c| c.parse::<u32>().ok()),
-            );
-        }
-    }
-    (cpu, rss)
-}
-
-/// A session's JSON for the local session listing.
-pub(crate) fn session_json(session: &Session) -> Value {
-    let (cpu, rss) = session.usage();
-    let now = now_ms();
-    serde_json::json!({
-        "runtimeSessionId": session.id,
-        "agentRuntimeId": session.config.runtime_id,
-        "agentRuntimeArn": session.config.runtime_arn,
-        "endpoint": session.config.endpoint,
-        "version": session.config.version.to_string(),
-        "execution": session.execution.label(),
-        "workDirectory": session.dir,
-        "state": session.state(),
-        "createdAt": crate::platform::timestamps::iso8601(session.created_at_ms),
-        "ageSeconds": (now - session.created_at_ms) / 1000,
-        "idleSeconds": (now - session.last_activity_ms.load(Ordering::SeqCst)) / 1000,
-        "lastActivityAt": crate::platform::timestamps::iso8601(session.last_activity_ms.load(Ordering::SeqCst)),
-        "invocations": session.invocations.load(Ordering::SeqCst),
-        "cpuSeconds": cpu,
-        "memoryBytes": rss,
-        "events": session.events(),
-        "invocationHistory": session.history.list(),
-    })
 }
 
 #[cfg(test)]
