@@ -9,11 +9,11 @@ use crate::gateway::gateway_row::{GatewayRow, require_gateway};
 use crate::gateway::state::GatewayState;
 use crate::platform::client_token::ClientToken;
 use crate::platform::ids;
-use crate::platform::lifecycle::{effective_status, settles_at};
+use crate::platform::lifecycle::settles_at;
 use crate::platform::pagination::{ListKind, PageRequest, page_body};
-use crate::platform::resource::{find, read_page};
+use crate::platform::resource::{SUMMARY_COLUMNS, find, read_page, summary};
 use crate::platform::rest_json::input_document;
-use crate::platform::timestamps::{iso8601, now_ms};
+use crate::platform::timestamps::now_ms;
 use crate::platform::validation::{
     NAME_PATTERN, Object, Violations, is_policy_engine_arn, is_resource_name, is_role_arn,
 };
@@ -231,25 +231,19 @@ pub(crate) async fn list_gateways(
         .store
         .read(move |conn| {
             let now = now_ms();
-            let columns = "gateway_id, name, status, settles_at_ms, created_at_ms, updated_at_ms, \
-                           description, authorizer_type, protocol_type";
+            let columns = format!(
+                "gateway_id, {SUMMARY_COLUMNS}, description, authorizer_type, protocol_type"
+            );
             read_page(
                 conn,
                 "gateways",
-                columns,
+                &columns,
                 &[],
                 page,
                 ListKind::Gateways,
                 |row| {
-                    let status: String = row.get(2)?;
-                    let mut item = json!({
-                        "gatewayId": row.get::<_, String>(0)?,
-                        "name": row.get::<_, String>(1)?,
-                        "status": effective_status(&status, row.get(3)?, now),
-                        "createdAt": iso8601(row.get(4)?),
-                        "updatedAt": iso8601(row.get(5)?),
-                        "authorizerType": row.get::<_, String>(7)?,
-                    });
+                    let mut item = summary(row, "gatewayId", now)?;
+                    item["authorizerType"] = json!(row.get::<_, String>(7)?);
                     if let Some(description) = row.get::<_, Option<String>>(6)? {
                         item["description"] = json!(description);
                     }

@@ -11,9 +11,9 @@ use crate::gateway::target_row::{TargetRow, require_target, target_type};
 use crate::gateway::target_validation::{Request, validate};
 use crate::platform::client_token::ClientToken;
 use crate::platform::ids;
-use crate::platform::lifecycle::{effective_status, settles_at};
+use crate::platform::lifecycle::settles_at;
 use crate::platform::pagination::{ListKind, PageRequest, page_body};
-use crate::platform::resource::{find, read_page};
+use crate::platform::resource::{SUMMARY_COLUMNS, find, read_page, summary};
 use crate::platform::rest_json::input_document;
 use crate::platform::timestamps::{iso8601, now_ms};
 use crate::platform::validation::{Object, TARGET_ID, Violations};
@@ -167,26 +167,21 @@ pub(crate) async fn list_gateway_targets(
         .read(move |conn| {
             require_gateway(conn, &gateway_id)?;
             let now = now_ms();
-            let columns = "target_id, name, status, settles_at_ms, created_at_ms, updated_at_ms, \
-                           description, resource_priority, last_synchronized_at_ms, target_type, \
-                           listing_mode";
+            let columns = format!(
+                "target_id, {SUMMARY_COLUMNS}, description, resource_priority, \
+                 last_synchronized_at_ms, target_type, listing_mode"
+            );
             let scope = [("gateway_id", gateway_id.as_str())];
+            let kind = ListKind::GatewayTargets;
             read_page(
                 conn,
                 "gateway_targets",
-                columns,
+                &columns,
                 &scope,
                 page,
-                ListKind::GatewayTargets,
+                kind,
                 |row| {
-                    let status: String = row.get(2)?;
-                    let mut item = json!({
-                        "targetId": row.get::<_, String>(0)?,
-                        "name": row.get::<_, String>(1)?,
-                        "status": effective_status(&status, row.get(3)?, now),
-                        "createdAt": iso8601(row.get(4)?),
-                        "updatedAt": iso8601(row.get(5)?),
-                    });
+                    let mut item = summary(row, "targetId", now)?;
                     if let Some(description) = row.get::<_, Option<String>>(6)? {
                         item["description"] = json!(description);
                     }

@@ -8,6 +8,7 @@
 use rusqlite::{Connection, OptionalExtension as _, Row, params_from_iter};
 use serde_json::{Value, json};
 
+use crate::platform::lifecycle::effective_status;
 use crate::platform::pagination::{ListKind, PageRequest, finish_page};
 use crate::platform::timestamps::iso8601;
 use crate::platform::validation::Object;
@@ -147,6 +148,23 @@ pub(crate) fn page_of<R: StoredResource>(
         kind,
         R::from_row,
     )
+}
+
+/// The columns every summary in a list starts with, read by [`summary`].
+pub(crate) const SUMMARY_COLUMNS: &str =
+    "name, status, settles_at_ms, created_at_ms, updated_at_ms";
+
+/// A list item's first members: the id (`id_member`, column 0), then
+/// [`SUMMARY_COLUMNS`] (name, status as reported at `now`, times).
+pub(crate) fn summary(row: &Row<'_>, id_member: &str, now: i64) -> rusqlite::Result<Value> {
+    let status: String = row.get(2)?;
+    Ok(json!({
+        id_member: row.get::<_, String>(0)?,
+        "name": row.get::<_, String>(1)?,
+        "status": effective_status(&status, row.get(3)?, now),
+        "createdAt": iso8601(row.get(4)?),
+        "updatedAt": iso8601(row.get(5)?),
+    }))
 }
 
 /// A resource's stored document: its input members as last created or

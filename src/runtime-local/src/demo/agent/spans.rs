@@ -1,4 +1,4 @@
-//! The demo agent's traces: one span per invocation, with a child span per
+//! The demo agent's spans: one per invocation, with a child span per
 //! tool call, exported as OTLP/JSON to `OTEL_EXPORTER_OTLP_ENDPOINT` (the
 //! runtime points it at the platform's receiver), as an instrumented agent
 //! on AgentCore exports to its collector. Export failures are ignored: an

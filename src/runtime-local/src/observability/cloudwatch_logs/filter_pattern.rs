@@ -305,113 +305,109 @@ fn tokenize(input: &str) -> Result<Vec<Token>, String> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        let next = chars.get(i + 1).copied();
-        match c {
-            c if c.is_whitespace() => i += 1,
-            '(' => {
-                tokens.push(Token::Open);
-                i += 1;
-            }
-            ')' => {
-                tokens.push(Token::Close);
-                i += 1;
-            }
-            '&' if next == Some('&') => {
-                tokens.push(Token::And);
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let (token, end) = match symbol(c, chars.get(i + 1).copied()) {
+            Some((token, len)) => (token, i + len),
+            None => match c {
+                '"' => quoted(&chars, i + 1)?,
+                '$' => selector(&chars, i)?,
+                _ => bare(&chars, i)?,
+            },
+        };
+        tokens.push(token);
+        i = end;
+    }
+    Ok(tokens)
+}
+
+/// A parenthesis, `&&`, `||` or comparison starting with `c` (then
+/// `next`), and how many characters it takes.
+fn symbol(c: char, next: Option<char>) -> Option<(Token, usize)> {
+    let eq = next == Some('=');
+    Some(match c {
+        '(' => (Token::Open, 1),
+        ')' => (Token::Close, 1),
+        '&' if next == Some('&') => (Token::And, 2),
+        '|' if next == Some('|') => (Token::Or, 2),
+        '=' => (Token::Op(Op::Eq), 1),
+        '!' if eq => (Token::Op(Op::Ne), 2),
+        '<' if eq => (Token::Op(Op::Le), 2),
+        '<' => (Token::Op(Op::Lt), 1),
+        '>' if eq => (Token::Op(Op::Ge), 2),
+        '>' => (Token::Op(Op::Gt), 1),
+        _ => return None,
+    })
+}
+
+/// A quoted value whose text starts at `i` (after its `"`), with `\`
+/// escaping the next character; and where the pattern goes on.
+fn quoted(chars: &[char], mut i: usize) -> Result<(Token, usize), String> {
+    let mut text = String::new();
+    loop {
+        match chars.get(i) {
+            None => return Err("a quoted value in the JSON filter pattern is not closed".into()),
+            Some('"') => return Ok((Token::Text(text), i + 1)),
+            Some('\\') => {
+                text.extend(chars.get(i + 1));
                 i += 2;
             }
-            '|' if next == Some('|') => {
-                tokens.push(Token::Or);
-                i += 2;
-            }
-            '=' => {
-                tokens.push(Token::Op(Op::Eq));
+            Some(c) => {
+                text.push(*c);
                 i += 1;
-            }
-            '!' if next == Some('=') => {
-                tokens.push(Token::Op(Op::Ne));
-                i += 2;
-            }
-            '<' | '>' => {
-                let eq = next == Some('=');
-                tokens.push(Token::Op(match (c, eq) {
-                    ('<', false) => Op::Lt,
-                    ('<', true) => Op::Le,
-                    ('>', false) => Op::Gt,
-                    _ => Op::Ge,
-                }));
-                i += if eq { 2 } else { 1 };
-            }
-            '"' => {
-                let mut text = String::new();
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => {
-                            return Err(
-                                "a quoted value in the JSON filter pattern is not closed".into()
-                            );
-                        }
-                        Some('"') => {
-                            i += 1;
-                            break;
-                        }
-                        Some('\\') => {
-                            text.extend(chars.get(i + 1));
-                            i += 2;
-                        }
-                        Some(c) => {
-                            text.push(*c);
-                            i += 1;
-                        }
-                    }
-                }
-                tokens.push(Token::Text(text));
-            }
-            '$' => {
-                let start = i;
-                while i < chars.len()
-                    && (chars[i].is_alphanumeric()
-                        || matches!(chars[i], '$' | '.' | '_' | '-' | '[' | ']'))
-                {
-                    i += 1;
-                }
-                let raw: String = chars[start..i].iter().collect();
-                let path = raw
-                    .strip_prefix("$.")
-                    .ok_or_else(|| format!("selector {raw} must start with '$.'"))?
-                    .replace('[', ".")
-                    .replace(']', "")
-                    .split('.')
-                    .map(str::to_owned)
-                    .collect::<Vec<_>>();
-                if path.iter().any(String::is_empty) {
-                    return Err(format!("selector {raw} has an empty step"));
-                }
-                tokens.push(Token::Path(path));
-            }
-            _ => {
-                let start = i;
-                while i < chars.len()
-                    && !chars[i].is_whitespace()
-                    && !matches!(chars[i], '(' | ')' | '=' | '!' | '<' | '>' | '&' | '|')
-                {
-                    i += 1;
-                }
-                if i == start {
-                    // A lone `!`, `&` or `|`: no operator, and no value either
-                    // (left unread, it would be tokenized forever).
-                    return Err(format!("unexpected {c:?} in the JSON filter pattern"));
-                }
-                let raw: String = chars[start..i].iter().collect();
-                tokens.push(match raw.parse::<f64>() {
-                    Ok(n) => Token::Number(n),
-                    Err(_) => Token::Bare(raw),
-                });
             }
         }
     }
-    Ok(tokens)
+}
+
+/// A `$.a.b[0]` selector starting at `start`, as its steps.
+fn selector(chars: &[char], start: usize) -> Result<(Token, usize), String> {
+    let mut i = start;
+    while i < chars.len()
+        && (chars[i].is_alphanumeric() || matches!(chars[i], '$' | '.' | '_' | '-' | '[' | ']'))
+    {
+        i += 1;
+    }
+    let raw: String = chars[start..i].iter().collect();
+    let path = raw
+        .strip_prefix("$.")
+        .ok_or_else(|| format!("selector {raw} must start with '$.'"))?
+        .replace('[', ".")
+        .replace(']', "")
+        .split('.')
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    if path.iter().any(String::is_empty) {
+        return Err(format!("selector {raw} has an empty step"));
+    }
+    Ok((Token::Path(path), i))
+}
+
+/// An unquoted value starting at `start`: a number, or a bare word.
+fn bare(chars: &[char], start: usize) -> Result<(Token, usize), String> {
+    let mut i = start;
+    while i < chars.len()
+        && !chars[i].is_whitespace()
+        && !matches!(chars[i], '(' | ')' | '=' | '!' | '<' | '>' | '&' | '|')
+    {
+        i += 1;
+    }
+    if i == start {
+        // A lone `!`, `&` or `|`: no operator, and no value either
+        // (left unread, it would be tokenized forever).
+        return Err(format!(
+            "unexpected {:?} in the JSON filter pattern",
+            chars[start]
+        ));
+    }
+    let raw: String = chars[start..i].iter().collect();
+    let token = match raw.parse::<f64>() {
+        Ok(n) => Token::Number(n),
+        Err(_) => Token::Bare(raw),
+    };
+    Ok((token, i))
 }
 
 struct Parser {
