@@ -74,7 +74,7 @@ pub struct Operation {
 }
 
 const LOGS_TARGET_PREFIX: &str = "Logs_20140328.";
-/// The gateways' built-in search tool (`gateway_mcp` checks the name agrees).
+/// The gateways' built-in search tool (`gateway::mcp` checks the name agrees).
 pub(crate) const SEARCH_TOOL: &str = "x_amz_bedrock_agentcore_search";
 
 macro_rules! operations {
