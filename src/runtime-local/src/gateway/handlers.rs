@@ -84,7 +84,8 @@ async fn create_gateway_target(
 
 /// A target's create or update input, marked when a session may have made
 /// it: the platform then calls it as the session's egress proxy would,
-/// never on this machine ([`TargetBackends::http_for`]).
+/// never on this machine
+/// ([`crate::gateway::target_calls::outbound::TargetBackends::http_for`]).
 fn marked_target(requester: &Requester, mut input: Object) -> Object {
     if requester.may_be_a_session() {
         input.insert(MADE_BY_A_SESSION.into(), Value::Bool(true));

@@ -55,11 +55,11 @@ macro_rules! stored_resource {
 }
 pub(crate) use stored_resource;
 
-/// `a = ?1 AND b = ?2 …` for the columns of `key`, numbered from `first`.
-fn conditions(key: &[(&str, &str)], first: usize) -> String {
+/// `a = ?1 AND b = ?2 …` for the columns of `key`.
+fn conditions(key: &[(&str, &str)]) -> String {
     key.iter()
         .enumerate()
-        .map(|(i, (column, _))| format!("{column} = ?{}", first + i))
+        .map(|(i, (column, _))| format!("{column} = ?{}", i + 1))
         .collect::<Vec<_>>()
         .join(" AND ")
 }
@@ -73,7 +73,7 @@ pub(crate) fn find<R: StoredResource>(
         "SELECT {} FROM {} WHERE {}",
         R::COLUMNS.join(", "),
         R::TABLE,
-        conditions(key, 1)
+        conditions(key)
     );
     Ok(conn
         .prepare_cached(&sql)?
@@ -107,7 +107,7 @@ pub(crate) fn read_page<T>(
     mut read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<(Vec<T>, Option<String>), ApiError> {
     let after = scope.len() + 1;
-    let mut condition = conditions(scope, 1);
+    let mut condition = conditions(scope);
     if !condition.is_empty() {
         condition.push_str(" AND ");
     }
