@@ -17,7 +17,7 @@ use acc_mcp::jsonrpc::{self, Incoming};
 use serde_json::{Value, json};
 use std::sync::OnceLock;
 
-use crate::logs::filter_pattern::FilterPattern;
+use crate::observability::cloudwatch_logs::filter_pattern::FilterPattern;
 
 mod unpack;
 mod wire;

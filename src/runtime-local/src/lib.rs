@@ -5,155 +5,36 @@
 //!
 //! Start it with [`start`]; the returned [`RunningPlatform`] tells where it
 //! listens and stops it gracefully.
+//!
+//! One folder per AgentCore service (`gateway`, `policy`, `runtime`,
+//! `identity`, `observability`), the shared pieces in `platform`, and the
+//! demo workspace in `demo`.
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
-
-mod agent_artifacts;
-mod body_limits;
-mod browser_guard;
-mod bulk_catalog;
-mod captures;
-mod control_plane;
-mod demo_agent;
-mod demo_agent_tools;
-mod demo_agent_traces;
-mod demo_identity_provider;
-mod demo_services;
-mod demo_workspace;
-mod function_bindings;
+mod demo;
 /// Entry points of the fuzz targets (`fuzz/`) and their corpus replay; not an API.
 #[doc(hidden)]
 pub mod fuzzing;
-mod gateway_mcp;
-mod ids;
-mod image_unpack;
-mod inbound_auth;
-mod logs;
-mod migrations;
-pub mod operations;
-mod otlp;
-mod pagination;
-mod platform_state;
-mod policy_enforcement;
-mod runtime_invocations;
-mod server;
-mod session_host;
-mod store;
-mod target_calls;
-mod timestamps;
-mod tool_catalog;
-mod validation;
-mod wire_errors;
+mod gateway;
+mod identity;
+mod observability;
+mod platform;
+mod policy;
+mod runtime;
 
-pub use function_bindings::{FunctionBinding, load_function_bindings};
-pub use server::{RunningPlatform, SHUTDOWN_DEADLINE, start};
-
-/// Where the platform keeps its state.
-#[derive(Debug, Clone)]
-pub enum StateLocation {
-    /// A directory holding `platform.sqlite3` (created if missing).
-    Dir(PathBuf),
-    /// In memory only; gone when the process exits.
-    Ephemeral,
-}
-
-/// The default state directory: `$XDG_DATA_HOME/acc` (usually `~/.local/share/acc`).
-pub fn default_state_dir() -> PathBuf {
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("acc")
-}
-
-/// The name of the SQLite file inside a state directory.
-pub const DATABASE_FILE_NAME: &str = "platform.sqlite3";
-
-/// How to start the platform.
-#[derive(Debug, Clone)]
-pub struct PlatformConfig {
-    /// Where state lives: a directory (persistent) or memory (ephemeral).
-    pub state: StateLocation,
-    /// Address to bind; loopback unless the user asks otherwise. Port 0 picks a free port.
-    pub listen: SocketAddr,
-    /// Region reported in ARNs and URLs.
-    pub region: String,
-    /// Twelve-digit account id reported in ARNs.
-    pub account_id: String,
-    /// Seed the demo workspace into a fresh state (once per state dir).
-    pub seed_demo: bool,
-    /// When > 0, also ensure a gateway named `bulk-catalog` exists whose
-    /// targets hold this many tools in total (for benchmarks of large catalogs).
-    pub bulk_tools: usize,
-    /// Refuse every mutating operation with `AccessDeniedException`, as AWS
-    /// does for a principal without write permissions. Useful to show a
-    /// workspace on a shared screen without risk.
-    pub read_only: bool,
-    /// Lambda ARNs bound to local commands (the `lambda` targets' backends).
-    pub function_bindings: Vec<FunctionBinding>,
-    /// The command that runs the demo workspace's functions (`acc demo-function`);
-    /// `None` leaves the demo's Lambda targets unbound.
-    pub demo_function_command: Option<Vec<String>>,
-    /// Captured tool calls kept; the oldest are evicted (and counted) beyond it.
-    pub capture_cap: usize,
-    /// The command that runs the demo agent (`acc demo-agent`); with
-    /// `seed_demo`, the demo workspace hosts it as three runtimes.
-    pub demo_agent_command: Option<Vec<String>>,
-    /// The lowest `idleRuntimeSessionTimeout`/`maxLifetime` accepted, in
-    /// seconds: AgentCore's 60 by default; lower it to rehearse timeouts
-    /// quickly.
-    pub min_session_timeout_s: i64,
-    /// Each session's memory limit in bytes: AgentCore's 8 GiB by default.
-    pub session_memory_bytes: u64,
-    /// The most processes (and threads) one session may run at once.
-    pub session_max_processes: u64,
-    /// Accept `native:` artifacts (host commands) while listening beyond
-    /// loopback. Off by default: anyone who can reach the platform could
-    /// then run commands on this machine (`acc serve --allow-native-artifacts`).
-    pub allow_native_remote: bool,
-    /// The shortest time between two JWKS fetches for one issuer: a token
-    /// whose `kid` is unknown within it is refused without asking again, so
-    /// forged tokens cannot make the platform hammer an identity provider.
-    pub jwks_refetch_interval: std::time::Duration,
-}
-
-/// AgentCore's memory per session.
-pub const DEFAULT_SESSION_MEMORY_BYTES: u64 = 8 * 1024 * 1024 * 1024;
-
-/// Processes (and threads) per session by default, as Lambda allows.
-pub const DEFAULT_SESSION_MAX_PROCESSES: u64 = 1024;
-
-/// Captured tool calls kept by default.
-pub const DEFAULT_CAPTURE_CAP: usize = 100_000;
-
-impl Default for PlatformConfig {
-    fn default() -> Self {
-        Self {
-            state: StateLocation::Ephemeral,
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            region: "us-east-1".into(),
-            account_id: "000000000000".into(),
-            seed_demo: true,
-            bulk_tools: 0,
-            read_only: false,
-            function_bindings: Vec::new(),
-            demo_function_command: None,
-            capture_cap: DEFAULT_CAPTURE_CAP,
-            demo_agent_command: None,
-            min_session_timeout_s: control_plane::agent_runtimes::LIFECYCLE_MIN_S,
-            session_memory_bytes: DEFAULT_SESSION_MEMORY_BYTES,
-            session_max_processes: DEFAULT_SESSION_MAX_PROCESSES,
-            allow_native_remote: false,
-            jwks_refetch_interval: inbound_auth::DEFAULT_JWKS_REFETCH_INTERVAL,
-        }
-    }
-}
+pub use gateway::function_bindings::{FunctionBinding, load_function_bindings};
+pub use platform::config::{
+    DATABASE_FILE_NAME, DEFAULT_CAPTURE_CAP, DEFAULT_SESSION_MAX_PROCESSES,
+    DEFAULT_SESSION_MEMORY_BYTES, PlatformConfig, StateLocation, default_state_dir,
+};
+pub use platform::operations;
+pub use platform::server::{RunningPlatform, SHUTDOWN_DEADLINE, start};
 
 /// Run one of the demo workspace's functions (the backends of its Lambda
 /// targets): `event_json` is the Lambda event, the answer is the function's
 /// JSON result. `acc demo-function NAME` calls this with stdin and stdout.
 /// `tool` is the qualified tool name the gateway passes in `ACC_TOOL_NAME`.
 pub fn run_demo_function(name: &str, tool: &str, event_json: &str) -> Result<String, String> {
-    demo_services::run_function(name, tool, event_json)
+    demo::services::run_function(name, tool, event_json)
 }
 
-pub use demo_agent::serve as serve_demo_agent;
+pub use demo::agent::serve as serve_demo_agent;

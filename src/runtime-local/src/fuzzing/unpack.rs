@@ -6,8 +6,8 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::agent_artifacts::ArtifactSource;
-use crate::image_unpack::session_root;
+use crate::runtime::artifacts::ArtifactSource;
+use crate::runtime::image_unpack::session_root;
 
 /// Splits the fuzz input into layers (easy for the fuzzer to learn).
 const LAYER_SEPARATOR: &[u8] = b"\n--layer--\n";

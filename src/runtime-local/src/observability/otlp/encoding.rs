@@ -1,0 +1,202 @@
+//! How an OTLP/HTTP export is read (protobuf or JSON, gzip, deflate or
+//! neither, decompressed within a bound) and how a refusal is answered: a
+//! `google.rpc.Status` in the request's own encoding.
+
+use std::io::Read;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use prost::Message;
+use serde_json::{Value, json};
+
+use crate::observability::otlp::wire;
+use crate::platform::wire_errors::{ApiError, ErrorKind};
+
+/// A body may decompress to at most this much (OTLP receivers' usual
+/// limit); beyond it the export is refused with 413, having held no more.
+pub(crate) const MAX_DECODED_BYTES: usize = 20 * 1024 * 1024;
+
+/// Why an export was refused: an HTTP status and a message, answered as
+/// OTLP/HTTP answers errors, a `google.rpc.Status` in the request's
+/// encoding.
+#[derive(Debug)]
+pub(crate) struct OtlpError {
+    status: StatusCode,
+    message: String,
+}
+
+impl OtlpError {
+    pub(crate) fn bad_data(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn too_large(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, message)
+    }
+
+    /// An error answered with `status` (and its `google.rpc.Code`).
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// The `google.rpc.Code` for the HTTP status.
+    fn rpc_code(&self) -> i32 {
+        match self.status {
+            StatusCode::BAD_REQUEST => 3,       // INVALID_ARGUMENT
+            StatusCode::FORBIDDEN => 7,         // PERMISSION_DENIED
+            StatusCode::PAYLOAD_TOO_LARGE => 8, // RESOURCE_EXHAUSTED
+            _ => 13,                            // INTERNAL
+        }
+    }
+
+    /// The error as the client reads it, in `encoding`.
+    pub(crate) fn into_response(self, encoding: Encoding) -> Response {
+        let code = self.rpc_code();
+        let body = match encoding {
+            Encoding::Protobuf => wire::RpcStatus {
+                code,
+                message: self.message,
+            }
+            .encode_to_vec(),
+            Encoding::Json => json!({ "code": code, "message": self.message })
+                .to_string()
+                .into_bytes(),
+        };
+        (
+            self.status,
+            [(header::CONTENT_TYPE, encoding.content_type())],
+            body,
+        )
+            .into_response()
+    }
+}
+
+impl From<ApiError> for OtlpError {
+    fn from(e: ApiError) -> Self {
+        let status = match e.kind {
+            ErrorKind::AccessDenied => StatusCode::FORBIDDEN,
+            ErrorKind::InternalServer => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        Self {
+            status,
+            message: e.message,
+        }
+    }
+}
+
+/// How the body is encoded, from `Content-Type`.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) enum Encoding {
+    Protobuf,
+    Json,
+}
+
+impl Encoding {
+    pub(crate) fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::Protobuf => "application/x-protobuf",
+            Self::Json => "application/json",
+        })
+    }
+}
+
+/// The body's encoding; an unknown content type is refused (answered in
+/// JSON, which a client of any encoding can read).
+pub(crate) fn encoding(headers: &HeaderMap) -> Result<Encoding, OtlpError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/x-protobuf");
+    if content_type.starts_with("application/x-protobuf") {
+        Ok(Encoding::Protobuf)
+    } else if content_type.starts_with("application/json") {
+        Ok(Encoding::Json)
+    } else {
+        Err(OtlpError::bad_data(format!(
+            "OTLP/HTTP takes application/x-protobuf or application/json, not {content_type}"
+        )))
+    }
+}
+
+/// The body, decompressed as `Content-Encoding` says (`gzip`, `deflate`
+/// or none), holding at most [`MAX_DECODED_BYTES`]: a body that expands
+/// further is refused as soon as it does.
+pub(crate) fn body_bytes(headers: &HeaderMap, body: &Bytes) -> Result<Vec<u8>, OtlpError> {
+    let coding = headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("identity")
+        .trim()
+        .to_ascii_lowercase();
+    let decoder: Box<dyn Read + '_> = match coding.as_str() {
+        "identity" | "" => return Ok(body.to_vec()),
+        "gzip" => Box::new(flate2::read::GzDecoder::new(&body[..])),
+        "deflate" => Box::new(flate2::read::ZlibDecoder::new(&body[..])),
+        other => {
+            return Err(OtlpError::bad_data(format!(
+                "Content-Encoding {other} is not supported; send gzip, deflate or none"
+            )));
+        }
+    };
+    bounded_read(decoder, &coding)
+}
+
+/// Everything `decoder` yields, refused past [`MAX_DECODED_BYTES`].
+pub(crate) fn bounded_read(decoder: impl Read, coding: &str) -> Result<Vec<u8>, OtlpError> {
+    let mut out = Vec::new();
+    decoder
+        .take(MAX_DECODED_BYTES as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| OtlpError::bad_data(format!("the {coding} body does not decompress: {e}")))?;
+    if out.len() > MAX_DECODED_BYTES {
+        return Err(OtlpError::too_large(format!(
+            "the {coding} body decompresses to more than 20 MiB, the most an export may hold: \
+             send smaller batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE)"
+        )));
+    }
+    Ok(out)
+}
+
+/// An OTLP/JSON body, parsed.
+pub(crate) fn json_body(bytes: &[u8]) -> Result<Value, OtlpError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| OtlpError::bad_data(format!("the body is not OTLP/JSON: {e}")))
+}
+
+/// The items at the end of a path of nested arrays.
+pub(crate) fn nested<'a>(value: &'a Value, path: &[&str]) -> Vec<&'a Value> {
+    let mut level = vec![value];
+    for key in path {
+        level = level
+            .into_iter()
+            .filter_map(|v| v.get(*key)?.as_array())
+            .flatten()
+            .collect();
+    }
+    level
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decompression_stops_past_the_limit() {
+        let zeros = std::io::repeat(0).take(MAX_DECODED_BYTES as u64 + 1);
+        let e = bounded_read(zeros, "gzip").unwrap_err();
+        assert_eq!(e.status, StatusCode::PAYLOAD_TOO_LARGE);
+        let exact = std::io::repeat(0).take(MAX_DECODED_BYTES as u64);
+        assert_eq!(
+            bounded_read(exact, "gzip").unwrap().len(),
+            MAX_DECODED_BYTES
+        );
+    }
+}

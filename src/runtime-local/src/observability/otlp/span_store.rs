@@ -1,0 +1,130 @@
+//! Where the receiver keeps spans: the `spans` table (the newest
+//! [`SPANS_KEPT`]), each also written to the `aws/spans` log group, as
+//! Transaction Search does, labelled with the runtime of its session.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::observability::otlp::spans::SpanRecord;
+use crate::observability::otlp::transaction_search;
+use crate::platform::store::Store;
+use crate::platform::timestamps::now_ms;
+use crate::platform::wire_errors::ApiError;
+use crate::runtime::session_host::SessionHost;
+
+/// Spans kept; the oldest go first.
+pub(crate) const SPANS_KEPT: i64 = 100_000;
+
+/// Keep `spans` (evicting the oldest beyond [`SPANS_KEPT`]) and write
+/// them to `aws/spans`, each labelled with the runtime of its session
+/// when `sessions` knows it.
+pub(crate) async fn store_spans(
+    store: &Arc<Store>,
+    sessions: &SessionHost,
+    spans: Vec<SpanRecord>,
+) -> Result<(), ApiError> {
+    if spans.is_empty() {
+        return Ok(());
+    }
+    let received = now_ms();
+    // Which runtime each session belongs to, for its spans' aws/spans records.
+    let mut origins = HashMap::new();
+    for span in &spans {
+        if origins.contains_key(&span.session_id) {
+            continue;
+        }
+        if let Some(session) = sessions.get(&span.session_id) {
+            let origin = transaction_search::SessionOrigin {
+                runtime_arn: session.config.runtime_arn.clone(),
+                log_group: acc_domain::runtime_log_group(
+                    &session.config.runtime_id,
+                    &session.config.endpoint,
+                ),
+            };
+            origins.insert(span.session_id.clone(), origin);
+        }
+    }
+    store
+        .write(move |tx| {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO spans (trace_id, span_id, parent_span_id, name, kind, \
+                 start_unix_nano, end_unix_nano, status_code, status_message, service, \
+                 session_id, attributes, received_ms) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?;
+            for s in &spans {
+                insert.execute(rusqlite::params![
+                    s.trace_id,
+                    s.span_id,
+                    s.parent_span_id,
+                    s.name,
+                    s.kind,
+                    s.start_unix_nano,
+                    s.end_unix_nano,
+                    s.status_code,
+                    s.status_message,
+                    s.service,
+                    s.session_id,
+                    serde_json::to_string(&s.attributes).map_err(ApiError::internal)?,
+                    received,
+                ])?;
+            }
+            let evicted = tx.execute(
+                "DELETE FROM spans WHERE seq <= (SELECT MAX(seq) FROM spans) - ?1",
+                [SPANS_KEPT],
+            )?;
+            transaction_search::append(tx, &spans, &origins, received, evicted > 0)?;
+            Ok(())
+        })
+        .await
+}
+
+/// Which spans a listing asks for: `?session=ID`, `?trace=ID`, `?limit=N`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SpanQuery {
+    session: Option<String>,
+    trace: Option<String>,
+    limit: Option<i64>,
+}
+
+/// The spans `query` asks for, newest first (200 unless it says).
+pub(crate) async fn list_spans(
+    store: &Arc<Store>,
+    query: SpanQuery,
+) -> Result<Vec<SpanRecord>, ApiError> {
+    let limit = query.limit.unwrap_or(200).clamp(1, 10_000);
+    store
+        .read(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT trace_id, span_id, parent_span_id, name, kind, start_unix_nano, \
+                 end_unix_nano, status_code, status_message, service, session_id, attributes \
+                 FROM spans WHERE (?1 IS NULL OR session_id = ?1) AND (?2 IS NULL OR trace_id = ?2) \
+                 ORDER BY start_unix_nano DESC, seq DESC LIMIT ?3",
+            )?;
+            let rows = statement.query_map(
+                rusqlite::params![query.session, query.trace, limit],
+                |r| {
+                    Ok(SpanRecord {
+                        trace_id: r.get(0)?,
+                        span_id: r.get(1)?,
+                        parent_span_id: r.get(2)?,
+                        name: r.get(3)?,
+                        kind: r.get(4)?,
+                        start_unix_nano: r.get(5)?,
+                        end_unix_nano: r.get(6)?,
+                        status_code: r.get(7)?,
+                        status_message: r.get(8)?,
+                        service: r.get(9)?,
+                        session_id: r.get(10)?,
+                        attributes: serde_json::from_str(&r.get::<_, String>(11)?)
+                            .unwrap_or_default(),
+                        resource: Arc::default(),
+                    })
+                },
+            )?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+}
