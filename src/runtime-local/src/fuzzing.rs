@@ -1,5 +1,5 @@
 //! Entry points for the coverage-guided fuzz targets in `fuzz/` and for the
-//! replay of their corpus on stable Rust (`tests/fuzz_replay.rs`): one
+//! replay of their corpus on stable Rust (`tests/platform/platform_fuzz_corpus.rs`): one
 //! function per target, taking the raw fuzz input. Each asserts what must
 //! hold for any input (panicking when it breaks); beyond that, a crash, a
 //! hang or an unbounded allocation is the fuzzer's finding. Not an API:

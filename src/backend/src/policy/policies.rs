@@ -97,7 +97,7 @@ impl Backend {
                 }
             }
         }
-        tools.retain(|t| t.qualified_name != "x_amz_bedrock_agentcore_search");
+        tools.retain(|t| t.qualified_name != acc_domain::tool::SEARCH_TOOL);
         Ok(tools)
     }
 

@@ -74,8 +74,7 @@ pub struct Operation {
 }
 
 const LOGS_TARGET_PREFIX: &str = "Logs_20140328.";
-/// The gateways' built-in search tool (`gateway::mcp` checks the name agrees).
-pub(crate) const SEARCH_TOOL: &str = "x_amz_bedrock_agentcore_search";
+pub(crate) use acc_domain::tool::SEARCH_TOOL;
 
 macro_rules! operations {
     ($($api:ident $name:literal $selector:expr => $access:ident;)*) => {

@@ -10,7 +10,7 @@ use crate::gateway::mcp::rpc_error::RpcError;
 use crate::gateway::tool_catalog::{self, CatalogTool, ToolCatalog};
 
 /// The tool's name, as AgentCore names it.
-pub(crate) const NAME: &str = "x_amz_bedrock_agentcore_search";
+pub(crate) const NAME: &str = acc_domain::tool::SEARCH_TOOL;
 
 /// Tools returned per search.
 const RESULTS: usize = 10;
