@@ -5,11 +5,11 @@
 
 use acc_backend::{ContextInfo, ContextKind};
 use acc_domain::{Gateway, Target, TargetType, Tool};
-use acc_ui::action::Action;
-use acc_ui::state::AppState;
+use acc_ui::shell::action::Action;
+use acc_ui::shell::state::AppState;
+use acc_ui::shell::update::{start, update};
+use acc_ui::shell::view::view;
 use acc_ui::theme::Theme;
-use acc_ui::update::{start, update};
-use acc_ui::views::view;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -141,7 +141,7 @@ fn streaming_state() -> (AppState, u64) {
         &mut state,
         Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
     );
-    let Some(acc_ui::effect::Effect::Invoke { run_id, .. }) = effects.first() else {
+    let Some(acc_ui::shell::effect::Effect::Invoke { run_id, .. }) = effects.first() else {
         panic!("no invocation: {effects:?}");
     };
     update(
@@ -193,8 +193,8 @@ fn stream(c: &mut Criterion) {
                 }
                 let run = state.invoke.as_ref().unwrap().run.as_ref().unwrap();
                 assert_eq!(run.events, EVENTS as u64, "events lost");
-                assert!(run.raw.len() <= acc_ui::runtimes::RAW_KEPT);
-                assert!(run.frames.len() <= acc_ui::runtimes::FRAMES_KEPT);
+                assert!(run.raw.len() <= acc_ui::features::runtime::invocation::RAW_KEPT);
+                assert!(run.frames.len() <= acc_ui::features::runtime::invocation::FRAMES_KEPT);
             },
             criterion::BatchSize::LargeInput,
         )

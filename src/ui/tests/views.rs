@@ -4,12 +4,12 @@
 
 use acc_backend::{ContextInfo, ContextKind};
 use acc_domain::{Gateway, PolicyEngineAttachment, Target, TargetType, Tool};
-use acc_ui::action::Action;
-use acc_ui::effect::Effect;
-use acc_ui::state::AppState;
+use acc_ui::shell::action::Action;
+use acc_ui::shell::effect::Effect;
+use acc_ui::shell::state::AppState;
+use acc_ui::shell::update::{start, update};
+use acc_ui::shell::view::view;
 use acc_ui::theme::Theme;
-use acc_ui::update::{start, update};
-use acc_ui::views::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -587,7 +587,9 @@ fn captures_list_and_detail() {
         &mut state,
         Action::CapturesLoaded {
             gateway_id: "orbit-hub-k3j9x0a1b2".into(),
-            result: Ok(acc_ui::captures::CaptureList::of(&calls, None)),
+            result: Ok(acc_ui::features::gateway::capture_list::CaptureList::of(
+                &calls, None,
+            )),
         },
     );
     insta::assert_snapshot!("captures_list", render(&state));
@@ -608,7 +610,7 @@ fn captures_list_and_detail() {
 }
 
 /// The policy studio's data for orbit-hub: two tools, one policy.
-fn studio_data() -> acc_ui::policy_studio::StudioData {
+fn studio_data() -> acc_ui::features::policy::studio::StudioData {
     use acc_domain::cedar_model::schema::gateway_schema;
     use acc_domain::cedar_model::templates::templates;
     let tools = vec![
@@ -640,7 +642,7 @@ fn studio_data() -> acc_ui::policy_studio::StudioData {
         statement: "// Support refunds small amounts\npermit (\n  principal is AgentCore::OAuthUser,\n  action == AgentCore::Action::\"billing___refund\",\n  resource\n)\nwhen {\n  principal.hasTag(\"role\") &&\n  principal.getTag(\"role\") == \"support\" &&\n  context.input.amount < 100\n};".into(),
         description: None,
     };
-    acc_ui::policy_studio::StudioData {
+    acc_ui::features::policy::studio::StudioData {
         engine_id: "orbit-guard".into(),
         engine_name: "orbit_guard".into(),
         mode: "LOG_ONLY".into(),
@@ -922,7 +924,7 @@ fn runtimes_and_sessions() {
     assert!(ctrl(&mut state, 'd').is_empty());
     assert!(render(&state).contains(" Stop session "));
     assert!(
-        matches!(&state.overlay, Some(acc_ui::state::Overlay::Confirm(c)) if c.question.contains("runaway-")),
+        matches!(&state.overlay, Some(acc_ui::shell::state::Overlay::Confirm(c)) if c.question.contains("runaway-")),
         "{:?}",
         state.overlay
     );
@@ -934,13 +936,13 @@ fn runtimes_and_sessions() {
     // The list refreshes by itself while shown, once the listing it asked
     // for has arrived (a slow one is not stacked upon).
     let mut waiting = Vec::new();
-    for _ in 0..acc_ui::runtimes::SESSIONS_REFRESH_TICKS {
+    for _ in 0..acc_ui::features::runtime::invocation::SESSIONS_REFRESH_TICKS {
         waiting.extend(update(&mut state, Action::Tick));
     }
     assert!(!waiting.contains(&Effect::LoadSessions), "{waiting:?}");
     update(&mut state, Action::SessionsLoaded(Ok(demo_sessions())));
     let mut refreshed = Vec::new();
-    for _ in 0..acc_ui::runtimes::SESSIONS_REFRESH_TICKS {
+    for _ in 0..acc_ui::features::runtime::invocation::SESSIONS_REFRESH_TICKS {
         refreshed.extend(update(&mut state, Action::Tick));
     }
     assert!(refreshed.contains(&Effect::LoadSessions), "{refreshed:?}");

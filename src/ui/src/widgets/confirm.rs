@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::state::{AppState, Confirm};
+use crate::shell::state::{AppState, Confirm};
 
 pub fn render(state: &AppState, confirm: &Confirm, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;

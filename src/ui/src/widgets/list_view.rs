@@ -10,7 +10,7 @@ use ratatui::widgets::{
     Wrap,
 };
 
-use crate::state::ListCursor;
+use crate::shell::state::ListCursor;
 use crate::theme::Theme;
 
 /// A table over `cursor.visible`, drawn from `cursor.offset`.

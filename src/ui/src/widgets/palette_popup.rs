@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::palette;
-use crate::state::AppState;
+use crate::shell::palette;
+use crate::shell::state::AppState;
 
 pub fn render(state: &AppState, text: &str, selected: usize, frame: &mut Frame, body: Rect) {
     let theme = &state.theme;

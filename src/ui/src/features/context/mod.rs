@@ -1,0 +1,3 @@
+//! Context.
+
+pub mod view;

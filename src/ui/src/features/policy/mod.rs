@@ -1,0 +1,6 @@
+//! Policy.
+
+pub mod cedar_highlight;
+pub(crate) mod policy_tasks;
+pub mod studio;
+pub mod views;

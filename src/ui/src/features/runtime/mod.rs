@@ -1,0 +1,4 @@
+//! Runtime.
+
+pub mod invocation;
+pub mod views;

@@ -1,0 +1,5 @@
+//! Runtime views.
+
+pub mod invoke;
+pub mod runtimes;
+pub mod sessions;
