@@ -1,103 +1,47 @@
 //! Everything that can happen to the console: input, and results of effects.
 
-use acc_backend::{ContextInfo, McpCatalog};
-use acc_domain::{Gateway, Target, ToolCallReport};
+use acc_backend::ContextInfo;
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::shell::state::ContextChoice;
+use crate::features::{context, gateway, policy, runtime};
 
 /// An event for `update`. Input arrives from the terminal thread; results
 /// arrive from effect tasks; all through one channel.
 #[derive(Debug, Clone)]
 pub enum Action {
+    /// A key was pressed (or repeated, or released).
     Key(KeyEvent),
+    /// The mouse moved, clicked or scrolled.
     Mouse(MouseEvent),
+    /// The terminal is now this many columns and rows.
     Resize(u16, u16),
     /// Periodic while something is loading, to animate progress.
     Tick,
-    GatewaysLoaded(Result<Vec<Gateway>, String>),
-    TargetsLoaded {
-        gateway_id: String,
-        result: Result<Vec<Target>, String>,
-    },
-    /// A delete finished; `what` names the resource for the message.
-    Deleted {
-        what: String,
-        result: Result<(), String>,
-    },
-    McpCatalogLoaded {
-        gateway_id: String,
-        result: Result<McpCatalog, String>,
-    },
-    /// The search tool answered: qualified names, best first.
-    ToolsFound {
-        gateway_id: String,
-        query: String,
-        result: Result<Vec<String>, String>,
-    },
-    ToolCalled {
-        gateway_id: String,
-        tool: String,
-        result: Result<Box<ToolCallReport>, String>,
-    },
-    CapturesLoaded {
-        gateway_id: String,
-        result: Result<crate::features::gateway::capture_list::CaptureList, String>,
-    },
-    ContextsLoaded(Vec<ContextChoice>),
+    /// The connection now goes to another context.
     ContextSwitched(ContextInfo),
+    /// Text went to the clipboard.
     Copied {
+        /// How much.
         bytes: usize,
-    },
-    PolicyStudioLoaded {
-        gateway_id: String,
-        result: Result<Box<crate::features::policy::studio::StudioData>, String>,
-    },
-    DryRunDone {
-        gateway_id: String,
-        result: Result<Box<crate::features::policy::studio::DryRunReport>, String>,
-    },
-    PolicyPushed {
-        gateway_id: String,
-        result: Result<acc_domain::Policy, String>,
-    },
-    PolicyModeSet {
-        gateway_id: String,
-        result: Result<String, String>,
-    },
-    RuntimesLoaded(Result<Vec<acc_domain::AgentRuntime>, String>),
-    SessionsLoaded(Result<Vec<acc_domain::RuntimeSession>, String>),
-    /// A session's log tail and the spans its agent exported.
-    SessionLogsLoaded {
-        session_id: String,
-        result: Result<Vec<acc_backend::RuntimeLogLine>, String>,
-        spans: Result<Vec<acc_domain::SessionSpan>, String>,
-    },
-    SessionStopped {
-        session_id: String,
-        result: Result<(), String>,
-    },
-    /// An invocation answered: its session and content type.
-    InvokeStarted {
-        run_id: u64,
-        session_id: String,
-        content_type: String,
-    },
-    /// Bytes of an invocation's answer, `at_ms` after it was sent.
-    InvokeChunk {
-        run_id: u64,
-        at_ms: f64,
-        bytes: Vec<u8>,
-    },
-    /// The answer ended (or broke, or never came).
-    InvokeFinished {
-        run_id: u64,
-        at_ms: f64,
-        result: Result<(), String>,
     },
     /// A local file was written (or not); `what` names its contents.
     FileSaved {
+        /// What the file holds, for the message.
         what: String,
+        /// The file's path, or why it was not written.
         result: Result<String, String>,
     },
+    /// A result for the gateway screens.
+    Gateway(gateway::Msg),
+    /// A result for the policy studio.
+    Policy(policy::Msg),
+    /// A result for the runtime screens.
+    Runtime(runtime::Msg),
+    /// A result for the `:ctx` screen.
+    Context(context::Msg),
 }
+
+crate::shell::family!(Action::Gateway(gateway::Msg));
+crate::shell::family!(Action::Policy(policy::Msg));
+crate::shell::family!(Action::Runtime(runtime::Msg));
+crate::shell::family!(Action::Context(context::Msg));

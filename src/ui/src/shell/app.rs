@@ -12,7 +12,8 @@ use tokio::sync::mpsc::{self, UnboundedReceiver};
 
 use crate::shell::action::Action;
 use crate::shell::effect::EffectRunner;
-use crate::shell::state::{AppState, Level, Message};
+use crate::shell::message;
+use crate::shell::state::AppState;
 use crate::shell::update::{start, update};
 use crate::shell::view::view;
 use crate::theme::Theme;
@@ -26,6 +27,7 @@ const TICK_INTERVAL: Duration = Duration::from_millis(100);
 /// How the console starts.
 #[derive(Debug, Clone)]
 pub struct UiOptions {
+    /// Refuse every change to the platform.
     pub readonly: bool,
     /// A built-in theme name or a theme file path.
     pub theme: Option<String>,
@@ -52,10 +54,7 @@ pub async fn run(backend: Backend, options: UiOptions) -> anyhow::Result<()> {
         .unwrap_or((80, 24));
     let mut state = AppState::new(backend.context().clone(), options.readonly, theme, size);
     if let Some(problem) = theme_problem {
-        state.message = Some(Message {
-            level: Level::Error,
-            text: format!("{problem}; using the dark theme"),
-        });
+        message::error(&mut state, format!("{problem}; using the dark theme"));
     }
     let (tx, rx) = mpsc::unbounded_channel();
     spawn_input_thread(tx.clone());
@@ -113,7 +112,7 @@ async fn event_loop(
             last_draw = Instant::now();
             dirty = false;
             if let Some(path) = &options.startup_report
-                && state.gateways.loaded().is_some()
+                && state.gateway.list.loaded().is_some()
             {
                 let report = format!(
                     "first_frame_ms={:.2}\nfirst_data_frame_ms={:.2}\n",

@@ -6,14 +6,17 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 /// The text typed after `/`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FilterQuery {
+    /// As typed, `!` included.
     pub text: String,
 }
 
 impl FilterQuery {
+    /// A filter of `text`.
     pub fn new(text: impl Into<String>) -> FilterQuery {
         FilterQuery { text: text.into() }
     }
 
+    /// Whether it keeps everything.
     pub fn is_empty(&self) -> bool {
         self.pattern_text().is_empty()
     }
@@ -54,6 +57,25 @@ impl FilterQuery {
         let mut hits: Vec<(usize, u32)> = scored.filter_map(|(i, s)| s.map(|s| (i, s))).collect();
         hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         hits.into_iter().map(|(i, _)| i).collect()
+    }
+
+    /// [`apply`](Self::apply) over haystacks built for the occasion.
+    pub fn apply_to(&self, haystacks: impl Iterator<Item = String>) -> Vec<usize> {
+        let hay: Vec<String> = haystacks.collect();
+        self.apply(hay.iter().map(String::as_str))
+    }
+
+    /// Filters items listed in `order` (their indices), each found by
+    /// `haystack(index)`; the indices that pass come back, ranked.
+    pub fn apply_in_order(
+        &self,
+        order: &[usize],
+        haystack: impl Fn(usize) -> String,
+    ) -> Vec<usize> {
+        self.apply_to(order.iter().map(|&i| haystack(i)))
+            .into_iter()
+            .map(|k| order[k])
+            .collect()
     }
 }
 

@@ -1,72 +1,41 @@
-//! The `:` command palette: resources and their aliases, as in k9s.
+//! The `:` command palette: resources and their aliases, as in k9s. Each
+//! feature lists its own entries; help and quit are the shell's.
+
+use crate::features::{context, gateway, runtime};
+use crate::shell::effect::Effect;
+use crate::shell::message::error;
+use crate::shell::state::{AppState, Overlay};
 
 /// A palette command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaletteCommand {
-    Gateways,
-    Targets,
-    Tools,
-    Captures,
-    Contexts,
-    Runtimes,
-    Sessions,
+    /// The key bindings.
     Help,
+    /// Leave the console.
     Quit,
+    /// A gateway screen.
+    Gateway(gateway::Jump),
+    /// A runtime screen.
+    Runtime(runtime::Jump),
+    /// The `:ctx` screen.
+    Context(context::Jump),
 }
 
 /// One entry: canonical name, aliases, and a line of description.
 #[derive(Debug)]
 pub struct Entry {
+    /// What the entry runs.
     pub command: PaletteCommand,
+    /// The name suggested and completed.
     pub name: &'static str,
+    /// Other words for it.
     pub aliases: &'static [&'static str],
+    /// The line beside it in the suggestions.
     pub about: &'static str,
 }
 
-/// Every palette entry, in suggestion order.
-pub const ENTRIES: &[Entry] = &[
-    Entry {
-        command: PaletteCommand::Gateways,
-        name: "gateways",
-        aliases: &["gw", "gateway", "gws"],
-        about: "all gateways",
-    },
-    Entry {
-        command: PaletteCommand::Targets,
-        name: "targets",
-        aliases: &["tg", "target"],
-        about: "targets of a gateway  [:targets GATEWAY]",
-    },
-    Entry {
-        command: PaletteCommand::Tools,
-        name: "tools",
-        aliases: &["tool"],
-        about: "tool catalog of a gateway  [:tools GATEWAY]",
-    },
-    Entry {
-        command: PaletteCommand::Captures,
-        name: "captures",
-        aliases: &["cap", "requests", "req"],
-        about: "captured tool calls of a gateway  [:captures GATEWAY]",
-    },
-    Entry {
-        command: PaletteCommand::Runtimes,
-        name: "runtimes",
-        aliases: &["rt", "runtime", "agents"],
-        about: "agent runtimes: invoke one and watch its stream",
-    },
-    Entry {
-        command: PaletteCommand::Sessions,
-        name: "sessions",
-        aliases: &["se", "session"],
-        about: "every runtime session, live: stop a runaway",
-    },
-    Entry {
-        command: PaletteCommand::Contexts,
-        name: "ctx",
-        aliases: &["context", "contexts"],
-        about: "switch context (local, endpoint, AWS profiles)",
-    },
+/// The shell's own entries, after the features'.
+const SHELL: &[Entry] = &[
     Entry {
         command: PaletteCommand::Help,
         name: "help",
@@ -81,10 +50,21 @@ pub const ENTRIES: &[Entry] = &[
     },
 ];
 
+/// Every palette entry, in suggestion order.
+pub fn entries() -> impl Iterator<Item = &'static Entry> {
+    gateway::PALETTE
+        .iter()
+        .chain(runtime::PALETTE)
+        .chain(context::PALETTE)
+        .chain(SHELL)
+}
+
 /// A parsed palette line: the command and its optional argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parsed {
+    /// The entry's command.
     pub command: PaletteCommand,
+    /// The word after it, if any.
     pub argument: Option<String>,
 }
 
@@ -94,8 +74,7 @@ pub fn parse(line: &str) -> Result<Parsed, String> {
     let Some(word) = words.next() else {
         return Err("type a command, e.g. :gw".into());
     };
-    let entry = ENTRIES
-        .iter()
+    let entry = entries()
         .find(|e| e.name == word || e.aliases.contains(&word))
         .ok_or_else(|| {
             format!("unknown command `{word}`; try :gw, :targets, :tools, :captures, :rt, :sessions, :ctx or :q")
@@ -109,10 +88,33 @@ pub fn parse(line: &str) -> Result<Parsed, String> {
 /// Entries whose name or an alias starts with the first word typed.
 pub fn suggestions(line: &str) -> Vec<&'static Entry> {
     let word = line.split_whitespace().next().unwrap_or("");
-    ENTRIES
-        .iter()
+    entries()
         .filter(|e| e.name.starts_with(word) || e.aliases.iter().any(|a| a.starts_with(word)))
         .collect()
+}
+
+/// Runs a palette line.
+pub(crate) fn run(state: &mut AppState, line: &str) -> Vec<Effect> {
+    let parsed = match parse(line) {
+        Ok(p) => p,
+        Err(e) => {
+            error(state, e);
+            return Vec::new();
+        }
+    };
+    match parsed.command {
+        PaletteCommand::Quit => {
+            state.should_quit = true;
+            Vec::new()
+        }
+        PaletteCommand::Help => {
+            state.overlay = Some(Overlay::Help);
+            Vec::new()
+        }
+        PaletteCommand::Gateway(jump) => gateway::jump(state, jump, parsed.argument, line),
+        PaletteCommand::Runtime(jump) => runtime::jump(state, jump),
+        PaletteCommand::Context(jump) => context::jump(state, jump),
+    }
 }
 
 #[cfg(test)]
@@ -121,11 +123,17 @@ mod tests {
 
     #[test]
     fn aliases_and_arguments() {
-        assert_eq!(parse("gw").unwrap().command, PaletteCommand::Gateways);
+        assert_eq!(
+            parse("gw").unwrap().command,
+            PaletteCommand::Gateway(gateway::Jump::Gateways)
+        );
         let p = parse("tools  enterprise-hub").unwrap();
         assert_eq!(
             (p.command, p.argument.as_deref()),
-            (PaletteCommand::Tools, Some("enterprise-hub"))
+            (
+                PaletteCommand::Gateway(gateway::Jump::Tools),
+                Some("enterprise-hub")
+            )
         );
         assert!(
             parse("nope")
@@ -133,6 +141,6 @@ mod tests {
                 .contains("unknown command `nope`")
         );
         assert_eq!(suggestions("t").len(), 2);
-        assert_eq!(suggestions("").len(), ENTRIES.len());
+        assert_eq!(suggestions("").len(), entries().count());
     }
 }

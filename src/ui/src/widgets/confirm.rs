@@ -7,7 +7,8 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::shell::state::{AppState, Confirm};
 
-pub fn render(state: &AppState, confirm: &Confirm, frame: &mut Frame, area: Rect) {
+/// Draws the dialog over `area`.
+pub(crate) fn render(state: &AppState, confirm: &Confirm, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let rect = super::centered(area, 64, 8);
     frame.render_widget(Clear, rect);

@@ -14,17 +14,17 @@ const COLUMNS: &[(&str, Constraint)] = &[
     ("DETAIL", Constraint::Min(20)),
 ];
 
-pub fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
+pub(crate) fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
     let list = ListView {
         title: "contexts".into(),
         columns: COLUMNS,
         cursor,
-        total: state.contexts.len(),
+        total: state.contexts.choices.len(),
         empty: Line::raw("loading contexts…"),
     };
     let theme = &state.theme;
     list.render(frame, area, theme, |i| {
-        let c = &state.contexts[i];
+        let c = &state.contexts.choices[i];
         vec![
             Cell::from(if c.current { "*" } else { "" }).style(theme.accent),
             Cell::from(c.label.clone()),

@@ -4,18 +4,26 @@
 
 use serde_json::Value;
 
+use crate::features::gateway::job::Job;
+use crate::features::gateway::state::GatewayState;
 use crate::shell::effect::Effect;
 use crate::shell::filter::FilterQuery;
-use crate::shell::state::{AppState, Loadable};
+use crate::shell::loadable::Loadable;
+use crate::shell::message::error;
+use crate::shell::state::AppState;
 
 /// One captured call, with the columns the list shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaptureRow {
+    /// When the call was made.
     pub time: String,
+    /// The qualified tool name.
     pub tool: String,
+    /// Who called: the subject, ARN or kind of caller.
     pub caller: String,
     /// `ok`, `tool_error` or `denied`.
     pub outcome: String,
+    /// How long the call took.
     pub latency_ms: f64,
     /// The whole capture.
     pub json: Value,
@@ -24,6 +32,7 @@ pub struct CaptureRow {
 /// A gateway's loaded captures, newest first.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaptureList {
+    /// The calls.
     pub rows: Vec<CaptureRow>,
     /// Said under the list: log lines that weren't captures, a missing
     /// log group, …
@@ -56,23 +65,26 @@ impl CaptureRow {
 }
 
 /// Start loading a gateway's captures unless loaded or under way.
-pub(crate) fn load(state: &mut AppState, gateway_id: &str) -> Option<Effect> {
-    if matches!(
-        state.captures.get(gateway_id),
-        Some(Loadable::Loaded(_) | Loadable::Loading { .. })
-    ) {
-        return None;
+pub(crate) fn load(state: &mut AppState, gateway_id: &str) -> Vec<Effect> {
+    let gw = &mut state.gateway;
+    if gw.captures.get(gateway_id).is_some_and(|c| !c.needs_load()) {
+        return Vec::new();
     }
-    let gateway = state.gateway(gateway_id)?.clone();
-    state.captures.insert(
+    let Some(gateway) = gw.find(gateway_id).cloned() else {
+        return Vec::new();
+    };
+    gw.captures.insert(
         gateway_id.to_owned(),
         Loadable::Loading {
             since_tick: state.tick,
         },
     );
-    Some(Effect::LoadCaptures {
-        gateway: Box::new(gateway),
-    })
+    vec![
+        Job::LoadCaptures {
+            gateway: Box::new(gateway),
+        }
+        .into(),
+    ]
 }
 
 /// The captures arrived.
@@ -84,11 +96,11 @@ pub(crate) fn on_loaded(
     let loaded = match result {
         Ok(list) => Loadable::Loaded(list),
         Err(e) => {
-            crate::shell::update::report_error(state, format!("captures: {e}"));
+            error(state, format!("captures: {e}"));
             Loadable::Failed(e)
         }
     };
-    state.captures.insert(gateway_id.to_owned(), loaded);
+    state.gateway.captures.insert(gateway_id.to_owned(), loaded);
 }
 
 impl CaptureList {
@@ -103,7 +115,7 @@ impl CaptureList {
     }
 }
 
-fn rows<'a>(state: &'a AppState, gateway_id: &str) -> &'a [CaptureRow] {
+fn rows<'a>(state: &'a GatewayState, gateway_id: &str) -> &'a [CaptureRow] {
     state
         .captures
         .get(gateway_id)
@@ -113,21 +125,25 @@ fn rows<'a>(state: &'a AppState, gateway_id: &str) -> &'a [CaptureRow] {
 }
 
 /// The `index`th captured call's JSON.
-pub(crate) fn call<'a>(state: &'a AppState, gateway_id: &str, index: usize) -> Option<&'a Value> {
+pub(crate) fn call<'a>(
+    state: &'a GatewayState,
+    gateway_id: &str,
+    index: usize,
+) -> Option<&'a Value> {
     rows(state, gateway_id).get(index).map(|r| &r.json)
 }
 
 /// Rows passing the filter, which matches tool, caller and outcome.
-pub(crate) fn visible(state: &AppState, gateway_id: &str, filter: &FilterQuery) -> Vec<usize> {
-    let hay: Vec<String> = rows(state, gateway_id)
-        .iter()
-        .map(|r| format!("{} {} {}", r.tool, r.caller, r.outcome))
-        .collect();
-    filter.apply(hay.iter().map(String::as_str))
+pub(crate) fn visible(state: &GatewayState, gateway_id: &str, filter: &FilterQuery) -> Vec<usize> {
+    filter.apply_to(
+        rows(state, gateway_id)
+            .iter()
+            .map(|r| format!("{} {} {}", r.tool, r.caller, r.outcome)),
+    )
 }
 
 /// The detail view's lines: the capture as indented JSON.
-pub fn detail_lines(state: &AppState, gateway_id: &str, index: usize) -> Vec<String> {
+pub(crate) fn detail_lines(state: &GatewayState, gateway_id: &str, index: usize) -> Vec<String> {
     call(state, gateway_id, index)
         .and_then(|json| serde_json::to_string_pretty(json).ok())
         .map(|text| text.lines().map(str::to_owned).collect())

@@ -5,14 +5,60 @@ use acc_domain::ToolCallReport;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::features::gateway::call_form::{CallForm, CallState, EditorMode, ResultTab};
+use crate::features::gateway::job::Job;
+use crate::features::gateway::keys::Command as Gw;
+use crate::features::gateway::route::Route;
 use crate::shell::effect::Effect;
-use crate::shell::route::Route;
+use crate::shell::keymap::Command;
+use crate::shell::message::error;
+use crate::shell::navigation::push;
 use crate::shell::state::AppState;
 
+/// `c` on a tool of the catalog or its schema: the call dialog.
+pub(crate) fn open_selected(state: &mut AppState, route: &Route) -> Vec<Effect> {
+    let (gateway_id, tool) = match route {
+        Route::Tools { gateway_id } => {
+            let Some(tool) = state
+                .screen()
+                .cursor
+                .selected_item()
+                .and_then(|i| state.gateway.catalog_tool(gateway_id, i))
+            else {
+                return Vec::new();
+            };
+            (gateway_id.clone(), tool.qualified_name.clone())
+        }
+        Route::ToolDetail { gateway_id, tool } => (gateway_id.clone(), tool.clone()),
+        _ => return Vec::new(),
+    };
+    match open(state, &gateway_id, &tool) {
+        Some(route) => push(state, route.into()),
+        None => Vec::new(),
+    }
+}
+
+/// A command in the dialog; the shell's own (back, quit, help, copy) are
+/// left to it, others do nothing while typing.
+pub(crate) fn on_command(state: &mut AppState, command: Command) -> Option<Vec<Effect>> {
+    let page = state.list_height().max(1) as isize;
+    match command {
+        Command::PageDown => scroll(state, page / 2),
+        Command::PageUp => scroll(state, -page / 2),
+        Command::Up | Command::Gateway(Gw::PrevField) => move_focus(state, -1),
+        Command::Down | Command::Gateway(Gw::NextField) => move_focus(state, 1),
+        Command::Gateway(Gw::Send) => return Some(send(state)),
+        Command::Gateway(Gw::ToggleEditor) => toggle_editor(state),
+        Command::Gateway(Gw::ToggleResult) => toggle_result(state),
+        Command::Copy | Command::Back | Command::Quit | Command::Help => return None,
+        _ => {}
+    }
+    Some(Vec::new())
+}
+
 /// Open the call dialog for a tool of the catalog.
-pub(crate) fn open(state: &mut AppState, gateway_id: &str, tool: &str) -> Option<Route> {
+fn open(state: &mut AppState, gateway_id: &str, tool: &str) -> Option<Route> {
     if state.readonly {
-        crate::shell::update::report_error(
+        error(
             state,
             "read-only mode: tool calls are refused because they can change things \
              (restart without --readonly to call tools)"
@@ -20,11 +66,11 @@ pub(crate) fn open(state: &mut AppState, gateway_id: &str, tool: &str) -> Option
         );
         return None;
     }
-    let Some(found) = state.tool(gateway_id, tool) else {
-        crate::shell::update::report_error(state, format!("tool {tool} is not in the catalog"));
+    let Some(found) = state.gateway.tool(gateway_id, tool) else {
+        error(state, format!("tool {tool} is not in the catalog"));
         return None;
     };
-    state.call = Some(CallForm::new(gateway_id, found));
+    state.gateway.call = Some(CallForm::new(gateway_id, found));
     Some(Route::ToolCall {
         gateway_id: gateway_id.to_owned(),
         tool: tool.to_owned(),
@@ -33,7 +79,7 @@ pub(crate) fn open(state: &mut AppState, gateway_id: &str, tool: &str) -> Option
 
 /// A key that isn't a command: text for the form or the JSON editor.
 pub(crate) fn on_typing_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
-    let Some(form) = state.call.as_mut() else {
+    let Some(form) = state.gateway.call.as_mut() else {
         return Vec::new();
     };
     if form.call == CallState::InFlight {
@@ -60,12 +106,12 @@ pub(crate) fn on_typing_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> 
 }
 
 /// Validate and send; problems stay in the dialog instead.
-pub(crate) fn send(state: &mut AppState) -> Vec<Effect> {
+fn send(state: &mut AppState) -> Vec<Effect> {
     if state.readonly {
-        crate::shell::update::report_error(state, "read-only mode: tool calls are refused".into());
+        error(state, "read-only mode: tool calls are refused".into());
         return Vec::new();
     }
-    let Some(form) = state.call.as_mut() else {
+    let Some(form) = state.gateway.call.as_mut() else {
         return Vec::new();
     };
     if form.call == CallState::InFlight {
@@ -82,17 +128,20 @@ pub(crate) fn send(state: &mut AppState) -> Vec<Effect> {
     form.call = CallState::InFlight;
     form.scroll = 0;
     let (gateway_id, tool) = (form.gateway_id.clone(), form.tool.clone());
-    let Some(gateway) = state.gateway(&gateway_id).cloned() else {
-        if let Some(form) = state.call.as_mut() {
+    let Some(gateway) = state.gateway.find(&gateway_id).cloned() else {
+        if let Some(form) = state.gateway.call.as_mut() {
             form.call = CallState::Failed(format!("gateway {gateway_id} is no longer loaded"));
         }
         return Vec::new();
     };
-    vec![Effect::CallTool {
-        gateway: Box::new(gateway),
-        tool,
-        arguments,
-    }]
+    vec![
+        Job::CallTool {
+            gateway: Box::new(gateway),
+            tool,
+            arguments,
+        }
+        .into(),
+    ]
 }
 
 /// The call came back.
@@ -103,8 +152,8 @@ pub(crate) fn on_called(
     result: Result<ToolCallReport, String>,
 ) {
     // The captures of the gateway now miss this call.
-    state.captures.remove(gateway_id);
-    let Some(form) = state.call.as_mut() else {
+    state.gateway.captures.remove(gateway_id);
+    let Some(form) = state.gateway.call.as_mut() else {
         return;
     };
     if form.gateway_id != gateway_id || form.tool != tool {
@@ -136,15 +185,15 @@ pub(crate) fn exchange_json(form: &CallForm) -> Option<String> {
 }
 
 /// Toggle between the form and the JSON editor.
-pub(crate) fn toggle_editor(state: &mut AppState) {
-    if let Some(form) = state.call.as_mut() {
+fn toggle_editor(state: &mut AppState) {
+    if let Some(form) = state.gateway.call.as_mut() {
         form.toggle_mode();
     }
 }
 
 /// Toggle the result panel between content and exchange.
-pub(crate) fn toggle_result(state: &mut AppState) {
-    if let Some(form) = state.call.as_mut() {
+fn toggle_result(state: &mut AppState) {
+    if let Some(form) = state.gateway.call.as_mut() {
         form.tab = match form.tab {
             ResultTab::Content => ResultTab::Exchange,
             ResultTab::Exchange => ResultTab::Content,
@@ -154,8 +203,8 @@ pub(crate) fn toggle_result(state: &mut AppState) {
 }
 
 /// Move between fields.
-pub(crate) fn move_focus(state: &mut AppState, delta: isize) {
-    if let Some(form) = state.call.as_mut()
+fn move_focus(state: &mut AppState, delta: isize) {
+    if let Some(form) = state.gateway.call.as_mut()
         && form.mode == EditorMode::Form
     {
         form.move_focus(delta);
@@ -163,27 +212,8 @@ pub(crate) fn move_focus(state: &mut AppState, delta: isize) {
 }
 
 /// Scroll the result panel.
-pub(crate) fn scroll(state: &mut AppState, delta: isize) {
-    if let Some(form) = state.call.as_mut() {
+fn scroll(state: &mut AppState, delta: isize) {
+    if let Some(form) = state.gateway.call.as_mut() {
         form.scroll = (form.scroll as isize + delta).clamp(0, u16::MAX as isize) as u16;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-    use crate::shell::keymap::{Command, lookup_while_typing};
-    use crate::shell::route::ViewKind;
-
-    #[test]
-    fn control_chords_are_commands_while_typing() {
-        let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
-        assert_eq!(
-            lookup_while_typing(ViewKind::ToolCall, &ctrl_s),
-            Some(Command::Send)
-        );
-        let s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::NONE);
-        assert_eq!(lookup_while_typing(ViewKind::ToolCall, &s), None);
     }
 }

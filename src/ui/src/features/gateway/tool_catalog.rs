@@ -7,9 +7,16 @@ use std::collections::HashSet;
 use acc_backend::McpCatalog;
 use acc_domain::Target;
 
+use crate::features::gateway::job::Job;
+use crate::features::gateway::route::Route;
+use crate::features::gateway::state::{GatewayState, ToolRef, ToolSearch};
+use crate::shell;
 use crate::shell::effect::Effect;
 use crate::shell::filter::FilterQuery;
-use crate::shell::state::{AppState, InputMode, Loadable, ToolRef, ToolSearch};
+use crate::shell::loadable::Loadable;
+use crate::shell::message::{error, info};
+use crate::shell::navigation::refresh_all;
+use crate::shell::state::{AppState, InputMode};
 
 /// The catalog order of a gateway's target-schema tools: indices into
 /// `targets`, sorted by qualified name.
@@ -29,11 +36,11 @@ pub fn schema_catalog(targets: &[Target]) -> Vec<ToolRef> {
 }
 
 /// Recompute which declared tools the MCP listing lacks.
-pub(crate) fn relink(state: &mut AppState, gateway_id: &str) {
+pub(crate) fn relink(state: &mut GatewayState, gateway_id: &str) {
     let (Some(mcp), Some(refs), Some(targets)) = (
         state.mcp_catalog(gateway_id),
         state.tools.get(gateway_id),
-        state.targets.get(gateway_id).and_then(Loadable::loaded),
+        state.targets_of(gateway_id),
     ) else {
         state.schema_only.remove(gateway_id);
         return;
@@ -58,23 +65,26 @@ pub(crate) fn relink(state: &mut AppState, gateway_id: &str) {
 }
 
 /// Start listing the gateway through MCP unless that is done or under way.
-pub(crate) fn load_mcp(state: &mut AppState, gateway_id: &str) -> Option<Effect> {
-    if matches!(
-        state.mcp.get(gateway_id),
-        Some(Loadable::Loaded(_) | Loadable::Loading { .. })
-    ) {
-        return None;
+pub(crate) fn load_mcp(state: &mut AppState, gateway_id: &str) -> Vec<Effect> {
+    let gw = &mut state.gateway;
+    if gw.mcp.get(gateway_id).is_some_and(|m| !m.needs_load()) {
+        return Vec::new();
     }
-    let gateway = state.gateway(gateway_id)?.clone();
-    state.mcp.insert(
+    let Some(gateway) = gw.find(gateway_id).cloned() else {
+        return Vec::new();
+    };
+    gw.mcp.insert(
         gateway_id.to_owned(),
         Loadable::Loading {
             since_tick: state.tick,
         },
     );
-    Some(Effect::LoadMcpCatalog {
-        gateway: Box::new(gateway),
-    })
+    vec![
+        Job::LoadMcpCatalog {
+            gateway: Box::new(gateway),
+        }
+        .into(),
+    ]
 }
 
 /// The MCP listing arrived (or failed: the target schemas stay shown).
@@ -86,18 +96,22 @@ pub(crate) fn on_mcp_loaded(
     match result {
         Ok(catalog) => {
             state
+                .gateway
                 .mcp
                 .insert(gateway_id.to_owned(), Loadable::Loaded(catalog));
         }
         Err(e) => {
-            crate::shell::update::report_error(
+            error(
                 state,
                 format!("MCP tools/list failed, showing the targets' schemas instead: {e}"),
             );
-            state.mcp.insert(gateway_id.to_owned(), Loadable::Failed(e));
+            state
+                .gateway
+                .mcp
+                .insert(gateway_id.to_owned(), Loadable::Failed(e));
         }
     }
-    relink(state, gateway_id);
+    relink(&mut state.gateway, gateway_id);
 }
 
 /// `s`: ask for a query.
@@ -107,20 +121,31 @@ pub(crate) fn begin_search(state: &mut AppState) {
     };
 }
 
+/// enter on a typed query: the catalog shows what it found.
+pub(crate) fn search_typed(state: &mut AppState, query: String) -> Vec<Effect> {
+    let shell::Route::Gateway(Route::Tools { gateway_id }) = state.screen().route.clone() else {
+        return Vec::new();
+    };
+    let effects = run_search(state, &gateway_id, query);
+    refresh_all(state);
+    effects
+}
+
 /// Run a typed query: through the gateway's search tool when it has one,
 /// else as a local fuzzy filter (and say so).
-pub(crate) fn run_search(state: &mut AppState, gateway_id: &str, query: String) -> Vec<Effect> {
+fn run_search(state: &mut AppState, gateway_id: &str, query: String) -> Vec<Effect> {
     if query.trim().is_empty() {
-        state.tool_search.remove(gateway_id);
+        state.gateway.tool_search.remove(gateway_id);
         return Vec::new();
     }
     let has_search = state
+        .gateway
         .mcp_catalog(gateway_id)
         .is_some_and(|c| c.has_search_tool);
-    let gateway = state.gateway(gateway_id).cloned();
+    let gateway = state.gateway.find(gateway_id).cloned();
     match gateway {
         Some(gateway) if has_search => {
-            state.tool_search.insert(
+            state.gateway.tool_search.insert(
                 gateway_id.to_owned(),
                 ToolSearch {
                     query: query.clone(),
@@ -129,15 +154,18 @@ pub(crate) fn run_search(state: &mut AppState, gateway_id: &str, query: String) 
                     },
                 },
             );
-            vec![Effect::SearchTools {
-                gateway: Box::new(gateway),
-                query,
-            }]
+            vec![
+                Job::SearchTools {
+                    gateway: Box::new(gateway),
+                    query,
+                }
+                .into(),
+            ]
         }
         _ => {
             let top = state.stack.len() - 1;
             state.stack[top].cursor.filter = FilterQuery::new(query);
-            crate::shell::update::report_info(
+            info(
                 state,
                 "this gateway has no search tool (search type is not SEMANTIC): filtered locally, fuzzy"
                     .into(),
@@ -157,18 +185,19 @@ pub(crate) fn on_found(
     let hits = match result {
         Ok(names) => Loadable::Loaded(names),
         Err(e) => {
-            crate::shell::update::report_error(state, format!("search failed: {e}"));
+            error(state, format!("search failed: {e}"));
             Loadable::Failed(e)
         }
     };
     state
+        .gateway
         .tool_search
         .insert(gateway_id.to_owned(), ToolSearch { query, hits });
 }
 
 /// Catalog indices to show: the search hits in rank order when a search is
 /// active, else every tool through the fuzzy filter.
-pub(crate) fn visible(state: &AppState, gateway_id: &str, filter: &FilterQuery) -> Vec<usize> {
+pub(crate) fn visible(state: &GatewayState, gateway_id: &str, filter: &FilterQuery) -> Vec<usize> {
     match state.tool_search.get(gateway_id).map(|s| &s.hits) {
         Some(Loadable::Loaded(names)) => names
             .iter()

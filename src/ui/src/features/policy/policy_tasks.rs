@@ -13,7 +13,8 @@ use acc_domain::cedar_model::schema::gateway_schema;
 use acc_domain::cedar_model::templates::templates;
 use acc_domain::{CaptureFilter, Gateway};
 
-use crate::features::policy::studio::{DryRunReport, StudioData};
+use crate::features::policy::dry_run::DryRunReport;
+use crate::features::policy::studio::StudioData;
 
 /// The newest captured calls a dry-run evaluates.
 const DRY_RUN_CALLS: usize = 1_000;

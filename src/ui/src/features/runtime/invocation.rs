@@ -1,20 +1,10 @@
-//! Agent runtimes in the console: the runtimes list, the sessions view
-//! (live, sortable, stoppable) and the invoke console, whose stream is
-//! parsed as it arrives. Memory stays bounded however long a stream runs:
-//! the raw bytes, the frame lines and the text keep only their tails.
+//! One invocation's stream as it arrives, parsed on the fly. Memory stays
+//! bounded however long a stream runs: the raw bytes, the frame lines and
+//! the text keep only their tails.
 
 use std::collections::VecDeque;
 
-use acc_domain::agent_runtime::clock;
 use acc_domain::sse::{FrameMeaning, SseParser, meaning};
-use acc_domain::{AgentRuntime, RuntimeSession};
-use ratatui::crossterm::event::KeyEvent;
-use ratatui_textarea::TextArea;
-
-use crate::shell::effect::Effect;
-use crate::shell::route::Route;
-use crate::shell::state::{AppState, Confirm, Loadable, Overlay};
-use crate::shell::update::{report_error, report_info};
 
 /// Raw bytes kept of a stream (its tail).
 pub const RAW_KEPT: usize = 256 * 1024;
@@ -22,56 +12,6 @@ pub const RAW_KEPT: usize = 256 * 1024;
 pub const FRAMES_KEPT: usize = 2_000;
 /// Characters of concatenated text kept.
 pub const TEXT_KEPT: usize = 256 * 1024;
-/// Ticks (100 ms) between session list refreshes while it is shown.
-pub const SESSIONS_REFRESH_TICKS: u64 = 10;
-
-/// How the sessions list is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SessionSort {
-    /// Newest first.
-    #[default]
-    Age,
-    Idle,
-    State,
-    Runtime,
-}
-
-impl SessionSort {
-    pub fn label(self) -> &'static str {
-        match self {
-            SessionSort::Age => "newest",
-            SessionSort::Idle => "most idle",
-            SessionSort::State => "state",
-            SessionSort::Runtime => "runtime",
-        }
-    }
-
-    pub fn next(self) -> SessionSort {
-        match self {
-            SessionSort::Age => SessionSort::Idle,
-            SessionSort::Idle => SessionSort::State,
-            SessionSort::State => SessionSort::Runtime,
-            SessionSort::Runtime => SessionSort::Age,
-        }
-    }
-}
-
-/// Session indices in display order.
-pub fn session_order(sessions: &[RuntimeSession], sort: SessionSort) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..sessions.len()).collect();
-    match sort {
-        SessionSort::Age => order.sort_by_key(|&i| sessions[i].age_seconds),
-        SessionSort::Idle => order.sort_by_key(|&i| std::cmp::Reverse(sessions[i].idle_seconds)),
-        SessionSort::State => order.sort_by(|&a, &b| sessions[a].state.cmp(&sessions[b].state)),
-        SessionSort::Runtime => order.sort_by(|&a, &b| {
-            sessions[a]
-                .agent_runtime_id
-                .cmp(&sessions[b].agent_runtime_id)
-        }),
-    }
-    order
-}
-
 /// Which half of the stream panel shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StreamView {
@@ -85,34 +25,52 @@ pub enum StreamView {
 /// A parsed line of the stream panel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FrameLine {
+    /// A JSON frame, pretty-printed.
     Json(String),
+    /// An error the stream reported.
     Error(String),
+    /// Any other data.
     Raw(String),
 }
 
 /// Where an invocation stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunState {
+    /// Sent; no answer yet.
     Starting,
+    /// Bytes are arriving.
     Streaming,
+    /// The answer ended.
     Done,
+    /// The answer broke or never came, and why.
     Failed(String),
 }
 
 /// One invocation's stream, as it arrives.
 #[derive(Debug, Clone)]
 pub struct InvocationRun {
+    /// Which invocation of the console, so late chunks of an older one are
+    /// dropped.
     pub id: u64,
+    /// The session the runtime answered in.
     pub session_id: Option<String>,
+    /// The answer's content type.
     pub content_type: String,
+    /// Where it stands.
     pub state: RunState,
+    /// When the first byte came, after sending.
     pub first_byte_ms: Option<f64>,
+    /// How long it has run.
     pub elapsed_ms: f64,
+    /// Server-sent events so far.
     pub events: u64,
+    /// Bytes so far.
     pub bytes: u64,
     /// Text deltas, concatenated (tail).
     pub text: String,
+    /// Parsed frames (tail).
     pub frames: VecDeque<FrameLine>,
+    /// The exact bytes (tail).
     pub raw: VecDeque<u8>,
     parser: SseParser,
 }
@@ -188,6 +146,7 @@ impl InvocationRun {
         }
     }
 
+    /// The answer ended `at_ms` after the request started.
     pub fn on_finished(&mut self, at_ms: f64, result: Result<(), String>) {
         if let Some(event) = self.parser.finish() {
             self.on_event(&event);
@@ -206,290 +165,6 @@ impl InvocationRun {
             _ => None,
         })
     }
-}
-
-/// Which field of the invoke console takes typing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum InvokeFocus {
-    #[default]
-    Payload,
-    User,
-}
-
-/// The invoke console of one runtime.
-#[derive(Debug, Clone)]
-pub struct InvokeConsole {
-    pub runtime: AgentRuntime,
-    pub payload: TextArea<'static>,
-    pub user: String,
-    pub focus: InvokeFocus,
-    /// The session the next invocation reuses (multi-turn); `None` starts
-    /// a new one.
-    pub session: Option<String>,
-    pub view: StreamView,
-    pub run: Option<InvocationRun>,
-    /// Why the payload cannot be sent.
-    pub problem: Option<String>,
-    next_run: u64,
-}
-
-impl InvokeConsole {
-    pub fn new(runtime: AgentRuntime) -> Self {
-        InvokeConsole {
-            runtime,
-            payload: TextArea::new(vec![r#"{"prompt": "What can you do for me?"}"#.into()]),
-            user: String::new(),
-            focus: InvokeFocus::Payload,
-            session: None,
-            view: StreamView::Parsed,
-            run: None,
-            problem: None,
-            next_run: 1,
-        }
-    }
-}
-
-pub(crate) fn runtime<'a>(state: &'a AppState, id: &str) -> Option<&'a AgentRuntime> {
-    state.runtimes.loaded()?.iter().find(|r| r.id == id)
-}
-
-/// Loads for the runtimes and sessions screens.
-pub(crate) fn load_runtimes(state: &mut AppState) -> Vec<Effect> {
-    if state.runtimes.is_loading() {
-        return Vec::new();
-    }
-    if state.runtimes.loaded().is_none() {
-        state.runtimes = Loadable::Loading {
-            since_tick: state.tick,
-        };
-    }
-    vec![Effect::LoadRuntimes]
-}
-
-pub(crate) fn load_sessions(state: &mut AppState) -> Vec<Effect> {
-    state.sessions_refresh_at = Some(state.tick + SESSIONS_REFRESH_TICKS);
-    if state.sessions_in_flight {
-        return Vec::new();
-    }
-    state.sessions_in_flight = true;
-    if state.sessions.loaded().is_none() && !state.sessions.is_loading() {
-        state.sessions = Loadable::Loading {
-            since_tick: state.tick,
-        };
-    }
-    vec![Effect::LoadSessions]
-}
-
-/// `enter` on a runtime: its invoke console.
-pub(crate) fn open_invoke(state: &mut AppState, index: usize) -> Option<Route> {
-    let runtime = state.runtimes.loaded()?.get(index)?.clone();
-    let id = runtime.id.clone();
-    if state.invoke.as_ref().is_none_or(|c| c.runtime.id != id) {
-        state.invoke = Some(InvokeConsole::new(runtime));
-    }
-    Some(Route::Invoke { runtime_id: id })
-}
-
-pub(crate) fn on_typing_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
-    let Some(console) = state.invoke.as_mut() else {
-        return Vec::new();
-    };
-    match console.focus {
-        InvokeFocus::Payload => {
-            console.payload.input(key);
-            console.problem = None;
-        }
-        InvokeFocus::User => {
-            use ratatui::crossterm::event::KeyCode;
-            match key.code {
-                KeyCode::Char(c) => console.user.push(c),
-                KeyCode::Backspace => {
-                    console.user.pop();
-                }
-                _ => {}
-            }
-        }
-    }
-    Vec::new()
-}
-
-pub(crate) fn toggle_focus(state: &mut AppState) {
-    if let Some(console) = state.invoke.as_mut() {
-        console.focus = match console.focus {
-            InvokeFocus::Payload => InvokeFocus::User,
-            InvokeFocus::User => InvokeFocus::Payload,
-        };
-    }
-}
-
-pub(crate) fn toggle_view(state: &mut AppState) {
-    if let Some(console) = state.invoke.as_mut() {
-        console.view = match console.view {
-            StreamView::Parsed => StreamView::Raw,
-            StreamView::Raw => StreamView::Parsed,
-        };
-    }
-}
-
-/// ctrl-n: the next invocation starts a new session.
-pub(crate) fn new_session(state: &mut AppState) {
-    if let Some(console) = state.invoke.as_mut() {
-        console.session = None;
-    }
-    report_info(state, "the next invocation starts a new session".into());
-}
-
-/// ctrl-s: send the payload (checked to be JSON first).
-pub(crate) fn send(state: &mut AppState) -> Vec<Effect> {
-    if state.readonly {
-        report_error(state, "read-only mode: invoking an agent is refused".into());
-        return Vec::new();
-    }
-    let Some(console) = state.invoke.as_mut() else {
-        return Vec::new();
-    };
-    if console
-        .run
-        .as_ref()
-        .is_some_and(|r| matches!(r.state, RunState::Starting | RunState::Streaming))
-    {
-        return Vec::new();
-    }
-    let text = console.payload.lines().join("\n");
-    if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
-        console.problem = Some(format!("the payload is not valid JSON: {e}"));
-        return Vec::new();
-    }
-    let id = console.next_run;
-    console.next_run += 1;
-    console.run = Some(InvocationRun::new(id));
-    vec![Effect::Invoke {
-        run_id: id,
-        runtime: Box::new(console.runtime.clone()),
-        payload: text.into_bytes(),
-        session: console.session.clone(),
-        user: (!console.user.is_empty()).then(|| console.user.clone()),
-    }]
-}
-
-/// The stream's events, in order.
-pub(crate) fn on_started(state: &mut AppState, run_id: u64, session: String, content_type: String) {
-    if let Some(console) = state.invoke.as_mut()
-        && let Some(run) = console.run.as_mut().filter(|r| r.id == run_id)
-    {
-        run.content_type = content_type;
-        run.session_id = Some(session.clone());
-        // The next turn continues this session.
-        console.session = Some(session);
-    }
-}
-
-pub(crate) fn on_chunk(state: &mut AppState, run_id: u64, at_ms: f64, bytes: &[u8]) {
-    if let Some(run) = state
-        .invoke
-        .as_mut()
-        .and_then(|c| c.run.as_mut())
-        .filter(|r| r.id == run_id)
-    {
-        run.on_chunk(at_ms, bytes);
-    }
-}
-
-pub(crate) fn on_finished(
-    state: &mut AppState,
-    run_id: u64,
-    at_ms: f64,
-    result: Result<(), String>,
-) {
-    if let Some(run) = state
-        .invoke
-        .as_mut()
-        .and_then(|c| c.run.as_mut())
-        .filter(|r| r.id == run_id)
-    {
-        run.on_finished(at_ms, result);
-    }
-}
-
-/// The session shown at `index` of the sessions screen.
-pub(crate) fn session_at(state: &AppState, index: usize) -> Option<&RuntimeSession> {
-    state.sessions.loaded()?.get(index)
-}
-
-/// ctrl-d on a session: stop it (asks first; refused read-only).
-pub(crate) fn ask_stop(state: &mut AppState, index: usize) -> Vec<Effect> {
-    if state.readonly {
-        report_error(
-            state,
-            "read-only mode: stopping a session is refused".into(),
-        );
-        return Vec::new();
-    }
-    let Some(session) = session_at(state, index).cloned() else {
-        return Vec::new();
-    };
-    if session.state == "STOPPED" {
-        report_info(
-            state,
-            format!("session {} has already stopped", session.runtime_session_id),
-        );
-        return Vec::new();
-    }
-    // Not listed (yet): an IAM runtime known only by the session's ARN.
-    let target = runtime(state, &session.agent_runtime_id)
-        .cloned()
-        .unwrap_or_else(|| AgentRuntime {
-            id: session.agent_runtime_id.clone(),
-            arn: session.agent_runtime_arn.clone(),
-            ..AgentRuntime::default()
-        });
-    state.overlay = Some(Overlay::Confirm(Confirm {
-        title: "Stop session".into(),
-        question: format!(
-            "Stop session {} of {}? Its processes end and its files are destroyed.",
-            session.runtime_session_id, session.agent_runtime_id
-        ),
-        on_yes: Effect::StopSession {
-            runtime: Box::new(target),
-            session_id: session.runtime_session_id,
-        },
-    }));
-    Vec::new()
-}
-
-/// The session-detail lines: lifecycle events and invocations, the spans,
-/// then the log tail.
-pub fn session_detail_lines(state: &AppState, session_id: &str) -> Vec<String> {
-    let Some(session) = state
-        .sessions
-        .loaded()
-        .and_then(|s| s.iter().find(|s| s.runtime_session_id == session_id))
-    else {
-        return vec!["this session is no longer listed (esc)".into()];
-    };
-    let mut lines = session.detail_lines();
-    lines.push(String::new());
-    lines.push("# spans".into());
-    match state.session_spans.get(session_id) {
-        Some(Loadable::Loaded(spans)) if spans.is_empty() => {
-            lines.push("(none: the agent exported no OTLP spans for this session)".into())
-        }
-        Some(Loadable::Loaded(spans)) => lines.extend(acc_domain::agent_runtime::span_lines(spans)),
-        Some(Loadable::Failed(e)) => lines.push(format!("could not read the spans: {e}")),
-        _ => lines.push("loading…".into()),
-    }
-    lines.push(String::new());
-    lines.push("# log".into());
-    match state.session_logs.get(session_id) {
-        Some(Loadable::Loaded(log)) if log.is_empty() => lines.push("(nothing logged yet)".into()),
-        Some(Loadable::Loaded(log)) => lines.extend(
-            log.iter()
-                .map(|l| format!("{}  {}", clock(l.timestamp_ms), l.message)),
-        ),
-        Some(Loadable::Failed(e)) => lines.push(format!("could not read the log: {e}")),
-        _ => lines.push("loading…".into()),
-    }
-    lines
 }
 
 #[cfg(test)]

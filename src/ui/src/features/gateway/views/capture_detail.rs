@@ -11,7 +11,7 @@ use crate::widgets::list_view::ListView;
 
 const COLUMNS: &[(&str, Constraint)] = &[("CAPTURED CALL", Constraint::Min(10))];
 
-pub fn render(
+pub(crate) fn render(
     state: &AppState,
     gateway_id: &str,
     index: usize,
@@ -19,9 +19,9 @@ pub fn render(
     frame: &mut Frame,
     area: Rect,
 ) {
-    let lines = detail_lines(state, gateway_id, index);
+    let lines = detail_lines(&state.gateway, gateway_id, index);
     let list = ListView {
-        title: format!("capture({})", state.gateway_name(gateway_id)),
+        title: format!("capture({})", state.gateway.name_of(gateway_id)),
         columns: COLUMNS,
         cursor,
         total: lines.len(),

@@ -5,8 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::Cell;
 
-use crate::shell::state::{AppState, ListCursor, Loadable};
-use crate::widgets::list_view::ListView;
+use crate::shell::loadable::Loadable;
+use crate::shell::state::{AppState, ListCursor};
+use crate::widgets::list_view::{ListView, empty_line};
 
 const COLUMNS: &[(&str, Constraint)] = &[
     ("TIME", Constraint::Length(24)),
@@ -16,7 +17,7 @@ const COLUMNS: &[(&str, Constraint)] = &[
     ("LATENCY", Constraint::Length(10)),
 ];
 
-pub fn render(
+pub(crate) fn render(
     state: &AppState,
     gateway_id: &str,
     cursor: &ListCursor,
@@ -24,20 +25,24 @@ pub fn render(
     area: Rect,
 ) {
     let theme = &state.theme;
-    let loaded = state.captures.get(gateway_id).and_then(Loadable::loaded);
+    let loaded = state
+        .gateway
+        .captures
+        .get(gateway_id)
+        .and_then(Loadable::loaded);
     let rows = loaded.map(|l| l.rows.as_slice()).unwrap_or_default();
     let note = loaded
         .and_then(|l| l.note.as_deref())
         .map(|n| format!(" · {n}"))
         .unwrap_or_default();
     let list = ListView {
-        title: format!("captures({}){note}", state.gateway_name(gateway_id)),
+        title: format!("captures({}){note}", state.gateway.name_of(gateway_id)),
         columns: COLUMNS,
         cursor,
         total: rows.len(),
-        empty: crate::shell::view::empty_line(
+        empty: empty_line(
             state,
-            state.captures.get(gateway_id),
+            state.gateway.captures.get(gateway_id),
             "captured calls",
             !cursor.filter.is_empty(),
         ),

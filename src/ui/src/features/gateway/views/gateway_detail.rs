@@ -6,14 +6,14 @@ use ratatui::widgets::Cell;
 
 use crate::features::gateway::describe::gateway_lines;
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::ListView;
+use crate::widgets::list_view::{ListView, empty_line};
 
 const COLUMNS: &[(&str, Constraint)] = &[
     ("FIELD", Constraint::Length(18)),
     ("VALUE", Constraint::Min(20)),
 ];
 
-pub fn render(
+pub(crate) fn render(
     state: &AppState,
     gateway_id: &str,
     cursor: &ListCursor,
@@ -21,15 +21,16 @@ pub fn render(
     area: Rect,
 ) {
     let lines = state
-        .gateway(gateway_id)
+        .gateway
+        .find(gateway_id)
         .map(gateway_lines)
         .unwrap_or_default();
     let list = ListView {
-        title: format!("describe {}", state.gateway_name(gateway_id)),
+        title: format!("describe {}", state.gateway.name_of(gateway_id)),
         columns: COLUMNS,
         cursor,
         total: lines.len(),
-        empty: crate::shell::view::empty_line(state, Some(&state.gateways), "gateway", false),
+        empty: empty_line(state, Some(&state.gateway.list), "gateway", false),
     };
     let theme = &state.theme;
     list.render(frame, area, theme, |i| {

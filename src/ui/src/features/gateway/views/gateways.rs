@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::Cell;
 
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::ListView;
+use crate::widgets::list_view::{ListView, empty_line};
 
 const COLUMNS: &[(&str, Constraint)] = &[
     ("NAME", Constraint::Min(16)),
@@ -17,9 +17,10 @@ const COLUMNS: &[(&str, Constraint)] = &[
     ("TARGETS", Constraint::Length(7)),
 ];
 
-pub fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
+pub(crate) fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
     let gateways = state
-        .gateways
+        .gateway
+        .list
         .loaded()
         .map(Vec::as_slice)
         .unwrap_or_default();
@@ -28,9 +29,9 @@ pub fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Re
         columns: COLUMNS,
         cursor,
         total: gateways.len(),
-        empty: crate::shell::view::empty_line(
+        empty: empty_line(
             state,
-            Some(&state.gateways),
+            Some(&state.gateway.list),
             "gateways",
             !cursor.filter.is_empty(),
         ),

@@ -1,10 +1,10 @@
-//! Gateway views.
+//! Drawing the gateway screens.
 
-pub mod capture_detail;
-pub mod captures;
-pub mod gateway_detail;
-pub mod gateways;
-pub mod targets;
-pub mod tool_call;
-pub mod tool_detail;
-pub mod tools;
+pub(crate) mod capture_detail;
+pub(crate) mod captures;
+pub(crate) mod gateway_detail;
+pub(crate) mod gateways;
+pub(crate) mod targets;
+pub(crate) mod tool_call;
+pub(crate) mod tool_detail;
+pub(crate) mod tools;

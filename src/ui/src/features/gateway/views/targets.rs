@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::Cell;
 
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::ListView;
+use crate::widgets::list_view::{ListView, empty_line};
 
 const COLUMNS: &[(&str, Constraint)] = &[
     ("NAME", Constraint::Min(14)),
@@ -16,24 +16,24 @@ const COLUMNS: &[(&str, Constraint)] = &[
     ("ENDPOINT", Constraint::Min(20)),
 ];
 
-pub fn render(
+pub(crate) fn render(
     state: &AppState,
     gateway_id: &str,
     cursor: &ListCursor,
     frame: &mut Frame,
     area: Rect,
 ) {
-    let data = state.targets.get(gateway_id);
+    let data = state.gateway.targets.get(gateway_id);
     let targets = data
         .and_then(|d| d.loaded())
         .map(Vec::as_slice)
         .unwrap_or_default();
     let list = ListView {
-        title: format!("targets({})", state.gateway_name(gateway_id)),
+        title: format!("targets({})", state.gateway.name_of(gateway_id)),
         columns: COLUMNS,
         cursor,
         total: targets.len(),
-        empty: crate::shell::view::empty_line(state, data, "targets", !cursor.filter.is_empty()),
+        empty: empty_line(state, data, "targets", !cursor.filter.is_empty()),
     };
     let theme = &state.theme;
     list.render(frame, area, theme, |i| {

@@ -12,9 +12,9 @@ use serde_json::Value;
 use crate::features::gateway::call_form::{CallForm, CallState, EditorMode, FieldKind, ResultTab};
 use crate::shell::state::AppState;
 
-pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
-    let Some(form) = &state.call else {
+    let Some(form) = &state.gateway.call else {
         frame.render_widget(
             Paragraph::new("no call dialog open").style(theme.muted),
             area,
@@ -26,7 +26,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         Line::from(vec![
             Span::styled(format!(" {} ", form.tool), theme.accent),
             Span::styled(
-                format!("on {}", state.gateway_name(&form.gateway_id)),
+                format!("on {}", state.gateway.name_of(&form.gateway_id)),
                 theme.muted,
             ),
         ]),

@@ -16,7 +16,7 @@ const COLUMNS: &[(&str, Constraint)] = &[
     ("DESCRIPTION", Constraint::Min(10)),
 ];
 
-pub fn render(
+pub(crate) fn render(
     state: &AppState,
     gateway_id: &str,
     tool: &str,
@@ -25,7 +25,7 @@ pub fn render(
     area: Rect,
 ) {
     let theme = &state.theme;
-    let Some(t) = state.tool(gateway_id, tool) else {
+    let Some(t) = state.gateway.tool(gateway_id, tool) else {
         frame.render_widget(
             Paragraph::new(format!("tool {tool} is no longer in the catalog")).style(theme.error),
             area,
@@ -44,7 +44,7 @@ pub fn render(
         Line::raw(format!(" {}", t.description)),
     ];
     frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), about);
-    let rows = state.schema_rows(gateway_id, tool);
+    let rows = state.gateway.schema_rows(gateway_id, tool);
     let list = ListView {
         title: "input schema".into(),
         columns: COLUMNS,

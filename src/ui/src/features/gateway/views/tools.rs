@@ -5,8 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::Cell;
 
-use crate::shell::state::{AppState, ListCursor, Loadable};
-use crate::widgets::list_view::ListView;
+use crate::shell::loadable::Loadable;
+use crate::shell::state::{AppState, ListCursor};
+use crate::widgets::list_view::{ListView, empty_line};
 
 const COLUMNS: &[(&str, Constraint)] = &[
     ("NAME", Constraint::Percentage(38)),
@@ -14,7 +15,7 @@ const COLUMNS: &[(&str, Constraint)] = &[
     ("DESCRIPTION", Constraint::Min(20)),
 ];
 
-pub fn render(
+pub(crate) fn render(
     state: &AppState,
     gateway_id: &str,
     cursor: &ListCursor,
@@ -25,17 +26,17 @@ pub fn render(
         title: title(state, gateway_id),
         columns: COLUMNS,
         cursor,
-        total: state.catalog_len(gateway_id),
-        empty: crate::shell::view::empty_line(
+        total: state.gateway.catalog_len(gateway_id),
+        empty: empty_line(
             state,
-            state.targets.get(gateway_id),
+            state.gateway.targets.get(gateway_id),
             "tools",
             !cursor.filter.is_empty(),
         ),
     };
     let theme = &state.theme;
     list.render(frame, area, theme, |i| {
-        let Some(t) = state.catalog_tool(gateway_id, i) else {
+        let Some(t) = state.gateway.catalog_tool(gateway_id, i) else {
             return Vec::new();
         };
         let source = match t.source {
@@ -52,8 +53,8 @@ pub fn render(
 
 /// `tools(gw) · via MCP, 3 pages` / `· target schemas` / the active search.
 fn title(state: &AppState, gateway_id: &str) -> String {
-    let name = state.gateway_name(gateway_id);
-    let source = match state.mcp.get(gateway_id) {
+    let name = state.gateway.name_of(gateway_id);
+    let source = match state.gateway.mcp.get(gateway_id) {
         Some(Loadable::Loaded(c)) => format!(
             "via MCP, {} page{}",
             c.pages,
@@ -63,7 +64,7 @@ fn title(state: &AppState, gateway_id: &str) -> String {
         Some(Loadable::Failed(_)) => "target schemas (MCP listing failed)".into(),
         _ => "target schemas".into(),
     };
-    let search = match state.tool_search.get(gateway_id) {
+    let search = match state.gateway.tool_search.get(gateway_id) {
         Some(s) => match &s.hits {
             Loadable::Loaded(hits) => {
                 format!(

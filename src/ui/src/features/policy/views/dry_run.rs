@@ -10,9 +10,10 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 
-use crate::features::policy::studio::dry_run_detail_lines;
-use crate::shell::state::{AppState, ListCursor, Loadable};
-use crate::widgets::list_view::ListView;
+use crate::features::policy::dry_run::dry_run_detail_lines;
+use crate::shell::loadable::Loadable;
+use crate::shell::state::{AppState, ListCursor};
+use crate::widgets::list_view::{ListView, empty_line};
 
 const COLUMNS: &[(&str, Constraint)] = &[
     ("TIME", Constraint::Length(24)),
@@ -23,7 +24,7 @@ const COLUMNS: &[(&str, Constraint)] = &[
     ("DECIDED BY (AFTER)", Constraint::Min(12)),
 ];
 
-pub fn render(
+pub(crate) fn render(
     state: &AppState,
     gateway_id: &str,
     cursor: &ListCursor,
@@ -31,7 +32,11 @@ pub fn render(
     area: Rect,
 ) {
     let theme = &state.theme;
-    let report = state.dry_run.get(gateway_id).and_then(Loadable::loaded);
+    let report = state
+        .policy
+        .dry_run
+        .get(gateway_id)
+        .and_then(Loadable::loaded);
     let [table_area, side] = Layout::default()
         .direction(Direction::Horizontal)
         .constraints([Constraint::Percentage(64), Constraint::Percentage(36)])
@@ -50,8 +55,8 @@ pub fn render(
                 format!(
                     "· edit of {} · sort: {}{} · {} ms",
                     r.policy,
-                    state.dry_run_options.sort.label(),
-                    if state.dry_run_options.flips_only {
+                    state.policy.dry_run_options.sort.label(),
+                    if state.policy.dry_run_options.flips_only {
                         " · flips only"
                     } else {
                         ""
@@ -66,15 +71,15 @@ pub fn render(
     frame.render_widget(Paragraph::new(summary), summary_area);
     let rows = report.map(|r| r.run.rows.as_slice()).unwrap_or_default();
     let list = ListView {
-        title: format!("dry-run({})", state.gateway_name(gateway_id)),
+        title: format!("dry-run({})", state.gateway.name_of(gateway_id)),
         columns: COLUMNS,
         cursor,
         total: rows.len(),
-        empty: crate::shell::view::empty_line(
+        empty: empty_line(
             state,
-            state.dry_run.get(gateway_id),
+            state.policy.dry_run.get(gateway_id),
             "captured calls to evaluate",
-            !cursor.filter.is_empty() || state.dry_run_options.flips_only,
+            !cursor.filter.is_empty() || state.policy.dry_run_options.flips_only,
         ),
     };
     list.render(frame, table_area, theme, |i| {
@@ -110,7 +115,12 @@ fn render_symbolic(state: &AppState, gateway_id: &str, frame: &mut Frame, area: 
         .border_style(theme.border)
         .title(Span::styled(" symbolic, per action ", theme.accent));
     let mut lines = Vec::new();
-    match state.dry_run.get(gateway_id).and_then(Loadable::loaded) {
+    match state
+        .policy
+        .dry_run
+        .get(gateway_id)
+        .and_then(Loadable::loaded)
+    {
         Some(report) => match &report.symbolic {
             Ok(rows) => {
                 lines.push(Line::styled(comparison_summary(rows), theme.accent));
@@ -168,7 +178,7 @@ fn render_symbolic(state: &AppState, gateway_id: &str, frame: &mut Frame, area: 
 
 const DETAIL_COLUMNS: &[(&str, Constraint)] = &[("WHY", Constraint::Min(10))];
 
-pub fn render_detail(
+pub(crate) fn render_detail(
     state: &AppState,
     gateway_id: &str,
     index: usize,
@@ -179,7 +189,7 @@ pub fn render_detail(
     let lines = dry_run_detail_lines(state, gateway_id, index);
     let theme = &state.theme;
     let list = ListView {
-        title: format!("why({})", state.gateway_name(gateway_id)),
+        title: format!("why({})", state.gateway.name_of(gateway_id)),
         columns: DETAIL_COLUMNS,
         cursor,
         total: lines.len(),

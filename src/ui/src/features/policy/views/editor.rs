@@ -10,14 +10,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::features::policy::cedar_highlight::highlighted_lines;
-use crate::features::policy::studio::{PolicyEditor, studio};
+use crate::features::policy::editor::PolicyEditor;
 use crate::shell::state::AppState;
 
 /// Width of the line-number gutter: 4 digits, the marker, a space.
 const GUTTER: u16 = 6;
 
-pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let Some(editor) = state.editor.as_ref() else {
+pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let Some(editor) = state.policy.editor.as_ref() else {
         frame.render_widget(Paragraph::new("no policy is open (esc)"), area);
         return;
     };
@@ -108,10 +108,10 @@ fn render_side(state: &AppState, editor: &PolicyEditor, frame: &mut Frame, area:
         .border_style(theme.border)
         .title(Span::styled(" problems ", theme.accent));
     let mut lines = Vec::new();
-    let schema = match studio(state, &editor.gateway_id) {
+    let schema = match state.policy.studio_of(&editor.gateway_id) {
         Some(d) => format!(
             "schema of {} ({} actions)",
-            state.gateway_name(&editor.gateway_id),
+            state.gateway.name_of(&editor.gateway_id),
             d.tools.len()
         ),
         None => "parse only: the schema is loading".into(),

@@ -1,5 +1,5 @@
-//! Policy views.
+//! Drawing the policy studio's screens.
 
-pub mod dry_run;
-pub mod editor;
-pub mod policies;
+pub(crate) mod dry_run;
+pub(crate) mod editor;
+pub(crate) mod policies;

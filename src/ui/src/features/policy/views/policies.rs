@@ -5,9 +5,8 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::Cell;
 
-use crate::features::policy::studio::studio;
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::ListView;
+use crate::widgets::list_view::{ListView, empty_line};
 
 const COLUMNS: &[(&str, Constraint)] = &[
     ("NAME", Constraint::Percentage(25)),
@@ -16,7 +15,7 @@ const COLUMNS: &[(&str, Constraint)] = &[
     ("STATEMENT / REASONS", Constraint::Min(20)),
 ];
 
-pub fn render(
+pub(crate) fn render(
     state: &AppState,
     gateway_id: &str,
     cursor: &ListCursor,
@@ -24,25 +23,25 @@ pub fn render(
     area: Rect,
 ) {
     let theme = &state.theme;
-    let data = studio(state, gateway_id);
+    let data = state.policy.studio_of(gateway_id);
     let policies = data.map(|d| d.policies.as_slice()).unwrap_or_default();
     let title = match data {
         Some(d) => format!(
             "policies({} · engine {} · {})",
-            state.gateway_name(gateway_id),
+            state.gateway.name_of(gateway_id),
             d.engine_name,
             d.mode
         ),
-        None => format!("policies({})", state.gateway_name(gateway_id)),
+        None => format!("policies({})", state.gateway.name_of(gateway_id)),
     };
     let list = ListView {
         title,
         columns: COLUMNS,
         cursor,
         total: policies.len(),
-        empty: crate::shell::view::empty_line(
+        empty: empty_line(
             state,
-            state.policy_studio.get(gateway_id),
+            state.policy.studio.get(gateway_id),
             "policies (n starts one from a template)",
             !cursor.filter.is_empty(),
         ),
@@ -77,24 +76,26 @@ const TEMPLATE_COLUMNS: &[(&str, Constraint)] = &[
     ("POLICY NAME", Constraint::Min(10)),
 ];
 
-pub fn render_templates(
+pub(crate) fn render_templates(
     state: &AppState,
     gateway_id: &str,
     cursor: &ListCursor,
     frame: &mut Frame,
     area: Rect,
 ) {
-    let templates = studio(state, gateway_id)
+    let templates = state
+        .policy
+        .studio_of(gateway_id)
         .map(|d| d.templates.as_slice())
         .unwrap_or_default();
     let list = ListView {
-        title: format!("new policy({})", state.gateway_name(gateway_id)),
+        title: format!("new policy({})", state.gateway.name_of(gateway_id)),
         columns: TEMPLATE_COLUMNS,
         cursor,
         total: templates.len(),
-        empty: crate::shell::view::empty_line(
+        empty: empty_line(
             state,
-            state.policy_studio.get(gateway_id),
+            state.policy.studio.get(gateway_id),
             "templates",
             !cursor.filter.is_empty(),
         ),

@@ -10,14 +10,13 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::features::runtime::invocation::{
-    FrameLine, InvocationRun, InvokeConsole, InvokeFocus, RunState, StreamView,
-};
+use crate::features::runtime::invocation::{FrameLine, InvocationRun, RunState, StreamView};
+use crate::features::runtime::invoke::{InvokeConsole, InvokeFocus};
 use crate::shell::state::AppState;
 use crate::theme::Theme;
 
-pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let Some(console) = state.invoke.as_ref() else {
+pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let Some(console) = state.runtime.invoke.as_ref() else {
         frame.render_widget(Paragraph::new("no runtime is open (esc)"), area);
         return;
     };

@@ -1,5 +1,5 @@
-//! Runtime views.
+//! Drawing the runtime screens.
 
-pub mod invoke;
-pub mod runtimes;
-pub mod sessions;
+pub(crate) mod invoke;
+pub(crate) mod runtimes;
+pub(crate) mod sessions;

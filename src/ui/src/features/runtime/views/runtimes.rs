@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::Cell;
 
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::ListView;
+use crate::widgets::list_view::{ListView, empty_line};
 
 const COLUMNS: &[(&str, Constraint)] = &[
     ("NAME", Constraint::Percentage(18)),
@@ -20,14 +20,16 @@ const COLUMNS: &[(&str, Constraint)] = &[
     ("ARTIFACT", Constraint::Min(10)),
 ];
 
-pub fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
+pub(crate) fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let runtimes = state
+        .runtime
         .runtimes
         .loaded()
         .map(Vec::as_slice)
         .unwrap_or_default();
     let sessions = state
+        .runtime
         .sessions
         .loaded()
         .map(Vec::as_slice)
@@ -37,9 +39,9 @@ pub fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Re
         columns: COLUMNS,
         cursor,
         total: runtimes.len(),
-        empty: crate::shell::view::empty_line(
+        empty: empty_line(
             state,
-            Some(&state.runtimes),
+            Some(&state.runtime.runtimes),
             "agent runtimes (acc runtime run ARTIFACT creates one)",
             !cursor.filter.is_empty(),
         ),

@@ -8,9 +8,9 @@ use ratatui::style::Modifier;
 use ratatui::text::Line;
 use ratatui::widgets::Cell;
 
-use crate::features::runtime::invocation::session_detail_lines;
+use crate::features::runtime::sessions::session_detail_lines;
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::ListView;
+use crate::widgets::list_view::{ListView, empty_line};
 
 const COLUMNS: &[(&str, Constraint)] = &[
     ("SESSION", Constraint::Percentage(28)),
@@ -32,21 +32,22 @@ fn duration(seconds: i64) -> String {
     }
 }
 
-pub fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
+pub(crate) fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let sessions = state
+        .runtime
         .sessions
         .loaded()
         .map(Vec::as_slice)
         .unwrap_or_default();
     let list = ListView {
-        title: format!("sessions · sort: {}", state.session_sort.label()),
+        title: format!("sessions · sort: {}", state.runtime.session_sort.label()),
         columns: COLUMNS,
         cursor,
         total: sessions.len(),
-        empty: crate::shell::view::empty_line(
+        empty: empty_line(
             state,
-            Some(&state.sessions),
+            Some(&state.runtime.sessions),
             "sessions (invoke a runtime to start one)",
             !cursor.filter.is_empty(),
         ),
@@ -84,7 +85,7 @@ pub fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Re
 
 const DETAIL_COLUMNS: &[(&str, Constraint)] = &[("SESSION", Constraint::Min(10))];
 
-pub fn render_detail(
+pub(crate) fn render_detail(
     state: &AppState,
     session_id: &str,
     cursor: &ListCursor,

@@ -1,0 +1,38 @@
+//! Data that arrives asynchronously, as every feature holds it.
+
+/// Data that arrives asynchronously.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Loadable<T> {
+    /// Not asked for yet.
+    #[default]
+    NotLoaded,
+    /// Asked for; `since_tick` is when, for the progress display.
+    Loading {
+        /// `tick` when the request started.
+        since_tick: u64,
+    },
+    /// Arrived.
+    Loaded(T),
+    /// The request failed, and why.
+    Failed(String),
+}
+
+impl<T> Loadable<T> {
+    /// The data, once arrived.
+    pub fn loaded(&self) -> Option<&T> {
+        match self {
+            Loadable::Loaded(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Whether the request is under way.
+    pub fn is_loading(&self) -> bool {
+        matches!(self, Loadable::Loading { .. })
+    }
+
+    /// Whether a load must start: nothing arrived and nothing under way.
+    pub fn needs_load(&self) -> bool {
+        matches!(self, Loadable::NotLoaded | Loadable::Failed(_))
+    }
+}
