@@ -4,7 +4,7 @@
 
 use acc_backend::{ContextInfo, ContextKind};
 use acc_domain::{Gateway, PolicyEngineAttachment, Target, TargetType, Tool};
-use acc_ui::features::{gateway, policy, runtime};
+use acc_ui::features::{context, gateway, policy, runtime};
 use acc_ui::shell::{Action, AppState, Effect, start, update, view};
 use acc_ui::theme::Theme;
 use ratatui::Terminal;
@@ -1160,9 +1160,10 @@ fn other_context() -> ContextInfo {
     }
 }
 
-#[test]
-fn a_context_switch_leaves_nothing_of_the_previous_context() {
-    // Gateway data: targets and the MCP listing, then captures.
+/// A console showing a bit of every feature: a gateway's catalog and
+/// captures, the contexts, runtimes and sessions with an invoke stream and
+/// a session's log and spans, and the policy editor with a dry-run under way.
+fn with_every_feature_loaded() -> AppState {
     let mut state = with_mcp_catalog();
     key(&mut state, KeyCode::Esc);
     key(&mut state, KeyCode::Char('c'));
@@ -1177,8 +1178,18 @@ fn a_context_switch_leaves_nothing_of_the_previous_context() {
         }),
     );
     key(&mut state, KeyCode::Esc);
-    // Runtimes, sessions, an invoke console with a stream, a session's
-    // log and spans.
+    keys(&mut state, ":ctx");
+    key(&mut state, KeyCode::Enter);
+    update(
+        &mut state,
+        Action::Context(context::Msg::ContextsLoaded(vec![context::ContextChoice {
+            label: "aws:old-profile".into(),
+            detail: String::new(),
+            profile: Some("old-profile".into()),
+            current: false,
+        }])),
+    );
+    key(&mut state, KeyCode::Esc);
     on_runtimes(&mut state);
     key(&mut state, KeyCode::Enter);
     let effects = ctrl(&mut state, 's');
@@ -1223,7 +1234,6 @@ fn a_context_switch_leaves_nothing_of_the_previous_context() {
             }),
         );
     }
-    // The policy studio, its editor open and a dry-run under way.
     open_policy_editor(&mut state);
     let effects = ctrl(&mut state, 'd');
     assert!(
@@ -1233,7 +1243,12 @@ fn a_context_switch_leaves_nothing_of_the_previous_context() {
         ),
         "{effects:?}"
     );
+    state
+}
 
+#[test]
+fn a_context_switch_leaves_nothing_of_the_previous_context() {
+    let mut state = with_every_feature_loaded();
     let effects = update(&mut state, Action::ContextSwitched(other_context()));
     assert_eq!(effects, vec![Effect::Gateway(gateway::Job::LoadGateways)]);
     assert!(
@@ -1256,7 +1271,22 @@ fn a_context_switch_leaves_nothing_of_the_previous_context() {
         Action::Gateway(gateway::Msg::GatewaysLoaded(Ok(gateways()))),
     );
     key(&mut state, KeyCode::Esc);
-    let effects = key(&mut state, KeyCode::Char('p'));
+    gateway_screens_load_again(&mut state);
+    runtime_screens_load_again(&mut state);
+    key(&mut state, KeyCode::Esc);
+    keys(&mut state, ":ctx");
+    let effects = key(&mut state, KeyCode::Enter);
+    assert!(
+        effects.contains(&Effect::Context(context::Job::LoadContexts)),
+        "{effects:?}"
+    );
+    assert!(!render(&state).contains("aws:old-profile"));
+}
+
+/// After a switch: the policy studio, captures and catalog of a gateway
+/// are asked for again, and none of the old shows while they come.
+fn gateway_screens_load_again(state: &mut AppState) {
+    let effects = key(state, KeyCode::Char('p'));
     assert!(
         matches!(
             effects.as_slice(),
@@ -1264,10 +1294,10 @@ fn a_context_switch_leaves_nothing_of_the_previous_context() {
         ),
         "the studio is loaded again: {effects:?}"
     );
-    let screen = render(&state);
+    let screen = render(state);
     assert!(!screen.contains("small_refunds"), "{screen}");
-    key(&mut state, KeyCode::Esc);
-    let effects = key(&mut state, KeyCode::Char('c'));
+    key(state, KeyCode::Esc);
+    let effects = key(state, KeyCode::Char('c'));
     assert!(
         matches!(
             effects.as_slice(),
@@ -1275,9 +1305,9 @@ fn a_context_switch_leaves_nothing_of_the_previous_context() {
         ),
         "the captures are loaded again: {effects:?}"
     );
-    assert!(!render(&state).contains("crm___get_account"));
-    key(&mut state, KeyCode::Esc);
-    let effects = key(&mut state, KeyCode::Char('t'));
+    assert!(!render(state).contains("crm___get_account"));
+    key(state, KeyCode::Esc);
+    let effects = key(state, KeyCode::Char('t'));
     assert!(
         effects.contains(&Effect::Gateway(gateway::Job::LoadTargets {
             gateway_id: "orbit-hub-k3j9x0a1b2".into()
@@ -1286,10 +1316,15 @@ fn a_context_switch_leaves_nothing_of_the_previous_context() {
             .any(|e| matches!(e, Effect::Gateway(gateway::Job::LoadMcpCatalog { .. }))),
         "the catalog is loaded again: {effects:?}"
     );
-    assert!(!render(&state).contains("billing___"));
-    key(&mut state, KeyCode::Esc);
-    keys(&mut state, ":rt");
-    let effects = key(&mut state, KeyCode::Enter);
+    assert!(!render(state).contains("billing___"));
+    key(state, KeyCode::Esc);
+}
+
+/// After a switch: runtimes and sessions are asked for again, and neither
+/// the old lists, the old stream nor an old session's log and spans show.
+fn runtime_screens_load_again(state: &mut AppState) {
+    keys(state, ":rt");
+    let effects = key(state, KeyCode::Enter);
     assert!(
         effects.contains(&Effect::Runtime(runtime::Job::LoadRuntimes)),
         "{effects:?}"
@@ -1298,28 +1333,28 @@ fn a_context_switch_leaves_nothing_of_the_previous_context() {
         effects.contains(&Effect::Runtime(runtime::Job::LoadSessions)),
         "{effects:?}"
     );
-    let screen = render(&state);
+    let screen = render(state);
     assert!(!screen.contains("concierge_agent"), "{screen}");
     update(
-        &mut state,
+        state,
         Action::Runtime(runtime::Msg::RuntimesLoaded(Ok(demo_runtimes()))),
     );
-    key(&mut state, KeyCode::Enter);
-    let screen = render(&state);
+    key(state, KeyCode::Enter);
+    let screen = render(state);
     assert!(
         !screen.contains("an answer from before") && !screen.contains("old-conversation"),
         "{screen}"
     );
-    key(&mut state, KeyCode::Esc);
-    keys(&mut state, ":sessions");
-    key(&mut state, KeyCode::Enter);
-    assert!(!render(&state).contains("runaway-"));
+    key(state, KeyCode::Esc);
+    keys(state, ":sessions");
+    key(state, KeyCode::Enter);
+    assert!(!render(state).contains("runaway-"));
     update(
-        &mut state,
+        state,
         Action::Runtime(runtime::Msg::SessionsLoaded(Ok(demo_sessions()))),
     );
-    key(&mut state, KeyCode::Enter);
-    let screen = render(&state);
+    key(state, KeyCode::Enter);
+    let screen = render(state);
     assert!(
         !screen.contains("a log line from before") && !screen.contains("a span from before"),
         "{screen}"

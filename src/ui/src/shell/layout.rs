@@ -10,11 +10,15 @@ pub const FOOTER_ROWS: u16 = 1;
 
 /// The three bands of the screen.
 pub struct Bands {
+    /// The context line and the breadcrumbs.
     pub header: Rect,
+    /// The screen.
     pub body: Rect,
+    /// Hints, messages and input.
     pub footer: Rect,
 }
 
+/// The screen split into its three bands.
 pub fn bands(area: Rect) -> Bands {
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(HEADER_ROWS),

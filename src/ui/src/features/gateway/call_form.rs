@@ -12,8 +12,11 @@ use serde_json::{Map, Value};
 /// How a form field is typed in and turned into JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldKind {
+    /// A string, as typed.
     Text,
+    /// A whole number.
     Integer,
+    /// Any number.
     Number,
     /// Cycles unset → true → false with space.
     Boolean,
@@ -26,11 +29,15 @@ pub enum FieldKind {
 /// One top-level property of the tool's input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormField {
+    /// The property's name.
     pub name: String,
+    /// How it is typed in.
     pub kind: FieldKind,
+    /// Whether the schema requires it.
     pub required: bool,
     /// `string`, `integer`, `array<string>`, …
     pub type_label: String,
+    /// The schema's description of it.
     pub description: String,
     /// What the user typed (or chose), as text. Empty means unset.
     pub value: String,
@@ -39,7 +46,9 @@ pub struct FormField {
 /// Which editor is showing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EditorMode {
+    /// One line per top-level property.
     Form,
+    /// The arguments as JSON text.
     Raw,
 }
 
@@ -55,27 +64,40 @@ pub enum ResultTab {
 /// Where a call stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CallState {
+    /// Not sent yet.
     Editing,
+    /// Sent; waiting for the answer.
     InFlight,
+    /// Answered: the exchange.
     Done(Box<ToolCallReport>),
+    /// No answer, and why.
     Failed(String),
 }
 
 /// The whole dialog.
 #[derive(Debug, Clone)]
 pub struct CallForm {
+    /// The gateway called through.
     pub gateway_id: String,
+    /// The qualified tool name.
     pub tool: String,
+    /// The tool's description.
     pub description: String,
+    /// The tool's input schema, which the arguments are checked against.
     pub schema: Value,
+    /// The form's fields, one per top-level property.
     pub fields: Vec<FormField>,
     /// Index of the focused field.
     pub focus: usize,
+    /// Which editor shows.
     pub mode: EditorMode,
+    /// The raw JSON editor.
     pub raw: TextArea<'static>,
     /// Why the arguments can't be sent (parse errors, schema violations).
     pub problems: Vec<String>,
+    /// Where the call stands.
     pub call: CallState,
+    /// Which half of the result panel shows.
     pub tab: ResultTab,
     /// First line of the result panel shown.
     pub scroll: u16,

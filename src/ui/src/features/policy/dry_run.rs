@@ -23,8 +23,11 @@ pub enum DryRunSort {
     /// Flipped calls first, then newest first.
     #[default]
     FlipsFirst,
+    /// Newest first.
     Newest,
+    /// By tool.
     Tool,
+    /// By caller.
     Caller,
 }
 
