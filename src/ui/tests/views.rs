@@ -907,7 +907,8 @@ fn demo_sessions() -> Vec<acc_domain::RuntimeSession> {
     ]
 }
 
-fn on_runtimes(state: &mut AppState) {
+/// `:rt`: the runtimes and their sessions are asked for.
+fn open_runtimes(state: &mut AppState) {
     keys(state, ":rt");
     let effects = key(state, KeyCode::Enter);
     assert!(
@@ -918,6 +919,10 @@ fn on_runtimes(state: &mut AppState) {
         effects.contains(&Effect::Runtime(runtime::Job::LoadSessions)),
         "{effects:?}"
     );
+}
+
+fn on_runtimes(state: &mut AppState) {
+    open_runtimes(state);
     update(
         state,
         Action::Runtime(runtime::Msg::RuntimesLoaded(Ok(demo_runtimes()))),
@@ -1323,16 +1328,7 @@ fn gateway_screens_load_again(state: &mut AppState) {
 /// After a switch: runtimes and sessions are asked for again, and neither
 /// the old lists, the old stream nor an old session's log and spans show.
 fn runtime_screens_load_again(state: &mut AppState) {
-    keys(state, ":rt");
-    let effects = key(state, KeyCode::Enter);
-    assert!(
-        effects.contains(&Effect::Runtime(runtime::Job::LoadRuntimes)),
-        "{effects:?}"
-    );
-    assert!(
-        effects.contains(&Effect::Runtime(runtime::Job::LoadSessions)),
-        "{effects:?}"
-    );
+    open_runtimes(state);
     let screen = render(state);
     assert!(!screen.contains("concierge_agent"), "{screen}");
     update(

@@ -1,5 +1,7 @@
 //! Data that arrives asynchronously, as every feature holds it.
 
+use std::collections::HashMap;
+
 /// Data that arrives asynchronously.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Loadable<T> {
@@ -18,6 +20,11 @@ pub enum Loadable<T> {
 }
 
 impl<T> Loadable<T> {
+    /// Under way since `tick`.
+    pub fn loading(tick: u64) -> Self {
+        Loadable::Loading { since_tick: tick }
+    }
+
     /// The data, once arrived.
     pub fn loaded(&self) -> Option<&T> {
         match self {
@@ -35,4 +42,10 @@ impl<T> Loadable<T> {
     pub fn needs_load(&self) -> bool {
         matches!(self, Loadable::NotLoaded | Loadable::Failed(_))
     }
+}
+
+/// Whether the entry for `key` must start loading: missing, not asked for,
+/// or failed.
+pub fn needs_load<T>(by_key: &HashMap<String, Loadable<T>>, key: &str) -> bool {
+    by_key.get(key).is_none_or(Loadable::needs_load)
 }

@@ -8,7 +8,7 @@ use crate::features::gateway::job::Job;
 use crate::features::gateway::state::GatewayState;
 use crate::shell::effect::Effect;
 use crate::shell::filter::FilterQuery;
-use crate::shell::loadable::Loadable;
+use crate::shell::loadable::{Loadable, needs_load};
 use crate::shell::message::error;
 use crate::shell::state::AppState;
 
@@ -67,18 +67,14 @@ impl CaptureRow {
 /// Start loading a gateway's captures unless loaded or under way.
 pub(crate) fn load(state: &mut AppState, gateway_id: &str) -> Vec<Effect> {
     let gw = &mut state.gateway;
-    if gw.captures.get(gateway_id).is_some_and(|c| !c.needs_load()) {
+    if !needs_load(&gw.captures, gateway_id) {
         return Vec::new();
     }
     let Some(gateway) = gw.find(gateway_id).cloned() else {
         return Vec::new();
     };
-    gw.captures.insert(
-        gateway_id.to_owned(),
-        Loadable::Loading {
-            since_tick: state.tick,
-        },
-    );
+    gw.captures
+        .insert(gateway_id.to_owned(), Loadable::loading(state.tick));
     vec![
         Job::LoadCaptures {
             gateway: Box::new(gateway),

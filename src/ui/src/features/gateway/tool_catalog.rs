@@ -13,7 +13,7 @@ use crate::features::gateway::state::{GatewayState, ToolRef, ToolSearch};
 use crate::shell;
 use crate::shell::effect::Effect;
 use crate::shell::filter::FilterQuery;
-use crate::shell::loadable::Loadable;
+use crate::shell::loadable::{Loadable, needs_load};
 use crate::shell::message::{error, info};
 use crate::shell::navigation::refresh_all;
 use crate::shell::state::{AppState, InputMode};
@@ -67,18 +67,14 @@ pub(crate) fn relink(state: &mut GatewayState, gateway_id: &str) {
 /// Start listing the gateway through MCP unless that is done or under way.
 pub(crate) fn load_mcp(state: &mut AppState, gateway_id: &str) -> Vec<Effect> {
     let gw = &mut state.gateway;
-    if gw.mcp.get(gateway_id).is_some_and(|m| !m.needs_load()) {
+    if !needs_load(&gw.mcp, gateway_id) {
         return Vec::new();
     }
     let Some(gateway) = gw.find(gateway_id).cloned() else {
         return Vec::new();
     };
-    gw.mcp.insert(
-        gateway_id.to_owned(),
-        Loadable::Loading {
-            since_tick: state.tick,
-        },
-    );
+    gw.mcp
+        .insert(gateway_id.to_owned(), Loadable::loading(state.tick));
     vec![
         Job::LoadMcpCatalog {
             gateway: Box::new(gateway),
@@ -149,9 +145,7 @@ fn run_search(state: &mut AppState, gateway_id: &str, query: String) -> Vec<Effe
                 gateway_id.to_owned(),
                 ToolSearch {
                     query: query.clone(),
-                    hits: Loadable::Loading {
-                        since_tick: state.tick,
-                    },
+                    hits: Loadable::loading(state.tick),
                 },
             );
             vec![

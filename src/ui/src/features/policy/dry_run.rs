@@ -134,12 +134,10 @@ pub(crate) fn dry_run(state: &mut AppState) -> Vec<Effect> {
         changes: editor.changes(),
     }
     .into();
-    state.policy.dry_run.insert(
-        gateway_id.clone(),
-        Loadable::Loading {
-            since_tick: state.tick,
-        },
-    );
+    state
+        .policy
+        .dry_run
+        .insert(gateway_id.clone(), Loadable::loading(state.tick));
     state.policy.dry_run_options = DryRunOptions::default();
     let mut effects = vec![effect];
     effects.extend(push(state, Route::DryRun { gateway_id }.into()));
@@ -149,12 +147,7 @@ pub(crate) fn dry_run(state: &mut AppState) -> Vec<Effect> {
 /// `w`: the shown dry-run rows as a `cedar run-tests` file, expecting the
 /// edited decisions.
 pub(crate) fn save_tests(state: &mut AppState, gateway_id: &str, order: &[usize]) -> Vec<Effect> {
-    let Some(report) = state
-        .policy
-        .dry_run
-        .get(gateway_id)
-        .and_then(Loadable::loaded)
-    else {
+    let Some(report) = state.policy.dry_run_of(gateway_id) else {
         return Vec::new();
     };
     let cases: Vec<serde_json::Value> = order
@@ -194,12 +187,7 @@ pub(crate) fn dry_run_detail_lines(
     gateway_id: &str,
     index: usize,
 ) -> Vec<String> {
-    let Some(report) = state
-        .policy
-        .dry_run
-        .get(gateway_id)
-        .and_then(Loadable::loaded)
-    else {
+    let Some(report) = state.policy.dry_run_of(gateway_id) else {
         return Vec::new();
     };
     let Some(row) = report.run.rows.get(index) else {

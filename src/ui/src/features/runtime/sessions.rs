@@ -79,9 +79,7 @@ pub(crate) fn load_runtimes(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     }
     if state.runtime.runtimes.loaded().is_none() {
-        state.runtime.runtimes = Loadable::Loading {
-            since_tick: state.tick,
-        };
+        state.runtime.runtimes = Loadable::loading(state.tick);
     }
     vec![Job::LoadRuntimes.into()]
 }
@@ -94,9 +92,7 @@ pub(crate) fn load_sessions(state: &mut AppState) -> Vec<Effect> {
     }
     state.runtime.sessions_in_flight = true;
     if state.runtime.sessions.loaded().is_none() && !state.runtime.sessions.is_loading() {
-        state.runtime.sessions = Loadable::Loading {
-            since_tick: state.tick,
-        };
+        state.runtime.sessions = Loadable::loading(state.tick);
     }
     vec![Job::LoadSessions.into()]
 }

@@ -11,7 +11,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 
 use crate::features::policy::dry_run::dry_run_detail_lines;
-use crate::shell::loadable::Loadable;
 use crate::shell::state::{AppState, ListCursor};
 use crate::widgets::list_view::{ListView, empty_line};
 
@@ -32,11 +31,7 @@ pub(crate) fn render(
     area: Rect,
 ) {
     let theme = &state.theme;
-    let report = state
-        .policy
-        .dry_run
-        .get(gateway_id)
-        .and_then(Loadable::loaded);
+    let report = state.policy.dry_run_of(gateway_id);
     let [table_area, side] = Layout::default()
         .direction(Direction::Horizontal)
         .constraints([Constraint::Percentage(64), Constraint::Percentage(36)])
@@ -115,12 +110,7 @@ fn render_symbolic(state: &AppState, gateway_id: &str, frame: &mut Frame, area: 
         .border_style(theme.border)
         .title(Span::styled(" symbolic, per action ", theme.accent));
     let mut lines = Vec::new();
-    match state
-        .policy
-        .dry_run
-        .get(gateway_id)
-        .and_then(Loadable::loaded)
-    {
+    match state.policy.dry_run_of(gateway_id) {
         Some(report) => match &report.symbolic {
             Ok(rows) => {
                 lines.push(Line::styled(comparison_summary(rows), theme.accent));
