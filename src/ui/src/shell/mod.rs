@@ -4,23 +4,23 @@
 //! It knows each feature by one line per family and never lists screens.
 
 pub mod action;
-pub mod app;
+pub(crate) mod app;
 pub(crate) mod clipboard;
+pub(crate) mod commands;
 pub mod effect;
 pub mod filter;
 pub(crate) mod input;
-pub mod keymap;
-pub(crate) mod keys;
-pub mod layout;
+pub(crate) mod keymap;
+pub(crate) mod layout;
 pub mod loadable;
 pub mod message;
 pub(crate) mod navigation;
-pub mod palette;
+pub(crate) mod palette;
 pub mod route;
 pub(crate) mod screens;
 pub mod state;
-pub mod update;
-pub mod view;
+pub(crate) mod update;
+pub(crate) mod view;
 
 pub use action::Action;
 pub use effect::Effect;

@@ -6,8 +6,8 @@ use ratatui::crossterm::event::{KeyEventKind, MouseEventKind};
 
 use crate::features::{context, gateway, policy, runtime};
 use crate::shell::action::Action;
+use crate::shell::commands::on_key;
 use crate::shell::effect::Effect;
-use crate::shell::keys::on_key;
 use crate::shell::message::{error, info};
 use crate::shell::navigation::{clamp_cursor, load_for_current, move_by};
 use crate::shell::route::Route;

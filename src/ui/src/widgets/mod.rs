@@ -5,7 +5,7 @@ pub(crate) mod confirm;
 pub(crate) mod footer;
 pub(crate) mod header;
 pub(crate) mod help;
-pub mod list_view;
+pub(crate) mod list_view;
 pub(crate) mod palette_popup;
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};

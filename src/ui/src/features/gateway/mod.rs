@@ -4,9 +4,9 @@
 
 pub mod call_form;
 pub mod capture_list;
-pub mod describe;
+pub(crate) mod describe;
 mod job;
-pub mod keys;
+pub(crate) mod keys;
 mod msg;
 mod route;
 mod screens;

@@ -6,7 +6,7 @@ pub mod cedar_highlight;
 pub mod dry_run;
 pub mod editor;
 mod job;
-pub mod keys;
+pub(crate) mod keys;
 mod msg;
 mod policy_tasks;
 mod route;

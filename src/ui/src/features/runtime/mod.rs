@@ -5,7 +5,7 @@
 pub mod invocation;
 pub mod invoke;
 mod job;
-pub mod keys;
+pub(crate) mod keys;
 mod msg;
 mod route;
 mod screens;

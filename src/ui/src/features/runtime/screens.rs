@@ -5,6 +5,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
+use crate::features::runtime::job::Job;
 use crate::features::runtime::keys::{self, Command as Runtime};
 use crate::features::runtime::route::Route;
 use crate::features::runtime::sessions::{self, session_order};
@@ -73,7 +74,7 @@ impl Screens for Route {
     fn reload(&self, state: &mut AppState) -> Vec<Effect> {
         match self {
             Route::Runtimes | Route::Sessions => {
-                let mut effects = vec![crate::features::runtime::Job::LoadRuntimes.into()];
+                let mut effects = vec![Job::LoadRuntimes.into()];
                 effects.extend(sessions::load_sessions(state));
                 effects
             }

@@ -1,5 +1,6 @@
 //! What results do to the runtime screens.
 
+use crate::features::runtime::job::Job;
 use crate::features::runtime::msg::Msg;
 use crate::features::runtime::route::{Jump, Route};
 use crate::features::runtime::{invoke, sessions};
@@ -56,7 +57,7 @@ pub(crate) fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::SessionStopped { session_id, result } => match result {
             Ok(()) => {
                 info(state, format!("stopped session {session_id}"));
-                return vec![crate::features::runtime::Job::LoadSessions.into()];
+                return vec![Job::LoadSessions.into()];
             }
             Err(e) => error(state, format!("stop {session_id}: {e}")),
         },
