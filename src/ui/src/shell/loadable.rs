@@ -44,8 +44,12 @@ impl<T> Loadable<T> {
     }
 }
 
-/// Whether the entry for `key` must start loading: missing, not asked for,
-/// or failed.
-pub fn needs_load<T>(by_key: &HashMap<String, Loadable<T>>, key: &str) -> bool {
-    by_key.get(key).is_none_or(Loadable::needs_load)
+/// Marks the entry for `key` loading since `tick` when it must start
+/// (missing, not asked for, or failed); whether it did.
+pub fn start_load<T>(by_key: &mut HashMap<String, Loadable<T>>, key: &str, tick: u64) -> bool {
+    if !by_key.get(key).is_none_or(Loadable::needs_load) {
+        return false;
+    }
+    by_key.insert(key.to_owned(), Loadable::loading(tick));
+    true
 }

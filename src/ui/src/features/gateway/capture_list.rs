@@ -8,7 +8,7 @@ use crate::features::gateway::job::Job;
 use crate::features::gateway::state::GatewayState;
 use crate::shell::effect::Effect;
 use crate::shell::filter::FilterQuery;
-use crate::shell::loadable::{Loadable, needs_load};
+use crate::shell::loadable::{Loadable, start_load};
 use crate::shell::message::error;
 use crate::shell::state::AppState;
 
@@ -66,15 +66,12 @@ impl CaptureRow {
 
 /// Start loading a gateway's captures unless loaded or under way.
 pub(crate) fn load(state: &mut AppState, gateway_id: &str) -> Vec<Effect> {
-    let gw = &mut state.gateway;
-    if !needs_load(&gw.captures, gateway_id) {
-        return Vec::new();
-    }
-    let Some(gateway) = gw.find(gateway_id).cloned() else {
+    let Some(gateway) = state.gateway.find(gateway_id).cloned() else {
         return Vec::new();
     };
-    gw.captures
-        .insert(gateway_id.to_owned(), Loadable::loading(state.tick));
+    if !start_load(&mut state.gateway.captures, gateway_id, state.tick) {
+        return Vec::new();
+    }
     vec![
         Job::LoadCaptures {
             gateway: Box::new(gateway),

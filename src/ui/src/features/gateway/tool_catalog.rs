@@ -13,7 +13,7 @@ use crate::features::gateway::state::{GatewayState, ToolRef, ToolSearch};
 use crate::shell;
 use crate::shell::effect::Effect;
 use crate::shell::filter::FilterQuery;
-use crate::shell::loadable::{Loadable, needs_load};
+use crate::shell::loadable::{Loadable, start_load};
 use crate::shell::message::{error, info};
 use crate::shell::navigation::refresh_all;
 use crate::shell::state::{AppState, InputMode};
@@ -66,15 +66,12 @@ pub(crate) fn relink(state: &mut GatewayState, gateway_id: &str) {
 
 /// Start listing the gateway through MCP unless that is done or under way.
 pub(crate) fn load_mcp(state: &mut AppState, gateway_id: &str) -> Vec<Effect> {
-    let gw = &mut state.gateway;
-    if !needs_load(&gw.mcp, gateway_id) {
-        return Vec::new();
-    }
-    let Some(gateway) = gw.find(gateway_id).cloned() else {
+    let Some(gateway) = state.gateway.find(gateway_id).cloned() else {
         return Vec::new();
     };
-    gw.mcp
-        .insert(gateway_id.to_owned(), Loadable::loading(state.tick));
+    if !start_load(&mut state.gateway.mcp, gateway_id, state.tick) {
+        return Vec::new();
+    }
     vec![
         Job::LoadMcpCatalog {
             gateway: Box::new(gateway),

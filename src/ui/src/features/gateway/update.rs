@@ -5,7 +5,7 @@ use crate::features::gateway::msg::Msg;
 use crate::features::gateway::route::{Jump, Route};
 use crate::features::gateway::{capture_list, tool_calls, tool_catalog};
 use crate::shell::effect::Effect;
-use crate::shell::loadable::{Loadable, needs_load};
+use crate::shell::loadable::{Loadable, start_load};
 use crate::shell::message::{error, info};
 use crate::shell::navigation::{self, clamp_cursor, load_for_current, refresh_all, reload};
 use crate::shell::state::{AppState, Confirm, Overlay};
@@ -152,13 +152,9 @@ pub(crate) fn reload_gateways(gateway_id: Option<&str>) -> Vec<Effect> {
 
 /// Starts loading a gateway's targets unless loaded or under way.
 pub(crate) fn load_targets(state: &mut AppState, gateway_id: &str) -> Vec<Effect> {
-    if !needs_load(&state.gateway.targets, gateway_id) {
+    if !start_load(&mut state.gateway.targets, gateway_id, state.tick) {
         return Vec::new();
     }
-    state
-        .gateway
-        .targets
-        .insert(gateway_id.to_string(), Loadable::loading(state.tick));
     vec![
         Job::LoadTargets {
             gateway_id: gateway_id.to_string(),

@@ -10,7 +10,7 @@ use crate::features::policy::editor::PolicyEditor;
 use crate::features::policy::job::Job;
 use crate::features::policy::route::Route;
 use crate::shell::effect::Effect;
-use crate::shell::loadable::{Loadable, needs_load};
+use crate::shell::loadable::start_load;
 use crate::shell::message::{error, info};
 use crate::shell::state::{AppState, Confirm, Overlay};
 
@@ -35,16 +35,12 @@ pub struct StudioData {
 
 /// `p`: the policy engine of the selected gateway.
 pub(crate) fn load(state: &mut AppState, gateway_id: &str) -> Vec<Effect> {
-    if !needs_load(&state.policy.studio, gateway_id) {
-        return Vec::new();
-    }
     let Some(gateway) = state.gateway.find(gateway_id).cloned() else {
         return Vec::new();
     };
-    state
-        .policy
-        .studio
-        .insert(gateway_id.to_owned(), Loadable::loading(state.tick));
+    if !start_load(&mut state.policy.studio, gateway_id, state.tick) {
+        return Vec::new();
+    }
     vec![
         Job::LoadPolicyStudio {
             gateway: Box::new(gateway),

@@ -189,13 +189,7 @@ pub(crate) fn on_started(state: &mut AppState, run_id: u64, session: String, con
 
 /// Bytes of the stream.
 pub(crate) fn on_chunk(state: &mut AppState, run_id: u64, at_ms: f64, bytes: &[u8]) {
-    if let Some(run) = state
-        .runtime
-        .invoke
-        .as_mut()
-        .and_then(|c| c.run.as_mut())
-        .filter(|r| r.id == run_id)
-    {
+    if let Some(run) = run_of(state, run_id) {
         run.on_chunk(at_ms, bytes);
     }
 }
@@ -207,13 +201,18 @@ pub(crate) fn on_finished(
     at_ms: f64,
     result: Result<(), String>,
 ) {
-    if let Some(run) = state
-        .runtime
-        .invoke
-        .as_mut()
-        .and_then(|c| c.run.as_mut())
-        .filter(|r| r.id == run_id)
-    {
+    if let Some(run) = run_of(state, run_id) {
         run.on_finished(at_ms, result);
     }
+}
+
+/// The console's invocation `run_id`, unless a newer one replaced it.
+fn run_of(state: &mut AppState, run_id: u64) -> Option<&mut InvocationRun> {
+    state
+        .runtime
+        .invoke
+        .as_mut()?
+        .run
+        .as_mut()
+        .filter(|r| r.id == run_id)
 }
