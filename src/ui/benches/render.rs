@@ -5,11 +5,9 @@
 
 use acc_backend::{ContextInfo, ContextKind};
 use acc_domain::{Gateway, Target, TargetType, Tool};
-use acc_ui::action::Action;
-use acc_ui::state::AppState;
+use acc_ui::features::{gateway, runtime};
+use acc_ui::shell::{Action, AppState, Effect, start, update, view};
 use acc_ui::theme::Theme;
-use acc_ui::update::{start, update};
-use acc_ui::views::view;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -33,7 +31,10 @@ fn catalog_state() -> AppState {
         status: "READY".into(),
         ..Gateway::default()
     };
-    update(&mut state, Action::GatewaysLoaded(Ok(vec![gateway])));
+    update(
+        &mut state,
+        Action::Gateway(gateway::Msg::GatewaysLoaded(Ok(vec![gateway]))),
+    );
     let targets: Vec<Target> = (0..100)
         .map(|t| Target {
             id: format!("T{t:09}"),
@@ -65,10 +66,10 @@ fn catalog_state() -> AppState {
     );
     update(
         &mut state,
-        Action::TargetsLoaded {
+        Action::Gateway(gateway::Msg::TargetsLoaded {
             gateway_id: "bulk-0000000000".into(),
             result: Ok(targets),
-        },
+        }),
     );
     assert_eq!(state.screen().cursor.visible.len(), TOOLS);
     state
@@ -132,7 +133,10 @@ fn streaming_state() -> (AppState, u64) {
         &mut state,
         Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
     );
-    update(&mut state, Action::RuntimesLoaded(Ok(vec![runtime])));
+    update(
+        &mut state,
+        Action::Runtime(runtime::Msg::RuntimesLoaded(Ok(vec![runtime]))),
+    );
     update(
         &mut state,
         Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
@@ -141,16 +145,16 @@ fn streaming_state() -> (AppState, u64) {
         &mut state,
         Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
     );
-    let Some(acc_ui::effect::Effect::Invoke { run_id, .. }) = effects.first() else {
+    let Some(Effect::Runtime(runtime::Job::Invoke { run_id, .. })) = effects.first() else {
         panic!("no invocation: {effects:?}");
     };
     update(
         &mut state,
-        Action::InvokeStarted {
+        Action::Runtime(runtime::Msg::InvokeStarted {
             run_id: *run_id,
             session_id: "bench-session-0123456789-0123456789-012".into(),
             content_type: "text/event-stream".into(),
-        },
+        }),
     );
     (state, *run_id)
 }
@@ -181,20 +185,20 @@ fn stream(c: &mut Criterion) {
                 for (i, chunk) in chunks.iter().enumerate() {
                     update(
                         &mut state,
-                        Action::InvokeChunk {
+                        Action::Runtime(runtime::Msg::InvokeChunk {
                             run_id,
                             at_ms: i as f64,
                             bytes: chunk.clone(),
-                        },
+                        }),
                     );
                     if i % per_frame.max(1) == 0 {
                         terminal.draw(|f| view(&state, f)).unwrap();
                     }
                 }
-                let run = state.invoke.as_ref().unwrap().run.as_ref().unwrap();
+                let run = state.runtime.invoke.as_ref().unwrap().run.as_ref().unwrap();
                 assert_eq!(run.events, EVENTS as u64, "events lost");
-                assert!(run.raw.len() <= acc_ui::runtimes::RAW_KEPT);
-                assert!(run.frames.len() <= acc_ui::runtimes::FRAMES_KEPT);
+                assert!(run.raw.len() <= acc_ui::features::runtime::invocation::RAW_KEPT);
+                assert!(run.frames.len() <= acc_ui::features::runtime::invocation::FRAMES_KEPT);
             },
             criterion::BatchSize::LargeInput,
         )

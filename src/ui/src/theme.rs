@@ -24,16 +24,27 @@ pub fn built_in_names() -> impl Iterator<Item = &'static str> {
 /// Resolved styles the views draw with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
+    /// The built-in name or the file it came from.
     pub name: String,
+    /// Text and background.
     pub base: Style,
+    /// Secondary text.
     pub muted: Style,
+    /// Titles and what is current.
     pub accent: Style,
+    /// The header band.
     pub header: Style,
+    /// Borders.
     pub border: Style,
+    /// The selected row.
     pub selection: Style,
+    /// Failures and refusals.
     pub error: Style,
+    /// Things in progress or worth a look.
     pub warning: Style,
+    /// Things that went well.
     pub success: Style,
+    /// Key names in hints and help.
     pub key: Style,
 }
 
@@ -86,10 +97,17 @@ impl ThemeFile {
 /// What went wrong loading a theme; shown in the console's message bar.
 #[derive(Debug, thiserror::Error)]
 pub enum ThemeError {
+    /// Neither a built-in name nor a file: the name, and the built-in ones.
     #[error("theme `{0}` is neither a built-in theme ({1}) nor a readable file")]
     Unknown(String, String),
+    /// The file does not parse.
     #[error("theme file {path}: {reason}")]
-    Invalid { path: String, reason: String },
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong in it.
+        reason: String,
+    },
 }
 
 impl Theme {

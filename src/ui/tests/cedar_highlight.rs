@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use acc_ui::cedar_highlight::{CedarHighlighter, CedarToken, highlighter};
+use acc_ui::features::policy::cedar_highlight::{CedarHighlighter, CedarToken, highlighter};
 
 const POLICY: &str = r#"// Support may refund small amounts
 @id("refunds")

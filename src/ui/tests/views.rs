@@ -4,12 +4,9 @@
 
 use acc_backend::{ContextInfo, ContextKind};
 use acc_domain::{Gateway, PolicyEngineAttachment, Target, TargetType, Tool};
-use acc_ui::action::Action;
-use acc_ui::effect::Effect;
-use acc_ui::state::AppState;
+use acc_ui::features::{context, gateway, policy, runtime};
+use acc_ui::shell::{Action, AppState, Effect, start, update, view};
 use acc_ui::theme::Theme;
-use acc_ui::update::{start, update};
-use acc_ui::views::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -124,8 +121,11 @@ fn targets() -> Vec<Target> {
 fn loaded(readonly: bool) -> AppState {
     let mut state = AppState::new(context(), readonly, Theme::dark(), (W, H));
     let effects = start(&mut state);
-    assert_eq!(effects, vec![Effect::LoadGateways]);
-    update(&mut state, Action::GatewaysLoaded(Ok(gateways())));
+    assert_eq!(effects, vec![Effect::Gateway(gateway::Job::LoadGateways)]);
+    update(
+        &mut state,
+        Action::Gateway(gateway::Msg::GatewaysLoaded(Ok(gateways()))),
+    );
     state
 }
 
@@ -160,20 +160,20 @@ fn open_tools(state: &mut AppState) {
     assert_eq!(effects.len(), 2, "{effects:?}");
     assert_eq!(
         effects[0],
-        Effect::LoadTargets {
+        Effect::Gateway(gateway::Job::LoadTargets {
             gateway_id: "orbit-hub-k3j9x0a1b2".into()
-        }
+        })
     );
     assert!(
-        matches!(&effects[1], Effect::LoadMcpCatalog { gateway } if gateway.id == "orbit-hub-k3j9x0a1b2"),
+        matches!(&effects[1], Effect::Gateway(gateway::Job::LoadMcpCatalog { gateway }) if gateway.id == "orbit-hub-k3j9x0a1b2"),
         "the catalog is listed through MCP: {effects:?}"
     );
     update(
         state,
-        Action::TargetsLoaded {
+        Action::Gateway(gateway::Msg::TargetsLoaded {
             gateway_id: "orbit-hub-k3j9x0a1b2".into(),
             result: Ok(targets()),
-        },
+        }),
     );
 }
 
@@ -207,10 +207,10 @@ fn targets_list() {
     key(&mut state, KeyCode::Enter);
     update(
         &mut state,
-        Action::TargetsLoaded {
+        Action::Gateway(gateway::Msg::TargetsLoaded {
             gateway_id: "orbit-hub-k3j9x0a1b2".into(),
             result: Ok(targets()),
-        },
+        }),
     );
     insta::assert_snapshot!(render(&state));
 }
@@ -266,9 +266,9 @@ fn palette_suggests_and_navigates() {
     let effects = key(&mut state, KeyCode::Enter);
     assert_eq!(
         effects[..1],
-        vec![Effect::LoadTargets {
+        vec![Effect::Gateway(gateway::Job::LoadTargets {
             gateway_id: "orbit-hub-k3j9x0a1b2".into()
-        }]
+        })]
     );
     assert!(render(&state).contains("gateways › orbit-hub › tools"));
     key(&mut state, KeyCode::Char(':'));
@@ -293,10 +293,10 @@ fn delete_asks_first_and_readonly_refuses() {
     let effects = key(&mut state, KeyCode::Char('y'));
     assert_eq!(
         effects,
-        vec![Effect::DeleteGateway {
+        vec![Effect::Gateway(gateway::Job::DeleteGateway {
             id: "orbit-hub-k3j9x0a1b2".into(),
             name: "orbit-hub".into()
-        }]
+        })]
     );
 
     let mut ro = loaded(true);
@@ -331,9 +331,9 @@ fn failures_show_and_dismiss() {
     start(&mut state);
     update(
         &mut state,
-        Action::GatewaysLoaded(Err(
+        Action::Gateway(gateway::Msg::GatewaysLoaded(Err(
             "ListGateways failed: dispatch failure — is a platform listening?".into(),
-        )),
+        ))),
     );
     let screen = render(&state);
     assert!(screen.contains("error: ListGateways failed"), "{screen}");
@@ -359,10 +359,10 @@ fn ten_thousand_tools_scroll_to_the_end() {
     key(&mut state, KeyCode::Char('t'));
     update(
         &mut state,
-        Action::TargetsLoaded {
+        Action::Gateway(gateway::Msg::TargetsLoaded {
             gateway_id: "orbit-hub-k3j9x0a1b2".into(),
             result: Ok(vec![target]),
-        },
+        }),
     );
     key(&mut state, KeyCode::End);
     let screen = render(&state);
@@ -386,10 +386,13 @@ fn transitional_statuses_are_polled_until_they_settle() {
     for _ in 0..10 {
         effects = update(&mut state, Action::Tick);
     }
-    assert_eq!(effects, vec![Effect::LoadGateways]);
+    assert_eq!(effects, vec![Effect::Gateway(gateway::Job::LoadGateways)]);
     let mut settled = gateways();
     settled[1].status = "READY".into();
-    update(&mut state, Action::GatewaysLoaded(Ok(settled)));
+    update(
+        &mut state,
+        Action::Gateway(gateway::Msg::GatewaysLoaded(Ok(settled))),
+    );
     assert!(
         !state.needs_ticks(),
         "nothing transitional, nothing loading: no more polling"
@@ -407,12 +410,15 @@ fn a_command_naming_a_gateway_waits_for_the_gateways_to_load() {
         "the gateway load is already in flight"
     );
     assert!(render(&state).contains("waiting for gateways to load"));
-    let effects = update(&mut state, Action::GatewaysLoaded(Ok(gateways())));
+    let effects = update(
+        &mut state,
+        Action::Gateway(gateway::Msg::GatewaysLoaded(Ok(gateways()))),
+    );
     assert_eq!(
         effects,
-        vec![Effect::LoadTargets {
+        vec![Effect::Gateway(gateway::Job::LoadTargets {
             gateway_id: "lab-tenant-zz0011aabb".into()
-        }]
+        })]
     );
     assert!(render(&state).contains("gateways › lab-tenant › targets"));
 }
@@ -421,6 +427,7 @@ fn a_command_naming_a_gateway_waits_for_the_gateways_to_load() {
 /// the last, which only the targets' schemas know.
 fn mcp_listing(state: &AppState) -> acc_backend::McpCatalog {
     let declared: Vec<Tool> = state
+        .gateway
         .catalog_tools("orbit-hub-k3j9x0a1b2")
         .cloned()
         .collect();
@@ -449,10 +456,10 @@ fn with_mcp_catalog() -> AppState {
     let catalog = mcp_listing(&state);
     update(
         &mut state,
-        Action::McpCatalogLoaded {
+        Action::Gateway(gateway::Msg::McpCatalogLoaded {
             gateway_id: "orbit-hub-k3j9x0a1b2".into(),
             result: Ok(catalog),
-        },
+        }),
     );
     state
 }
@@ -467,10 +474,11 @@ fn mcp_catalog_marks_sources_and_search_ranks() {
     }
     let effects = key(&mut state, KeyCode::Enter);
     assert!(
-        matches!(&effects[..], [Effect::SearchTools { query, .. }] if query == "ticket"),
+        matches!(&effects[..], [Effect::Gateway(gateway::Job::SearchTools { query, .. })] if query == "ticket"),
         "{effects:?}"
     );
     let last = state
+        .gateway
         .catalog_tools("orbit-hub-k3j9x0a1b2")
         .last()
         .unwrap()
@@ -478,11 +486,11 @@ fn mcp_catalog_marks_sources_and_search_ranks() {
         .clone();
     update(
         &mut state,
-        Action::ToolsFound {
+        Action::Gateway(gateway::Msg::ToolsFound {
             gateway_id: "orbit-hub-k3j9x0a1b2".into(),
             query: "ticket".into(),
             result: Ok(vec![last.clone()]),
-        },
+        }),
     );
     let screen = render(&state);
     assert!(screen.contains("search \"ticket\": 1 hits"), "{screen}");
@@ -503,7 +511,7 @@ fn call_dialog_validates_then_shows_the_exchange() {
         Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
     );
     assert!(effects.is_empty(), "nothing is sent: {effects:?}");
-    let form = state.call.clone().unwrap();
+    let form = state.gateway.call.clone().unwrap();
     assert!(!form.problems.is_empty(), "the problems are listed");
     insta::assert_snapshot!("call_dialog_problems", render(&state));
 
@@ -517,7 +525,7 @@ fn call_dialog_validates_then_shows_the_exchange() {
         .map(|(i, _)| i)
         .collect();
     for i in required {
-        state.call.as_mut().unwrap().focus = i;
+        state.gateway.call.as_mut().unwrap().focus = i;
         for c in "42".chars() {
             key(&mut state, KeyCode::Char(c));
         }
@@ -526,13 +534,13 @@ fn call_dialog_validates_then_shows_the_exchange() {
         &mut state,
         Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
     );
-    let [Effect::CallTool { tool: sent, .. }] = &effects[..] else {
+    let [Effect::Gateway(gateway::Job::CallTool { tool: sent, .. })] = &effects[..] else {
         panic!("one call is sent: {effects:?}");
     };
     assert_eq!(sent, &tool);
     update(
         &mut state,
-        Action::ToolCalled {
+        Action::Gateway(gateway::Msg::ToolCalled {
             gateway_id: "orbit-hub-k3j9x0a1b2".into(),
             tool: tool.clone(),
             result: Ok(Box::new(acc_domain::ToolCallReport {
@@ -545,7 +553,7 @@ fn call_dialog_validates_then_shows_the_exchange() {
                 is_error: false,
                 rpc_error: None,
             })),
-        },
+        }),
     );
     insta::assert_snapshot!("call_dialog_result", render(&state));
     update(
@@ -561,7 +569,7 @@ fn calls_are_refused_read_only() {
     open_tools(&mut state);
     let effects = key(&mut state, KeyCode::Char('c'));
     assert!(effects.is_empty());
-    assert!(state.call.is_none());
+    assert!(state.gateway.call.is_none());
     assert!(render(&state).contains("read-only mode: tool calls are refused"));
 }
 
@@ -570,7 +578,7 @@ fn captures_list_and_detail() {
     let mut state = loaded(false);
     let effects = key(&mut state, KeyCode::Char('c'));
     assert!(
-        matches!(&effects[..], [Effect::LoadCaptures { gateway }] if gateway.id == "orbit-hub-k3j9x0a1b2"),
+        matches!(&effects[..], [Effect::Gateway(gateway::Job::LoadCaptures { gateway })] if gateway.id == "orbit-hub-k3j9x0a1b2"),
         "{effects:?}"
     );
     let call = |tool: &str, sub: &str, outcome: &str, ms: f64| {
@@ -585,10 +593,12 @@ fn captures_list_and_detail() {
     ];
     update(
         &mut state,
-        Action::CapturesLoaded {
+        Action::Gateway(gateway::Msg::CapturesLoaded {
             gateway_id: "orbit-hub-k3j9x0a1b2".into(),
-            result: Ok(acc_ui::captures::CaptureList::of(&calls, None)),
-        },
+            result: Ok(acc_ui::features::gateway::capture_list::CaptureList::of(
+                &calls, None,
+            )),
+        }),
     );
     insta::assert_snapshot!("captures_list", render(&state));
     key(&mut state, KeyCode::Char('/'));
@@ -608,7 +618,7 @@ fn captures_list_and_detail() {
 }
 
 /// The policy studio's data for orbit-hub: two tools, one policy.
-fn studio_data() -> acc_ui::policy_studio::StudioData {
+fn studio_data() -> acc_ui::features::policy::studio::StudioData {
     use acc_domain::cedar_model::schema::gateway_schema;
     use acc_domain::cedar_model::templates::templates;
     let tools = vec![
@@ -640,7 +650,7 @@ fn studio_data() -> acc_ui::policy_studio::StudioData {
         statement: "// Support refunds small amounts\npermit (\n  principal is AgentCore::OAuthUser,\n  action == AgentCore::Action::\"billing___refund\",\n  resource\n)\nwhen {\n  principal.hasTag(\"role\") &&\n  principal.getTag(\"role\") == \"support\" &&\n  context.input.amount < 100\n};".into(),
         description: None,
     };
-    acc_ui::policy_studio::StudioData {
+    acc_ui::features::policy::studio::StudioData {
         engine_id: "orbit-guard".into(),
         engine_name: "orbit_guard".into(),
         mode: "LOG_ONLY".into(),
@@ -701,15 +711,18 @@ fn styled_rows(state: &AppState, rows: std::ops::Range<u16>) -> String {
 fn open_policy_editor(state: &mut AppState) {
     let effects = key(state, KeyCode::Char('p'));
     assert!(
-        matches!(effects.as_slice(), [Effect::LoadPolicyStudio { .. }]),
+        matches!(
+            effects.as_slice(),
+            [Effect::Policy(policy::Job::LoadPolicyStudio { .. })]
+        ),
         "{effects:?}"
     );
     update(
         state,
-        Action::PolicyStudioLoaded {
+        Action::Policy(policy::Msg::PolicyStudioLoaded {
             gateway_id: "orbit-hub-k3j9x0a1b2".into(),
             result: Ok(Box::new(studio_data())),
-        },
+        }),
     );
     key(state, KeyCode::Enter);
     // The first validation runs on the next tick.
@@ -754,7 +767,7 @@ fn policy_editor_marks_problems_inline_and_lists_them() {
         &mut state,
         Action::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)),
     );
-    let editor = state.editor.as_ref().unwrap();
+    let editor = state.policy.editor.as_ref().unwrap();
     assert_eq!(editor.text.cursor().0 + 1, editor.diagnostics[0].line);
 }
 
@@ -790,7 +803,7 @@ fn push_and_mode_ask_first_and_readonly_refuses() {
     );
     let effects = key(&mut rw, KeyCode::Char('y'));
     assert!(
-        matches!(effects.as_slice(), [Effect::PushPolicy { name, statement, .. }]
+        matches!(effects.as_slice(), [Effect::Policy(policy::Job::PushPolicy { name, statement, .. })]
             if name == "small_refunds" && statement.contains("context.input.amount < 100")),
         "{effects:?}"
     );
@@ -805,10 +818,10 @@ fn push_and_mode_ask_first_and_readonly_refuses() {
     let effects = key(&mut rw, KeyCode::Char('y'));
     assert_eq!(
         effects,
-        vec![Effect::SetPolicyMode {
+        vec![Effect::Policy(policy::Job::SetPolicyMode {
             gateway_id: "orbit-hub-k3j9x0a1b2".into(),
             mode: "ENFORCE".into()
-        }]
+        })]
     );
 }
 
@@ -894,13 +907,30 @@ fn demo_sessions() -> Vec<acc_domain::RuntimeSession> {
     ]
 }
 
-fn on_runtimes(state: &mut AppState) {
+/// `:rt`: the runtimes and their sessions are asked for.
+fn open_runtimes(state: &mut AppState) {
     keys(state, ":rt");
     let effects = key(state, KeyCode::Enter);
-    assert!(effects.contains(&Effect::LoadRuntimes), "{effects:?}");
-    assert!(effects.contains(&Effect::LoadSessions), "{effects:?}");
-    update(state, Action::RuntimesLoaded(Ok(demo_runtimes())));
-    update(state, Action::SessionsLoaded(Ok(demo_sessions())));
+    assert!(
+        effects.contains(&Effect::Runtime(runtime::Job::LoadRuntimes)),
+        "{effects:?}"
+    );
+    assert!(
+        effects.contains(&Effect::Runtime(runtime::Job::LoadSessions)),
+        "{effects:?}"
+    );
+}
+
+fn on_runtimes(state: &mut AppState) {
+    open_runtimes(state);
+    update(
+        state,
+        Action::Runtime(runtime::Msg::RuntimesLoaded(Ok(demo_runtimes()))),
+    );
+    update(
+        state,
+        Action::Runtime(runtime::Msg::SessionsLoaded(Ok(demo_sessions()))),
+    );
 }
 
 #[test]
@@ -922,28 +952,37 @@ fn runtimes_and_sessions() {
     assert!(ctrl(&mut state, 'd').is_empty());
     assert!(render(&state).contains(" Stop session "));
     assert!(
-        matches!(&state.overlay, Some(acc_ui::state::Overlay::Confirm(c)) if c.question.contains("runaway-")),
+        matches!(&state.overlay, Some(acc_ui::shell::Overlay::Confirm(c)) if c.question.contains("runaway-")),
         "{:?}",
         state.overlay
     );
     let effects = key(&mut state, KeyCode::Char('y'));
     assert!(
-        matches!(effects.as_slice(), [Effect::StopSession { session_id, .. }] if session_id.starts_with("runaway-")),
+        matches!(effects.as_slice(), [Effect::Runtime(runtime::Job::StopSession { session_id, .. })] if session_id.starts_with("runaway-")),
         "{effects:?}"
     );
     // The list refreshes by itself while shown, once the listing it asked
     // for has arrived (a slow one is not stacked upon).
     let mut waiting = Vec::new();
-    for _ in 0..acc_ui::runtimes::SESSIONS_REFRESH_TICKS {
+    for _ in 0..acc_ui::features::runtime::sessions::SESSIONS_REFRESH_TICKS {
         waiting.extend(update(&mut state, Action::Tick));
     }
-    assert!(!waiting.contains(&Effect::LoadSessions), "{waiting:?}");
-    update(&mut state, Action::SessionsLoaded(Ok(demo_sessions())));
+    assert!(
+        !waiting.contains(&Effect::Runtime(runtime::Job::LoadSessions)),
+        "{waiting:?}"
+    );
+    update(
+        &mut state,
+        Action::Runtime(runtime::Msg::SessionsLoaded(Ok(demo_sessions()))),
+    );
     let mut refreshed = Vec::new();
-    for _ in 0..acc_ui::runtimes::SESSIONS_REFRESH_TICKS {
+    for _ in 0..acc_ui::features::runtime::sessions::SESSIONS_REFRESH_TICKS {
         refreshed.extend(update(&mut state, Action::Tick));
     }
-    assert!(refreshed.contains(&Effect::LoadSessions), "{refreshed:?}");
+    assert!(
+        refreshed.contains(&Effect::Runtime(runtime::Job::LoadSessions)),
+        "{refreshed:?}"
+    );
 }
 
 #[test]
@@ -990,12 +1029,15 @@ fn a_session_shows_its_lifecycle_invocations_and_log() {
     }
     keys(&mut state, ":sessions");
     key(&mut state, KeyCode::Enter);
-    update(&mut state, Action::SessionsLoaded(Ok(sessions)));
+    update(
+        &mut state,
+        Action::Runtime(runtime::Msg::SessionsLoaded(Ok(sessions))),
+    );
     key(&mut state, KeyCode::Enter);
     for id in sessions_ids() {
         update(
             &mut state,
-            Action::SessionLogsLoaded {
+            Action::Runtime(runtime::Msg::SessionLogsLoaded {
                 session_id: id,
                 result: Ok(vec![acc_backend::RuntimeLogLine {
                     timestamp_ms: 43_200_010,
@@ -1024,7 +1066,7 @@ fn a_session_shows_its_lifecycle_invocations_and_log() {
                         ..Default::default()
                     },
                 ]),
-            },
+            }),
         );
     }
     let screen = render(&state);
@@ -1037,8 +1079,14 @@ fn sessions_stop_is_refused_read_only() {
     let mut state = loaded(true);
     keys(&mut state, ":sessions");
     key(&mut state, KeyCode::Enter);
-    update(&mut state, Action::RuntimesLoaded(Ok(demo_runtimes())));
-    update(&mut state, Action::SessionsLoaded(Ok(demo_sessions())));
+    update(
+        &mut state,
+        Action::Runtime(runtime::Msg::RuntimesLoaded(Ok(demo_runtimes()))),
+    );
+    update(
+        &mut state,
+        Action::Runtime(runtime::Msg::SessionsLoaded(Ok(demo_sessions()))),
+    );
     assert!(ctrl(&mut state, 'd').is_empty());
     assert!(state.overlay.is_none());
     assert!(render(&state).contains("read-only mode: stopping a session is refused"));
@@ -1051,9 +1099,9 @@ fn invoke_console_streams_parsed_and_raw() {
     key(&mut state, KeyCode::Enter);
     let effects = ctrl(&mut state, 's');
     let [
-        Effect::Invoke {
+        Effect::Runtime(runtime::Job::Invoke {
             run_id, session, ..
-        },
+        }),
     ] = effects.as_slice()
     else {
         panic!("{effects:?}");
@@ -1062,11 +1110,11 @@ fn invoke_console_streams_parsed_and_raw() {
     let run_id = *run_id;
     update(
         &mut state,
-        Action::InvokeStarted {
+        Action::Runtime(runtime::Msg::InvokeStarted {
             run_id,
             session_id: "conversation-0123456789-0123456789-0123".into(),
             content_type: "text/event-stream".into(),
-        },
+        }),
     );
     for (at, bytes) in [
         (
@@ -1081,20 +1129,20 @@ fn invoke_console_streams_parsed_and_raw() {
     ] {
         update(
             &mut state,
-            Action::InvokeChunk {
+            Action::Runtime(runtime::Msg::InvokeChunk {
                 run_id,
                 at_ms: at,
                 bytes: bytes.to_vec(),
-            },
+            }),
         );
     }
     update(
         &mut state,
-        Action::InvokeFinished {
+        Action::Runtime(runtime::Msg::InvokeFinished {
             run_id,
             at_ms: 80.0,
             result: Ok(()),
-        },
+        }),
     );
     insta::assert_snapshot!(render(&state));
     ctrl(&mut state, 't');
@@ -1102,7 +1150,209 @@ fn invoke_console_streams_parsed_and_raw() {
     // The next turn continues the session, unless ctrl-n starts over.
     let next = ctrl(&mut state, 's');
     assert!(
-        matches!(next.as_slice(), [Effect::Invoke { session: Some(s), .. }] if s.starts_with("conversation-")),
+        matches!(next.as_slice(), [Effect::Runtime(runtime::Job::Invoke { session: Some(s), .. })] if s.starts_with("conversation-")),
         "{next:?}"
+    );
+}
+
+/// Another profile's context, as `:ctx` switches to it.
+fn other_context() -> ContextInfo {
+    ContextInfo {
+        kind: ContextKind::Aws,
+        name: "staging".into(),
+        region: Some("eu-west-1".into()),
+        endpoint: "https://bedrock-agentcore.eu-west-1.amazonaws.com".into(),
+    }
+}
+
+/// A console showing a bit of every feature: a gateway's catalog and
+/// captures, the contexts, runtimes and sessions with an invoke stream and
+/// a session's log and spans, and the policy editor with a dry-run under way.
+fn with_every_feature_loaded() -> AppState {
+    let mut state = with_mcp_catalog();
+    key(&mut state, KeyCode::Esc);
+    key(&mut state, KeyCode::Char('c'));
+    update(
+        &mut state,
+        Action::Gateway(gateway::Msg::CapturesLoaded {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            result: Ok(acc_ui::features::gateway::capture_list::CaptureList::of(
+                &[json!({"tool": "crm___get_account", "outcome": "ok"})],
+                None,
+            )),
+        }),
+    );
+    key(&mut state, KeyCode::Esc);
+    keys(&mut state, ":ctx");
+    key(&mut state, KeyCode::Enter);
+    update(
+        &mut state,
+        Action::Context(context::Msg::ContextsLoaded(vec![context::ContextChoice {
+            label: "aws:old-profile".into(),
+            detail: String::new(),
+            profile: Some("old-profile".into()),
+            current: false,
+        }])),
+    );
+    key(&mut state, KeyCode::Esc);
+    on_runtimes(&mut state);
+    key(&mut state, KeyCode::Enter);
+    let effects = ctrl(&mut state, 's');
+    let [Effect::Runtime(runtime::Job::Invoke { run_id, .. })] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let run_id = *run_id;
+    update(
+        &mut state,
+        Action::Runtime(runtime::Msg::InvokeStarted {
+            run_id,
+            session_id: "old-conversation".into(),
+            content_type: "text/event-stream".into(),
+        }),
+    );
+    update(
+        &mut state,
+        Action::Runtime(runtime::Msg::InvokeChunk {
+            run_id,
+            at_ms: 5.0,
+            bytes: b"data: {\"text\":\"an answer from before\"}\n\n".to_vec(),
+        }),
+    );
+    key(&mut state, KeyCode::Esc);
+    key(&mut state, KeyCode::Esc);
+    for session_id in demo_sessions().into_iter().map(|s| s.runtime_session_id) {
+        update(
+            &mut state,
+            Action::Runtime(runtime::Msg::SessionLogsLoaded {
+                session_id,
+                result: Ok(vec![acc_backend::RuntimeLogLine {
+                    timestamp_ms: 1,
+                    stream: "s".into(),
+                    message: "a log line from before".into(),
+                }]),
+                spans: Ok(vec![acc_domain::SessionSpan {
+                    trace_id: "t".into(),
+                    span_id: "s".into(),
+                    name: "a span from before".into(),
+                    ..Default::default()
+                }]),
+            }),
+        );
+    }
+    open_policy_editor(&mut state);
+    let effects = ctrl(&mut state, 'd');
+    assert!(
+        matches!(
+            effects.first(),
+            Some(Effect::Policy(policy::Job::DryRunPolicy { .. }))
+        ),
+        "{effects:?}"
+    );
+    state
+}
+
+#[test]
+fn a_context_switch_leaves_nothing_of_the_previous_context() {
+    let mut state = with_every_feature_loaded();
+    let effects = update(&mut state, Action::ContextSwitched(other_context()));
+    assert_eq!(effects, vec![Effect::Gateway(gateway::Job::LoadGateways)]);
+    assert!(
+        state.policy.editor.is_none(),
+        "the editor of before is closed"
+    );
+    assert!(
+        state.policy.dry_run.is_empty(),
+        "the dry-run of before is gone"
+    );
+    assert!(state.gateway.call.is_none());
+    let screen = render(&state);
+    assert!(screen.contains("ctx: aws:staging/eu-west-1"), "{screen}");
+    assert!(!screen.contains("orbit-hub"), "{screen}");
+
+    // The new context has a gateway, a runtime and a session of the same
+    // ids: each is loaded again, and nothing of before shows meanwhile.
+    update(
+        &mut state,
+        Action::Gateway(gateway::Msg::GatewaysLoaded(Ok(gateways()))),
+    );
+    key(&mut state, KeyCode::Esc);
+    gateway_screens_load_again(&mut state);
+    runtime_screens_load_again(&mut state);
+    key(&mut state, KeyCode::Esc);
+    keys(&mut state, ":ctx");
+    let effects = key(&mut state, KeyCode::Enter);
+    assert!(
+        effects.contains(&Effect::Context(context::Job::LoadContexts)),
+        "{effects:?}"
+    );
+    assert!(!render(&state).contains("aws:old-profile"));
+}
+
+/// After a switch: the policy studio, captures and catalog of a gateway
+/// are asked for again, and none of the old shows while they come.
+fn gateway_screens_load_again(state: &mut AppState) {
+    let effects = key(state, KeyCode::Char('p'));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Policy(policy::Job::LoadPolicyStudio { .. })]
+        ),
+        "the studio is loaded again: {effects:?}"
+    );
+    let screen = render(state);
+    assert!(!screen.contains("small_refunds"), "{screen}");
+    key(state, KeyCode::Esc);
+    let effects = key(state, KeyCode::Char('c'));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Gateway(gateway::Job::LoadCaptures { .. })]
+        ),
+        "the captures are loaded again: {effects:?}"
+    );
+    assert!(!render(state).contains("crm___get_account"));
+    key(state, KeyCode::Esc);
+    let effects = key(state, KeyCode::Char('t'));
+    assert!(
+        effects.contains(&Effect::Gateway(gateway::Job::LoadTargets {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into()
+        })) && effects
+            .iter()
+            .any(|e| matches!(e, Effect::Gateway(gateway::Job::LoadMcpCatalog { .. }))),
+        "the catalog is loaded again: {effects:?}"
+    );
+    assert!(!render(state).contains("billing___"));
+    key(state, KeyCode::Esc);
+}
+
+/// After a switch: runtimes and sessions are asked for again, and neither
+/// the old lists, the old stream nor an old session's log and spans show.
+fn runtime_screens_load_again(state: &mut AppState) {
+    open_runtimes(state);
+    let screen = render(state);
+    assert!(!screen.contains("concierge_agent"), "{screen}");
+    update(
+        state,
+        Action::Runtime(runtime::Msg::RuntimesLoaded(Ok(demo_runtimes()))),
+    );
+    key(state, KeyCode::Enter);
+    let screen = render(state);
+    assert!(
+        !screen.contains("an answer from before") && !screen.contains("old-conversation"),
+        "{screen}"
+    );
+    key(state, KeyCode::Esc);
+    keys(state, ":sessions");
+    key(state, KeyCode::Enter);
+    assert!(!render(state).contains("runaway-"));
+    update(
+        state,
+        Action::Runtime(runtime::Msg::SessionsLoaded(Ok(demo_sessions()))),
+    );
+    key(state, KeyCode::Enter);
+    let screen = render(state);
+    assert!(
+        !screen.contains("a log line from before") && !screen.contains("a span from before"),
+        "{screen}"
     );
 }

@@ -5,9 +5,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::state::{AppState, Confirm};
+use crate::shell::state::{AppState, Confirm};
 
-pub fn render(state: &AppState, confirm: &Confirm, frame: &mut Frame, area: Rect) {
+/// Draws the dialog over `area`.
+pub(crate) fn render(state: &AppState, confirm: &Confirm, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let rect = super::centered(area, 64, 8);
     frame.render_widget(Clear, rect);

@@ -5,10 +5,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::keymap::{self, keys_label};
-use crate::state::{AppState, InputMode, Level};
+use crate::shell::keymap::{self, keys_label};
+use crate::shell::message::Level;
+use crate::shell::state::{AppState, InputMode};
 
-pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+/// Draws the bottom line.
+pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let line = match &state.input {
         InputMode::Filter => Line::from(vec![
@@ -58,7 +60,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
 /// The current view's own bindings, then the essentials.
 fn hints(state: &AppState) -> Line<'static> {
     let theme = &state.theme;
-    let view = state.screen().route.kind();
+    let own = state.screen().route.screens().bindings();
     let mut spans = vec![Span::raw(" ")];
     let essentials = keymap::GLOBAL.iter().filter(|b| {
         matches!(
@@ -69,7 +71,7 @@ fn hints(state: &AppState) -> Line<'static> {
                 | keymap::Command::Back
         )
     });
-    for b in keymap::view_bindings(view).iter().chain(essentials) {
+    for b in own.iter().chain(essentials) {
         spans.push(Span::styled(format!("<{}>", keys_label(b)), theme.key));
         spans.push(Span::styled(format!(" {}  ", b.hint), theme.muted));
     }

@@ -5,10 +5,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::route::Route;
-use crate::state::AppState;
+use crate::shell::state::AppState;
 
-pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+/// Draws the context line and the breadcrumbs.
+pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let ctx = &state.context;
     let mut spans = vec![
@@ -44,7 +44,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             .checked_sub(1)
             .and_then(|p| state.stack[p].route.gateway_id());
         crumbs.push(Span::styled(
-            crumb(state, &screen.route, parent_gateway),
+            screen.route.screens().crumb(state, parent_gateway),
             style,
         ));
     }
@@ -52,37 +52,17 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(vec![first, second]).style(theme.base), area);
 }
 
-/// How a route reads in the breadcrumbs; the gateway's name is left out
-/// when the previous crumb already names it.
-pub fn crumb(state: &AppState, route: &Route, parent_gateway: Option<&str>) -> String {
-    let under = |gateway_id: &str, what: &str| {
-        if parent_gateway == Some(gateway_id) {
-            what.to_string()
-        } else {
-            format!("{} › {what}", state.gateway_name(gateway_id))
-        }
-    };
-    match route {
-        Route::Gateways => "gateways".into(),
-        Route::GatewayDetail { gateway_id } => under(gateway_id, "describe"),
-        Route::Targets { gateway_id } => under(gateway_id, "targets"),
-        Route::Tools { gateway_id } => under(gateway_id, "tools"),
-        Route::ToolDetail { tool, .. } => tool.clone(),
-        Route::ToolCall { .. } => "call".into(),
-        Route::Captures { gateway_id } => under(gateway_id, "captures"),
-        Route::CaptureDetail { index, .. } => format!("capture {}", index + 1),
-        Route::Contexts => "contexts".into(),
-        Route::Policies { gateway_id } => under(gateway_id, "policies"),
-        Route::PolicyTemplates { .. } => "new policy".into(),
-        Route::PolicyEditor { .. } => match &state.editor {
-            Some(editor) => format!("edit {}", editor.name),
-            None => "edit".into(),
-        },
-        Route::DryRun { .. } => "dry-run".into(),
-        Route::DryRunDetail { index, .. } => format!("why {}", index + 1),
-        Route::Runtimes => "runtimes".into(),
-        Route::Invoke { runtime_id } => format!("invoke {runtime_id}"),
-        Route::Sessions => "sessions".into(),
-        Route::SessionDetail { session_id } => format!("session {session_id}"),
+/// A crumb about a gateway: `what`, after the gateway's name unless the
+/// previous crumb already names it.
+pub(crate) fn under(
+    state: &AppState,
+    parent_gateway: Option<&str>,
+    gateway_id: &str,
+    what: &str,
+) -> String {
+    if parent_gateway == Some(gateway_id) {
+        what.to_string()
+    } else {
+        format!("{} › {what}", state.gateway.name_of(gateway_id))
     }
 }

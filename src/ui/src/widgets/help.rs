@@ -5,13 +5,17 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::keymap::{self, keys_label};
-use crate::state::AppState;
+use crate::shell::keymap::{self, keys_label};
+use crate::shell::state::AppState;
 
-pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+/// Draws the help over `area`.
+pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
-    let view = state.screen().route.kind();
-    let mut lines = vec![Line::styled(format!("{} view", view.title()), theme.accent)];
+    let route = &state.screen().route;
+    let mut lines = vec![Line::styled(
+        format!("{} view", route.title()),
+        theme.accent,
+    )];
     let section = |lines: &mut Vec<Line>, bindings: &[keymap::Binding]| {
         for b in bindings {
             lines.push(Line::from(vec![
@@ -20,7 +24,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             ]));
         }
     };
-    let own = keymap::view_bindings(view);
+    let own = route.screens().bindings();
     if own.is_empty() {
         lines.push(Line::styled("  (no keys of its own)", theme.muted));
     }

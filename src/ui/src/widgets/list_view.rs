@@ -10,13 +10,17 @@ use ratatui::widgets::{
     Wrap,
 };
 
-use crate::state::ListCursor;
+use crate::shell::loadable::Loadable;
+use crate::shell::state::{AppState, ListCursor};
 use crate::theme::Theme;
 
 /// A table over `cursor.visible`, drawn from `cursor.offset`.
 pub struct ListView<'a> {
+    /// Said in the top border, before the counter.
     pub title: String,
+    /// Column headings and widths.
     pub columns: &'a [(&'a str, Constraint)],
+    /// Which rows show and which is selected.
     pub cursor: &'a ListCursor,
     /// Items before filtering, for the `[shown/total]` counter.
     pub total: usize,
@@ -93,5 +97,33 @@ impl ListView<'_> {
                 &mut bar,
             );
         }
+    }
+}
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// What an empty list says: progress while loading, the failure, or why
+/// nothing shows.
+pub(crate) fn empty_line<'a, T>(
+    state: &AppState,
+    data: Option<&Loadable<T>>,
+    what: &str,
+    filtered: bool,
+) -> Line<'a> {
+    match data {
+        Some(Loadable::Loading { since_tick }) => {
+            let elapsed = state.tick.saturating_sub(*since_tick) as f64 / 10.0;
+            let frame = SPINNER[(state.tick as usize) % SPINNER.len()];
+            Line::from(vec![
+                Span::styled(format!("{frame} "), state.theme.accent),
+                Span::raw(format!("loading {what}… {elapsed:.1}s")),
+            ])
+        }
+        Some(Loadable::Failed(e)) => Line::styled(
+            format!("could not load {what}: {e}  (ctrl-r retries)"),
+            state.theme.error,
+        ),
+        _ if filtered => Line::raw(format!("no {what} match the filter (esc clears it)")),
+        _ => Line::raw(format!("no {what}")),
     }
 }

@@ -1,16 +1,17 @@
-//! Reusable drawing pieces. All take `&AppState` (or parts) and never mutate.
+//! Drawing pieces the shell and several features share. All take
+//! `&AppState` (or parts) and never mutate.
 
-pub mod confirm;
-pub mod footer;
-pub mod header;
-pub mod help;
-pub mod list_view;
-pub mod palette_popup;
+pub(crate) mod confirm;
+pub(crate) mod footer;
+pub(crate) mod header;
+pub(crate) mod help;
+pub(crate) mod list_view;
+pub(crate) mod palette_popup;
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 
 /// A rectangle of at most `width`×`height` centred in `area`.
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
         .flex(Flex::Center)
         .areas(area);

@@ -5,10 +5,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::palette;
-use crate::state::AppState;
+use crate::shell::palette;
+use crate::shell::state::AppState;
 
-pub fn render(state: &AppState, text: &str, selected: usize, frame: &mut Frame, body: Rect) {
+/// Draws the suggestions for `text` at the bottom of `body`.
+pub(crate) fn render(state: &AppState, text: &str, selected: usize, frame: &mut Frame, body: Rect) {
     let theme = &state.theme;
     let entries = palette::suggestions(text);
     if entries.is_empty() {

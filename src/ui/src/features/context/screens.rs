@@ -1,0 +1,66 @@
+//! The `:ctx` screen as the shell sees it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::features::context::job::Job;
+use crate::features::context::route::Route;
+use crate::features::context::{keys, view};
+use crate::shell::effect::Effect;
+use crate::shell::filter::FilterQuery;
+use crate::shell::keymap::{Binding, Command};
+use crate::shell::message::info;
+use crate::shell::screens::{Clip, Screens};
+use crate::shell::state::{AppState, ListCursor};
+
+impl Screens for Route {
+    fn title(&self) -> &'static str {
+        "contexts"
+    }
+
+    fn crumb(&self, _state: &AppState, _parent_gateway: Option<&str>) -> String {
+        "contexts".into()
+    }
+
+    fn bindings(&self) -> &'static [Binding] {
+        keys::CONTEXTS
+    }
+
+    fn load(&self, _state: &mut AppState) -> Vec<Effect> {
+        vec![Job::LoadContexts.into()]
+    }
+
+    fn reload(&self, _state: &mut AppState) -> Vec<Effect> {
+        vec![Job::LoadContexts.into()]
+    }
+
+    fn visible_rows(&self, state: &AppState, filter: &FilterQuery) -> Vec<usize> {
+        filter.apply(state.contexts.choices.iter().map(|c| c.label.as_str()))
+    }
+
+    fn on_command(&self, _state: &mut AppState, _command: Command) -> Option<Vec<Effect>> {
+        None
+    }
+
+    /// enter: switch to the context, unless it is the current one.
+    fn open(&self, state: &mut AppState, index: usize) -> Vec<Effect> {
+        let Some(choice) = state.contexts.choices.get(index).cloned() else {
+            return Vec::new();
+        };
+        match choice.profile {
+            Some(p) if !choice.current => vec![Effect::SwitchProfile(p)],
+            _ => {
+                info(state, format!("already on {}", choice.label));
+                Vec::new()
+            }
+        }
+    }
+
+    fn copy(&self, _state: &AppState, _selected: Option<usize>) -> Clip {
+        Clip::NOTHING_SELECTED
+    }
+
+    fn render(&self, state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
+        view::render(state, cursor, frame, area);
+    }
+}

@@ -1,0 +1,67 @@
+//! A gateway's captured tool calls, newest first: when, which tool, who
+//! called, how it ended, how long it took.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::widgets::Cell;
+
+use crate::shell::loadable::Loadable;
+use crate::shell::state::{AppState, ListCursor};
+use crate::widgets::list_view::{ListView, empty_line};
+
+const COLUMNS: &[(&str, Constraint)] = &[
+    ("TIME", Constraint::Length(24)),
+    ("TOOL", Constraint::Percentage(35)),
+    ("CALLER", Constraint::Percentage(20)),
+    ("OUTCOME", Constraint::Length(10)),
+    ("LATENCY", Constraint::Length(10)),
+];
+
+pub(crate) fn render(
+    state: &AppState,
+    gateway_id: &str,
+    cursor: &ListCursor,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let theme = &state.theme;
+    let loaded = state
+        .gateway
+        .captures
+        .get(gateway_id)
+        .and_then(Loadable::loaded);
+    let rows = loaded.map(|l| l.rows.as_slice()).unwrap_or_default();
+    let note = loaded
+        .and_then(|l| l.note.as_deref())
+        .map(|n| format!(" · {n}"))
+        .unwrap_or_default();
+    let list = ListView {
+        title: format!("captures({}){note}", state.gateway.name_of(gateway_id)),
+        columns: COLUMNS,
+        cursor,
+        total: rows.len(),
+        empty: empty_line(
+            state,
+            state.gateway.captures.get(gateway_id),
+            "captured calls",
+            !cursor.filter.is_empty(),
+        ),
+    };
+    list.render(frame, area, theme, |i| {
+        let Some(r) = rows.get(i) else {
+            return Vec::new();
+        };
+        let outcome_style = match r.outcome.as_str() {
+            "ok" => theme.success,
+            "denied" => theme.warning,
+            _ => theme.error,
+        };
+        vec![
+            Cell::from(r.time.clone()).style(theme.muted),
+            Cell::from(r.tool.clone()),
+            Cell::from(r.caller.clone()),
+            Cell::from(r.outcome.clone()).style(outcome_style),
+            Cell::from(format!("{:.1} ms", r.latency_ms)),
+        ]
+    });
+}

@@ -1,0 +1,204 @@
+//! The call dialog: the argument editor (form or raw JSON) on the left, the
+//! outcome on the right: the tool's content, or the raw JSON-RPC exchange,
+//! with the latency the client measured.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use serde_json::Value;
+
+use crate::features::gateway::call_form::{CallForm, CallState, EditorMode, FieldKind, ResultTab};
+use crate::shell::state::AppState;
+
+pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
+    let Some(form) = &state.gateway.call else {
+        frame.render_widget(
+            Paragraph::new("no call dialog open").style(theme.muted),
+            area,
+        );
+        return;
+    };
+    let [about, panes] = Layout::vertical([Constraint::Length(2), Constraint::Min(4)]).areas(area);
+    let head = vec![
+        Line::from(vec![
+            Span::styled(format!(" {} ", form.tool), theme.accent),
+            Span::styled(
+                format!("on {}", state.gateway.name_of(&form.gateway_id)),
+                theme.muted,
+            ),
+        ]),
+        Line::styled(format!(" {}", form.description), theme.muted),
+    ];
+    frame.render_widget(Paragraph::new(head), about);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(panes);
+    render_editor(state, form, frame, left);
+    render_outcome(state, form, frame, right);
+}
+
+fn render_editor(state: &AppState, form: &CallForm, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
+    let title = match form.mode {
+        EditorMode::Form => " arguments · form (ctrl-e: json) ",
+        EditorMode::Raw => " arguments · json (ctrl-e: form) ",
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(title, theme.header));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let problems_height = (form.problems.len() as u16).min(inner.height / 2);
+    let [editor, problems] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(problems_height)]).areas(inner);
+    match form.mode {
+        EditorMode::Form => {
+            let mut lines = Vec::new();
+            for (i, field) in form.fields.iter().enumerate() {
+                let focused = i == form.focus;
+                let marker = if focused { "▸ " } else { "  " };
+                let name_style = if focused {
+                    theme.selection
+                } else if field.required {
+                    theme.accent
+                } else {
+                    theme.base
+                };
+                let hint = match &field.kind {
+                    FieldKind::Boolean | FieldKind::Choice(_) if field.value.is_empty() => {
+                        "(space to choose)"
+                    }
+                    _ if field.value.is_empty() && field.required => "(required)",
+                    _ => "",
+                };
+                let mut spans = vec![
+                    Span::styled(marker, theme.accent),
+                    Span::styled(
+                        format!("{}{}", field.name, if field.required { "*" } else { "" }),
+                        name_style,
+                    ),
+                    Span::styled(format!(" {} ", field.type_label), theme.muted),
+                    Span::raw(field.value.clone()),
+                ];
+                if focused {
+                    spans.push(Span::styled("▏", theme.accent));
+                }
+                spans.push(Span::styled(hint, theme.muted));
+                lines.push(Line::from(spans));
+                if focused && !field.description.is_empty() {
+                    lines.push(Line::styled(
+                        format!("    {}", field.description),
+                        theme.muted,
+                    ));
+                }
+            }
+            if lines.is_empty() {
+                lines.push(Line::styled("this tool takes no arguments", theme.muted));
+            }
+            frame.render_widget(Paragraph::new(lines), editor);
+        }
+        EditorMode::Raw => frame.render_widget(&form.raw, editor),
+    }
+    let lines: Vec<Line> = form
+        .problems
+        .iter()
+        .map(|p| Line::styled(format!("✗ {p}"), theme.error))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), problems);
+}
+
+fn render_outcome(state: &AppState, form: &CallForm, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
+    let tab = |name: &str, on: bool| {
+        Span::styled(
+            format!(" {name} "),
+            if on { theme.selection } else { theme.muted },
+        )
+    };
+    let mut title = vec![
+        tab("result", form.tab == ResultTab::Content),
+        tab("json-rpc", form.tab == ResultTab::Exchange),
+    ];
+    let lines: Vec<Line> = match &form.call {
+        CallState::Editing => vec![Line::styled(
+            "ctrl-s (or enter in the form) validates the arguments and sends tools/call",
+            theme.muted,
+        )],
+        CallState::InFlight => vec![Line::styled("calling…", theme.accent)],
+        CallState::Failed(e) => vec![Line::styled(format!("call failed: {e}"), theme.error)],
+        CallState::Done(report) => {
+            let status = match (&report.rpc_error, report.is_error) {
+                (Some(e), _) => Span::styled(format!(" JSON-RPC error {} ", e.code), theme.error),
+                (None, true) => Span::styled(" tool error ", theme.error),
+                (None, false) => Span::styled(" ok ", theme.success),
+            };
+            title.push(status);
+            title.push(Span::styled(
+                format!(" {:.1} ms ", report.latency_ms),
+                theme.muted,
+            ));
+            match form.tab {
+                ResultTab::Content => content_lines(report, theme.error, theme.muted),
+                ResultTab::Exchange => {
+                    let mut lines = vec![Line::styled("→ request", theme.accent)];
+                    lines.extend(json_lines(&report.request));
+                    lines.push(Line::styled("← response", theme.accent));
+                    lines.extend(json_lines(&report.response));
+                    lines
+                }
+            }
+        }
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Line::from(title));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((form.scroll, 0)),
+        area,
+    );
+}
+
+/// What the tool answered: text items as text, others as JSON.
+fn content_lines(
+    report: &acc_domain::ToolCallReport,
+    error: Style,
+    muted: Style,
+) -> Vec<Line<'static>> {
+    if let Some(e) = &report.rpc_error {
+        return vec![Line::styled(e.message.clone(), error)];
+    }
+    let mut lines = Vec::new();
+    for item in &report.content {
+        match item.get("text").and_then(Value::as_str) {
+            Some(text) => {
+                // JSON text reads better indented.
+                match serde_json::from_str::<Value>(text) {
+                    Ok(json @ (Value::Object(_) | Value::Array(_))) => {
+                        lines.extend(json_lines(&json))
+                    }
+                    _ => lines.extend(text.lines().map(|l| Line::raw(l.to_owned()))),
+                }
+            }
+            None => lines.extend(json_lines(item)),
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled("(no content)", muted));
+    }
+    lines
+}
+
+fn json_lines(value: &Value) -> Vec<Line<'static>> {
+    serde_json::to_string_pretty(value)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| Line::raw(l.to_owned()))
+        .collect()
+}

@@ -1,0 +1,192 @@
+//! The policy studio's engine view: a gateway's policy engine, its
+//! policies and the Cedar schema of its tools; opening the editor on a
+//! policy or a template; pushing a policy and switching the engine's mode.
+
+use acc_domain::cedar_model::schema::GatewaySchema;
+use acc_domain::cedar_model::templates::PolicyTemplate;
+use acc_domain::{Policy, Tool};
+
+use crate::features::policy::editor::PolicyEditor;
+use crate::features::policy::job::Job;
+use crate::features::policy::route::Route;
+use crate::shell::effect::Effect;
+use crate::shell::loadable::start_load;
+use crate::shell::message::{error, info};
+use crate::shell::state::{AppState, Confirm, Overlay};
+
+/// What the studio knows of a gateway's engine.
+#[derive(Debug, Clone)]
+pub struct StudioData {
+    /// The engine's id.
+    pub engine_id: String,
+    /// The engine's name (its id when it has none).
+    pub engine_name: String,
+    /// `LOG_ONLY` or `ENFORCE`.
+    pub mode: String,
+    /// The engine's policies.
+    pub policies: Vec<Policy>,
+    /// The gateway's tools, as the schema sees them.
+    pub tools: Vec<Tool>,
+    /// The Cedar schema of the tools.
+    pub schema: GatewaySchema,
+    /// Starting points for a new policy.
+    pub templates: Vec<PolicyTemplate>,
+}
+
+/// `p`: the policy engine of the selected gateway.
+pub(crate) fn load(state: &mut AppState, gateway_id: &str) -> Vec<Effect> {
+    let Some(gateway) = state.gateway.find(gateway_id).cloned() else {
+        return Vec::new();
+    };
+    if !start_load(&mut state.policy.studio, gateway_id, state.tick) {
+        return Vec::new();
+    }
+    vec![
+        Job::LoadPolicyStudio {
+            gateway: Box::new(gateway),
+        }
+        .into(),
+    ]
+}
+
+/// Open the editor on the selected policy.
+pub(crate) fn edit_selected(state: &mut AppState, gateway_id: &str, index: usize) -> Option<Route> {
+    let policy = state
+        .policy
+        .studio_of(gateway_id)?
+        .policies
+        .get(index)?
+        .clone();
+    state.policy.editor = Some(PolicyEditor::new(
+        gateway_id,
+        &policy.name,
+        policy.decides(),
+        &policy.statement,
+    ));
+    Some(Route::PolicyEditor {
+        gateway_id: gateway_id.into(),
+    })
+}
+
+/// Open the editor on a template.
+pub(crate) fn edit_template(state: &mut AppState, gateway_id: &str, index: usize) -> Option<Route> {
+    let data = state.policy.studio_of(gateway_id)?;
+    let template = data.templates.get(index)?.clone();
+    // A new policy needs a name no policy of the engine has.
+    let mut name = template.name.clone();
+    let mut n = 2;
+    while data.policies.iter().any(|p| p.name == name) {
+        name = format!("{}_{n}", template.name);
+        n += 1;
+    }
+    state.policy.editor = Some(PolicyEditor::new(gateway_id, &name, false, &template.text));
+    Some(Route::PolicyEditor {
+        gateway_id: gateway_id.into(),
+    })
+}
+
+/// ctrl-p: push the edited policy (asks first; refused read-only).
+pub(crate) fn ask_push(state: &mut AppState) -> Vec<Effect> {
+    let Some(editor) = state.policy.editor.as_ref() else {
+        return Vec::new();
+    };
+    if state.readonly {
+        error(state, "read-only mode: pushing a policy is refused".into());
+        return Vec::new();
+    }
+    if editor.errors() > 0 {
+        error(
+            state,
+            "the policy has errors; fix them before pushing".into(),
+        );
+        return Vec::new();
+    }
+    let Some(data) = state.policy.studio_of(&editor.gateway_id) else {
+        return Vec::new();
+    };
+    let verb = if data.policies.iter().any(|p| p.name == editor.name) {
+        "UpdatePolicy"
+    } else {
+        "CreatePolicy"
+    };
+    state.overlay = Some(Overlay::Confirm(Confirm {
+        title: "push policy".into(),
+        question: format!(
+            "{verb} {} in engine {}? Findings fail it (FAIL_ON_ANY_FINDINGS).",
+            editor.name, data.engine_name
+        ),
+        on_yes: Job::PushPolicy {
+            gateway_id: editor.gateway_id.clone(),
+            engine_id: data.engine_id.clone(),
+            name: editor.name.clone(),
+            statement: editor.contents(),
+        }
+        .into(),
+    }));
+    Vec::new()
+}
+
+/// `m`: switch the engine between LOG_ONLY and ENFORCE (asks first).
+pub(crate) fn ask_mode(state: &mut AppState, gateway_id: &str) -> Vec<Effect> {
+    if state.readonly {
+        error(
+            state,
+            "read-only mode: switching the policy mode is refused".into(),
+        );
+        return Vec::new();
+    }
+    let Some(data) = state.policy.studio_of(gateway_id) else {
+        return Vec::new();
+    };
+    let next = if data.mode == "ENFORCE" {
+        "LOG_ONLY"
+    } else {
+        "ENFORCE"
+    };
+    let consequence = if next == "ENFORCE" {
+        "denied calls will be refused before they reach their target"
+    } else {
+        "denied calls will go through and only be recorded"
+    };
+    state.overlay = Some(Overlay::Confirm(Confirm {
+        title: "policy mode".into(),
+        question: format!(
+            "switch {} to {next}? {consequence}.",
+            state.gateway.name_of(gateway_id)
+        ),
+        on_yes: Job::SetPolicyMode {
+            gateway_id: gateway_id.into(),
+            mode: next.into(),
+        }
+        .into(),
+    }));
+    Vec::new()
+}
+
+/// A push answered: show the new status (and reasons when it failed).
+pub(crate) fn on_pushed(state: &mut AppState, gateway_id: &str, result: Result<Policy, String>) {
+    match result {
+        Ok(policy) if policy.status.ends_with("_FAILED") => error(
+            state,
+            format!(
+                "policy {} is {}: {}",
+                policy.name,
+                policy.status,
+                policy.status_reasons.join("; ")
+            ),
+        ),
+        Ok(policy) => {
+            if let Some(editor) = state.policy.editor.as_mut()
+                && editor.name == policy.name
+            {
+                editor.existing = true;
+            }
+            info(
+                state,
+                format!("pushed policy {} ({})", policy.name, policy.status),
+            );
+        }
+        Err(e) => error(state, format!("push failed: {e}")),
+    }
+    state.policy.studio.remove(gateway_id);
+}

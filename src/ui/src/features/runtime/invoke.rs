@@ -1,0 +1,218 @@
+//! The invoke console of a runtime: the payload and user id typed, the
+//! invocation sent, and its stream followed as it arrives.
+
+use acc_domain::AgentRuntime;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui_textarea::TextArea;
+
+use crate::features::runtime::invocation::{InvocationRun, RunState, StreamView};
+use crate::features::runtime::job::Job;
+use crate::features::runtime::keys::Command as Runtime;
+use crate::features::runtime::route::Route;
+use crate::shell::effect::Effect;
+use crate::shell::keymap::Command;
+use crate::shell::message::{error, info};
+use crate::shell::state::AppState;
+
+/// Which field of the invoke console takes typing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InvokeFocus {
+    /// The JSON payload.
+    #[default]
+    Payload,
+    /// The user id.
+    User,
+}
+
+/// The invoke console of one runtime.
+#[derive(Debug, Clone)]
+pub struct InvokeConsole {
+    /// The runtime invoked.
+    pub runtime: AgentRuntime,
+    /// The JSON sent.
+    pub payload: TextArea<'static>,
+    /// The user id sent, if not empty.
+    pub user: String,
+    /// Which field takes typing.
+    pub focus: InvokeFocus,
+    /// The session the next invocation reuses (multi-turn); `None` starts
+    /// a new one.
+    pub session: Option<String>,
+    /// Which half of the stream panel shows.
+    pub view: StreamView,
+    /// The latest invocation.
+    pub run: Option<InvocationRun>,
+    /// Why the payload cannot be sent.
+    pub problem: Option<String>,
+    next_run: u64,
+}
+
+impl InvokeConsole {
+    /// A console on `runtime` with an example payload.
+    pub fn new(runtime: AgentRuntime) -> Self {
+        InvokeConsole {
+            runtime,
+            payload: TextArea::new(vec![r#"{"prompt": "What can you do for me?"}"#.into()]),
+            user: String::new(),
+            focus: InvokeFocus::Payload,
+            session: None,
+            view: StreamView::Parsed,
+            run: None,
+            problem: None,
+            next_run: 1,
+        }
+    }
+}
+
+/// A command in the console; the shell's own (back, quit, help) are left
+/// to it, others do nothing while typing.
+pub(crate) fn on_command(state: &mut AppState, command: Command) -> Option<Vec<Effect>> {
+    match command {
+        Command::Runtime(Runtime::Send) => return Some(send(state)),
+        Command::Runtime(Runtime::ToggleResult) => toggle_view(state),
+        Command::Runtime(Runtime::NewSession) => new_session(state),
+        Command::Runtime(Runtime::NextField) => toggle_focus(state),
+        Command::Back | Command::Quit | Command::Help => return None,
+        _ => {}
+    }
+    Some(Vec::new())
+}
+
+/// `enter` on a runtime: its invoke console.
+pub(crate) fn open_invoke(state: &mut AppState, index: usize) -> Option<Route> {
+    let runtime = state.runtime.runtimes.loaded()?.get(index)?.clone();
+    let id = runtime.id.clone();
+    if state
+        .runtime
+        .invoke
+        .as_ref()
+        .is_none_or(|c| c.runtime.id != id)
+    {
+        state.runtime.invoke = Some(InvokeConsole::new(runtime));
+    }
+    Some(Route::Invoke { runtime_id: id })
+}
+
+pub(crate) fn on_typing_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    let Some(console) = state.runtime.invoke.as_mut() else {
+        return Vec::new();
+    };
+    match console.focus {
+        InvokeFocus::Payload => {
+            console.payload.input(key);
+            console.problem = None;
+        }
+        InvokeFocus::User => match key.code {
+            KeyCode::Char(c) => console.user.push(c),
+            KeyCode::Backspace => {
+                console.user.pop();
+            }
+            _ => {}
+        },
+    }
+    Vec::new()
+}
+
+fn toggle_focus(state: &mut AppState) {
+    if let Some(console) = state.runtime.invoke.as_mut() {
+        console.focus = match console.focus {
+            InvokeFocus::Payload => InvokeFocus::User,
+            InvokeFocus::User => InvokeFocus::Payload,
+        };
+    }
+}
+
+fn toggle_view(state: &mut AppState) {
+    if let Some(console) = state.runtime.invoke.as_mut() {
+        console.view = match console.view {
+            StreamView::Parsed => StreamView::Raw,
+            StreamView::Raw => StreamView::Parsed,
+        };
+    }
+}
+
+/// ctrl-n: the next invocation starts a new session.
+fn new_session(state: &mut AppState) {
+    if let Some(console) = state.runtime.invoke.as_mut() {
+        console.session = None;
+    }
+    info(state, "the next invocation starts a new session".into());
+}
+
+/// ctrl-s: send the payload (checked to be JSON first).
+fn send(state: &mut AppState) -> Vec<Effect> {
+    if state.readonly {
+        error(state, "read-only mode: invoking an agent is refused".into());
+        return Vec::new();
+    }
+    let Some(console) = state.runtime.invoke.as_mut() else {
+        return Vec::new();
+    };
+    if console
+        .run
+        .as_ref()
+        .is_some_and(|r| matches!(r.state, RunState::Starting | RunState::Streaming))
+    {
+        return Vec::new();
+    }
+    let text = console.payload.lines().join("\n");
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
+        console.problem = Some(format!("the payload is not valid JSON: {e}"));
+        return Vec::new();
+    }
+    let id = console.next_run;
+    console.next_run += 1;
+    console.run = Some(InvocationRun::new(id));
+    vec![
+        Job::Invoke {
+            run_id: id,
+            runtime: Box::new(console.runtime.clone()),
+            payload: text.into_bytes(),
+            session: console.session.clone(),
+            user: (!console.user.is_empty()).then(|| console.user.clone()),
+        }
+        .into(),
+    ]
+}
+
+/// The runtime answered: the stream's session and content type.
+pub(crate) fn on_started(state: &mut AppState, run_id: u64, session: String, content_type: String) {
+    if let Some(console) = state.runtime.invoke.as_mut()
+        && let Some(run) = console.run.as_mut().filter(|r| r.id == run_id)
+    {
+        run.content_type = content_type;
+        run.session_id = Some(session.clone());
+        // The next turn continues this session.
+        console.session = Some(session);
+    }
+}
+
+/// Bytes of the stream.
+pub(crate) fn on_chunk(state: &mut AppState, run_id: u64, at_ms: f64, bytes: &[u8]) {
+    if let Some(run) = run_of(state, run_id) {
+        run.on_chunk(at_ms, bytes);
+    }
+}
+
+/// The stream ended (or broke).
+pub(crate) fn on_finished(
+    state: &mut AppState,
+    run_id: u64,
+    at_ms: f64,
+    result: Result<(), String>,
+) {
+    if let Some(run) = run_of(state, run_id) {
+        run.on_finished(at_ms, result);
+    }
+}
+
+/// The console's invocation `run_id`, unless a newer one replaced it.
+fn run_of(state: &mut AppState, run_id: u64) -> Option<&mut InvocationRun> {
+    state
+        .runtime
+        .invoke
+        .as_mut()?
+        .run
+        .as_mut()
+        .filter(|r| r.id == run_id)
+}

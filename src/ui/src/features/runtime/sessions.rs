@@ -1,0 +1,229 @@
+//! The runtimes and sessions lists: loading them (the sessions refresh
+//! while shown), their order, one session's lifecycle, spans and log, and
+//! stopping a session.
+
+use acc_domain::agent_runtime::clock;
+use acc_domain::{AgentRuntime, RuntimeSession};
+
+use crate::features::runtime::job::Job;
+use crate::features::runtime::route::Route;
+use crate::shell;
+use crate::shell::effect::Effect;
+use crate::shell::loadable::Loadable;
+use crate::shell::message::{error, info};
+use crate::shell::state::{AppState, Confirm, Overlay};
+
+/// Ticks (100 ms) between session list refreshes while it is shown.
+pub const SESSIONS_REFRESH_TICKS: u64 = 10;
+
+/// How the sessions list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SessionSort {
+    /// Newest first.
+    #[default]
+    Age,
+    /// Most idle first.
+    Idle,
+    /// By state.
+    State,
+    /// By runtime.
+    Runtime,
+}
+
+impl SessionSort {
+    /// How the order is named on screen.
+    pub fn label(self) -> &'static str {
+        match self {
+            SessionSort::Age => "newest",
+            SessionSort::Idle => "most idle",
+            SessionSort::State => "state",
+            SessionSort::Runtime => "runtime",
+        }
+    }
+
+    /// The order after this one.
+    pub fn next(self) -> SessionSort {
+        match self {
+            SessionSort::Age => SessionSort::Idle,
+            SessionSort::Idle => SessionSort::State,
+            SessionSort::State => SessionSort::Runtime,
+            SessionSort::Runtime => SessionSort::Age,
+        }
+    }
+}
+
+/// Session indices in display order.
+pub fn session_order(sessions: &[RuntimeSession], sort: SessionSort) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..sessions.len()).collect();
+    match sort {
+        SessionSort::Age => order.sort_by_key(|&i| sessions[i].age_seconds),
+        SessionSort::Idle => order.sort_by_key(|&i| std::cmp::Reverse(sessions[i].idle_seconds)),
+        SessionSort::State => order.sort_by(|&a, &b| sessions[a].state.cmp(&sessions[b].state)),
+        SessionSort::Runtime => order.sort_by(|&a, &b| {
+            sessions[a]
+                .agent_runtime_id
+                .cmp(&sessions[b].agent_runtime_id)
+        }),
+    }
+    order
+}
+
+/// A loaded runtime.
+fn runtime<'a>(state: &'a AppState, id: &str) -> Option<&'a AgentRuntime> {
+    state.runtime.runtimes.loaded()?.iter().find(|r| r.id == id)
+}
+
+/// Loads for the runtimes and sessions screens.
+pub(crate) fn load_runtimes(state: &mut AppState) -> Vec<Effect> {
+    if state.runtime.runtimes.is_loading() {
+        return Vec::new();
+    }
+    if state.runtime.runtimes.loaded().is_none() {
+        state.runtime.runtimes = Loadable::loading(state.tick);
+    }
+    vec![Job::LoadRuntimes.into()]
+}
+
+/// The sessions, unless a listing is on its way; they refresh while shown.
+pub(crate) fn load_sessions(state: &mut AppState) -> Vec<Effect> {
+    state.runtime.sessions_refresh_at = Some(state.tick + SESSIONS_REFRESH_TICKS);
+    if state.runtime.sessions_in_flight {
+        return Vec::new();
+    }
+    state.runtime.sessions_in_flight = true;
+    if state.runtime.sessions.loaded().is_none() && !state.runtime.sessions.is_loading() {
+        state.runtime.sessions = Loadable::loading(state.tick);
+    }
+    vec![Job::LoadSessions.into()]
+}
+
+/// The session shown at `index` of the sessions screen.
+pub(crate) fn session_at(state: &AppState, index: usize) -> Option<&RuntimeSession> {
+    state.runtime.sessions.loaded()?.get(index)
+}
+
+/// ctrl-d on a session: stop it (asks first; refused read-only).
+pub(crate) fn ask_stop(state: &mut AppState, index: usize) -> Vec<Effect> {
+    if state.readonly {
+        error(
+            state,
+            "read-only mode: stopping a session is refused".into(),
+        );
+        return Vec::new();
+    }
+    let Some(session) = session_at(state, index).cloned() else {
+        return Vec::new();
+    };
+    if session.state == "STOPPED" {
+        info(
+            state,
+            format!("session {} has already stopped", session.runtime_session_id),
+        );
+        return Vec::new();
+    }
+    // Not listed (yet): an IAM runtime known only by the session's ARN.
+    let target = runtime(state, &session.agent_runtime_id)
+        .cloned()
+        .unwrap_or_else(|| AgentRuntime {
+            id: session.agent_runtime_id.clone(),
+            arn: session.agent_runtime_arn.clone(),
+            ..AgentRuntime::default()
+        });
+    state.overlay = Some(Overlay::Confirm(Confirm {
+        title: "Stop session".into(),
+        question: format!(
+            "Stop session {} of {}? Its processes end and its files are destroyed.",
+            session.runtime_session_id, session.agent_runtime_id
+        ),
+        on_yes: Job::StopSession {
+            runtime: Box::new(target),
+            session_id: session.runtime_session_id,
+        }
+        .into(),
+    }));
+    Vec::new()
+}
+
+/// A session's log tail and spans.
+pub(crate) fn load_logs(session: &RuntimeSession) -> Effect {
+    Job::LoadSessionLogs {
+        runtime_id: session.agent_runtime_id.clone(),
+        endpoint: session.endpoint.clone(),
+        session_id: session.runtime_session_id.clone(),
+    }
+    .into()
+}
+
+/// A tick: the sessions (and the open session's log) again when due,
+/// while they are shown; `None` when nothing was due.
+pub(crate) fn on_tick(state: &mut AppState) -> Option<Vec<Effect>> {
+    if state
+        .runtime
+        .sessions_refresh_at
+        .is_none_or(|at| state.tick < at)
+    {
+        return None;
+    }
+    let route = state.screen().route.clone();
+    Some(match route {
+        shell::Route::Runtime(Route::Sessions | Route::Runtimes) => load_sessions(state),
+        shell::Route::Runtime(Route::SessionDetail { session_id }) => {
+            let mut effects = load_sessions(state);
+            if let Some(session) = session_by_id(state, &session_id) {
+                effects.push(load_logs(session));
+            }
+            effects
+        }
+        // Not shown any more: stop refreshing.
+        _ => {
+            state.runtime.sessions_refresh_at = None;
+            Vec::new()
+        }
+    })
+}
+
+/// A listed session.
+fn session_by_id<'a>(state: &'a AppState, session_id: &str) -> Option<&'a RuntimeSession> {
+    state
+        .runtime
+        .sessions
+        .loaded()?
+        .iter()
+        .find(|s| s.runtime_session_id == session_id)
+}
+
+/// The session-detail lines: lifecycle events and invocations, the spans,
+/// then the log tail.
+pub(crate) fn session_detail_lines(state: &AppState, session_id: &str) -> Vec<String> {
+    let Some(session) = state
+        .runtime
+        .sessions
+        .loaded()
+        .and_then(|s| s.iter().find(|s| s.runtime_session_id == session_id))
+    else {
+        return vec!["this session is no longer listed (esc)".into()];
+    };
+    let mut lines = session.detail_lines();
+    lines.push(String::new());
+    lines.push("# spans".into());
+    match state.runtime.session_spans.get(session_id) {
+        Some(Loadable::Loaded(spans)) if spans.is_empty() => {
+            lines.push("(none: the agent exported no OTLP spans for this session)".into())
+        }
+        Some(Loadable::Loaded(spans)) => lines.extend(acc_domain::agent_runtime::span_lines(spans)),
+        Some(Loadable::Failed(e)) => lines.push(format!("could not read the spans: {e}")),
+        _ => lines.push("loading…".into()),
+    }
+    lines.push(String::new());
+    lines.push("# log".into());
+    match state.runtime.session_logs.get(session_id) {
+        Some(Loadable::Loaded(log)) if log.is_empty() => lines.push("(nothing logged yet)".into()),
+        Some(Loadable::Loaded(log)) => lines.extend(
+            log.iter()
+                .map(|l| format!("{}  {}", clock(l.timestamp_ms), l.message)),
+        ),
+        Some(Loadable::Failed(e)) => lines.push(format!("could not read the log: {e}")),
+        _ => lines.push("loading…".into()),
+    }
+    lines
+}

@@ -1,0 +1,100 @@
+//! What results do to the runtime screens.
+
+use crate::features::runtime::job::Job;
+use crate::features::runtime::msg::Msg;
+use crate::features::runtime::route::{Jump, Route};
+use crate::features::runtime::{invoke, sessions};
+use crate::shell::effect::Effect;
+use crate::shell::loadable::Loadable;
+use crate::shell::message::{error, info};
+use crate::shell::navigation::{self, refresh_all};
+use crate::shell::state::AppState;
+
+/// A result for the runtime screens.
+pub(crate) fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let rt = &mut state.runtime;
+    match msg {
+        Msg::RuntimesLoaded(result) => {
+            match result {
+                Ok(runtimes) => rt.runtimes = Loadable::Loaded(runtimes),
+                Err(e) => {
+                    rt.runtimes = Loadable::Failed(e.clone());
+                    error(state, e);
+                }
+            }
+            refresh_all(state);
+        }
+        Msg::SessionsLoaded(result) => {
+            rt.sessions_in_flight = false;
+            match result {
+                Ok(sessions) => rt.sessions = Loadable::Loaded(sessions),
+                // A failed refresh keeps what is shown, and says why.
+                Err(e) if rt.sessions.loaded().is_some() => error(state, e),
+                Err(e) => {
+                    rt.sessions = Loadable::Failed(e.clone());
+                    error(state, e);
+                }
+            }
+            refresh_all(state);
+        }
+        Msg::SessionLogsLoaded {
+            session_id,
+            result,
+            spans,
+        } => {
+            let loaded = match result {
+                Ok(lines) => Loadable::Loaded(lines),
+                Err(e) => Loadable::Failed(e),
+            };
+            let spans = match spans {
+                Ok(spans) => Loadable::Loaded(spans),
+                Err(e) => Loadable::Failed(e),
+            };
+            rt.session_spans.insert(session_id.clone(), spans);
+            rt.session_logs.insert(session_id, loaded);
+            refresh_all(state);
+        }
+        Msg::SessionStopped { session_id, result } => match result {
+            Ok(()) => {
+                info(state, format!("stopped session {session_id}"));
+                return vec![Job::LoadSessions.into()];
+            }
+            Err(e) => error(state, format!("stop {session_id}: {e}")),
+        },
+        Msg::InvokeStarted {
+            run_id,
+            session_id,
+            content_type,
+        } => invoke::on_started(state, run_id, session_id, content_type),
+        Msg::InvokeChunk {
+            run_id,
+            at_ms,
+            bytes,
+        } => invoke::on_chunk(state, run_id, at_ms, &bytes),
+        Msg::InvokeFinished {
+            run_id,
+            at_ms,
+            result,
+        } => {
+            if let Err(e) = &result {
+                error(state, format!("invoke: {e}"));
+            }
+            invoke::on_finished(state, run_id, at_ms, result);
+        }
+    }
+    Vec::new()
+}
+
+/// A runtime `:` command.
+pub(crate) fn jump(state: &mut AppState, jump: Jump) -> Vec<Effect> {
+    let route = match jump {
+        Jump::Runtimes => Route::Runtimes,
+        Jump::Sessions => Route::Sessions,
+    };
+    navigation::jump(state, route.into())
+}
+
+/// A tick: a due sessions refresh; `None` when nothing was due.
+pub(crate) fn on_tick(state: &mut AppState) -> Option<Vec<Effect>> {
+    sessions::on_tick(state)
+}

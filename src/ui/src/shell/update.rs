@@ -1,0 +1,83 @@
+//! `update(state, action) -> effects`: the only place state changes. The
+//! shell handles input, ticks and the context switch, and hands each
+//! feature's results to that feature.
+
+use ratatui::crossterm::event::{KeyEventKind, MouseEventKind};
+
+use crate::features::{context, gateway, policy, runtime};
+use crate::shell::action::Action;
+use crate::shell::commands::on_key;
+use crate::shell::effect::Effect;
+use crate::shell::message::{error, info};
+use crate::shell::navigation::{clamp_cursor, load_for_current, move_by};
+use crate::shell::route::Route;
+use crate::shell::state::{AppState, Screen};
+
+/// Rows moved by one mouse wheel notch.
+const WHEEL_ROWS: isize = 3;
+
+/// Applies `action` and returns the effects to run.
+pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
+        Action::Key(_) => Vec::new(),
+        Action::Mouse(m) => {
+            match m.kind {
+                MouseEventKind::ScrollDown => move_by(state, WHEEL_ROWS),
+                MouseEventKind::ScrollUp => move_by(state, -WHEEL_ROWS),
+                _ => {}
+            }
+            Vec::new()
+        }
+        Action::Resize(w, h) => {
+            state.size = (w, h);
+            for i in 0..state.stack.len() {
+                clamp_cursor(state, i);
+            }
+            Vec::new()
+        }
+        Action::Tick => on_tick(state),
+        Action::ContextSwitched(context) => {
+            info(state, format!("switched to {}", context.label()));
+            state.context = context;
+            // Nothing of the previous context may show, nor stop a load.
+            state.reset_features();
+            state.stack = vec![Screen::new(Route::home())];
+            load_for_current(state)
+        }
+        Action::FileSaved { what, result } => {
+            match result {
+                Ok(path) => info(state, format!("saved {what} to {path}")),
+                Err(e) => error(state, e),
+            }
+            Vec::new()
+        }
+        Action::Copied { bytes } => {
+            info(
+                state,
+                format!("copied {bytes} bytes of JSON to the clipboard (OSC 52)"),
+            );
+            Vec::new()
+        }
+        Action::Gateway(msg) => gateway::update(state, msg),
+        Action::Policy(msg) => policy::update(state, msg),
+        Action::Runtime(msg) => runtime::update(state, msg),
+        Action::Context(msg) => context::update(state, msg),
+    }
+}
+
+/// The first effects of a session: load what the root screen shows.
+pub fn start(state: &mut AppState) -> Vec<Effect> {
+    load_for_current(state)
+}
+
+/// Time passes: progress animates and what is due runs.
+fn on_tick(state: &mut AppState) -> Vec<Effect> {
+    state.tick += 1;
+    policy::on_tick(state);
+    // A due sessions refresh takes this tick; a due poll waits for the next.
+    if let Some(effects) = runtime::on_tick(state) {
+        return effects;
+    }
+    gateway::on_tick(state)
+}
