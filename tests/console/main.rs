@@ -7,4 +7,5 @@ mod oci_image;
 mod platform;
 
 mod cli_headless;
+mod policy_dry_run_equivalence;
 mod tui_e2e;

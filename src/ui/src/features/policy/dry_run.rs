@@ -2,11 +2,8 @@
 //! before and after, with the symbolic comparison per action; its table's
 //! order, one row's "why", and saving the rows as a Cedar test file.
 
-use acc_domain::CapturedCall;
-use acc_domain::cedar_model::dry_run::{DryRun, Flip};
-use acc_domain::cedar_model::findings::ActionComparison;
-use acc_domain::cedar_model::policy_tests::captured_test_case;
-use acc_domain::cedar_model::request::CedarCall;
+use acc_backend::policy::workflow::{PolicyDryRun, test_file_text};
+use acc_domain::cedar_model::dry_run::Flip;
 
 use crate::features::policy::job::Job;
 use crate::features::policy::route::Route;
@@ -58,17 +55,9 @@ impl DryRunSort {
 pub struct DryRunReport {
     /// The policy the edit was of.
     pub policy: String,
-    /// Each captured call, before and after.
-    pub run: DryRun,
-    /// The Cedar request and entities of each row (`None` when the call
-    /// could not be turned into one).
-    pub requests: Vec<Option<CedarCall>>,
-    /// The captured calls of the rows, for test files.
-    pub calls: Vec<CapturedCall>,
-    /// The comparison per action, or why it was skipped.
-    pub symbolic: Result<Vec<ActionComparison>, String>,
-    /// How long the dry-run took.
-    pub elapsed_ms: u128,
+    /// The shared workflow's answer: rows, requests, calls, the symbolic
+    /// comparison and the time taken (the same as `acc policy dry-run`).
+    pub dry: PolicyDryRun,
 }
 
 /// How the dry-run table is shown.
@@ -82,7 +71,7 @@ pub struct DryRunOptions {
 
 /// The dry-run rows in display order (indices into `run.rows`).
 pub fn dry_run_order(report: &DryRunReport, options: DryRunOptions) -> Vec<usize> {
-    let rows = &report.run.rows;
+    let rows = &report.dry.run.rows;
     let mut order: Vec<usize> = (0..rows.len())
         .filter(|&i| !options.flips_only || rows[i].flip != Flip::Unchanged)
         .collect();
@@ -103,7 +92,7 @@ pub(crate) fn visible(state: &AppState, gateway_id: &str, filter: &FilterQuery) 
     };
     let order = dry_run_order(report, state.policy.dry_run_options);
     filter.apply_in_order(&order, |i| {
-        let r = &report.run.rows[i];
+        let r = &report.dry.run.rows[i];
         format!("{} {} {}", r.tool, r.caller, r.after.decision.as_str())
     })
 }
@@ -150,22 +139,11 @@ pub(crate) fn save_tests(state: &mut AppState, gateway_id: &str, order: &[usize]
     let Some(report) = state.policy.dry_run_of(gateway_id) else {
         return Vec::new();
     };
-    let cases: Vec<serde_json::Value> = order
-        .iter()
-        .filter_map(|&i| {
-            let row = report.run.rows.get(i)?;
-            let request = report.requests.get(i)?.as_ref()?;
-            let call = report
-                .calls
-                .iter()
-                .find(|c| c.capture_id == row.capture_id)?;
-            Some(captured_test_case(call, request, &row.after))
-        })
-        .collect();
+    let cases = report.dry.test_cases(order.iter().copied());
     let path = format!("{}-tests.json", report.policy);
     vec![Effect::SaveFile {
         path: path.into(),
-        contents: serde_json::to_string_pretty(&cases).unwrap_or_default() + "\n",
+        contents: test_file_text(&cases),
         what: format!("{} policy test(s)", cases.len()),
     }]
 }
@@ -190,7 +168,7 @@ pub(crate) fn dry_run_detail_lines(
     let Some(report) = state.policy.dry_run_of(gateway_id) else {
         return Vec::new();
     };
-    let Some(row) = report.run.rows.get(index) else {
+    let Some(row) = report.dry.run.rows.get(index) else {
         return Vec::new();
     };
     let decided = |e: &acc_domain::cedar_model::evaluation::Evaluation| {
@@ -211,7 +189,7 @@ pub(crate) fn dry_run_detail_lines(
         format!("after   {}", decided(&row.after)),
         String::new(),
     ];
-    match report.requests.get(index).and_then(Option::as_ref) {
+    match report.dry.requests.get(index).and_then(Option::as_ref) {
         Some(request) => {
             lines.push("# request".into());
             lines.push(format!("principal  {}", request.principal));

@@ -59,7 +59,9 @@ impl Job {
         tokio::spawn(async move { reply.send(self.perform(&backend).await) });
     }
 
-    async fn perform(self, backend: &Backend) -> Msg {
+    /// Does the work and gives the message it answers with: the effect
+    /// runner calls it on a task; tests call it to see what the console sees.
+    pub async fn perform(self, backend: &Backend) -> Msg {
         match self {
             Job::LoadPolicyStudio { gateway } => Msg::PolicyStudioLoaded {
                 result: policy_tasks::load_studio(backend, &gateway)

@@ -179,7 +179,7 @@ impl Screens for Route {
                 selected.and_then(|i| state.policy.studio_of(gateway_id)?.policies.get(i)),
             ),
             Route::DryRun { gateway_id } => Clip::json(
-                selected.and_then(|i| state.policy.dry_run_of(gateway_id)?.run.rows.get(i)),
+                selected.and_then(|i| state.policy.dry_run_of(gateway_id)?.dry.run.rows.get(i)),
             ),
             Route::PolicyEditor { .. } => match &state.policy.editor {
                 Some(editor) => Clip::Text(editor.contents()),

@@ -2,9 +2,7 @@
 //! policies and the Cedar schema of its tools; opening the editor on a
 //! policy or a template; pushing a policy and switching the engine's mode.
 
-use acc_domain::cedar_model::schema::GatewaySchema;
-use acc_domain::cedar_model::templates::PolicyTemplate;
-use acc_domain::{Policy, Tool};
+use acc_domain::Policy;
 
 use crate::features::policy::editor::PolicyEditor;
 use crate::features::policy::job::Job;
@@ -14,24 +12,8 @@ use crate::shell::loadable::start_load;
 use crate::shell::message::{error, info};
 use crate::shell::state::{AppState, Confirm, Overlay};
 
-/// What the studio knows of a gateway's engine.
-#[derive(Debug, Clone)]
-pub struct StudioData {
-    /// The engine's id.
-    pub engine_id: String,
-    /// The engine's name (its id when it has none).
-    pub engine_name: String,
-    /// `LOG_ONLY` or `ENFORCE`.
-    pub mode: String,
-    /// The engine's policies.
-    pub policies: Vec<Policy>,
-    /// The gateway's tools, as the schema sees them.
-    pub tools: Vec<Tool>,
-    /// The Cedar schema of the tools.
-    pub schema: GatewaySchema,
-    /// Starting points for a new policy.
-    pub templates: Vec<PolicyTemplate>,
-}
+/// What the studio shows for a gateway: the shared workflow's load.
+pub type StudioData = acc_backend::policy::workflow::GatewayPolicies;
 
 /// `p`: the policy engine of the selected gateway.
 pub(crate) fn load(state: &mut AppState, gateway_id: &str) -> Vec<Effect> {

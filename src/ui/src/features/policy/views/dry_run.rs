@@ -43,7 +43,7 @@ pub(crate) fn render(
     let summary = match report {
         Some(r) => Line::from(vec![
             Span::styled(
-                format!(" {} ", r.run.summary()),
+                format!(" {} ", r.dry.run.summary()),
                 theme.accent.add_modifier(Modifier::BOLD),
             ),
             Span::styled(
@@ -56,7 +56,7 @@ pub(crate) fn render(
                     } else {
                         ""
                     },
-                    r.elapsed_ms
+                    r.dry.elapsed_ms
                 ),
                 theme.muted,
             ),
@@ -64,7 +64,9 @@ pub(crate) fn render(
         None => Line::raw(""),
     };
     frame.render_widget(Paragraph::new(summary), summary_area);
-    let rows = report.map(|r| r.run.rows.as_slice()).unwrap_or_default();
+    let rows = report
+        .map(|r| r.dry.run.rows.as_slice())
+        .unwrap_or_default();
     let list = ListView {
         title: format!("dry-run({})", state.gateway.name_of(gateway_id)),
         columns: COLUMNS,
@@ -111,8 +113,8 @@ fn render_symbolic(state: &AppState, gateway_id: &str, frame: &mut Frame, area: 
         .title(Span::styled(" symbolic, per action ", theme.accent));
     let mut lines = Vec::new();
     match state.policy.dry_run_of(gateway_id) {
-        Some(report) => match &report.symbolic {
-            Ok(rows) => {
+        Some(report) => match &report.dry.symbolic {
+            Some(Ok(rows)) => {
                 lines.push(Line::styled(comparison_summary(rows), theme.accent));
                 for row in rows
                     .iter()
@@ -154,7 +156,8 @@ fn render_symbolic(state: &AppState, gateway_id: &str, frame: &mut Frame, area: 
                     }
                 }
             }
-            Err(e) => lines.push(Line::styled(format!("skipped: {e}"), theme.warning)),
+            Some(Err(e)) => lines.push(Line::styled(format!("skipped: {e}"), theme.warning)),
+            None => lines.push(Line::styled("skipped", theme.warning)),
         },
         None => lines.push(Line::styled("waiting for the dry-run…", theme.muted)),
     }
