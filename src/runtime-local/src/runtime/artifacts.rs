@@ -324,12 +324,52 @@ fn execution_for(architecture: &str) -> Result<Execution, String> {
     }
 }
 
+/// A native command's program, when named by path, must be there to run:
+/// a venv whose interpreter was removed (a pyenv version uninstalled, a uv
+/// cache cleared) is refused when the runtime is created, naming what is
+/// missing, rather than failing at the first invocation with "not found".
+fn check_program(command: &str) -> Result<(), String> {
+    use crate::runtime::session_host::sandbox::{venv_home, venv_of};
+    let Some(word) = command.split_whitespace().next() else {
+        return Ok(());
+    };
+    let program = Path::new(word.trim_matches(['"', '\'']));
+    if !program.is_absolute() {
+        return Ok(());
+    }
+    if let Some(venv) = venv_of(program)
+        && let Some(home) = venv_home(&venv)
+        && !home.exists()
+    {
+        return Err(format!(
+            "the venv {} was made from the Python in {}, which no longer exists. Recreate \
+             the venv with an installed Python (python3 -m venv --clear {})",
+            venv.display(),
+            home.display(),
+            venv.display()
+        ));
+    }
+    if program.exists() {
+        return Ok(());
+    }
+    Err(match std::fs::read_link(program) {
+        Ok(target) => format!(
+            "{} is a link to {}, which does not exist: reinstall what it points to, or name \
+             an interpreter that exists",
+            program.display(),
+            target.display()
+        ),
+        Err(_) => format!("{} does not exist on this machine", program.display()),
+    })
+}
+
 /// Resolve and check an artifact: the files exist, the image's platform is
 /// linux/arm64. `entrypoint` is what a rootfs artifact runs.
 pub fn inspect(uri: &str, entrypoint: Option<&str>) -> Result<Artifact, String> {
     let source = parse_uri(uri)?;
     let config = match &source {
-        ArtifactSource::Native(_) => {
+        ArtifactSource::Native(command) => {
+            check_program(command)?;
             return Ok(Artifact {
                 source,
                 config: None,

@@ -119,26 +119,85 @@ fn open_to_others(path: &Path) -> bool {
 /// What a native command names under a masked directory, bound back
 /// read-only: each named file or directory itself, never its siblings; a
 /// program in a Python venv (`<venv>/bin/python` beside
-/// `<venv>/pyvenv.cfg`) brings its venv. Quotes and trailing shell
-/// punctuation around a word are not part of the path; `..` never is.
+/// `<venv>/pyvenv.cfg`) brings its venv, and the interpreter it really
+/// runs (links followed, and the `home` its `pyvenv.cfg` names) brings
+/// that interpreter's installation, as pyenv, uv and asdf lay them out
+/// under a home directory. Quotes and trailing shell punctuation around a
+/// word are not part of the path; `..` never is.
 pub(crate) fn named_paths(command: &str) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = Vec::new();
+    let mut add = |path: PathBuf| {
+        if is_masked(&path) && !paths.contains(&path) {
+            paths.push(path);
+        }
+    };
     for word in command.split_whitespace() {
         let word = word.trim_matches(['"', '\'', ';', '&', '|', '(', ')']);
         let path = Path::new(word);
         if !path.is_absolute()
             || path.components().any(|c| c == Component::ParentDir)
-            || !MASKED.iter().any(|m| path.starts_with(m))
             || !path.exists()
         {
             continue;
         }
-        let bound = venv_of(path).unwrap_or_else(|| path.to_path_buf());
-        if !paths.contains(&bound) {
-            paths.push(bound);
+        add(venv_of(path).unwrap_or_else(|| path.to_path_buf()));
+        for installation in interpreter_of(path) {
+            add(installation);
         }
     }
     paths
+}
+
+/// Under one of the directories native sessions mask.
+fn is_masked(path: &Path) -> bool {
+    MASKED.iter().any(|m| path.starts_with(m))
+}
+
+/// What `program` really runs from, beyond its own path: the target of its
+/// links and, for a venv's program, the interpreter `pyvenv.cfg` names.
+/// A Python installation (`<prefix>/bin/python…` with `<prefix>/lib/python…`)
+/// comes whole, since the interpreter reads its standard library there;
+/// anything else comes as the one file.
+fn interpreter_of(program: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    if let Ok(real) = std::fs::canonicalize(program)
+        && real != program
+    {
+        found.push(python_prefix(&real).unwrap_or(real));
+    }
+    if let Some(home) = venv_of(program).and_then(|venv| venv_home(&venv))
+        && let Ok(home) = std::fs::canonicalize(home)
+        && let Some(prefix) = home.parent().filter(|p| has_python_lib(p))
+    {
+        found.push(prefix.to_path_buf());
+    }
+    found
+}
+
+/// The installation prefix of a Python interpreter at `<prefix>/bin/<exe>`.
+fn python_prefix(program: &Path) -> Option<PathBuf> {
+    let bin = program.parent()?;
+    let prefix = bin.parent()?;
+    (bin.file_name()? == "bin" && has_python_lib(prefix)).then(|| prefix.to_path_buf())
+}
+
+/// `<prefix>/lib/python3…` exists: the prefix holds a Python installation.
+fn has_python_lib(prefix: &Path) -> bool {
+    std::fs::read_dir(prefix.join("lib")).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("python"))
+    })
+}
+
+/// The `home` a venv's `pyvenv.cfg` names: the bin directory of the
+/// interpreter the venv was made from.
+pub(crate) fn venv_home(venv: &Path) -> Option<PathBuf> {
+    let config = std::fs::read_to_string(venv.join("pyvenv.cfg")).ok()?;
+    config.lines().find_map(|line| {
+        let (key, value) = line.split_once('=')?;
+        (key.trim() == "home").then(|| PathBuf::from(value.trim()))
+    })
 }
 
 /// A path a native command names, bound read-only at `target` from
@@ -162,6 +221,9 @@ pub(crate) fn named_for(
     let mut named = Vec::new();
     for (i, target) in named_paths(command).into_iter().enumerate() {
         let reachable = identity == HostIdentity::Platform || open_to_others(&target);
+        if !reachable && target.is_dir() {
+            return Err(closed_way(&target));
+        }
         let source = if reachable || !target.is_file() {
             target.clone()
         } else {
@@ -181,8 +243,25 @@ pub(crate) fn named_for(
     Ok(named)
 }
 
+/// Why a session's own uid cannot have `dir`, and what to do.
+fn closed_way(dir: &Path) -> String {
+    let closed = dir
+        .ancestors()
+        .skip(1)
+        .find(|a| std::fs::metadata(a).is_ok_and(|m| m.permissions().mode() & 0o001 == 0))
+        .unwrap_or(dir);
+    format!(
+        "the command needs {}, but {} is closed to other users, so the session's own uid \
+         cannot enter it. Install the interpreter outside a private home (e.g. under /opt), \
+         or let others through that directory (chmod o+x {})",
+        dir.display(),
+        closed.display(),
+        closed.display()
+    )
+}
+
 /// The venv a program lives in, if it lives in one.
-fn venv_of(program: &Path) -> Option<PathBuf> {
+pub(crate) fn venv_of(program: &Path) -> Option<PathBuf> {
     let bin = program.parent()?;
     let venv = bin.parent()?;
     (bin.file_name()? == "bin" && venv.join("pyvenv.cfg").is_file()).then(|| venv.to_path_buf())
