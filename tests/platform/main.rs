@@ -21,6 +21,7 @@ mod gateway_targets;
 mod observability_otlp;
 mod platform_botocore_compat;
 mod platform_crash_safety;
+mod platform_error_conformance;
 mod platform_errors;
 mod platform_fuzz_corpus;
 mod platform_persistence;

@@ -4,14 +4,18 @@
 //! into the error the caller's client reads: a restJson1
 //! `ValidationException`, CloudWatch Logs' awsJson1.1
 //! `InvalidParameterException`, a JSON-RPC error from an MCP endpoint, and
-//! a `google.rpc.Status` from the OTLP receiver.
+//! a `google.rpc.Status` from the OTLP receiver. Small bodies are read whole
+//! before anything answers ([`read_small_bodies`]), so an early error keeps
+//! the connection.
 
+use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use crate::platform::operations::{self, Api, Refusal};
+use crate::platform::wire_errors::ApiError;
 
 /// Request bodies up to this size are accepted (inline OpenAPI documents and
 /// tool catalogs can be large; AWS's own limits are below this).
@@ -44,6 +48,38 @@ pub(crate) async fn shape_too_large(request: Request, next: Next) -> Response {
         too_large_message(),
         content_type.as_ref(),
     )
+}
+
+/// Bodies up to this declared length are read whole before any guard or
+/// handler runs ([`read_small_bodies`]).
+pub(crate) const READ_AHEAD_BYTES: usize = 1024 * 1024;
+
+/// Middleware: read a small body (by its `Content-Length`) to its end before
+/// the request goes on. botocore writes the headers and the body in two
+/// sends; an error answered from the headers alone (a bad path or session
+/// id, a read-only refusal) would otherwise go out before the body came in,
+/// and hyper closes a connection whose request body is left unread, so the
+/// client's next call on it fails with a closed connection. Larger bodies
+/// (invocation payloads, big catalogs) stream to their handlers as before.
+pub(crate) async fn read_small_bodies(request: Request, next: Next) -> Response {
+    let small = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .is_some_and(|length| length > 0 && length <= READ_AHEAD_BYTES);
+    if !small {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, READ_AHEAD_BYTES).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        // The client broke off its own request: nobody reads this answer.
+        Err(e) => ApiError::cannot_parse(format!("The request body could not be read: {e}"))
+            .into_response(),
+    }
 }
 
 #[cfg(test)]

@@ -175,6 +175,7 @@ fn router(state: PlatformState, own: SocketAddr) -> Router {
         .layer(middleware::map_response(add_request_id))
         .layer(middleware::from_fn(body_limits::shape_too_large))
         .layer(DefaultBodyLimit::max(body_limits::MAX_BODY_BYTES))
+        .layer(middleware::from_fn(body_limits::read_small_bodies))
         .with_state(state)
 }
 
