@@ -391,3 +391,45 @@ fn invoke_the_demo_agent_and_watch_the_stream_arrive() {
     let answered = tmux.wait_for("the triage answer", |s| s.contains("parsed · done"));
     assert!(answered.contains("sales-copilot"), "{answered}");
 }
+
+#[test]
+fn typing_a_command_in_the_call_form_is_text_and_sends_nothing() {
+    let t = Tmux::start("call-text", &["--ephemeral"]);
+    t.wait_text("enterprise-hub");
+    t.keys(&[":"]);
+    t.literal("tools enterprise-hub");
+    t.keys(&["Enter"]);
+    t.wait_text("via MCP");
+    t.keys(&["/"]);
+    t.literal("search_articles");
+    t.keys(&["Enter"]);
+    t.wait_text("knowledge-base___search_articles");
+    t.keys(&["c"]);
+    let form = t.wait_text("arguments · form");
+    assert!(
+        !form.contains("<:> command"),
+        "editors show their own keys:\n{form}"
+    );
+    t.literal("reset");
+    t.keys(&["C-s"]);
+    t.wait_for("the one call's result", |s| s.contains(" ok "));
+    // `:gw` and enter are text and a field move in a form, not a command
+    // and not a second call.
+    t.literal(":gw");
+    t.keys(&["Enter"]);
+    let typed = t.wait_text("reset:gw");
+    assert!(typed.contains("arguments · form"), "{typed}");
+    t.keys(&["Escape"]);
+    t.wait_for("back at the tools", |s| !s.contains("arguments · form"));
+    t.keys(&[":"]);
+    t.literal("captures enterprise-hub");
+    t.keys(&["Enter"]);
+    let captures = t.wait_for("the captured call", |s| {
+        s.contains("captures(enterprise-hub)") && s.contains("knowledge-base___search_articles")
+    });
+    assert_eq!(
+        captures.matches("knowledge-base___search_articles").count(),
+        1,
+        "one call was sent:\n{captures}"
+    );
+}

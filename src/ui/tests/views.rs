@@ -1356,3 +1356,81 @@ fn runtime_screens_load_again(state: &mut AppState) {
         "{screen}"
     );
 }
+
+/// The three editors, each opened on the demo data: the call dialog, the
+/// policy editor and the invoke console.
+fn each_editor() -> Vec<(&'static str, AppState)> {
+    let mut call = with_mcp_catalog();
+    keys(&mut call, "jj");
+    key(&mut call, KeyCode::Char('c'));
+    let mut policy = loaded(false);
+    open_policy_editor(&mut policy);
+    let mut invoke = loaded(false);
+    on_runtimes(&mut invoke);
+    key(&mut invoke, KeyCode::Enter);
+    vec![
+        ("tool call", call),
+        ("edit policy", policy),
+        ("invoke", invoke),
+    ]
+}
+
+fn footer(state: &AppState) -> String {
+    render(state).lines().last().unwrap_or("").to_string()
+}
+
+fn f1(state: &mut AppState) -> Vec<Effect> {
+    key(state, KeyCode::F(1))
+}
+
+#[test]
+fn editors_show_their_own_keys_only() {
+    for (name, state) in each_editor() {
+        let footer = footer(&state);
+        assert!(footer.contains("<ctrl-s>"), "{name}: {footer}");
+        assert!(
+            footer.contains("<f1> help") && footer.contains("<esc>"),
+            "{name}: {footer}"
+        );
+        for text_key in ["</>", "<:>", "<?>", "<q>"] {
+            assert!(!footer.contains(text_key), "{name}: {footer}");
+        }
+    }
+    let lists = footer(&loaded(false));
+    assert!(
+        lists.contains("</> filter") && lists.contains("<:> command"),
+        "{lists}"
+    );
+}
+
+#[test]
+fn editors_type_command_keys_as_text_and_f1_opens_help() {
+    for (name, mut state) in each_editor() {
+        let before = render(&state);
+        for c in [':', '/', '?'] {
+            assert!(key(&mut state, KeyCode::Char(c)).is_empty(), "{name}");
+            assert_eq!(
+                state.input,
+                acc_ui::shell::state::InputMode::Normal,
+                "{name}"
+            );
+            assert!(state.overlay.is_none(), "{name}: {c} opened an overlay");
+        }
+        let typed = render(&state);
+        assert_ne!(before, typed, "{name}: the keys were typed");
+        assert!(typed.contains(":/?"), "{name}: {typed}");
+        f1(&mut state);
+        assert_eq!(state.overlay, Some(acc_ui::shell::Overlay::Help), "{name}");
+        let help = render(&state);
+        assert!(help.contains("in this editor"), "{name}: {help}");
+        assert!(!help.contains("command palette"), "{name}: {help}");
+        f1(&mut state);
+        assert!(state.overlay.is_none(), "{name}: f1 closes help again");
+        let depth = state.stack.len();
+        key(&mut state, KeyCode::Esc);
+        assert!(
+            state.stack.len() < depth || state.overlay.is_some(),
+            "{name}: esc leaves the editor (or asks first)"
+        );
+    }
+}

@@ -61,7 +61,11 @@ fn on_overlay_key(state: &mut AppState, overlay: Overlay, key: KeyEvent) -> Vec<
         Overlay::Help => {
             if matches!(
                 key.code,
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter
+                KeyCode::Esc
+                    | KeyCode::Char('?')
+                    | KeyCode::Char('q')
+                    | KeyCode::Enter
+                    | KeyCode::F(1)
             ) {
                 state.overlay = None;
             }

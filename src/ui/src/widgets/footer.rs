@@ -57,22 +57,34 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line).style(theme.base), area);
 }
 
-/// The current view's own bindings, then the essentials.
+/// The current view's own bindings, then the essentials. An editor types
+/// `/`, `:` and `?` as text, so it shows only the keys it honours.
 fn hints(state: &AppState) -> Line<'static> {
     let theme = &state.theme;
-    let own = state.screen().route.screens().bindings();
+    let screens = state.screen().route.screens();
+    let typing = screens.typing();
     let mut spans = vec![Span::raw(" ")];
-    let essentials = keymap::GLOBAL.iter().filter(|b| {
-        matches!(
-            b.command,
-            keymap::Command::Filter
-                | keymap::Command::Palette
-                | keymap::Command::Help
-                | keymap::Command::Back
-        )
+    let essentials = keymap::GLOBAL.iter().filter(|b| match b.command {
+        keymap::Command::Help | keymap::Command::Back => true,
+        keymap::Command::Filter | keymap::Command::Palette => !typing,
+        _ => false,
     });
-    for b in own.iter().chain(essentials) {
-        spans.push(Span::styled(format!("<{}>", keys_label(b)), theme.key));
+    let own = screens.bindings().iter().map(|b| (b, false));
+    for (b, essential) in own.chain(essentials.map(|b| (b, true))) {
+        // The essentials by their first key (`?`, f1 in an editor).
+        let first = if typing {
+            keymap::editor_keys(b).first().copied()
+        } else if essential {
+            b.keys.first()
+        } else {
+            None
+        };
+        let label = match first {
+            Some(key) => keymap::key_label(key),
+            None if typing => continue,
+            None => keys_label(b),
+        };
+        spans.push(Span::styled(format!("<{label}>"), theme.key));
         spans.push(Span::styled(format!(" {}  ", b.hint), theme.muted));
     }
     Line::from(spans)
