@@ -1434,3 +1434,116 @@ fn editors_type_command_keys_as_text_and_f1_opens_help() {
         );
     }
 }
+
+fn editor_text(state: &AppState) -> String {
+    state
+        .policy
+        .editor
+        .as_ref()
+        .map(|e| e.contents())
+        .unwrap_or_default()
+}
+
+fn on_editor(state: &AppState) -> bool {
+    matches!(
+        state.screen().route,
+        acc_ui::shell::Route::Policy(policy::Route::PolicyEditor { .. })
+    )
+}
+
+#[test]
+fn unsaved_policy_edits_ask_before_esc_discards_them() {
+    let mut state = loaded(false);
+    open_policy_editor(&mut state);
+    // Leaving an untouched policy asks nothing.
+    key(&mut state, KeyCode::Esc);
+    assert!(state.overlay.is_none() && !on_editor(&state));
+    key(&mut state, KeyCode::Enter);
+    keys(&mut state, "XY");
+    assert!(key(&mut state, KeyCode::Esc).is_empty());
+    let asked = render(&state);
+    assert!(
+        asked.contains("discard your edits to small_refunds?"),
+        "{asked}"
+    );
+    // n: back in the editor, the edit kept.
+    key(&mut state, KeyCode::Char('n'));
+    assert!(state.overlay.is_none() && on_editor(&state));
+    assert!(editor_text(&state).starts_with("XY// Support"));
+    // y: the edit is gone, and so is the editor.
+    key(&mut state, KeyCode::Esc);
+    key(&mut state, KeyCode::Esc);
+    assert!(state.overlay.is_some(), "esc asks again");
+    let effects = key(&mut state, KeyCode::Char('y'));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(!on_editor(&state));
+    key(&mut state, KeyCode::Enter);
+    assert!(editor_text(&state).starts_with("// Support"));
+    key(&mut state, KeyCode::Esc);
+    assert!(state.overlay.is_none() && !on_editor(&state));
+}
+
+#[test]
+fn a_kept_draft_comes_back_until_it_is_pushed() {
+    let mut state = loaded(false);
+    open_policy_editor(&mut state);
+    keys(&mut state, "XY");
+    // Away through the dry-run and the palette: the draft stays.
+    ctrl(&mut state, 'd');
+    keys(&mut state, ":gw");
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(state.stack.len(), 1);
+    key(&mut state, KeyCode::Char('p'));
+    key(&mut state, KeyCode::Enter);
+    assert!(on_editor(&state));
+    assert!(
+        editor_text(&state).starts_with("XY// Support"),
+        "the draft is restored: {}",
+        editor_text(&state)
+    );
+    // ctrl-c asks while a draft is unsaved; n stays.
+    ctrl(&mut state, 'c');
+    assert!(!state.should_quit);
+    let asked = render(&state);
+    assert!(asked.contains("small_refunds"), "{asked}");
+    key(&mut state, KeyCode::Char('n'));
+    assert!(!state.should_quit && on_editor(&state));
+    // A push clears the draft: esc and ctrl-c no longer ask.
+    ctrl(&mut state, 'p');
+    let effects = key(&mut state, KeyCode::Char('y'));
+    let [Effect::Policy(policy::Job::PushPolicy { statement, .. })] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let mut pushed = studio_data().policies[0].clone();
+    pushed.statement = statement.clone();
+    update(
+        &mut state,
+        Action::Policy(policy::Msg::PolicyPushed {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            result: Ok(pushed),
+        }),
+    );
+    assert!(state.policy.drafts.is_empty());
+    key(&mut state, KeyCode::Esc); // the "pushed" message
+    key(&mut state, KeyCode::Esc);
+    assert!(state.overlay.is_none() && !on_editor(&state));
+    ctrl(&mut state, 'c');
+    assert!(state.should_quit);
+}
+
+#[test]
+fn quitting_with_a_draft_asks_and_yes_quits() {
+    let mut state = loaded(false);
+    open_policy_editor(&mut state);
+    keys(&mut state, "XY");
+    ctrl(&mut state, 'c');
+    assert!(!state.should_quit);
+    let asked = render(&state);
+    assert!(
+        asked.contains("discard your edits to small_refunds?"),
+        "{asked}"
+    );
+    let effects = key(&mut state, KeyCode::Char('y'));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(state.should_quit);
+}

@@ -104,7 +104,7 @@ pub(crate) fn run(state: &mut AppState, line: &str) -> Vec<Effect> {
     };
     match parsed.command {
         PaletteCommand::Quit => {
-            state.should_quit = true;
+            crate::shell::commands::quit(state);
             Vec::new()
         }
         PaletteCommand::Help => {
