@@ -1547,3 +1547,52 @@ fn quitting_with_a_draft_asks_and_yes_quits() {
     assert!(effects.is_empty(), "{effects:?}");
     assert!(state.should_quit);
 }
+
+fn palette_text(state: &AppState) -> String {
+    match &state.input {
+        acc_ui::shell::state::InputMode::Palette { text, .. } => text.clone(),
+        other => panic!("not typing a command: {other:?}"),
+    }
+}
+
+fn enter_loads_targets_of(state: &mut AppState, gateway_id: &str) {
+    let effects = key(state, KeyCode::Enter);
+    assert_eq!(
+        effects.first(),
+        Some(&Effect::Gateway(gateway::Job::LoadTargets {
+            gateway_id: gateway_id.into()
+        }))
+    );
+}
+
+#[test]
+fn palette_tab_keeps_and_completes_the_argument() {
+    let mut state = loaded(false);
+    keys(&mut state, ":targets lab-tenant");
+    key(&mut state, KeyCode::Tab);
+    assert_eq!(
+        palette_text(&state),
+        "targets lab-tenant",
+        "tab erased nothing"
+    );
+    enter_loads_targets_of(&mut state, "lab-tenant-zz0011aabb");
+    // A prefix of a loaded gateway's name completes; the command word too.
+    keys(&mut state, ":tar");
+    key(&mut state, KeyCode::Tab);
+    assert_eq!(palette_text(&state), "targets ");
+    let hint = render(&state);
+    assert!(hint.contains("tab: lab-tenant · orbit-hub"), "{hint}");
+    keys(&mut state, "orb");
+    key(&mut state, KeyCode::Tab);
+    assert_eq!(palette_text(&state), "targets orbit-hub");
+    enter_loads_targets_of(&mut state, "orbit-hub-k3j9x0a1b2");
+    // Enter on an unfinished command word keeps the argument.
+    keys(&mut state, ":tar lab-tenant");
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(
+        state.screen().route,
+        acc_ui::shell::Route::Gateway(gateway::Route::Targets {
+            gateway_id: "lab-tenant-zz0011aabb".into()
+        })
+    );
+}

@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::shell::keymap::{self, keys_label};
 use crate::shell::message::Level;
+use crate::shell::palette;
 use crate::shell::state::{AppState, InputMode};
 
 /// Draws the bottom line.
@@ -19,12 +20,21 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             Span::styled("▏", theme.accent),
             Span::styled("   enter keep · esc clear · ! inverts", theme.muted),
         ]),
-        InputMode::Palette { text, .. } => Line::from(vec![
-            Span::styled(":", theme.key),
-            Span::raw(text.clone()),
-            Span::styled("▏", theme.accent),
-            Span::styled("   tab complete · enter run · esc cancel", theme.muted),
-        ]),
+        InputMode::Palette { text, .. } => {
+            // While an argument is typed, the names it fits.
+            let fits = palette::argument_hint(state, text);
+            let hint = if fits.is_empty() {
+                "   tab complete · enter run · esc cancel".to_string()
+            } else {
+                format!("   tab: {}", fits.join(" · "))
+            };
+            Line::from(vec![
+                Span::styled(":", theme.key),
+                Span::raw(text.clone()),
+                Span::styled("▏", theme.accent),
+                Span::styled(hint, theme.muted),
+            ])
+        }
         InputMode::Search { text } => Line::from(vec![
             Span::styled("search: ", theme.key),
             Span::raw(text.clone()),
