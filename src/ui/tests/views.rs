@@ -1389,7 +1389,7 @@ fn editors_show_their_own_keys_only() {
         let footer = footer(&state);
         assert!(footer.contains("<ctrl-s>"), "{name}: {footer}");
         assert!(
-            footer.contains("<f1> help") && footer.contains("<esc>"),
+            footer.contains("<f1> help") && footer.contains("<esc> back"),
             "{name}: {footer}"
         );
         for text_key in ["</>", "<:>", "<?>", "<q>"] {

@@ -61,25 +61,26 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
                     Span::styled("  (esc dismisses)", theme.muted),
                 ])
             }
-            None => hints(state),
+            None => hints(state, area.width as usize),
         },
     };
     frame.render_widget(Paragraph::new(line).style(theme.base), area);
 }
 
 /// The current view's own bindings, then the essentials. An editor types
-/// `/`, `:` and `?` as text, so it shows only the keys it honours.
-fn hints(state: &AppState) -> Line<'static> {
+/// `/`, `:` and `?` as text, so it shows only the keys it honours, and
+/// drops its last own hints rather than `f1 help` when the line is short.
+fn hints(state: &AppState, width: usize) -> Line<'static> {
     let theme = &state.theme;
     let screens = state.screen().route.screens();
     let typing = screens.typing();
-    let mut spans = vec![Span::raw(" ")];
     let essentials = keymap::GLOBAL.iter().filter(|b| match b.command {
         keymap::Command::Help | keymap::Command::Back => true,
         keymap::Command::Filter | keymap::Command::Palette => !typing,
         _ => false,
     });
     let own = screens.bindings().iter().map(|b| (b, false));
+    let mut hints: Vec<(String, &str, bool)> = Vec::new();
     for (b, essential) in own.chain(essentials.map(|b| (b, true))) {
         // The essentials by their first key (`?`, f1 in an editor).
         let first = if typing {
@@ -94,8 +95,24 @@ fn hints(state: &AppState) -> Line<'static> {
             None if typing => continue,
             None => keys_label(b),
         };
-        spans.push(Span::styled(format!("<{label}>"), theme.key));
-        spans.push(Span::styled(format!(" {}  ", b.hint), theme.muted));
+        hints.push((format!("<{label}>"), b.hint, essential));
+    }
+    let used = |hints: &[(String, &str, bool)]| -> usize {
+        1 + hints
+            .iter()
+            .map(|(key, hint, _)| key.chars().count() + hint.chars().count() + 3)
+            .sum::<usize>()
+    };
+    while typing && used(&hints) > width {
+        match hints.iter().rposition(|(_, _, essential)| !essential) {
+            Some(last_own) => hints.remove(last_own),
+            None => break,
+        };
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (key, hint, _) in hints {
+        spans.push(Span::styled(key, theme.key));
+        spans.push(Span::styled(format!(" {hint}  "), theme.muted));
     }
     Line::from(spans)
 }
