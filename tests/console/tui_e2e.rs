@@ -225,9 +225,24 @@ fn delete_target_asks_first_and_readonly_refuses() {
     assert_eq!(count(&after), n - 1, "{after}");
 }
 
-#[test]
-fn call_a_demo_tool_from_the_console_and_find_its_capture() {
-    let t = Tmux::start("call", &["--ephemeral"]);
+/// esc from the call dialog, then `:captures enterprise-hub`; the screen
+/// once the search call is listed.
+fn back_to_the_captured_calls(t: &Tmux) -> String {
+    // Wait for the escape to land: an escape followed at once by ':' reads as
+    // Alt-':' to the terminal.
+    t.keys(&["Escape"]);
+    t.wait_for("back at the tools", |s| !s.contains("arguments · form"));
+    t.keys(&[":"]);
+    t.literal("captures enterprise-hub");
+    t.keys(&["Enter"]);
+    t.wait_for("the captured call", |s| {
+        s.contains("captures(enterprise-hub)") && s.contains("knowledge-base___search_articles")
+    })
+}
+
+/// `:tools enterprise-hub`, then the call dialog of the knowledge base's
+/// search; the screen once the form shows.
+fn open_the_search_articles_call(t: &Tmux) -> String {
     t.wait_text("enterprise-hub");
     t.keys(&[":"]);
     t.literal("tools enterprise-hub");
@@ -240,7 +255,13 @@ fn call_a_demo_tool_from_the_console_and_find_its_capture() {
     t.keys(&["Enter"]);
     t.wait_text("knowledge-base___search_articles");
     t.keys(&["c"]);
-    t.wait_text("arguments · form");
+    t.wait_text("arguments · form")
+}
+
+#[test]
+fn call_a_demo_tool_from_the_console_and_find_its_capture() {
+    let t = Tmux::start("call", &["--ephemeral"]);
+    open_the_search_articles_call(&t);
     // The required field comes first and has the focus.
     t.literal("reset");
     t.keys(&["C-s"]);
@@ -253,16 +274,7 @@ fn call_a_demo_tool_from_the_console_and_find_its_capture() {
     let exchange = t.wait_text("→ request");
     assert!(exchange.contains("tools/call"), "{exchange}");
     // Back out and read the capture of that call.
-    // Wait for the escape to land: an escape followed at once by ':' reads as
-    // Alt-':' to the terminal.
-    t.keys(&["Escape"]);
-    t.wait_for("back at the tools", |s| !s.contains("arguments · form"));
-    t.keys(&[":"]);
-    t.literal("captures enterprise-hub");
-    t.keys(&["Enter"]);
-    let captures = t.wait_for("the captured call", |s| {
-        s.contains("captures(enterprise-hub)") && s.contains("knowledge-base___search_articles")
-    });
+    let captures = back_to_the_captured_calls(&t);
     assert!(
         captures.contains("sales-copilot"),
         "the caller is the token's subject:\n{captures}"
@@ -390,4 +402,29 @@ fn invoke_the_demo_agent_and_watch_the_stream_arrive() {
     tmux.keys(&["C-s"]);
     let answered = tmux.wait_for("the triage answer", |s| s.contains("parsed · done"));
     assert!(answered.contains("sales-copilot"), "{answered}");
+}
+
+#[test]
+fn typing_a_command_in_the_call_form_is_text_and_sends_nothing() {
+    let t = Tmux::start("call-text", &["--ephemeral"]);
+    let form = open_the_search_articles_call(&t);
+    assert!(
+        !form.contains("<:> command"),
+        "editors show their own keys:\n{form}"
+    );
+    t.literal("reset");
+    t.keys(&["C-s"]);
+    t.wait_for("the one call's result", |s| s.contains(" ok "));
+    // `:gw` and enter are text and a field move in a form, not a command
+    // and not a second call.
+    t.literal(":gw");
+    t.keys(&["Enter"]);
+    let typed = t.wait_text("reset:gw");
+    assert!(typed.contains("arguments · form"), "{typed}");
+    let captures = back_to_the_captured_calls(&t);
+    assert_eq!(
+        captures.matches("knowledge-base___search_articles").count(),
+        1,
+        "one call was sent:\n{captures}"
+    );
 }

@@ -1356,3 +1356,243 @@ fn runtime_screens_load_again(state: &mut AppState) {
         "{screen}"
     );
 }
+
+/// The three editors, each opened on the demo data: the call dialog, the
+/// policy editor and the invoke console.
+fn each_editor() -> Vec<(&'static str, AppState)> {
+    let mut call = with_mcp_catalog();
+    keys(&mut call, "jj");
+    key(&mut call, KeyCode::Char('c'));
+    let mut policy = loaded(false);
+    open_policy_editor(&mut policy);
+    let mut invoke = loaded(false);
+    on_runtimes(&mut invoke);
+    key(&mut invoke, KeyCode::Enter);
+    vec![
+        ("tool call", call),
+        ("edit policy", policy),
+        ("invoke", invoke),
+    ]
+}
+
+fn footer(state: &AppState) -> String {
+    render(state).lines().last().unwrap_or("").to_string()
+}
+
+fn f1(state: &mut AppState) -> Vec<Effect> {
+    key(state, KeyCode::F(1))
+}
+
+#[test]
+fn editors_show_their_own_keys_only() {
+    for (name, state) in each_editor() {
+        let footer = footer(&state);
+        assert!(footer.contains("<ctrl-s>"), "{name}: {footer}");
+        assert!(
+            footer.contains("<f1> help") && footer.contains("<esc> back"),
+            "{name}: {footer}"
+        );
+        for text_key in ["</>", "<:>", "<?>", "<q>"] {
+            assert!(!footer.contains(text_key), "{name}: {footer}");
+        }
+    }
+    let lists = footer(&loaded(false));
+    assert!(
+        lists.contains("</> filter") && lists.contains("<:> command"),
+        "{lists}"
+    );
+}
+
+#[test]
+fn editors_type_command_keys_as_text_and_f1_opens_help() {
+    for (name, mut state) in each_editor() {
+        let before = render(&state);
+        for c in [':', '/', '?'] {
+            assert!(key(&mut state, KeyCode::Char(c)).is_empty(), "{name}");
+            assert_eq!(
+                state.input,
+                acc_ui::shell::state::InputMode::Normal,
+                "{name}"
+            );
+            assert!(state.overlay.is_none(), "{name}: {c} opened an overlay");
+        }
+        let typed = render(&state);
+        assert_ne!(before, typed, "{name}: the keys were typed");
+        assert!(typed.contains(":/?"), "{name}: {typed}");
+        f1(&mut state);
+        assert_eq!(state.overlay, Some(acc_ui::shell::Overlay::Help), "{name}");
+        let help = render(&state);
+        assert!(help.contains("in this editor"), "{name}: {help}");
+        assert!(!help.contains("command palette"), "{name}: {help}");
+        f1(&mut state);
+        assert!(state.overlay.is_none(), "{name}: f1 closes help again");
+        let depth = state.stack.len();
+        key(&mut state, KeyCode::Esc);
+        assert!(
+            state.stack.len() < depth || state.overlay.is_some(),
+            "{name}: esc leaves the editor (or asks first)"
+        );
+    }
+}
+
+fn editor_text(state: &AppState) -> String {
+    state
+        .policy
+        .editor
+        .as_ref()
+        .map(|e| e.contents())
+        .unwrap_or_default()
+}
+
+fn on_editor(state: &AppState) -> bool {
+    matches!(
+        state.screen().route,
+        acc_ui::shell::Route::Policy(policy::Route::PolicyEditor { .. })
+    )
+}
+
+#[test]
+fn unsaved_policy_edits_ask_before_esc_discards_them() {
+    let mut state = loaded(false);
+    open_policy_editor(&mut state);
+    // Leaving an untouched policy asks nothing.
+    key(&mut state, KeyCode::Esc);
+    assert!(state.overlay.is_none() && !on_editor(&state));
+    key(&mut state, KeyCode::Enter);
+    keys(&mut state, "XY");
+    assert!(key(&mut state, KeyCode::Esc).is_empty());
+    let asked = render(&state);
+    assert!(
+        asked.contains("discard your edits to small_refunds?"),
+        "{asked}"
+    );
+    // n: back in the editor, the edit kept.
+    key(&mut state, KeyCode::Char('n'));
+    assert!(state.overlay.is_none() && on_editor(&state));
+    assert!(editor_text(&state).starts_with("XY// Support"));
+    // y: the edit is gone, and so is the editor.
+    key(&mut state, KeyCode::Esc);
+    key(&mut state, KeyCode::Esc);
+    assert!(state.overlay.is_some(), "esc asks again");
+    let effects = key(&mut state, KeyCode::Char('y'));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(!on_editor(&state));
+    key(&mut state, KeyCode::Enter);
+    assert!(editor_text(&state).starts_with("// Support"));
+    key(&mut state, KeyCode::Esc);
+    assert!(state.overlay.is_none() && !on_editor(&state));
+}
+
+#[test]
+fn a_kept_draft_comes_back_until_it_is_pushed() {
+    let mut state = loaded(false);
+    open_policy_editor(&mut state);
+    keys(&mut state, "XY");
+    // Away through the dry-run and the palette: the draft stays.
+    ctrl(&mut state, 'd');
+    keys(&mut state, ":gw");
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(state.stack.len(), 1);
+    key(&mut state, KeyCode::Char('p'));
+    key(&mut state, KeyCode::Enter);
+    assert!(on_editor(&state));
+    assert!(
+        editor_text(&state).starts_with("XY// Support"),
+        "the draft is restored: {}",
+        editor_text(&state)
+    );
+    // ctrl-c asks while a draft is unsaved; n stays.
+    ctrl(&mut state, 'c');
+    assert!(!state.should_quit);
+    let asked = render(&state);
+    assert!(asked.contains("small_refunds"), "{asked}");
+    key(&mut state, KeyCode::Char('n'));
+    assert!(!state.should_quit && on_editor(&state));
+    // A push clears the draft: esc and ctrl-c no longer ask.
+    ctrl(&mut state, 'p');
+    let effects = key(&mut state, KeyCode::Char('y'));
+    let [Effect::Policy(policy::Job::PushPolicy { statement, .. })] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let mut pushed = studio_data().policies[0].clone();
+    pushed.statement = statement.clone();
+    update(
+        &mut state,
+        Action::Policy(policy::Msg::PolicyPushed {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            result: Ok(pushed),
+        }),
+    );
+    assert!(state.policy.drafts.is_empty());
+    key(&mut state, KeyCode::Esc); // the "pushed" message
+    key(&mut state, KeyCode::Esc);
+    assert!(state.overlay.is_none() && !on_editor(&state));
+    ctrl(&mut state, 'c');
+    assert!(state.should_quit);
+}
+
+#[test]
+fn quitting_with_a_draft_asks_and_yes_quits() {
+    let mut state = loaded(false);
+    open_policy_editor(&mut state);
+    keys(&mut state, "XY");
+    ctrl(&mut state, 'c');
+    assert!(!state.should_quit);
+    let asked = render(&state);
+    assert!(
+        asked.contains("discard your edits to small_refunds?"),
+        "{asked}"
+    );
+    let effects = key(&mut state, KeyCode::Char('y'));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(state.should_quit);
+}
+
+fn palette_text(state: &AppState) -> String {
+    match &state.input {
+        acc_ui::shell::state::InputMode::Palette { text, .. } => text.clone(),
+        other => panic!("not typing a command: {other:?}"),
+    }
+}
+
+fn enter_loads_targets_of(state: &mut AppState, gateway_id: &str) {
+    let effects = key(state, KeyCode::Enter);
+    assert_eq!(
+        effects.first(),
+        Some(&Effect::Gateway(gateway::Job::LoadTargets {
+            gateway_id: gateway_id.into()
+        }))
+    );
+}
+
+#[test]
+fn palette_tab_keeps_and_completes_the_argument() {
+    let mut state = loaded(false);
+    keys(&mut state, ":targets lab-tenant");
+    key(&mut state, KeyCode::Tab);
+    assert_eq!(
+        palette_text(&state),
+        "targets lab-tenant",
+        "tab erased nothing"
+    );
+    enter_loads_targets_of(&mut state, "lab-tenant-zz0011aabb");
+    // A prefix of a loaded gateway's name completes; the command word too.
+    keys(&mut state, ":tar");
+    key(&mut state, KeyCode::Tab);
+    assert_eq!(palette_text(&state), "targets ");
+    let hint = render(&state);
+    assert!(hint.contains("tab: lab-tenant · orbit-hub"), "{hint}");
+    keys(&mut state, "orb");
+    key(&mut state, KeyCode::Tab);
+    assert_eq!(palette_text(&state), "targets orbit-hub");
+    enter_loads_targets_of(&mut state, "orbit-hub-k3j9x0a1b2");
+    // Enter on an unfinished command word keeps the argument.
+    keys(&mut state, ":tar lab-tenant");
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(
+        state.screen().route,
+        acc_ui::shell::Route::Gateway(gateway::Route::Targets {
+            gateway_id: "lab-tenant-zz0011aabb".into()
+        })
+    );
+}

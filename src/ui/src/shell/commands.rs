@@ -4,6 +4,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::features::policy;
 use crate::shell::effect::Effect;
 use crate::shell::input;
 use crate::shell::keymap::{self, Command};
@@ -15,7 +16,7 @@ use crate::shell::state::{AppState, InputMode, Overlay};
 /// A key pressed (or repeated).
 pub(crate) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-        state.should_quit = true;
+        quit(state);
         return Vec::new();
     }
     if let Some(overlay) = &state.overlay {
@@ -49,7 +50,7 @@ fn on_overlay_key(state: &mut AppState, overlay: Overlay, key: KeyEvent) -> Vec<
         Overlay::Confirm(confirm) => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => {
                 state.overlay = None;
-                vec![confirm.on_yes]
+                answer_yes(state, confirm.on_yes)
             }
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
                 state.overlay = None;
@@ -61,12 +62,34 @@ fn on_overlay_key(state: &mut AppState, overlay: Overlay, key: KeyEvent) -> Vec<
         Overlay::Help => {
             if matches!(
                 key.code,
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter
+                KeyCode::Esc
+                    | KeyCode::Char('?')
+                    | KeyCode::Char('q')
+                    | KeyCode::Enter
+                    | KeyCode::F(1)
             ) {
                 state.overlay = None;
             }
             Vec::new()
         }
+    }
+}
+
+/// A yes: its effect runs, or, when it needs no platform (discarding
+/// unsaved edits), takes effect at once.
+fn answer_yes(state: &mut AppState, effect: Effect) -> Vec<Effect> {
+    if let Effect::Policy(job) = &effect
+        && let Some(msg) = job.at_once()
+    {
+        return policy::update(state, msg);
+    }
+    vec![effect]
+}
+
+/// q, ctrl-c, `:q`: leave, after asking when unsaved edits would be lost.
+pub(crate) fn quit(state: &mut AppState) {
+    if !policy::ask_quit(state) {
+        state.should_quit = true;
     }
 }
 
@@ -92,7 +115,7 @@ fn on_command(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
         }
         Command::Help => state.overlay = Some(Overlay::Help),
-        Command::Quit => state.should_quit = true,
+        Command::Quit => quit(state),
         Command::Back => back(state),
         Command::Refresh => return reload(state),
         Command::Copy => return copy(state),

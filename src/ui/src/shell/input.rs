@@ -47,19 +47,22 @@ pub(crate) fn on_palette_key(
         }
         KeyCode::Enter => {
             state.input = InputMode::Normal;
-            // An incomplete word runs the highlighted suggestion.
+            // An incomplete word runs the highlighted suggestion, with the
+            // argument typed after it.
             let line = match palette::parse(&text) {
                 Ok(_) => text,
                 Err(_) => match palette::suggestions(&text).get(selected) {
-                    Some(entry) if !text.trim().is_empty() => entry.name.to_string(),
+                    Some(entry) if !text.trim().is_empty() => palette::with_command(&text, entry),
                     _ => text,
                 },
             };
             return palette::run(state, &line);
         }
         KeyCode::Tab => {
-            if let Some(entry) = palette::suggestions(&text).get(selected) {
-                text = format!("{} ", entry.name);
+            let names = |command| palette::argument_names(state, command);
+            let completion = palette::complete(&text, selected, &names);
+            if completion.text != text {
+                text = completion.text;
                 selected = 0;
             }
         }

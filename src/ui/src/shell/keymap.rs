@@ -149,7 +149,12 @@ pub const GLOBAL: &[Binding] = &[
         "command",
         "command palette (:gw :targets :tools :ctx :q)",
     ),
-    bind(&[ch('?')], Command::Help, "help", "this help"),
+    bind(
+        &[ch('?'), plain(KeyCode::F(1)), ctrl('?')],
+        Command::Help,
+        "help",
+        "this help (f1 in editors, where ? is text)",
+    ),
     bind(
         &[ch('y')],
         Command::Copy,
@@ -190,15 +195,13 @@ pub fn lookup(bindings: &[Binding], key: &KeyEvent) -> Option<Command> {
         .map(|b| b.command)
 }
 
-/// The command a key sends while text is being typed (the call dialog,
-/// the policy editor):
-/// only keys that can't be text count (control chords, esc, tab, paging);
-/// everything else is typed.
-pub fn lookup_while_typing(bindings: &[Binding], key: &KeyEvent) -> Option<Command> {
-    let typable = matches!(key.code, KeyCode::Char(_))
-        && !key.modifiers.contains(KeyModifiers::CONTROL)
+/// Whether a key is text in an editor (the call dialog, the policy
+/// editor, the invoke console): printable characters and the keys that
+/// move through or change the text.
+pub fn is_text(code: KeyCode, modifiers: KeyModifiers) -> bool {
+    matches!(code, KeyCode::Char(_)) && !modifiers.contains(KeyModifiers::CONTROL)
         || matches!(
-            key.code,
+            code,
             KeyCode::Up
                 | KeyCode::Down
                 | KeyCode::Left
@@ -208,8 +211,37 @@ pub fn lookup_while_typing(bindings: &[Binding], key: &KeyEvent) -> Option<Comma
                 | KeyCode::Enter
                 | KeyCode::Backspace
                 | KeyCode::Delete
-        );
-    if typable { None } else { lookup(bindings, key) }
+        )
+}
+
+/// The command a key sends while text is being typed (the call dialog,
+/// the policy editor, the invoke console): only keys that can't be text
+/// count (control chords, esc, tab, paging, f1); everything else is typed.
+pub fn lookup_while_typing(bindings: &[Binding], key: &KeyEvent) -> Option<Command> {
+    if is_text(key.code, key.modifiers) {
+        None
+    } else {
+        lookup(bindings, key)
+    }
+}
+
+/// The shell's commands an editor honours: help, back and quit.
+pub fn editor_globals() -> impl Iterator<Item = &'static Binding> {
+    GLOBAL.iter().filter(|b| {
+        matches!(
+            b.command,
+            Command::Help | Command::Back | Command::Quit | Command::PageUp | Command::PageDown
+        )
+    })
+}
+
+/// The keys of a binding that act in an editor (those that can't be text).
+pub fn editor_keys(binding: &Binding) -> Vec<&'static Key> {
+    binding
+        .keys
+        .iter()
+        .filter(|k| !is_text(k.code, k.modifiers))
+        .collect()
 }
 
 /// How a key is written in help and hints: `enter`, `ctrl-d`, `j`.
@@ -226,6 +258,7 @@ pub fn key_label(key: &Key) -> String {
         KeyCode::End => "end".into(),
         KeyCode::Tab => "tab".into(),
         KeyCode::BackTab => "shift-tab".into(),
+        KeyCode::F(n) => format!("f{n}"),
         other => format!("{other:?}").to_lowercase(),
     };
     if key.modifiers.contains(KeyModifiers::CONTROL) {
@@ -237,12 +270,12 @@ pub fn key_label(key: &Key) -> String {
 
 /// `j/↓`: all keys of a binding.
 pub fn keys_label(binding: &Binding) -> String {
-    binding
-        .keys
-        .iter()
-        .map(key_label)
-        .collect::<Vec<_>>()
-        .join("/")
+    join_labels(binding.keys.iter())
+}
+
+/// `a/b`: keys written one after the other.
+pub fn join_labels<'a>(keys: impl Iterator<Item = &'a Key>) -> String {
+    keys.map(key_label).collect::<Vec<_>>().join("/")
 }
 
 #[cfg(test)]

@@ -93,6 +93,147 @@ pub fn suggestions(line: &str) -> Vec<&'static Entry> {
         .collect()
 }
 
+/// What tab made of a palette line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// The line after tab: what was typed, completed; never shorter.
+    pub text: String,
+    /// The names the word still fits when several do (shown, not chosen).
+    pub candidates: Vec<String>,
+}
+
+/// Tab on `line`, with the cursor at its end: in the first word, the
+/// highlighted (`selected`) command; after it, the argument from `names`,
+/// which gives the names a command's argument can take. A unique fit
+/// completes; several complete as far as they agree and are listed.
+pub fn complete(
+    line: &str,
+    selected: usize,
+    names: &dyn Fn(PaletteCommand) -> Vec<String>,
+) -> Completion {
+    let unchanged = |candidates| Completion {
+        text: line.to_string(),
+        candidates,
+    };
+    if !line.trim_start().contains(char::is_whitespace) {
+        return match suggestions(line).get(selected) {
+            Some(entry) => Completion {
+                text: format!("{} ", entry.name),
+                candidates: Vec::new(),
+            },
+            None => unchanged(Vec::new()),
+        };
+    }
+    let Some((head, word, fits)) = argument_fits(line, names) else {
+        return unchanged(Vec::new());
+    };
+    match fits.as_slice() {
+        [] => unchanged(Vec::new()),
+        [only] => Completion {
+            text: format!("{head}{only}"),
+            candidates: Vec::new(),
+        },
+        several => {
+            let common = common_prefix(several);
+            let text = if common.chars().count() > word.chars().count() {
+                format!("{head}{common}")
+            } else {
+                line.to_string()
+            };
+            Completion {
+                text,
+                candidates: fits,
+            }
+        }
+    }
+}
+
+/// After the command word: the line up to the argument being typed, that
+/// word, and the names it fits.
+fn argument_fits<'a>(
+    line: &'a str,
+    names: &dyn Fn(PaletteCommand) -> Vec<String>,
+) -> Option<(&'a str, &'a str, Vec<String>)> {
+    if !line.trim_start().contains(char::is_whitespace) {
+        return None;
+    }
+    let parsed = parse(line).ok()?;
+    // The word being typed: after the last space (empty right after one).
+    let start = line
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let (head, word) = line.split_at(start);
+    Some((head, word, fitting(word, names(parsed.command))))
+}
+
+/// The names the argument being typed fits, for the hint under it.
+pub(crate) fn argument_hint(state: &AppState, line: &str) -> Vec<String> {
+    let names = |command| argument_names(state, command);
+    argument_fits(line, &names).map_or_else(Vec::new, |(_, _, fits)| fits)
+}
+
+/// The names `word` begins (ignoring case when none fits exactly), sorted.
+fn fitting(word: &str, names: Vec<String>) -> Vec<String> {
+    let mut exact: Vec<String> = names
+        .iter()
+        .filter(|n| n.starts_with(word))
+        .cloned()
+        .collect();
+    if exact.is_empty() {
+        let lower = word.to_lowercase();
+        exact = names
+            .into_iter()
+            .filter(|n| n.to_lowercase().starts_with(&lower))
+            .collect();
+    }
+    exact.sort();
+    exact.dedup();
+    exact
+}
+
+/// The longest start all `names` share, whole characters only.
+fn common_prefix(names: &[String]) -> String {
+    let Some(first) = names.first() else {
+        return String::new();
+    };
+    let mut common: Vec<char> = first.chars().collect();
+    for name in &names[1..] {
+        let shared = common
+            .iter()
+            .zip(name.chars())
+            .take_while(|(a, b)| **a == *b)
+            .count();
+        common.truncate(shared);
+    }
+    common.into_iter().collect()
+}
+
+/// The names a command's argument can take, from what is loaded: the
+/// gateways for the commands that name one.
+pub(crate) fn argument_names(state: &AppState, command: PaletteCommand) -> Vec<String> {
+    match command {
+        PaletteCommand::Gateway(gateway::Jump::Targets)
+        | PaletteCommand::Gateway(gateway::Jump::Tools)
+        | PaletteCommand::Gateway(gateway::Jump::Captures) => state
+            .gateway
+            .list
+            .loaded()
+            .map(|list| list.iter().map(|g| g.name.clone()).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// Enter on a line whose first word is unfinished: the highlighted
+/// command in its place, the argument kept.
+pub(crate) fn with_command(line: &str, entry: &Entry) -> String {
+    let typed = line.trim_start();
+    let rest = typed.find(char::is_whitespace).map_or("", |i| &typed[i..]);
+    format!("{}{rest}", entry.name)
+}
+
 /// Runs a palette line.
 pub(crate) fn run(state: &mut AppState, line: &str) -> Vec<Effect> {
     let parsed = match parse(line) {
@@ -104,7 +245,7 @@ pub(crate) fn run(state: &mut AppState, line: &str) -> Vec<Effect> {
     };
     match parsed.command {
         PaletteCommand::Quit => {
-            state.should_quit = true;
+            crate::shell::commands::quit(state);
             Vec::new()
         }
         PaletteCommand::Help => {
@@ -142,5 +283,58 @@ mod tests {
         );
         assert_eq!(suggestions("t").len(), 2);
         assert_eq!(suggestions("").len(), entries().count());
+    }
+
+    fn gateways(command: PaletteCommand) -> Vec<String> {
+        match command {
+            PaletteCommand::Gateway(gateway::Jump::Targets | gateway::Jump::Tools) => {
+                ["tenant-acme", "tenant-beta", "orbit-hub"]
+                    .map(String::from)
+                    .to_vec()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn tab(line: &str) -> Completion {
+        complete(line, 0, &gateways)
+    }
+
+    #[test]
+    fn tab_never_erases_a_typed_argument() {
+        assert_eq!(tab("targets tenant-acme").text, "targets tenant-acme");
+        assert_eq!(
+            tab("targets nothing-like-it").text,
+            "targets nothing-like-it"
+        );
+        assert_eq!(tab("gw something").text, "gw something");
+        assert_eq!(tab("nope arg").text, "nope arg");
+    }
+
+    #[test]
+    fn tab_completes_a_unique_argument_and_lists_several() {
+        assert_eq!(tab("targets orb").text, "targets orbit-hub");
+        assert_eq!(tab("tools  ORB").text, "tools  orbit-hub");
+        let several = tab("targets t");
+        assert_eq!(several.text, "targets tenant-");
+        assert_eq!(several.candidates, ["tenant-acme", "tenant-beta"]);
+        let listed = tab("targets tenant-");
+        assert_eq!(listed.text, "targets tenant-");
+        assert_eq!(listed.candidates.len(), 2);
+        let all = tab("tools ");
+        assert_eq!((all.text.as_str(), all.candidates.len()), ("tools ", 3));
+    }
+
+    #[test]
+    fn tab_in_the_first_word_completes_the_command() {
+        assert_eq!(tab("tar").text, "targets ");
+        assert_eq!(tab("tg").text, "targets ");
+        assert_eq!(complete("t", 1, &gateways).text, "tools ");
+        assert_eq!(tab("zzz").text, "zzz");
+        let entry = entries().find(|e| e.name == "targets").unwrap();
+        assert_eq!(
+            with_command("tar tenant-acme", entry),
+            "targets tenant-acme"
+        );
     }
 }

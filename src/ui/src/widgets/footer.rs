@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::shell::keymap::{self, keys_label};
 use crate::shell::message::Level;
+use crate::shell::palette;
 use crate::shell::state::{AppState, InputMode};
 
 /// Draws the bottom line.
@@ -19,12 +20,21 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             Span::styled("▏", theme.accent),
             Span::styled("   enter keep · esc clear · ! inverts", theme.muted),
         ]),
-        InputMode::Palette { text, .. } => Line::from(vec![
-            Span::styled(":", theme.key),
-            Span::raw(text.clone()),
-            Span::styled("▏", theme.accent),
-            Span::styled("   tab complete · enter run · esc cancel", theme.muted),
-        ]),
+        InputMode::Palette { text, .. } => {
+            // While an argument is typed, the names it fits.
+            let fits = palette::argument_hint(state, text);
+            let hint = if fits.is_empty() {
+                "   tab complete · enter run · esc cancel".to_string()
+            } else {
+                format!("   tab: {}", fits.join(" · "))
+            };
+            Line::from(vec![
+                Span::styled(":", theme.key),
+                Span::raw(text.clone()),
+                Span::styled("▏", theme.accent),
+                Span::styled(hint, theme.muted),
+            ])
+        }
         InputMode::Search { text } => Line::from(vec![
             Span::styled("search: ", theme.key),
             Span::raw(text.clone()),
@@ -51,29 +61,58 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
                     Span::styled("  (esc dismisses)", theme.muted),
                 ])
             }
-            None => hints(state),
+            None => hints(state, area.width as usize),
         },
     };
     frame.render_widget(Paragraph::new(line).style(theme.base), area);
 }
 
-/// The current view's own bindings, then the essentials.
-fn hints(state: &AppState) -> Line<'static> {
+/// The current view's own bindings, then the essentials. An editor types
+/// `/`, `:` and `?` as text, so it shows only the keys it honours, and
+/// drops its last own hints rather than `f1 help` when the line is short.
+fn hints(state: &AppState, width: usize) -> Line<'static> {
     let theme = &state.theme;
-    let own = state.screen().route.screens().bindings();
-    let mut spans = vec![Span::raw(" ")];
-    let essentials = keymap::GLOBAL.iter().filter(|b| {
-        matches!(
-            b.command,
-            keymap::Command::Filter
-                | keymap::Command::Palette
-                | keymap::Command::Help
-                | keymap::Command::Back
-        )
+    let screens = state.screen().route.screens();
+    let typing = screens.typing();
+    let essentials = keymap::GLOBAL.iter().filter(|b| match b.command {
+        keymap::Command::Help | keymap::Command::Back => true,
+        keymap::Command::Filter | keymap::Command::Palette => !typing,
+        _ => false,
     });
-    for b in own.iter().chain(essentials) {
-        spans.push(Span::styled(format!("<{}>", keys_label(b)), theme.key));
-        spans.push(Span::styled(format!(" {}  ", b.hint), theme.muted));
+    let own = screens.bindings().iter().map(|b| (b, false));
+    let mut hints: Vec<(String, &str, bool)> = Vec::new();
+    for (b, essential) in own.chain(essentials.map(|b| (b, true))) {
+        // The essentials by their first key (`?`, f1 in an editor).
+        let first = if typing {
+            keymap::editor_keys(b).first().copied()
+        } else if essential {
+            b.keys.first()
+        } else {
+            None
+        };
+        let label = match first {
+            Some(key) => keymap::key_label(key),
+            None if typing => continue,
+            None => keys_label(b),
+        };
+        hints.push((format!("<{label}>"), b.hint, essential));
+    }
+    let used = |hints: &[(String, &str, bool)]| -> usize {
+        1 + hints
+            .iter()
+            .map(|(key, hint, _)| key.chars().count() + hint.chars().count() + 3)
+            .sum::<usize>()
+    };
+    while typing && used(&hints) > width {
+        match hints.iter().rposition(|(_, _, essential)| !essential) {
+            Some(last_own) => hints.remove(last_own),
+            None => break,
+        };
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (key, hint, _) in hints {
+        spans.push(Span::styled(key, theme.key));
+        spans.push(Span::styled(format!(" {hint}  "), theme.muted));
     }
     Line::from(spans)
 }

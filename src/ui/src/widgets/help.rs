@@ -1,4 +1,5 @@
-//! `?`: the current view's bindings and the global ones, from the keymap.
+//! `?` (f1 in editors): the current view's bindings and the global ones
+//! (in an editor, the few it honours), from the keymap.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,10 +17,19 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         format!("{} view", route.title()),
         theme.accent,
     )];
-    let section = |lines: &mut Vec<Line>, bindings: &[keymap::Binding]| {
+    let typing = route.screens().typing();
+    // In an editor only the keys that can't be text act.
+    let label = |b: &keymap::Binding| {
+        if typing {
+            keymap::join_labels(keymap::editor_keys(b).into_iter())
+        } else {
+            keys_label(b)
+        }
+    };
+    let section = |lines: &mut Vec<Line>, bindings: &mut dyn Iterator<Item = &keymap::Binding>| {
         for b in bindings {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<14}", keys_label(b)), theme.key),
+                Span::styled(format!("  {:<14}", label(b)), theme.key),
                 Span::raw(b.help),
             ]));
         }
@@ -28,15 +38,25 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     if own.is_empty() {
         lines.push(Line::styled("  (no keys of its own)", theme.muted));
     }
-    section(&mut lines, own);
+    section(&mut lines, &mut own.iter());
     lines.push(Line::raw(""));
-    lines.push(Line::styled("everywhere", theme.accent));
-    section(&mut lines, keymap::GLOBAL);
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "  mouse wheel scrolls · esc or ? closes",
-        theme.muted,
-    ));
+    if typing {
+        lines.push(Line::styled("in this editor", theme.accent));
+        section(&mut lines, &mut keymap::editor_globals());
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "  other keys are typed as text, : / ? q included · esc or f1 closes",
+            theme.muted,
+        ));
+    } else {
+        lines.push(Line::styled("everywhere", theme.accent));
+        section(&mut lines, &mut keymap::GLOBAL.iter());
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "  mouse wheel scrolls · esc, ? or f1 closes",
+            theme.muted,
+        ));
+    }
     let height = lines.len() as u16 + 2;
     let rect = super::centered(area, 72, height);
     frame.render_widget(Clear, rect);

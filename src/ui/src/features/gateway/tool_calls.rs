@@ -91,9 +91,10 @@ pub(crate) fn on_typing_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> 
             form.problems.clear();
         }
         EditorMode::Form => match key.code {
-            KeyCode::Enter => return send(state),
+            // Enter moves on (ctrl-s sends): a line typed as text, `:gw⏎`
+            // included, never sends the call.
             KeyCode::Up => form.move_focus(-1),
-            KeyCode::Down => form.move_focus(1),
+            KeyCode::Down | KeyCode::Enter => form.move_focus(1),
             KeyCode::Backspace => form.backspace(),
             KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                 form.clear_field()

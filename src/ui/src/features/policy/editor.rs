@@ -9,12 +9,16 @@ use acc_domain::cedar_model::templates::format_policies;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui_textarea::{CursorMove, TextArea};
 
+use crate::features::policy::job::Job;
 use crate::features::policy::keys::Command as Policy;
+use crate::features::policy::route::Route;
 use crate::features::policy::{dry_run, studio};
 use crate::shell::effect::Effect;
 use crate::shell::keymap::Command;
 use crate::shell::message::info;
-use crate::shell::state::AppState;
+use crate::shell::navigation::refresh_top;
+use crate::shell::route::Route as ShellRoute;
+use crate::shell::state::{AppState, Confirm, Overlay};
 
 /// Ticks (100 ms each) of quiet typing before the text is validated again.
 pub const DEBOUNCE_TICKS: u64 = 2;
@@ -31,6 +35,9 @@ pub struct PolicyEditor {
     pub existing: bool,
     /// The Cedar text.
     pub text: TextArea<'static>,
+    /// The text as the engine has it (or the template's): an edit that
+    /// differs from it is a draft.
+    pub original: String,
     /// From the last validation, sorted by position.
     pub diagnostics: Vec<PolicyDiagnostic>,
     /// Which diagnostic the list has selected (ctrl-n moves on).
@@ -50,13 +57,27 @@ impl PolicyEditor {
             gateway_id: gateway_id.into(),
             name: name.into(),
             existing,
-            text: TextArea::new(text.lines().map(str::to_owned).collect()),
+            text: text_area(text),
+            original: text.into(),
             diagnostics: Vec::new(),
             selected: 0,
             validate_at_tick: Some(0),
             validation_us: None,
             format_problem: None,
         }
+    }
+
+    /// The editor on an unsaved edit kept from before, if there is one.
+    pub fn with_draft(mut self, draft: Option<&String>) -> PolicyEditor {
+        if let Some(draft) = draft {
+            self.text = text_area(draft);
+        }
+        self
+    }
+
+    /// The key of its draft: the gateway and the policy's name.
+    pub fn draft_key(&self) -> (String, String) {
+        (self.gateway_id.clone(), self.name.clone())
     }
 
     /// The whole text.
@@ -89,6 +110,99 @@ impl PolicyEditor {
     }
 }
 
+/// An editable text of `text`'s lines.
+fn text_area(text: &str) -> TextArea<'static> {
+    TextArea::new(text.lines().map(str::to_owned).collect())
+}
+
+/// The edit changed: keep it as the policy's draft, or forget the draft
+/// when the text is the original again.
+fn keep_draft(state: &mut AppState) {
+    let Some(editor) = state.policy.editor.as_ref() else {
+        return;
+    };
+    let text = editor.contents();
+    let key = editor.draft_key();
+    if text == editor.original {
+        state.policy.drafts.remove(&key);
+    } else {
+        state.policy.drafts.insert(key, text);
+    }
+}
+
+/// esc in the editor: with an unsaved edit, ask before discarding it
+/// (`true`: asked, the editor stays until the answer).
+pub(crate) fn ask_discard(state: &mut AppState) -> bool {
+    let Some(editor) = state.policy.editor.as_ref() else {
+        return false;
+    };
+    if state
+        .policy
+        .draft_of(&editor.gateway_id, &editor.name)
+        .is_none()
+    {
+        return false;
+    }
+    state.overlay = Some(Overlay::Confirm(Confirm {
+        title: "unsaved policy".into(),
+        question: format!(
+            "discard your edits to {}? (n keeps editing; ctrl-p pushes)",
+            editor.name
+        ),
+        on_yes: Job::DiscardDraft {
+            gateway_id: editor.gateway_id.clone(),
+            name: editor.name.clone(),
+        }
+        .into(),
+    }));
+    true
+}
+
+/// Quitting: with unsaved edits, ask first (`true`: asked).
+pub(crate) fn ask_quit(state: &mut AppState) -> bool {
+    if state.policy.drafts.is_empty() {
+        return false;
+    }
+    let names: Vec<&str> = state
+        .policy
+        .drafts
+        .keys()
+        .map(|(_, name)| name.as_str())
+        .collect();
+    state.overlay = Some(Overlay::Confirm(Confirm {
+        title: "quit".into(),
+        question: format!(
+            "discard your edits to {}? y quits without them",
+            names.join(", ")
+        ),
+        on_yes: Job::DiscardDraftsAndQuit.into(),
+    }));
+    true
+}
+
+/// A yes to "discard your edits?": the draft is forgotten and the editor
+/// on it closes.
+pub(crate) fn on_discarded(state: &mut AppState, gateway_id: &str, name: &str) {
+    state
+        .policy
+        .drafts
+        .remove(&(gateway_id.to_owned(), name.to_owned()));
+    let editing = state
+        .policy
+        .editor
+        .as_ref()
+        .is_some_and(|e| e.gateway_id == gateway_id && e.name == name);
+    let on_top = matches!(
+        state.screen().route,
+        ShellRoute::Policy(Route::PolicyEditor { .. })
+    );
+    if editing && on_top && state.stack.len() > 1 {
+        state.stack.pop();
+        state.policy.editor = None;
+        refresh_top(state);
+    }
+}
+
 /// A command in the editor; the shell's own (back, quit, help) are left to
 /// it, others do nothing while typing.
 pub(crate) fn on_command(state: &mut AppState, command: Command) -> Option<Vec<Effect>> {
@@ -115,6 +229,7 @@ pub(crate) fn on_typing_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> 
     {
         editor.validate_at_tick = Some(tick + DEBOUNCE_TICKS);
         editor.format_problem = None;
+        keep_draft(state);
     }
     Vec::new()
 }
@@ -218,12 +333,13 @@ fn format(state: &mut AppState) {
         Ok(pretty) => {
             let cursor = editor.text.cursor();
             let (row, col) = (cursor.0, cursor.1);
-            editor.text = TextArea::new(pretty.trim_end().lines().map(str::to_owned).collect());
+            editor.text = text_area(pretty.trim_end());
             editor
                 .text
                 .move_cursor(CursorMove::Jump(row as u16, col as u16));
             editor.validate_at_tick = Some(tick);
             editor.format_problem = None;
+            keep_draft(state);
         }
         Err(e) => editor.format_problem = Some(e),
     }

@@ -39,6 +39,17 @@ pub enum Job {
         /// Its Cedar text.
         statement: String,
     },
+    /// Forget the unsaved edit of a policy (a yes to "discard your
+    /// edits?"); needs no platform.
+    DiscardDraft {
+        /// Whose engine.
+        gateway_id: String,
+        /// The policy's name.
+        name: String,
+    },
+    /// Forget every unsaved edit and quit (a yes to quitting with drafts);
+    /// needs no platform.
+    DiscardDraftsAndQuit,
     /// LOG_ONLY ⇄ ENFORCE on the gateway's policy engine configuration.
     SetPolicyMode {
         /// Whose configuration.
@@ -52,6 +63,19 @@ impl Job {
     /// Whether this job writes to the platform (refused in read-only mode).
     pub fn is_write(&self) -> bool {
         matches!(self, Job::PushPolicy { .. } | Job::SetPolicyMode { .. })
+    }
+
+    /// The answer of a job that needs no platform, which the shell applies
+    /// at once instead of running it.
+    pub fn at_once(&self) -> Option<Msg> {
+        match self {
+            Job::DiscardDraft { gateway_id, name } => Some(Msg::DraftDiscarded {
+                gateway_id: gateway_id.clone(),
+                name: name.clone(),
+            }),
+            Job::DiscardDraftsAndQuit => Some(Msg::DraftsDiscardedToQuit),
+            _ => None,
+        }
     }
 
     /// Runs on its own task; the result comes back through `reply`.
@@ -100,6 +124,8 @@ impl Job {
                     .map_err(|e| e.to_string()),
                 gateway_id,
             },
+            Job::DiscardDraft { gateway_id, name } => Msg::DraftDiscarded { gateway_id, name },
+            Job::DiscardDraftsAndQuit => Msg::DraftsDiscardedToQuit,
         }
     }
 }

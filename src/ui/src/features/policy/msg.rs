@@ -36,4 +36,13 @@ pub enum Msg {
         /// The new mode, or why not.
         result: Result<String, String>,
     },
+    /// The user discarded the unsaved edit of a policy.
+    DraftDiscarded {
+        /// Whose engine.
+        gateway_id: String,
+        /// The policy's name.
+        name: String,
+    },
+    /// The user chose to quit and lose every unsaved edit.
+    DraftsDiscardedToQuit,
 }

@@ -189,6 +189,10 @@ impl Screens for Route {
         }
     }
 
+    fn on_back(&self, state: &mut AppState) -> bool {
+        matches!(self, Route::PolicyEditor { .. }) && editor::ask_discard(state)
+    }
+
     fn on_close(&self, state: &mut AppState) {
         if let Route::PolicyEditor { .. } = self {
             state.policy.editor = None;

@@ -1,7 +1,7 @@
 //! What the policy studio knows: each gateway's engine, the open editor
 //! and each gateway's latest dry-run.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::features::policy::dry_run::{DryRunOptions, DryRunReport};
 use crate::features::policy::editor::PolicyEditor;
@@ -19,6 +19,9 @@ pub struct PolicyState {
     pub dry_run: HashMap<String, Loadable<Box<DryRunReport>>>,
     /// How the dry-run table is shown.
     pub dry_run_options: DryRunOptions,
+    /// Unsaved edits by (gateway id, policy name): kept until pushed or
+    /// discarded, so reopening the policy restores them.
+    pub drafts: BTreeMap<(String, String), String>,
 }
 
 impl PolicyState {
@@ -30,6 +33,11 @@ impl PolicyState {
     /// A gateway's engine, once loaded.
     pub fn studio_of(&self, gateway_id: &str) -> Option<&StudioData> {
         self.studio.get(gateway_id)?.loaded().map(|b| &**b)
+    }
+
+    /// The unsaved edit of a gateway's policy, if any.
+    pub fn draft_of(&self, gateway_id: &str, name: &str) -> Option<&String> {
+        self.drafts.get(&(gateway_id.to_owned(), name.to_owned()))
     }
 
     /// A gateway's latest dry-run, once done.

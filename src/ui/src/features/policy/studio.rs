@@ -39,15 +39,35 @@ pub(crate) fn edit_selected(state: &mut AppState, gateway_id: &str, index: usize
         .policies
         .get(index)?
         .clone();
-    state.policy.editor = Some(PolicyEditor::new(
+    let editor = PolicyEditor::new(
         gateway_id,
         &policy.name,
         policy.decides(),
         &policy.statement,
-    ));
-    Some(Route::PolicyEditor {
-        gateway_id: gateway_id.into(),
-    })
+    );
+    Some(open_editor(state, editor))
+}
+
+/// The editor on top, with the policy's unsaved edit when one was kept.
+fn open_editor(state: &mut AppState, editor: PolicyEditor) -> Route {
+    let draft = state
+        .policy
+        .draft_of(&editor.gateway_id, &editor.name)
+        .cloned();
+    if draft.is_some() {
+        info(
+            state,
+            format!(
+                "restored your unsaved edits to {} (esc asks to discard them)",
+                editor.name
+            ),
+        );
+    }
+    let route = Route::PolicyEditor {
+        gateway_id: editor.gateway_id.clone(),
+    };
+    state.policy.editor = Some(editor.with_draft(draft.as_ref()));
+    route
 }
 
 /// Open the editor on a template.
@@ -61,10 +81,8 @@ pub(crate) fn edit_template(state: &mut AppState, gateway_id: &str, index: usize
         name = format!("{}_{n}", template.name);
         n += 1;
     }
-    state.policy.editor = Some(PolicyEditor::new(gateway_id, &name, false, &template.text));
-    Some(Route::PolicyEditor {
-        gateway_id: gateway_id.into(),
-    })
+    let editor = PolicyEditor::new(gateway_id, &name, false, &template.text);
+    Some(open_editor(state, editor))
 }
 
 /// ctrl-p: push the edited policy (asks first; refused read-only).
@@ -158,11 +176,18 @@ pub(crate) fn on_pushed(state: &mut AppState, gateway_id: &str, result: Result<P
             ),
         ),
         Ok(policy) => {
+            // Pushed: the edit is the engine's now, no longer a draft.
             if let Some(editor) = state.policy.editor.as_mut()
+                && editor.gateway_id == gateway_id
                 && editor.name == policy.name
             {
                 editor.existing = true;
+                editor.original = editor.contents();
             }
+            state
+                .policy
+                .drafts
+                .remove(&(gateway_id.to_owned(), policy.name.clone()));
             info(
                 state,
                 format!("pushed policy {} ({})", policy.name, policy.status),

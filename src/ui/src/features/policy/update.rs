@@ -41,6 +41,15 @@ pub(crate) fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             studio::on_pushed(state, &gateway_id, result);
             studio::load(state, &gateway_id)
         }
+        Msg::DraftDiscarded { gateway_id, name } => {
+            editor::on_discarded(state, &gateway_id, &name);
+            Vec::new()
+        }
+        Msg::DraftsDiscardedToQuit => {
+            state.policy.drafts.clear();
+            state.should_quit = true;
+            Vec::new()
+        }
         Msg::PolicyModeSet { gateway_id, result } => match result {
             Ok(mode) => {
                 info(

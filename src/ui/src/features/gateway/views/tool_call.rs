@@ -124,7 +124,7 @@ fn render_outcome(state: &AppState, form: &CallForm, frame: &mut Frame, area: Re
     ];
     let lines: Vec<Line> = match &form.call {
         CallState::Editing => vec![Line::styled(
-            "ctrl-s (or enter in the form) validates the arguments and sends tools/call",
+            "ctrl-s validates the arguments and sends tools/call; enter moves to the next field",
             theme.muted,
         )],
         CallState::InFlight => vec![Line::styled("calling…", theme.accent)],
