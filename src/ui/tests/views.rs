@@ -726,6 +726,17 @@ fn styled_rows(state: &AppState, rows: std::ops::Range<u16>) -> String {
     out
 }
 
+/// orbit-hub's policy studio data arrives.
+fn studio_loaded(state: &mut AppState) {
+    update(
+        state,
+        Action::Policy(policy::Msg::PolicyStudioLoaded {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            result: Ok(Box::new(studio_data())),
+        }),
+    );
+}
+
 fn open_policy_editor(state: &mut AppState) {
     let effects = key(state, KeyCode::Char('p'));
     assert!(
@@ -735,13 +746,7 @@ fn open_policy_editor(state: &mut AppState) {
         ),
         "{effects:?}"
     );
-    update(
-        state,
-        Action::Policy(policy::Msg::PolicyStudioLoaded {
-            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
-            result: Ok(Box::new(studio_data())),
-        }),
-    );
+    studio_loaded(state);
     key(state, KeyCode::Enter);
     // The first validation runs on the next tick.
     update(state, Action::Tick);
@@ -1501,13 +1506,7 @@ fn main_views() -> Vec<(&'static str, AppState)> {
     views.push(("captures", captures));
     let mut policies = loaded(true);
     key(&mut policies, KeyCode::Char('p'));
-    update(
-        &mut policies,
-        Action::Policy(policy::Msg::PolicyStudioLoaded {
-            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
-            result: Ok(Box::new(studio_data())),
-        }),
-    );
+    studio_loaded(&mut policies);
     views.push(("policies", policies));
     let mut dry_run = loaded(true);
     open_policy_editor(&mut dry_run);
@@ -1671,7 +1670,7 @@ fn counts_and_empty_states_read_one_way() {
     );
     let screen = render(&state);
     assert!(
-        screen.contains("no sessions yet: invoke a runtime (i) to start one"),
+        screen.contains("no sessions yet: invoke a runtime (enter on :rt) to start one"),
         "{screen}"
     );
 }

@@ -33,7 +33,7 @@ pub(crate) fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, a
             state,
             Some(&state.gateway.list),
             "gateways",
-            Some("acc gateway create, or the demo workspace, makes one"),
+            None,
             filter_of(cursor),
         ),
     };

@@ -49,7 +49,7 @@ pub(crate) fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, a
             state,
             Some(&state.runtime.sessions),
             "sessions",
-            Some("invoke a runtime (i) to start one"),
+            Some("invoke a runtime (enter on :rt) to start one"),
             filter_of(cursor),
         ),
     };
