@@ -343,6 +343,9 @@ fn parse(text: &str, path: &Path) -> Result<ThemeFile, ThemeError> {
         ("fg", &file.fg),
         ("accent", &file.accent),
         ("selection_bg", &file.selection_bg),
+        ("selection_success", &file.selection_success),
+        ("selection_warning", &file.selection_warning),
+        ("selection_error", &file.selection_error),
         ("error", &file.error),
     ] {
         if let Some(v) = value {

@@ -1691,7 +1691,7 @@ fn palette_columns_are_set_apart() {
 fn help_lists_every_palette_command() {
     let mut state = loaded(false);
     key(&mut state, KeyCode::Char('?'));
-    let screen = render_at(&state, 120, 40);
+    let screen = render_at(&state, 80, 24);
     for command in [
         ":gateways",
         ":targets",
