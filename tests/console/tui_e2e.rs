@@ -190,7 +190,7 @@ fn delete_target_asks_first_and_readonly_refuses() {
     ro.keys(&["Enter"]);
     // The rows, not just the title: C-d on a list still loading has no target.
     ro.wait_for("tenant-acme's targets", |s| {
-        s.contains("targets(tenant-acme)[") && s.contains("READY")
+        s.contains("targets(tenant-acme) [") && s.contains("READY")
     });
     ro.keys(&["C-d"]);
     ro.wait_text("read-only mode: delete refused");
@@ -200,10 +200,10 @@ fn delete_target_asks_first_and_readonly_refuses() {
     rw.literal(":targets tenant-acme");
     rw.keys(&["Enter"]);
     let before = rw.wait_for("tenant-acme targets", |s| {
-        s.contains("targets(tenant-acme)[") && s.contains("READY")
+        s.contains("targets(tenant-acme) [") && s.contains("READY")
     });
     let count = |s: &str| -> usize {
-        let start = s.find("targets(tenant-acme)[").unwrap() + "targets(tenant-acme)[".len();
+        let start = s.find("targets(tenant-acme) [").unwrap() + "targets(tenant-acme) [".len();
         s[start..].split(']').next().unwrap().parse().unwrap()
     };
     let n = count(&before);
@@ -217,7 +217,7 @@ fn delete_target_asks_first_and_readonly_refuses() {
     let after = rw.wait_text("deleted target");
     let after = if count(&after) == n {
         rw.wait_for("list reloads", |s| {
-            s.contains("targets(tenant-acme)[") && count(s) == n - 1
+            s.contains("targets(tenant-acme) [") && count(s) == n - 1
         })
     } else {
         after
@@ -378,7 +378,7 @@ fn invoke_the_demo_agent_and_watch_the_stream_arrive() {
     assert!(done.contains("first byte"), "{done}");
     // The session is listed, live, with its invocation.
     tmux.keys(&["Escape"]);
-    tmux.wait_for("back on the runtimes", |s| s.contains("runtimes[3]"));
+    tmux.wait_for("back on the runtimes", |s| s.contains("runtimes [3]"));
     tmux.literal(":sessions");
     tmux.keys(&["Enter"]);
     tmux.wait_for("the session", |s| {
@@ -394,7 +394,7 @@ fn invoke_the_demo_agent_and_watch_the_stream_arrive() {
     tmux.wait_for("back at the sessions", |s| !s.contains("# invocations"));
     tmux.literal(":rt");
     tmux.keys(&["Enter"]);
-    tmux.wait_for("the runtimes again", |s| s.contains("runtimes[3]"));
+    tmux.wait_for("the runtimes again", |s| s.contains("runtimes [3]"));
     tmux.keys(&["g", "j", "Enter"]);
     tmux.wait_for("the triage agent's console", |s| {
         s.contains("payload → triage_agent") && s.contains("bearer JWT over HTTPS")

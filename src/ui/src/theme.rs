@@ -46,6 +46,14 @@ pub struct Theme {
     pub success: Style,
     /// Key names in hints and help.
     pub key: Style,
+    /// A failure drawn on the selected row.
+    pub selection_error: Style,
+    /// A warning drawn on the selected row.
+    pub selection_warning: Style,
+    /// A success drawn on the selected row.
+    pub selection_success: Style,
+    /// The READ-ONLY marker in the header.
+    pub readonly: Style,
 }
 
 /// A theme file: every field optional, so a user file can override a few.
@@ -62,6 +70,9 @@ struct ThemeFile {
     border: Option<String>,
     selection_fg: Option<String>,
     selection_bg: Option<String>,
+    selection_error: Option<String>,
+    selection_warning: Option<String>,
+    selection_success: Option<String>,
     error: Option<String>,
     warning: Option<String>,
     success: Option<String>,
@@ -85,6 +96,9 @@ impl ThemeFile {
             border,
             selection_fg,
             selection_bg,
+            selection_error,
+            selection_warning,
+            selection_success,
             error,
             warning,
             success,
@@ -131,6 +145,10 @@ impl Theme {
             warning: plain.add_modifier(Modifier::BOLD),
             success: plain,
             key: plain.add_modifier(Modifier::BOLD),
+            selection_error: plain.add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            selection_warning: plain.add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            selection_success: plain.add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            readonly: plain.add_modifier(Modifier::REVERSED | Modifier::BOLD),
         }
     }
 
@@ -171,6 +189,15 @@ impl Theme {
                 .unwrap_or(Color::Reset)
         };
         let fg = |v: &Option<String>| Style::default().fg(c(v));
+        let selection = Style::default()
+            .fg(c(&f.selection_fg))
+            .bg(c(&f.selection_bg))
+            .add_modifier(Modifier::BOLD);
+        // A status on the selection: its own colour, else the selection's.
+        let on_selection = |v: &Option<String>| match v {
+            Some(_) => selection.fg(c(v)),
+            None => selection,
+        };
         Theme {
             name: f.name.clone().unwrap_or_else(|| "custom".into()),
             base: Style::default().fg(c(&f.fg)).bg(c(&f.bg)),
@@ -178,16 +205,115 @@ impl Theme {
             accent: fg(&f.accent).add_modifier(Modifier::BOLD),
             header: Style::default().fg(c(&f.header_fg)).bg(c(&f.header_bg)),
             border: fg(&f.border),
-            selection: Style::default()
-                .fg(c(&f.selection_fg))
-                .bg(c(&f.selection_bg))
-                .add_modifier(Modifier::BOLD),
+            selection,
             error: fg(&f.error).add_modifier(Modifier::BOLD),
             warning: fg(&f.warning),
             success: fg(&f.success),
             key: fg(&f.key).add_modifier(Modifier::BOLD),
+            selection_error: on_selection(&f.selection_error),
+            selection_warning: on_selection(&f.selection_warning),
+            selection_success: on_selection(&f.selection_success),
+            // The selection's text colour reads on the warning colour.
+            readonly: Style::default()
+                .fg(c(&f.selection_fg))
+                .bg(c(&f.warning))
+                .add_modifier(Modifier::BOLD),
         }
     }
+
+    /// The styles to draw the selected row's cells with: every text style
+    /// becomes the selection, statuses their selection variants, so a cell's
+    /// own colour never lands unreadable on the selection background.
+    pub fn on_selection(&self) -> Theme {
+        Theme {
+            name: self.name.clone(),
+            base: self.selection,
+            muted: self.selection,
+            accent: self.selection,
+            header: self.header,
+            border: self.border,
+            selection: self.selection,
+            error: self.selection_error,
+            warning: self.selection_warning,
+            success: self.selection_success,
+            key: self.selection,
+            selection_error: self.selection_error,
+            selection_warning: self.selection_warning,
+            selection_success: self.selection_success,
+            readonly: self.readonly,
+        }
+    }
+
+    /// Every foreground/background pair of text this theme draws, named:
+    /// `(what, fg, bg)`. `Color::Reset` stands for the terminal's own colour.
+    pub fn text_pairs(&self) -> Vec<(&'static str, Color, Color)> {
+        let fg = |s: &Style| s.fg.unwrap_or(Color::Reset);
+        let bg = |s: &Style| s.bg.unwrap_or(Color::Reset);
+        let base_bg = bg(&self.base);
+        let sel_bg = bg(&self.selection);
+        vec![
+            ("base", fg(&self.base), base_bg),
+            ("muted", fg(&self.muted), base_bg),
+            ("accent", fg(&self.accent), base_bg),
+            ("key", fg(&self.key), base_bg),
+            ("error", fg(&self.error), base_bg),
+            ("warning", fg(&self.warning), base_bg),
+            ("success", fg(&self.success), base_bg),
+            ("header", fg(&self.header), bg(&self.header)),
+            ("read-only marker", fg(&self.readonly), bg(&self.readonly)),
+            ("selection", fg(&self.selection), sel_bg),
+            ("error on selection", fg(&self.selection_error), sel_bg),
+            ("warning on selection", fg(&self.selection_warning), sel_bg),
+            ("success on selection", fg(&self.selection_success), sel_bg),
+        ]
+    }
+}
+
+/// A colour's sRGB value: `#rrggbb` as is, named colours as xterm's
+/// default palette draws them; `None` for the terminal's own (`Reset`)
+/// and indexed colours.
+pub fn rgb(color: Color) -> Option<(u8, u8, u8)> {
+    Some(match color {
+        Color::Rgb(r, g, b) => (r, g, b),
+        Color::Black => (0, 0, 0),
+        Color::Red => (205, 0, 0),
+        Color::Green => (0, 205, 0),
+        Color::Yellow => (205, 205, 0),
+        Color::Blue => (0, 0, 238),
+        Color::Magenta => (205, 0, 205),
+        Color::Cyan => (0, 205, 205),
+        Color::Gray => (229, 229, 229),
+        Color::DarkGray => (127, 127, 127),
+        Color::LightRed => (255, 0, 0),
+        Color::LightGreen => (0, 255, 0),
+        Color::LightYellow => (255, 255, 0),
+        Color::LightBlue => (92, 92, 255),
+        Color::LightMagenta => (255, 0, 255),
+        Color::LightCyan => (0, 255, 255),
+        Color::White => (255, 255, 255),
+        _ => return None,
+    })
+}
+
+/// WCAG 2.x relative luminance of an sRGB colour.
+fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+    let channel = |v: u8| {
+        let c = f64::from(v) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+}
+
+/// The WCAG 2.x contrast ratio of two colours (1 to 21), `None` when one
+/// of them has no known value (see [`rgb`]).
+pub fn contrast_ratio(fg: Color, bg: Color) -> Option<f64> {
+    let (a, b) = (luminance(rgb(fg)?), luminance(rgb(bg)?));
+    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
+    Some((hi + 0.05) / (lo + 0.05))
 }
 
 fn parse_built_in(name: &str) -> ThemeFile {
@@ -217,6 +343,9 @@ fn parse(text: &str, path: &Path) -> Result<ThemeFile, ThemeError> {
         ("fg", &file.fg),
         ("accent", &file.accent),
         ("selection_bg", &file.selection_bg),
+        ("selection_success", &file.selection_success),
+        ("selection_warning", &file.selection_warning),
+        ("selection_error", &file.selection_error),
         ("error", &file.error),
     ] {
         if let Some(v) = value {
@@ -260,6 +389,61 @@ mod tests {
         std::fs::write(&path, "accent = \"not-a-colour\"\n").unwrap();
         let err = Theme::resolve_with(Some("dark"), Some(&path)).unwrap_err();
         assert!(err.to_string().contains("not-a-colour"), "{err}");
+    }
+
+    /// What a theme drawing on the terminal's own background (`reset`) is
+    /// checked against: black and a dark grey for dark themes, white and a
+    /// light grey for light ones.
+    fn terminal_backgrounds(theme: &str) -> [Color; 2] {
+        if theme == "light" {
+            [Color::Rgb(255, 255, 255), Color::Rgb(0xf5, 0xf5, 0xf5)]
+        } else {
+            [Color::Rgb(0, 0, 0), Color::Rgb(0x1e, 0x1e, 0x1e)]
+        }
+    }
+
+    #[test]
+    fn every_text_colour_of_every_theme_is_readable_on_its_background() {
+        let mut failures = Vec::new();
+        for name in built_in_names() {
+            let theme = Theme::resolve_with(Some(name), None).unwrap();
+            let required = if name == "high-contrast" { 7.0 } else { 4.5 };
+            for (what, fg, bg) in theme.text_pairs() {
+                let fgs = if fg == Color::Reset {
+                    terminal_backgrounds(if name == "light" { "dark" } else { "light" }).to_vec()
+                } else {
+                    vec![fg]
+                };
+                let bgs = if bg == Color::Reset {
+                    terminal_backgrounds(name).to_vec()
+                } else {
+                    vec![bg]
+                };
+                for (f, b) in fgs.iter().flat_map(|f| bgs.iter().map(move |b| (*f, *b))) {
+                    let ratio = contrast_ratio(f, b).expect("built-in colours are known");
+                    if ratio < required {
+                        failures.push(format!("{name}: {what} {f:?} on {b:?} is {ratio:.2}:1"));
+                    }
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "below WCAG contrast:\n{}",
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn contrast_ratio_matches_wcag() {
+        let white = Color::Rgb(255, 255, 255);
+        let black = Color::Black;
+        assert!((contrast_ratio(white, black).unwrap() - 21.0).abs() < 1e-9);
+        assert!((contrast_ratio(white, white).unwrap() - 1.0).abs() < 1e-9);
+        // #767676 on white is the classic 4.54:1.
+        let grey = Color::Rgb(0x76, 0x76, 0x76);
+        assert!((contrast_ratio(grey, white).unwrap() - 4.54).abs() < 0.01);
+        assert_eq!(contrast_ratio(Color::Reset, white), None);
     }
 
     #[test]

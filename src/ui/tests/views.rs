@@ -119,7 +119,12 @@ fn targets() -> Vec<Target> {
 
 /// A state that has loaded the demo data, as the runtime would.
 fn loaded(readonly: bool) -> AppState {
-    let mut state = AppState::new(context(), readonly, Theme::dark(), (W, H));
+    loaded_in(readonly, Theme::dark())
+}
+
+/// [`loaded`] in `theme`.
+fn loaded_in(readonly: bool, theme: Theme) -> AppState {
+    let mut state = AppState::new(context(), readonly, theme, (W, H));
     let effects = start(&mut state);
     assert_eq!(effects, vec![Effect::Gateway(gateway::Job::LoadGateways)]);
     update(
@@ -140,12 +145,15 @@ fn keys(state: &mut AppState, text: &str) {
 }
 
 fn render(state: &AppState) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(W, H)).unwrap();
-    terminal.draw(|f| view(state, f)).unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..H)
+    render_at(state, W, H)
+}
+
+/// The screen drawn at `width`×`height`, as text.
+fn render_at(state: &AppState, width: u16, height: u16) -> String {
+    let buffer = draw_at(state, width, height);
+    (0..height)
         .map(|y| {
-            (0..W)
+            (0..width)
                 .map(|x| buffer[(x, y)].symbol())
                 .collect::<String>()
                 .trim_end()
@@ -153,6 +161,13 @@ fn render(state: &AppState) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The screen drawn at `width`×`height`, with its colours.
+fn draw_at(state: &AppState, width: u16, height: u16) -> ratatui::buffer::Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| view(state, f)).unwrap();
+    terminal.backend().buffer().clone()
 }
 
 fn open_tools(state: &mut AppState) {
@@ -251,7 +266,7 @@ fn filter_narrows_and_inverts_then_esc_clears() {
     assert!(render(&state).contains("[3]"));
     key(&mut state, KeyCode::Esc);
     assert!(
-        render(&state).contains("gateways[2]"),
+        render(&state).contains("gateways [2]"),
         "esc goes back along the breadcrumbs"
     );
 }
@@ -581,25 +596,7 @@ fn captures_list_and_detail() {
         matches!(&effects[..], [Effect::Gateway(gateway::Job::LoadCaptures { gateway })] if gateway.id == "orbit-hub-k3j9x0a1b2"),
         "{effects:?}"
     );
-    let call = |tool: &str, sub: &str, outcome: &str, ms: f64| {
-        json!({"time": "2026-11-22T10:00:00.000Z", "captureId": format!("c-{tool}"), "gatewayId": "orbit-hub-k3j9x0a1b2",
-               "target": "crm", "tool": tool, "caller": {"kind": "oauth_user", "sub": sub, "claims": {"department": "sales"}},
-               "arguments": {"account_id": "acc-1", "password": "****"}, "outcome": outcome, "latencyMs": ms, "traceId": "1-abc"})
-    };
-    let calls = vec![
-        call("crm___get_account", "sales-copilot", "ok", 4.2),
-        call("crm___delete_account", "support-triage", "denied", 0.8),
-        call("crm___search_accounts", "sales-copilot", "tool_error", 12.0),
-    ];
-    update(
-        &mut state,
-        Action::Gateway(gateway::Msg::CapturesLoaded {
-            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
-            result: Ok(acc_ui::features::gateway::capture_list::CaptureList::of(
-                &calls, None,
-            )),
-        }),
-    );
+    captures_loaded(&mut state);
     insta::assert_snapshot!("captures_list", render(&state));
     key(&mut state, KeyCode::Char('/'));
     for c in "denied".chars() {
@@ -615,6 +612,29 @@ fn captures_list_and_detail() {
     let detail = render(&state);
     assert!(detail.contains("\"sub\": \"support-triage\""), "{detail}");
     assert!(detail.contains("\"password\": \"****\""), "{detail}");
+}
+
+/// Three captured calls of orbit-hub arrive.
+fn captures_loaded(state: &mut AppState) {
+    let call = |tool: &str, sub: &str, outcome: &str, ms: f64| {
+        json!({"time": "2026-11-22T10:00:00.000Z", "captureId": format!("c-{tool}"), "gatewayId": "orbit-hub-k3j9x0a1b2",
+               "target": "crm", "tool": tool, "caller": {"kind": "oauth_user", "sub": sub, "claims": {"department": "sales"}},
+               "arguments": {"account_id": "acc-1", "password": "****"}, "outcome": outcome, "latencyMs": ms, "traceId": "1-abc"})
+    };
+    let calls = vec![
+        call("crm___get_account", "sales-copilot", "ok", 4.2),
+        call("crm___delete_account", "support-triage", "denied", 0.8),
+        call("crm___search_accounts", "sales-copilot", "tool_error", 12.0),
+    ];
+    update(
+        state,
+        Action::Gateway(gateway::Msg::CapturesLoaded {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            result: Ok(acc_ui::features::gateway::capture_list::CaptureList::of(
+                &calls, None,
+            )),
+        }),
+    );
 }
 
 /// The policy studio's data for orbit-hub: two tools, one policy.
@@ -687,9 +707,7 @@ fn without_timings(screen: &str) -> String {
 /// The editor's text rows with their colours: runs of one foreground
 /// colour as `[colour]text`, so highlighting and problem marks show.
 fn styled_rows(state: &AppState, rows: std::ops::Range<u16>) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(W, H)).unwrap();
-    terminal.draw(|f| view(state, f)).unwrap();
-    let buffer = terminal.backend().buffer();
+    let buffer = draw_at(state, W, H);
     let mut out = String::new();
     for y in rows {
         let mut current = None;
@@ -708,6 +726,17 @@ fn styled_rows(state: &AppState, rows: std::ops::Range<u16>) -> String {
     out
 }
 
+/// orbit-hub's policy studio data arrives.
+fn studio_loaded(state: &mut AppState) {
+    update(
+        state,
+        Action::Policy(policy::Msg::PolicyStudioLoaded {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            result: Ok(Box::new(studio_data())),
+        }),
+    );
+}
+
 fn open_policy_editor(state: &mut AppState) {
     let effects = key(state, KeyCode::Char('p'));
     assert!(
@@ -717,13 +746,7 @@ fn open_policy_editor(state: &mut AppState) {
         ),
         "{effects:?}"
     );
-    update(
-        state,
-        Action::Policy(policy::Msg::PolicyStudioLoaded {
-            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
-            result: Ok(Box::new(studio_data())),
-        }),
-    );
+    studio_loaded(state);
     key(state, KeyCode::Enter);
     // The first validation runs on the next tick.
     update(state, Action::Tick);
@@ -1595,4 +1618,329 @@ fn palette_tab_keeps_and_completes_the_argument() {
             gateway_id: "lab-tenant-zz0011aabb".into()
         })
     );
+}
+
+// Issue 14: looks. Readable selections, layouts at 80×24 and 200×50,
+// counts and empty states said one way.
+
+/// The cells of row `y` whose text spells `word`, first occurrence.
+fn cells_of(buffer: &ratatui::buffer::Buffer, y: u16, word: &str) -> Vec<ratatui::buffer::Cell> {
+    let width = buffer.area.width;
+    let row: Vec<&str> = (0..width).map(|x| buffer[(x, y)].symbol()).collect();
+    let letters: Vec<String> = word.chars().map(String::from).collect();
+    let start = (0..row.len().saturating_sub(letters.len()))
+        .find(|&x| (0..letters.len()).all(|i| row[x + i] == letters[i]))
+        .unwrap_or_else(|| panic!("{word} not on row {y}: {}", row.concat()));
+    (start..start + letters.len())
+        .map(|x| buffer[(x as u16, y)].clone())
+        .collect()
+}
+
+#[test]
+fn a_selected_ready_row_shows_its_status_readably_in_every_theme() {
+    for name in acc_ui::theme::built_in_names() {
+        let theme = Theme::resolve_with(Some(name), None).unwrap();
+        let required = if name == "high-contrast" { 7.0 } else { 4.5 };
+        let state = loaded_in(false, theme.clone());
+        let buffer = draw_at(&state, W, H);
+        let text = render(&state);
+        let y = text
+            .lines()
+            .position(|l| l.contains("orbit-hub-k3j9x0a1b2"))
+            .unwrap() as u16;
+        assert_eq!(state.screen().cursor.selected, 0, "orbit-hub is selected");
+        for cell in cells_of(&buffer, y, "READY") {
+            assert_eq!(
+                cell.bg,
+                theme.selection.bg.unwrap(),
+                "{name}: on the selection"
+            );
+            let ratio = acc_ui::theme::contrast_ratio(cell.fg, cell.bg).unwrap();
+            assert!(
+                ratio >= required,
+                "{name}: READY on the selection is {:?} on {:?}, {ratio:.2}:1",
+                cell.fg,
+                cell.bg
+            );
+        }
+        // Unselected, READY keeps the success colour.
+        let lab = text
+            .lines()
+            .position(|l| l.contains("lab-tenant-"))
+            .unwrap() as u16;
+        let creating = cells_of(&buffer, lab, "CREATING");
+        assert_eq!(Some(creating[0].fg), theme.warning.fg, "{name}");
+    }
+}
+
+/// A dry-run of orbit-hub's policies over two captured calls, one flipping.
+fn dry_run_report() -> acc_ui::features::policy::dry_run::DryRunReport {
+    use acc_domain::cedar_model::dry_run::{DryRun, DryRunRow, Flip};
+    use acc_domain::cedar_model::evaluation::{Evaluation, PolicyDecision};
+    let eval = |decision, by: &[&str]| Evaluation {
+        decision,
+        determining_policies: by.iter().map(|s| s.to_string()).collect(),
+        errors: Vec::new(),
+    };
+    let row = |tool: &str, caller: &str, after, flip| DryRunRow {
+        capture_id: format!("c-{tool}"),
+        time: "2026-11-22T10:00:00.000Z".into(),
+        tool: tool.into(),
+        caller: caller.into(),
+        before: eval(PolicyDecision::Allow, &["small_refunds"]),
+        after: eval(after, &["small_refunds"]),
+        flip,
+    };
+    acc_ui::features::policy::dry_run::DryRunReport {
+        policy: "small_refunds".into(),
+        dry: acc_backend::policy::workflow::PolicyDryRun {
+            run: DryRun {
+                rows: vec![
+                    row(
+                        "billing___refund",
+                        "support-triage-agent",
+                        PolicyDecision::Deny,
+                        Flip::AllowToDeny,
+                    ),
+                    row(
+                        "billing___get_invoice",
+                        "sales-copilot",
+                        PolicyDecision::Allow,
+                        Flip::Unchanged,
+                    ),
+                ],
+                allow_to_deny: 1,
+                deny_to_allow: 0,
+                unchanged: 1,
+                skipped: Vec::new(),
+            },
+            requests: vec![None, None],
+            calls: Vec::new(),
+            symbolic: None,
+            note: None,
+            elapsed_ms: 0,
+        },
+    }
+}
+
+/// Every main view, named, each in a read-only console that shows it.
+fn main_views() -> Vec<(&'static str, AppState)> {
+    let mut views = Vec::new();
+    views.push(("gateways", loaded(true)));
+    let mut targets_view = loaded(true);
+    key(&mut targets_view, KeyCode::Enter);
+    update(
+        &mut targets_view,
+        Action::Gateway(gateway::Msg::TargetsLoaded {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            result: Ok(targets()),
+        }),
+    );
+    views.push(("targets", targets_view));
+    let mut tools = with_mcp_catalog();
+    tools.readonly = true;
+    views.push(("tools", tools));
+    let mut captures = loaded(true);
+    key(&mut captures, KeyCode::Char('c'));
+    captures_loaded(&mut captures);
+    views.push(("captures", captures));
+    let mut policies = loaded(true);
+    key(&mut policies, KeyCode::Char('p'));
+    studio_loaded(&mut policies);
+    views.push(("policies", policies));
+    let mut dry_run = loaded(true);
+    open_policy_editor(&mut dry_run);
+    ctrl(&mut dry_run, 'd');
+    update(
+        &mut dry_run,
+        Action::Policy(policy::Msg::DryRunDone {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            result: Ok(Box::new(dry_run_report())),
+        }),
+    );
+    views.push(("dry-run", dry_run));
+    let mut runtimes = loaded(true);
+    on_runtimes(&mut runtimes);
+    views.push(("runtimes", runtimes));
+    let mut sessions = loaded(true);
+    on_runtimes(&mut sessions);
+    keys(&mut sessions, ":sessions");
+    key(&mut sessions, KeyCode::Enter);
+    views.push(("sessions", sessions));
+    let mut invoke = loaded(true);
+    on_runtimes(&mut invoke);
+    key(&mut invoke, KeyCode::Enter);
+    views.push(("invoke", invoke));
+    views
+}
+
+#[test]
+fn every_main_view_at_80x24_and_200x50() {
+    for (name, state) in main_views() {
+        for (w, h) in [(80, 24), (200, 50)] {
+            let screen = without_timings(&render_at(&state, w, h));
+            // The header keeps the context and READ-ONLY at any width.
+            let header = screen.lines().next().unwrap_or_default();
+            assert!(
+                header.contains("ctx: local") && header.contains("READ-ONLY"),
+                "{name} {w}x{h}: {header}"
+            );
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
+        }
+    }
+}
+
+#[test]
+fn narrow_tables_keep_what_identifies_a_row() {
+    let views = main_views();
+    let at_80 = |name: &str| {
+        let (_, state) = views.iter().find(|(n, _)| *n == name).unwrap();
+        render_at(state, 80, 24)
+    };
+    let rt = at_80("runtimes");
+    assert!(
+        rt.contains("NAME") && rt.contains("concierge_agent"),
+        "{rt}"
+    );
+    let se = at_80("sessions");
+    for id in demo_sessions().iter().map(|s| s.runtime_session_id.clone()) {
+        let head: String = id.chars().take(5).collect();
+        let shown = se
+            .lines()
+            .find_map(|l| {
+                l.trim_start_matches('│')
+                    .split_whitespace()
+                    .find(|w| w.starts_with(&head))
+            })
+            .unwrap_or_else(|| panic!("{id}: {se}"));
+        // The whole id, or both its ends around a middle ellipsis.
+        let (front, back) = shown.split_once('…').unwrap_or((shown, ""));
+        assert!(
+            shown == id
+                || (id.starts_with(front) && id.ends_with(back) && back.chars().count() >= 8),
+            "{id} shows as {shown}"
+        );
+    }
+    let dry = at_80("dry-run");
+    assert!(
+        dry.contains("TOOL") && dry.contains("CALLER") && dry.contains("billing___refund"),
+        "{dry}"
+    );
+    let header = at_80("gateways");
+    assert!(
+        header.lines().next().unwrap().contains("region: us-east-1"),
+        "{header}"
+    );
+}
+
+#[test]
+fn the_header_keeps_the_context_and_read_only_at_any_width() {
+    let state = loaded(true);
+    for w in [30, 40, 60, 80, 120] {
+        let screen = render_at(&state, w, 24);
+        let header = screen.lines().next().unwrap();
+        assert!(header.contains("READ-ONLY"), "{w}: {header}");
+        assert!(header.contains("ctx: "), "{w}: {header}");
+    }
+}
+
+#[test]
+fn wide_shows_every_column_and_toggles_back() {
+    let (_, mut state) = main_views()
+        .into_iter()
+        .find(|(n, _)| *n == "sessions")
+        .unwrap();
+    let narrow = render_at(&state, 80, 24);
+    assert!(!narrow.contains("MEMORY"), "{narrow}");
+    key(&mut state, KeyCode::Char('W'));
+    let wide = render_at(&state, 80, 24);
+    for column in [
+        "SESSION", "RUNTIME", "STATE", "EXEC", "AGE", "IDLE", "CALLS", "CPU", "MEM",
+    ] {
+        assert!(wide.contains(column), "{column}: {wide}");
+    }
+    key(&mut state, KeyCode::Char('W'));
+    assert_eq!(render_at(&state, 80, 24), narrow);
+}
+
+#[test]
+fn counts_and_empty_states_read_one_way() {
+    let mut state = loaded(false);
+    // Unfiltered: [total], set off from the title.
+    assert!(render(&state).contains("gateways [2]"));
+    // Filtered, even when every row matches: [shown/total].
+    key(&mut state, KeyCode::Char('/'));
+    keys(&mut state, "orbit");
+    key(&mut state, KeyCode::Enter);
+    assert!(
+        render(&state).contains("gateways [1/2]"),
+        "{}",
+        render(&state)
+    );
+    key(&mut state, KeyCode::Esc);
+    key(&mut state, KeyCode::Char('/'));
+    keys(&mut state, "-");
+    key(&mut state, KeyCode::Enter);
+    assert!(
+        render(&state).contains("gateways [2/2]"),
+        "{}",
+        render(&state)
+    );
+    key(&mut state, KeyCode::Esc);
+    // Sessions: a sort label is not glued to the count, and the empty
+    // states say "nothing yet: hint" or "no X match /filter".
+    on_runtimes(&mut state);
+    keys(&mut state, ":sessions");
+    key(&mut state, KeyCode::Enter);
+    let screen = render(&state);
+    assert!(screen.contains("sort: newest ["), "{screen}");
+    key(&mut state, KeyCode::Char('/'));
+    keys(&mut state, "zzzz");
+    key(&mut state, KeyCode::Enter);
+    let screen = render(&state);
+    assert!(
+        screen.contains("no sessions match /zzzz (esc clears it)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("invoke a runtime"), "{screen}");
+    key(&mut state, KeyCode::Esc);
+    update(
+        &mut state,
+        Action::Runtime(runtime::Msg::SessionsLoaded(Ok(Vec::new()))),
+    );
+    let screen = render(&state);
+    assert!(
+        screen.contains("no sessions yet: invoke a runtime (enter on :rt) to start one"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn palette_columns_are_set_apart() {
+    let mut state = loaded(false);
+    keys(&mut state, ":ca");
+    let screen = render(&state);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("captures"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(row.contains("captures  cap requests req  "), "{row}");
+}
+
+#[test]
+fn help_lists_every_palette_command() {
+    let mut state = loaded(false);
+    key(&mut state, KeyCode::Char('?'));
+    let screen = render_at(&state, 80, 24);
+    for command in [
+        ":gateways",
+        ":targets",
+        ":tools",
+        ":captures",
+        ":runtimes",
+        ":sessions",
+        ":ctx",
+    ] {
+        assert!(screen.contains(command), "{command}: {screen}");
+    }
 }

@@ -119,6 +119,7 @@ fn on_command(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Back => back(state),
         Command::Refresh => return reload(state),
         Command::Copy => return copy(state),
+        Command::Wide => state.wide = !state.wide,
         Command::Open => {
             if let Some(index) = state.screen().cursor.selected_item() {
                 return route.screens().open(state, index);

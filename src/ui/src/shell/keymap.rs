@@ -40,6 +40,8 @@ pub enum Command {
     Delete,
     /// Reload from the platform.
     Refresh,
+    /// Show every table column, or only those that fit.
+    Wide,
     /// A command of the gateway screens.
     Gateway(gateway::Command),
     /// A command of the policy screens.
@@ -147,7 +149,7 @@ pub const GLOBAL: &[Binding] = &[
         &[ch(':')],
         Command::Palette,
         "command",
-        "command palette (:gw :targets :tools :ctx :q)",
+        "command palette (its commands are listed below)",
     ),
     bind(
         &[ch('?'), plain(KeyCode::F(1)), ctrl('?')],
@@ -160,6 +162,12 @@ pub const GLOBAL: &[Binding] = &[
         Command::Copy,
         "copy",
         "copy selection as JSON (OSC 52)",
+    ),
+    bind(
+        &[ch('W')],
+        Command::Wide,
+        "wide",
+        "every column, or only those that fit (toggle)",
     ),
     bind(
         &[ctrl('r')],

@@ -127,6 +127,8 @@ pub struct AppState {
     pub runtime: runtime::RuntimeState,
     /// The contexts `:ctx` offers.
     pub contexts: context::ContextState,
+    /// Tables show every column, however narrow (`W` toggles).
+    pub wide: bool,
 }
 
 impl AppState {
@@ -148,6 +150,7 @@ impl AppState {
             policy: Default::default(),
             runtime: Default::default(),
             contexts: Default::default(),
+            wide: false,
         }
     }
 

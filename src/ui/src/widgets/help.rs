@@ -6,8 +6,40 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::shell::keymap::{self, keys_label};
+use crate::shell::keymap::{self, Command, keys_label};
+use crate::shell::palette;
 use crate::shell::state::AppState;
+
+/// `label` then `words`, wrapped to the help's width under one another.
+fn wrapped(
+    label: &str,
+    words: impl Iterator<Item = String>,
+    style: ratatui::style::Style,
+) -> Vec<Line<'static>> {
+    let mut rows: Vec<String> = Vec::new();
+    for word in words {
+        match rows.last_mut() {
+            Some(row) if row.chars().count() + word.chars().count() < usize::from(WIDTH) - 20 => {
+                row.push_str(" · ");
+                row.push_str(&word);
+            }
+            _ => rows.push(word),
+        }
+    }
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let label = if i == 0 { label } else { "" };
+            Line::from(vec![
+                Span::styled(format!("  {label:<14}"), style),
+                Span::raw(row),
+            ])
+        })
+        .collect()
+}
+
+/// The help box's width.
+const WIDTH: u16 = 72;
 
 /// Draws the help over `area`.
 pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
@@ -50,7 +82,25 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         ));
     } else {
         lines.push(Line::styled("everywhere", theme.accent));
-        section(&mut lines, &mut keymap::GLOBAL.iter());
+        // Moving around takes one wrapped entry, the other keys one line each.
+        let moves = [
+            Command::Down,
+            Command::Up,
+            Command::PageDown,
+            Command::PageUp,
+            Command::Top,
+            Command::Bottom,
+        ];
+        let (movement, others): (Vec<_>, Vec<_>) = keymap::GLOBAL
+            .iter()
+            .partition(|b| moves.contains(&b.command));
+        let words = movement
+            .iter()
+            .map(|b| format!("{} {}", keys_label(b), b.hint));
+        lines.extend(wrapped("move", words, theme.key));
+        section(&mut lines, &mut others.into_iter());
+        let commands = palette::entries().map(|e| format!(":{}", e.name));
+        lines.extend(wrapped("commands", commands, theme.key));
         lines.push(Line::raw(""));
         lines.push(Line::styled(
             "  mouse wheel scrolls · esc, ? or f1 closes",
@@ -58,7 +108,7 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         ));
     }
     let height = lines.len() as u16 + 2;
-    let rect = super::centered(area, 72, height);
+    let rect = super::centered(area, WIDTH, height);
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)

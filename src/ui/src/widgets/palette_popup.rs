@@ -15,8 +15,27 @@ pub(crate) fn render(state: &AppState, text: &str, selected: usize, frame: &mut 
     if entries.is_empty() {
         return;
     }
+    // Each column as wide as its widest entry, two blanks between.
+    let name_width = entries
+        .iter()
+        .map(|e| e.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let alias_width = entries
+        .iter()
+        .map(|e| e.aliases.join(" ").chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let about_width = entries
+        .iter()
+        .map(|e| e.about.chars().count())
+        .max()
+        .unwrap_or(0);
+    let wanted = 1 + name_width + alias_width + about_width + 2;
     let height = (entries.len() as u16 + 2).min(body.height);
-    let width = 66.min(body.width);
+    let width = u16::try_from(wanted).unwrap_or(u16::MAX).min(body.width);
     let rect = Rect {
         x: body.x,
         y: body.bottom().saturating_sub(height),
@@ -33,8 +52,11 @@ pub(crate) fn render(state: &AppState, text: &str, selected: usize, frame: &mut 
                 theme.base
             };
             Line::from(vec![
-                Span::styled(format!(" {:<9}", e.name), style),
-                Span::styled(format!("{:<16}", e.aliases.join(" ")), theme.muted),
+                Span::styled(format!(" {:<name_width$}", e.name), style),
+                Span::styled(
+                    format!("{:<alias_width$}", e.aliases.join(" ")),
+                    theme.muted,
+                ),
                 Span::raw(e.about),
             ])
         })

@@ -1,15 +1,14 @@
 //! One captured call in full, as indented JSON (`y` copies it).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::Cell;
 
 use crate::features::gateway::capture_list::detail_lines;
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::ListView;
+use crate::widgets::list_view::{Cell, Column, ListView};
 
-const COLUMNS: &[(&str, Constraint)] = &[("CAPTURED CALL", Constraint::Min(10))];
+const COLUMNS: &[Column] = &[Column::new("CAPTURED CALL", 10, 0)];
 
 pub(crate) fn render(
     state: &AppState,
@@ -25,9 +24,10 @@ pub(crate) fn render(
         columns: COLUMNS,
         cursor,
         total: lines.len(),
+        wide: state.wide,
         empty: Line::raw("this capture is no longer loaded (esc, then ctrl-r)"),
     };
-    list.render(frame, area, &state.theme, |i| {
+    list.render(frame, area, &state.theme, |i, _| {
         vec![Cell::from(lines.get(i).cloned().unwrap_or_default())]
     });
 }

@@ -2,19 +2,18 @@
 //! called, how it ended, how long it took.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::Cell;
+use ratatui::layout::Rect;
 
 use crate::shell::loadable::Loadable;
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::{ListView, empty_line};
+use crate::widgets::list_view::{Cell, Column, ListView, empty_line, filter_of};
 
-const COLUMNS: &[(&str, Constraint)] = &[
-    ("TIME", Constraint::Length(24)),
-    ("TOOL", Constraint::Percentage(35)),
-    ("CALLER", Constraint::Percentage(20)),
-    ("OUTCOME", Constraint::Length(10)),
-    ("LATENCY", Constraint::Length(10)),
+const COLUMNS: &[Column] = &[
+    Column::new("TIME", 8, 3),
+    Column::new("TOOL", 12, 0),
+    Column::new("CALLER", 8, 1),
+    Column::new("OUTCOME", 6, 1),
+    Column::new("LATENCY", 7, 2),
 ];
 
 pub(crate) fn render(
@@ -40,14 +39,16 @@ pub(crate) fn render(
         columns: COLUMNS,
         cursor,
         total: rows.len(),
+        wide: state.wide,
         empty: empty_line(
             state,
             state.gateway.captures.get(gateway_id),
             "captured calls",
-            !cursor.filter.is_empty(),
+            Some("call a tool (c on a tool) and it shows here"),
+            filter_of(cursor),
         ),
     };
-    list.render(frame, area, theme, |i| {
+    list.render(frame, area, theme, |i, theme| {
         let Some(r) = rows.get(i) else {
             return Vec::new();
         };

@@ -1,17 +1,13 @@
 //! `d` on a gateway: every detail GetGateway returns.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::Cell;
+use ratatui::layout::Rect;
 
 use crate::features::gateway::describe::gateway_lines;
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::{ListView, empty_line};
+use crate::widgets::list_view::{Cell, Column, ListView, empty_line};
 
-const COLUMNS: &[(&str, Constraint)] = &[
-    ("FIELD", Constraint::Length(18)),
-    ("VALUE", Constraint::Min(20)),
-];
+const COLUMNS: &[Column] = &[Column::new("FIELD", 18, 0), Column::new("VALUE", 20, 0)];
 
 pub(crate) fn render(
     state: &AppState,
@@ -30,10 +26,11 @@ pub(crate) fn render(
         columns: COLUMNS,
         cursor,
         total: lines.len(),
-        empty: empty_line(state, Some(&state.gateway.list), "gateway", false),
+        wide: state.wide,
+        empty: empty_line(state, Some(&state.gateway.list), "gateway", None, None),
     };
     let theme = &state.theme;
-    list.render(frame, area, theme, |i| {
+    list.render(frame, area, theme, |i, theme| {
         let (label, value) = &lines[i];
         vec![
             Cell::from(*label).style(theme.muted),

@@ -1,20 +1,19 @@
 //! The gateways list.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::Cell;
+use ratatui::layout::Rect;
 
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::{ListView, empty_line};
+use crate::widgets::list_view::{Cell, Column, ListView, empty_line, filter_of};
 
-const COLUMNS: &[(&str, Constraint)] = &[
-    ("NAME", Constraint::Min(16)),
-    ("ID", Constraint::Length(27)),
-    ("STATUS", Constraint::Length(9)),
-    ("AUTHORIZER", Constraint::Length(11)),
-    ("PROTOCOL", Constraint::Length(8)),
-    ("POLICY ENGINE", Constraint::Min(18)),
-    ("TARGETS", Constraint::Length(7)),
+const COLUMNS: &[Column] = &[
+    Column::new("NAME", 10, 0),
+    Column::new("ID", 12, 2).id(),
+    Column::new("STATUS", 6, 1),
+    Column::new("AUTHORIZER", 10, 3),
+    Column::new("PROTOCOL", 8, 4),
+    Column::new("POLICY ENGINE", 10, 3),
+    Column::new("TARGETS", 7, 2),
 ];
 
 pub(crate) fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
@@ -29,15 +28,17 @@ pub(crate) fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, a
         columns: COLUMNS,
         cursor,
         total: gateways.len(),
+        wide: state.wide,
         empty: empty_line(
             state,
             Some(&state.gateway.list),
             "gateways",
-            !cursor.filter.is_empty(),
+            None,
+            filter_of(cursor),
         ),
     };
     let theme = &state.theme;
-    list.render(frame, area, theme, |i| {
+    list.render(frame, area, theme, |i, theme| {
         let g = &gateways[i];
         let status_style = match g.status.as_str() {
             "READY" => theme.success,

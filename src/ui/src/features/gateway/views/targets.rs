@@ -1,19 +1,18 @@
 //! The targets of one gateway.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::Cell;
+use ratatui::layout::Rect;
 
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::{ListView, empty_line};
+use crate::widgets::list_view::{Cell, Column, ListView, empty_line, filter_of};
 
-const COLUMNS: &[(&str, Constraint)] = &[
-    ("NAME", Constraint::Min(14)),
-    ("ID", Constraint::Length(10)),
-    ("TYPE", Constraint::Length(10)),
-    ("STATUS", Constraint::Length(9)),
-    ("TOOLS", Constraint::Length(5)),
-    ("ENDPOINT", Constraint::Min(20)),
+const COLUMNS: &[Column] = &[
+    Column::new("NAME", 10, 0),
+    Column::new("ID", 8, 2).id(),
+    Column::new("TYPE", 6, 3),
+    Column::new("STATUS", 6, 1),
+    Column::new("TOOLS", 5, 2),
+    Column::new("ENDPOINT", 10, 4),
 ];
 
 pub(crate) fn render(
@@ -33,10 +32,11 @@ pub(crate) fn render(
         columns: COLUMNS,
         cursor,
         total: targets.len(),
-        empty: empty_line(state, data, "targets", !cursor.filter.is_empty()),
+        wide: state.wide,
+        empty: empty_line(state, data, "targets", None, filter_of(cursor)),
     };
     let theme = &state.theme;
-    list.render(frame, area, theme, |i| {
+    list.render(frame, area, theme, |i, theme| {
         let t = &targets[i];
         let tools = match (&t.tools_note, t.tools.len()) {
             (Some(_), 0) => "-".to_string(),

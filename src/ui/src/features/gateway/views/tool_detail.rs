@@ -3,17 +3,17 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::ListView;
+use crate::widgets::list_view::{Cell, Column, ListView};
 
-const COLUMNS: &[(&str, Constraint)] = &[
-    ("FIELD", Constraint::Percentage(30)),
-    ("TYPE", Constraint::Length(16)),
-    ("REQ", Constraint::Length(3)),
-    ("ALLOWED / CONSTRAINTS", Constraint::Percentage(25)),
-    ("DESCRIPTION", Constraint::Min(10)),
+const COLUMNS: &[Column] = &[
+    Column::new("FIELD", 12, 0),
+    Column::new("TYPE", 6, 1),
+    Column::new("REQ", 3, 1),
+    Column::new("ALLOWED / CONSTRAINTS", 10, 2),
+    Column::new("DESCRIPTION", 10, 3),
 ];
 
 pub(crate) fn render(
@@ -50,9 +50,10 @@ pub(crate) fn render(
         columns: COLUMNS,
         cursor,
         total: rows.len(),
+        wide: state.wide,
         empty: Line::raw("this tool takes no arguments"),
     };
-    list.render(frame, tree, theme, |i| {
+    list.render(frame, tree, theme, |i, theme| {
         let r = &rows[i];
         let branch = if r.depth == 0 {
             String::new()

@@ -2,17 +2,16 @@
 
 use acc_domain::ToolSource;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::Cell;
+use ratatui::layout::Rect;
 
 use crate::shell::loadable::Loadable;
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::{ListView, empty_line};
+use crate::widgets::list_view::{Cell, Column, ListView, empty_line, filter_of};
 
-const COLUMNS: &[(&str, Constraint)] = &[
-    ("NAME", Constraint::Percentage(38)),
-    ("SOURCE", Constraint::Length(6)),
-    ("DESCRIPTION", Constraint::Min(20)),
+const COLUMNS: &[Column] = &[
+    Column::new("NAME", 16, 0),
+    Column::new("SOURCE", 6, 2),
+    Column::new("DESCRIPTION", 10, 1),
 ];
 
 pub(crate) fn render(
@@ -27,15 +26,17 @@ pub(crate) fn render(
         columns: COLUMNS,
         cursor,
         total: state.gateway.catalog_len(gateway_id),
+        wide: state.wide,
         empty: empty_line(
             state,
             state.gateway.targets.get(gateway_id),
             "tools",
-            !cursor.filter.is_empty(),
+            None,
+            filter_of(cursor),
         ),
     };
     let theme = &state.theme;
-    list.render(frame, area, theme, |i| {
+    list.render(frame, area, theme, |i, theme| {
         let Some(t) = state.gateway.catalog_tool(gateway_id, i) else {
             return Vec::new();
         };

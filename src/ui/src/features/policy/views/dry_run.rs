@@ -8,20 +8,23 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::features::policy::dry_run::dry_run_detail_lines;
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::{ListView, empty_line};
+use crate::widgets::list_view::{Cell, Column, ListView, empty_line, filter_of};
 
-const COLUMNS: &[(&str, Constraint)] = &[
-    ("TIME", Constraint::Length(24)),
-    ("TOOL", Constraint::Percentage(30)),
-    ("CALLER", Constraint::Percentage(15)),
-    ("BEFORE", Constraint::Length(7)),
-    ("AFTER", Constraint::Length(9)),
-    ("DECIDED BY (AFTER)", Constraint::Min(12)),
+const COLUMNS: &[Column] = &[
+    Column::new("TIME", 8, 4),
+    Column::new("TOOL", 12, 0),
+    Column::new("CALLER", 8, 1),
+    Column::new("BEFORE", 6, 2),
+    Column::new("AFTER", 7, 1),
+    Column::new("DECIDED BY (AFTER)", 10, 3),
 ];
+
+/// From this width on, the symbolic comparison sits beside the table.
+const SIDE_BY_SIDE: u16 = 120;
 
 pub(crate) fn render(
     state: &AppState,
@@ -32,8 +35,14 @@ pub(crate) fn render(
 ) {
     let theme = &state.theme;
     let report = state.policy.dry_run_of(gateway_id);
+    // Side by side when wide enough; else the comparison goes below.
+    let direction = if area.width >= SIDE_BY_SIDE {
+        Direction::Horizontal
+    } else {
+        Direction::Vertical
+    };
     let [table_area, side] = Layout::default()
-        .direction(Direction::Horizontal)
+        .direction(direction)
         .constraints([Constraint::Percentage(64), Constraint::Percentage(36)])
         .areas(area);
     let [summary_area, table_area] = Layout::default()
@@ -72,14 +81,22 @@ pub(crate) fn render(
         columns: COLUMNS,
         cursor,
         total: rows.len(),
+        wide: state.wide,
         empty: empty_line(
             state,
             state.policy.dry_run.get(gateway_id),
-            "captured calls to evaluate",
-            !cursor.filter.is_empty() || state.policy.dry_run_options.flips_only,
+            "captured calls",
+            Some("call the gateway's tools first; the dry-run replays captures"),
+            filter_of(cursor).or_else(|| {
+                state
+                    .policy
+                    .dry_run_options
+                    .flips_only
+                    .then(|| "flips only (f shows all)".to_owned())
+            }),
         ),
     };
-    list.render(frame, table_area, theme, |i| {
+    list.render(frame, table_area, theme, |i, theme| {
         let Some(r) = rows.get(i) else {
             return Vec::new();
         };
@@ -169,7 +186,7 @@ fn render_symbolic(state: &AppState, gateway_id: &str, frame: &mut Frame, area: 
     );
 }
 
-const DETAIL_COLUMNS: &[(&str, Constraint)] = &[("WHY", Constraint::Min(10))];
+const DETAIL_COLUMNS: &[Column] = &[Column::new("WHY", 10, 0)];
 
 pub(crate) fn render_detail(
     state: &AppState,
@@ -186,9 +203,10 @@ pub(crate) fn render_detail(
         columns: DETAIL_COLUMNS,
         cursor,
         total: lines.len(),
+        wide: state.wide,
         empty: Line::raw("this dry-run is no longer loaded (esc)"),
     };
-    list.render(frame, area, theme, |i| {
+    list.render(frame, area, theme, |i, theme| {
         let text = lines.get(i).cloned().unwrap_or_default();
         let style = if text.starts_with("# ") {
             theme.accent.add_modifier(Modifier::BOLD)

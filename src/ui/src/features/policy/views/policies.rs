@@ -2,17 +2,16 @@
 //! templates a new policy starts from.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::Cell;
+use ratatui::layout::Rect;
 
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::{ListView, empty_line};
+use crate::widgets::list_view::{Cell, Column, ListView, empty_line, filter_of};
 
-const COLUMNS: &[(&str, Constraint)] = &[
-    ("NAME", Constraint::Percentage(25)),
-    ("STATUS", Constraint::Length(14)),
-    ("MODE", Constraint::Length(9)),
-    ("STATEMENT / REASONS", Constraint::Min(20)),
+const COLUMNS: &[Column] = &[
+    Column::new("NAME", 12, 0),
+    Column::new("STATUS", 7, 1),
+    Column::new("MODE", 4, 2),
+    Column::new("STATEMENT / REASONS", 10, 3),
 ];
 
 pub(crate) fn render(
@@ -39,14 +38,16 @@ pub(crate) fn render(
         columns: COLUMNS,
         cursor,
         total: policies.len(),
+        wide: state.wide,
         empty: empty_line(
             state,
             state.policy.studio.get(gateway_id),
-            "policies (n starts one from a template)",
-            !cursor.filter.is_empty(),
+            "policies",
+            Some("n starts one from a template"),
+            filter_of(cursor),
         ),
     };
-    list.render(frame, area, theme, |i| {
+    list.render(frame, area, theme, |i, theme| {
         let Some(p) = policies.get(i) else {
             return Vec::new();
         };
@@ -71,9 +72,9 @@ pub(crate) fn render(
     });
 }
 
-const TEMPLATE_COLUMNS: &[(&str, Constraint)] = &[
-    ("TEMPLATE", Constraint::Percentage(60)),
-    ("POLICY NAME", Constraint::Min(10)),
+const TEMPLATE_COLUMNS: &[Column] = &[
+    Column::new("TEMPLATE", 10, 0),
+    Column::new("POLICY NAME", 10, 1),
 ];
 
 pub(crate) fn render_templates(
@@ -93,14 +94,16 @@ pub(crate) fn render_templates(
         columns: TEMPLATE_COLUMNS,
         cursor,
         total: templates.len(),
+        wide: state.wide,
         empty: empty_line(
             state,
             state.policy.studio.get(gateway_id),
             "templates",
-            !cursor.filter.is_empty(),
+            None,
+            filter_of(cursor),
         ),
     };
-    list.render(frame, area, &state.theme, |i| {
+    list.render(frame, area, &state.theme, |i, _| {
         let Some(t) = templates.get(i) else {
             return Vec::new();
         };

@@ -3,21 +3,20 @@
 //! sessions.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::Cell;
+use ratatui::layout::Rect;
 
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::{ListView, empty_line};
+use crate::widgets::list_view::{Cell, Column, ListView, empty_line, filter_of};
 
-const COLUMNS: &[(&str, Constraint)] = &[
-    ("NAME", Constraint::Percentage(18)),
-    ("VERSION", Constraint::Length(8)),
-    ("STATUS", Constraint::Length(14)),
-    ("ARCH", Constraint::Length(9)),
-    ("AUTH", Constraint::Length(5)),
-    ("SESSIONS", Constraint::Length(9)),
-    ("ENDPOINTS", Constraint::Percentage(18)),
-    ("ARTIFACT", Constraint::Min(10)),
+const COLUMNS: &[Column] = &[
+    Column::new("NAME", 12, 0),
+    Column::new("VERSION", 7, 2),
+    Column::new("STATUS", 7, 1),
+    Column::new("ARCH", 8, 3),
+    Column::new("AUTH", 4, 3),
+    Column::new("SESSIONS", 8, 2),
+    Column::new("ENDPOINTS", 10, 4),
+    Column::new("ARTIFACT", 10, 5),
 ];
 
 pub(crate) fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
@@ -39,14 +38,16 @@ pub(crate) fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, a
         columns: COLUMNS,
         cursor,
         total: runtimes.len(),
+        wide: state.wide,
         empty: empty_line(
             state,
             Some(&state.runtime.runtimes),
-            "agent runtimes (acc runtime run ARTIFACT creates one)",
-            !cursor.filter.is_empty(),
+            "agent runtimes",
+            Some("acc runtime run ARTIFACT creates one"),
+            filter_of(cursor),
         ),
     };
-    list.render(frame, area, theme, |i| {
+    list.render(frame, area, theme, |i, theme| {
         let Some(r) = runtimes.get(i) else {
             return Vec::new();
         };

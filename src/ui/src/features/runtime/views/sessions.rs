@@ -3,25 +3,24 @@
 //! lifecycle and log tail.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::Line;
-use ratatui::widgets::Cell;
 
 use crate::features::runtime::sessions::session_detail_lines;
 use crate::shell::state::{AppState, ListCursor};
-use crate::widgets::list_view::{ListView, empty_line};
+use crate::widgets::list_view::{Cell, Column, ListView, empty_line, filter_of};
 
-const COLUMNS: &[(&str, Constraint)] = &[
-    ("SESSION", Constraint::Percentage(28)),
-    ("RUNTIME", Constraint::Percentage(20)),
-    ("STATE", Constraint::Length(9)),
-    ("EXEC", Constraint::Length(9)),
-    ("AGE", Constraint::Length(7)),
-    ("IDLE", Constraint::Length(7)),
-    ("CALLS", Constraint::Length(6)),
-    ("CPU", Constraint::Length(8)),
-    ("MEMORY", Constraint::Min(9)),
+const COLUMNS: &[Column] = &[
+    Column::new("SESSION", 20, 0).id(),
+    Column::new("RUNTIME", 12, 1).id(),
+    Column::new("STATE", 7, 1),
+    Column::new("EXEC", 6, 3),
+    Column::new("AGE", 6, 2),
+    Column::new("IDLE", 6, 2),
+    Column::new("CALLS", 5, 3),
+    Column::new("CPU", 5, 4),
+    Column::new("MEMORY", 8, 4),
 ];
 
 fn duration(seconds: i64) -> String {
@@ -45,14 +44,16 @@ pub(crate) fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, a
         columns: COLUMNS,
         cursor,
         total: sessions.len(),
+        wide: state.wide,
         empty: empty_line(
             state,
             Some(&state.runtime.sessions),
-            "sessions (invoke a runtime to start one)",
-            !cursor.filter.is_empty(),
+            "sessions",
+            Some("invoke a runtime (enter on :rt) to start one"),
+            filter_of(cursor),
         ),
     };
-    list.render(frame, area, theme, |i| {
+    list.render(frame, area, theme, |i, theme| {
         let Some(s) = sessions.get(i) else {
             return Vec::new();
         };
@@ -83,7 +84,7 @@ pub(crate) fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, a
     });
 }
 
-const DETAIL_COLUMNS: &[(&str, Constraint)] = &[("SESSION", Constraint::Min(10))];
+const DETAIL_COLUMNS: &[Column] = &[Column::new("SESSION", 10, 0)];
 
 pub(crate) fn render_detail(
     state: &AppState,
@@ -99,9 +100,10 @@ pub(crate) fn render_detail(
         columns: DETAIL_COLUMNS,
         cursor,
         total: lines.len(),
+        wide: state.wide,
         empty: Line::raw(""),
     };
-    list.render(frame, area, theme, |i| {
+    list.render(frame, area, theme, |i, theme| {
         let text = lines.get(i).cloned().unwrap_or_default();
         let style = if text.starts_with("# ") {
             theme.accent.add_modifier(Modifier::BOLD)
