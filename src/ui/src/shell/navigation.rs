@@ -5,7 +5,7 @@ use crate::features::gateway;
 use crate::shell::effect::Effect;
 use crate::shell::filter::FilterQuery;
 use crate::shell::route::Route;
-use crate::shell::state::{AppState, ListCursor, Screen};
+use crate::shell::state::{AppState, ListCursor, PollSchedule, Screen};
 
 /// Opens `route` on top of the stack and starts its loads.
 pub(crate) fn push(state: &mut AppState, route: Route) -> Vec<Effect> {
@@ -138,4 +138,29 @@ pub(crate) fn clamp_cursor(state: &mut AppState, index: usize) {
         cursor.offset = cursor.selected + 1 - height;
     }
     cursor.offset = cursor.offset.min(len.saturating_sub(height));
+}
+
+/// A tick: the shown screen's data again when its poll is due. A screen
+/// shown anew waits one interval first (it has just loaded).
+pub(crate) fn poll_due(state: &mut AppState) -> Vec<Effect> {
+    let route = state.screen().route.clone();
+    let Some(every) = route.screens().poll_every(state) else {
+        state.poll = None;
+        return Vec::new();
+    };
+    let due = match &state.poll {
+        Some(poll) if poll.route == route => state.tick >= poll.due_at,
+        _ => false,
+    };
+    if due || state.poll.as_ref().is_none_or(|p| p.route != route) {
+        state.poll = Some(PollSchedule {
+            route: route.clone(),
+            due_at: state.tick + every.max(1),
+        });
+    }
+    if due {
+        route.screens().poll(state)
+    } else {
+        Vec::new()
+    }
 }

@@ -1,7 +1,7 @@
 //! What the policy studio knows: each gateway's engine, the open editor
 //! and each gateway's latest dry-run.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::features::policy::dry_run::{DryRunOptions, DryRunReport};
 use crate::features::policy::editor::PolicyEditor;
@@ -19,6 +19,8 @@ pub struct PolicyState {
     pub dry_run: HashMap<String, Loadable<Box<DryRunReport>>>,
     /// How the dry-run table is shown.
     pub dry_run_options: DryRunOptions,
+    /// Gateways whose engine is being polled again, keeping what is shown.
+    pub polling: HashSet<String>,
 }
 
 impl PolicyState {

@@ -5,7 +5,6 @@ use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
-use crate::features::runtime::job::Job;
 use crate::features::runtime::keys::{self, Command as Runtime};
 use crate::features::runtime::route::Route;
 use crate::features::runtime::sessions::{self, session_order};
@@ -74,12 +73,20 @@ impl Screens for Route {
     fn reload(&self, state: &mut AppState) -> Vec<Effect> {
         match self {
             Route::Runtimes | Route::Sessions => {
-                let mut effects = vec![Job::LoadRuntimes.into()];
+                let mut effects = sessions::refresh_runtimes(state);
                 effects.extend(sessions::load_sessions(state));
                 effects
             }
             Route::Invoke { .. } | Route::SessionDetail { .. } => Vec::new(),
         }
+    }
+
+    fn poll_every(&self, state: &AppState) -> Option<u64> {
+        sessions::poll_every(state, self)
+    }
+
+    fn poll(&self, state: &mut AppState) -> Vec<Effect> {
+        sessions::poll(state, self)
     }
 
     fn visible_rows(&self, state: &AppState, filter: &FilterQuery) -> Vec<usize> {
@@ -145,6 +152,7 @@ impl Screens for Route {
                 };
                 let mut effects = push(state, route.into());
                 effects.push(sessions::load_logs(&session));
+                state.runtime.logs_in_flight = true;
                 effects
             }
             Route::Invoke { .. } | Route::SessionDetail { .. } => Vec::new(),

@@ -1,5 +1,5 @@
-//! The runtimes and sessions lists: loading them (the sessions refresh
-//! while shown), their order, one session's lifecycle, spans and log, and
+//! The runtimes and sessions lists: loading them (and polling them while
+//! shown), their order, one session's lifecycle, spans and log, and
 //! stopping a session.
 
 use acc_domain::agent_runtime::clock;
@@ -7,14 +7,18 @@ use acc_domain::{AgentRuntime, RuntimeSession};
 
 use crate::features::runtime::job::Job;
 use crate::features::runtime::route::Route;
-use crate::shell;
 use crate::shell::effect::Effect;
 use crate::shell::loadable::Loadable;
 use crate::shell::message::{error, info};
 use crate::shell::state::{AppState, Confirm, Overlay};
 
-/// Ticks (100 ms) between session list refreshes while it is shown.
-pub const SESSIONS_REFRESH_TICKS: u64 = 10;
+/// Ticks (100 ms) between polls of the sessions while they are shown.
+pub const SESSIONS_REFRESH_TICKS: u64 = 20;
+/// Ticks between polls of the runtimes while they are shown.
+pub const RUNTIMES_POLL_TICKS: u64 = 30;
+/// Ticks between polls while a runtime or a session is between states, or
+/// the invoke console streams.
+pub const TRANSITIONAL_POLL_TICKS: u64 = 10;
 
 /// How the sessions list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -75,18 +79,14 @@ fn runtime<'a>(state: &'a AppState, id: &str) -> Option<&'a AgentRuntime> {
 
 /// Loads for the runtimes and sessions screens.
 pub(crate) fn load_runtimes(state: &mut AppState) -> Vec<Effect> {
-    if state.runtime.runtimes.is_loading() {
-        return Vec::new();
-    }
-    if state.runtime.runtimes.loaded().is_none() {
+    if state.runtime.runtimes.loaded().is_none() && !state.runtime.runtimes.is_loading() {
         state.runtime.runtimes = Loadable::loading(state.tick);
     }
-    vec![Job::LoadRuntimes.into()]
+    refresh_runtimes(state)
 }
 
-/// The sessions, unless a listing is on its way; they refresh while shown.
+/// The sessions, unless a listing is on its way.
 pub(crate) fn load_sessions(state: &mut AppState) -> Vec<Effect> {
-    state.runtime.sessions_refresh_at = Some(state.tick + SESSIONS_REFRESH_TICKS);
     if state.runtime.sessions_in_flight {
         return Vec::new();
     }
@@ -154,32 +154,81 @@ pub(crate) fn load_logs(session: &RuntimeSession) -> Effect {
     .into()
 }
 
-/// A tick: the sessions (and the open session's log) again when due,
-/// while they are shown; `None` when nothing was due.
-pub(crate) fn on_tick(state: &mut AppState) -> Option<Vec<Effect>> {
-    if state
-        .runtime
-        .sessions_refresh_at
-        .is_none_or(|at| state.tick < at)
-    {
-        return None;
-    }
-    let route = state.screen().route.clone();
-    Some(match route {
-        shell::Route::Runtime(Route::Sessions | Route::Runtimes) => load_sessions(state),
-        shell::Route::Runtime(Route::SessionDetail { session_id }) => {
-            let mut effects = load_sessions(state);
-            if let Some(session) = session_by_id(state, &session_id) {
-                effects.push(load_logs(session));
-            }
-            effects
-        }
-        // Not shown any more: stop refreshing.
-        _ => {
-            state.runtime.sessions_refresh_at = None;
-            Vec::new()
-        }
+/// Whether a runtime or a session is between states (CREATING, UPDATING,
+/// STARTING, …): the screens showing them then poll faster.
+fn transitional(state: &AppState) -> bool {
+    let rt = &state.runtime;
+    let settled = |status: &str| status == "READY" || status.ends_with("FAILED");
+    rt.runtimes
+        .loaded()
+        .is_some_and(|list| list.iter().any(|r| !settled(&r.status)))
+        || rt
+            .sessions
+            .loaded()
+            .is_some_and(|list| list.iter().any(|s| s.state == "STARTING"))
+        || rt.streaming_session().is_some()
+}
+
+/// Ticks between polls of a runtime screen while it is shown.
+pub(crate) fn poll_every(state: &AppState, route: &Route) -> Option<u64> {
+    let every = match route {
+        Route::Runtimes => RUNTIMES_POLL_TICKS,
+        Route::Sessions | Route::SessionDetail { .. } => SESSIONS_REFRESH_TICKS,
+        Route::Invoke { .. } => return None,
+    };
+    Some(if transitional(state) {
+        TRANSITIONAL_POLL_TICKS
+    } else {
+        every
     })
+}
+
+/// A due poll of a runtime screen: what it shows, unless still under way.
+pub(crate) fn poll(state: &mut AppState, route: &Route) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match route {
+        Route::Runtimes => {
+            effects.extend(refresh_runtimes(state));
+            effects.extend(load_sessions(state));
+        }
+        Route::Sessions => effects.extend(load_sessions(state)),
+        Route::SessionDetail { session_id } => {
+            effects.extend(load_sessions(state));
+            if !state.runtime.logs_in_flight
+                && let Some(session) = session_by_id(state, session_id)
+            {
+                effects.push(load_logs(session));
+                state.runtime.logs_in_flight = true;
+            }
+        }
+        Route::Invoke { .. } => {}
+    }
+    effects
+}
+
+/// The runtimes again, keeping what is shown, unless a listing is on its way.
+pub(crate) fn refresh_runtimes(state: &mut AppState) -> Vec<Effect> {
+    if state.runtime.runtimes_in_flight {
+        return Vec::new();
+    }
+    state.runtime.runtimes_in_flight = true;
+    vec![Job::LoadRuntimes.into()]
+}
+
+/// The session the invoke console streams from is busy, not idle, whatever
+/// the listing (taken before, or derived from logs on live AWS) says.
+pub(crate) fn mark_streaming(state: &mut AppState) {
+    let Some(streaming) = state.runtime.streaming_session().map(str::to_owned) else {
+        return;
+    };
+    if let Loadable::Loaded(list) = &mut state.runtime.sessions
+        && let Some(session) = list
+            .iter_mut()
+            .find(|s| s.runtime_session_id == streaming && s.state != "STOPPED")
+    {
+        session.state = "BUSY".into();
+        session.idle_seconds = 0;
+    }
 }
 
 /// A listed session.
