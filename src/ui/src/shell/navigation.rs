@@ -141,7 +141,9 @@ pub(crate) fn clamp_cursor(state: &mut AppState, index: usize) {
 }
 
 /// A tick: the shown screen's data again when its poll is due. A screen
-/// shown anew waits one interval first (it has just loaded).
+/// shown anew waits one interval first (it has just loaded); the interval
+/// is asked every tick, so a screen whose data starts or stops moving
+/// changes pace at once.
 pub(crate) fn poll_due(state: &mut AppState) -> Vec<Effect> {
     let route = state.screen().route.clone();
     let Some(every) = route.screens().poll_every(state) else {
@@ -149,18 +151,21 @@ pub(crate) fn poll_due(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let due = match &state.poll {
-        Some(poll) if poll.route == route => state.tick >= poll.due_at,
-        _ => false,
+        Some(poll) if poll.route == route => state.tick >= poll.since + every.max(1),
+        _ => {
+            state.poll = Some(PollSchedule {
+                route,
+                since: state.tick,
+            });
+            return Vec::new();
+        }
     };
-    if due || state.poll.as_ref().is_none_or(|p| p.route != route) {
-        state.poll = Some(PollSchedule {
-            route: route.clone(),
-            due_at: state.tick + every.max(1),
-        });
+    if !due {
+        return Vec::new();
     }
-    if due {
-        route.screens().poll(state)
-    } else {
-        Vec::new()
-    }
+    state.poll = Some(PollSchedule {
+        route: route.clone(),
+        since: state.tick,
+    });
+    route.screens().poll(state)
 }

@@ -94,13 +94,14 @@ pub struct Confirm {
     pub on_yes: Effect,
 }
 
-/// When the shown screen polls its data next.
+/// When the shown screen last polled its data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PollSchedule {
     /// The screen it was scheduled for; another screen starts over.
     pub route: Route,
-    /// The tick it is due at.
-    pub due_at: u64,
+    /// The tick it was last polled at (or first shown at); it is due once
+    /// its interval, as it stands at each tick, has passed since.
+    pub since: u64,
 }
 
 /// The whole console state.

@@ -154,14 +154,17 @@ pub(crate) fn load_logs(session: &RuntimeSession) -> Effect {
     .into()
 }
 
-/// Whether a runtime or a session is between states (CREATING, UPDATING,
-/// STARTING, …): the screens showing them then poll faster.
-fn transitional(state: &AppState) -> bool {
+/// Whether what `route` shows is between states (a runtime CREATING or
+/// UPDATING, a session STARTING or streaming): it then polls faster.
+fn transitional(state: &AppState, route: &Route) -> bool {
     let rt = &state.runtime;
     let settled = |status: &str| status == "READY" || status.ends_with("FAILED");
-    rt.runtimes
-        .loaded()
-        .is_some_and(|list| list.iter().any(|r| !settled(&r.status)))
+    let runtimes_moving = matches!(route, Route::Runtimes)
+        && rt
+            .runtimes
+            .loaded()
+            .is_some_and(|list| list.iter().any(|r| !settled(&r.status)));
+    runtimes_moving
         || rt
             .sessions
             .loaded()
@@ -176,7 +179,7 @@ pub(crate) fn poll_every(state: &AppState, route: &Route) -> Option<u64> {
         Route::Sessions | Route::SessionDetail { .. } => SESSIONS_REFRESH_TICKS,
         Route::Invoke { .. } => return None,
     };
-    Some(if transitional(state) {
+    Some(if transitional(state, route) {
         TRANSITIONAL_POLL_TICKS
     } else {
         every
