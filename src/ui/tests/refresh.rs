@@ -145,7 +145,10 @@ fn sessions_count(state: &AppState) -> String {
     let screen = render(state);
     let header = screen.lines().find(|l| l.contains("SESSIONS")).unwrap();
     let column = header.find("SESSIONS").unwrap();
-    let row = screen.lines().find(|l| l.contains("concierge_agent")).unwrap();
+    let row = screen
+        .lines()
+        .find(|l| l.contains("concierge_agent"))
+        .unwrap();
     row[column..].split_whitespace().next().unwrap().to_owned()
 }
 

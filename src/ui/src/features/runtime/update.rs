@@ -113,4 +113,3 @@ pub(crate) fn jump(state: &mut AppState, jump: Jump) -> Vec<Effect> {
     };
     navigation::jump(state, route.into())
 }
-
