@@ -1,6 +1,7 @@
 //! Views refresh themselves while shown (polling on the tick, one request
 //! in flight per listing), show the truth of a streaming session, and keep
-//! each message with the screen that raised it.
+//! each message with the screen that raised it; a session's own keys (stop,
+//! logs, continue).
 
 use acc_backend::{ContextInfo, ContextKind};
 use acc_domain::{AgentRuntime, Gateway, PolicyEngineAttachment, RuntimeSession};
@@ -288,52 +289,55 @@ fn policy_transitional_ticks() -> u64 {
     10
 }
 
+/// The row of our session on the screen.
+fn session_row(state: &AppState) -> String {
+    render(state)
+        .lines()
+        .find(|l| l.contains("fresh-"))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// ctrl-s in the invoke console, answered in `SESSION`; the run's id.
+fn stream_in_session(state: &mut AppState) -> u64 {
+    let effects = ctrl(state, 's');
+    let run_id = match effects.as_slice() {
+        [Effect::Runtime(runtime::Job::Invoke { run_id, .. })] => *run_id,
+        _ => panic!("{effects:?}"),
+    };
+    let started = runtime::Msg::InvokeStarted {
+        run_id,
+        session_id: SESSION.into(),
+        content_type: "text/event-stream".into(),
+    };
+    update(state, Action::Runtime(started));
+    run_id
+}
+
 #[test]
 fn the_session_the_console_streams_from_is_busy_not_idle() {
     let mut state = loaded();
     on_runtimes(&mut state);
     key(&mut state, KeyCode::Enter);
-    let effects = ctrl(&mut state, 's');
-    let [Effect::Runtime(runtime::Job::Invoke { run_id, .. })] = effects.as_slice() else {
-        panic!("{effects:?}");
-    };
-    let run_id = *run_id;
-    update(
-        &mut state,
-        Action::Runtime(runtime::Msg::InvokeStarted {
-            run_id,
-            session_id: SESSION.into(),
-            content_type: "text/event-stream".into(),
-        }),
-    );
+    let run_id = stream_in_session(&mut state);
     // A listing taken as the stream started (or derived from logs) says
     // the session idles: the console knows better while it streams.
     key(&mut state, KeyCode::Esc);
     command(&mut state, ":sessions");
     assert!(render(&state).contains("sessions · sort"));
     sessions_arrive(&mut state, vec![session("HEALTHY", 20, 16)]);
-    let row = render(&state)
-        .lines()
-        .find(|l| l.contains("fresh-"))
-        .unwrap()
-        .to_owned();
+    let row = session_row(&state);
     assert!(row.contains("BUSY") && !row.contains("HEALTHY"), "{row}");
     assert!(row.contains(" 0s ") && !row.contains("16s"), "{row}");
     // Once the answer has ended, the listing is believed again.
-    update(
-        &mut state,
-        Action::Runtime(runtime::Msg::InvokeFinished {
-            run_id,
-            at_ms: 900.0,
-            result: Ok(()),
-        }),
-    );
+    let finished = runtime::Msg::InvokeFinished {
+        run_id,
+        at_ms: 900.0,
+        result: Ok(()),
+    };
+    update(&mut state, Action::Runtime(finished));
     sessions_arrive(&mut state, vec![session("HEALTHY", 21, 1)]);
-    let row = render(&state)
-        .lines()
-        .find(|l| l.contains("fresh-"))
-        .unwrap()
-        .to_owned();
+    let row = session_row(&state);
     assert!(row.contains("HEALTHY"), "{row}");
 }
 
@@ -342,19 +346,97 @@ fn a_stopped_session_shows_the_age_and_idle_it_stopped_at() {
     let mut state = loaded();
     command(&mut state, ":sessions");
     sessions_arrive(&mut state, vec![session("STOPPED", 8, 3)]);
-    let row = |state: &AppState| {
-        render(state)
-            .lines()
-            .find(|l| l.contains("fresh-"))
-            .unwrap()
-            .to_owned()
-    };
-    let first = row(&state);
+    let first = session_row(&state);
     assert!(first.contains("STOPPED") && first.contains(" 8s ") && first.contains(" 3s "));
     // Time passes and the listing is polled: the platform froze its clock.
     ticks(&mut state, SESSIONS_REFRESH_TICKS + 1);
     sessions_arrive(&mut state, vec![session("STOPPED", 8, 3)]);
-    assert_eq!(row(&state), first);
+    assert_eq!(session_row(&state), first);
+}
+
+/// `:sessions` with our session listed, then enter on it.
+fn on_session_detail(state: &mut AppState, readonly: bool) {
+    state.readonly = readonly;
+    command(state, ":sessions");
+    runtimes_arrive(state, vec![runtime_with("READY")]);
+    sessions_arrive(state, vec![session("HEALTHY", 30, 4)]);
+    let effects = key(state, KeyCode::Enter);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Runtime(runtime::Job::LoadSessionLogs { .. }))),
+        "{effects:?}"
+    );
+    assert!(render(state).contains(&format!("session {SESSION}")));
+}
+
+#[test]
+fn a_session_is_stopped_from_its_own_screen_after_asking() {
+    let mut state = loaded();
+    on_session_detail(&mut state, false);
+    assert!(render(&state).contains("stop"), "the footer offers ctrl-d");
+    assert!(ctrl(&mut state, 'd').is_empty());
+    assert!(render(&state).contains(" Stop session "));
+    let effects = key(&mut state, KeyCode::Char('y'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Runtime(runtime::Job::StopSession { session_id, .. })] if session_id == SESSION),
+        "{effects:?}"
+    );
+    // Read-only refuses, without asking.
+    let mut ro = loaded();
+    on_session_detail(&mut ro, true);
+    assert!(ctrl(&mut ro, 'd').is_empty());
+    assert!(ro.overlay.is_none());
+    assert!(render(&ro).contains("read-only mode: stopping a session is refused"));
+}
+
+#[test]
+fn l_shows_a_session_s_log_tail_from_the_list_and_from_its_screen() {
+    let mut state = loaded();
+    command(&mut state, ":sessions");
+    sessions_arrive(&mut state, vec![session("HEALTHY", 30, 4)]);
+    let effects = key(&mut state, KeyCode::Char('l'));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Runtime(runtime::Job::LoadSessionLogs { session_id, .. }) if session_id == SESSION)),
+        "{effects:?}"
+    );
+    let log = runtime::Msg::SessionLogsLoaded {
+        session_id: SESSION.into(),
+        result: Ok(vec![acc_backend::RuntimeLogLine {
+            timestamp_ms: 43_200_000,
+            stream: format!("2026/01/01/[runtime-logs]{SESSION}"),
+            message: "the agent's last words".into(),
+        }]),
+        spans: Ok(Vec::new()),
+    };
+    update(&mut state, Action::Runtime(log));
+    let screen = render(&state);
+    assert!(screen.contains(&format!("session {SESSION}")), "{screen}");
+    assert!(screen.contains("the agent's last words"), "{screen}");
+    // On the session's screen, `l` reads the log again.
+    let again = key(&mut state, KeyCode::Char('l'));
+    assert!(
+        again
+            .iter()
+            .any(|e| matches!(e, Effect::Runtime(runtime::Job::LoadSessionLogs { .. }))),
+        "{again:?}"
+    );
+}
+
+#[test]
+fn i_continues_a_session_in_the_invoke_console() {
+    let mut state = loaded();
+    on_session_detail(&mut state, false);
+    key(&mut state, KeyCode::Char('i'));
+    let screen = render(&state);
+    assert!(screen.contains("payload → concierge_agent"), "{screen}");
+    assert!(screen.contains(SESSION), "{screen}");
+    // Sending continues it.
+    let effects = ctrl(&mut state, 's');
+    assert!(
+        matches!(effects.as_slice(), [Effect::Runtime(runtime::Job::Invoke { session: Some(s), .. })] if s == SESSION),
+        "{effects:?}"
+    );
 }
 
 #[test]

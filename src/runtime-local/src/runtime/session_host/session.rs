@@ -261,29 +261,29 @@ mod tests {
 
     const START: i64 = 1_000_000;
 
+    /// A healthy session 20 s old, `in_flight` invocations under way, last
+    /// active `ago` ms before now.
+    fn healthy(in_flight: u64, ago: i64) -> ListedClock {
+        let now = START + 20_000;
+        listed_clock(
+            SessionState::Healthy,
+            in_flight,
+            START,
+            now - ago,
+            None,
+            now,
+        )
+    }
+
     #[test]
     fn a_session_serving_an_invocation_is_busy_and_not_idle() {
         // Its last activity was the invocation's start, 16 s ago.
-        let clock = listed_clock(
-            SessionState::Healthy,
-            1,
-            START,
-            START + 4_000,
-            None,
-            START + 20_000,
-        );
+        let clock = healthy(1, 16_000);
         assert_eq!(clock.state, SessionState::Busy);
         assert_eq!(clock.idle_seconds, 0);
         assert_eq!(clock.age_seconds, 20);
         // Once it answered, it is healthy and idles from the answer's end.
-        let done = listed_clock(
-            SessionState::Healthy,
-            0,
-            START,
-            START + 18_000,
-            None,
-            START + 20_000,
-        );
+        let done = healthy(0, 2_000);
         assert_eq!(done.state, SessionState::Healthy);
         assert_eq!(done.idle_seconds, 2);
     }

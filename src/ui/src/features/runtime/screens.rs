@@ -40,7 +40,7 @@ impl Screens for Route {
             Route::Runtimes => keys::RUNTIMES,
             Route::Invoke { .. } => keys::INVOKE,
             Route::Sessions => keys::SESSIONS,
-            Route::SessionDetail { .. } => &[],
+            Route::SessionDetail { .. } => keys::SESSION_DETAIL,
         }
     }
 
@@ -127,11 +127,8 @@ impl Screens for Route {
                 refresh_top(state);
                 Some(Vec::new())
             }
-            (Route::Sessions, Command::Delete) => {
-                Some(match state.screen().cursor.selected_item() {
-                    Some(index) => sessions::ask_stop(state, index),
-                    None => Vec::new(),
-                })
+            (Route::Sessions | Route::SessionDetail { .. }, command) => {
+                sessions::on_session_command(state, self, command)
             }
             _ => None,
         }

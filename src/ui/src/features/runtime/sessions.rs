@@ -5,11 +5,15 @@
 use acc_domain::agent_runtime::clock;
 use acc_domain::{AgentRuntime, RuntimeSession};
 
+use crate::features::runtime::invoke::InvokeConsole;
 use crate::features::runtime::job::Job;
+use crate::features::runtime::keys::Command as Runtime;
 use crate::features::runtime::route::Route;
 use crate::shell::effect::Effect;
+use crate::shell::keymap::Command;
 use crate::shell::loadable::Loadable;
 use crate::shell::message::{error, info};
+use crate::shell::navigation::{clamp_cursor, push};
 use crate::shell::state::{AppState, Confirm, Overlay};
 
 /// Ticks (100 ms) between polls of the sessions while they are shown.
@@ -19,6 +23,9 @@ pub const RUNTIMES_POLL_TICKS: u64 = 30;
 /// Ticks between polls while a runtime or a session is between states, or
 /// the invoke console streams.
 pub const TRANSITIONAL_POLL_TICKS: u64 = 10;
+
+/// The heading of the log tail in a session's lines.
+const LOG_HEADING: &str = "# log";
 
 /// How the sessions list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -102,8 +109,57 @@ pub(crate) fn session_at(state: &AppState, index: usize) -> Option<&RuntimeSessi
     state.runtime.sessions.loaded()?.get(index)
 }
 
-/// ctrl-d on a session: stop it (asks first; refused read-only).
-pub(crate) fn ask_stop(state: &mut AppState, index: usize) -> Vec<Effect> {
+/// The session a sessions screen is about: the selected one, or the one
+/// shown.
+fn session_of(state: &AppState, route: &Route) -> Option<RuntimeSession> {
+    match route {
+        Route::Sessions => {
+            let index = state.screen().cursor.selected_item()?;
+            session_at(state, index).cloned()
+        }
+        Route::SessionDetail { session_id } => session_by_id(state, session_id).cloned(),
+        _ => None,
+    }
+}
+
+/// ctrl-d, `l` or `i` on a session (listed or shown); `None` leaves other
+/// commands to the shell.
+pub(crate) fn on_session_command(
+    state: &mut AppState,
+    route: &Route,
+    command: Command,
+) -> Option<Vec<Effect>> {
+    if !matches!(
+        command,
+        Command::Delete | Command::Runtime(Runtime::Logs | Runtime::Continue)
+    ) {
+        return None;
+    }
+    let Some(session) = session_of(state, route) else {
+        return Some(Vec::new());
+    };
+    Some(match command {
+        Command::Delete => ask_stop(state, session),
+        Command::Runtime(Runtime::Logs) => to_logs(state, route, &session),
+        _ => continue_session(state, &session),
+    })
+}
+
+/// The runtime a session belongs to; when not listed (yet), an IAM runtime
+/// known only by the session's ARN.
+fn runtime_of(state: &AppState, session: &RuntimeSession) -> AgentRuntime {
+    runtime(state, &session.agent_runtime_id)
+        .cloned()
+        .unwrap_or_else(|| AgentRuntime {
+            id: session.agent_runtime_id.clone(),
+            arn: session.agent_runtime_arn.clone(),
+            name: session.agent_runtime_id.clone(),
+            ..AgentRuntime::default()
+        })
+}
+
+/// Stop a session (asks first; refused read-only).
+fn ask_stop(state: &mut AppState, session: RuntimeSession) -> Vec<Effect> {
     if state.readonly {
         error(
             state,
@@ -111,9 +167,6 @@ pub(crate) fn ask_stop(state: &mut AppState, index: usize) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    let Some(session) = session_at(state, index).cloned() else {
-        return Vec::new();
-    };
     if session.state == "STOPPED" {
         info(
             state,
@@ -121,14 +174,7 @@ pub(crate) fn ask_stop(state: &mut AppState, index: usize) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    // Not listed (yet): an IAM runtime known only by the session's ARN.
-    let target = runtime(state, &session.agent_runtime_id)
-        .cloned()
-        .unwrap_or_else(|| AgentRuntime {
-            id: session.agent_runtime_id.clone(),
-            arn: session.agent_runtime_arn.clone(),
-            ..AgentRuntime::default()
-        });
+    let target = runtime_of(state, &session);
     state.overlay = Some(Overlay::Confirm(Confirm {
         title: "Stop session".into(),
         question: format!(
@@ -142,6 +188,56 @@ pub(crate) fn ask_stop(state: &mut AppState, index: usize) -> Vec<Effect> {
         .into(),
     }));
     Vec::new()
+}
+
+/// `l`: the session's log tail, read again, its heading at the top (the
+/// session's screen is opened from the list).
+fn to_logs(state: &mut AppState, route: &Route, session: &RuntimeSession) -> Vec<Effect> {
+    let session_id = session.runtime_session_id.clone();
+    let mut effects = match route {
+        Route::Sessions => push(
+            state,
+            Route::SessionDetail {
+                session_id: session_id.clone(),
+            }
+            .into(),
+        ),
+        _ => Vec::new(),
+    };
+    effects.push(load_logs(session));
+    state.runtime.logs_in_flight = true;
+    let heading = session_detail_lines(state, &session_id)
+        .iter()
+        .position(|l| l == LOG_HEADING)
+        .unwrap_or_default();
+    let top = state.stack.len() - 1;
+    let cursor = &mut state.stack[top].cursor;
+    cursor.selected = heading;
+    cursor.offset = heading;
+    clamp_cursor(state, top);
+    effects
+}
+
+/// `i`: the invoke console of the session's runtime, whose next
+/// invocation continues this session.
+fn continue_session(state: &mut AppState, session: &RuntimeSession) -> Vec<Effect> {
+    let runtime = runtime_of(state, session);
+    let runtime_id = runtime.id.clone();
+    let mut console = match state.runtime.invoke.take() {
+        Some(console) if console.runtime.id == runtime_id => console,
+        _ => InvokeConsole::new(runtime),
+    };
+    console.session = Some(session.runtime_session_id.clone());
+    state.runtime.invoke = Some(console);
+    let effects = push(state, Route::Invoke { runtime_id }.into());
+    info(
+        state,
+        format!(
+            "the next invocation continues session {}",
+            session.runtime_session_id
+        ),
+    );
+    effects
 }
 
 /// A session's log tail and spans.
@@ -267,7 +363,7 @@ pub(crate) fn session_detail_lines(state: &AppState, session_id: &str) -> Vec<St
         _ => lines.push("loading…".into()),
     }
     lines.push(String::new());
-    lines.push("# log".into());
+    lines.push(LOG_HEADING.into());
     match state.runtime.session_logs.get(session_id) {
         Some(Loadable::Loaded(log)) if log.is_empty() => lines.push("(nothing logged yet)".into()),
         Some(Loadable::Loaded(log)) => lines.extend(
