@@ -466,6 +466,26 @@ fn an_error_stays_with_the_screen_that_raised_it() {
 }
 
 #[test]
+fn a_listing_that_failed_is_not_polled_so_its_error_does_not_come_back() {
+    let mut state = loaded();
+    command(&mut state, ":rt");
+    update(
+        &mut state,
+        Action::Runtime(runtime::Msg::RuntimesLoaded(Err("denied".into()))),
+    );
+    sessions_arrive(&mut state, Vec::new());
+    assert!(state.message.is_some());
+    key(&mut state, KeyCode::Esc);
+    assert!(state.message.is_none(), "esc dismissed it");
+    let later = ticks(&mut state, 10 * RUNTIMES_POLL_TICKS);
+    assert_eq!(count(&later, &LOAD_RUNTIMES), 0, "{later:?}");
+    assert!(state.message.is_none(), "{:?}", state.message);
+    // ctrl-r asks again.
+    let retried = ctrl(&mut state, 'r');
+    assert_eq!(count(&retried, &LOAD_RUNTIMES), 1, "{retried:?}");
+}
+
+#[test]
 fn a_later_success_of_the_same_load_clears_its_error_only() {
     let mut state = loaded();
     on_runtimes(&mut state);

@@ -89,7 +89,7 @@ impl Screens for Route {
 
     fn poll_every(&self, state: &AppState) -> Option<u64> {
         match self {
-            Route::Policies { gateway_id } => Some(update::poll_every(state, gateway_id)),
+            Route::Policies { gateway_id } => update::poll_every(state, gateway_id),
             _ => None,
         }
     }

@@ -80,18 +80,28 @@ pub const POLICIES_POLL_TICKS: u64 = 50;
 /// applied: CREATING, UPDATING, DELETING).
 pub const TRANSITIONAL_POLL_TICKS: u64 = 10;
 
-/// Ticks between polls of a gateway's policies while they are shown.
-pub(crate) fn poll_every(state: &AppState, gateway_id: &str) -> u64 {
+/// Ticks between polls of a gateway's policies while they are shown;
+/// `None` when their load failed (ctrl-r asks again, not the poll: its
+/// error would come back every few seconds).
+pub(crate) fn poll_every(state: &AppState, gateway_id: &str) -> Option<u64> {
+    if state
+        .policy
+        .studio
+        .get(gateway_id)
+        .is_none_or(Loadable::needs_load)
+    {
+        return None;
+    }
     let transitional = state.policy.studio_of(gateway_id).is_some_and(|data| {
         data.policies
             .iter()
             .any(|p| p.status.ends_with("ING") && !p.status.ends_with("FAILED"))
     });
-    if transitional {
+    Some(if transitional {
         TRANSITIONAL_POLL_TICKS
     } else {
         POLICIES_POLL_TICKS
-    }
+    })
 }
 
 /// A due poll: the gateway's engine and policies again, keeping what is

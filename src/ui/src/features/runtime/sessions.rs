@@ -270,10 +270,15 @@ fn transitional(state: &AppState, route: &Route) -> bool {
 
 /// Ticks between polls of a runtime screen while it is shown.
 pub(crate) fn poll_every(state: &AppState, route: &Route) -> Option<u64> {
+    let rt = &state.runtime;
+    // A listing that failed is not asked again by itself (ctrl-r does):
+    // its error would come back every few seconds.
     let every = match route {
-        Route::Runtimes => RUNTIMES_POLL_TICKS,
-        Route::Sessions | Route::SessionDetail { .. } => SESSIONS_REFRESH_TICKS,
-        Route::Invoke { .. } => return None,
+        Route::Runtimes if !rt.runtimes.needs_load() => RUNTIMES_POLL_TICKS,
+        Route::Sessions | Route::SessionDetail { .. } if !rt.sessions.needs_load() => {
+            SESSIONS_REFRESH_TICKS
+        }
+        _ => return None,
     };
     Some(if transitional(state, route) {
         TRANSITIONAL_POLL_TICKS
