@@ -507,6 +507,10 @@ fn a_later_success_of_the_same_load_clears_its_error_only() {
 fn a_message_raised_by_moving_goes_with_the_move() {
     let mut state = loaded();
     on_runtimes(&mut state);
+    // An error parked with the runtimes of this context …
+    let failed = runtime::Msg::SessionsLoaded(Err("old context's error".into()));
+    update(&mut state, Action::Runtime(failed));
+    command(&mut state, ":gw");
     update(
         &mut state,
         Action::ContextSwitched(ContextInfo {
@@ -517,4 +521,7 @@ fn a_message_raised_by_moving_goes_with_the_move() {
         }),
     );
     assert!(render(&state).contains("switched to"));
+    // … is forgotten with it.
+    command(&mut state, ":rt");
+    assert!(!render(&state).contains("old context's error"));
 }

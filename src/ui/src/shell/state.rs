@@ -170,8 +170,11 @@ impl AppState {
         }
     }
 
-    /// Forgets every feature's data (the context switched).
+    /// Forgets every feature's data and the messages parked with screens
+    /// (the context switched).
     pub(crate) fn reset_features(&mut self) {
+        self.parked_messages.clear();
+        self.poll = None;
         self.gateway.reset();
         self.policy.reset();
         self.runtime.reset();
