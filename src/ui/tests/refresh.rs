@@ -525,3 +525,31 @@ fn a_message_raised_by_moving_goes_with_the_move() {
     command(&mut state, ":rt");
     assert!(!render(&state).contains("old context's error"));
 }
+
+#[test]
+fn a_runtime_is_deleted_after_asking_and_read_only_refuses() {
+    let mut state = loaded();
+    on_runtimes(&mut state);
+    assert!(ctrl(&mut state, 'd').is_empty());
+    assert!(render(&state).contains(" Delete runtime "));
+    let effects = key(&mut state, KeyCode::Char('y'));
+    let delete = Effect::Runtime(runtime::Job::DeleteRuntime {
+        runtime_id: "concierge_agent-k2j4h6g8f0".into(),
+    });
+    assert_eq!(effects, vec![delete], "{effects:?}");
+    // Deleted: the list is read again.
+    let deleted = runtime::Msg::RuntimeDeleted {
+        runtime_id: "concierge_agent-k2j4h6g8f0".into(),
+        result: Ok(()),
+    };
+    let effects = update(&mut state, Action::Runtime(deleted));
+    assert_eq!(count(&effects, &LOAD_RUNTIMES), 1, "{effects:?}");
+    assert!(render(&state).contains("deleting runtime concierge_agent-k2j4h6g8f0"));
+    // Read-only refuses, without asking.
+    let mut ro = loaded();
+    ro.readonly = true;
+    on_runtimes(&mut ro);
+    assert!(ctrl(&mut ro, 'd').is_empty());
+    assert!(ro.overlay.is_none());
+    assert!(render(&ro).contains("read-only mode: deleting a runtime is refused"));
+}

@@ -28,12 +28,20 @@ const fn runtime(command: Command) -> keymap::Command {
 }
 
 /// The runtimes list.
-pub(crate) const RUNTIMES: &[Binding] = &[bind(
-    &[plain(KeyCode::Enter)],
-    keymap::Command::Open,
-    "invoke",
-    "the runtime's invoke console",
-)];
+pub(crate) const RUNTIMES: &[Binding] = &[
+    bind(
+        &[plain(KeyCode::Enter)],
+        keymap::Command::Open,
+        "invoke",
+        "the runtime's invoke console",
+    ),
+    bind(
+        &[ctrl('d')],
+        keymap::Command::Delete,
+        "delete",
+        "delete the runtime (asks first; refused read-only)",
+    ),
+];
 
 /// The invoke console.
 pub(crate) const INVOKE: &[Binding] = &[

@@ -127,6 +127,7 @@ impl Screens for Route {
                 refresh_top(state);
                 Some(Vec::new())
             }
+            (Route::Runtimes, Command::Delete) => Some(sessions::ask_delete_runtime(state)),
             (Route::Sessions | Route::SessionDetail { .. }, command) => {
                 sessions::on_session_command(state, self, command)
             }

@@ -158,6 +158,38 @@ fn runtime_of(state: &AppState, session: &RuntimeSession) -> AgentRuntime {
         })
 }
 
+/// ctrl-d on a runtime: delete it, its versions and endpoints (asks
+/// first; refused read-only).
+pub(crate) fn ask_delete_runtime(state: &mut AppState) -> Vec<Effect> {
+    if state.readonly {
+        error(
+            state,
+            "read-only mode: deleting a runtime is refused".into(),
+        );
+        return Vec::new();
+    }
+    let Some(runtime) = state
+        .screen()
+        .cursor
+        .selected_item()
+        .and_then(|i| state.runtime.runtimes.loaded()?.get(i))
+    else {
+        return Vec::new();
+    };
+    state.overlay = Some(Overlay::Confirm(Confirm {
+        title: "Delete runtime".into(),
+        question: format!(
+            "Delete runtime {} ({})? Its versions and endpoints go with it.",
+            runtime.name, runtime.id
+        ),
+        on_yes: Job::DeleteRuntime {
+            runtime_id: runtime.id.clone(),
+        }
+        .into(),
+    }));
+    Vec::new()
+}
+
 /// Stop a session (asks first; refused read-only).
 fn ask_stop(state: &mut AppState, session: RuntimeSession) -> Vec<Effect> {
     if state.readonly {

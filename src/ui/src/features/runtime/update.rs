@@ -70,6 +70,13 @@ pub(crate) fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             rt.session_logs.insert(session_id, loaded);
             refresh_all(state);
         }
+        Msg::RuntimeDeleted { runtime_id, result } => match result {
+            Ok(()) => {
+                info(state, format!("deleting runtime {runtime_id}"));
+                return sessions::refresh_runtimes(state);
+            }
+            Err(e) => error(state, format!("delete {runtime_id}: {e}")),
+        },
         Msg::SessionStopped { session_id, result } => match result {
             Ok(()) => {
                 info(state, format!("stopped session {session_id}"));
