@@ -428,3 +428,60 @@ fn typing_a_command_in_the_call_form_is_text_and_sends_nothing() {
         "one call was sent:\n{captures}"
     );
 }
+
+/// Issue 14, item 12: views refresh by themselves and tell the truth. A
+/// session started from the CLI against the same `acc serve` is counted on
+/// `:rt` without ctrl-r, shows BUSY while its answer streams, and HEALTHY
+/// once it has ended.
+#[test]
+fn views_follow_a_session_started_from_the_cli_without_ctrl_r() {
+    struct Served(std::process::Child);
+    impl Drop for Served {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut serve = crate::platform::acc_serve("127.0.0.1:0", &["--ephemeral"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = crate::platform::announced_url(&mut serve);
+    let _serve = Served(serve);
+    let tmux = Tmux::start("refresh", &["--endpoint", &url]);
+    tmux.wait_text("enterprise-hub");
+    tmux.literal(":rt");
+    tmux.keys(&["Enter"]);
+    // The SESSIONS cell of the concierge's row.
+    let sessions_of = |screen: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains("concierge_agent") && l.contains("READY"))
+            .and_then(|row| row.split_whitespace().nth(5).map(str::to_owned))
+    };
+    let before = tmux.wait_for("the runtimes", |s| sessions_of(s).is_some());
+    assert_eq!(sessions_of(&before).as_deref(), Some("0"), "{before}");
+    // 500 ms between words: the answer streams for seconds.
+    let mut invoke = Command::new(env!("CARGO_BIN_EXE_acc"))
+        .args(["--endpoint", &url, "invoke", "concierge_agent", "--payload"])
+        .arg(r#"{"prompt": "hello", "delay_ms": 500}"#)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    tmux.wait_for("the new session counted, no key pressed", |s| {
+        sessions_of(s).as_deref() == Some("1")
+    });
+    tmux.literal(":sessions");
+    tmux.keys(&["Enter"]);
+    let streaming = tmux.wait_for("the session busy while it streams", |s| {
+        s.lines()
+            .any(|l| l.contains("concierge_agent") && l.contains("BUSY"))
+    });
+    assert!(!streaming.contains("HEALTHY"), "{streaming}");
+    assert!(invoke.wait().unwrap().success());
+    tmux.wait_for("the session healthy once the answer ended", |s| {
+        s.lines()
+            .any(|l| l.contains("concierge_agent") && l.contains("HEALTHY"))
+    });
+}

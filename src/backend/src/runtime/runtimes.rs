@@ -374,6 +374,18 @@ impl Backend {
         })
     }
 
+    /// DeleteAgentRuntime: the runtime, its versions and endpoints.
+    pub async fn delete_agent_runtime(&self, runtime_id: &str) -> Result<(), BackendError> {
+        self.check_config()?;
+        self.control
+            .delete_agent_runtime()
+            .agent_runtime_id(runtime_id)
+            .send()
+            .await
+            .map_err(|e| BackendError::from_sdk("DeleteAgentRuntime", self.context(), e))?;
+        Ok(())
+    }
+
     /// StopRuntimeSession (over HTTPS with a bearer token for JWT runtimes).
     pub async fn stop_runtime_session(
         &self,

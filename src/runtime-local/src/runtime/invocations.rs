@@ -291,6 +291,8 @@ struct InFlight {
     started: Instant,
     /// Set when the body ended one way or the other.
     outcome: Option<String>,
+    /// Whether the invocation's end was accounted for.
+    finished: bool,
 }
 
 impl InFlight {
@@ -303,8 +305,14 @@ impl InFlight {
     }
 }
 
-impl Drop for InFlight {
-    fn drop(&mut self) {
+impl InFlight {
+    /// The invocation ended: its record completed, its session no longer
+    /// busy with it. Once, as soon as the body ends (before the caller has
+    /// read its last bytes), or when the body is dropped.
+    fn finish(&mut self) {
+        if std::mem::replace(&mut self.finished, true) {
+            return;
+        }
         let took = self.started.elapsed().as_secs_f64() * 1e3;
         let outcome = self
             .outcome
@@ -315,6 +323,12 @@ impl Drop for InFlight {
             r.outcome = outcome;
         });
         self.host.end(&self.session);
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.finish();
     }
 }
 
@@ -362,6 +376,7 @@ async fn invoke_agent_runtime(
         request_id: request_id.clone(),
         started: Instant::now(),
         outcome: None,
+        finished: false,
     };
     let sent = forwarded(&headers, &session_id, &request_id, &rules);
     let answer = match crate::runtime::session_host::invoke(&session, &sent, payload).await {
@@ -386,10 +401,12 @@ async fn invoke_agent_runtime(
         match &polled {
             Poll::Ready(Some(Ok(bytes))) => guard.on_chunk(bytes.len()),
             Poll::Ready(Some(Err(e))) => {
-                guard.outcome = Some(format!("the agent broke the stream: {e}"))
+                guard.outcome = Some(format!("the agent broke the stream: {e}"));
+                guard.finish();
             }
             Poll::Ready(None) => {
                 guard.outcome.get_or_insert_with(|| "completed".into());
+                guard.finish();
             }
             Poll::Pending => {}
         }

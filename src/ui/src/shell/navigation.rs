@@ -5,7 +5,7 @@ use crate::features::gateway;
 use crate::shell::effect::Effect;
 use crate::shell::filter::FilterQuery;
 use crate::shell::route::Route;
-use crate::shell::state::{AppState, ListCursor, Screen};
+use crate::shell::state::{AppState, ListCursor, PollSchedule, Screen};
 
 /// Opens `route` on top of the stack and starts its loads.
 pub(crate) fn push(state: &mut AppState, route: Route) -> Vec<Effect> {
@@ -138,4 +138,34 @@ pub(crate) fn clamp_cursor(state: &mut AppState, index: usize) {
         cursor.offset = cursor.selected + 1 - height;
     }
     cursor.offset = cursor.offset.min(len.saturating_sub(height));
+}
+
+/// A tick: the shown screen's data again when its poll is due. A screen
+/// shown anew waits one interval first (it has just loaded); the interval
+/// is asked every tick, so a screen whose data starts or stops moving
+/// changes pace at once.
+pub(crate) fn poll_due(state: &mut AppState) -> Vec<Effect> {
+    let route = state.screen().route.clone();
+    let Some(every) = route.screens().poll_every(state) else {
+        state.poll = None;
+        return Vec::new();
+    };
+    let due = match &state.poll {
+        Some(poll) if poll.route == route => state.tick >= poll.since + every.max(1),
+        _ => {
+            state.poll = Some(PollSchedule {
+                route,
+                since: state.tick,
+            });
+            return Vec::new();
+        }
+    };
+    if !due {
+        return Vec::new();
+    }
+    state.poll = Some(PollSchedule {
+        route: route.clone(),
+        since: state.tick,
+    });
+    route.screens().poll(state)
 }

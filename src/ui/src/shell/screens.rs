@@ -46,6 +46,18 @@ pub(crate) trait Screens {
     /// ctrl-r: the screen's data again, keeping what is shown meanwhile.
     fn reload(&self, state: &mut AppState) -> Vec<Effect>;
 
+    /// Ticks (100 ms) between polls of the screen's data while it is
+    /// shown; `None` when it does not poll.
+    fn poll_every(&self, _state: &AppState) -> Option<u64> {
+        None
+    }
+
+    /// A poll while shown: the screen's data again, keeping what is shown,
+    /// and nothing that is still under way.
+    fn poll(&self, _state: &mut AppState) -> Vec<Effect> {
+        Vec::new()
+    }
+
     /// Indices of the items that pass the filter, in display order.
     fn visible_rows(&self, state: &AppState, filter: &FilterQuery) -> Vec<usize>;
 

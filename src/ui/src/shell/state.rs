@@ -94,6 +94,16 @@ pub struct Confirm {
     pub on_yes: Effect,
 }
 
+/// When the shown screen last polled its data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollSchedule {
+    /// The screen it was scheduled for; another screen starts over.
+    pub route: Route,
+    /// The tick it was last polled at (or first shown at); it is due once
+    /// its interval, as it stands at each tick, has passed since.
+    pub since: u64,
+}
+
 /// The whole console state.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -115,6 +125,12 @@ pub struct AppState {
     pub overlay: Option<Overlay>,
     /// The message on the bottom line, if any.
     pub message: Option<Message>,
+    /// Messages of screens not shown, until their screen is shown again.
+    pub parked_messages: Vec<Message>,
+    /// How many messages were raised (each message's `seq`).
+    pub message_seq: u64,
+    /// The shown screen's next poll.
+    pub poll: Option<PollSchedule>,
     /// Advances while something loads; drives the spinner.
     pub tick: u64,
     /// Set when the user quits.
@@ -144,6 +160,9 @@ impl AppState {
             deferred_palette: None,
             overlay: None,
             message: None,
+            parked_messages: Vec::new(),
+            message_seq: 0,
+            poll: None,
             tick: 0,
             should_quit: false,
             gateway: Default::default(),
@@ -154,8 +173,11 @@ impl AppState {
         }
     }
 
-    /// Forgets every feature's data (the context switched).
+    /// Forgets every feature's data and the messages parked with screens
+    /// (the context switched).
     pub(crate) fn reset_features(&mut self) {
+        self.parked_messages.clear();
+        self.poll = None;
         self.gateway.reset();
         self.policy.reset();
         self.runtime.reset();
@@ -178,7 +200,10 @@ impl AppState {
 
     /// Whether the loop must keep sending ticks (progress or something due).
     pub fn needs_ticks(&self) -> bool {
-        self.gateway.needs_ticks() || self.policy.needs_ticks() || self.runtime.needs_ticks()
+        self.gateway.needs_ticks()
+            || self.policy.needs_ticks()
+            || self.runtime.needs_ticks()
+            || self.screen().route.screens().poll_every(self).is_some()
     }
 
     /// Rows available to the current list.

@@ -8,8 +8,8 @@ use crate::features::{context, gateway, policy, runtime};
 use crate::shell::action::Action;
 use crate::shell::commands::on_key;
 use crate::shell::effect::Effect;
-use crate::shell::message::{error, info};
-use crate::shell::navigation::{clamp_cursor, load_for_current, move_by};
+use crate::shell::message::{self, error, info};
+use crate::shell::navigation::{clamp_cursor, load_for_current, move_by, poll_due};
 use crate::shell::route::Route;
 use crate::shell::state::{AppState, Screen};
 
@@ -18,6 +18,15 @@ const WHEEL_ROWS: isize = 3;
 
 /// Applies `action` and returns the effects to run.
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let seq_before = state.message_seq;
+    let effects = dispatch(state, action);
+    // A message stays with the screen it belongs to.
+    message::follow_screen(state, seq_before);
+    effects
+}
+
+/// The action, by kind and by feature.
+fn dispatch(state: &mut AppState, action: Action) -> Vec<Effect> {
     match action {
         Action::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Action::Key(_) => Vec::new(),
@@ -75,9 +84,8 @@ pub fn start(state: &mut AppState) -> Vec<Effect> {
 fn on_tick(state: &mut AppState) -> Vec<Effect> {
     state.tick += 1;
     policy::on_tick(state);
-    // A due sessions refresh takes this tick; a due poll waits for the next.
-    if let Some(effects) = runtime::on_tick(state) {
-        return effects;
-    }
-    gateway::on_tick(state)
+    // The shown screen's due poll, and the gateways' transitional poll.
+    let mut effects = poll_due(state);
+    effects.extend(gateway::on_tick(state));
+    effects
 }

@@ -175,10 +175,65 @@ fn process_tree_usage(pid: u32) -> (f64, u64) {
     (cpu, rss)
 }
 
+/// A session's state, age and idle seconds as listed at `now` (ms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ListedClock {
+    /// `BUSY` while an invocation is in flight, else the session's state.
+    pub(crate) state: SessionState,
+    /// Seconds from its start to now, or to its stop.
+    pub(crate) age_seconds: i64,
+    /// Seconds since its last activity: 0 while serving, frozen once stopped.
+    pub(crate) idle_seconds: i64,
+}
+
+/// What the listing says of a session's clock: a session streaming an
+/// answer is busy, never idle; a stopped one's clock stopped with it.
+pub(crate) fn listed_clock(
+    state: SessionState,
+    in_flight: u64,
+    created_ms: i64,
+    last_activity_ms: i64,
+    stopped_ms: Option<i64>,
+    now: i64,
+) -> ListedClock {
+    let end = match (state, stopped_ms) {
+        (SessionState::Stopped, Some(at)) => at.min(now),
+        _ => now,
+    };
+    let serving = in_flight > 0 && state != SessionState::Stopped;
+    ListedClock {
+        state: if serving && state == SessionState::Healthy {
+            SessionState::Busy
+        } else {
+            state
+        },
+        age_seconds: (end - created_ms).max(0) / 1000,
+        idle_seconds: if serving {
+            0
+        } else {
+            (end - last_activity_ms).max(0) / 1000
+        },
+    }
+}
+
 /// A session's JSON for the local session listing.
 pub(crate) fn session_json(session: &Session) -> Value {
     let (cpu, rss) = session.usage();
-    let now = now_ms();
+    let events = session.events();
+    let state = session.state();
+    let last_activity = session.last_activity_ms.load(Ordering::SeqCst);
+    // Its stop is the last lifecycle event once it is stopped.
+    let stopped_ms = (state == SessionState::Stopped)
+        .then(|| events.last().map(|e| e.at_ms))
+        .flatten();
+    let clock = listed_clock(
+        state,
+        session.in_flight.load(Ordering::SeqCst),
+        session.created_at_ms,
+        last_activity,
+        stopped_ms,
+        now_ms(),
+    );
     serde_json::json!({
         "runtimeSessionId": session.id,
         "agentRuntimeId": session.config.runtime_id,
@@ -187,15 +242,69 @@ pub(crate) fn session_json(session: &Session) -> Value {
         "version": session.config.version.to_string(),
         "execution": session.execution.label(),
         "workDirectory": session.dir,
-        "state": session.state(),
+        "state": clock.state,
         "createdAt": iso8601(session.created_at_ms),
-        "ageSeconds": (now - session.created_at_ms) / 1000,
-        "idleSeconds": (now - session.last_activity_ms.load(Ordering::SeqCst)) / 1000,
-        "lastActivityAt": iso8601(session.last_activity_ms.load(Ordering::SeqCst)),
+        "ageSeconds": clock.age_seconds,
+        "idleSeconds": clock.idle_seconds,
+        "lastActivityAt": iso8601(last_activity),
         "invocations": session.invocations.load(Ordering::SeqCst),
         "cpuSeconds": cpu,
         "memoryBytes": rss,
-        "events": session.events(),
+        "events": events,
         "invocationHistory": session.history.list(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const START: i64 = 1_000_000;
+
+    /// A healthy session 20 s old, `in_flight` invocations under way, last
+    /// active `ago` ms before now.
+    fn healthy(in_flight: u64, ago: i64) -> ListedClock {
+        let now = START + 20_000;
+        listed_clock(
+            SessionState::Healthy,
+            in_flight,
+            START,
+            now - ago,
+            None,
+            now,
+        )
+    }
+
+    #[test]
+    fn a_session_serving_an_invocation_is_busy_and_not_idle() {
+        // Its last activity was the invocation's start, 16 s ago.
+        let clock = healthy(1, 16_000);
+        assert_eq!(clock.state, SessionState::Busy);
+        assert_eq!(clock.idle_seconds, 0);
+        assert_eq!(clock.age_seconds, 20);
+        // Once it answered, it is healthy and idles from the answer's end.
+        let done = healthy(0, 2_000);
+        assert_eq!(done.state, SessionState::Healthy);
+        assert_eq!(done.idle_seconds, 2);
+    }
+
+    #[test]
+    fn a_stopped_session_s_age_and_idle_freeze_at_its_stop() {
+        let at = |now| {
+            listed_clock(
+                SessionState::Stopped,
+                0,
+                START,
+                START + 5_000,
+                Some(START + 8_000),
+                now,
+            )
+        };
+        let soon = at(START + 9_000);
+        let later = at(START + 600_000);
+        assert_eq!(soon, later, "nothing counts after the stop");
+        assert_eq!(later.state, SessionState::Stopped);
+        assert_eq!(later.age_seconds, 8);
+        assert_eq!(later.idle_seconds, 3);
+    }
 }

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 
 use crate::features::policy::keys::{self, Command as Policy};
 use crate::features::policy::route::Route;
-use crate::features::policy::{dry_run, editor, studio, views};
+use crate::features::policy::{dry_run, editor, studio, update, views};
 use crate::shell::effect::Effect;
 use crate::shell::filter::FilterQuery;
 use crate::shell::keymap::{Binding, Command};
@@ -83,6 +83,20 @@ impl Screens for Route {
                 state.policy.studio.remove(gateway_id);
                 studio::load(state, gateway_id)
             }
+            _ => Vec::new(),
+        }
+    }
+
+    fn poll_every(&self, state: &AppState) -> Option<u64> {
+        match self {
+            Route::Policies { gateway_id } => update::poll_every(state, gateway_id),
+            _ => None,
+        }
+    }
+
+    fn poll(&self, state: &mut AppState) -> Vec<Effect> {
+        match self {
+            Route::Policies { gateway_id } => update::poll(state, gateway_id),
             _ => Vec::new(),
         }
     }

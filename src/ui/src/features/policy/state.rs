@@ -1,7 +1,7 @@
 //! What the policy studio knows: each gateway's engine, the open editor
 //! and each gateway's latest dry-run.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::features::policy::dry_run::{DryRunOptions, DryRunReport};
 use crate::features::policy::editor::PolicyEditor;
@@ -22,6 +22,8 @@ pub struct PolicyState {
     /// Unsaved edits by (gateway id, policy name): kept until pushed or
     /// discarded, so reopening the policy restores them.
     pub drafts: BTreeMap<(String, String), String>,
+    /// Gateways whose engine is being polled again, keeping what is shown.
+    pub polling: HashSet<String>,
 }
 
 impl PolicyState {

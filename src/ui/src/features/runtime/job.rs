@@ -24,6 +24,11 @@ pub enum Job {
         /// Which session.
         session_id: String,
     },
+    /// DeleteAgentRuntime.
+    DeleteRuntime {
+        /// Which runtime.
+        runtime_id: String,
+    },
     /// StopRuntimeSession.
     StopSession {
         /// The session's runtime (its authorizer decides SigV4 or bearer).
@@ -49,7 +54,10 @@ pub enum Job {
 impl Job {
     /// Whether this job writes to the platform (refused in read-only mode).
     pub fn is_write(&self) -> bool {
-        matches!(self, Job::StopSession { .. } | Job::Invoke { .. })
+        matches!(
+            self,
+            Job::DeleteRuntime { .. } | Job::StopSession { .. } | Job::Invoke { .. }
+        )
     }
 
     /// Runs on its own task; results come back through `reply`.
@@ -92,6 +100,13 @@ impl Job {
                     spans,
                 }
             }
+            Job::DeleteRuntime { runtime_id } => Msg::RuntimeDeleted {
+                result: backend
+                    .delete_agent_runtime(&runtime_id)
+                    .await
+                    .map_err(text),
+                runtime_id,
+            },
             Job::StopSession {
                 runtime,
                 session_id,

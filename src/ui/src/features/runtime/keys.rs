@@ -17,6 +17,10 @@ pub enum Command {
     NextField,
     /// Sessions: next sort order.
     Sort,
+    /// A session: its log tail.
+    Logs,
+    /// A session: the invoke console of its runtime, continuing it.
+    Continue,
 }
 
 const fn runtime(command: Command) -> keymap::Command {
@@ -24,12 +28,20 @@ const fn runtime(command: Command) -> keymap::Command {
 }
 
 /// The runtimes list.
-pub(crate) const RUNTIMES: &[Binding] = &[bind(
-    &[plain(KeyCode::Enter)],
-    keymap::Command::Open,
-    "invoke",
-    "the runtime's invoke console",
-)];
+pub(crate) const RUNTIMES: &[Binding] = &[
+    bind(
+        &[plain(KeyCode::Enter)],
+        keymap::Command::Open,
+        "invoke",
+        "the runtime's invoke console",
+    ),
+    bind(
+        &[ctrl('d')],
+        keymap::Command::Delete,
+        "delete",
+        "delete the runtime (asks first; refused read-only)",
+    ),
+];
 
 /// The invoke console.
 pub(crate) const INVOKE: &[Binding] = &[
@@ -59,6 +71,22 @@ pub(crate) const INVOKE: &[Binding] = &[
     ),
 ];
 
+/// ctrl-d on a session.
+const STOP: Binding = bind(
+    &[ctrl('d')],
+    keymap::Command::Delete,
+    "stop",
+    "stop the session (asks first; refused read-only)",
+);
+
+/// `i` on a session.
+const CONTINUE: Binding = bind(
+    &[ch('i')],
+    runtime(Command::Continue),
+    "continue",
+    "invoke its runtime again in this session",
+);
+
 /// The sessions list.
 pub(crate) const SESSIONS: &[Binding] = &[
     bind(
@@ -73,12 +101,26 @@ pub(crate) const SESSIONS: &[Binding] = &[
         "sort",
         "next sort order",
     ),
+    STOP,
     bind(
-        &[ctrl('d')],
-        keymap::Command::Delete,
-        "stop",
-        "stop the session (asks first; refused read-only)",
+        &[ch('l')],
+        runtime(Command::Logs),
+        "logs",
+        "the session's log tail",
     ),
+    CONTINUE,
+];
+
+/// One session.
+pub(crate) const SESSION_DETAIL: &[Binding] = &[
+    STOP,
+    bind(
+        &[ch('l')],
+        runtime(Command::Logs),
+        "logs",
+        "to the log tail, read again",
+    ),
+    CONTINUE,
 ];
 
 /// Every table, named, for the check that no key is bound twice.
@@ -87,4 +129,5 @@ pub(crate) const TABLES: &[(&str, &[Binding])] = &[
     ("runtimes", RUNTIMES),
     ("invoke", INVOKE),
     ("sessions", SESSIONS),
+    ("session", SESSION_DETAIL),
 ];

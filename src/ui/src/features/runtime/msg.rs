@@ -19,6 +19,13 @@ pub enum Msg {
         /// The spans, or why not.
         spans: Result<Vec<SessionSpan>, String>,
     },
+    /// DeleteAgentRuntime answered.
+    RuntimeDeleted {
+        /// Which runtime.
+        runtime_id: String,
+        /// Whether it was deleted.
+        result: Result<(), String>,
+    },
     /// StopRuntimeSession answered.
     SessionStopped {
         /// Which session.

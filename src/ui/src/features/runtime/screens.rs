@@ -5,7 +5,6 @@ use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
-use crate::features::runtime::job::Job;
 use crate::features::runtime::keys::{self, Command as Runtime};
 use crate::features::runtime::route::Route;
 use crate::features::runtime::sessions::{self, session_order};
@@ -41,7 +40,7 @@ impl Screens for Route {
             Route::Runtimes => keys::RUNTIMES,
             Route::Invoke { .. } => keys::INVOKE,
             Route::Sessions => keys::SESSIONS,
-            Route::SessionDetail { .. } => &[],
+            Route::SessionDetail { .. } => keys::SESSION_DETAIL,
         }
     }
 
@@ -74,12 +73,20 @@ impl Screens for Route {
     fn reload(&self, state: &mut AppState) -> Vec<Effect> {
         match self {
             Route::Runtimes | Route::Sessions => {
-                let mut effects = vec![Job::LoadRuntimes.into()];
+                let mut effects = sessions::refresh_runtimes(state);
                 effects.extend(sessions::load_sessions(state));
                 effects
             }
             Route::Invoke { .. } | Route::SessionDetail { .. } => Vec::new(),
         }
+    }
+
+    fn poll_every(&self, state: &AppState) -> Option<u64> {
+        sessions::poll_every(state, self)
+    }
+
+    fn poll(&self, state: &mut AppState) -> Vec<Effect> {
+        sessions::poll(state, self)
     }
 
     fn visible_rows(&self, state: &AppState, filter: &FilterQuery) -> Vec<usize> {
@@ -120,11 +127,9 @@ impl Screens for Route {
                 refresh_top(state);
                 Some(Vec::new())
             }
-            (Route::Sessions, Command::Delete) => {
-                Some(match state.screen().cursor.selected_item() {
-                    Some(index) => sessions::ask_stop(state, index),
-                    None => Vec::new(),
-                })
+            (Route::Runtimes, Command::Delete) => Some(sessions::ask_delete_runtime(state)),
+            (Route::Sessions | Route::SessionDetail { .. }, command) => {
+                sessions::on_session_command(state, self, command)
             }
             _ => None,
         }
@@ -145,6 +150,7 @@ impl Screens for Route {
                 };
                 let mut effects = push(state, route.into());
                 effects.push(sessions::load_logs(&session));
+                state.runtime.logs_in_flight = true;
                 effects
             }
             Route::Invoke { .. } | Route::SessionDetail { .. } => Vec::new(),

@@ -20,11 +20,13 @@ pub struct RuntimeState {
     pub sessions: Loadable<Vec<RuntimeSession>>,
     /// How the sessions list is ordered.
     pub session_sort: SessionSort,
-    /// When the sessions shown are refreshed next (while shown).
-    pub sessions_refresh_at: Option<u64>,
-    /// A session listing is on its way: a refresh due meanwhile waits for
+    /// A runtime listing is on its way: a poll due meanwhile waits for it.
+    pub runtimes_in_flight: bool,
+    /// A session listing is on its way: a poll due meanwhile waits for
     /// it instead of stacking another (live listings can take seconds).
     pub sessions_in_flight: bool,
+    /// A session's log tail and spans are on their way.
+    pub logs_in_flight: bool,
     /// Log tails of the sessions opened.
     pub session_logs: HashMap<String, Loadable<Vec<RuntimeLogLine>>>,
     /// The spans each opened session's agent exported.
@@ -44,14 +46,16 @@ impl RuntimeState {
     }
 
     /// Whether the loop must keep ticking: something loads or streams (the
-    /// spinner), or a sessions refresh is due.
+    /// spinner).
     pub fn needs_ticks(&self) -> bool {
-        self.runtimes.is_loading()
-            || self.invoke.as_ref().is_some_and(|c| {
-                c.run
-                    .as_ref()
-                    .is_some_and(|r| matches!(r.state, RunState::Starting | RunState::Streaming))
-            })
-            || self.sessions_refresh_at.is_some()
+        self.runtimes.is_loading() || self.streaming_session().is_some()
+    }
+
+    /// The session the invoke console is streaming an answer from, once
+    /// known; `Some("")` while the invocation starts.
+    pub fn streaming_session(&self) -> Option<&str> {
+        let run = self.invoke.as_ref()?.run.as_ref()?;
+        matches!(run.state, RunState::Starting | RunState::Streaming)
+            .then(|| run.session_id.as_deref().unwrap_or_default())
     }
 }

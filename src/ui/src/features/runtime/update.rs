@@ -6,20 +6,31 @@ use crate::features::runtime::route::{Jump, Route};
 use crate::features::runtime::{invoke, sessions};
 use crate::shell::effect::Effect;
 use crate::shell::loadable::Loadable;
-use crate::shell::message::{error, info};
+use crate::shell::message::{error, error_from, info, succeeded};
 use crate::shell::navigation::{self, refresh_all};
 use crate::shell::state::AppState;
+
+/// What failed, for messages a later success clears: the runtimes listing.
+const RUNTIMES: &str = "runtimes";
+/// The sessions listing.
+const SESSIONS: &str = "sessions";
 
 /// A result for the runtime screens.
 pub(crate) fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let rt = &mut state.runtime;
     match msg {
         Msg::RuntimesLoaded(result) => {
+            rt.runtimes_in_flight = false;
             match result {
-                Ok(runtimes) => rt.runtimes = Loadable::Loaded(runtimes),
+                Ok(runtimes) => {
+                    rt.runtimes = Loadable::Loaded(runtimes);
+                    succeeded(state, RUNTIMES);
+                }
+                // A failed poll keeps what is shown, and says why.
+                Err(e) if rt.runtimes.loaded().is_some() => error_from(state, RUNTIMES, e),
                 Err(e) => {
                     rt.runtimes = Loadable::Failed(e.clone());
-                    error(state, e);
+                    error_from(state, RUNTIMES, e);
                 }
             }
             refresh_all(state);
@@ -27,12 +38,16 @@ pub(crate) fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::SessionsLoaded(result) => {
             rt.sessions_in_flight = false;
             match result {
-                Ok(sessions) => rt.sessions = Loadable::Loaded(sessions),
+                Ok(sessions) => {
+                    rt.sessions = Loadable::Loaded(sessions);
+                    sessions::mark_streaming(state);
+                    succeeded(state, SESSIONS);
+                }
                 // A failed refresh keeps what is shown, and says why.
-                Err(e) if rt.sessions.loaded().is_some() => error(state, e),
+                Err(e) if rt.sessions.loaded().is_some() => error_from(state, SESSIONS, e),
                 Err(e) => {
                     rt.sessions = Loadable::Failed(e.clone());
-                    error(state, e);
+                    error_from(state, SESSIONS, e);
                 }
             }
             refresh_all(state);
@@ -42,6 +57,7 @@ pub(crate) fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             result,
             spans,
         } => {
+            rt.logs_in_flight = false;
             let loaded = match result {
                 Ok(lines) => Loadable::Loaded(lines),
                 Err(e) => Loadable::Failed(e),
@@ -54,6 +70,13 @@ pub(crate) fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             rt.session_logs.insert(session_id, loaded);
             refresh_all(state);
         }
+        Msg::RuntimeDeleted { runtime_id, result } => match result {
+            Ok(()) => {
+                info(state, format!("deleting runtime {runtime_id}"));
+                return sessions::refresh_runtimes(state);
+            }
+            Err(e) => error(state, format!("delete {runtime_id}: {e}")),
+        },
         Msg::SessionStopped { session_id, result } => match result {
             Ok(()) => {
                 info(state, format!("stopped session {session_id}"));
@@ -65,7 +88,11 @@ pub(crate) fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             run_id,
             session_id,
             content_type,
-        } => invoke::on_started(state, run_id, session_id, content_type),
+        } => {
+            invoke::on_started(state, run_id, session_id, content_type);
+            sessions::mark_streaming(state);
+            refresh_all(state);
+        }
         Msg::InvokeChunk {
             run_id,
             at_ms,
@@ -92,9 +119,4 @@ pub(crate) fn jump(state: &mut AppState, jump: Jump) -> Vec<Effect> {
         Jump::Sessions => Route::Sessions,
     };
     navigation::jump(state, route.into())
-}
-
-/// A tick: a due sessions refresh; `None` when nothing was due.
-pub(crate) fn on_tick(state: &mut AppState) -> Option<Vec<Effect>> {
-    sessions::on_tick(state)
 }
