@@ -15,6 +15,7 @@ import time
 
 import boto3
 import botocore.exceptions
+from aws_cli_env import aws_cli_env
 
 ENDPOINT = sys.argv[1]
 ROLE_ARN = "arn:aws:iam::000000000000:role/BotoGatewayRole"
@@ -179,15 +180,7 @@ for gid in created[1:]:
     check(deleted["status"] == "DELETING" and deleted["gatewayId"] == gid, "gateway delete")
 
 # The AWS CLI.
-env = dict(
-    os.environ,
-    AWS_ACCESS_KEY_ID="acclocal",
-    AWS_SECRET_ACCESS_KEY="acclocalsecret",
-    AWS_DEFAULT_REGION="us-east-1",
-    AWS_CONFIG_FILE=os.devnull,
-    AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-    AWS_PAGER="",
-)
+env = aws_cli_env()
 
 
 def aws(*args):

@@ -43,6 +43,7 @@ from typing import Callable, Optional
 import boto3
 import botocore.config
 import botocore.exceptions
+from aws_cli_env import aws_cli_env
 
 OPERATIONS = json.loads(sys.argv[1])
 RW, RO = sys.argv[2], sys.argv[3]
@@ -729,16 +730,7 @@ for url, method, route, headers, body, status in [
 
 # --- the AWS CLI on a sample of operations per API --------------------------------
 
-env = dict(
-    os.environ,
-    AWS_ACCESS_KEY_ID="acclocal",
-    AWS_SECRET_ACCESS_KEY="acclocalsecret",
-    AWS_DEFAULT_REGION="us-east-1",
-    AWS_CONFIG_FILE=os.devnull,
-    AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-    AWS_PAGER="",
-    AWS_MAX_ATTEMPTS="1",
-)
+env = aws_cli_env(AWS_MAX_ATTEMPTS="1")
 
 # AWS CLI v2 exits 254 on a service error and 252 on a usage error; v1
 # exits 255 and 2 (argparse), respectively.
