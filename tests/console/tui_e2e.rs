@@ -485,3 +485,42 @@ fn views_follow_a_session_started_from_the_cli_without_ctrl_r() {
             .any(|l| l.contains("concierge_agent") && l.contains("HEALTHY"))
     });
 }
+
+/// Issue 14, k9s users: `:ctx` lists the endpoints named in
+/// `$XDG_CONFIG_HOME/acc/contexts.toml`, and enter switches to one.
+#[test]
+fn ctx_lists_named_endpoints_and_switches_to_one() {
+    struct Served(std::process::Child);
+    impl Drop for Served {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    // Another platform, without the demo workspace.
+    let mut serve = crate::platform::acc_serve("127.0.0.1:0", &["--ephemeral", "--no-demo"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let other = crate::platform::announced_url(&mut serve);
+    let _serve = Served(serve);
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/acc");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("contexts.toml"),
+        format!("[bare-platform]\nendpoint = \"{other}\"\n"),
+    )
+    .unwrap();
+    let tmux = Tmux::start_in("ctx", &["--ephemeral"], home);
+    tmux.wait_text("enterprise-hub");
+    tmux.literal(":ctx");
+    tmux.keys(&["Enter"]);
+    let listed = tmux.wait_text("bare-platform");
+    assert!(listed.contains(&other), "{listed}");
+    tmux.keys(&["g", "j", "Enter"]);
+    let switched = tmux.wait_for("the other platform's (empty) gateways", |s| {
+        s.contains(other.trim_start_matches("http://")) && !s.contains("enterprise-hub")
+    });
+    assert!(switched.contains("gateways"), "{switched}");
+}

@@ -26,7 +26,7 @@ const LOCAL_SECRET_KEY: &str = "acclocalsecret";
 const LOCAL_REGION: &str = "us-east-1";
 
 /// Which platform to talk to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectTarget {
     /// The platform embedded in this binary, already listening at `endpoint`.
     Embedded {
@@ -228,6 +228,52 @@ impl Backend {
     }
 }
 
+/// A context named in `$XDG_CONFIG_HOME/acc/contexts.toml`: an
+/// AgentCore-compatible endpoint the user connects to by name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedEndpoint {
+    /// The table's name, e.g. `[staging]`.
+    #[serde(skip)]
+    pub name: String,
+    /// Its base URL (`endpoint = "http://10.0.0.5:4577"`).
+    pub endpoint: String,
+    /// Its signing region; `us-east-1` when absent.
+    pub region: Option<String>,
+}
+
+/// Where named endpoints live: `$XDG_CONFIG_HOME/acc/contexts.toml`.
+pub fn contexts_file() -> Option<std::path::PathBuf> {
+    dirs::config_dir().map(|d| d.join("acc").join("contexts.toml"))
+}
+
+/// The endpoints `contexts.toml` names, by name; none when there is
+/// no file. A file that does not parse is an error naming it and the
+/// problem, so `:ctx` can say what to fix.
+pub fn named_endpoints() -> Result<Vec<NamedEndpoint>, String> {
+    let Some(path) = contexts_file().filter(|p| p.exists()) else {
+        return Ok(Vec::new());
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    parse_named_endpoints(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `[name]` tables with `endpoint` and an optional `region`.
+fn parse_named_endpoints(text: &str) -> Result<Vec<NamedEndpoint>, String> {
+    let tables: toml::Table = toml::from_str(text).map_err(|e| e.message().to_owned())?;
+    tables
+        .into_iter()
+        .map(|(name, value)| {
+            let mut named: NamedEndpoint = value
+                .try_into()
+                .map_err(|e: toml::de::Error| format!("[{name}]: {}", e.message()))?;
+            named.name = name;
+            Ok(named)
+        })
+        .collect()
+}
+
 /// Profile names from the shared AWS config and credentials files, for the
 /// `:ctx` view. Reads `AWS_CONFIG_FILE`/`AWS_SHARED_CREDENTIALS_FILE` when set.
 pub fn aws_profiles() -> Vec<String> {
@@ -272,6 +318,23 @@ fn profile_sections(text: &str, config_file: bool) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn named_endpoints_are_tables_with_an_endpoint() {
+        let named = parse_named_endpoints(
+            "[staging]\nendpoint = \"http://10.0.0.5:4577\"\nregion = \"eu-west-1\"\n\
+             [laptop]\nendpoint = \"http://127.0.0.1:4577\"\n",
+        )
+        .unwrap();
+        assert_eq!(named.len(), 2);
+        assert_eq!(named[1].name, "staging");
+        assert_eq!(named[1].region.as_deref(), Some("eu-west-1"));
+        assert_eq!(named[0].endpoint, "http://127.0.0.1:4577");
+        let wrong = parse_named_endpoints("[x]\nendpoint = \"u\"\nregoin = \"a\"\n").unwrap_err();
+        assert!(wrong.starts_with("[x]: unknown field `regoin`"), "{wrong}");
+    }
+
     #[test]
     fn profile_sections_follow_file_conventions() {
         let config = "[default]\nregion=us-east-1\n[profile prod]\n[sso-session corp]\n";

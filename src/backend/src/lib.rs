@@ -13,7 +13,10 @@ pub mod policy;
 mod runtime;
 
 pub use acc_domain::{RUNTIME_LOG_PREFIX, SPANS_LOG_GROUP};
-pub use connection::{Backend, ConnectTarget, ContextInfo, ContextKind, aws_profiles};
+pub use connection::{
+    Backend, ConnectTarget, ContextInfo, ContextKind, NamedEndpoint, aws_profiles, contexts_file,
+    named_endpoints,
+};
 pub use error::BackendError;
 pub use gateway::{CapturePage, McpCatalog, SEARCH_TOOL, SearchHit};
 pub use runtime::{Invocation, RuntimeLogLine};

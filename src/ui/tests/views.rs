@@ -1213,7 +1213,10 @@ fn with_every_feature_loaded() -> AppState {
         Action::Context(context::Msg::ContextsLoaded(vec![context::ContextChoice {
             label: "aws:old-profile".into(),
             detail: String::new(),
-            profile: Some("old-profile".into()),
+            target: Some(acc_backend::ConnectTarget::Live {
+                profile: Some("old-profile".into()),
+                region: None,
+            }),
             current: false,
         }])),
     );

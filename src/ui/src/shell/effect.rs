@@ -25,7 +25,7 @@ pub enum Effect {
         what: String,
     },
     /// Reconnect to live AWS with this profile.
-    SwitchProfile(String),
+    SwitchContext(acc_backend::ConnectTarget),
     /// Work for the gateway screens.
     Gateway(gateway::Job),
     /// Work for the policy studio.
@@ -45,7 +45,7 @@ impl Effect {
     /// Whether this effect writes to the platform (refused in read-only mode).
     pub fn is_write(&self) -> bool {
         match self {
-            Effect::Copy(_) | Effect::SaveFile { .. } | Effect::SwitchProfile(_) => false,
+            Effect::Copy(_) | Effect::SaveFile { .. } | Effect::SwitchContext(_) => false,
             Effect::Gateway(job) => job.is_write(),
             Effect::Policy(job) => job.is_write(),
             Effect::Runtime(job) => job.is_write(),
@@ -108,8 +108,8 @@ impl EffectRunner {
             } => {
                 tokio::spawn(save_file(path, contents, what, reply));
             }
-            Effect::SwitchProfile(profile) => {
-                tokio::spawn(switch_profile(profile, self.backend.clone(), reply));
+            Effect::SwitchContext(target) => {
+                tokio::spawn(switch_context(target, self.backend.clone(), reply));
             }
             Effect::Gateway(job) => job.run(backend, reply),
             Effect::Policy(job) => job.run(backend, reply),
@@ -132,12 +132,8 @@ async fn save_file(path: std::path::PathBuf, contents: String, what: String, rep
     reply.send(Action::FileSaved { what, result });
 }
 
-/// Connects with the profile, then every later effect uses the new backend.
-async fn switch_profile(profile: String, shared: Arc<RwLock<Backend>>, reply: Reply) {
-    let target = ConnectTarget::Live {
-        profile: Some(profile),
-        region: None,
-    };
+/// Connects to `target`, then every later effect uses the new backend.
+async fn switch_context(target: ConnectTarget, shared: Arc<RwLock<Backend>>, reply: Reply) {
     let next = Backend::connect(target).await;
     let info = next.context().clone();
     if let Ok(mut current) = shared.write() {

@@ -9,7 +9,7 @@ use crate::features::context::{keys, view};
 use crate::shell::effect::Effect;
 use crate::shell::filter::FilterQuery;
 use crate::shell::keymap::{Binding, Command};
-use crate::shell::message::info;
+use crate::shell::message::{error, info};
 use crate::shell::screens::{Clip, Screens};
 use crate::shell::state::{AppState, ListCursor};
 
@@ -47,10 +47,18 @@ impl Screens for Route {
         let Some(choice) = state.contexts.choices.get(index).cloned() else {
             return Vec::new();
         };
-        match choice.profile {
-            Some(p) if !choice.current => vec![Effect::SwitchProfile(p)],
-            _ => {
+        match choice.target {
+            Some(target) if !choice.current => vec![Effect::SwitchContext(target)],
+            Some(_) => {
                 info(state, format!("already on {}", choice.label));
+                Vec::new()
+            }
+            None if choice.current => {
+                info(state, format!("already on {}", choice.label));
+                Vec::new()
+            }
+            None => {
+                error(state, format!("{}: {}", choice.label, choice.detail));
                 Vec::new()
             }
         }

@@ -1,4 +1,5 @@
-//! What `:ctx` knows: the contexts it offers.
+//! What `:ctx` knows: the contexts it offers (the current one, the named
+//! endpoints of `contexts.toml`, every AWS profile).
 
 /// A context the user can switch to from `:ctx`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -7,8 +8,9 @@ pub struct ContextChoice {
     pub label: String,
     /// Its endpoint, or how it connects.
     pub detail: String,
-    /// The AWS profile that connects to it (`None`: the current one).
-    pub profile: Option<String>,
+    /// How to connect to it (`None`: it cannot be switched to, e.g. the
+    /// current one, or a `contexts.toml` that does not parse).
+    pub target: Option<acc_backend::ConnectTarget>,
     /// Whether the console is connected to it.
     pub current: bool,
 }
