@@ -231,6 +231,14 @@ pub enum PolicyAction {
         /// (IGNORE_ALL_FINDINGS); by default findings fail it.
         #[arg(long)]
         ignore_findings: bool,
+        /// The policy only records its decisions (enforcementMode LOG_ONLY);
+        /// `--active` makes it decide again. Without either, an existing
+        /// policy keeps its mode and a new one is ACTIVE.
+        #[arg(long, conflicts_with = "active")]
+        log_only: bool,
+        /// The policy decides (enforcementMode ACTIVE).
+        #[arg(long)]
+        active: bool,
         /// Confirm; without it nothing is pushed.
         #[arg(long)]
         yes: bool,

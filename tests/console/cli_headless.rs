@@ -1184,3 +1184,47 @@ fn runtime_run_resolves_the_artifact_where_acc_runs() {
         "{said}"
     );
 }
+
+/// Issue 14, item 14: a policy's own MODE can be set. `--log-only` pushes a
+/// policy that records its decisions without applying them; a later push
+/// keeps the mode unless `--active` (or `--log-only`) says otherwise.
+#[test]
+fn a_policy_can_be_pushed_log_only_and_keeps_its_mode() {
+    let state = tempfile::tempdir().unwrap();
+    let file = state.path().join("quiet.cedar");
+    std::fs::write(
+        &file,
+        "forbid (principal, action == AgentCore::Action::\"crm___search_accounts\", resource);\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let push = |extra: &[&str]| {
+        let mut args = vec!["policy", "push", "northwind_tenant_guardrails", file];
+        args.extend_from_slice(&["--ignore-findings", "--yes", "-o", "json"]);
+        args.extend_from_slice(extra);
+        let out = acc_in(state.path(), &args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let pushed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        pushed["enforcementMode"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(push(&["--log-only"]), "LOG_ONLY");
+    assert_eq!(push(&[]), "LOG_ONLY", "an update keeps the policy's mode");
+    assert_eq!(push(&["--active"]), "ACTIVE");
+    let both = acc_in(
+        state.path(),
+        &[
+            "policy",
+            "push",
+            "northwind_tenant_guardrails",
+            file,
+            "--log-only",
+            "--active",
+        ],
+    );
+    assert_eq!(both.status.code(), Some(2), "the two modes conflict");
+}

@@ -69,6 +69,8 @@ pub(super) struct Push<'a> {
     pub(super) description: Option<&'a str>,
     /// Accept the policy even with findings (IGNORE_ALL_FINDINGS).
     pub(super) ignore_findings: bool,
+    /// The policy's own enforcement mode: LOG_ONLY, ACTIVE, or as it is.
+    pub(super) log_only: Option<bool>,
 }
 
 /// `acc policy push ENGINE FILE`: creates or updates the policy once the
@@ -110,6 +112,7 @@ pub(super) async fn push(
             &statement,
             push.description,
             push.ignore_findings,
+            push.log_only,
         )
         .await?;
     print(output, &pushed, || {

@@ -36,6 +36,8 @@ pub(crate) async fn run(
             name,
             description,
             ignore_findings,
+            log_only,
+            active,
             yes,
         } => {
             let push = engine::Push {
@@ -44,6 +46,7 @@ pub(crate) async fn run(
                 name,
                 description: description.as_deref(),
                 ignore_findings,
+                log_only: (log_only || active).then_some(log_only),
             };
             engine::push(backend, push, output, readonly, yes).await
         }

@@ -102,7 +102,9 @@ impl Backend {
     }
 
     /// Create the policy `name` in `engine_id`, or update its statement (and
-    /// description) when it exists. Returns it as the platform answered.
+    /// description) when it exists. `log_only` sets the policy's own
+    /// enforcement mode (`None` keeps an existing policy's, and creates one
+    /// ACTIVE). Returns it as the platform answered.
     pub async fn push_policy(
         &self,
         engine_id: &str,
@@ -110,6 +112,7 @@ impl Backend {
         statement: &str,
         description: Option<&str>,
         ignore_findings: bool,
+        log_only: Option<bool>,
     ) -> Result<Policy, BackendError> {
         self.check_config()?;
         // FAIL_ON_ANY_FINDINGS is the service default; say it explicitly so
@@ -138,7 +141,8 @@ impl Backend {
                     .policy_engine_id(engine_id)
                     .policy_id(&policy.id)
                     .definition(definition)
-                    .validation_mode(mode);
+                    .validation_mode(mode)
+                    .set_enforcement_mode(log_only.map(enforcement_mode));
                 if let Some(text) = description {
                     update = update.description(
                         aws_sdk_bedrockagentcorecontrol::types::UpdatedDescription::builder()
@@ -160,6 +164,7 @@ impl Backend {
                 .name(name)
                 .definition(definition)
                 .validation_mode(mode)
+                .set_enforcement_mode(log_only.map(enforcement_mode))
                 .set_description(description.map(str::to_owned))
                 .send()
                 .await
@@ -223,5 +228,15 @@ impl Backend {
             .await
             .map_err(|e| BackendError::from_sdk("UpdateGateway", self.context(), e))?;
         Ok(())
+    }
+}
+
+/// A policy's own enforcement: LOG_ONLY records its decisions without
+/// applying them; ACTIVE applies them (when the engine enforces).
+fn enforcement_mode(log_only: bool) -> aws_sdk_bedrockagentcorecontrol::types::EnforcementMode {
+    if log_only {
+        aws_sdk_bedrockagentcorecontrol::types::EnforcementMode::LogOnly
+    } else {
+        aws_sdk_bedrockagentcorecontrol::types::EnforcementMode::Active
     }
 }

@@ -111,7 +111,7 @@ impl Job {
                 statement,
             } => Msg::PolicyPushed {
                 result: backend
-                    .push_policy(&engine_id, &name, &statement, None, false)
+                    .push_policy(&engine_id, &name, &statement, None, false, None)
                     .await
                     .map_err(|e| e.to_string()),
                 gateway_id,
