@@ -49,3 +49,13 @@ impl Policy {
             && self.enforcement_mode == "ACTIVE"
     }
 }
+
+/// What AgentCore allows as a policy engine or policy name.
+pub const POLICY_NAME_PATTERN: &str = "[A-Za-z][A-Za-z0-9_]{0,47}";
+
+/// Whether `s` matches [`POLICY_NAME_PATTERN`].
+pub fn is_policy_name(s: &str) -> bool {
+    s.len() <= 48
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}

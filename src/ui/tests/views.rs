@@ -1947,3 +1947,52 @@ fn help_lists_every_palette_command() {
         assert!(screen.contains(command), "{command}: {screen}");
     }
 }
+
+/// Issue 14, security reviewers: a new policy can be named (F2 in the
+/// editor) before it is pushed; the name must be a valid policy name no
+/// policy of the engine has, and a pushed policy keeps its name.
+#[test]
+fn a_new_policy_is_named_before_it_is_pushed() {
+    let mut state = loaded(false);
+    key(&mut state, KeyCode::Char('p'));
+    studio_loaded(&mut state);
+    key(&mut state, KeyCode::Char('n'));
+    key(&mut state, KeyCode::Enter);
+    let template_name = state.policy.editor.as_ref().unwrap().name.clone();
+    let rename = |state: &mut AppState, to: &str| {
+        key(state, KeyCode::F(2));
+        assert!(footer(state).contains("name: "), "{}", footer(state));
+        for _ in 0..80 {
+            key(state, KeyCode::Backspace);
+        }
+        keys(state, to);
+        key(state, KeyCode::Enter);
+        state.policy.editor.as_ref().unwrap().name.clone()
+    };
+    assert_eq!(rename(&mut state, "not a name"), template_name);
+    assert!(
+        render(&state).contains("is not a policy name"),
+        "{}",
+        render(&state)
+    );
+    assert_eq!(rename(&mut state, "small_refunds"), template_name);
+    assert!(render(&state).contains("has a policy named small_refunds"));
+    assert_eq!(rename(&mut state, "refund_cap"), "refund_cap");
+    ctrl(&mut state, 'p');
+    let effects = key(&mut state, KeyCode::Char('y'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Policy(policy::Job::PushPolicy { name, .. })] if name == "refund_cap"),
+        "{effects:?}"
+    );
+
+    // A policy the engine has keeps its name.
+    let mut existing = loaded(false);
+    open_policy_editor(&mut existing);
+    key(&mut existing, KeyCode::F(2));
+    assert!(
+        !footer(&existing).contains("name: "),
+        "{}",
+        footer(&existing)
+    );
+    assert!(render(&existing).contains("keeps its name"));
+}

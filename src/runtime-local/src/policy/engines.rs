@@ -17,15 +17,7 @@ use crate::platform::wire_errors::ApiError;
 use crate::policy::engine_row::{EngineRow, require_engine};
 use crate::policy::state::PolicyState;
 
-/// What AgentCore allows as a policy engine or policy name.
-pub(crate) const POLICY_NAME_PATTERN: &str = "[A-Za-z][A-Za-z0-9_]{0,47}";
-
-/// [`POLICY_NAME_PATTERN`].
-pub(crate) fn is_policy_name(s: &str) -> bool {
-    s.len() <= 48
-        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
+pub(crate) use acc_domain::policy_resource::{POLICY_NAME_PATTERN, is_policy_name};
 
 /// Output members the platform computes.
 const COMPUTED_MEMBERS: &[&str] = &[

@@ -28,6 +28,7 @@ pub(crate) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             return input::on_palette_key(state, key, text, selected);
         }
         InputMode::Search { text } => return input::on_search_key(state, key, text),
+        InputMode::PolicyName { text } => return input::on_policy_name_key(state, key, text),
         InputMode::Normal => {}
     }
     let route = state.screen().route.clone();

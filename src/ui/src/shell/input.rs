@@ -105,3 +105,29 @@ pub(crate) fn on_search_key(state: &mut AppState, key: KeyEvent, mut text: Strin
     state.input = InputMode::Search { text };
     Vec::new()
 }
+
+/// A key while the new policy's name is typed; enter names it.
+pub(crate) fn on_policy_name_key(
+    state: &mut AppState,
+    key: KeyEvent,
+    mut text: String,
+) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Esc => {
+            state.input = InputMode::Normal;
+            return Vec::new();
+        }
+        KeyCode::Enter => {
+            state.input = InputMode::Normal;
+            crate::features::policy::studio::name_typed(state, &text);
+            return Vec::new();
+        }
+        KeyCode::Backspace => {
+            text.pop();
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => text.push(c),
+        _ => {}
+    }
+    state.input = InputMode::PolicyName { text };
+    Vec::new()
+}

@@ -72,6 +72,11 @@ pub enum InputMode {
         /// What is typed so far.
         text: String,
     },
+    /// Typing a name for the new policy in the editor.
+    PolicyName {
+        /// What is typed so far.
+        text: String,
+    },
 }
 
 /// A modal layer over the current screen.

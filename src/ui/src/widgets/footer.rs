@@ -35,6 +35,12 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
                 Span::styled(hint, theme.muted),
             ])
         }
+        InputMode::PolicyName { text } => Line::from(vec![
+            Span::styled("name: ", theme.key),
+            Span::raw(text.clone()),
+            Span::styled("▏", theme.accent),
+            Span::styled("   enter names the new policy · esc cancels", theme.muted),
+        ]),
         InputMode::Search { text } => Line::from(vec![
             Span::styled("search: ", theme.key),
             Span::raw(text.clone()),

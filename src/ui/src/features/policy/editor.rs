@@ -213,6 +213,7 @@ pub(crate) fn on_command(state: &mut AppState, command: Command) -> Option<Vec<E
         Command::Policy(Policy::Format) => format(state),
         Command::Policy(Policy::DryRun) => return Some(dry_run::dry_run(state)),
         Command::Policy(Policy::Push) => return Some(studio::ask_push(state)),
+        Command::Policy(Policy::Name) => studio::ask_name(state),
         Command::PageDown => page(state, page_rows / 2),
         Command::PageUp => page(state, -page_rows / 2),
         Command::Back | Command::Quit | Command::Help => return None,

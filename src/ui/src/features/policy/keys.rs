@@ -21,6 +21,8 @@ pub enum Command {
     DryRun,
     /// Editor: push the policy (CreatePolicy/UpdatePolicy).
     Push,
+    /// Editor: name the new policy.
+    Name,
     /// Dry-run: next sort order.
     Sort,
     /// Dry-run: only the calls whose decision flips.
@@ -96,6 +98,12 @@ pub(crate) const POLICY_EDITOR: &[Binding] = &[
         policy(Command::Push),
         "push",
         "push the policy: CreatePolicy/UpdatePolicy (asks first; refused read-only)",
+    ),
+    bind(
+        &[plain(KeyCode::F(2))],
+        policy(Command::Name),
+        "name",
+        "name the new policy (a pushed policy keeps its name)",
     ),
 ];
 

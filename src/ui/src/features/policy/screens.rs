@@ -165,7 +165,8 @@ impl Screens for Route {
             | Policy::Format
             | Policy::NextProblem
             | Policy::DryRun
-            | Policy::Push => Vec::new(),
+            | Policy::Push
+            | Policy::Name => Vec::new(),
         })
     }
 

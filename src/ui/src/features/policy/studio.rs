@@ -3,6 +3,7 @@
 //! policy or a template; pushing a policy and switching the engine's mode.
 
 use acc_domain::Policy;
+use acc_domain::policy_resource::{POLICY_NAME_PATTERN, is_policy_name};
 
 use crate::features::policy::editor::PolicyEditor;
 use crate::features::policy::job::Job;
@@ -10,7 +11,7 @@ use crate::features::policy::route::Route;
 use crate::shell::effect::Effect;
 use crate::shell::loadable::start_load;
 use crate::shell::message::{error, info};
-use crate::shell::state::{AppState, Confirm, Overlay};
+use crate::shell::state::{AppState, Confirm, InputMode, Overlay};
 
 /// What the studio shows for a gateway: the shared workflow's load.
 pub type StudioData = acc_backend::policy::workflow::GatewayPolicies;
@@ -196,4 +197,59 @@ pub(crate) fn on_pushed(state: &mut AppState, gateway_id: &str, result: Result<P
         Err(e) => error(state, format!("push failed: {e}")),
     }
     state.policy.studio.remove(gateway_id);
+}
+
+/// F2 in the editor: type a name for the new policy. A policy the engine
+/// has keeps its name (UpdatePolicy cannot rename).
+pub(crate) fn ask_name(state: &mut AppState) {
+    let Some(editor) = state.policy.editor.as_ref() else {
+        return;
+    };
+    if editor.existing {
+        let name = editor.name.clone();
+        info(
+            state,
+            format!("{name} is pushed already and keeps its name; start a new policy with n"),
+        );
+        return;
+    }
+    state.input = InputMode::PolicyName {
+        text: editor.name.clone(),
+    };
+}
+
+/// The typed name: a valid policy name no policy of the engine has; the
+/// draft moves with it.
+pub(crate) fn name_typed(state: &mut AppState, name: &str) {
+    let Some(editor) = state.policy.editor.as_ref() else {
+        return;
+    };
+    let gateway_id = editor.gateway_id.clone();
+    let problem = if !is_policy_name(name) {
+        Some(format!(
+            "{name:?} is not a policy name: a letter, then letters, digits or _ ({POLICY_NAME_PATTERN})"
+        ))
+    } else if state
+        .policy
+        .studio_of(&gateway_id)
+        .is_some_and(|data| data.policies.iter().any(|p| p.name == name))
+    {
+        Some(format!("the engine has a policy named {name} already"))
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        error(state, problem);
+        return;
+    }
+    let Some(editor) = state.policy.editor.as_mut() else {
+        return;
+    };
+    let old = editor.draft_key();
+    editor.name = name.to_owned();
+    let new = editor.draft_key();
+    if let Some(draft) = state.policy.drafts.remove(&old) {
+        state.policy.drafts.insert(new, draft);
+    }
+    info(state, format!("the new policy is named {name}"));
 }
