@@ -1996,3 +1996,27 @@ fn a_new_policy_is_named_before_it_is_pushed() {
     );
     assert!(render(&existing).contains("keeps its name"));
 }
+
+/// Issue 14, security reviewers: undo in the policy editor. ctrl-z takes
+/// back an edit (the draft goes with it), ctrl-y makes it again.
+#[test]
+fn the_policy_editor_undoes_and_redoes() {
+    let mut state = loaded(false);
+    open_policy_editor(&mut state);
+    let original = state.policy.editor.as_ref().unwrap().contents();
+    keys(&mut state, "// reviewed ");
+    assert_ne!(state.policy.editor.as_ref().unwrap().contents(), original);
+    for _ in 0.."// reviewed ".len() {
+        ctrl(&mut state, 'z');
+    }
+    assert_eq!(state.policy.editor.as_ref().unwrap().contents(), original);
+    assert!(
+        state
+            .policy
+            .draft_of("orbit-hub-k3j9x0a1b2", "small_refunds")
+            .is_none(),
+        "an edit undone is no draft"
+    );
+    ctrl(&mut state, 'y');
+    assert_ne!(state.policy.editor.as_ref().unwrap().contents(), original);
+}

@@ -214,12 +214,27 @@ pub(crate) fn on_command(state: &mut AppState, command: Command) -> Option<Vec<E
         Command::Policy(Policy::DryRun) => return Some(dry_run::dry_run(state)),
         Command::Policy(Policy::Push) => return Some(studio::ask_push(state)),
         Command::Policy(Policy::Name) => studio::ask_name(state),
+        Command::Policy(Policy::Undo) => edit_history(state, TextArea::undo),
+        Command::Policy(Policy::Redo) => edit_history(state, TextArea::redo),
         Command::PageDown => page(state, page_rows / 2),
         Command::PageUp => page(state, -page_rows / 2),
         Command::Back | Command::Quit | Command::Help => return None,
         _ => {}
     }
     Some(Vec::new())
+}
+
+/// ctrl-z / ctrl-y: the text area's own history, then as after typing:
+/// validation is due and the draft follows.
+fn edit_history(state: &mut AppState, step: fn(&mut TextArea<'static>) -> bool) {
+    let tick = state.tick;
+    if let Some(editor) = state.policy.editor.as_mut()
+        && step(&mut editor.text)
+    {
+        editor.validate_at_tick = Some(tick + DEBOUNCE_TICKS);
+        editor.format_problem = None;
+        keep_draft(state);
+    }
 }
 
 /// A key typed into the editor.

@@ -23,6 +23,10 @@ pub enum Command {
     Push,
     /// Editor: name the new policy.
     Name,
+    /// Editor: take back the last edit.
+    Undo,
+    /// Editor: make the undone edit again.
+    Redo,
     /// Dry-run: next sort order.
     Sort,
     /// Dry-run: only the calls whose decision flips.
@@ -104,6 +108,18 @@ pub(crate) const POLICY_EDITOR: &[Binding] = &[
         policy(Command::Name),
         "name",
         "name the new policy (a pushed policy keeps its name)",
+    ),
+    bind(
+        &[ctrl('z')],
+        policy(Command::Undo),
+        "undo",
+        "take back the last edit",
+    ),
+    bind(
+        &[ctrl('y')],
+        policy(Command::Redo),
+        "redo",
+        "make the undone edit again",
     ),
 ];
 

@@ -166,7 +166,9 @@ impl Screens for Route {
             | Policy::NextProblem
             | Policy::DryRun
             | Policy::Push
-            | Policy::Name => Vec::new(),
+            | Policy::Name
+            | Policy::Undo
+            | Policy::Redo => Vec::new(),
         })
     }
 
