@@ -2020,3 +2020,28 @@ fn the_policy_editor_undoes_and_redoes() {
     ctrl(&mut state, 'y');
     assert_ne!(state.policy.editor.as_ref().unwrap().contents(), original);
 }
+
+/// Issue 14, security reviewers: before a push, the confirmation shows what
+/// the edit changes against the deployed statement.
+#[test]
+fn a_push_shows_the_diff_against_what_is_deployed() {
+    let mut state = loaded(false);
+    open_policy_editor(&mut state);
+    keys(&mut state, "// capped ");
+    ctrl(&mut state, 'p');
+    let asked = render_at(&state, 200, 50);
+    assert!(asked.contains("UpdatePolicy small_refunds"), "{asked}");
+    assert!(
+        asked.contains("- // Support refunds small amounts"),
+        "{asked}"
+    );
+    assert!(
+        asked.contains("+ // capped // Support refunds small amounts"),
+        "{asked}"
+    );
+    assert!(asked.contains("· permit ("), "one line of context: {asked}");
+    assert!(
+        !asked.contains("· when {"),
+        "unchanged lines beyond the context are left out: {asked}"
+    );
+}

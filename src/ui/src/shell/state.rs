@@ -93,7 +93,8 @@ pub enum Overlay {
 pub struct Confirm {
     /// The dialog's title.
     pub title: String,
-    /// What is asked.
+    /// What is asked: its first line, then optional detail lines; a detail
+    /// line starting `+ ` or `- ` is an added or removed line of a diff.
     pub question: String,
     /// The effect a yes starts.
     pub on_yes: Effect,

@@ -105,16 +105,20 @@ pub(crate) fn ask_push(state: &mut AppState) -> Vec<Effect> {
     let Some(data) = state.policy.studio_of(&editor.gateway_id) else {
         return Vec::new();
     };
-    let verb = if data.policies.iter().any(|p| p.name == editor.name) {
+    let deployed = data.policies.iter().find(|p| p.name == editor.name);
+    let verb = if deployed.is_some() {
         "UpdatePolicy"
     } else {
         "CreatePolicy"
     };
+    let deployed = deployed.map(|p| p.statement.as_str()).unwrap_or_default();
     state.overlay = Some(Overlay::Confirm(Confirm {
         title: "push policy".into(),
         question: format!(
-            "{verb} {} in engine {}? Findings fail it (FAIL_ON_ANY_FINDINGS).",
-            editor.name, data.engine_name
+            "{verb} {} in engine {}? Findings fail it (FAIL_ON_ANY_FINDINGS).\n{}",
+            editor.name,
+            data.engine_name,
+            diff_lines(deployed, &editor.contents())
         ),
         on_yes: Job::PushPolicy {
             gateway_id: editor.gateway_id.clone(),
@@ -125,6 +129,33 @@ pub(crate) fn ask_push(state: &mut AppState) -> Vec<Effect> {
         .into(),
     }));
     Vec::new()
+}
+
+/// What a push changes against the deployed statement: the changed lines
+/// (`- ` deployed, `+ ` pushed) with one line of context (`· `) around each
+/// change, and `…` between the parts. A new policy is all `+ `.
+fn diff_lines(deployed: &str, edited: &str) -> String {
+    let diff = similar::TextDiff::from_lines(deployed, edited);
+    let mut out: Vec<String> = Vec::new();
+    for (i, group) in diff.grouped_ops(1).iter().enumerate() {
+        if i > 0 {
+            out.push("…".into());
+        }
+        for op in group {
+            for change in diff.iter_changes(op) {
+                let mark = match change.tag() {
+                    similar::ChangeTag::Delete => "- ",
+                    similar::ChangeTag::Insert => "+ ",
+                    similar::ChangeTag::Equal => "· ",
+                };
+                out.push(format!("{mark}{}", change.value().trim_end_matches('\n')));
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push("· no change to the deployed statement".into());
+    }
+    out.join("\n")
 }
 
 /// `m`: switch the engine between LOG_ONLY and ENFORCE (asks first).
