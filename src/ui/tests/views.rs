@@ -614,17 +614,144 @@ fn captures_list_and_detail() {
     assert!(detail.contains("\"password\": \"****\""), "{detail}");
 }
 
-/// Three captured calls of orbit-hub arrive.
+/// The rows' tools, top to bottom, as the captures list shows them.
+fn capture_tools(screen: &str) -> Vec<&str> {
+    screen
+        .lines()
+        .filter_map(|l| l.split_whitespace().find(|w| w.contains("crm___")))
+        .collect()
+}
+
+#[test]
+fn captures_show_the_policy_decision_and_filter_by_outcome_and_decision() {
+    let mut state = loaded(false);
+    key(&mut state, KeyCode::Char('c'));
+    captures_loaded(&mut state);
+    let all = render(&state);
+    assert!(all.contains("DECISION"), "{all}");
+    let row = |screen: &str, tool: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(tool))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        row(&all, "crm___get_account").contains("allow LOG_ONLY"),
+        "{all}"
+    );
+    assert!(
+        row(&all, "crm___delete_account").contains("deny ENFORCE"),
+        "{all}"
+    );
+    assert!(
+        row(&all, "crm___update_account").contains("deny LOG_ONLY"),
+        "{all}"
+    );
+    assert!(
+        row(&all, "crm___search_accounts").contains("  -  "),
+        "{all}"
+    );
+    // o cycles the outcome: all → ok → tool_error → denied → all.
+    key(&mut state, KeyCode::Char('o'));
+    let ok = render(&state);
+    assert!(ok.contains("<outcome:ok>"), "{ok}");
+    assert_eq!(
+        capture_tools(&ok),
+        ["crm___get_account", "crm___update_account"]
+    );
+    key(&mut state, KeyCode::Char('o'));
+    assert_eq!(capture_tools(&render(&state)), ["crm___search_accounts"]);
+    key(&mut state, KeyCode::Char('o'));
+    let denied = render(&state);
+    assert!(denied.contains("<outcome:denied>"), "{denied}");
+    assert_eq!(capture_tools(&denied), ["crm___delete_account"]);
+    key(&mut state, KeyCode::Char('o'));
+    let back = render(&state);
+    assert!(!back.contains("<outcome:"), "{back}");
+    assert_eq!(capture_tools(&back).len(), 4);
+    // D cycles the decision: all → allow → deny → all; it combines with o.
+    key(&mut state, KeyCode::Char('D'));
+    assert_eq!(capture_tools(&render(&state)), ["crm___get_account"]);
+    key(&mut state, KeyCode::Char('D'));
+    let deny = render(&state);
+    assert!(deny.contains("<decision:deny>"), "{deny}");
+    assert_eq!(
+        capture_tools(&deny),
+        ["crm___delete_account", "crm___update_account"]
+    );
+    key(&mut state, KeyCode::Char('o'));
+    let both = render(&state);
+    assert!(
+        both.contains("<outcome:ok>") && both.contains("<decision:deny>"),
+        "{both}"
+    );
+    assert_eq!(capture_tools(&both), ["crm___update_account"]);
+    // Nothing left: the list says which filters hide the calls.
+    key(&mut state, KeyCode::Char('o'));
+    let none = render(&state);
+    assert!(
+        none.contains("no captured calls match outcome:tool_error decision:deny"),
+        "{none}"
+    );
+    // esc clears o and D first, then the screen is left as usual.
+    key(&mut state, KeyCode::Esc);
+    let cleared = render(&state);
+    assert!(!cleared.contains("<outcome:") && !cleared.contains("<decision:"));
+    assert_eq!(capture_tools(&cleared).len(), 4);
+    // `/` matches the tool and the caller (and the other columns).
+    keys(&mut state, "/support");
+    key(&mut state, KeyCode::Enter);
+    let by_caller = render(&state);
+    assert_eq!(capture_tools(&by_caller).len(), 2, "{by_caller}");
+    key(&mut state, KeyCode::Esc);
+    keys(&mut state, "/search");
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(capture_tools(&render(&state)), ["crm___search_accounts"]);
+}
+
+/// Four captured calls of orbit-hub arrive: allowed (LOG_ONLY), denied
+/// (ENFORCE), one no engine decided, and one LOG_ONLY let through a deny.
 fn captures_loaded(state: &mut AppState) {
-    let call = |tool: &str, sub: &str, outcome: &str, ms: f64| {
-        json!({"time": "2026-11-22T10:00:00.000Z", "captureId": format!("c-{tool}"), "gatewayId": "orbit-hub-k3j9x0a1b2",
+    let call = |tool: &str, sub: &str, outcome: &str, ms: f64, policy: Option<(&str, &str)>| {
+        let mut call = json!({"time": "2026-11-22T10:00:00.000Z", "captureId": format!("c-{tool}"), "gatewayId": "orbit-hub-k3j9x0a1b2",
                "target": "crm", "tool": tool, "caller": {"kind": "oauth_user", "sub": sub, "claims": {"department": "sales"}},
-               "arguments": {"account_id": "acc-1", "password": "****"}, "outcome": outcome, "latencyMs": ms, "traceId": "1-abc"})
+               "arguments": {"account_id": "acc-1", "password": "****"}, "outcome": outcome, "latencyMs": ms, "traceId": "1-abc"});
+        if let Some((decision, mode)) = policy {
+            call["policy"] = json!({"engineArn": "arn:aws:bedrock-agentcore:us-east-1:000000000000:policy-engine/orbit-guard",
+                "mode": mode, "decision": decision, "determiningPolicies": []});
+        }
+        call
     };
     let calls = vec![
-        call("crm___get_account", "sales-copilot", "ok", 4.2),
-        call("crm___delete_account", "support-triage", "denied", 0.8),
-        call("crm___search_accounts", "sales-copilot", "tool_error", 12.0),
+        call(
+            "crm___get_account",
+            "sales-copilot",
+            "ok",
+            4.2,
+            Some(("allow", "LOG_ONLY")),
+        ),
+        call(
+            "crm___delete_account",
+            "support-triage",
+            "denied",
+            0.8,
+            Some(("deny", "ENFORCE")),
+        ),
+        call(
+            "crm___search_accounts",
+            "sales-copilot",
+            "tool_error",
+            12.0,
+            None,
+        ),
+        call(
+            "crm___update_account",
+            "support-triage",
+            "ok",
+            3.1,
+            Some(("deny", "LOG_ONLY")),
+        ),
     ];
     update(
         state,

@@ -2,6 +2,8 @@
 //! read from the gateway's APPLICATION_LOGS log group, locally and live
 //! alike; each row keeps the call's JSON for the detail view and `y`.
 
+use acc_domain::CaptureOutcome;
+use acc_domain::cedar_model::evaluation::PolicyDecision;
 use serde_json::Value;
 
 use crate::features::gateway::job::Job;
@@ -23,6 +25,10 @@ pub struct CaptureRow {
     pub caller: String,
     /// `ok`, `tool_error` or `denied`.
     pub outcome: String,
+    /// The policy engine's `allow` or `deny`; None when no engine decided.
+    pub decision: Option<String>,
+    /// The engine's mode when it decided: `ENFORCE` or `LOG_ONLY`.
+    pub mode: String,
     /// How long the call took.
     pub latency_ms: f64,
     /// The whole capture.
@@ -58,9 +64,71 @@ impl CaptureRow {
             tool: text("/tool"),
             caller,
             outcome: text("/outcome"),
+            decision: Some(text("/policy/decision")).filter(|d| !d.is_empty()),
+            mode: text("/policy/mode"),
             latency_ms: json.get("latencyMs").and_then(Value::as_f64).unwrap_or(0.0),
             json,
         }
+    }
+
+    /// The DECISION cell: `allow ENFORCE`, `deny LOG_ONLY`, … or `-` when
+    /// no policy engine decided.
+    pub fn decision_label(&self) -> String {
+        match &self.decision {
+            Some(decision) => format!("{decision} {}", self.mode).trim_end().to_owned(),
+            None => "-".into(),
+        }
+    }
+}
+
+/// The captures list's `o` (outcome) and `D` (decision) filters; both
+/// narrow the list before the `/` text filter does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CaptureFilters {
+    /// Only calls that ended this way.
+    pub outcome: Option<CaptureOutcome>,
+    /// Only calls the policy engine decided this way.
+    pub decision: Option<PolicyDecision>,
+}
+
+impl CaptureFilters {
+    /// `o`: all → ok → tool_error → denied → all.
+    pub fn cycle_outcome(&mut self) {
+        self.outcome = match self.outcome {
+            None => Some(CaptureOutcome::Ok),
+            Some(CaptureOutcome::Ok) => Some(CaptureOutcome::ToolError),
+            Some(CaptureOutcome::ToolError) => Some(CaptureOutcome::Denied),
+            Some(CaptureOutcome::Denied) => None,
+        };
+    }
+
+    /// `D`: all → allow → deny → all.
+    pub fn cycle_decision(&mut self) {
+        self.decision = match self.decision {
+            None => Some(PolicyDecision::Allow),
+            Some(PolicyDecision::Allow) => Some(PolicyDecision::Deny),
+            Some(PolicyDecision::Deny) => None,
+        };
+    }
+
+    /// Whether either filter narrows the list.
+    pub fn is_active(&self) -> bool {
+        *self != CaptureFilters::default()
+    }
+
+    /// The active filters, as `outcome:denied`, `decision:deny`.
+    pub fn tags(&self) -> Vec<String> {
+        let outcome = self.outcome.map(|o| format!("outcome:{}", o.as_str()));
+        let decision = self.decision.map(|d| format!("decision:{}", d.as_str()));
+        outcome.into_iter().chain(decision).collect()
+    }
+
+    /// Whether `row` passes both filters.
+    pub fn matches(&self, row: &CaptureRow) -> bool {
+        self.outcome.is_none_or(|o| o.as_str() == row.outcome)
+            && self
+                .decision
+                .is_none_or(|d| row.decision.as_deref() == Some(d.as_str()))
     }
 }
 
@@ -126,13 +194,32 @@ pub(crate) fn call<'a>(
     rows(state, gateway_id).get(index).map(|r| &r.json)
 }
 
-/// Rows passing the filter, which matches tool, caller and outcome.
+/// The rows passing `o` and `D`, in list order.
+pub(crate) fn in_view(state: &GatewayState, gateway_id: &str) -> Vec<usize> {
+    let rows = rows(state, gateway_id);
+    (0..rows.len())
+        .filter(|&i| state.capture_filters.matches(&rows[i]))
+        .collect()
+}
+
+/// Rows passing `o`, `D` and the `/` filter, which matches the tool, the
+/// caller, the outcome and the decision.
 pub(crate) fn visible(state: &GatewayState, gateway_id: &str, filter: &FilterQuery) -> Vec<usize> {
-    filter.apply_to(
-        rows(state, gateway_id)
-            .iter()
-            .map(|r| format!("{} {} {}", r.tool, r.caller, r.outcome)),
-    )
+    let rows = rows(state, gateway_id);
+    filter.apply_in_order(&in_view(state, gateway_id), |i| {
+        rows.get(i)
+            .map(|r| {
+                let decision = r.decision_label();
+                format!("{} {} {} {decision}", r.tool, r.caller, r.outcome)
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// `o` or `D` on the captures list: the next filter, the list redrawn.
+pub(crate) fn cycle(state: &mut AppState, change: fn(&mut CaptureFilters)) {
+    change(&mut state.gateway.capture_filters);
+    crate::shell::navigation::refresh_top(state);
 }
 
 /// The detail view's lines: the capture as indented JSON.

@@ -31,6 +31,10 @@ pub enum Command {
     NextField,
     /// Call dialog: previous field.
     PrevField,
+    /// Captures: the next outcome filter (all, ok, tool_error, denied).
+    CycleOutcome,
+    /// Captures: the next policy decision filter (all, allow, deny).
+    CycleDecision,
 }
 
 const fn gw(command: Command) -> keymap::Command {
@@ -183,12 +187,26 @@ pub(crate) const TOOL_CALL: &[Binding] = &[
 ];
 
 /// A gateway's captured calls.
-pub(crate) const CAPTURES: &[Binding] = &[bind(
-    &[plain(KeyCode::Enter)],
-    keymap::Command::Open,
-    "inspect",
-    "the captured call in full",
-)];
+pub(crate) const CAPTURES: &[Binding] = &[
+    bind(
+        &[plain(KeyCode::Enter)],
+        keymap::Command::Open,
+        "inspect",
+        "the captured call in full",
+    ),
+    bind(
+        &[ch('o')],
+        gw(Command::CycleOutcome),
+        "outcome",
+        "filter by outcome: all → ok → tool_error → denied (esc clears)",
+    ),
+    bind(
+        &[ch('D')],
+        gw(Command::CycleDecision),
+        "decision",
+        "filter by policy decision: all → allow → deny (esc clears; / matches tool, caller, outcome, decision)",
+    ),
+];
 
 /// Every table, named, for the check that no key is bound twice.
 #[cfg(test)]

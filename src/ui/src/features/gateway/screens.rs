@@ -5,6 +5,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
+use crate::features::gateway::capture_list::CaptureFilters;
 use crate::features::gateway::keys::{self, Command as Gw};
 use crate::features::gateway::route::Route;
 use crate::features::gateway::update::{ask_delete, load_targets, selected_gateway_id};
@@ -178,6 +179,18 @@ impl Screens for Route {
                 }
                 Vec::new()
             }
+            Gw::CycleOutcome | Gw::CycleDecision => {
+                if let Route::Captures { .. } = self {
+                    capture_list::cycle(
+                        state,
+                        match command {
+                            Gw::CycleOutcome => CaptureFilters::cycle_outcome,
+                            _ => CaptureFilters::cycle_decision,
+                        },
+                    );
+                }
+                Vec::new()
+            }
             // The call dialog's own, answered above.
             Gw::Send | Gw::ToggleEditor | Gw::ToggleResult | Gw::NextField | Gw::PrevField => {
                 Vec::new()
@@ -262,6 +275,14 @@ impl Screens for Route {
         if let Route::Tools { gateway_id } = self
             && state.gateway.tool_search.remove(gateway_id).is_some()
         {
+            refresh_top(state);
+            return true;
+        }
+        // esc first clears the captures' outcome and decision filters.
+        if let Route::Captures { .. } = self
+            && state.gateway.capture_filters.is_active()
+        {
+            state.gateway.capture_filters = CaptureFilters::default();
             refresh_top(state);
             return true;
         }

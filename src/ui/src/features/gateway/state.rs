@@ -8,7 +8,7 @@ use acc_backend::McpCatalog;
 use acc_domain::{Gateway, SchemaNode, Target, Tool, schema_tree};
 
 use crate::features::gateway::call_form::{CallForm, CallState};
-use crate::features::gateway::capture_list::CaptureList;
+use crate::features::gateway::capture_list::{CaptureFilters, CaptureList};
 use crate::shell::loadable::Loadable;
 
 /// Where a catalog entry lives: (target index, tool index).
@@ -45,6 +45,8 @@ pub struct GatewayState {
     pub call: Option<CallForm>,
     /// Captured calls per gateway, newest first.
     pub captures: HashMap<String, Loadable<CaptureList>>,
+    /// The captures list's outcome and decision filters (`o`, `D`).
+    pub capture_filters: CaptureFilters,
     /// While a resource is CREATING/UPDATING/DELETING, reload at this tick
     /// so the user sees it settle without pressing ctrl-r.
     pub poll_at_tick: Option<u64>,

@@ -1,9 +1,11 @@
 //! A gateway's captured tool calls, newest first: when, which tool, who
-//! called, how it ended, how long it took.
+//! called, how it ended, what the policy engine decided, how long it took.
+//! `o` and `D` narrow it by outcome and decision; the title shows them.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+use crate::features::gateway::capture_list::in_view;
 use crate::shell::loadable::Loadable;
 use crate::shell::state::{AppState, ListCursor};
 use crate::widgets::list_view::{Cell, Column, ListView, empty_line, filter_of};
@@ -13,6 +15,7 @@ const COLUMNS: &[Column] = &[
     Column::new("TOOL", 12, 0),
     Column::new("CALLER", 8, 1),
     Column::new("OUTCOME", 6, 1),
+    Column::new("DECISION", 8, 2),
     Column::new("LATENCY", 7, 2),
 ];
 
@@ -34,18 +37,26 @@ pub(crate) fn render(
         .and_then(|l| l.note.as_deref())
         .map(|n| format!(" · {n}"))
         .unwrap_or_default();
+    let tags = state.gateway.capture_filters.tags();
+    let shown_tags: String = tags.iter().map(|t| format!(" <{t}>")).collect();
+    // `o` and `D` hide rows as `/` does: the empty list names them all.
+    let filters: Vec<String> = tags.into_iter().chain(filter_of(cursor)).collect();
     let list = ListView {
-        title: format!("captures({}){note}", state.gateway.name_of(gateway_id)),
+        title: format!(
+            "captures({}){shown_tags}{note}",
+            state.gateway.name_of(gateway_id)
+        ),
         columns: COLUMNS,
         cursor,
-        total: rows.len(),
+        // Under `o` and `D`, the calls they keep.
+        total: in_view(&state.gateway, gateway_id).len(),
         wide: state.wide,
         empty: empty_line(
             state,
             state.gateway.captures.get(gateway_id),
             "captured calls",
             Some("call a tool (c on a tool) and it shows here"),
-            filter_of(cursor),
+            (!filters.is_empty()).then(|| filters.join(" ")),
         ),
     };
     list.render(frame, area, theme, |i, theme| {
@@ -62,6 +73,11 @@ pub(crate) fn render(
             Cell::from(r.tool.clone()),
             Cell::from(r.caller.clone()),
             Cell::from(r.outcome.clone()).style(outcome_style),
+            Cell::from(r.decision_label()).style(match r.decision.as_deref() {
+                Some("deny") => theme.warning,
+                Some(_) => theme.success,
+                None => theme.muted,
+            }),
             Cell::from(format!("{:.1} ms", r.latency_ms)),
         ]
     });
