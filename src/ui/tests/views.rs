@@ -1278,6 +1278,31 @@ fn invoke_console_keeps_a_transcript_of_the_session() {
 }
 
 #[test]
+fn continuing_another_session_starts_a_fresh_transcript() {
+    let mut state = on_invoke_console();
+    invoke_turn(
+        &mut state,
+        "first question",
+        &[r#"{"text":"first answer"}"#],
+    );
+    key(&mut state, KeyCode::Esc);
+    keys(&mut state, ":sessions");
+    key(&mut state, KeyCode::Enter);
+    let continued = state.runtime.invoke.as_ref().map(|c| c.runtime.id.clone());
+    key(&mut state, KeyCode::Char('i'));
+    let screen = render(&state);
+    // The same runtime's console, on another session: none of its turns.
+    assert_eq!(
+        state.runtime.invoke.as_ref().map(|c| c.runtime.id.clone()),
+        continued,
+        "{screen}"
+    );
+    assert!(screen.contains("(continues)"), "{screen}");
+    assert!(!screen.contains("conversation-transcript"), "{screen}");
+    assert!(!screen.contains("first answer"), "{screen}");
+}
+
+#[test]
 fn invoke_transcript_scrolls_and_keeps_its_last_turns() {
     let mut state = on_invoke_console();
     for i in 0..60 {

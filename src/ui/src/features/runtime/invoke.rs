@@ -76,6 +76,23 @@ impl InvokeConsole {
             next_run: 1,
         }
     }
+
+    /// The next invocation continues `session`: the turns of another
+    /// session leave the transcript (unless one is under way).
+    pub(crate) fn continue_in(&mut self, session: String) {
+        if self.session.as_deref() != Some(session.as_str()) && !under_way(self) {
+            self.start_over();
+        }
+        self.session = Some(session);
+    }
+
+    /// A fresh transcript, its first turn in a new session.
+    fn start_over(&mut self) {
+        self.session = None;
+        self.run = None;
+        self.transcript.clear();
+        self.scroll = 0;
+    }
 }
 
 /// A command in the console; the shell's own (back, quit, help) are left
@@ -185,10 +202,7 @@ fn new_session(state: &mut AppState) {
         );
         return;
     }
-    console.session = None;
-    console.run = None;
-    console.transcript.clear();
-    console.scroll = 0;
+    console.start_over();
     info(state, "the next invocation starts a new session".into());
 }
 
