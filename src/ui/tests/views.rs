@@ -1305,6 +1305,210 @@ fn invoke_console_streams_parsed_and_raw() {
     );
 }
 
+/// One turn of the invoke console: `prompt` sent (ctrl-s), the runtime
+/// answers in `session` with the `frames` given, and the stream ends.
+fn invoke_turn(state: &mut AppState, prompt: &str, frames: &[&str]) {
+    let payload = format!("{{\"prompt\": \"{prompt}\"}}");
+    let lines: Vec<String> = vec![payload];
+    if let Some(console) = state.runtime.invoke.as_mut() {
+        console.payload = ratatui_textarea::TextArea::new(lines);
+    }
+    let effects = ctrl(state, 's');
+    let [Effect::Runtime(runtime::Job::Invoke { run_id, .. })] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let run_id = *run_id;
+    update(
+        state,
+        Action::Runtime(runtime::Msg::InvokeStarted {
+            run_id,
+            session_id: "conversation-transcript".into(),
+            content_type: "text/event-stream".into(),
+        }),
+    );
+    for (i, frame) in frames.iter().enumerate() {
+        update(
+            state,
+            Action::Runtime(runtime::Msg::InvokeChunk {
+                run_id,
+                at_ms: 10.0 + i as f64,
+                bytes: format!("data: {frame}\n\n").into_bytes(),
+            }),
+        );
+    }
+    update(
+        state,
+        Action::Runtime(runtime::Msg::InvokeFinished {
+            run_id,
+            at_ms: 50.0,
+            result: Ok(()),
+        }),
+    );
+}
+
+/// The row of the invoke console's stream panel (right of the request
+/// panel) holding `text`, if any.
+fn row_of(screen: &str, text: &str) -> Option<usize> {
+    screen.lines().position(|l| {
+        l.split_once("││")
+            .is_some_and(|(_, right)| right.contains(text))
+    })
+}
+
+/// The invoke console of the first runtime, nothing sent yet.
+fn on_invoke_console() -> AppState {
+    let mut state = loaded(false);
+    on_runtimes(&mut state);
+    key(&mut state, KeyCode::Enter);
+    state
+}
+
+#[test]
+fn invoke_console_keeps_a_transcript_of_the_session() {
+    let mut state = on_invoke_console();
+    invoke_turn(
+        &mut state,
+        "first question",
+        &[r#"{"text":"first answer"}"#],
+    );
+    invoke_turn(
+        &mut state,
+        "second question",
+        &[r#"{"text":"second answer"}"#],
+    );
+    let screen = render(&state);
+    // Both turns, each its prompt then its answer, the newest at the bottom.
+    let rows: Vec<Option<usize>> = [
+        "first question",
+        "first answer",
+        "second question",
+        "second answer",
+    ]
+    .iter()
+    .map(|t| row_of(&screen, t))
+    .collect();
+    assert!(rows.iter().all(Option::is_some), "{rows:?}\n{screen}");
+    assert!(rows.windows(2).all(|w| w[0] < w[1]), "{rows:?}\n{screen}");
+    // ctrl-n: a new session, a fresh transcript.
+    ctrl(&mut state, 'n');
+    let screen = render(&state);
+    assert!(!screen.contains("first answer"), "{screen}");
+    assert!(!screen.contains("second answer"), "{screen}");
+    invoke_turn(
+        &mut state,
+        "third question",
+        &[r#"{"text":"third answer"}"#],
+    );
+    let screen = render(&state);
+    assert!(screen.contains("third answer"), "{screen}");
+    assert!(!screen.contains("second answer"), "{screen}");
+}
+
+#[test]
+fn continuing_another_session_starts_a_fresh_transcript() {
+    let mut state = on_invoke_console();
+    invoke_turn(
+        &mut state,
+        "first question",
+        &[r#"{"text":"first answer"}"#],
+    );
+    key(&mut state, KeyCode::Esc);
+    keys(&mut state, ":sessions");
+    key(&mut state, KeyCode::Enter);
+    let continued = state.runtime.invoke.as_ref().map(|c| c.runtime.id.clone());
+    key(&mut state, KeyCode::Char('i'));
+    let screen = render(&state);
+    // The same runtime's console, on another session: none of its turns.
+    assert_eq!(
+        state.runtime.invoke.as_ref().map(|c| c.runtime.id.clone()),
+        continued,
+        "{screen}"
+    );
+    assert!(screen.contains("(continues)"), "{screen}");
+    assert!(!screen.contains("conversation-transcript"), "{screen}");
+    assert!(!screen.contains("first answer"), "{screen}");
+}
+
+#[test]
+fn invoke_transcript_scrolls_and_keeps_its_last_turns() {
+    let mut state = on_invoke_console();
+    for i in 0..60 {
+        invoke_turn(
+            &mut state,
+            &format!("question {i}"),
+            &[&format!(r#"{{"text":"answer {i}"}}"#)],
+        );
+    }
+    let console = state.runtime.invoke.as_ref().unwrap();
+    assert_eq!(console.transcript.len() + 1, runtime::invoke::TURNS_KEPT);
+    let screen = render(&state);
+    assert!(screen.contains("answer 59"), "{screen}");
+    assert!(!screen.contains("answer 50"), "{screen}");
+    // Page up: older turns come into view, the newest leaves it.
+    for _ in 0..3 {
+        key(&mut state, KeyCode::PageUp);
+    }
+    let screen = render(&state);
+    assert!(!screen.contains("answer 59"), "{screen}");
+    // Ten lines a page, three lines a turn: ten turns back.
+    assert!(screen.contains("answer 45"), "{screen}");
+    // At the top: the oldest turn kept, the tenth (the first 10 are gone).
+    for _ in 0..100 {
+        key(&mut state, KeyCode::PageUp);
+    }
+    let screen = render(&state);
+    assert!(screen.contains("\"question 10\""), "{screen}");
+    assert!(!screen.contains("\"question 9\""), "{screen}");
+    // Page down to the bottom again follows the newest, however far up it was.
+    for _ in 0..20 {
+        key(&mut state, KeyCode::PageDown);
+    }
+    assert!(render(&state).contains("answer 59"));
+}
+
+#[test]
+fn invoke_text_after_the_done_frame_shows_in_order() {
+    let mut state = on_invoke_console();
+    invoke_turn(
+        &mut state,
+        "hello",
+        &[
+            r#"{"text":"before done"}"#,
+            r#"{"type":"done"}"#,
+            r#"{"text":"after done"}"#,
+        ],
+    );
+    let screen = render(&state);
+    let before = row_of(&screen, "before done");
+    let done = row_of(&screen, r#""type": "done""#);
+    let after = row_of(&screen, "after done");
+    assert!(
+        before.is_some() && done.is_some() && after.is_some(),
+        "{screen}"
+    );
+    assert!(before < done && done < after, "{screen}");
+}
+
+#[test]
+fn invoke_title_says_a_turn_ended_in_error() {
+    let mut state = on_invoke_console();
+    invoke_turn(
+        &mut state,
+        "hello",
+        &[r#"{"text":"partial"}"#, r#"{"error":"model timed out"}"#],
+    );
+    let screen = render(&state);
+    let title = screen
+        .lines()
+        .find(|l| l.contains("parsed ·"))
+        .unwrap_or_default();
+    assert!(title.contains("error"), "{screen}");
+    assert!(
+        !title.contains("done") && !title.contains("streaming"),
+        "{screen}"
+    );
+}
+
 /// Another profile's context, as `:ctx` switches to it.
 fn other_context() -> ContextInfo {
     ContextInfo {

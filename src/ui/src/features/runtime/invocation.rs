@@ -1,6 +1,6 @@
 //! One invocation's stream as it arrives, parsed on the fly. Memory stays
-//! bounded however long a stream runs: the raw bytes, the frame lines and
-//! the text keep only their tails.
+//! bounded however long a stream runs: the raw bytes and the parsed lines
+//! (frames and text, in the order they came) keep only their tails.
 
 use std::collections::VecDeque;
 
@@ -8,9 +8,9 @@ use acc_domain::sse::{FrameMeaning, SseParser, meaning};
 
 /// Raw bytes kept of a stream (its tail).
 pub const RAW_KEPT: usize = 256 * 1024;
-/// Parsed frame lines kept.
+/// Parsed lines (frames and runs of text) kept.
 pub const FRAMES_KEPT: usize = 2_000;
-/// Characters of concatenated text kept.
+/// Bytes of text kept, over all the runs of text.
 pub const TEXT_KEPT: usize = 256 * 1024;
 /// Which half of the stream panel shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -25,6 +25,8 @@ pub enum StreamView {
 /// A parsed line of the stream panel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FrameLine {
+    /// Text deltas in a row, concatenated.
+    Text(String),
     /// A JSON frame, pretty-printed.
     Json(String),
     /// An error the stream reported.
@@ -49,9 +51,10 @@ pub enum RunState {
 /// One invocation's stream, as it arrives.
 #[derive(Debug, Clone)]
 pub struct InvocationRun {
-    /// Which invocation of the console, so late chunks of an older one are
-    /// dropped.
+    /// Which invocation of the console.
     pub id: u64,
+    /// The payload sent: the turn's prompt.
+    pub payload: String,
     /// The session the runtime answered in.
     pub session_id: Option<String>,
     /// The answer's content type.
@@ -66,19 +69,20 @@ pub struct InvocationRun {
     pub events: u64,
     /// Bytes so far.
     pub bytes: u64,
-    /// Text deltas, concatenated (tail).
-    pub text: String,
-    /// Parsed frames (tail).
+    /// Parsed frames and text, in the order they came (tail).
     pub frames: VecDeque<FrameLine>,
     /// The exact bytes (tail).
     pub raw: VecDeque<u8>,
+    /// Bytes of text in `frames`.
+    text_len: usize,
     parser: SseParser,
 }
 
 impl InvocationRun {
-    pub(crate) fn new(id: u64) -> Self {
+    pub(crate) fn new(id: u64, payload: String) -> Self {
         InvocationRun {
             id,
+            payload,
             session_id: None,
             content_type: String::new(),
             state: RunState::Starting,
@@ -86,9 +90,9 @@ impl InvocationRun {
             elapsed_ms: 0.0,
             events: 0,
             bytes: 0,
-            text: String::new(),
             frames: VecDeque::new(),
             raw: VecDeque::new(),
+            text_len: 0,
             parser: SseParser::new(),
         }
     }
@@ -98,24 +102,63 @@ impl InvocationRun {
         self.events as f64 / (self.elapsed_ms / 1e3).max(1e-3)
     }
 
+    /// The text of the answer, concatenated (its kept tail).
+    pub fn text(&self) -> String {
+        self.frames
+            .iter()
+            .filter_map(|f| match f {
+                FrameLine::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn push_frame(&mut self, line: FrameLine) {
-        if self.frames.len() == FRAMES_KEPT {
-            self.frames.pop_front();
+        if self.frames.len() == FRAMES_KEPT
+            && let Some(FrameLine::Text(t)) = self.frames.pop_front()
+        {
+            self.text_len -= t.len();
         }
         self.frames.push_back(line);
     }
 
     fn push_text(&mut self, text: &str) {
-        self.text.push_str(text);
-        if self.text.len() > TEXT_KEPT {
-            let cut = self.text.ceil_char_boundary(self.text.len() - TEXT_KEPT);
-            self.text.drain(..cut);
+        match self.frames.back_mut() {
+            Some(FrameLine::Text(last)) => last.push_str(text),
+            _ => self.push_frame(FrameLine::Text(text.to_owned())),
+        }
+        self.text_len += text.len();
+        // The oldest text goes first.
+        while self.text_len > TEXT_KEPT {
+            let excess = self.text_len - TEXT_KEPT;
+            let Some(i) = self
+                .frames
+                .iter()
+                .position(|f| matches!(f, FrameLine::Text(_)))
+            else {
+                break;
+            };
+            let Some(FrameLine::Text(t)) = self.frames.get_mut(i) else {
+                break;
+            };
+            if t.len() <= excess {
+                self.text_len -= t.len();
+                self.frames.remove(i);
+            } else {
+                let cut = t.ceil_char_boundary(excess);
+                t.drain(..cut);
+                self.text_len -= cut;
+            }
         }
     }
 
     /// Bytes arrived `at_ms` after the request started.
+    /// Bytes after the end (they should not come) are kept too, and the
+    /// end stands.
     pub fn on_chunk(&mut self, at_ms: f64, bytes: &[u8]) {
-        self.state = RunState::Streaming;
+        if self.state == RunState::Starting {
+            self.state = RunState::Streaming;
+        }
         self.first_byte_ms.get_or_insert(at_ms);
         self.elapsed_ms = at_ms;
         self.bytes += bytes.len() as u64;
@@ -158,6 +201,32 @@ impl InvocationRun {
         };
     }
 
+    /// The last mid-stream error, when the stream reported one: the turn
+    /// ended in error even though the answer ended well.
+    pub fn stream_error(&self) -> Option<&String> {
+        self.frames.iter().rev().find_map(|f| match f {
+            FrameLine::Error(e) => Some(e),
+            _ => None,
+        })
+    }
+
+    /// Lines of the turn in `view`, about (text lines wrap): to bound scrolling.
+    pub fn line_count(&self, view: StreamView) -> usize {
+        match view {
+            StreamView::Raw => self.raw.iter().filter(|b| **b == b'\n').count() + 1,
+            StreamView::Parsed => self
+                .frames
+                .iter()
+                .map(|f| match f {
+                    FrameLine::Text(t) | FrameLine::Json(t) | FrameLine::Raw(t) => {
+                        t.lines().count().max(1)
+                    }
+                    FrameLine::Error(_) => 1,
+                })
+                .sum(),
+        }
+    }
+
     /// Mid-stream error frames.
     pub fn errors(&self) -> impl Iterator<Item = &String> {
         self.frames.iter().filter_map(|f| match f {
@@ -173,7 +242,7 @@ mod tests {
 
     #[test]
     fn a_long_stream_is_counted_exactly_and_kept_bounded() {
-        let mut run = InvocationRun::new(1);
+        let mut run = InvocationRun::new(1, String::new());
         run.content_type = "text/event-stream".into();
         let frame = b"data: {\"text\":\"x\"}\n\ndata: {\"n\":1}\n\n";
         // 200 000 events in chunks that split frames anywhere.
@@ -186,13 +255,13 @@ mod tests {
         assert_eq!(run.bytes, stream.len() as u64);
         assert!(run.raw.len() <= RAW_KEPT);
         assert!(run.frames.len() <= FRAMES_KEPT);
-        assert!(run.text.len() <= TEXT_KEPT);
+        assert!(run.text().len() <= TEXT_KEPT);
         assert_eq!(run.state, RunState::Done);
     }
 
     #[test]
     fn errors_mid_stream_are_frames_of_their_own() {
-        let mut run = InvocationRun::new(1);
+        let mut run = InvocationRun::new(1, String::new());
         run.content_type = "text/event-stream".into();
         run.on_chunk(
             5.0,
@@ -201,6 +270,29 @@ mod tests {
         run.on_finished(9.0, Ok(()));
         assert_eq!(run.errors().collect::<Vec<_>>(), ["model timed out"]);
         assert_eq!(run.first_byte_ms, Some(5.0));
-        assert_eq!(run.text, "partial ");
+        assert_eq!(run.text(), "partial ");
+    }
+
+    #[test]
+    fn text_is_kept_in_order_with_the_frames_and_bounded() {
+        let mut run = InvocationRun::new(1, String::new());
+        run.content_type = "text/event-stream".into();
+        run.on_chunk(1.0, b"data: {\"text\":\"a\"}\n\ndata: {\"text\":\"b\"}\n\n");
+        run.on_chunk(2.0, b"data: {\"type\":\"done\"}\n\n");
+        run.on_finished(3.0, Ok(()));
+        run.on_chunk(4.0, b"data: {\"text\":\"late\"}\n\n");
+        assert_eq!(run.state, RunState::Done);
+        assert!(matches!(&run.frames[0], FrameLine::Text(t) if t == "ab"));
+        assert!(matches!(&run.frames[1], FrameLine::Json(_)));
+        assert!(matches!(&run.frames[2], FrameLine::Text(t) if t == "late"));
+        let big = "é".repeat(TEXT_KEPT);
+        run.on_chunk(5.0, format!("data: {{\"text\":\"{big}\"}}\n\n").as_bytes());
+        assert!(run.text().len() <= TEXT_KEPT);
+        assert!(run.text().ends_with('é'));
+        assert!(
+            !run.frames
+                .iter()
+                .any(|f| matches!(f, FrameLine::Text(t) if t == "ab"))
+        );
     }
 }

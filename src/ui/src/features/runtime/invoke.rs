@@ -1,5 +1,8 @@
 //! The invoke console of a runtime: the payload and user id typed, the
-//! invocation sent, and its stream followed as it arrives.
+//! invocation sent, and its stream followed as it arrives, below the
+//! earlier turns of the session (the last [`TURNS_KEPT`]).
+
+use std::collections::VecDeque;
 
 use acc_domain::AgentRuntime;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -13,6 +16,11 @@ use crate::shell::effect::Effect;
 use crate::shell::keymap::Command;
 use crate::shell::message::{error, info};
 use crate::shell::state::AppState;
+
+/// Turns of a session kept in the transcript, the latest one included.
+pub const TURNS_KEPT: usize = 50;
+/// Lines a page up or down scrolls the transcript.
+pub const SCROLL_PAGE: usize = 10;
 
 /// Which field of the invoke console takes typing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -42,6 +50,10 @@ pub struct InvokeConsole {
     pub view: StreamView,
     /// The latest invocation.
     pub run: Option<InvocationRun>,
+    /// The session's earlier turns, oldest first.
+    pub transcript: VecDeque<InvocationRun>,
+    /// Lines the transcript is scrolled up from its end (0 follows it).
+    pub scroll: usize,
     /// Why the payload cannot be sent.
     pub problem: Option<String>,
     next_run: u64,
@@ -58,9 +70,28 @@ impl InvokeConsole {
             session: None,
             view: StreamView::Parsed,
             run: None,
+            transcript: VecDeque::new(),
+            scroll: 0,
             problem: None,
             next_run: 1,
         }
+    }
+
+    /// The next invocation continues `session`: the turns of another
+    /// session leave the transcript (unless one is under way).
+    pub(crate) fn continue_in(&mut self, session: String) {
+        if self.session.as_deref() != Some(session.as_str()) && !under_way(self) {
+            self.start_over();
+        }
+        self.session = Some(session);
+    }
+
+    /// A fresh transcript, its first turn in a new session.
+    fn start_over(&mut self) {
+        self.session = None;
+        self.run = None;
+        self.transcript.clear();
+        self.scroll = 0;
     }
 }
 
@@ -72,6 +103,8 @@ pub(crate) fn on_command(state: &mut AppState, command: Command) -> Option<Vec<E
         Command::Runtime(Runtime::ToggleResult) => toggle_view(state),
         Command::Runtime(Runtime::NewSession) => new_session(state),
         Command::Runtime(Runtime::NextField) => toggle_focus(state),
+        Command::PageUp => scroll(state, true),
+        Command::PageDown => scroll(state, false),
         Command::Back | Command::Quit | Command::Help => return None,
         _ => {}
     }
@@ -131,11 +164,45 @@ fn toggle_view(state: &mut AppState) {
     }
 }
 
-/// ctrl-n: the next invocation starts a new session.
-fn new_session(state: &mut AppState) {
+/// Page up or down the transcript, within its lines.
+fn scroll(state: &mut AppState, up: bool) {
     if let Some(console) = state.runtime.invoke.as_mut() {
-        console.session = None;
+        console.scroll = if up {
+            let lines: usize = console
+                .transcript
+                .iter()
+                .chain(&console.run)
+                .map(|r| r.payload.lines().count() + r.line_count(console.view) + 1)
+                .sum();
+            (console.scroll + SCROLL_PAGE).min(lines)
+        } else {
+            console.scroll.saturating_sub(SCROLL_PAGE)
+        };
     }
+}
+
+/// Whether the latest invocation is still under way.
+fn under_way(console: &InvokeConsole) -> bool {
+    console
+        .run
+        .as_ref()
+        .is_some_and(|r| matches!(r.state, RunState::Starting | RunState::Streaming))
+}
+
+/// ctrl-n: the next invocation starts a new session, on a fresh
+/// transcript (not while an answer streams: it would land in neither).
+fn new_session(state: &mut AppState) {
+    let Some(console) = state.runtime.invoke.as_mut() else {
+        return;
+    };
+    if under_way(console) {
+        info(
+            state,
+            "an answer is streaming: a new session once it ends".into(),
+        );
+        return;
+    }
+    console.start_over();
     info(state, "the next invocation starts a new session".into());
 }
 
@@ -148,11 +215,7 @@ fn send(state: &mut AppState) -> Vec<Effect> {
     let Some(console) = state.runtime.invoke.as_mut() else {
         return Vec::new();
     };
-    if console
-        .run
-        .as_ref()
-        .is_some_and(|r| matches!(r.state, RunState::Starting | RunState::Streaming))
-    {
+    if under_way(console) {
         return Vec::new();
     }
     let text = console.payload.lines().join("\n");
@@ -162,7 +225,13 @@ fn send(state: &mut AppState) -> Vec<Effect> {
     }
     let id = console.next_run;
     console.next_run += 1;
-    console.run = Some(InvocationRun::new(id));
+    if let Some(previous) = console.run.replace(InvocationRun::new(id, text.clone())) {
+        if console.transcript.len() + 1 >= TURNS_KEPT {
+            console.transcript.pop_front();
+        }
+        console.transcript.push_back(previous);
+    }
+    console.scroll = 0;
     vec![
         Job::Invoke {
             run_id: id,
@@ -206,13 +275,13 @@ pub(crate) fn on_finished(
     }
 }
 
-/// The console's invocation `run_id`, unless a newer one replaced it.
+/// The console's invocation `run_id`, the latest or an earlier turn still
+/// in the transcript.
 fn run_of(state: &mut AppState, run_id: u64) -> Option<&mut InvocationRun> {
-    state
-        .runtime
-        .invoke
-        .as_mut()?
+    let console = state.runtime.invoke.as_mut()?;
+    console
         .run
-        .as_mut()
-        .filter(|r| r.id == run_id)
+        .iter_mut()
+        .chain(console.transcript.iter_mut().rev())
+        .find(|r| r.id == run_id)
 }

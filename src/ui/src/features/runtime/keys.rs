@@ -11,7 +11,8 @@ pub enum Command {
     Send,
     /// Invoke console: the parsed stream or its exact bytes.
     ToggleResult,
-    /// Invoke console: the next invocation starts a new session.
+    /// Invoke console: the next invocation starts a new session, on a
+    /// fresh transcript.
     NewSession,
     /// Invoke console: type in the payload or the user id.
     NextField,
@@ -61,7 +62,7 @@ pub(crate) const INVOKE: &[Binding] = &[
         &[ctrl('n')],
         runtime(Command::NewSession),
         "new session",
-        "start a new session next (otherwise the last one continues)",
+        "a new session, on a fresh transcript (otherwise the last one continues)",
     ),
     bind(
         &[plain(KeyCode::Tab)],

@@ -259,7 +259,7 @@ fn continue_session(state: &mut AppState, session: &RuntimeSession) -> Vec<Effec
         Some(console) if console.runtime.id == runtime_id => console,
         _ => InvokeConsole::new(runtime),
     };
-    console.session = Some(session.runtime_session_id.clone());
+    console.continue_in(session.runtime_session_id.clone());
     state.runtime.invoke = Some(console);
     let effects = push(state, Route::Invoke { runtime_id }.into());
     info(

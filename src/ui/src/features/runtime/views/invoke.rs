@@ -1,12 +1,13 @@
 //! The invoke console: the JSON payload, the session (new, or the last one
-//! continued), the user id, and the live stream: parsed (JSON frames
-//! pretty-printed, text deltas concatenated, mid-stream errors in red) or
-//! raw (the exact bytes), with time to first byte, events per second and
-//! the totals.
+//! continued), the user id, and the session's transcript: each turn its
+//! payload and its stream, newest at the bottom, parsed (JSON frames
+//! pretty-printed, text deltas concatenated, mid-stream errors in red, in
+//! the order they came) or raw (the exact bytes), with the latest turn's
+//! time to first byte, events per second and totals.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
@@ -116,12 +117,7 @@ fn render_stream(state: &AppState, console: &InvokeConsole, frame: &mut Frame, a
         );
         return;
     };
-    let (status, status_style) = match &run.state {
-        RunState::Starting => ("waiting for the first byte…".to_owned(), theme.warning),
-        RunState::Streaming => ("streaming".to_owned(), theme.accent),
-        RunState::Done => ("done".to_owned(), theme.success),
-        RunState::Failed(e) => (format!("failed: {e}"), theme.error),
-    };
+    let (status, status_style) = status(run, theme);
     let stats = format!(
         " first byte {} · {} events · {:.0} events/s · {} bytes · {:.2} s ",
         run.first_byte_ms
@@ -132,28 +128,80 @@ fn render_stream(state: &AppState, console: &InvokeConsole, frame: &mut Frame, a
         run.bytes,
         run.elapsed_ms / 1e3
     );
+    let height = area.height.saturating_sub(2) as usize;
+    // Only the lines in view (and those scrolled past) are built: a frame
+    // drawn during a fast stream costs the same at event 100 as at 100 000.
+    let mut lines = transcript_tail(console, theme, height + console.scroll);
+    let scrolled = console.scroll.min(lines.len().saturating_sub(height));
+    lines.truncate(lines.len() - scrolled);
+    let mut title = vec![
+        Span::styled(format!(" {view} · "), theme.accent),
+        Span::styled(status, status_style),
+    ];
+    if scrolled > 0 {
+        title.push(Span::styled(
+            format!(" · ↑ {scrolled} lines (pgdn)"),
+            theme.muted,
+        ));
+    }
+    title.push(Span::raw(" "));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
-        .title(Line::from(vec![
-            Span::styled(format!(" {view} · "), theme.accent),
-            Span::styled(status, status_style),
-            Span::raw(" "),
-        ]))
+        .title(Line::from(title))
         .title_bottom(Line::styled(stats, theme.muted));
-    let inner_height = area.height.saturating_sub(2) as usize;
-    // Only the newest lines are in view, so only they are built: a frame
-    // drawn during a fast stream costs the same at event 100 as at 100 000.
-    let lines: Vec<Line> = match console.view {
-        StreamView::Raw => raw_tail(run, inner_height),
-        StreamView::Parsed => parsed_tail(run, theme, inner_height),
-    };
+    let first = lines.len().saturating_sub(height);
     frame.render_widget(
-        Paragraph::new(lines)
+        Paragraph::new(lines.split_off(first))
             .wrap(Wrap { trim: false })
             .block(block),
         area,
     );
+}
+
+/// Where the latest turn stands, for the title: an error frame mid-stream
+/// ends it in error though the answer itself ended well.
+fn status(run: &InvocationRun, theme: &Theme) -> (String, Style) {
+    match (&run.state, run.stream_error()) {
+        (RunState::Failed(e), _) => (format!("failed: {e}"), theme.error),
+        (RunState::Starting, _) => ("waiting for the first byte…".to_owned(), theme.warning),
+        (_, Some(e)) => (format!("ended in error: {e}"), theme.error),
+        (RunState::Streaming, None) => ("streaming".to_owned(), theme.accent),
+        (RunState::Done, None) => ("done".to_owned(), theme.success),
+    }
+}
+
+/// The last `want` lines of the transcript: each turn its payload, then
+/// its answer (parsed or raw), a blank line between turns.
+fn transcript_tail(console: &InvokeConsole, theme: &Theme, want: usize) -> Vec<Line<'static>> {
+    // Built newest first, then turned around.
+    let mut tail: Vec<Line> = Vec::with_capacity(want);
+    let turns = console.run.iter().chain(console.transcript.iter().rev());
+    for (i, run) in turns.enumerate() {
+        if tail.len() >= want {
+            break;
+        }
+        if i > 0 {
+            tail.push(Line::raw(""));
+        }
+        let left = want.saturating_sub(tail.len());
+        let body = match console.view {
+            StreamView::Raw => raw_tail(run, left),
+            StreamView::Parsed => parsed_tail(run, theme, left),
+        };
+        tail.extend(body.into_iter().rev());
+        let prompt = theme.accent.add_modifier(Modifier::BOLD);
+        let payload: Vec<Line> = run
+            .payload
+            .lines()
+            .enumerate()
+            .map(|(n, l)| Line::styled(format!("{} {l}", if n == 0 { "›" } else { " " }), prompt))
+            .collect();
+        tail.extend(payload.into_iter().rev());
+    }
+    tail.truncate(want);
+    tail.reverse();
+    tail
 }
 
 /// The last `want` lines of the raw bytes.
@@ -177,31 +225,26 @@ fn raw_tail(run: &InvocationRun, want: usize) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// The last `want` lines of the parsed view: the frames (pretty JSON,
-/// other data, errors), then the concatenated text.
+/// The last `want` lines of the parsed view: the text, the frames
+/// (pretty JSON, other data) and the errors, in the order they came.
 fn parsed_tail(run: &InvocationRun, theme: &Theme, want: usize) -> Vec<Line<'static>> {
     let mut tail: Vec<Line> = Vec::with_capacity(want);
-    if !run.text.is_empty() {
-        tail.extend(
-            run.text
-                .lines()
-                .rev()
-                .take(want)
-                .map(|l| Line::raw(l.to_owned())),
-        );
-        if tail.len() < want {
-            tail.push(Line::raw(""));
-        }
-    }
     for frame_line in run.frames.iter().rev() {
         if tail.len() >= want {
             break;
         }
+        let left = want - tail.len();
         match frame_line {
+            FrameLine::Text(text) => tail.extend(
+                text.lines()
+                    .rev()
+                    .take(left)
+                    .map(|l| Line::raw(l.to_owned())),
+            ),
             FrameLine::Json(text) | FrameLine::Raw(text) => tail.extend(
                 text.lines()
                     .rev()
-                    .take(want - tail.len())
+                    .take(left)
                     .map(|l| Line::styled(l.to_owned(), theme.muted)),
             ),
             FrameLine::Error(e) => tail.push(Line::styled(
@@ -225,7 +268,7 @@ mod tests {
     /// The tails are exactly the last lines of everything, built in full.
     #[test]
     fn tails_are_the_last_lines_of_the_whole_stream() {
-        let mut run = InvocationRun::new(1);
+        let mut run = InvocationRun::new(1, String::new());
         run.content_type = "text/event-stream".into();
         let mut body = String::new();
         for i in 0..40 {
@@ -240,14 +283,14 @@ mod tests {
         let mut full: Vec<String> = Vec::new();
         for frame_line in &run.frames {
             match frame_line {
-                FrameLine::Json(t) | FrameLine::Raw(t) => full.extend(t.lines().map(str::to_owned)),
+                FrameLine::Text(t) | FrameLine::Json(t) | FrameLine::Raw(t) => {
+                    full.extend(t.lines().map(str::to_owned))
+                }
                 FrameLine::Error(e) => full.push(format!("error in stream: {e}")),
             }
         }
-        full.push(String::new());
-        full.extend(run.text.lines().map(str::to_owned));
         let raw: Vec<String> = body.lines().map(str::to_owned).collect();
-        assert!(run.text.lines().count() >= 40, "{:?}", run.text);
+        assert!(run.text().lines().count() >= 40, "{:?}", run.text());
         assert!(run.frames.iter().any(|f| matches!(f, FrameLine::Error(_))));
         for want in [1, 5, 39, 41, 200, 5_000] {
             let parsed = texts(&parsed_tail(&run, &theme, want));
