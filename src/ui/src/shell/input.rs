@@ -85,49 +85,50 @@ pub(crate) fn on_palette_key(
     Vec::new()
 }
 
-/// A key while a search query is typed; enter asks the gateway.
-pub(crate) fn on_search_key(state: &mut AppState, key: KeyEvent, mut text: String) -> Vec<Effect> {
+/// What a key does to a one-line input.
+enum LineEdit {
+    /// esc: the input is dropped.
+    Cancel,
+    /// enter: the text is done.
+    Submit(String),
+    /// Anything else: the text as it now stands.
+    Typing(String),
+}
+
+/// Applies `key` to a one-line input's `text`.
+fn edit_line(key: KeyEvent, mut text: String) -> LineEdit {
     match key.code {
-        KeyCode::Esc => {
-            state.input = InputMode::Normal;
-            return Vec::new();
-        }
-        KeyCode::Enter => {
-            state.input = InputMode::Normal;
-            return gateway::tool_catalog::search_typed(state, text);
-        }
+        KeyCode::Esc => return LineEdit::Cancel,
+        KeyCode::Enter => return LineEdit::Submit(text),
         KeyCode::Backspace => {
             text.pop();
         }
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => text.push(c),
         _ => {}
     }
-    state.input = InputMode::Search { text };
-    Vec::new()
+    LineEdit::Typing(text)
+}
+
+/// A key while a search query is typed; enter asks the gateway.
+pub(crate) fn on_search_key(state: &mut AppState, key: KeyEvent, text: String) -> Vec<Effect> {
+    state.input = InputMode::Normal;
+    match edit_line(key, text) {
+        LineEdit::Cancel => Vec::new(),
+        LineEdit::Submit(text) => gateway::tool_catalog::search_typed(state, text),
+        LineEdit::Typing(text) => {
+            state.input = InputMode::Search { text };
+            Vec::new()
+        }
+    }
 }
 
 /// A key while the new policy's name is typed; enter names it.
-pub(crate) fn on_policy_name_key(
-    state: &mut AppState,
-    key: KeyEvent,
-    mut text: String,
-) -> Vec<Effect> {
-    match key.code {
-        KeyCode::Esc => {
-            state.input = InputMode::Normal;
-            return Vec::new();
-        }
-        KeyCode::Enter => {
-            state.input = InputMode::Normal;
-            crate::features::policy::studio::name_typed(state, &text);
-            return Vec::new();
-        }
-        KeyCode::Backspace => {
-            text.pop();
-        }
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => text.push(c),
-        _ => {}
+pub(crate) fn on_policy_name_key(state: &mut AppState, key: KeyEvent, text: String) -> Vec<Effect> {
+    state.input = InputMode::Normal;
+    match edit_line(key, text) {
+        LineEdit::Cancel => {}
+        LineEdit::Submit(text) => crate::features::policy::studio::name_typed(state, &text),
+        LineEdit::Typing(text) => state.input = InputMode::PolicyName { text },
     }
-    state.input = InputMode::PolicyName { text };
     Vec::new()
 }
