@@ -2376,3 +2376,20 @@ fn a_push_shows_the_diff_against_what_is_deployed() {
         "unchanged lines beyond the context are left out: {asked}"
     );
 }
+
+/// Issue 14, item 4: at 80 columns every main view's footer still ends
+/// with help and back; the view's own last hints give way first (help
+/// lists them all).
+#[test]
+fn footers_keep_help_and_back_at_80_columns() {
+    for (name, state) in main_views() {
+        let screen = render_at(&state, 80, 24);
+        let footer = screen
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim_end()
+            .to_owned();
+        assert!(footer.ends_with("help  <esc> back"), "{name}: {footer}");
+    }
+}

@@ -74,8 +74,9 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
 }
 
 /// The current view's own bindings, then the essentials. An editor types
-/// `/`, `:` and `?` as text, so it shows only the keys it honours, and
-/// drops its last own hints rather than `f1 help` when the line is short.
+/// `/`, `:` and `?` as text, so it shows only the keys it honours. When the
+/// line is short, the view's last own hints go first: help (which lists
+/// them all) and back stay visible at any width.
 fn hints(state: &AppState, width: usize) -> Line<'static> {
     let theme = &state.theme;
     let screens = state.screen().route.screens();
@@ -103,13 +104,16 @@ fn hints(state: &AppState, width: usize) -> Line<'static> {
         };
         hints.push((format!("<{label}>"), b.hint, essential));
     }
+    // Each hint is `<key> hint` and two spaces; the last one's spaces may
+    // fall off the edge.
     let used = |hints: &[(String, &str, bool)]| -> usize {
         1 + hints
             .iter()
             .map(|(key, hint, _)| key.chars().count() + hint.chars().count() + 3)
             .sum::<usize>()
+            .saturating_sub(2)
     };
-    while typing && used(&hints) > width {
+    while used(&hints) > width {
         match hints.iter().rposition(|(_, _, essential)| !essential) {
             Some(last_own) => hints.remove(last_own),
             None => break,
