@@ -60,12 +60,9 @@ fn on_this_machine(ctx: &ContextInfo) -> bool {
     match ctx.kind {
         ContextKind::Local => true,
         ContextKind::Aws => false,
-        ContextKind::Endpoint => host_of(&ctx.endpoint).is_some_and(|host| {
-            host.eq_ignore_ascii_case("localhost")
-                || host
-                    .parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback())
-        }),
+        ContextKind::Endpoint => {
+            host_of(&ctx.endpoint).is_some_and(acc_domain::loopback::is_loopback_host)
+        }
     }
 }
 

@@ -1176,6 +1176,18 @@ fn runtime_run_resolves_the_artifact_where_acc_runs() {
     serve.kill().unwrap();
     let _ = serve.wait();
 
+    // A path that is not there is named, resolved, before anything is sent.
+    let missing = Command::new(env!("CARGO_BIN_EXE_acc"))
+        .args(["--endpoint", "http://192.0.2.1:4566", "runtime", "run"])
+        .arg("oci-archive:./not-here.tar")
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(2), "{said}");
+    let absent = work.path().join("./not-here.tar");
+    assert!(said.contains(&absent.display().to_string()), "{said}");
+
     let remote = run_from_work("http://192.0.2.1:4566");
     let said = String::from_utf8_lossy(&remote.stderr);
     assert_eq!(remote.status.code(), Some(1), "{said}");

@@ -54,10 +54,11 @@ fn install_python(prefix: &Path) {
     for dir in [prefix.join("bin"), prefix.join("lib")] {
         open_dir(&dir);
     }
-    // A link, not a copy: a copy open for writing while another test forks
-    // makes exec fail with "text file busy".
-    std::fs::hard_link(&real, prefix.join("bin").join(&version))
-        .expect("/home and /usr on one filesystem");
+    // A link where /home and /usr share a filesystem; else a copy.
+    let exe = prefix.join("bin").join(&version);
+    if std::fs::hard_link(&real, &exe).is_err() {
+        std::fs::copy(&real, &exe).unwrap();
+    }
     symlink(&version, prefix.join("bin/python3")).unwrap();
     symlink(
         Path::new("/usr/lib").join(&version),
@@ -70,11 +71,20 @@ fn install_python(prefix: &Path) {
 fn project_with_venv(work: &Path, prefix: &Path) -> (PathBuf, PathBuf) {
     open_dir(work);
     let venv = work.join(".venv");
-    let made = Command::new(prefix.join("bin/python3"))
-        .args(["-m", "venv", "--without-pip"])
-        .arg(&venv)
-        .output()
-        .unwrap();
+    // A copied interpreter is "text file busy" while another test's fork
+    // still holds the copy's write descriptor, until that child execs.
+    let made = loop {
+        match Command::new(prefix.join("bin/python3"))
+            .args(["-m", "venv", "--without-pip"])
+            .arg(&venv)
+            .output()
+        {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::yield_now()
+            }
+            made => break made.unwrap(),
+        }
+    };
     assert!(
         made.status.success(),
         "{}",

@@ -9,6 +9,7 @@ pub mod cedar_model;
 pub mod gateway;
 pub mod json_schema;
 pub mod json_schema_validation;
+pub mod loopback;
 pub mod openapi;
 pub mod policy_resource;
 pub mod secret_masking;

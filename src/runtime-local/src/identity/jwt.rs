@@ -96,13 +96,7 @@ fn fetchable(url: &str) -> Result<(), String> {
         "https" => Ok(()),
         "http" => {
             let host = parsed.host_str().unwrap_or_default();
-            let loopback = host.eq_ignore_ascii_case("localhost")
-                || host
-                    .trim_start_matches('[')
-                    .trim_end_matches(']')
-                    .parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback());
-            if loopback {
+            if acc_domain::loopback::is_loopback_host(host) {
                 Ok(())
             } else {
                 Err(format!(

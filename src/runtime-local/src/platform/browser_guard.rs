@@ -117,9 +117,7 @@ fn is_loopback_origin(origin: &HeaderValue) -> bool {
         return false;
     };
     match split_authority(authority) {
-        Some((name, _)) => {
-            name == "localhost" || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-        }
+        Some((name, _)) => acc_domain::loopback::is_loopback_host(name),
         None => false,
     }
 }

@@ -329,7 +329,7 @@ fn execution_for(architecture: &str) -> Result<Execution, String> {
 /// cache cleared) is refused when the runtime is created, naming what is
 /// missing, rather than failing at the first invocation with "not found".
 fn check_program(command: &str) -> Result<(), String> {
-    use crate::runtime::session_host::sandbox::{venv_home, venv_of};
+    use crate::runtime::python_venv::{venv_home, venv_of};
     let Some(word) = command.split_whitespace().next() else {
         return Ok(());
     };

@@ -13,6 +13,7 @@ pub(crate) mod endpoints;
 mod handlers;
 pub(crate) mod image_unpack;
 pub(crate) mod invocations;
+pub(crate) mod python_venv;
 pub(crate) mod runtime_row;
 pub(crate) mod session_host;
 pub(crate) mod state;

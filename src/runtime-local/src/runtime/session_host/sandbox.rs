@@ -12,6 +12,7 @@ use std::path::{Component, Path, PathBuf};
 
 use super::identity::HostIdentity;
 use crate::runtime::artifacts::{Execution, ImageConfig};
+use crate::runtime::python_venv::{venv_home, venv_of};
 
 /// Where qemu-user lives on the host (Debian's qemu-user-static).
 pub(crate) const QEMU_AARCH64: &str = "/usr/bin/qemu-aarch64-static";
@@ -174,11 +175,16 @@ fn interpreter_of(program: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// The installation prefix of a Python interpreter at `<prefix>/bin/<exe>`.
+/// The installation prefix of a Python interpreter at
+/// `<prefix>/bin/python…`. Only an interpreter brings its prefix: a tool
+/// `pip install --user` put in `~/.local/bin` must not bring all of
+/// `~/.local`.
 fn python_prefix(program: &Path) -> Option<PathBuf> {
     let bin = program.parent()?;
     let prefix = bin.parent()?;
-    (bin.file_name()? == "bin" && has_python_lib(prefix)).then(|| prefix.to_path_buf())
+    let interpreter = program.file_name()?.to_string_lossy().starts_with("python");
+    (interpreter && bin.file_name()? == "bin" && has_python_lib(prefix))
+        .then(|| prefix.to_path_buf())
 }
 
 /// `<prefix>/lib/python3…` exists: the prefix holds a Python installation.
@@ -187,16 +193,6 @@ fn has_python_lib(prefix: &Path) -> bool {
         entries
             .flatten()
             .any(|e| e.file_name().to_string_lossy().starts_with("python"))
-    })
-}
-
-/// The `home` a venv's `pyvenv.cfg` names: the bin directory of the
-/// interpreter the venv was made from.
-pub(crate) fn venv_home(venv: &Path) -> Option<PathBuf> {
-    let config = std::fs::read_to_string(venv.join("pyvenv.cfg")).ok()?;
-    config.lines().find_map(|line| {
-        let (key, value) = line.split_once('=')?;
-        (key.trim() == "home").then(|| PathBuf::from(value.trim()))
     })
 }
 
@@ -258,13 +254,6 @@ fn closed_way(dir: &Path) -> String {
         closed.display(),
         closed.display()
     )
-}
-
-/// The venv a program lives in, if it lives in one.
-pub(crate) fn venv_of(program: &Path) -> Option<PathBuf> {
-    let bin = program.parent()?;
-    let venv = bin.parent()?;
-    (bin.file_name()? == "bin" && venv.join("pyvenv.cfg").is_file()).then(|| venv.to_path_buf())
 }
 
 /// Where a native command starts: the platform's directory when the
@@ -529,6 +518,22 @@ mod tests {
             ),
             "{line}"
         );
+    }
+
+    #[test]
+    fn only_an_interpreter_brings_its_prefix() {
+        let dir = tempfile::Builder::new()
+            .prefix("acc-prefix-")
+            .tempdir_in("/tmp")
+            .unwrap();
+        let local = dir.path().join(".local");
+        std::fs::create_dir_all(local.join("bin")).unwrap();
+        std::fs::create_dir_all(local.join("lib/python3.12/site-packages")).unwrap();
+        for exe in ["tool", "python3.12"] {
+            std::fs::write(local.join("bin").join(exe), "").unwrap();
+        }
+        assert_eq!(python_prefix(&local.join("bin/tool")), None);
+        assert_eq!(python_prefix(&local.join("bin/python3.12")), Some(local));
     }
 
     #[test]
