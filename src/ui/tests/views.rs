@@ -2393,3 +2393,24 @@ fn footers_keep_help_and_back_at_80_columns() {
         assert!(footer.ends_with("help  <esc> back"), "{name}: {footer}");
     }
 }
+
+#[test]
+fn captures_keep_their_whole_time_at_80_columns() {
+    let (_, state) = main_views()
+        .into_iter()
+        .find(|(n, _)| *n == "captures")
+        .unwrap();
+    let screen = render_at(&state, 80, 24);
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains("crm___")).collect();
+    assert_eq!(rows.len(), 4, "{screen}");
+    for row in rows {
+        // The time of day, uncut; the detail keeps the whole timestamp.
+        assert!(row.contains("│10:00:00  crm___"), "{row}");
+        assert!(
+            row.contains("sales-copilot") || row.contains("support-triage"),
+            "{row}"
+        );
+        // What identifies the call stays whole too.
+        assert!(row.contains("crm___"), "{row}");
+    }
+}

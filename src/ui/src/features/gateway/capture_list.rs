@@ -71,6 +71,20 @@ impl CaptureRow {
         }
     }
 
+    /// The TIME cell: the time of day in UTC, `10:00:00` (newest first;
+    /// the detail shows the whole timestamp); a time in another form as it is.
+    pub fn short_time(&self) -> String {
+        let chars: Vec<char> = self.time.chars().collect();
+        let is_rfc3339 = chars.len() >= 19
+            && chars.get(4) == Some(&'-')
+            && chars.get(10).is_some_and(|c| *c == 'T' || *c == ' ')
+            && chars.get(13) == Some(&':');
+        if !is_rfc3339 {
+            return self.time.clone();
+        }
+        chars[11..19].iter().collect()
+    }
+
     /// The DECISION cell: `allow ENFORCE`, `deny LOG_ONLY`, … or `-` when
     /// no policy engine decided.
     pub fn decision_label(&self) -> String {

@@ -11,12 +11,13 @@ use crate::shell::state::{AppState, ListCursor};
 use crate::widgets::list_view::{Cell, Column, ListView, empty_line, filter_of};
 
 const COLUMNS: &[Column] = &[
-    Column::new("TIME", 8, 3),
+    // TIME is as wide as its `10:00:00`: it is never cut.
+    Column::new("TIME", 8, 1),
     Column::new("TOOL", 12, 0),
     Column::new("CALLER", 8, 1),
-    Column::new("OUTCOME", 6, 1),
+    Column::new("OUTCOME", 10, 1),
     Column::new("DECISION", 8, 2),
-    Column::new("LATENCY", 7, 2),
+    Column::new("LATENCY", 7, 3),
 ];
 
 pub(crate) fn render(
@@ -69,7 +70,7 @@ pub(crate) fn render(
             _ => theme.error,
         };
         vec![
-            Cell::from(r.time.clone()).style(theme.muted),
+            Cell::from(r.short_time()).style(theme.muted),
             Cell::from(r.tool.clone()),
             Cell::from(r.caller.clone()),
             Cell::from(r.outcome.clone()).style(outcome_style),
