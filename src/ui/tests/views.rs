@@ -2414,3 +2414,42 @@ fn captures_keep_their_whole_time_at_80_columns() {
         assert!(row.contains("crm___"), "{row}");
     }
 }
+
+#[test]
+fn palette_tab_completes_runtime_session_and_policy_names() {
+    let mut state = loaded(false);
+    on_runtimes(&mut state);
+    keys(&mut state, ":rt conc");
+    key(&mut state, KeyCode::Tab);
+    assert_eq!(palette_text(&state), "rt concierge_agent");
+    // :rt NAME shows the runtimes list narrowed to that runtime.
+    key(&mut state, KeyCode::Enter);
+    let screen = render(&state);
+    assert!(screen.contains("concierge_agent"), "{screen}");
+    assert!(!screen.contains("dev_loop"), "{screen}");
+    keys(&mut state, ":sessions fre");
+    key(&mut state, KeyCode::Tab);
+    assert_eq!(
+        palette_text(&state),
+        "sessions fresh-0123456789-0123456789-0123456789"
+    );
+    key(&mut state, KeyCode::Enter);
+    let screen = render(&state);
+    assert!(screen.contains("fresh-"), "{screen}");
+    assert!(!screen.contains("ended-"), "{screen}");
+    // :policies POLICY, in the studio of the gateway the user is in.
+    key(&mut state, KeyCode::Esc);
+    let mut state = loaded(false);
+    studio_loaded(&mut state);
+    keys(&mut state, ":policies sm");
+    key(&mut state, KeyCode::Tab);
+    assert_eq!(palette_text(&state), "policies small_refunds");
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(
+        state.screen().route,
+        acc_ui::shell::Route::Policy(policy::Route::Policies {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into()
+        })
+    );
+    assert_eq!(state.screen().cursor.filter.text, "small_refunds");
+}

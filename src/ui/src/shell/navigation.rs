@@ -21,6 +21,21 @@ pub(crate) fn jump(state: &mut AppState, route: Route) -> Vec<Effect> {
     push(state, route)
 }
 
+/// [`jump`], the new screen's list narrowed by `filter` (`:rt NAME`).
+pub(crate) fn jump_filtered(
+    state: &mut AppState,
+    route: Route,
+    filter: Option<String>,
+) -> Vec<Effect> {
+    let effects = jump(state, route);
+    if let Some(text) = filter {
+        let top = state.stack.len() - 1;
+        state.stack[top].cursor.filter = FilterQuery::new(text);
+        refresh_from_top(state);
+    }
+    effects
+}
+
 /// Back to the root screen alone, reloading what it needs.
 pub(crate) fn home(state: &mut AppState) -> Vec<Effect> {
     state.stack.truncate(1);

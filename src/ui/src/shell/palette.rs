@@ -210,18 +210,13 @@ fn common_prefix(names: &[String]) -> String {
     common.into_iter().collect()
 }
 
-/// The names a command's argument can take, from what is loaded: the
-/// gateways for the commands that name one.
+/// The names a command's argument can take, from what is loaded: each
+/// feature says for its own commands (gateway, policy, runtime and session
+/// names).
 pub(crate) fn argument_names(state: &AppState, command: PaletteCommand) -> Vec<String> {
     match command {
-        PaletteCommand::Gateway(gateway::Jump::Targets)
-        | PaletteCommand::Gateway(gateway::Jump::Tools)
-        | PaletteCommand::Gateway(gateway::Jump::Captures) => state
-            .gateway
-            .list
-            .loaded()
-            .map(|list| list.iter().map(|g| g.name.clone()).collect())
-            .unwrap_or_default(),
+        PaletteCommand::Gateway(jump) => gateway::argument_names(state, jump),
+        PaletteCommand::Runtime(jump) => runtime::argument_names(state, jump),
         _ => Vec::new(),
     }
 }
@@ -253,7 +248,7 @@ pub(crate) fn run(state: &mut AppState, line: &str) -> Vec<Effect> {
             Vec::new()
         }
         PaletteCommand::Gateway(jump) => gateway::jump(state, jump, parsed.argument, line),
-        PaletteCommand::Runtime(jump) => runtime::jump(state, jump),
+        PaletteCommand::Runtime(jump) => runtime::jump(state, jump, parsed.argument),
         PaletteCommand::Context(jump) => context::jump(state, jump),
     }
 }
@@ -286,14 +281,37 @@ mod tests {
     }
 
     fn gateways(command: PaletteCommand) -> Vec<String> {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect();
         match command {
             PaletteCommand::Gateway(gateway::Jump::Targets | gateway::Jump::Tools) => {
-                ["tenant-acme", "tenant-beta", "orbit-hub"]
-                    .map(String::from)
-                    .to_vec()
+                names(&["tenant-acme", "tenant-beta", "orbit-hub"])
+            }
+            PaletteCommand::Gateway(gateway::Jump::Policies) => {
+                names(&["small_refunds", "sales_read_only"])
+            }
+            PaletteCommand::Runtime(runtime::Jump::Runtimes) => {
+                names(&["concierge_agent", "dev_loop"])
+            }
+            PaletteCommand::Runtime(runtime::Jump::Sessions) => {
+                names(&["fresh-0123", "ended-0123", "dev_loop"])
             }
             _ => Vec::new(),
         }
+    }
+
+    #[test]
+    fn tab_completes_runtime_session_and_policy_arguments() {
+        assert_eq!(tab("rt con").text, "rt concierge_agent");
+        assert_eq!(tab("runtimes d").text, "runtimes dev_loop");
+        assert_eq!(tab("sessions fr").text, "sessions fresh-0123");
+        assert_eq!(tab("se dev").text, "se dev_loop");
+        assert_eq!(tab("policies sm").text, "policies small_refunds");
+        let several = tab("pol s");
+        assert_eq!(several.text, "pol s");
+        assert_eq!(several.candidates, ["sales_read_only", "small_refunds"]);
+        // Commands that take no argument complete none.
+        assert_eq!(tab("ctx con").text, "ctx con");
+        assert_eq!(tab("gw tenant").text, "gw tenant");
     }
 
     fn tab(line: &str) -> Completion {

@@ -61,6 +61,8 @@ pub enum Jump {
     Tools,
     /// A gateway's captured calls.
     Captures,
+    /// The policies of the gateway the user is in, narrowed to one by name.
+    Policies,
 }
 
 /// The gateway `:` commands, in suggestion order.
@@ -88,5 +90,11 @@ pub(crate) const PALETTE: &[Entry] = &[
         name: "captures",
         aliases: &["cap", "requests", "req"],
         about: "captured tool calls of a gateway  [:captures GATEWAY]",
+    },
+    Entry {
+        command: PaletteCommand::Gateway(Jump::Policies),
+        name: "policies",
+        aliases: &["pol", "policy"],
+        about: "policies of the gateway you are in  [:policies POLICY]",
     },
 ];

@@ -4,6 +4,7 @@ use crate::features::gateway::job::Job;
 use crate::features::gateway::msg::Msg;
 use crate::features::gateway::route::{Jump, Route};
 use crate::features::gateway::{capture_list, tool_calls, tool_catalog};
+use crate::features::policy;
 use crate::shell::effect::Effect;
 use crate::shell::loadable::{Loadable, start_load};
 use crate::shell::message::{error, info};
@@ -174,6 +175,9 @@ pub(crate) fn jump(
     if jump == Jump::Gateways {
         return navigation::home(state);
     }
+    if jump == Jump::Policies {
+        return jump_to_policies(state, argument);
+    }
     let gateway_id = match argument {
         Some(key) => match find_gateway(state, &key) {
             Some(id) => id,
@@ -205,9 +209,43 @@ pub(crate) fn jump(
     let route = match jump {
         Jump::Tools => Route::Tools { gateway_id },
         Jump::Captures => Route::Captures { gateway_id },
-        Jump::Targets | Jump::Gateways => Route::Targets { gateway_id },
+        Jump::Targets | Jump::Gateways | Jump::Policies => Route::Targets { gateway_id },
     };
     navigation::jump(state, route.into())
+}
+
+/// `:policies [POLICY]`: the policy studio of the gateway the user is in,
+/// narrowed to POLICY.
+fn jump_to_policies(state: &mut AppState, policy: Option<String>) -> Vec<Effect> {
+    let Some(gateway_id) = context_gateway(state) else {
+        error(
+            state,
+            "select a gateway first (:gw), then :policies [POLICY]".into(),
+        );
+        return Vec::new();
+    };
+    navigation::jump_filtered(state, policy::Route::Policies { gateway_id }.into(), policy)
+}
+
+/// The names a gateway `:` command's argument can take, from what is
+/// loaded: gateway names, or for `:policies` the policies of the gateway
+/// the user is in.
+pub(crate) fn argument_names(state: &AppState, jump: Jump) -> Vec<String> {
+    match jump {
+        Jump::Gateways => Vec::new(),
+        Jump::Policies => context_gateway(state)
+            .and_then(|id| {
+                let studio = state.policy.studio.get(&id)?.loaded()?;
+                Some(studio.policies.iter().map(|p| p.name.clone()).collect())
+            })
+            .unwrap_or_default(),
+        Jump::Targets | Jump::Tools | Jump::Captures => state
+            .gateway
+            .list
+            .loaded()
+            .map(|list| list.iter().map(|g| g.name.clone()).collect())
+            .unwrap_or_default(),
+    }
 }
 
 fn find_gateway(state: &AppState, key: &str) -> Option<String> {

@@ -20,4 +20,4 @@ pub use msg::Msg;
 pub(crate) use route::PALETTE;
 pub use route::{Jump, Route};
 pub use state::RuntimeState;
-pub(crate) use update::{jump, update};
+pub(crate) use update::{argument_names, jump, update};

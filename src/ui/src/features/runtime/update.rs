@@ -112,11 +112,36 @@ pub(crate) fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     Vec::new()
 }
 
-/// A runtime `:` command.
-pub(crate) fn jump(state: &mut AppState, jump: Jump) -> Vec<Effect> {
+/// A runtime `:` command; its argument (a runtime name, a session id)
+/// narrows the list as `/` would.
+pub(crate) fn jump(state: &mut AppState, jump: Jump, argument: Option<String>) -> Vec<Effect> {
     let route = match jump {
         Jump::Runtimes => Route::Runtimes,
         Jump::Sessions => Route::Sessions,
     };
-    navigation::jump(state, route.into())
+    navigation::jump_filtered(state, route.into(), argument)
+}
+
+/// The names a runtime `:` command's argument can take, from what is
+/// loaded: runtime names for `:rt`, session ids and runtime names for
+/// `:sessions`.
+pub(crate) fn argument_names(state: &AppState, jump: Jump) -> Vec<String> {
+    let runtimes = state
+        .runtime
+        .runtimes
+        .loaded()
+        .map(|list| list.iter().map(|r| r.name.clone()).collect::<Vec<_>>())
+        .unwrap_or_default();
+    match jump {
+        Jump::Runtimes => runtimes,
+        Jump::Sessions => state
+            .runtime
+            .sessions
+            .loaded()
+            .into_iter()
+            .flatten()
+            .map(|s| s.runtime_session_id.clone())
+            .chain(runtimes)
+            .collect(),
+    }
 }
