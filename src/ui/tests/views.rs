@@ -2453,3 +2453,54 @@ fn palette_tab_completes_runtime_session_and_policy_names() {
     );
     assert_eq!(state.screen().cursor.filter.text, "small_refunds");
 }
+
+#[test]
+fn switching_context_with_a_draft_asks_first() {
+    let target = acc_backend::ConnectTarget::Live {
+        profile: Some("staging".into()),
+        region: None,
+    };
+    let on_contexts = |state: &mut AppState| {
+        keys(state, ":ctx");
+        key(state, KeyCode::Enter);
+        update(
+            state,
+            Action::Context(context::Msg::ContextsLoaded(vec![context::ContextChoice {
+                label: "aws:staging".into(),
+                detail: String::new(),
+                target: Some(target.clone()),
+                current: false,
+            }])),
+        );
+    };
+    // Without drafts, enter switches at once.
+    let mut clean = loaded(false);
+    on_contexts(&mut clean);
+    assert_eq!(
+        key(&mut clean, KeyCode::Enter),
+        vec![Effect::SwitchContext(target.clone())]
+    );
+    let mut state = loaded(false);
+    open_policy_editor(&mut state);
+    key(&mut state, KeyCode::Enter);
+    keys(&mut state, "XY");
+    // Out of the editor through the dry-run, the draft kept.
+    ctrl(&mut state, 'd');
+    on_contexts(&mut state);
+    assert!(key(&mut state, KeyCode::Enter).is_empty(), "it asks first");
+    let asked = render(&state);
+    assert!(
+        asked.contains("discard your edits to small_refunds?"),
+        "{asked}"
+    );
+    // n keeps the draft and the context.
+    key(&mut state, KeyCode::Char('n'));
+    assert!(state.overlay.is_none());
+    assert_eq!(state.policy.drafts.len(), 1);
+    // y switches; the new context starts without the draft.
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(
+        key(&mut state, KeyCode::Char('y')),
+        vec![Effect::SwitchContext(target)]
+    );
+}

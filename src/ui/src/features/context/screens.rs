@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use crate::features::context::job::Job;
 use crate::features::context::route::Route;
 use crate::features::context::{keys, view};
+use crate::features::policy;
 use crate::shell::effect::Effect;
 use crate::shell::filter::FilterQuery;
 use crate::shell::keymap::{Binding, Command};
@@ -42,13 +43,20 @@ impl Screens for Route {
         None
     }
 
-    /// enter: switch to the context, unless it is the current one.
+    /// enter: switch to the context, unless it is the current one; unsaved
+    /// policy edits, which a switch drops, are asked about first.
     fn open(&self, state: &mut AppState, index: usize) -> Vec<Effect> {
         let Some(choice) = state.contexts.choices.get(index).cloned() else {
             return Vec::new();
         };
         match choice.target {
-            Some(target) if !choice.current => vec![Effect::SwitchContext(target)],
+            Some(target) if !choice.current => {
+                let switch = Effect::SwitchContext(target);
+                if policy::ask_switch(state, &choice.label, switch.clone()) {
+                    return Vec::new();
+                }
+                vec![switch]
+            }
             Some(_) => {
                 info(state, format!("already on {}", choice.label));
                 Vec::new()

@@ -160,6 +160,32 @@ pub(crate) fn ask_discard(state: &mut AppState) -> bool {
 
 /// Quitting: with unsaved edits, ask first (`true`: asked).
 pub(crate) fn ask_quit(state: &mut AppState) -> bool {
+    ask_before_dropping_drafts(
+        state,
+        "quit",
+        "y quits without them",
+        Job::DiscardDraftsAndQuit.into(),
+    )
+}
+
+/// Switching context drops every draft: with unsaved edits, ask first
+/// (`true`: asked); a yes switches, and the new context starts without them.
+pub(crate) fn ask_switch(state: &mut AppState, label: &str, switch: Effect) -> bool {
+    ask_before_dropping_drafts(
+        state,
+        "switch context",
+        &format!("y switches to {label} without them"),
+        switch,
+    )
+}
+
+/// With unsaved edits, asks whether to drop them all for `on_yes`.
+fn ask_before_dropping_drafts(
+    state: &mut AppState,
+    title: &str,
+    what_yes_does: &str,
+    on_yes: Effect,
+) -> bool {
     if state.policy.drafts.is_empty() {
         return false;
     }
@@ -170,12 +196,12 @@ pub(crate) fn ask_quit(state: &mut AppState) -> bool {
         .map(|(_, name)| name.as_str())
         .collect();
     state.overlay = Some(Overlay::Confirm(Confirm {
-        title: "quit".into(),
+        title: title.into(),
         question: format!(
-            "discard your edits to {}? y quits without them",
+            "discard your edits to {}? {what_yes_does}",
             names.join(", ")
         ),
-        on_yes: Job::DiscardDraftsAndQuit.into(),
+        on_yes,
     }));
     true
 }

@@ -16,7 +16,7 @@ pub mod studio;
 mod update;
 mod views;
 
-pub(crate) use editor::ask_quit;
+pub(crate) use editor::{ask_quit, ask_switch};
 pub use job::Job;
 pub use keys::Command;
 pub use msg::Msg;
