@@ -553,3 +553,82 @@ fn a_runtime_is_deleted_after_asking_and_read_only_refuses() {
     assert!(ro.overlay.is_none());
     assert!(render(&ro).contains("read-only mode: deleting a runtime is refused"));
 }
+
+const LOAD_GATEWAYS: Effect = Effect::Gateway(gateway::Job::LoadGateways);
+
+fn load_targets() -> Effect {
+    Effect::Gateway(gateway::Job::LoadTargets {
+        gateway_id: GATEWAY.into(),
+    })
+}
+
+#[test]
+fn the_gateway_screens_show_changes_made_behind_the_console_s_back() {
+    let mut state = loaded();
+    let every = gateway::GATEWAYS_POLL_TICKS;
+    // The gateways list asks again by itself, one listing at a time.
+    let effects = ticks(&mut state, every + 1);
+    assert_eq!(count(&effects, &LOAD_GATEWAYS), 1, "{effects:?}");
+    let effects = ticks(&mut state, 3 * every);
+    assert_eq!(count(&effects, &LOAD_GATEWAYS), 0, "one in flight");
+    // A gateway created elsewhere (the CLI, the AWS console) shows.
+    let mut made_elsewhere = state.gateway.list.loaded().unwrap().clone();
+    made_elsewhere.push(Gateway {
+        id: "made-elsewhere-0000000000".into(),
+        name: "made-elsewhere".into(),
+        status: "READY".into(),
+        authorizer_type: "NONE".into(),
+        ..Gateway::default()
+    });
+    update(
+        &mut state,
+        Action::Gateway(gateway::Msg::GatewaysLoaded(Ok(made_elsewhere.clone()))),
+    );
+    assert!(render(&state).contains("made-elsewhere"));
+    // Its describe view asks again too.
+    key(&mut state, KeyCode::Char('d'));
+    let effects = ticks(&mut state, every + 1);
+    assert_eq!(count(&effects, &LOAD_GATEWAYS), 1, "{effects:?}");
+    update(
+        &mut state,
+        Action::Gateway(gateway::Msg::GatewaysLoaded(Ok(made_elsewhere))),
+    );
+    // The targets of a gateway: a target added elsewhere shows.
+    key(&mut state, KeyCode::Esc);
+    key(&mut state, KeyCode::Enter);
+    let targets = |names: &[&str]| -> Vec<acc_domain::Target> {
+        names
+            .iter()
+            .map(|n| acc_domain::Target {
+                id: format!("{n}-id"),
+                gateway_id: GATEWAY.into(),
+                name: (*n).into(),
+                description: None,
+                status: "READY".into(),
+                status_reasons: Vec::new(),
+                target_type: acc_domain::TargetType::Lambda,
+                endpoint: None,
+                tools: Vec::new(),
+                tools_note: None,
+                created_at: None,
+                updated_at: None,
+            })
+            .collect()
+    };
+    let arrive = |state: &mut AppState, names: &[&str]| {
+        update(
+            state,
+            Action::Gateway(gateway::Msg::TargetsLoaded {
+                gateway_id: GATEWAY.into(),
+                result: Ok(targets(names)),
+            }),
+        );
+    };
+    arrive(&mut state, &["crm"]);
+    let effects = ticks(&mut state, every + 1);
+    assert_eq!(count(&effects, &load_targets()), 1, "{effects:?}");
+    let effects = ticks(&mut state, 3 * every);
+    assert_eq!(count(&effects, &load_targets()), 0, "one in flight");
+    arrive(&mut state, &["crm", "added-later"]);
+    assert!(render(&state).contains("added-later"));
+}

@@ -408,10 +408,15 @@ fn transitional_statuses_are_polled_until_they_settle() {
         &mut state,
         Action::Gateway(gateway::Msg::GatewaysLoaded(Ok(settled))),
     );
-    assert!(
-        !state.needs_ticks(),
-        "nothing transitional, nothing loading: no more polling"
-    );
+    // Settled: back to the list's own pace, not every second.
+    let quick: Vec<Effect> = (0..10)
+        .flat_map(|_| update(&mut state, Action::Tick))
+        .collect();
+    assert!(quick.is_empty(), "{quick:?}");
+    let paced: Vec<Effect> = (0..gateway::GATEWAYS_POLL_TICKS)
+        .flat_map(|_| update(&mut state, Action::Tick))
+        .collect();
+    assert_eq!(paced, vec![Effect::Gateway(gateway::Job::LoadGateways)]);
 }
 
 #[test]

@@ -22,4 +22,5 @@ pub use msg::Msg;
 pub(crate) use route::PALETTE;
 pub use route::{Jump, Route};
 pub use state::{GatewayState, ToolRef, ToolSearch, is_transitional};
+pub use update::GATEWAYS_POLL_TICKS;
 pub(crate) use update::{argument_names, jump, load_gateways, on_tick, reload_gateways, update};

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use crate::features::gateway::capture_list::CaptureFilters;
 use crate::features::gateway::keys::{self, Command as Gw};
 use crate::features::gateway::route::Route;
-use crate::features::gateway::update::{ask_delete, load_targets, selected_gateway_id};
+use crate::features::gateway::update::{self, ask_delete, load_targets, selected_gateway_id};
 use crate::features::gateway::{capture_list, describe, tool_calls, tool_catalog, views};
 use crate::features::policy;
 use crate::shell;
@@ -99,6 +99,14 @@ impl Screens for Route {
             _ => {}
         }
         effects
+    }
+
+    fn poll_every(&self, state: &AppState) -> Option<u64> {
+        update::poll_every(state, self)
+    }
+
+    fn poll(&self, state: &mut AppState) -> Vec<Effect> {
+        update::poll(state, self)
     }
 
     fn reload(&self, state: &mut AppState) -> Vec<Effect> {

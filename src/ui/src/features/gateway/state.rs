@@ -2,7 +2,7 @@
 //! its tool catalog (MCP listing and target schemas), searches, the open
 //! call dialog and the captured calls.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use acc_backend::McpCatalog;
 use acc_domain::{Gateway, SchemaNode, Target, Tool, schema_tree};
@@ -50,6 +50,10 @@ pub struct GatewayState {
     /// While a resource is CREATING/UPDATING/DELETING, reload at this tick
     /// so the user sees it settle without pressing ctrl-r.
     pub poll_at_tick: Option<u64>,
+    /// A poll's ListGateways is on its way (one at a time).
+    pub list_in_flight: bool,
+    /// Gateways whose targets a poll is listing (one at a time each).
+    pub targets_in_flight: HashSet<String>,
 }
 
 impl GatewayState {

@@ -15,12 +15,18 @@ use crate::shell::{self, palette};
 /// Ticks (of 100 ms) between reloads while something is transitional.
 const POLL_TICKS: u64 = 10;
 
+/// Ticks (of 100 ms) between polls of the gateway screen shown (the
+/// gateways, a gateway's describe view, its targets) while nothing is
+/// transitional.
+pub const GATEWAYS_POLL_TICKS: u64 = 50;
+
 /// A result for the gateway screens.
 pub(crate) fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::GatewaysLoaded(result) => on_gateways(state, result),
         Msg::TargetsLoaded { gateway_id, result } => {
             let gw = &mut state.gateway;
+            gw.targets_in_flight.remove(&gateway_id);
             match result {
                 Ok(targets) => {
                     gw.tools
@@ -88,6 +94,7 @@ fn on_gateways(
     state: &mut AppState,
     result: Result<Vec<acc_domain::Gateway>, String>,
 ) -> Vec<Effect> {
+    state.gateway.list_in_flight = false;
     match result {
         Ok(gateways) => state.gateway.list = Loadable::Loaded(gateways),
         Err(e) => {
@@ -125,6 +132,48 @@ pub(crate) fn on_tick(state: &mut AppState) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
+}
+
+/// How often the shown gateway screen polls: the gateways list, a
+/// gateway's describe view and its targets, once loaded. Not while
+/// something is transitional (its own faster schedule runs), nor after a
+/// listing failed (ctrl-r asks again; its error would come back).
+pub(crate) fn poll_every(state: &AppState, route: &Route) -> Option<u64> {
+    let gw = &state.gateway;
+    if gw.list.needs_load() || gw.poll_at_tick.is_some() {
+        return None;
+    }
+    match route {
+        Route::Gateways | Route::GatewayDetail { .. } => Some(GATEWAYS_POLL_TICKS),
+        Route::Targets { gateway_id }
+            if gw.targets.get(gateway_id).is_some_and(|t| !t.needs_load()) =>
+        {
+            Some(GATEWAYS_POLL_TICKS)
+        }
+        _ => None,
+    }
+}
+
+/// A due poll: the gateways again (and the targets on their screen),
+/// keeping what is shown, one listing of each in flight.
+pub(crate) fn poll(state: &mut AppState, route: &Route) -> Vec<Effect> {
+    let gw = &mut state.gateway;
+    let mut effects = Vec::new();
+    if !gw.list_in_flight {
+        gw.list_in_flight = true;
+        effects.push(Job::LoadGateways.into());
+    }
+    if let Route::Targets { gateway_id } = route
+        && gw.targets_in_flight.insert(gateway_id.clone())
+    {
+        effects.push(
+            Job::LoadTargets {
+                gateway_id: gateway_id.clone(),
+            }
+            .into(),
+        );
+    }
+    effects
 }
 
 /// The gateways, unless loaded or under way; every screen needs them.
