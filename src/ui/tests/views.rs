@@ -2509,3 +2509,73 @@ fn switching_context_with_a_draft_asks_first() {
         vec![Effect::SwitchContext(target)]
     );
 }
+
+/// The help's lines between its borders, as drawn at 80×24 (the help is
+/// 72 columns wide, centered: columns 4 to 75).
+fn help_body(state: &AppState) -> Vec<String> {
+    let boxed = |l: &str| l.chars().skip(4).take(72).collect::<String>();
+    render_at(state, 80, 24)
+        .lines()
+        .map(boxed)
+        .skip_while(|l| !l.starts_with("┌ help"))
+        .skip(1)
+        .take_while(|l| !l.starts_with('└'))
+        .collect()
+}
+
+#[test]
+fn help_scrolls_at_80x24() {
+    let mut state = loaded(false);
+    update(&mut state, Action::Resize(80, 24));
+    key(&mut state, KeyCode::Char('?'));
+    let top = help_body(&state);
+    assert!(top.iter().any(|l| l.contains("gateways view")), "{top:?}");
+    insta::assert_snapshot!("help_80x24_top", render_at(&state, 80, 24));
+    // The end is out of sight at first; G shows it, g the top again.
+    let end = "esc, ? or f1 closes";
+    assert!(!top.iter().any(|l| l.contains(end)), "{top:?}");
+    key(&mut state, KeyCode::Char('G'));
+    let bottom = help_body(&state);
+    assert!(bottom.iter().any(|l| l.contains(end)), "{bottom:?}");
+    assert!(!bottom.iter().any(|l| l.contains("gateways view")));
+    insta::assert_snapshot!("help_80x24_bottom", render_at(&state, 80, 24));
+    // Past the end it stays put: k moves up one line at once.
+    key(&mut state, KeyCode::Char('j'));
+    assert_eq!(help_body(&state), bottom);
+    key(&mut state, KeyCode::Char('k'));
+    let up_one = help_body(&state);
+    assert_eq!(up_one[1..], bottom[..bottom.len() - 1]);
+    key(&mut state, KeyCode::Char('g'));
+    assert_eq!(help_body(&state), top);
+    key(&mut state, KeyCode::PageDown);
+    assert_ne!(help_body(&state), top);
+    key(&mut state, KeyCode::PageUp);
+    assert_eq!(help_body(&state), top);
+    // The mouse wheel scrolls the help, not the list under it.
+    let wheel = |kind| {
+        Action::Mouse(ratatui::crossterm::event::MouseEvent {
+            kind,
+            column: 10,
+            row: 10,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    update(
+        &mut state,
+        wheel(ratatui::crossterm::event::MouseEventKind::ScrollDown),
+    );
+    assert_eq!(help_body(&state), bottom);
+    update(
+        &mut state,
+        wheel(ratatui::crossterm::event::MouseEventKind::ScrollUp),
+    );
+    assert_eq!(help_body(&state), top);
+    // Moving keys stay in the help; esc closes it, and it opens at the top.
+    assert!(state.overlay.is_some());
+    key(&mut state, KeyCode::Char('G'));
+    key(&mut state, KeyCode::Esc);
+    assert!(state.overlay.is_none());
+    assert_eq!(state.screen().cursor.selected, 0, "the list did not move");
+    key(&mut state, KeyCode::Char('?'));
+    assert_eq!(help_body(&state), top);
+}

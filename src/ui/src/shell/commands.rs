@@ -12,6 +12,7 @@ use crate::shell::message::{error, info};
 use crate::shell::navigation::{back, move_by, reload};
 use crate::shell::screens::Clip;
 use crate::shell::state::{AppState, InputMode, Overlay};
+use crate::widgets::help;
 
 /// A key pressed (or repeated).
 pub(crate) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
@@ -61,19 +62,41 @@ fn on_overlay_key(state: &mut AppState, overlay: Overlay, key: KeyEvent) -> Vec<
             _ => Vec::new(),
         },
         Overlay::Help => {
-            if matches!(
-                key.code,
-                KeyCode::Esc
-                    | KeyCode::Char('?')
-                    | KeyCode::Char('q')
-                    | KeyCode::Enter
-                    | KeyCode::F(1)
-            ) {
-                state.overlay = None;
-            }
+            on_help_key(state, key);
             Vec::new()
         }
     }
+}
+
+/// In help: the moving keys scroll it; esc, ?, f1, q and enter close it
+/// (it opens at the top again).
+fn on_help_key(state: &mut AppState, key: KeyEvent) {
+    if matches!(
+        key.code,
+        KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter | KeyCode::F(1)
+    ) {
+        state.overlay = None;
+        state.help_scroll = 0;
+        return;
+    }
+    let page = help::page(state) as isize;
+    match keymap::lookup(keymap::GLOBAL, &key) {
+        Some(Command::Down) => scroll_help(state, 1),
+        Some(Command::Up) => scroll_help(state, -1),
+        Some(Command::PageDown) => scroll_help(state, page),
+        Some(Command::PageUp) => scroll_help(state, -page),
+        Some(Command::Top) => scroll_help(state, isize::MIN),
+        Some(Command::Bottom) => scroll_help(state, isize::MAX),
+        _ => {}
+    }
+}
+
+/// Scrolls the help by `delta` lines, within its length.
+pub(crate) fn scroll_help(state: &mut AppState, delta: isize) {
+    state.help_scroll = state
+        .help_scroll
+        .saturating_add_signed(delta)
+        .min(help::max_scroll(state));
 }
 
 /// A yes: its effect runs, or, when it needs no platform (discarding

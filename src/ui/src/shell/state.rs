@@ -129,6 +129,8 @@ pub struct AppState {
     pub deferred_palette: Option<String>,
     /// The modal layer shown, if any.
     pub overlay: Option<Overlay>,
+    /// The first line of help shown (j/k scroll it); 0 when it opens.
+    pub help_scroll: usize,
     /// The message on the bottom line, if any.
     pub message: Option<Message>,
     /// Messages of screens not shown, until their screen is shown again.
@@ -165,6 +167,7 @@ impl AppState {
             input: InputMode::Normal,
             deferred_palette: None,
             overlay: None,
+            help_scroll: 0,
             message: None,
             parked_messages: Vec::new(),
             message_seq: 0,

@@ -6,12 +6,12 @@ use ratatui::crossterm::event::{KeyEventKind, MouseEventKind};
 
 use crate::features::{context, gateway, policy, runtime};
 use crate::shell::action::Action;
-use crate::shell::commands::on_key;
+use crate::shell::commands::{on_key, scroll_help};
 use crate::shell::effect::Effect;
 use crate::shell::message::{self, error, info};
 use crate::shell::navigation::{clamp_cursor, load_for_current, move_by, poll_due};
 use crate::shell::route::Route;
-use crate::shell::state::{AppState, Screen};
+use crate::shell::state::{AppState, Overlay, Screen};
 
 /// Rows moved by one mouse wheel notch.
 const WHEEL_ROWS: isize = 3;
@@ -30,6 +30,14 @@ fn dispatch(state: &mut AppState, action: Action) -> Vec<Effect> {
     match action {
         Action::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Action::Key(_) => Vec::new(),
+        Action::Mouse(m) if state.overlay == Some(Overlay::Help) => {
+            match m.kind {
+                MouseEventKind::ScrollDown => scroll_help(state, WHEEL_ROWS),
+                MouseEventKind::ScrollUp => scroll_help(state, -WHEEL_ROWS),
+                _ => {}
+            }
+            Vec::new()
+        }
         Action::Mouse(m) => {
             match m.kind {
                 MouseEventKind::ScrollDown => move_by(state, WHEEL_ROWS),

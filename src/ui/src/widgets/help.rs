@@ -41,8 +41,8 @@ fn wrapped(
 /// The help box's width.
 const WIDTH: u16 = 72;
 
-/// Draws the help over `area`.
-pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+/// The help's lines for the shown screen.
+fn lines(state: &AppState) -> Vec<Line<'static>> {
     let theme = &state.theme;
     let route = &state.screen().route;
     let mut lines = vec![Line::styled(
@@ -107,12 +107,53 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             theme.muted,
         ));
     }
-    let height = lines.len() as u16 + 2;
+    lines
+}
+
+/// Lines of help shown at once in a terminal `rows` high (inside the borders).
+fn shown_rows(rows: u16) -> usize {
+    usize::from(rows.saturating_sub(2))
+}
+
+/// How far the help can scroll: its lines beyond what the terminal shows.
+pub(crate) fn max_scroll(state: &AppState) -> usize {
+    lines(state).len().saturating_sub(shown_rows(state.size.1))
+}
+
+/// Lines a page key moves the help by.
+pub(crate) fn page(state: &AppState) -> usize {
+    shown_rows(state.size.1).saturating_sub(1).max(1)
+}
+
+/// Draws the help over `area`, from line `state.help_scroll`; the title says
+/// which lines show when they do not all fit.
+pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
+    let lines = lines(state);
+    let total = lines.len();
+    let height = u16::try_from(total).unwrap_or(u16::MAX).saturating_add(2);
     let rect = super::centered(area, WIDTH, height);
+    let shown = shown_rows(rect.height);
+    let scroll = state.help_scroll.min(total.saturating_sub(shown));
+    let title = if shown < total {
+        format!(
+            " help · j/k/pgup/pgdn/g/G scroll {}-{}/{total} ",
+            scroll + 1,
+            (scroll + shown).min(total)
+        )
+    } else {
+        " help ".to_owned()
+    };
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.accent)
-        .title(" help ");
-    frame.render_widget(Paragraph::new(lines).style(theme.base).block(block), rect);
+        .title(title);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .style(theme.base)
+            .block(block)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+        rect,
+    );
 }
