@@ -356,5 +356,14 @@ pub enum ToolsAction {
         /// Read the arguments from this file.
         #[arg(long, conflicts_with = "args")]
         args_file: Option<PathBuf>,
+        /// Call as this OAuth client of the gateway's issuer (a CUSTOM_JWT
+        /// gateway's allowed client, e.g. the demo's ops-assistant), so its
+        /// policies decide for that caller.
+        #[arg(long = "as", value_name = "CLIENT")]
+        caller: Option<String>,
+        /// Print the call as a curl command (the token as $ACC_TOKEN, AWS
+        /// keys as their env vars) instead of sending it.
+        #[arg(long)]
+        curl: bool,
     },
 }

@@ -4,8 +4,9 @@
 use std::io::Read as _;
 
 use acc_backend::Backend;
+use acc_domain::curl_command::{CurlAuth, curl_command, tools_call_request};
 use acc_domain::json_schema_validation::{SchemaViolation, validate};
-use acc_domain::{Gateway, Tool, ToolCallReport, schema_tree};
+use acc_domain::{CallerIdentity, Gateway, Tool, ToolCallReport, schema_tree};
 use serde_json::Value;
 
 use super::args::{Output, ToolsAction};
@@ -28,14 +29,20 @@ pub(crate) async fn run(
             tool,
             args,
             args_file,
+            caller,
+            curl,
         } => {
+            let arguments = read_arguments(&args, args_file.as_deref())?;
+            if curl {
+                return print_curl(backend, &gateway, &tool, arguments).await;
+            }
             if readonly {
                 return Err(refused(
                     "tool call refused: --readonly is set, and tool calls can change things",
                 ));
             }
-            let arguments = read_arguments(&args, args_file.as_deref())?;
-            call(backend, &gateway, &tool, arguments, output).await
+            let caller = caller.map_or(CallerIdentity::Configured, CallerIdentity::Client);
+            call(backend, &gateway, &tool, arguments, &caller, output).await
         }
     }
 }
@@ -115,11 +122,12 @@ async fn call(
     gateway: &str,
     tool: &str,
     arguments: Value,
+    caller: &CallerIdentity,
     output: Output,
 ) -> Result<(), Failure> {
     let gw = resolve::gateway(backend, gateway).await?;
     check_arguments(backend, &gw, tool, &arguments).await?;
-    let report = backend.call_tool(&gw, tool, arguments).await?;
+    let report = backend.call_tool_as(&gw, tool, arguments, caller).await?;
     print(output, &report, || report_text(&report));
     // The timing is about the call, not its result: stdout stays pipeable.
     if output == Output::Text {
@@ -134,6 +142,29 @@ async fn call(
     if report.is_error {
         return Err(failed(format!("{tool} reported an error (isError)")));
     }
+    Ok(())
+}
+
+/// `--curl`: the call as a curl command, sent nowhere (so allowed
+/// read-only); the arguments are checked as for a call.
+async fn print_curl(
+    backend: &Backend,
+    gateway: &str,
+    tool: &str,
+    arguments: Value,
+) -> Result<(), Failure> {
+    let gw = resolve::gateway(backend, gateway).await?;
+    check_arguments(backend, &gw, tool, &arguments).await?;
+    let url = gw
+        .url
+        .as_deref()
+        .ok_or_else(|| failed(format!("gateway {} has no gatewayUrl to call", gw.name)))?;
+    let region = backend.context().region.clone().unwrap_or_default();
+    let auth = CurlAuth::for_authorizer(&gw.authorizer_type, &region);
+    println!(
+        "{}",
+        curl_command(url, auth, &tools_call_request(tool, arguments))
+    );
     Ok(())
 }
 

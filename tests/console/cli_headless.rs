@@ -1240,3 +1240,124 @@ fn a_policy_can_be_pushed_log_only_and_keeps_its_mode() {
     );
     assert_eq!(both.status.code(), Some(2), "the two modes conflict");
 }
+
+/// Issue 14, MCP Inspector users: `acc tools call --as CLIENT` calls as
+/// one of the gateway's OAuth clients, so the policy engine's decision for
+/// each caller shows; `--curl` prints the call as a runnable curl command
+/// whose credential is an env var, and that command works.
+#[test]
+fn a_tool_call_is_made_as_the_chosen_caller_and_prints_as_curl() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut serve, url) = served(dir.path());
+    let at = |args: &[&str]| {
+        let mut all = vec!["--endpoint", url.as_str()];
+        all.extend_from_slice(args);
+        acc(&all)
+    };
+    let err = |out: &Output| String::from_utf8_lossy(&out.stderr).into_owned();
+    let args = r##"{"channels":["#all"],"text":"townhall","send_at":"2026-12-02T10:00:00Z"}"##;
+    let tool = "messaging___schedule_announcement";
+    for client in ["sales-copilot", "ops-assistant"] {
+        let out = at(&[
+            "tools",
+            "call",
+            "enterprise-hub",
+            tool,
+            "--args",
+            args,
+            "--as",
+            client,
+            "-o",
+            "json",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{client}: {}", err(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        // The HTTP exchange is reported, its credential masked.
+        let headers = report["http"]["requestHeaders"].as_array().unwrap();
+        let auth = headers
+            .iter()
+            .find(|h| h["name"] == "authorization")
+            .unwrap_or_else(|| panic!("{report}"));
+        assert_eq!(auth["value"], "Bearer ****", "{report}");
+        assert_eq!(report["http"]["status"], 200, "{report}");
+    }
+    // The engine (LOG_ONLY) denied the sales agent and allowed operations.
+    let captured = at(&["captures", "enterprise-hub", "--tool", tool, "-o", "json"]);
+    let calls: Vec<serde_json::Value> = serde_json::from_slice(&captured.stdout).unwrap();
+    let decision_of = |sub: &str| {
+        calls
+            .iter()
+            .find(|c| c["caller"]["sub"] == sub)
+            .map(|c| c["policy"]["decision"].clone())
+            .unwrap_or_else(|| panic!("no call by {sub}: {calls:?}"))
+    };
+    assert_eq!(decision_of("sales-copilot"), "deny");
+    assert_eq!(decision_of("ops-assistant"), "allow");
+    // A client the issuer does not know is refused, named.
+    let unknown = at(&[
+        "tools",
+        "call",
+        "enterprise-hub",
+        tool,
+        "--args",
+        args,
+        "--as",
+        "nobody",
+    ]);
+    assert_ne!(unknown.status.code(), Some(0));
+    assert!(err(&unknown).contains("nobody"), "{}", err(&unknown));
+
+    // --curl sends nothing and prints the command with $ACC_TOKEN.
+    let before = calls.len();
+    let curl = at(&[
+        "tools",
+        "call",
+        "enterprise-hub",
+        tool,
+        "--args",
+        args,
+        "--as",
+        "ops-assistant",
+        "--curl",
+    ]);
+    assert_eq!(curl.status.code(), Some(0), "{}", err(&curl));
+    let command = String::from_utf8_lossy(&curl.stdout).into_owned();
+    assert!(
+        command.contains(r#"-H "Authorization: Bearer $ACC_TOKEN""#),
+        "{command}"
+    );
+    assert!(
+        !command.contains("eyJ"),
+        "no token in the command: {command}"
+    );
+    let again = at(&["captures", "enterprise-hub", "--tool", tool, "-o", "json"]);
+    let after: Vec<serde_json::Value> = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(after.len(), before, "--curl called nothing");
+    // The command runs as printed, given a token of the demo issuer.
+    let token = Command::new("curl")
+        .args(["-sS", "--fail", &format!("{url}/demo/idp/token")])
+        .args([
+            "-d",
+            "grant_type=client_credentials",
+            "-d",
+            "client_id=ops-assistant",
+        ])
+        .args(["-d", "client_secret=acc-demo"])
+        .output()
+        .expect("curl is needed (tests/run installs it)");
+    let token: serde_json::Value = serde_json::from_slice(&token.stdout).unwrap();
+    let ran = Command::new("sh")
+        .args(["-c", &command])
+        .env("ACC_TOKEN", token["access_token"].as_str().unwrap())
+        .output()
+        .unwrap();
+    let answer = String::from_utf8_lossy(&ran.stdout);
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    assert!(answer.contains(r#""result""#), "{answer}");
+    serve.kill().ok();
+    serve.wait().ok();
+}

@@ -6,6 +6,7 @@
 pub mod agent_runtime;
 pub mod capture;
 pub mod cedar_model;
+pub mod curl_command;
 pub mod gateway;
 pub mod json_schema;
 pub mod json_schema_validation;
@@ -29,4 +30,4 @@ pub use json_schema::{SchemaNode, schema_tree};
 pub use policy_resource::{Policy, PolicyEngine};
 pub use secret_masking::mask_secrets;
 pub use tool::{Tool, ToolSource, qualified_tool_name, tools_from_list};
-pub use tool_call::{RpcError, ToolCallReport};
+pub use tool_call::{CallerIdentity, HttpExchange, HttpHeader, RpcError, ToolCallReport};

@@ -275,6 +275,33 @@ pub fn mask_text(text: &str) -> Cow<'_, str> {
     SecretMasker::default().text(text)
 }
 
+/// Whether an HTTP header carries a credential by its name: `Authorization`,
+/// `Proxy-Authorization`, `Cookie`, `Set-Cookie`, `X-Amz-Security-Token`,
+/// `x-api-key` and the like.
+pub fn is_secret_header(name: &str) -> bool {
+    is_secret_key(name)
+}
+
+/// An HTTP header's value as it may be shown: a credential masked, keeping
+/// its scheme (`Bearer ****`, `AWS4-HMAC-SHA256 ****`); other values with
+/// any secret they carry masked.
+pub fn mask_header(name: &str, value: &str) -> String {
+    if !is_secret_header(name) {
+        return mask_text(value).into_owned();
+    }
+    match value.split_once(' ') {
+        Some((scheme, _))
+            if !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+        {
+            format!("{scheme} {MASK}")
+        }
+        _ => MASK.to_owned(),
+    }
+}
+
 /// The masked form of a whole value under a secret key: `Bearer ****` for
 /// an HTTP credential (its scheme tells what it was), else [`MASK`].
 fn masked_whole(value: &str, header: bool) -> String {
@@ -694,6 +721,50 @@ fn quoted(bytes: &[u8], start: usize, closer: &[u8]) -> Range<usize> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn credential_headers_are_masked_keeping_their_scheme() {
+        let jwt = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJzYWxlcy1jb3BpbG90In0.c2lnbmF0dXJlc2lnbmF0dXJl";
+        assert_eq!(
+            mask_header("Authorization", &format!("Bearer {jwt}")),
+            "Bearer ****"
+        );
+        assert_eq!(
+            mask_header(
+                "authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261202/us-east-1/bedrock-agentcore/aws4_request, Signature=abc"
+            ),
+            "AWS4-HMAC-SHA256 ****"
+        );
+        for name in [
+            "X-Amz-Security-Token",
+            "Cookie",
+            "set-cookie",
+            "x-api-key",
+            "Proxy-Authorization",
+        ] {
+            assert!(is_secret_header(name), "{name}");
+            assert_eq!(
+                mask_header(name, "s3cr3t-value=xyz; other=1"),
+                "****",
+                "{name}"
+            );
+        }
+        for name in [
+            "content-type",
+            "x-amz-date",
+            "mcp-session-id",
+            "x-amz-content-sha256",
+        ] {
+            assert!(!is_secret_header(name), "{name}");
+        }
+        assert_eq!(
+            mask_header("content-type", "application/json"),
+            "application/json"
+        );
+        // A token in a header with an innocent name is still caught.
+        assert!(!mask_header("x-debug", &format!("Bearer {jwt}")).contains(jwt));
+    }
 
     fn masked(text: &str) -> String {
         mask_text(text).into_owned()

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use acc_domain::{HttpExchange, HttpHeader};
 use serde_json::{Value, json};
 
 use crate::protocol::{
@@ -21,6 +22,8 @@ pub struct Exchange {
     pub response: Value,
     /// From sending the request to having the whole reply.
     pub latency: Duration,
+    /// The HTTP request and response headers, credentials masked.
+    pub http: HttpExchange,
 }
 
 impl Exchange {
@@ -239,10 +242,8 @@ impl McpClient {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let request = json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params });
         let started = Instant::now();
-        let text = self
-            .send(request.clone())
-            .await?
-            .ok_or_else(|| self.bad_reply("an empty reply to a request"))?;
+        let (text, http) = self.post(request.clone()).await?;
+        let text = text.ok_or_else(|| self.bad_reply("an empty reply to a request"))?;
         let latency = started.elapsed();
         let response = find_response(&text, id).ok_or_else(|| {
             self.bad_reply(&format!("no response with id {id} in {}", excerpt(&text)))
@@ -251,11 +252,18 @@ impl McpClient {
             request,
             response,
             latency,
+            http,
         })
     }
 
     /// POST a message; the body text, or `None` for 202 Accepted.
     async fn send(&self, message: Value) -> Result<Option<String>, McpError> {
+        Ok(self.post(message).await?.0)
+    }
+
+    /// POST a message: the body text (`None` for 202 Accepted) and the
+    /// HTTP headers both ways, credentials masked as they are recorded.
+    async fn post(&self, message: Value) -> Result<(Option<String>, HttpExchange), McpError> {
         let mut post = self
             .http
             .post(&self.url)
@@ -285,6 +293,12 @@ impl McpClient {
                     reason,
                 })?;
         }
+        let mut http = HttpExchange {
+            method: request.method().to_string(),
+            url: self.url.clone(),
+            request_headers: masked_headers(request.headers()),
+            ..HttpExchange::default()
+        };
         let response = self
             .http
             .execute(request)
@@ -298,6 +312,8 @@ impl McpClient {
                 },
             })?;
         let status = response.status().as_u16();
+        http.status = status;
+        http.response_headers = masked_headers(response.headers());
         if let Some(session) = response
             .headers()
             .get(SESSION_ID_HEADER)
@@ -314,22 +330,27 @@ impl McpClient {
             url: self.url.clone(),
             cause: format!("the reply broke off: {}", error_chain(&e)),
         })?;
-        match status {
-            202 => Ok(None),
-            401 | 403 => Err(McpError::Unauthorized {
-                url: self.url.clone(),
-                status,
-                reason: challenge.unwrap_or_else(|| excerpt(&body)),
-            }),
+        let body = match status {
+            202 => None,
+            401 | 403 => {
+                return Err(McpError::Unauthorized {
+                    url: self.url.clone(),
+                    status,
+                    reason: challenge.unwrap_or_else(|| excerpt(&body)),
+                });
+            }
             // JSON-RPC errors may come with 4xx statuses; keep them.
-            _ if body.trim_start().starts_with('{') || body.contains("data:") => Ok(Some(body)),
-            200..=299 => Ok(Some(body)),
-            _ => Err(McpError::Http {
-                url: self.url.clone(),
-                status,
-                body: excerpt(&body),
-            }),
-        }
+            _ if body.trim_start().starts_with('{') || body.contains("data:") => Some(body),
+            200..=299 => Some(body),
+            _ => {
+                return Err(McpError::Http {
+                    url: self.url.clone(),
+                    status,
+                    body: excerpt(&body),
+                });
+            }
+        };
+        Ok((body, http))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, (Option<String>, Option<String>)> {
@@ -342,6 +363,16 @@ impl McpClient {
             cause: cause.to_owned(),
         }
     }
+}
+
+/// Headers as they may be kept: each credential's value masked.
+fn masked_headers(headers: &reqwest::header::HeaderMap) -> Vec<HttpHeader> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            HttpHeader::masked(name.as_str(), &String::from_utf8_lossy(value.as_bytes()))
+        })
+        .collect()
 }
 
 /// The response with this id in a JSON body or an SSE stream.
@@ -409,6 +440,25 @@ mod tests {
                    data: \"result\":{\"ok\":true}}\n\n";
         assert_eq!(find_response(sse, 4).unwrap()["result"]["ok"], true);
         assert_eq!(find_response(sse, 5), None);
+    }
+
+    #[test]
+    fn recorded_headers_keep_no_credential() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("authorization", "Bearer s3cret.jwt.sig".parse().unwrap());
+        headers.insert(
+            "x-amz-security-token",
+            "FwoGZXIvYXdzEXAMPLE".parse().unwrap(),
+        );
+        headers.insert("content-type", "application/json".parse().unwrap());
+        let recorded = masked_headers(&headers);
+        let text = format!("{recorded:?}");
+        assert!(
+            !text.contains("s3cret") && !text.contains("FwoGZX"),
+            "{text}"
+        );
+        assert!(recorded.iter().any(|h| h.value == "Bearer ****"));
+        assert!(recorded.iter().any(|h| h.value == "application/json"));
     }
 
     #[test]

@@ -572,6 +572,7 @@ fn call_dialog_validates_then_shows_the_exchange() {
                 structured_content: None,
                 is_error: false,
                 rpc_error: None,
+                http: None,
             })),
         }),
     );

@@ -2,13 +2,13 @@
 //! the built-in search tool, and calls. Live and local alike: the client
 //! reaches whatever `gatewayUrl` GetGateway returned.
 
-use acc_domain::{Gateway, RpcError, Tool, ToolCallReport, ToolSource};
+use acc_domain::{CallerIdentity, Gateway, RpcError, Tool, ToolCallReport, ToolSource};
 use acc_mcp::client::{McpClient, McpError};
 use serde_json::Value;
 
 use crate::connection::{Backend, HTTP};
 use crate::error::BackendError;
-use crate::identity::bearer_tokens::{JwtResource, token_for};
+use crate::identity::bearer_tokens::{JwtResource, token_for, token_for_client};
 
 pub use acc_domain::tool::SEARCH_TOOL;
 
@@ -69,13 +69,38 @@ fn split(name: &str) -> (&str, &str) {
 
 impl Backend {
     async fn mcp_client(&self, gateway: &Gateway) -> Result<McpClient, BackendError> {
+        self.mcp_client_as(gateway, &CallerIdentity::Configured)
+            .await
+    }
+
+    /// A client that calls the gateway as `caller`: a chosen OAuth client
+    /// or a given token (CUSTOM_JWT gateways only), else as configured.
+    async fn mcp_client_as(
+        &self,
+        gateway: &Gateway,
+        caller: &CallerIdentity,
+    ) -> Result<McpClient, BackendError> {
         self.check_config()?;
         let url = gateway.url.clone().ok_or_else(|| {
             BackendError::Config(format!("gateway {} has no gatewayUrl", gateway.name))
         })?;
-        let token = match JwtResource::gateway(gateway) {
-            Some(resource) => Some(token_for(&HTTP, resource, &self.context().endpoint).await?),
-            None => None,
+        let endpoint = &self.context().endpoint;
+        let token = match (JwtResource::gateway(gateway), caller) {
+            (Some(resource), CallerIdentity::Configured) => {
+                Some(token_for(&HTTP, resource, endpoint).await?)
+            }
+            (Some(resource), CallerIdentity::Client(id)) => {
+                Some(token_for_client(&HTTP, resource, endpoint, id).await?)
+            }
+            (Some(_), CallerIdentity::Token(token)) => Some(token.clone()),
+            (None, CallerIdentity::Configured) => None,
+            (None, _) => {
+                return Err(BackendError::Config(format!(
+                    "gateway {} authorizes {} callers: choosing a caller (an OAuth client or a \
+                     token) applies to CUSTOM_JWT gateways only",
+                    gateway.name, gateway.authorizer_type
+                )));
+            }
         };
         let client = McpClient::new(HTTP.clone(), url, token);
         if is_iam(gateway) {
@@ -173,7 +198,20 @@ impl Backend {
         tool: &str,
         arguments: Value,
     ) -> Result<ToolCallReport, BackendError> {
-        let client = self.mcp_client(gateway).await?;
+        self.call_tool_as(gateway, tool, arguments, &CallerIdentity::Configured)
+            .await
+    }
+
+    /// [`call_tool`](Self::call_tool) as `caller`, so that what the
+    /// gateway's policies decide for that caller shows.
+    pub async fn call_tool_as(
+        &self,
+        gateway: &Gateway,
+        tool: &str,
+        arguments: Value,
+        caller: &CallerIdentity,
+    ) -> Result<ToolCallReport, BackendError> {
+        let client = self.mcp_client_as(gateway, caller).await?;
         let exchange = client
             .call_tool(tool, arguments)
             .await
@@ -196,6 +234,7 @@ impl Backend {
             structured_content,
             is_error,
             rpc_error,
+            http: Some(exchange.http),
         })
     }
 }

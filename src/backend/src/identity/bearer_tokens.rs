@@ -137,7 +137,7 @@ pub(crate) async fn token_for(
                 resource.problem(&format!("the env var {var} (client_secret_env) is not set"))
             })?,
         ),
-        _ if discovery.starts_with(&format!("{}/demo/idp/", endpoint.trim_end_matches('/'))) => {
+        _ if is_demo_issuer(discovery, endpoint) => {
             (DEMO_CLIENT.0.to_owned(), DEMO_CLIENT.1.to_owned())
         }
         _ => return Err(resource.problem("none is configured")),
@@ -151,6 +151,45 @@ pub(crate) async fn token_for(
         configured.scope.as_deref(),
     )
     .await
+}
+
+/// The token of OAuth client `client_id` for `resource` (the caller chosen
+/// in the call dialog, `acc tools call --as`): its secret from the tokens
+/// file when that names this client, else the demo issuer's shared one.
+pub(crate) async fn token_for_client(
+    http: &reqwest::Client,
+    resource: JwtResource<'_>,
+    endpoint: &str,
+    client_id: &str,
+) -> Result<String, BackendError> {
+    let discovery = resource
+        .discovery_url
+        .ok_or_else(|| resource.problem("it has no discovery URL"))?;
+    let configured = configured(resource)?;
+    let (secret, scope) = match (&configured.client_id, &configured.client_secret_env) {
+        (Some(id), Some(var)) if id == client_id => (
+            std::env::var(var).map_err(|_| {
+                resource.problem(&format!("the env var {var} (client_secret_env) is not set"))
+            })?,
+            configured.scope.as_deref(),
+        ),
+        _ if is_demo_issuer(discovery, endpoint) => (DEMO_CLIENT.1.to_owned(), None),
+        _ => {
+            return Err(BackendError::Config(format!(
+                "no secret is known for client {client_id} of {kind} {name}: add [{kind}.{name}] \
+                 with client_id = \"{client_id}\" and client_secret_env to \
+                 $XDG_CONFIG_HOME/acc/gateways.toml, or give a token instead",
+                kind = resource.kind,
+                name = resource.name,
+            )));
+        }
+    };
+    client_credentials(http, resource, discovery, client_id, &secret, scope).await
+}
+
+/// The issuer is the connected local platform's demo identity provider.
+fn is_demo_issuer(discovery: &str, endpoint: &str) -> bool {
+    discovery.starts_with(&format!("{}/demo/idp/", endpoint.trim_end_matches('/')))
 }
 
 fn configured(resource: JwtResource<'_>) -> Result<ClientAuth, BackendError> {
