@@ -2580,3 +2580,195 @@ fn help_scrolls_at_80x24() {
     key(&mut state, KeyCode::Char('?'));
     assert_eq!(help_body(&state), top);
 }
+
+// Issue 14, MCP Inspector users: the caller, the HTTP exchange, the call
+// history with re-run, and copy as curl.
+
+/// The call dialog of billing___lookup_invoice on orbit-hub, whose
+/// authorizer allows two OAuth clients.
+fn on_call_dialog() -> AppState {
+    let mut state = with_mcp_catalog();
+    let mut listed = gateways();
+    listed[0].allowed_clients = vec!["sales-copilot".into(), "ops-assistant".into()];
+    update(
+        &mut state,
+        Action::Gateway(gateway::Msg::GatewaysLoaded(Ok(listed))),
+    );
+    keys(&mut state, "jj");
+    key(&mut state, KeyCode::Char('c'));
+    keys(&mut state, "INV-7");
+    state
+}
+
+/// ctrl-s: the one call sent, its arguments and caller.
+fn send_call(state: &mut AppState) -> (serde_json::Value, acc_domain::CallerIdentity) {
+    let effects = ctrl(state, 's');
+    let [
+        Effect::Gateway(gateway::Job::CallTool {
+            arguments, caller, ..
+        }),
+    ] = &effects[..]
+    else {
+        panic!("one call is sent: {effects:?}");
+    };
+    (arguments.clone(), caller.clone())
+}
+
+/// The call comes back: ok, or a tool error.
+fn call_answers(state: &mut AppState, is_error: bool) {
+    let header = |name: &str, value: &str| acc_domain::HttpHeader {
+        name: name.into(),
+        value: value.into(),
+    };
+    update(
+        state,
+        Action::Gateway(gateway::Msg::ToolCalled {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            tool: "billing___lookup_invoice".into(),
+            result: Ok(Box::new(acc_domain::ToolCallReport {
+                tool: "billing___lookup_invoice".into(),
+                request: json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call"}),
+                response: json!({"jsonrpc": "2.0", "id": 2, "result": {"content": []}}),
+                latency_ms: 3.0,
+                content: vec![json!({"type": "text", "text": "done"})],
+                structured_content: None,
+                is_error,
+                rpc_error: None,
+                http: Some(acc_domain::HttpExchange {
+                    method: "POST".into(),
+                    url: "http://127.0.0.1:4577/gateways/orbit-hub-k3j9x0a1b2/mcp".into(),
+                    request_headers: vec![
+                        header("content-type", "application/json"),
+                        header("authorization", "Bearer ****"),
+                    ],
+                    status: 200,
+                    response_headers: vec![header("mcp-session-id", "s-1")],
+                }),
+            })),
+        }),
+    );
+}
+
+#[test]
+fn the_call_dialog_calls_as_the_chosen_caller_and_masks_a_typed_token() {
+    let mut state = on_call_dialog();
+    assert!(render(&state).contains("as: configured"));
+    let (_, caller) = send_call(&mut state);
+    assert_eq!(caller, acc_domain::CallerIdentity::Configured);
+    call_answers(&mut state, false);
+    // ctrl-o: the gateway's clients, then a token of the user's.
+    ctrl(&mut state, 'o');
+    assert!(render(&state).contains("as: sales-copilot"));
+    let (_, caller) = send_call(&mut state);
+    assert_eq!(
+        caller,
+        acc_domain::CallerIdentity::Client("sales-copilot".into())
+    );
+    call_answers(&mut state, true);
+    ctrl(&mut state, 'o');
+    ctrl(&mut state, 'o');
+    let token = "eyJhbGciOiJFUzI1NiJ9.c2VjcmV0.c2ln";
+    keys(&mut state, token);
+    let screen = render(&state);
+    assert!(screen.contains("as: token"), "{screen}");
+    assert!(
+        !screen.contains("c2VjcmV0"),
+        "the token is masked: {screen}"
+    );
+    let (arguments, caller) = send_call(&mut state);
+    assert_eq!(caller, acc_domain::CallerIdentity::Token(token.into()));
+    assert_eq!(
+        arguments,
+        json!({"number": "INV-7"}),
+        "the token is not an argument"
+    );
+}
+
+#[test]
+fn the_raw_exchange_shows_the_http_headers() {
+    let mut state = on_call_dialog();
+    send_call(&mut state);
+    call_answers(&mut state, false);
+    ctrl(&mut state, 't');
+    let screen = render(&state);
+    for line in [
+        "→ POST http://127.0.0.1:4577/gateways/orbit-hub-k3j9x0a1b2/mcp",
+        "authorization: Bearer ****",
+        "← HTTP 200",
+        "mcp-session-id: s-1",
+        "→ request",
+    ] {
+        assert!(screen.contains(line), "{line}: {screen}");
+    }
+}
+
+#[test]
+fn each_tool_keeps_its_call_history_and_reruns_an_entry() {
+    let mut state = on_call_dialog();
+    send_call(&mut state);
+    call_answers(&mut state, false);
+    ctrl(&mut state, 'o');
+    send_call(&mut state);
+    call_answers(&mut state, true);
+    // ctrl-n: the history, newest first, and the entry chosen.
+    ctrl(&mut state, 'n');
+    let screen = render(&state);
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| !l.contains("as: "))
+        .filter(|l| l.contains("configured") || l.contains("sales-copilot"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{screen}");
+    assert!(
+        rows[0].contains("sales-copilot") && rows[0].contains("tool error"),
+        "{screen}"
+    );
+    assert!(
+        rows[1].contains("configured") && rows[1].contains("ok"),
+        "{screen}"
+    );
+    // ctrl-n again chooses the older; ctrl-g sends it again as it was.
+    ctrl(&mut state, 'n');
+    let effects = ctrl(&mut state, 'g');
+    let [
+        Effect::Gateway(gateway::Job::CallTool {
+            arguments, caller, ..
+        }),
+    ] = &effects[..]
+    else {
+        panic!("the entry is sent again: {effects:?}");
+    };
+    assert_eq!(arguments, &json!({"number": "INV-7"}));
+    assert_eq!(caller, &acc_domain::CallerIdentity::Configured);
+    // The history is the tool's: another tool's dialog starts without it.
+    key(&mut state, KeyCode::Esc);
+    keys(&mut state, "k");
+    key(&mut state, KeyCode::Char('c'));
+    ctrl(&mut state, 'n');
+    assert!(render(&state).contains("no calls of this tool yet"));
+}
+
+#[test]
+fn copy_as_curl_names_the_token_s_env_var() {
+    let mut state = on_call_dialog();
+    ctrl(&mut state, 'o');
+    ctrl(&mut state, 'o');
+    ctrl(&mut state, 'o');
+    keys(&mut state, "s3cr3t-token-text");
+    let effects = ctrl(&mut state, 'x');
+    let [Effect::Copy(curl)] = &effects[..] else {
+        panic!("the command is copied: {effects:?}");
+    };
+    assert!(
+        curl.contains(r#"-H "Authorization: Bearer $ACC_TOKEN""#),
+        "{curl}"
+    );
+    assert!(
+        curl.contains("billing___lookup_invoice") && curl.contains("INV-7"),
+        "{curl}"
+    );
+    assert!(!curl.contains("s3cr3t"), "{curl}");
+    let screen = render(&state);
+    assert!(screen.contains("curl -sS -X POST"), "{screen}");
+    assert!(!screen.contains("s3cr3t"), "{screen}");
+}

@@ -5,7 +5,7 @@
 
 use acc_domain::json_schema::type_label;
 use acc_domain::json_schema_validation::validate;
-use acc_domain::{Tool, ToolCallReport};
+use acc_domain::{CallerIdentity, Gateway, Tool, ToolCallReport};
 use ratatui_textarea::TextArea;
 use serde_json::{Map, Value};
 
@@ -52,13 +52,17 @@ pub enum EditorMode {
     Raw,
 }
 
-/// Which half of the result panel is showing.
+/// Which page of the result panel is showing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResultTab {
     /// The tool's content items.
     Content,
-    /// The raw JSON-RPC request and response.
+    /// The raw exchange: HTTP headers and the JSON-RPC request and response.
     Exchange,
+    /// The tool's last calls this session (ctrl-n/ctrl-p choose, ctrl-g re-runs).
+    History,
+    /// The call as a curl command (ctrl-x).
+    Curl,
 }
 
 /// Where a call stands.
@@ -101,6 +105,20 @@ pub struct CallForm {
     pub tab: ResultTab,
     /// First line of the result panel shown.
     pub scroll: u16,
+    /// Who the call can be made as: as configured, each OAuth client the
+    /// gateway's authorizer allows, and a token the user types (CUSTOM_JWT
+    /// gateways); as configured alone otherwise.
+    pub callers: Vec<CallerIdentity>,
+    /// Index of the chosen caller.
+    pub caller: usize,
+    /// Typed keys go to the token (the token caller was just chosen).
+    pub token_focus: bool,
+    /// The history entry chosen, newest first.
+    pub history_selected: usize,
+    /// The curl command last made (ctrl-x).
+    pub curl: Option<String>,
+    /// What the call in flight was sent with, for the history.
+    pub sent: Option<(Value, CallerIdentity)>,
 }
 
 impl PartialEq for CallForm {
@@ -116,6 +134,12 @@ impl PartialEq for CallForm {
             && self.call == other.call
             && self.tab == other.tab
             && self.scroll == other.scroll
+            && self.callers == other.callers
+            && self.caller == other.caller
+            && self.token_focus == other.token_focus
+            && self.history_selected == other.history_selected
+            && self.curl == other.curl
+            && self.sent == other.sent
     }
 }
 
@@ -142,9 +166,85 @@ impl CallForm {
             call: CallState::Editing,
             tab: ResultTab::Content,
             scroll: 0,
+            callers: vec![CallerIdentity::Configured],
+            caller: 0,
+            token_focus: false,
+            history_selected: 0,
+            curl: None,
+            sent: None,
         };
         form.set_raw(&Value::Object(Map::new()));
         form
+    }
+
+    /// The callers a call through `gateway` can be made as: as configured,
+    /// then for a CUSTOM_JWT gateway each allowed OAuth client and a token.
+    pub fn with_callers_of(mut self, gateway: &Gateway) -> CallForm {
+        self.callers = vec![CallerIdentity::Configured];
+        if gateway.authorizer_type == "CUSTOM_JWT" {
+            let clients = gateway.allowed_clients.iter().cloned();
+            self.callers.extend(clients.map(CallerIdentity::Client));
+            self.callers.push(CallerIdentity::Token(String::new()));
+        }
+        self
+    }
+
+    /// The caller chosen.
+    pub fn caller(&self) -> CallerIdentity {
+        self.callers.get(self.caller).cloned().unwrap_or_default()
+    }
+
+    /// ctrl-o: the next caller; on the token, typing goes to it.
+    pub fn next_caller(&mut self) {
+        self.caller = (self.caller + 1) % self.callers.len().max(1);
+        self.token_focus = matches!(self.caller(), CallerIdentity::Token(_));
+        self.problems.clear();
+    }
+
+    /// The caller as shown: a typed token masked, its length alone said.
+    pub fn caller_label(&self) -> String {
+        match self.caller() {
+            CallerIdentity::Token(token) if token.is_empty() => "token (type or paste it)".into(),
+            CallerIdentity::Token(token) => {
+                format!("token **** ({} characters)", token.chars().count())
+            }
+            other => other.label(),
+        }
+    }
+
+    /// A key typed into the token: a character, backspace, or ctrl-u.
+    pub fn edit_token(&mut self, edit: impl FnOnce(&mut String)) {
+        if let Some(CallerIdentity::Token(token)) = self.callers.get_mut(self.caller) {
+            edit(token);
+        }
+    }
+
+    /// The call of `arguments` as `caller` back in the dialog (a re-run).
+    pub fn load(&mut self, arguments: &Value, caller: &CallerIdentity) {
+        self.set_raw(arguments);
+        if let Value::Object(object) = arguments {
+            self.fill_fields(object);
+        }
+        let found = self.callers.iter().position(|c| match (c, caller) {
+            (CallerIdentity::Token(_), CallerIdentity::Token(_)) => true,
+            (c, caller) => c == caller,
+        });
+        if let Some(index) = found {
+            self.caller = index;
+            self.callers[index] = caller.clone();
+        }
+        self.token_focus = false;
+        self.problems.clear();
+    }
+
+    /// The form's fields from a JSON object of arguments.
+    fn fill_fields(&mut self, object: &Map<String, Value>) {
+        for field in &mut self.fields {
+            field.value = object
+                .get(&field.name)
+                .map(as_field_text)
+                .unwrap_or_default();
+        }
     }
 
     /// The arguments to send, checked against the schema; or every reason
@@ -224,12 +324,7 @@ impl CallForm {
                     &text
                 }) {
                     Ok(Value::Object(object)) => {
-                        for field in &mut self.fields {
-                            field.value = object
-                                .get(&field.name)
-                                .map(as_field_text)
-                                .unwrap_or_default();
-                        }
+                        self.fill_fields(&object);
                         self.mode = EditorMode::Form;
                         self.problems.clear();
                     }

@@ -56,6 +56,8 @@ pub enum Job {
         tool: String,
         /// The call's arguments.
         arguments: serde_json::Value,
+        /// Who the call is made as.
+        caller: acc_domain::CallerIdentity,
     },
     /// Read the gateway's captured calls from its APPLICATION_LOGS.
     LoadCaptures {
@@ -118,9 +120,10 @@ impl Job {
                 gateway,
                 tool,
                 arguments,
+                caller,
             } => Msg::ToolCalled {
                 result: backend
-                    .call_tool(&gateway, &tool, arguments)
+                    .call_tool_as(&gateway, &tool, arguments, &caller)
                     .await
                     .map(Box::new)
                     .map_err(text),

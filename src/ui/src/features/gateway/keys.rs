@@ -31,6 +31,17 @@ pub enum Command {
     NextField,
     /// Call dialog: previous field.
     PrevField,
+    /// Call dialog: the next caller (configured, the gateway's OAuth
+    /// clients, a token).
+    NextCaller,
+    /// Call dialog: the call as a curl command, shown and copied.
+    Curl,
+    /// Call dialog: the next (older) entry of the tool's call history.
+    HistoryNext,
+    /// Call dialog: the previous (newer) entry of the tool's call history.
+    HistoryPrev,
+    /// Call dialog: send the chosen history entry again.
+    Rerun,
     /// Captures: the next outcome filter (all, ok, tool_error, denied).
     CycleOutcome,
     /// Captures: the next policy decision filter (all, allow, deny).
@@ -163,8 +174,8 @@ pub(crate) const TOOL_CALL: &[Binding] = &[
     bind(
         &[ctrl('t')],
         gw(Command::ToggleResult),
-        "result/rpc",
-        "show the result content or the raw JSON-RPC exchange",
+        "result/raw",
+        "show the result content, the raw exchange (HTTP headers, JSON-RPC), the history",
     ),
     bind(
         &[plain(KeyCode::Tab)],
@@ -177,6 +188,36 @@ pub(crate) const TOOL_CALL: &[Binding] = &[
         gw(Command::PrevField),
         "prev",
         "previous field",
+    ),
+    bind(
+        &[ctrl('o')],
+        gw(Command::NextCaller),
+        "caller",
+        "call as: configured → each OAuth client of the gateway → a token you type (masked)",
+    ),
+    bind(
+        &[ctrl('n')],
+        gw(Command::HistoryNext),
+        "history",
+        "the tool's last calls (time, caller, outcome); again for an older one",
+    ),
+    bind(
+        &[ctrl('p')],
+        gw(Command::HistoryPrev),
+        "newer",
+        "a newer call of the history",
+    ),
+    bind(
+        &[ctrl('g')],
+        gw(Command::Rerun),
+        "re-run",
+        "send the chosen history call again (its arguments and caller)",
+    ),
+    bind(
+        &[ctrl('x')],
+        gw(Command::Curl),
+        "curl",
+        "the call as a curl command, copied (OSC 52); the token is $ACC_TOKEN",
     ),
     bind(
         &[ctrl('y')],

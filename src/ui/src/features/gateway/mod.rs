@@ -3,6 +3,7 @@
 //! the search tool), the call dialog, and captured calls.
 
 pub mod call_form;
+pub mod call_history;
 pub mod capture_list;
 pub(crate) mod describe;
 mod job;

@@ -200,9 +200,16 @@ impl Screens for Route {
                 Vec::new()
             }
             // The call dialog's own, answered above.
-            Gw::Send | Gw::ToggleEditor | Gw::ToggleResult | Gw::NextField | Gw::PrevField => {
-                Vec::new()
-            }
+            Gw::Send
+            | Gw::ToggleEditor
+            | Gw::ToggleResult
+            | Gw::NextField
+            | Gw::PrevField
+            | Gw::NextCaller
+            | Gw::Curl
+            | Gw::HistoryNext
+            | Gw::HistoryPrev
+            | Gw::Rerun => Vec::new(),
         })
     }
 

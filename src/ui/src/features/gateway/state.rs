@@ -8,6 +8,7 @@ use acc_backend::McpCatalog;
 use acc_domain::{Gateway, SchemaNode, Target, Tool, schema_tree};
 
 use crate::features::gateway::call_form::{CallForm, CallState};
+use crate::features::gateway::call_history::CallRecord;
 use crate::features::gateway::capture_list::{CaptureFilters, CaptureList};
 use crate::shell::loadable::Loadable;
 
@@ -54,6 +55,9 @@ pub struct GatewayState {
     pub list_in_flight: bool,
     /// Gateways whose targets a poll is listing (one at a time each).
     pub targets_in_flight: HashSet<String>,
+    /// Each tool's last calls this session, newest first, by (gateway id,
+    /// tool).
+    pub call_history: HashMap<(String, String), Vec<CallRecord>>,
 }
 
 impl GatewayState {

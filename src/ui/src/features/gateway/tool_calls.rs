@@ -1,16 +1,18 @@
 //! The call dialog's behaviour: opening it, typing, sending, and showing
 //! what came back. Its state is [`CallForm`]; its view is `views::tool_call`.
 
-use acc_domain::ToolCallReport;
+use acc_domain::curl_command::{CurlAuth, curl_command, tools_call_request};
+use acc_domain::{CallerIdentity, ToolCallReport};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::features::gateway::call_form::{CallForm, CallState, EditorMode, ResultTab};
+use crate::features::gateway::call_history;
 use crate::features::gateway::job::Job;
 use crate::features::gateway::keys::Command as Gw;
 use crate::features::gateway::route::Route;
 use crate::shell::effect::Effect;
 use crate::shell::keymap::Command;
-use crate::shell::message::error;
+use crate::shell::message::{error, info};
 use crate::shell::navigation::push;
 use crate::shell::state::AppState;
 
@@ -49,6 +51,11 @@ pub(crate) fn on_command(state: &mut AppState, command: Command) -> Option<Vec<E
         Command::Gateway(Gw::Send) => return Some(send(state)),
         Command::Gateway(Gw::ToggleEditor) => toggle_editor(state),
         Command::Gateway(Gw::ToggleResult) => toggle_result(state),
+        Command::Gateway(Gw::NextCaller) => next_caller(state),
+        Command::Gateway(Gw::HistoryNext) => choose_history(state, 1),
+        Command::Gateway(Gw::HistoryPrev) => choose_history(state, -1),
+        Command::Gateway(Gw::Rerun) => return Some(rerun(state)),
+        Command::Gateway(Gw::Curl) => return Some(curl(state)),
         Command::Copy | Command::Back | Command::Quit | Command::Help => return None,
         _ => {}
     }
@@ -70,7 +77,11 @@ fn open(state: &mut AppState, gateway_id: &str, tool: &str) -> Option<Route> {
         error(state, format!("tool {tool} is not in the catalog"));
         return None;
     };
-    state.gateway.call = Some(CallForm::new(gateway_id, found));
+    let form = CallForm::new(gateway_id, found);
+    state.gateway.call = Some(match state.gateway.find(gateway_id) {
+        Some(gateway) => form.with_callers_of(gateway),
+        None => form,
+    });
     Some(Route::ToolCall {
         gateway_id: gateway_id.to_owned(),
         tool: tool.to_owned(),
@@ -83,6 +94,10 @@ pub(crate) fn on_typing_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> 
         return Vec::new();
     };
     if form.call == CallState::InFlight {
+        return Vec::new();
+    }
+    if form.token_focus {
+        type_token(form, key);
         return Vec::new();
     }
     match form.mode {
@@ -106,6 +121,24 @@ pub(crate) fn on_typing_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> 
     Vec::new()
 }
 
+/// A key typed while the token is chosen: into the token, masked on
+/// screen; enter or a move leaves it for the arguments.
+fn type_token(form: &mut CallForm, key: KeyEvent) {
+    match key.code {
+        KeyCode::Enter | KeyCode::Up | KeyCode::Down => form.token_focus = false,
+        KeyCode::Backspace => form.edit_token(|t| {
+            t.pop();
+        }),
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            form.edit_token(String::clear)
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            form.edit_token(|t| t.push(c))
+        }
+        _ => {}
+    }
+}
+
 /// Validate and send; problems stay in the dialog instead.
 fn send(state: &mut AppState) -> Vec<Effect> {
     if state.readonly {
@@ -125,9 +158,20 @@ fn send(state: &mut AppState) -> Vec<Effect> {
             return Vec::new();
         }
     };
+    let caller = form.caller();
+    if caller == CallerIdentity::Token(String::new()) {
+        form.problems = vec!["type the token to call with (ctrl-o chooses another caller)".into()];
+        form.token_focus = true;
+        return Vec::new();
+    }
     form.problems.clear();
     form.call = CallState::InFlight;
     form.scroll = 0;
+    form.token_focus = false;
+    form.sent = Some((arguments.clone(), caller.clone()));
+    if matches!(form.tab, ResultTab::History | ResultTab::Curl) {
+        form.tab = ResultTab::Content;
+    }
     let (gateway_id, tool) = (form.gateway_id.clone(), form.tool.clone());
     let Some(gateway) = state.gateway.find(&gateway_id).cloned() else {
         if let Some(form) = state.gateway.call.as_mut() {
@@ -140,6 +184,7 @@ fn send(state: &mut AppState) -> Vec<Effect> {
             gateway: Box::new(gateway),
             tool,
             arguments,
+            caller,
         }
         .into(),
     ]
@@ -160,6 +205,14 @@ pub(crate) fn on_called(
     if form.gateway_id != gateway_id || form.tool != tool {
         return;
     }
+    if let Some(sent) = form.sent.take() {
+        let outcome = call_history::outcome_of(&result);
+        form.history_selected = 0;
+        call_history::record(&mut state.gateway, gateway_id, tool, sent, outcome);
+    }
+    let Some(form) = state.gateway.call.as_mut() else {
+        return;
+    };
     form.call = match result {
         Ok(report) => {
             // A JSON-RPC error has no content to show: show the exchange.
@@ -197,7 +250,8 @@ fn toggle_result(state: &mut AppState) {
     if let Some(form) = state.gateway.call.as_mut() {
         form.tab = match form.tab {
             ResultTab::Content => ResultTab::Exchange,
-            ResultTab::Exchange => ResultTab::Content,
+            ResultTab::Exchange => ResultTab::History,
+            ResultTab::History | ResultTab::Curl => ResultTab::Content,
         };
         form.scroll = 0;
     }
@@ -217,4 +271,95 @@ fn scroll(state: &mut AppState, delta: isize) {
     if let Some(form) = state.gateway.call.as_mut() {
         form.scroll = (form.scroll as isize + delta).clamp(0, u16::MAX as isize) as u16;
     }
+}
+
+/// ctrl-o: the next caller.
+fn next_caller(state: &mut AppState) {
+    if let Some(form) = state.gateway.call.as_mut() {
+        form.next_caller();
+    }
+}
+
+/// ctrl-n / ctrl-p: the history shows, the chosen entry moving by `delta`
+/// (older is +1).
+fn choose_history(state: &mut AppState, delta: isize) {
+    let Some(form) = state.gateway.call.as_ref() else {
+        return;
+    };
+    let kept = call_history::of(&state.gateway, &form.gateway_id, &form.tool).len();
+    let Some(form) = state.gateway.call.as_mut() else {
+        return;
+    };
+    if form.tab != ResultTab::History {
+        // The first press shows the history at its newest call.
+        form.tab = ResultTab::History;
+        form.history_selected = 0;
+        form.scroll = 0;
+        return;
+    }
+    let last = kept.saturating_sub(1) as isize;
+    form.history_selected = (form.history_selected as isize + delta).clamp(0, last) as usize;
+}
+
+/// ctrl-g: the chosen history call, its arguments and caller, sent again.
+fn rerun(state: &mut AppState) -> Vec<Effect> {
+    let Some(form) = state.gateway.call.as_ref() else {
+        return Vec::new();
+    };
+    let calls = call_history::of(&state.gateway, &form.gateway_id, &form.tool);
+    let Some(entry) = calls.get(form.history_selected).cloned() else {
+        info(
+            state,
+            "no call of this tool to run again yet (ctrl-s sends one)".into(),
+        );
+        return Vec::new();
+    };
+    if let Some(form) = state.gateway.call.as_mut() {
+        form.load(&entry.arguments, &entry.caller);
+    }
+    send(state)
+}
+
+/// ctrl-x: the call as a curl command, shown and copied; its credential
+/// is an env var, never the token.
+fn curl(state: &mut AppState) -> Vec<Effect> {
+    let Some(form) = state.gateway.call.as_ref() else {
+        return Vec::new();
+    };
+    let made = curl_of(state, form);
+    let Some(form) = state.gateway.call.as_mut() else {
+        return Vec::new();
+    };
+    match made {
+        Ok(command) => {
+            form.curl = Some(command.clone());
+            form.tab = ResultTab::Curl;
+            form.scroll = 0;
+            vec![Effect::Copy(command)]
+        }
+        Err(problems) => {
+            form.problems = problems;
+            Vec::new()
+        }
+    }
+}
+
+/// The curl command of the dialog's call, or why there is none.
+fn curl_of(state: &AppState, form: &CallForm) -> Result<String, Vec<String>> {
+    let arguments = form.arguments()?;
+    let gateway = state
+        .gateway
+        .find(&form.gateway_id)
+        .ok_or_else(|| vec![format!("gateway {} is no longer loaded", form.gateway_id)])?;
+    let url = gateway
+        .url
+        .as_deref()
+        .ok_or_else(|| vec![format!("gateway {} has no gatewayUrl", gateway.name)])?;
+    let region = state.context.region.clone().unwrap_or_default();
+    let auth = CurlAuth::for_authorizer(&gateway.authorizer_type, &region);
+    Ok(curl_command(
+        url,
+        auth,
+        &tools_call_request(&form.tool, arguments),
+    ))
 }

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use serde_json::Value;
 
 use crate::features::gateway::call_form::{CallForm, CallState, EditorMode, FieldKind, ResultTab};
+use crate::features::gateway::call_history;
 use crate::shell::state::AppState;
 
 pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
@@ -22,14 +23,28 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         return;
     };
     let [about, panes] = Layout::vertical([Constraint::Length(2), Constraint::Min(4)]).areas(area);
+    let mut caller = vec![
+        Span::styled(" · as: ", theme.muted),
+        Span::styled(form.caller_label(), theme.accent),
+    ];
+    if form.token_focus {
+        caller.push(Span::styled(
+            "▏ typing the token (enter: done)",
+            theme.muted,
+        ));
+    } else if form.callers.len() > 1 {
+        caller.push(Span::styled(" (ctrl-o)", theme.muted));
+    }
+    let mut title = vec![
+        Span::styled(format!(" {} ", form.tool), theme.accent),
+        Span::styled(
+            format!("on {}", state.gateway.name_of(&form.gateway_id)),
+            theme.muted,
+        ),
+    ];
+    title.extend(caller);
     let head = vec![
-        Line::from(vec![
-            Span::styled(format!(" {} ", form.tool), theme.accent),
-            Span::styled(
-                format!("on {}", state.gateway.name_of(&form.gateway_id)),
-                theme.muted,
-            ),
-        ]),
+        Line::from(title),
         Line::styled(format!(" {}", form.description), theme.muted),
     ];
     frame.render_widget(Paragraph::new(head), about);
@@ -120,9 +135,45 @@ fn render_outcome(state: &AppState, form: &CallForm, frame: &mut Frame, area: Re
     };
     let mut title = vec![
         tab("result", form.tab == ResultTab::Content),
-        tab("json-rpc", form.tab == ResultTab::Exchange),
+        tab("raw", form.tab == ResultTab::Exchange),
+        tab("history", form.tab == ResultTab::History),
     ];
-    let lines: Vec<Line> = match &form.call {
+    if form.curl.is_some() {
+        title.push(tab("curl", form.tab == ResultTab::Curl));
+    }
+    let lines: Vec<Line> = match (&form.call, form.tab) {
+        (_, ResultTab::History) => history_lines(state, form),
+        (_, ResultTab::Curl) => form
+            .curl
+            .iter()
+            .flat_map(|c| c.lines())
+            .map(|l| Line::raw(l.to_owned()))
+            .collect(),
+        (call, _) => call_lines(state, form, call, &mut title),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Line::from(title));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((form.scroll, 0)),
+        area,
+    );
+}
+
+/// The call's state, content or raw exchange; its status and latency go
+/// to the `title`.
+fn call_lines(
+    state: &AppState,
+    form: &CallForm,
+    call: &CallState,
+    title: &mut Vec<Span<'static>>,
+) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    match call {
         CallState::Editing => vec![Line::styled(
             "ctrl-s validates the arguments and sends tools/call; enter moves to the next field",
             theme.muted,
@@ -141,28 +192,78 @@ fn render_outcome(state: &AppState, form: &CallForm, frame: &mut Frame, area: Re
                 theme.muted,
             ));
             match form.tab {
-                ResultTab::Content => content_lines(report, theme.error, theme.muted),
-                ResultTab::Exchange => {
-                    let mut lines = vec![Line::styled("→ request", theme.accent)];
-                    lines.extend(json_lines(&report.request));
-                    lines.push(Line::styled("← response", theme.accent));
-                    lines.extend(json_lines(&report.response));
-                    lines
-                }
+                ResultTab::Exchange => exchange_lines(report, theme.accent, theme.muted),
+                _ => content_lines(report, theme.error, theme.muted),
             }
         }
+    }
+}
+
+/// The raw exchange: the HTTP request line and headers (credentials were
+/// masked when recorded), the JSON-RPC request, the status, the response
+/// headers and the JSON-RPC response.
+fn exchange_lines(
+    report: &acc_domain::ToolCallReport,
+    accent: Style,
+    muted: Style,
+) -> Vec<Line<'static>> {
+    let headers = |headers: &[acc_domain::HttpHeader]| -> Vec<Line<'static>> {
+        headers
+            .iter()
+            .map(|h| Line::styled(format!("  {}: {}", h.name, h.value), muted))
+            .collect()
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border)
-        .title(Line::from(title));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((form.scroll, 0)),
-        area,
-    );
+    let mut lines = Vec::new();
+    if let Some(http) = &report.http {
+        lines.push(Line::styled(
+            format!("→ {} {}", http.method, http.url),
+            accent,
+        ));
+        lines.extend(headers(&http.request_headers));
+    }
+    lines.push(Line::styled("→ request", accent));
+    lines.extend(json_lines(&report.request));
+    if let Some(http) = &report.http {
+        lines.push(Line::styled(format!("← HTTP {}", http.status), accent));
+        lines.extend(headers(&http.response_headers));
+    }
+    lines.push(Line::styled("← response", accent));
+    lines.extend(json_lines(&report.response));
+    lines
+}
+
+/// The tool's last calls, newest first, the chosen one marked.
+fn history_lines(state: &AppState, form: &CallForm) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let calls = call_history::of(&state.gateway, &form.gateway_id, &form.tool);
+    if calls.is_empty() {
+        return vec![Line::styled(
+            "no calls of this tool yet (ctrl-s sends one)",
+            theme.muted,
+        )];
+    }
+    let mut lines = vec![Line::styled(
+        "ctrl-n older · ctrl-p newer · ctrl-g sends the chosen call again",
+        theme.muted,
+    )];
+    for (i, call) in calls.iter().enumerate() {
+        let chosen = i == form.history_selected;
+        let outcome = if call.outcome == "ok" {
+            theme.success
+        } else {
+            theme.error
+        };
+        lines.push(Line::from(vec![
+            Span::styled(if chosen { "▸ " } else { "  " }, theme.accent),
+            Span::styled(format!("{}  ", call.at), theme.muted),
+            Span::styled(
+                format!("{:<16}", call.caller.label()),
+                if chosen { theme.selection } else { theme.base },
+            ),
+            Span::styled(call.outcome.clone(), outcome),
+        ]));
+    }
+    lines
 }
 
 /// What the tool answered: text items as text, others as JSON.
