@@ -636,15 +636,18 @@ fn served(dir: &std::path::Path) -> (std::process::Child, String) {
     (serve, url)
 }
 
+/// `acc --endpoint URL ARGS…`.
+fn acc_at(url: &str, args: &[&str]) -> Output {
+    let mut all = vec!["--endpoint", url];
+    all.extend_from_slice(args);
+    acc(&all)
+}
+
 #[test]
 fn runtimes_invoke_sessions_and_logs_headless() {
     let dir = tempfile::tempdir().unwrap();
     let (mut serve, url) = served(dir.path());
-    let at = |args: &[&str]| {
-        let mut all = vec!["--endpoint", url.as_str()];
-        all.extend_from_slice(args);
-        acc(&all)
-    };
+    let at = |args: &[&str]| acc_at(&url, args);
     let text = |out: &Output| String::from_utf8_lossy(&out.stdout).into_owned();
     let err = |out: &Output| String::from_utf8_lossy(&out.stderr).into_owned();
 
@@ -1249,16 +1252,13 @@ fn a_policy_can_be_pushed_log_only_and_keeps_its_mode() {
 fn a_tool_call_is_made_as_the_chosen_caller_and_prints_as_curl() {
     let dir = tempfile::tempdir().unwrap();
     let (mut serve, url) = served(dir.path());
-    let at = |args: &[&str]| {
-        let mut all = vec!["--endpoint", url.as_str()];
-        all.extend_from_slice(args);
-        acc(&all)
-    };
+    let at = |args: &[&str]| acc_at(&url, args);
     let err = |out: &Output| String::from_utf8_lossy(&out.stderr).into_owned();
     let args = r##"{"channels":["#all"],"text":"townhall","send_at":"2026-12-02T10:00:00Z"}"##;
     let tool = "messaging___schedule_announcement";
-    for client in ["sales-copilot", "ops-assistant"] {
-        let out = at(&[
+    // `tools call enterprise-hub TOOL --args ARGS --as CLIENT` and `more`.
+    let call_as = |client: &str, more: &[&str]| {
+        let mut all = vec![
             "tools",
             "call",
             "enterprise-hub",
@@ -1267,9 +1267,12 @@ fn a_tool_call_is_made_as_the_chosen_caller_and_prints_as_curl() {
             args,
             "--as",
             client,
-            "-o",
-            "json",
-        ]);
+        ];
+        all.extend_from_slice(more);
+        at(&all)
+    };
+    for client in ["sales-copilot", "ops-assistant"] {
+        let out = call_as(client, &["-o", "json"]);
         assert_eq!(out.status.code(), Some(0), "{client}: {}", err(&out));
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         // The HTTP exchange is reported, its credential masked.
@@ -1294,32 +1297,13 @@ fn a_tool_call_is_made_as_the_chosen_caller_and_prints_as_curl() {
     assert_eq!(decision_of("sales-copilot"), "deny");
     assert_eq!(decision_of("ops-assistant"), "allow");
     // A client the issuer does not know is refused, named.
-    let unknown = at(&[
-        "tools",
-        "call",
-        "enterprise-hub",
-        tool,
-        "--args",
-        args,
-        "--as",
-        "nobody",
-    ]);
+    let unknown = call_as("nobody", &[]);
     assert_ne!(unknown.status.code(), Some(0));
     assert!(err(&unknown).contains("nobody"), "{}", err(&unknown));
 
     // --curl sends nothing and prints the command with $ACC_TOKEN.
     let before = calls.len();
-    let curl = at(&[
-        "tools",
-        "call",
-        "enterprise-hub",
-        tool,
-        "--args",
-        args,
-        "--as",
-        "ops-assistant",
-        "--curl",
-    ]);
+    let curl = call_as("ops-assistant", &["--curl"]);
     assert_eq!(curl.status.code(), Some(0), "{}", err(&curl));
     let command = String::from_utf8_lossy(&curl.stdout).into_owned();
     assert!(
