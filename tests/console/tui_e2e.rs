@@ -524,3 +524,97 @@ fn ctx_lists_named_endpoints_and_switches_to_one() {
     });
     assert!(switched.contains("gateways"), "{switched}");
 }
+
+/// Issue 14, agent developers: the real console keeps every turn of the
+/// session, each prompt's answer under the one before.
+#[test]
+fn the_invoke_console_keeps_a_multi_turn_transcript() {
+    let t = Tmux::start("transcript", &["--ephemeral"]);
+    t.wait_text("enterprise-hub");
+    t.literal(":rt");
+    t.keys(&["Enter"]);
+    t.wait_for("the demo runtimes, ready", |s| {
+        s.contains("concierge_agent") && s.contains("READY")
+    });
+    t.keys(&["Enter"]);
+    t.wait_text("payload → concierge_agent");
+    for prompt in ["first turn", "second turn"] {
+        // Home, ctrl-k: the payload line emptied, then the turn's own.
+        t.keys(&["Home", "C-k"]);
+        t.literal(&format!(r#"{{"prompt": "{prompt}", "delay_ms": 1}}"#));
+        t.keys(&["C-s"]);
+        let answered = format!("You asked: {prompt}");
+        t.wait_for(&answered, |s| {
+            s.contains(&answered) && s.contains("parsed · done")
+        });
+    }
+    let screen = t.screen();
+    let row = |text: &str| {
+        screen
+            .lines()
+            .position(|l| l.contains(text))
+            .unwrap_or_else(|| panic!("{text}:\n{screen}"))
+    };
+    assert!(
+        row("You asked: first turn") < row("You asked: second turn"),
+        "the first turn stays above the second:\n{screen}"
+    );
+}
+
+/// Issue 14, security reviewers: in the real console, `o` and `D` narrow
+/// the captured calls by outcome and by the policy engine's decision; two
+/// callers' real calls of one tool, one denied (LOG_ONLY) and one allowed.
+#[test]
+fn captures_filter_by_outcome_and_decision_in_the_real_console() {
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("state");
+    let state = state.to_str().unwrap();
+    for client in ["sales-copilot", "ops-assistant"] {
+        let call = Command::new(env!("CARGO_BIN_EXE_acc"))
+            .args(["--state-dir", state, "tools", "call", "enterprise-hub"])
+            .args(["messaging___schedule_announcement", "--as", client])
+            .args([
+                "--args",
+                r##"{"channels":["#all"],"text":"townhall","send_at":"2026-12-02T10:00:00Z"}"##,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            call.status.success(),
+            "{client}: {}",
+            String::from_utf8_lossy(&call.stderr)
+        );
+    }
+    let t = Tmux::start_in("capture-filters", &["--state-dir", state], home);
+    t.wait_text("enterprise-hub");
+    t.keys(&[":"]);
+    t.literal("captures enterprise-hub");
+    t.keys(&["Enter"]);
+    let both = |s: &str| s.contains("sales-copilot") && s.contains("ops-assistant");
+    t.wait_for("both callers' calls", both);
+    t.keys(&["D"]);
+    let allowed = t.wait_text("<decision:allow>");
+    assert!(
+        allowed.contains("ops-assistant") && !allowed.contains("sales-copilot"),
+        "{allowed}"
+    );
+    t.keys(&["D"]);
+    let denied = t.wait_text("<decision:deny>");
+    assert!(
+        denied.contains("sales-copilot") && !denied.contains("ops-assistant"),
+        "{denied}"
+    );
+    // o combines with D: the denied call went through (LOG_ONLY), so it is
+    // ok; no call of these ended in a tool error.
+    t.keys(&["o"]);
+    let ok = t.wait_text("<outcome:ok>");
+    assert!(ok.contains("sales-copilot"), "{ok}");
+    t.keys(&["o"]);
+    t.wait_text("no captured calls match outcome:tool_error decision:deny");
+    // esc clears both filters.
+    t.keys(&["Escape"]);
+    let cleared = t.wait_for("every call again", |s| both(s) && !s.contains("<decision:"));
+    assert!(!cleared.contains("<outcome:"), "{cleared}");
+    t.keys(&["q"]);
+    t.wait_for("exit", |_| !t.alive());
+}
