@@ -618,3 +618,84 @@ fn captures_filter_by_outcome_and_decision_in_the_real_console() {
     t.keys(&["q"]);
     t.wait_for("exit", |_| !t.alive());
 }
+
+/// Issue 14, MCP Inspector users: in the real console, the call dialog
+/// calls as each of the hub's OAuth clients (ctrl-o), keeps the tool's
+/// history (ctrl-n), refuses a made-up token without showing it, copies the
+/// call as curl (ctrl-x); the captures show the policy's decision for each
+/// caller.
+#[test]
+fn the_call_dialog_calls_as_each_client_and_the_captures_show_each_decision() {
+    let t = Tmux::start("call-as", &["--ephemeral"]);
+    t.wait_text("enterprise-hub");
+    t.keys(&[":"]);
+    t.literal("tools enterprise-hub");
+    t.keys(&["Enter"]);
+    t.wait_text("via MCP");
+    t.keys(&["/"]);
+    t.literal("schedule_announcement");
+    t.keys(&["Enter"]);
+    t.wait_text("messaging___schedule_announcement");
+    t.keys(&["c"]);
+    t.wait_text("arguments · form");
+    // The arguments as JSON: ctrl-e, the line emptied, the object typed.
+    t.keys(&["C-e"]);
+    t.wait_text("arguments · json");
+    t.keys(&["Home", "C-k"]);
+    t.literal(r##"{"channels":["#all"],"text":"townhall","send_at":"2026-12-02T10:00:00Z"}"##);
+    let history_row = |s: &str, client: &str| {
+        s.lines()
+            .any(|l| l.contains(client) && l.contains(" ok") && !l.contains("as: "))
+    };
+    // The hub allows sales-copilot, support-triage and ops-assistant.
+    for (client, presses) in [("sales-copilot", 1), ("ops-assistant", 2)] {
+        for _ in 0..presses {
+            t.keys(&["C-o"]);
+        }
+        t.wait_text(&format!("as: {client}"));
+        t.keys(&["C-s"]);
+        t.keys(&["C-n"]);
+        t.wait_for(&format!("{client}'s call in the history"), |s| {
+            history_row(s, client)
+        });
+        t.keys(&["C-t"]);
+    }
+    // A token typed in is masked, and the gateway's refusal shows.
+    t.keys(&["C-o"]);
+    t.wait_text("as: token");
+    t.literal("not-a-real-token");
+    let masked = t.wait_text("token **** (16 characters)");
+    assert!(!masked.contains("not-a-real-token"), "{masked}");
+    t.keys(&["C-s"]);
+    let refused = t.wait_text("call failed");
+    assert!(refused.contains("refused the token"), "{refused}");
+    // ctrl-x: the call as curl, the token an env var.
+    t.keys(&["C-x"]);
+    let curl = t.wait_text("curl -sS -X POST");
+    assert!(curl.contains("$ACC_TOKEN"), "{curl}");
+    assert!(!curl.contains("not-a-real-token"), "{curl}");
+    t.wait_text("to the clipboard (OSC 52)");
+    // The captures: the sales agent denied (LOG_ONLY), operations allowed.
+    // The first esc dismisses the message, the second leaves the dialog.
+    t.keys(&["Escape"]);
+    t.wait_for("the message dismissed", |s| !s.contains("to the clipboard"));
+    t.keys(&["Escape"]);
+    t.wait_for("back at the tools", |s| !s.contains("arguments · "));
+    t.keys(&[":"]);
+    t.literal("captures enterprise-hub");
+    t.keys(&["Enter"]);
+    let captures = t.wait_for("both callers' calls", |s| {
+        s.contains("sales-copilot") && s.contains("ops-assistant")
+    });
+    let row = |client: &str| {
+        captures
+            .lines()
+            .find(|l| l.contains(client))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(row("sales-copilot").contains("deny"), "{captures}");
+    assert!(row("ops-assistant").contains("allow"), "{captures}");
+    t.keys(&["q"]);
+    t.wait_for("exit", |_| !t.alive());
+}

@@ -72,7 +72,7 @@ fn dispatch(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Copied { bytes } => {
             info(
                 state,
-                format!("copied {bytes} bytes of JSON to the clipboard (OSC 52)"),
+                format!("copied {bytes} bytes to the clipboard (OSC 52)"),
             );
             Vec::new()
         }
