@@ -255,7 +255,11 @@ fn open_the_search_articles_call(t: &Tmux) -> String {
     t.keys(&["Enter"]);
     t.wait_text("knowledge-base___search_articles");
     t.keys(&["c"]);
-    t.wait_text("arguments · form")
+    // The whole frame: the form and the dialog's own footer (a capture can
+    // land while tmux is still drawing it).
+    t.wait_for("the call form and its keys", |s| {
+        s.contains("arguments · form") && s.contains("<ctrl-s> send")
+    })
 }
 
 #[test]
@@ -548,17 +552,14 @@ fn the_invoke_console_keeps_a_multi_turn_transcript() {
             s.contains(&answered) && s.contains("parsed · done")
         });
     }
-    let screen = t.screen();
-    let row = |text: &str| {
-        screen
-            .lines()
-            .position(|l| l.contains(text))
-            .unwrap_or_else(|| panic!("{text}:\n{screen}"))
-    };
-    assert!(
-        row("You asked: first turn") < row("You asked: second turn"),
-        "the first turn stays above the second:\n{screen}"
-    );
+    // Both turns stay, the first above the second.
+    let row = |s: &str, text: &str| s.lines().position(|l| l.contains(text));
+    t.wait_for("both turns, in order", |s| {
+        matches!(
+            (row(s, "You asked: first turn"), row(s, "You asked: second turn")),
+            (Some(first), Some(second)) if first < second
+        )
+    });
 }
 
 /// Issue 14, security reviewers: in the real console, `o` and `D` narrow
@@ -593,28 +594,28 @@ fn captures_filter_by_outcome_and_decision_in_the_real_console() {
     let both = |s: &str| s.contains("sales-copilot") && s.contains("ops-assistant");
     t.wait_for("both callers' calls", both);
     t.keys(&["D"]);
-    let allowed = t.wait_text("<decision:allow>");
-    assert!(
-        allowed.contains("ops-assistant") && !allowed.contains("sales-copilot"),
-        "{allowed}"
-    );
+    t.wait_for("the allowed call alone", |s| {
+        s.contains("<decision:allow>")
+            && s.contains("ops-assistant")
+            && !s.contains("sales-copilot")
+    });
     t.keys(&["D"]);
-    let denied = t.wait_text("<decision:deny>");
-    assert!(
-        denied.contains("sales-copilot") && !denied.contains("ops-assistant"),
-        "{denied}"
-    );
+    t.wait_for("the denied call alone", |s| {
+        s.contains("<decision:deny>") && s.contains("sales-copilot") && !s.contains("ops-assistant")
+    });
     // o combines with D: the denied call went through (LOG_ONLY), so it is
     // ok; no call of these ended in a tool error.
     t.keys(&["o"]);
-    let ok = t.wait_text("<outcome:ok>");
-    assert!(ok.contains("sales-copilot"), "{ok}");
+    t.wait_for("ok and denied", |s| {
+        s.contains("<outcome:ok>") && s.contains("<decision:deny>") && s.contains("sales-copilot")
+    });
     t.keys(&["o"]);
     t.wait_text("no captured calls match outcome:tool_error decision:deny");
     // esc clears both filters.
     t.keys(&["Escape"]);
-    let cleared = t.wait_for("every call again", |s| both(s) && !s.contains("<decision:"));
-    assert!(!cleared.contains("<outcome:"), "{cleared}");
+    t.wait_for("every call again, unfiltered", |s| {
+        both(s) && !s.contains("<decision:") && !s.contains("<outcome:")
+    });
     t.keys(&["q"]);
     t.wait_for("exit", |_| !t.alive());
 }
@@ -671,8 +672,9 @@ fn the_call_dialog_calls_as_each_client_and_the_captures_show_each_decision() {
     assert!(refused.contains("refused the token"), "{refused}");
     // ctrl-x: the call as curl, the token an env var.
     t.keys(&["C-x"]);
-    let curl = t.wait_text("curl -sS -X POST");
-    assert!(curl.contains("$ACC_TOKEN"), "{curl}");
+    let curl = t.wait_for("the curl command", |s| {
+        s.contains("curl -sS -X POST") && s.contains("$ACC_TOKEN")
+    });
     assert!(!curl.contains("not-a-real-token"), "{curl}");
     t.wait_text("to the clipboard (OSC 52)");
     // The captures: the sales agent denied (LOG_ONLY), operations allowed.
@@ -684,18 +686,16 @@ fn the_call_dialog_calls_as_each_client_and_the_captures_show_each_decision() {
     t.keys(&[":"]);
     t.literal("captures enterprise-hub");
     t.keys(&["Enter"]);
-    let captures = t.wait_for("both callers' calls", |s| {
-        s.contains("sales-copilot") && s.contains("ops-assistant")
-    });
-    let row = |client: &str| {
-        captures
+    let row = |screen: &str, client: &str| {
+        screen
             .lines()
             .find(|l| l.contains(client))
             .unwrap_or_default()
             .to_owned()
     };
-    assert!(row("sales-copilot").contains("deny"), "{captures}");
-    assert!(row("ops-assistant").contains("allow"), "{captures}");
+    t.wait_for("deny for sales, allow for operations", |s| {
+        row(s, "sales-copilot").contains("deny") && row(s, "ops-assistant").contains("allow")
+    });
     t.keys(&["q"]);
     t.wait_for("exit", |_| !t.alive());
 }
