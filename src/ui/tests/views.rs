@@ -2700,6 +2700,8 @@ fn the_raw_exchange_shows_the_http_headers() {
     ] {
         assert!(screen.contains(line), "{line}: {screen}");
     }
+    update(&mut state, Action::Resize(80, 24));
+    insta::assert_snapshot!("call_dialog_raw_80x24", render_at(&state, 80, 24));
 }
 
 #[test]
