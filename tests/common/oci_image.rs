@@ -8,11 +8,9 @@ use std::process::Command;
 
 use serde_json::json;
 
-fn sha256(data: &[u8], dir: &Path) -> String {
-    let file = dir.join("digest-input");
-    std::fs::write(&file, data).unwrap();
-    let out = Command::new("sha256sum").arg(&file).output().unwrap();
-    String::from_utf8(out.stdout).unwrap()[..64].to_owned()
+fn sha256(data: &[u8]) -> String {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data);
+    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A tar of `(path, contents, mode)` entries.
@@ -44,6 +42,15 @@ pub fn oci_archive_as(
     oci_archive_of_layer(dir, architecture, &tar_of(files), user)
 }
 
+/// A tar of the directory `root` as a layer: symlinks stay links, modes
+/// and owners as they are on disk.
+pub fn tar_of_dir(root: &Path) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    builder.follow_symlinks(false);
+    builder.append_dir_all(".", root).unwrap();
+    builder.into_inner().unwrap()
+}
+
 /// [`oci_archive_as`] with its one layer given as a tar (links, say).
 pub fn oci_archive_of_layer(
     dir: &Path,
@@ -51,19 +58,32 @@ pub fn oci_archive_of_layer(
     layer: &[u8],
     user: Option<&str>,
 ) -> PathBuf {
-    let layer_digest = sha256(layer, dir);
     let mut image_config =
         json!({ "Entrypoint": ["/agent"], "Env": ["AGENT_FLAVOUR=test"], "WorkingDir": "/" });
     if let Some(user) = user {
         image_config["User"] = json!(user);
     }
+    oci_archive_with_config(dir, architecture, layer, image_config)
+}
+
+/// An image of one `layer` whose config's `config` member is
+/// `image_config` (`Entrypoint`, `Cmd`, `Env`, `User`, `WorkingDir`), as
+/// `docker buildx build -o type=oci` writes it: index → manifest → config
+/// + layer, with real sha256 digests; written to `dir/agent-<architecture>.tar`.
+pub fn oci_archive_with_config(
+    dir: &Path,
+    architecture: &str,
+    layer: &[u8],
+    image_config: serde_json::Value,
+) -> PathBuf {
+    let layer_digest = sha256(layer);
     let config = serde_json::to_vec(&json!({
         "os": "linux", "architecture": architecture,
         "config": image_config,
         "rootfs": { "type": "layers", "diff_ids": [format!("sha256:{layer_digest}")] }
     }))
     .unwrap();
-    let config_digest = sha256(&config, dir);
+    let config_digest = sha256(&config);
     let manifest = serde_json::to_vec(&json!({
         "schemaVersion": 2,
         "mediaType": "application/vnd.oci.image.manifest.v1+json",
@@ -73,7 +93,7 @@ pub fn oci_archive_of_layer(
                      "digest": format!("sha256:{layer_digest}"), "size": layer.len() }]
     }))
     .unwrap();
-    let manifest_digest = sha256(&manifest, dir);
+    let manifest_digest = sha256(&manifest);
     let index = serde_json::to_vec(&json!({
         "schemaVersion": 2,
         "manifests": [{ "mediaType": "application/vnd.oci.image.manifest.v1+json",
@@ -122,6 +142,36 @@ pub fn arm64_agent(dir: &Path) -> Vec<u8> {
         String::from_utf8_lossy(&built.stderr)
     );
     std::fs::read(&binary).unwrap()
+}
+
+/// The arm64 CPython agent image: its root filesystem as
+/// `tests/arm64_python/prepare.sh` makes it (Debian's arm64 CPython 3.11,
+/// PyPI's aarch64 wheels of bedrock-agentcore, mcp and OpenTelemetry, and
+/// `tests/python_agent/agent.py` in `/app`), packed as an OCI archive in
+/// `dir` whose config runs `python3 agent.py` in `/app` as its own user
+/// `agent` (uid 1001), as a Dockerfile's `USER` and `CMD` would.
+pub fn arm64_python_image(dir: &Path) -> PathBuf {
+    require_tool("qemu-aarch64-static", "qemu-user-static");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/arm64_python/prepare.sh");
+    let prepared = Command::new(&script).output().unwrap();
+    assert!(
+        prepared.status.success(),
+        "{} failed (./tests/run adds the arm64 package lists it needs):\n{}",
+        script.display(),
+        String::from_utf8_lossy(&prepared.stderr)
+    );
+    let stdout = String::from_utf8(prepared.stdout).unwrap();
+    let rootfs = PathBuf::from(stdout.lines().last().unwrap_or_default());
+    let image_config = json!({
+        "Cmd": ["python3", "agent.py"],
+        "WorkingDir": "/app",
+        "User": "agent",
+        "Env": [
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "PYTHONUNBUFFERED=1"
+        ]
+    });
+    oci_archive_with_config(dir, "arm64", &tar_of_dir(&rootfs), image_config)
 }
 
 /// Fails, saying how to get it, unless `tool` is on PATH (`package` has it).

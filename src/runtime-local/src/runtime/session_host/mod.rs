@@ -8,6 +8,7 @@
 
 mod agent_http;
 pub(crate) mod egress_proxy;
+mod emulated_program;
 mod identity;
 mod image_user;
 mod invocation_history;
@@ -293,10 +294,17 @@ impl SessionHost {
                 crate::runtime::image_unpack::session_root(source, &root)?;
                 let config = artifact.config.clone().unwrap_or_default();
                 ids = image_user::resolve(config.user.as_deref(), &root)?;
+                let argv = config
+                    .entrypoint
+                    .iter()
+                    .chain(&config.cmd)
+                    .cloned()
+                    .collect();
                 Program::Image {
                     root,
                     config,
                     execution: artifact.execution,
+                    argv,
                 }
             }
         };
@@ -320,6 +328,18 @@ impl SessionHost {
             }));
         }
         env.extend(config.env.iter().cloned());
+        if let Program::Image {
+            root,
+            config: image,
+            execution: Execution::Emulated,
+            argv,
+        } = &mut program
+        {
+            // The last PATH set wins, as with `--setenv`.
+            let path = env.iter().rev().find(|(k, _)| k == "PATH").map(|(_, v)| v);
+            let workdir = image.working_dir.as_deref().unwrap_or("/");
+            *argv = emulated_program::emulated_argv(root, workdir, argv, path.map_or("", |p| p))?;
+        }
         Ok(SandboxSpec {
             program,
             env,
