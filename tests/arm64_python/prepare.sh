@@ -8,7 +8,8 @@
 #   tests/arm64_python/prepare.sh [OUT]     (default target/arm64-python)
 #
 # Downloads are cached in OUT/debs and OUT/wheels; OUT/rootfs is rebuilt
-# only when this script or its package lists change (OUT/rootfs.stamp).
+# only when this script changes (OUT/rootfs.stamp); the agent is copied in
+# on every run.
 # Needs arm64 package lists (`dpkg --add-architecture arm64 && apt-get
 # update`; tests/run does it), pip and qemu-aarch64-static (for the check).
 set -euo pipefail
@@ -30,8 +31,10 @@ DEBS=(python3.11 python3.11-minimal libpython3.11-minimal libpython3.11-stdlib
 # Architecture-independent ones.
 DEBS_ALL=(media-types libtirpc-common readline-common)
 WHEELS=(bedrock-agentcore mcp opentelemetry-sdk opentelemetry-exporter-otlp-proto-http)
-stamp=$(cat "$0" tests/python_agent/agent.py | sha256sum | cut -c1-16)
+stamp=$(sha256sum <"$0" | cut -c1-16)
 if [[ -f $out/rootfs.stamp && $(cat "$out/rootfs.stamp") == "$stamp" ]]; then
+  # The agent itself is copied in every time (a Dockerfile's last COPY).
+  cp tests/python_agent/agent.py "$out/rootfs/app/agent.py"
   echo "$out/rootfs"
   exit 0
 fi

@@ -53,8 +53,10 @@ async def invoke(payload, context):
         yield {"type": "start", "session": session, "machine": platform.machine(), "uid": os.getuid()}
         if payload.get("tool"):
             yield await call_gateway_tool(payload["gateway"], payload["tool"], payload.get("arguments", {}))
+        # A word every 50 ms unless the payload says otherwise (benches: 0).
+        delay_s = payload.get("delay_ms", 50) / 1000
         for word in f"the python agent heard: {prompt}".split():
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(delay_s)
             yield {"text": word + " "}
 
 
