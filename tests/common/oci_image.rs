@@ -3,10 +3,11 @@
 //! with real sha256 digests.
 #![allow(dead_code)]
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 fn sha256(data: &[u8]) -> String {
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data);
@@ -68,49 +69,131 @@ pub fn oci_archive_of_layer(
 
 /// An image of one `layer` whose config's `config` member is
 /// `image_config` (`Entrypoint`, `Cmd`, `Env`, `User`, `WorkingDir`), as
-/// `docker buildx build -o type=oci` writes it: index → manifest → config
-/// + layer, with real sha256 digests; written to `dir/agent-<architecture>.tar`.
+/// `skopeo copy … oci-archive:` writes it: index → manifest → config +
+/// uncompressed layer, with real sha256 digests; written to
+/// `dir/agent-<architecture>.tar`.
 pub fn oci_archive_with_config(
     dir: &Path,
     architecture: &str,
     layer: &[u8],
-    image_config: serde_json::Value,
+    image_config: Value,
 ) -> PathBuf {
-    let layer_digest = sha256(layer);
+    archive(dir, architecture, layer, image_config, false)
+}
+
+/// [`oci_archive_with_config`] laid out as `docker buildx build --platform
+/// linux/arm64 -o type=oci,dest=…` writes it: a gzip-compressed layer, and
+/// an `index.json` naming an image index that lists the image's manifest
+/// and buildx's provenance attestation manifest (platform unknown/unknown).
+pub fn buildx_oci_archive(
+    dir: &Path,
+    architecture: &str,
+    layer: &[u8],
+    image_config: Value,
+) -> PathBuf {
+    archive(dir, architecture, layer, image_config, true)
+}
+
+/// Blobs by digest, written under `blobs/sha256/`.
+#[derive(Default)]
+struct Blobs(Vec<(String, Vec<u8>)>);
+
+impl Blobs {
+    /// Stores `data`; its descriptor, of `media_type`.
+    fn add(&mut self, media_type: &str, data: Vec<u8>) -> Value {
+        let digest = format!("sha256:{}", sha256(&data));
+        let descriptor = json!({ "mediaType": media_type, "digest": digest, "size": data.len() });
+        self.0.push((digest, data));
+        descriptor
+    }
+
+    /// A manifest of `config` and `layers` (descriptors), stored.
+    fn manifest(&mut self, config: Value, layers: Vec<Value>) -> Value {
+        let manifest = json!({ "schemaVersion": 2, "mediaType": MANIFEST, "config": config, "layers": layers });
+        self.add(MANIFEST, serde_json::to_vec(&manifest).unwrap())
+    }
+}
+
+const MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+const CONFIG: &str = "application/vnd.oci.image.config.v1+json";
+
+fn archive(
+    dir: &Path,
+    architecture: &str,
+    layer: &[u8],
+    image_config: Value,
+    buildx: bool,
+) -> PathBuf {
+    let mut blobs = Blobs::default();
+    let diff_id = format!("sha256:{}", sha256(layer));
     let config = serde_json::to_vec(&json!({
         "os": "linux", "architecture": architecture,
         "config": image_config,
-        "rootfs": { "type": "layers", "diff_ids": [format!("sha256:{layer_digest}")] }
+        "rootfs": { "type": "layers", "diff_ids": [diff_id] }
     }))
     .unwrap();
-    let config_digest = sha256(&config);
-    let manifest = serde_json::to_vec(&json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": { "mediaType": "application/vnd.oci.image.config.v1+json",
-                    "digest": format!("sha256:{config_digest}"), "size": config.len() },
-        "layers": [{ "mediaType": "application/vnd.oci.image.layer.v1.tar",
-                     "digest": format!("sha256:{layer_digest}"), "size": layer.len() }]
-    }))
+    let config = blobs.add(CONFIG, config);
+    let layer = if buildx {
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gzip.write_all(layer).unwrap();
+        blobs.add(
+            "application/vnd.oci.image.layer.v1.tar+gzip",
+            gzip.finish().unwrap(),
+        )
+    } else {
+        blobs.add("application/vnd.oci.image.layer.v1.tar", layer.to_vec())
+    };
+    let mut image = blobs.manifest(config, vec![layer]);
+    image["platform"] = json!({ "os": "linux", "architecture": architecture });
+    let mut manifests = vec![image.clone()];
+    if buildx {
+        manifests.push(provenance(&mut blobs, &image));
+        let nested = json!({ "schemaVersion": 2, "mediaType": INDEX, "manifests": manifests });
+        manifests = vec![blobs.add(INDEX, serde_json::to_vec(&nested).unwrap())];
+    }
+    let index = serde_json::to_vec(
+        &json!({ "schemaVersion": 2, "mediaType": INDEX, "manifests": manifests }),
+    )
     .unwrap();
-    let manifest_digest = sha256(&manifest);
-    let index = serde_json::to_vec(&json!({
-        "schemaVersion": 2,
-        "manifests": [{ "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                        "digest": format!("sha256:{manifest_digest}"), "size": manifest.len(),
-                        "platform": { "os": "linux", "architecture": architecture } }]
-    }))
-    .unwrap();
-    let archive = tar_of(&[
-        ("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#, 0o644),
-        ("index.json", &index, 0o644),
-        (&format!("blobs/sha256/{manifest_digest}"), &manifest, 0o644),
-        (&format!("blobs/sha256/{config_digest}"), &config, 0o644),
-        (&format!("blobs/sha256/{layer_digest}"), layer, 0o644),
-    ]);
+    let mut files: Vec<(String, &[u8], u32)> = vec![
+        (
+            "oci-layout".into(),
+            br#"{"imageLayoutVersion":"1.0.0"}"#,
+            0o644,
+        ),
+        ("index.json".into(), &index, 0o644),
+    ];
+    for (digest, data) in &blobs.0 {
+        let name = format!("blobs/sha256/{}", digest.trim_start_matches("sha256:"));
+        files.push((name, data, 0o644));
+    }
+    let files: Vec<(&str, &[u8], u32)> =
+        files.iter().map(|(n, d, m)| (n.as_str(), *d, *m)).collect();
     let path = dir.join(format!("agent-{architecture}.tar"));
-    std::fs::write(&path, archive).unwrap();
+    std::fs::write(&path, tar_of(&files)).unwrap();
     path
+}
+
+const INDEX: &str = "application/vnd.oci.image.index.v1+json";
+
+/// buildx's provenance attestation of `image`: an in-toto statement as its
+/// one layer, platform unknown/unknown, pointing back at the image.
+fn provenance(blobs: &mut Blobs, image: &Value) -> Value {
+    let statement = json!({ "_type": "https://in-toto.io/Statement/v0.1",
+        "predicateType": "https://slsa.dev/provenance/v0.2", "predicate": {} });
+    let statement = serde_json::to_vec(&statement).unwrap();
+    let diff_id = format!("sha256:{}", sha256(&statement));
+    let layer = blobs.add("application/vnd.in-toto+json", statement);
+    let config = json!({ "architecture": "unknown", "os": "unknown", "config": {},
+        "rootfs": { "type": "layers", "diff_ids": [diff_id] } });
+    let config = blobs.add(CONFIG, serde_json::to_vec(&config).unwrap());
+    let mut attestation = blobs.manifest(config, vec![layer]);
+    attestation["platform"] = json!({ "os": "unknown", "architecture": "unknown" });
+    attestation["annotations"] = json!({
+        "vnd.docker.reference.digest": image["digest"],
+        "vnd.docker.reference.type": "attestation-manifest"
+    });
+    attestation
 }
 
 /// The arm64 test agent (`tests/arm64_agent/agent.c`), cross-compiled

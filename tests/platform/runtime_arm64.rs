@@ -265,6 +265,27 @@ async fn concurrent_arm64_sessions_cannot_see_each_other_or_the_host() {
 }
 
 #[tokio::test]
+async fn a_buildx_oci_archive_runs_its_arm64_image() {
+    // As `docker buildx build --platform linux/arm64 -o type=oci` writes
+    // it: a gzip layer, and an index of the image and its provenance
+    // attestation (platform unknown/unknown).
+    oci_image::require_tool("bwrap", "bubblewrap");
+    let files = tempfile::tempdir().unwrap();
+    let agent = oci_image::arm64_agent(files.path());
+    let layer = oci_image::tar_of(&[("agent", &agent, 0o755)]);
+    let config = serde_json::json!({ "Entrypoint": ["/agent"] });
+    let image = oci_image::buildx_oci_archive(files.path(), "arm64", &layer, config);
+    let platform = platform::start_ephemeral(false).await;
+    let endpoint = platform.endpoint_url();
+    let arn = arm64_runtime(&endpoint, "buildx_agent", &image, 600).await;
+    let session = "arm64-buildx-0123456789-0123456789-01234";
+    let frame = first_frame(&endpoint, &arn, session, &[]).await;
+    assert_eq!(frame["sessionId"], session, "{frame}");
+    assert_eq!(frame["machine"], "aarch64", "{frame}");
+    platform.shutdown().await;
+}
+
+#[tokio::test]
 async fn an_amd64_image_is_refused_at_create() {
     let files = tempfile::tempdir().unwrap();
     // The architecture in the config decides; the layer's content does not matter.
