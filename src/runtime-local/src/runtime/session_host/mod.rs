@@ -222,16 +222,26 @@ impl SessionHost {
         config: &SessionConfig,
     ) -> Result<Arc<Session>, ApiError> {
         let failed = |what: String| ApiError::runtime_client_error(what);
-        let artifact = inspect(&config.container_uri, None).map_err(failed)?;
         let n = self.next_session.fetch_add(1, Ordering::Relaxed);
         let session_dir = self.work_dir.join(format!("s-{n}"));
-        let spec = match self.prepare(&artifact, config, &session_dir) {
-            Ok(spec) => spec,
-            Err(why) => {
-                let _ = std::fs::remove_dir_all(&session_dir);
-                return Err(failed(why));
+        // Reading the artifact and copying its image are blocking file work
+        // (seconds for a large image): kept off the async workers, so the
+        // platform serves everything else meanwhile.
+        let host = Arc::clone(self);
+        let (session_config, dir) = (config.clone(), session_dir.clone());
+        let (artifact, spec) = tokio::task::spawn_blocking(move || {
+            let artifact = inspect(&session_config.container_uri, None)?;
+            match host.prepare(&artifact, &session_config, &dir) {
+                Ok(spec) => Ok((artifact, spec)),
+                Err(why) => {
+                    let _ = std::fs::remove_dir_all(&dir);
+                    Err(why)
+                }
             }
-        };
+        })
+        .await
+        .map_err(|e| failed(format!("the session's preparation failed: {e}")))?
+        .map_err(failed)?;
         let cgroup = SessionCgroup::create(
             &limits::cgroup_name(self.instance, n),
             self.config.memory_bytes,
@@ -615,9 +625,11 @@ impl SessionHost {
         {
             relay.abort();
         }
-        // The session's directory (its root copy, if any) goes with it, and
-        // its cgroups once its last process is gone.
-        let _ = std::fs::remove_dir_all(&session.dir);
+        // The session's directory (its root copy, if any) goes with it (off
+        // the async workers: a large image's copy takes a while to remove),
+        // and its cgroups once its last process is gone.
+        let dir = session.dir.clone();
+        let _ = tokio::task::spawn_blocking(move || std::fs::remove_dir_all(dir)).await;
         drop(
             session
                 .cgroup
