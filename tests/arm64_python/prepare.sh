@@ -32,7 +32,7 @@ DEBS=(python3.11 python3.11-minimal libpython3.11-minimal libpython3.11-stdlib
 DEBS_ALL=(media-types libtirpc-common readline-common)
 WHEELS=(bedrock-agentcore mcp opentelemetry-sdk opentelemetry-exporter-otlp-proto-http)
 stamp=$(sha256sum <"$0" | cut -c1-16)
-if [[ -f $out/rootfs.stamp && $(cat "$out/rootfs.stamp") == "$stamp" ]]; then
+if [[ -f $out/rootfs.stamp && $(cat "$out/rootfs.stamp") == "$stamp" && -d $out/rootfs/app ]]; then
   # The agent itself is copied in every time (a Dockerfile's last COPY).
   cp tests/python_agent/agent.py "$out/rootfs/app/agent.py"
   echo "$out/rootfs"
@@ -53,11 +53,13 @@ done
 if ((${#missing[@]})); then
   (cd "$out/debs" && apt-get download -q "${missing[@]}" >/dev/null)
 fi
-# Index-free reruns: the wheels directory is the cache.
-python3 -m pip download --quiet --dest "$out/wheels" --find-links "$out/wheels" \
-  --platform manylinux2014_aarch64 --platform manylinux_2_28_aarch64 --platform manylinux_2_17_aarch64 \
-  --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311 \
-  "${WHEELS[@]}"
+# CPython 3.11 on aarch64 Linux, whatever the host is.
+AARCH64=(--platform manylinux2014_aarch64 --platform manylinux_2_28_aarch64
+  --platform manylinux_2_17_aarch64 --only-binary=:all: --python-version 3.11
+  --implementation cp --abi cp311 --find-links "$out/wheels")
+# The wheels directory is the cache: PyPI only when it lacks something.
+python3 -m pip download --quiet --no-index --dest "$out/wheels" "${AARCH64[@]}" "${WHEELS[@]}" >/dev/null 2>&1 \
+  || python3 -m pip download --quiet --dest "$out/wheels" "${AARCH64[@]}" "${WHEELS[@]}"
 
 rm -rf "$out/rootfs"
 mkdir -p "$out/rootfs"
@@ -65,10 +67,7 @@ for deb in "$out"/debs/*.deb; do
   dpkg-deb -x "$deb" "$out/rootfs"
 done
 site=$out/rootfs/usr/local/lib/python3.11/dist-packages
-python3 -m pip install --quiet --no-warn-conflicts --no-index --find-links "$out/wheels" --target "$site" \
-  --platform manylinux2014_aarch64 --platform manylinux_2_28_aarch64 --platform manylinux_2_17_aarch64 \
-  --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311 \
-  "${WHEELS[@]}"
+python3 -m pip install --quiet --no-warn-conflicts --no-index --target "$site" "${AARCH64[@]}" "${WHEELS[@]}"
 # What dpkg's postinst would do: byte-compile the standard library
 # (py3compile). The host's CPython 3.11 writes the same bytecode.
 python3 -c 'import sys; assert sys.version_info[:2] == (3, 11), sys.version' \
