@@ -10,198 +10,27 @@
 //!
 //! Run: `cargo bench --bench runtime_sessions` (or `./tests/bench/run runtime`).
 
-use std::path::Path;
+#[path = "../tests/common/oci_image.rs"]
+mod oci_image;
+#[path = "common/sessions.rs"]
+mod sessions;
+
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use acc_runtime_local::{PlatformConfig, RunningPlatform};
 use criterion::Criterion;
 use serde_json::{Value, json};
+use sessions::{Bench, percentile, sorted};
 
 const COLD_STARTS: usize = 20;
 const WARM_CALLS: usize = 1_000;
 const STREAM_FRAMES: usize = 2_000;
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-fn sorted(mut v: Vec<f64>) -> Vec<f64> {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v
-}
 
 fn now_us() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_micros() as u64
-}
-
-struct Bench {
-    platform: RunningPlatform,
-    http: reqwest::Client,
-}
-
-impl Bench {
-    async fn start() -> Bench {
-        let platform = acc_runtime_local::start(PlatformConfig {
-            seed_demo: false,
-            ..PlatformConfig::default()
-        })
-        .await
-        .expect("the platform starts");
-        Bench {
-            platform,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    /// A runtime of `uri`; returns its URL-encoded ARN.
-    async fn runtime(&self, name: &str, uri: &str) -> String {
-        let created: Value = self
-            .http
-            .put(format!("{}/runtimes", self.platform.endpoint_url()))
-            .json(&json!({
-                "agentRuntimeName": name,
-                "agentRuntimeArtifact": { "containerConfiguration": { "containerUri": uri } },
-                "roleArn": "arn:aws:iam::000000000000:role/bench",
-                "networkConfiguration": { "networkMode": "PUBLIC" },
-            }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let arn = created["agentRuntimeArn"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{created}"));
-        arn.replace(':', "%3A").replace('/', "%2F")
-    }
-
-    fn invocations(&self, arn: &str) -> String {
-        format!(
-            "{}/runtimes/{arn}/invocations",
-            self.platform.endpoint_url()
-        )
-    }
-
-    async fn invoke(&self, url: &str, session: &str, payload: &Value, accept: &str) -> String {
-        let response = self
-            .http
-            .post(url)
-            .header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", session)
-            .header("accept", accept)
-            .json(payload)
-            .send()
-            .await
-            .unwrap();
-        assert!(response.status().is_success(), "{}", response.status());
-        response.text().await.unwrap()
-    }
-
-    /// Milliseconds from `starting` to `healthy` of a session.
-    async fn start_to_healthy(&self, session: &str) -> f64 {
-        let listed: Value = self
-            .http
-            .get(format!(
-                "{}/local/runtime-sessions/{session}",
-                self.platform.endpoint_url()
-            ))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let events = listed["events"].as_array().unwrap();
-        let at = |prefix: &str| {
-            events
-                .iter()
-                .find(|e| e["event"].as_str().unwrap().starts_with(prefix))
-                .and_then(|e| e["atMs"].as_i64())
-                .unwrap_or_else(|| panic!("no {prefix} event in {listed}"))
-        };
-        (at("healthy") - at("starting")) as f64
-    }
-
-    async fn cold_starts(&self, arn: &str, label: &str) -> Vec<f64> {
-        let url = self.invocations(arn);
-        let mut out = Vec::new();
-        // The first start also pages the binary in from disk; discard it.
-        for i in 0..=COLD_STARTS {
-            let session = format!("{label}-cold-{i:04}-0123456789-0123456789-0123");
-            self.invoke(
-                &url,
-                &session,
-                &json!({ "prompt": "x", "delay_ms": 0 }),
-                "*/*",
-            )
-            .await;
-            if i > 0 {
-                out.push(self.start_to_healthy(&session).await);
-            }
-            let stop = format!(
-                "{}/runtimes/{arn}/stopruntimesession",
-                self.platform.endpoint_url()
-            );
-            self.http
-                .post(stop)
-                .header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", &session)
-                .send()
-                .await
-                .unwrap();
-        }
-        sorted(out)
-    }
-}
-
-/// The static arm64 agent of the tests, as an OCI archive.
-fn arm64_image(dir: &Path) -> Option<String> {
-    let agent = dir.join("agent");
-    let built = Command::new("aarch64-linux-gnu-gcc")
-        .args(["-static", "-O2", "-o"])
-        .arg(&agent)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/arm64_agent/agent.c"))
-        .status()
-        .ok()?;
-    if !built.success() {
-        return None;
-    }
-    let tar_of = |files: &[(&str, &[u8], u32)]| {
-        let mut b = tar::Builder::new(Vec::new());
-        for (name, data, mode) in files {
-            let mut h = tar::Header::new_gnu();
-            h.set_size(data.len() as u64);
-            h.set_mode(*mode);
-            h.set_cksum();
-            b.append_data(&mut h, name, *data).unwrap();
-        }
-        b.into_inner().unwrap()
-    };
-    let layer = tar_of(&[("agent", &std::fs::read(&agent).ok()?, 0o755)]);
-    let config = serde_json::to_vec(&json!({ "os": "linux", "architecture": "arm64",
-        "config": { "Entrypoint": ["/agent"] } }))
-    .unwrap();
-    let (l, c, m) = ("1".repeat(64), "2".repeat(64), "3".repeat(64));
-    let manifest = serde_json::to_vec(&json!({ "schemaVersion": 2,
-        "config": { "digest": format!("sha256:{c}"), "size": config.len() },
-        "layers": [{ "digest": format!("sha256:{l}"), "size": layer.len() }] }))
-    .unwrap();
-    let index = serde_json::to_vec(
-        &json!({ "schemaVersion": 2, "manifests": [{ "digest": format!("sha256:{m}") }] }),
-    )
-    .unwrap();
-    let archive = tar_of(&[
-        ("index.json", &index, 0o644),
-        (&format!("blobs/sha256/{m}"), &manifest, 0o644),
-        (&format!("blobs/sha256/{c}"), &config, 0o644),
-        (&format!("blobs/sha256/{l}"), &layer, 0o644),
-    ]);
-    let path = dir.join("arm64.tar");
-    std::fs::write(&path, archive).ok()?;
-    Some(format!("oci-archive:{}", path.display()))
 }
 
 /// Frame latencies (µs from the agent writing a frame to us reading it).
@@ -232,7 +61,9 @@ fn runtime_sessions(c: &mut Criterion) {
     let exe = env!("CARGO_BIN_EXE_acc");
     let native = rt.block_on(bench.runtime("bench_native", &format!("native:{exe} demo-agent")));
 
-    let cold = rt.block_on(bench.cold_starts(&native, "native"));
+    let cold = rt
+        .block_on(bench.cold_starts(&native, "native", COLD_STARTS))
+        .healthy;
     println!(
         "cold start native: p50 {:.0} ms, p99 {:.0} ms ({} starts)",
         percentile(&cold, 0.5),
@@ -240,19 +71,18 @@ fn runtime_sessions(c: &mut Criterion) {
         cold.len()
     );
     let dir = tempfile::tempdir().unwrap();
-    match arm64_image(dir.path()) {
-        Some(image) => {
-            let arm = rt.block_on(bench.runtime("bench_arm64", &image));
-            let cold = rt.block_on(bench.cold_starts(&arm, "arm64"));
-            println!(
-                "cold start emulated arm64: p50 {:.0} ms, p99 {:.0} ms ({} starts)",
-                percentile(&cold, 0.5),
-                percentile(&cold, 0.99),
-                cold.len()
-            );
-        }
-        None => println!("cold start emulated arm64: skipped (aarch64-linux-gnu-gcc missing)"),
-    }
+    let image = oci_image::arm64_agent_image(dir.path());
+    let arm =
+        rt.block_on(bench.runtime("bench_arm64", &format!("oci-archive:{}", image.display())));
+    let cold = rt
+        .block_on(bench.cold_starts(&arm, "arm64", COLD_STARTS))
+        .healthy;
+    println!(
+        "cold start emulated arm64: p50 {:.0} ms, p99 {:.0} ms ({} starts)",
+        percentile(&cold, 0.5),
+        percentile(&cold, 0.99),
+        cold.len()
+    );
 
     // Warm: the same agent directly on a host port, and through the runtime.
     let port = 18_000 + (std::process::id() % 1000) as u16;

@@ -27,6 +27,7 @@ mod platform_fuzz_corpus;
 mod platform_persistence;
 mod policy_enforcement;
 mod runtime_arm64;
+mod runtime_arm64_python;
 mod runtime_inbound_auth;
 mod runtime_native_interpreters;
 mod runtime_python_sdk_agent;

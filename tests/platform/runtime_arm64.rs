@@ -265,6 +265,83 @@ async fn concurrent_arm64_sessions_cannot_see_each_other_or_the_host() {
 }
 
 #[tokio::test]
+async fn a_buildx_oci_archive_runs_its_arm64_image() {
+    // As `docker buildx build --platform linux/arm64 -o type=oci` writes
+    // it: a gzip layer, and an index of the image and its provenance
+    // attestation (platform unknown/unknown).
+    oci_image::require_tool("bwrap", "bubblewrap");
+    let files = tempfile::tempdir().unwrap();
+    let agent = oci_image::arm64_agent(files.path());
+    let layer = oci_image::tar_of(&[("agent", &agent, 0o755)]);
+    let config = serde_json::json!({ "Entrypoint": ["/agent"] });
+    let image = oci_image::buildx_oci_archive(files.path(), "arm64", &layer, config);
+    let platform = platform::start_ephemeral(false).await;
+    let endpoint = platform.endpoint_url();
+    let arn = arm64_runtime(&endpoint, "buildx_agent", &image, 600).await;
+    let session = "arm64-buildx-0123456789-0123456789-01234";
+    let frame = first_frame(&endpoint, &arn, session, &[]).await;
+    assert_eq!(frame["sessionId"], session, "{frame}");
+    assert_eq!(frame["machine"], "aarch64", "{frame}");
+    platform.shutdown().await;
+}
+
+#[tokio::test]
+async fn copying_a_large_image_never_stalls_the_platform() {
+    // 20 000 files: the session's copy of the image takes a while (an
+    // AgentCore Python image holds about 9 000). The platform serves from
+    // this test's one-thread runtime, so a ticker on it sees any stall.
+    oci_image::require_tool("bwrap", "bubblewrap");
+    let files = tempfile::tempdir().unwrap();
+    let agent = oci_image::arm64_agent(files.path());
+    let filler = [b'x'; 512];
+    let names: Vec<String> = (0..20_000)
+        .map(|i| format!("data/{:03}/{i}", i % 100))
+        .collect();
+    let mut entries: Vec<(&str, &[u8], u32)> = names
+        .iter()
+        .map(|n| (n.as_str(), &filler[..], 0o644))
+        .collect();
+    entries.push(("agent", &agent, 0o755));
+    let image = oci_image::oci_archive(files.path(), "arm64", &entries);
+    let platform = platform::start_ephemeral(false).await;
+    let endpoint = platform.endpoint_url();
+    let arn = arm64_runtime(&endpoint, "large_agent", &image, 600).await;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let ticking = std::sync::Arc::clone(&done);
+    let ticker = tokio::spawn(async move {
+        let mut worst = Duration::ZERO;
+        while !ticking.load(std::sync::atomic::Ordering::SeqCst) {
+            let asleep = Instant::now();
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            worst = worst.max(asleep.elapsed());
+        }
+        worst
+    });
+    let started = Instant::now();
+    let session = "arm64-large-0123456789-0123456789-012345";
+    let frame = first_frame(&endpoint, &arn, session, &[]).await;
+    let cold = started.elapsed();
+    // Stopping removes the copy: no stall either.
+    let stopping = Instant::now();
+    platform::data_client(&endpoint)
+        .stop_runtime_session()
+        .agent_runtime_arn(&arn)
+        .runtime_session_id(session)
+        .send()
+        .await
+        .unwrap();
+    let stop = stopping.elapsed();
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let worst = ticker.await.unwrap();
+    assert_eq!(frame["sessionId"], session, "{frame}");
+    assert!(
+        worst < Duration::from_millis(500),
+        "the platform stalled for {worst:?} during a {cold:?} cold start and a {stop:?} stop"
+    );
+    platform.shutdown().await;
+}
+
+#[tokio::test]
 async fn an_amd64_image_is_refused_at_create() {
     let files = tempfile::tempdir().unwrap();
     // The architecture in the config decides; the layer's content does not matter.

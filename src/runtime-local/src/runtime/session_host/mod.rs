@@ -8,6 +8,7 @@
 
 mod agent_http;
 pub(crate) mod egress_proxy;
+mod emulated_program;
 mod identity;
 mod image_user;
 mod invocation_history;
@@ -221,16 +222,26 @@ impl SessionHost {
         config: &SessionConfig,
     ) -> Result<Arc<Session>, ApiError> {
         let failed = |what: String| ApiError::runtime_client_error(what);
-        let artifact = inspect(&config.container_uri, None).map_err(failed)?;
         let n = self.next_session.fetch_add(1, Ordering::Relaxed);
         let session_dir = self.work_dir.join(format!("s-{n}"));
-        let spec = match self.prepare(&artifact, config, &session_dir) {
-            Ok(spec) => spec,
-            Err(why) => {
-                let _ = std::fs::remove_dir_all(&session_dir);
-                return Err(failed(why));
+        // Reading the artifact and copying its image are blocking file work
+        // (seconds for a large image): kept off the async workers, so the
+        // platform serves everything else meanwhile.
+        let host = Arc::clone(self);
+        let (session_config, dir) = (config.clone(), session_dir.clone());
+        let (artifact, spec) = tokio::task::spawn_blocking(move || {
+            let artifact = inspect(&session_config.container_uri, None)?;
+            match host.prepare(&artifact, &session_config, &dir) {
+                Ok(spec) => Ok((artifact, spec)),
+                Err(why) => {
+                    let _ = std::fs::remove_dir_all(&dir);
+                    Err(why)
+                }
             }
-        };
+        })
+        .await
+        .map_err(|e| failed(format!("the session's preparation failed: {e}")))?
+        .map_err(failed)?;
         let cgroup = SessionCgroup::create(
             &limits::cgroup_name(self.instance, n),
             self.config.memory_bytes,
@@ -293,10 +304,17 @@ impl SessionHost {
                 crate::runtime::image_unpack::session_root(source, &root)?;
                 let config = artifact.config.clone().unwrap_or_default();
                 ids = image_user::resolve(config.user.as_deref(), &root)?;
+                let argv = config
+                    .entrypoint
+                    .iter()
+                    .chain(&config.cmd)
+                    .cloned()
+                    .collect();
                 Program::Image {
                     root,
                     config,
                     execution: artifact.execution,
+                    argv,
                 }
             }
         };
@@ -320,6 +338,18 @@ impl SessionHost {
             }));
         }
         env.extend(config.env.iter().cloned());
+        if let Program::Image {
+            root,
+            config: image,
+            execution: Execution::Emulated,
+            argv,
+        } = &mut program
+        {
+            // The last PATH set wins, as with `--setenv`.
+            let path = env.iter().rev().find(|(k, _)| k == "PATH").map(|(_, v)| v);
+            let workdir = image.working_dir.as_deref().unwrap_or("/");
+            *argv = emulated_program::emulated_argv(root, workdir, argv, path.map_or("", |p| p))?;
+        }
         Ok(SandboxSpec {
             program,
             env,
@@ -595,9 +625,11 @@ impl SessionHost {
         {
             relay.abort();
         }
-        // The session's directory (its root copy, if any) goes with it, and
-        // its cgroups once its last process is gone.
-        let _ = std::fs::remove_dir_all(&session.dir);
+        // The session's directory (its root copy, if any) goes with it (off
+        // the async workers: a large image's copy takes a while to remove),
+        // and its cgroups once its last process is gone.
+        let dir = session.dir.clone();
+        let _ = tokio::task::spawn_blocking(move || std::fs::remove_dir_all(dir)).await;
         drop(
             session
                 .cgroup

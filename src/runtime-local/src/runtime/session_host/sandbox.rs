@@ -28,12 +28,14 @@ pub(crate) enum Program {
         cwd: PathBuf,
         named: Vec<NamedPath>,
     },
-    /// An image: its root filesystem (a private copy for this session) and
-    /// its config.
+    /// An image: its root filesystem (a private copy for this session), its
+    /// config, and the command line run in it (its entrypoint and cmd; for
+    /// emulation, as `emulated_program` resolves them).
     Image {
         root: PathBuf,
         config: ImageConfig,
         execution: Execution,
+        argv: Vec<String>,
     },
 }
 
@@ -406,15 +408,11 @@ pub(crate) fn command(spec: &SandboxSpec) -> Vec<String> {
             root,
             config,
             execution,
+            argv,
         } => {
             let emulated = *execution == Execution::Emulated;
             let workdir = image_mounts(&mut args, root, config, emulated, spec);
-            let mut program: Vec<String> = config
-                .entrypoint
-                .iter()
-                .chain(&config.cmd)
-                .cloned()
-                .collect();
+            let mut program = argv.clone();
             if emulated {
                 program.insert(0, "/.acc-qemu-aarch64".into());
             }
