@@ -18,6 +18,8 @@ mod gateway_captures;
 mod gateway_control_plane;
 mod gateway_mcp;
 mod gateway_targets;
+mod memory_control_plane;
+mod memory_events;
 mod observability_otlp;
 mod platform_botocore_compat;
 mod platform_crash_safety;

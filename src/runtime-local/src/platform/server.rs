@@ -31,7 +31,7 @@ use crate::platform::store::{StateLock, Store};
 use crate::platform::wire_errors::ApiError;
 use crate::platform::{body_limits, browser_guard};
 use crate::runtime::session_host;
-use crate::{gateway, policy, runtime};
+use crate::{gateway, memory, policy, runtime};
 
 /// After a shutdown is requested, connections still busy this long are dropped.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -158,6 +158,7 @@ fn router(state: PlatformState, own: SocketAddr) -> Router {
         .merge(gateway::routes())
         .merge(policy::routes())
         .merge(runtime::routes())
+        .merge(memory::routes())
         .merge(cloudwatch_logs::routes())
         .merge(otlp::routes())
         .merge(demo::routes())
