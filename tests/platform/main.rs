@@ -20,6 +20,7 @@ mod gateway_mcp;
 mod gateway_targets;
 mod memory_control_plane;
 mod memory_events;
+mod memory_records;
 mod observability_otlp;
 mod platform_botocore_compat;
 mod platform_crash_safety;

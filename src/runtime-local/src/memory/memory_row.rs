@@ -43,6 +43,22 @@ impl MemoryRow {
             .unwrap_or_default())
     }
 
+    /// Its declared `indexedKeys`: `(key, type)`.
+    pub(crate) fn indexed_keys(&self) -> Result<Vec<(String, String)>, ApiError> {
+        let doc = self.doc()?;
+        let keys = doc.get("indexedKeys").and_then(Value::as_array);
+        Ok(keys
+            .into_iter()
+            .flatten()
+            .filter_map(|k| {
+                Some((
+                    k.get("key")?.as_str()?.to_owned(),
+                    k.get("type")?.as_str()?.to_owned(),
+                ))
+            })
+            .collect())
+    }
+
     /// The status reported at `now` (CREATING and UPDATING settle to ACTIVE).
     pub(crate) fn status_at(&self, now: i64) -> &str {
         settled_status(&self.status, self.settles_at_ms, now, "ACTIVE")

@@ -4,8 +4,8 @@
 //!
 //! AWS extracts with a model about a minute after events arrive; this
 //! platform extracts **by rules**, deterministically, a configurable delay
-//! after them (`extraction`), and ranks records **lexically** (SQLite
-//! FTS5 BM25, `retrieval`). Both say so where they show.
+//! after them ([`extraction`]), and ranks records **lexically** (SQLite
+//! FTS5 BM25, [`retrieval`]). Both say so where they show.
 
 use std::sync::Arc;
 
@@ -15,10 +15,14 @@ use axum::extract::FromRef;
 mod actors;
 mod event_query;
 mod events;
+pub(crate) mod extraction;
 mod handlers;
+mod jobs;
 pub(crate) mod memories;
 mod memory_row;
+mod record_filters;
 mod records;
+pub(crate) mod retrieval;
 pub(crate) mod state;
 mod strategies;
 mod tags;

@@ -15,6 +15,8 @@ pub(crate) struct MemoryState {
     pub(crate) store: Arc<Store>,
     /// Region and account, for ARNs.
     pub(crate) account: Account,
+    /// How long after an event its extraction job runs.
+    pub(crate) extraction_delay: Duration,
     /// Wakes the extraction worker when events arrive or a job is started.
     pub(crate) wake: Arc<Notify>,
     /// Data-plane writes in flight; none left means `ThrottledException`.
@@ -27,12 +29,13 @@ impl MemoryState {
     pub(crate) fn new(
         store: Arc<Store>,
         account: Account,
-        _extraction_delay: Duration,
+        extraction_delay: Duration,
         write_concurrency: usize,
     ) -> Self {
         Self {
             store,
             account,
+            extraction_delay,
             wake: Arc::new(Notify::new()),
             writes: Arc::new(Semaphore::new(write_concurrency.max(1))),
         }

@@ -124,12 +124,16 @@ impl PlatformState {
                 sessions: Arc::clone(&sessions),
                 inbound,
             }),
-            memory: Arc::new(MemoryState::new(
-                Arc::clone(store),
-                account.clone(),
-                config.memory_extraction_delay,
-                config.memory_write_concurrency,
-            )),
+            memory: {
+                let memory = Arc::new(MemoryState::new(
+                    Arc::clone(store),
+                    account.clone(),
+                    config.memory_extraction_delay,
+                    config.memory_write_concurrency,
+                ));
+                crate::memory::extraction::start_worker(&memory);
+                memory
+            },
             logs: Arc::new(LogsState {
                 store: Arc::clone(store),
                 account,
