@@ -19,6 +19,7 @@ mod gateway_control_plane;
 mod gateway_mcp;
 mod gateway_targets;
 mod memory_control_plane;
+mod memory_demo;
 mod memory_events;
 mod memory_records;
 mod observability_otlp;

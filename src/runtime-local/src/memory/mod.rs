@@ -14,7 +14,7 @@ use axum::extract::FromRef;
 
 mod actors;
 mod event_query;
-mod events;
+pub(crate) mod events;
 pub(crate) mod extraction;
 mod handlers;
 mod jobs;

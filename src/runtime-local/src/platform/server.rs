@@ -105,6 +105,9 @@ async fn seed(
         demo_workspace::seed_once(&state.gateways, &state.policy)
             .await
             .context("seeding the demo workspace failed")?;
+        demo::memory::seed_once(&state.memory)
+            .await
+            .context("seeding the demo memory failed")?;
     }
     if config.seed_demo
         && let Some(command) = &config.demo_agent_command

@@ -30,8 +30,10 @@ fn sentences(text: &str) -> Vec<String> {
     let mut current = String::new();
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
-        let next_is_digit = chars.get(i + 1).is_some_and(char::is_ascii_digit);
-        if matches!(c, '!' | '?' | ';' | '\n') || (c == '.' && !next_is_digit) {
+        // A full stop ends a sentence only before a space or the end, not
+        // inside `3.50` or `maria.lopez@example.com`.
+        let ends = chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+        if matches!(c, '!' | '?' | ';' | '\n') || (c == '.' && ends) {
             push_sentence(&mut out, &current);
             current.clear();
         } else {
@@ -108,6 +110,29 @@ pub(crate) fn semantic_facts(text: &str) -> Vec<Extracted> {
     facts
 }
 
+/// The value of a statement up to the next clause ("58213 and it still
+/// hasn't arrived" → "58213").
+fn clause(value: &str) -> &str {
+    const BREAKS: &[&str] = &[
+        ", ",
+        " and ",
+        " but ",
+        " so ",
+        " if ",
+        " because ",
+        " which ",
+        " when ",
+        " though ",
+    ];
+    let lower = value.to_ascii_lowercase();
+    let end = BREAKS
+        .iter()
+        .filter_map(|b| lower.find(b))
+        .min()
+        .unwrap_or(value.len());
+    value.get(..end).unwrap_or(value).trim()
+}
+
 fn fact(subject: &str, text: String) -> Option<Extracted> {
     Some(Extracted {
         subject: subject.to_lowercase(),
@@ -119,7 +144,7 @@ fn fact_of(s: &str) -> Option<Extracted> {
     if let Some(rest) = after(s, &["my"]) {
         for verb in [" is ", " are ", " was ", " were "] {
             if let Some((what, value)) = rest.split_once(verb) {
-                let (what, value) = (what.trim(), value.trim());
+                let (what, value) = (what.trim(), clause(value));
                 if !what.is_empty() && !value.is_empty() && what.split_whitespace().count() <= 5 {
                     return fact(what, format!("The user's {what}{verb}{value}."));
                 }
@@ -167,7 +192,7 @@ fn fact_of(s: &str) -> Option<Extracted> {
         ),
     ];
     for (prefixes, subject, lead) in patterns {
-        if let Some(rest) = after(s, prefixes) {
+        if let Some(rest) = after(s, prefixes).map(clause) {
             let lead = if lead.ends_with(" a") && starts_with_vowel(rest) {
                 "The user is an"
             } else {
@@ -258,7 +283,7 @@ fn preference_of(s: &str) -> Option<(String, String)> {
     for (prefixes, lead) in patterns {
         if let Some(rest) = after(s, prefixes) {
             // "prefer aisle seats over window seats": the subject is what is preferred.
-            let subject = rest.split(" over ").next().unwrap_or(rest);
+            let subject = clause(rest.split(" over ").next().unwrap_or(rest));
             return Some((subject.to_owned(), format!("{lead} {rest}.")));
         }
     }
