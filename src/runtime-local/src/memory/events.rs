@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use rusqlite::{Connection, OptionalExtension as _, params};
+use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
 use serde_json::{Value, json};
 
 use crate::memory::memory_row::require_memory;
@@ -29,7 +29,7 @@ pub(crate) fn is_metadata_text(s: &str) -> bool {
 const METADATA_PATTERN: &str = "[a-zA-Z0-9\\s._:/=+@-]*";
 
 /// A CreateEvent request, checked.
-struct NewEvent {
+pub(crate) struct NewEvent {
     actor_id: String,
     session_id: String,
     event_ms: i64,
@@ -210,7 +210,9 @@ fn event_not_found(event_id: &str) -> ApiError {
     ))
 }
 
-/// CreateEvent (201): stored and durable before the answer.
+/// CreateEvent (201): stored and durable before the answer. Events are
+/// written in groups ([`crate::memory::event_writer`]): one commit, and
+/// one sync to disk, for every event that arrived meanwhile.
 pub(crate) async fn create_event(
     ctx: &Arc<MemoryState>,
     label: String,
@@ -219,70 +221,90 @@ pub(crate) async fn create_event(
     let event = check_new_event(&input)?;
     let _slot = ctx.write_slot()?;
     let extract = event.extract;
-    let answer = ctx
-        .store
-        .write(move |tx| {
-            let memory = require_memory(tx, &label)?;
-            let now = now_ms();
-            if let Some(token) = &event.client_token {
-                let earlier: Option<String> = tx
-                    .prepare_cached(
-                        "SELECT event_id FROM memory_events WHERE memory_id = ?1 AND client_token = ?2",
-                    )?
-                    .query_row(params![memory.memory_id, token], |r| r.get(0))
-                    .optional()?;
-                if let Some(earlier) = earlier {
-                    let key = (&*memory.memory_id, &*event.actor_id, &*event.session_id, &*earlier);
-                    if let Some(found) = find_event(tx, key, now)? {
-                        return Ok(json!({ "event": found }));
-                    }
-                }
-            }
-            if let Some(root) = &event.branch_root {
-                let key = (&*memory.memory_id, &*event.actor_id, &*event.session_id, &**root);
-                if find_event(tx, key, now)?.is_none() {
-                    return Err(ApiError::not_found(format!(
-                        "The branch's rootEventId {root} is not an event of this session."
-                    )));
-                }
-            }
-            let next_seq: i64 = tx
-                .prepare_cached("SELECT seq FROM sqlite_sequence WHERE name = 'memory_events'")?
-                .query_row([], |r| r.get(0))
-                .optional()?
-                .unwrap_or(0)
-                + 1;
-            let event_id = format!("{:019}#{:08x}", event.event_ms, next_seq as u32);
-            let expires = event.event_ms + memory.event_expiry_days * DAY_MS;
-            tx.prepare_cached(
-                "INSERT INTO memory_events (memory_id, actor_id, session_id, event_id, event_ms, \
-                 branch_name, branch_root, expires_at_ms, extract, client_token, metadata, payload) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(params![
-                memory.memory_id,
-                event.actor_id,
-                event.session_id,
-                event_id,
-                event.event_ms,
-                event.branch_name,
-                event.branch_root,
-                expires,
-                event.extract,
-                event.client_token,
-                event.metadata,
-                event.payload.to_string(),
-            ])?;
-            let key = (&*memory.memory_id, &*event.actor_id, &*event.session_id, &*event_id);
-            let stored = find_event(tx, key, i64::MIN)?
-                .ok_or_else(|| ApiError::internal("the event just stored is missing"))?;
-            Ok(json!({ "event": stored }))
-        })
-        .await?;
+    let answer = ctx.events.submit(label, event).await?;
     if extract {
         ctx.wake.notify_one();
     }
     Ok(answer)
+}
+
+/// Store one checked event in `tx` (nothing is written when it fails);
+/// the `CreateEvent` answer.
+pub(crate) fn store_event(
+    tx: &Transaction<'_>,
+    label: &str,
+    event: &NewEvent,
+) -> Result<Value, ApiError> {
+    let memory = require_memory(tx, label)?;
+    let now = now_ms();
+    if let Some(token) = &event.client_token {
+        let earlier: Option<String> = tx
+            .prepare_cached(
+                "SELECT event_id FROM memory_events WHERE memory_id = ?1 AND client_token = ?2",
+            )?
+            .query_row(params![memory.memory_id, token], |r| r.get(0))
+            .optional()?;
+        if let Some(earlier) = earlier {
+            let key = (
+                &*memory.memory_id,
+                &*event.actor_id,
+                &*event.session_id,
+                &*earlier,
+            );
+            if let Some(found) = find_event(tx, key, now)? {
+                return Ok(json!({ "event": found }));
+            }
+        }
+    }
+    if let Some(root) = &event.branch_root {
+        let key = (
+            &*memory.memory_id,
+            &*event.actor_id,
+            &*event.session_id,
+            &**root,
+        );
+        if find_event(tx, key, now)?.is_none() {
+            return Err(ApiError::not_found(format!(
+                "The branch's rootEventId {root} is not an event of this session."
+            )));
+        }
+    }
+    let next_seq: i64 = tx
+        .prepare_cached("SELECT seq FROM sqlite_sequence WHERE name = 'memory_events'")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0)
+        + 1;
+    let event_id = format!("{:019}#{:08x}", event.event_ms, next_seq as u32);
+    let expires = event.event_ms + memory.event_expiry_days * DAY_MS;
+    tx.prepare_cached(
+        "INSERT INTO memory_events (memory_id, actor_id, session_id, event_id, event_ms, \
+         branch_name, branch_root, expires_at_ms, extract, client_token, metadata, payload) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        memory.memory_id,
+        event.actor_id,
+        event.session_id,
+        event_id,
+        event.event_ms,
+        event.branch_name,
+        event.branch_root,
+        expires,
+        event.extract,
+        event.client_token,
+        event.metadata,
+        event.payload.to_string(),
+    ])?;
+    let key = (
+        &*memory.memory_id,
+        &*event.actor_id,
+        &*event.session_id,
+        &*event_id,
+    );
+    let stored = find_event(tx, key, i64::MIN)?
+        .ok_or_else(|| ApiError::internal("the event just stored is missing"))?;
+    Ok(json!({ "event": stored }))
 }
 
 /// A data-plane event path: memory label, actor, session, event.

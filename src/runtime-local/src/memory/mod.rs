@@ -14,6 +14,7 @@ use axum::extract::FromRef;
 
 mod actors;
 mod event_query;
+mod event_writer;
 pub(crate) mod events;
 pub(crate) mod extraction;
 mod handlers;

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
+use crate::memory::event_writer::EventWriter;
 use crate::platform::account::Account;
 use crate::platform::store::Store;
 use crate::platform::wire_errors::ApiError;
@@ -19,6 +20,8 @@ pub(crate) struct MemoryState {
     pub(crate) extraction_delay: Duration,
     /// Wakes the extraction worker when events arrive or a job is started.
     pub(crate) wake: Arc<Notify>,
+    /// CreateEvent's group-committing writer.
+    pub(crate) events: EventWriter,
     /// Data-plane writes in flight; none left means `ThrottledException`.
     writes: Arc<Semaphore>,
 }
@@ -33,6 +36,7 @@ impl MemoryState {
         write_concurrency: usize,
     ) -> Self {
         Self {
+            events: EventWriter::start(Arc::clone(&store)),
             store,
             account,
             extraction_delay,
