@@ -21,14 +21,9 @@ const IN_FLIGHT: usize = 32;
 const SAMPLES: usize = 1_000;
 const LAG_EVENTS: usize = 1_000;
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-fn sorted(mut v: Vec<f64>) -> Vec<f64> {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v
-}
+#[path = "common/percentiles.rs"]
+mod percentiles;
+use percentiles::{percentile, sorted};
 
 fn now_s() -> f64 {
     SystemTime::now()

@@ -22,14 +22,9 @@ const COLD_STARTS: usize = 20;
 const WARM_CALLS: usize = 1_000;
 const STREAM_FRAMES: usize = 2_000;
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-fn sorted(mut v: Vec<f64>) -> Vec<f64> {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v
-}
+#[path = "common/percentiles.rs"]
+mod percentiles;
+use percentiles::{percentile, sorted};
 
 fn now_us() -> u64 {
     SystemTime::now()

@@ -362,85 +362,91 @@ async fn batch_create(State(ctx): Memory, path: PathParams<String>, b: Body) -> 
     created(answer)
 }
 
-async fn batch_update(State(ctx): Memory, path: PathParams<String>, b: Body) -> Answer {
-    let label = path_param(path)?;
-    let items = batch_items(&body(b)?)?;
-    let mut checked = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let at = format!("records[{i}]");
-        let mut v = Violations::new();
-        let id = v
-            .required_str(item, &at, "memoryRecordId")
-            .unwrap_or_default()
-            .to_owned();
-        v.id(&join(&at, "memoryRecordId"), &id, &MEMORY_RECORD_ID);
-        v.finish()?;
-        checked.push((id, record_fields(item, &at, false)?));
-    }
+/// The `memoryRecordId` of batch item `i`, checked.
+fn batch_record_id(item: &Object, i: usize) -> Result<String, ApiError> {
+    let at = format!("records[{i}]");
+    let mut v = Violations::new();
+    let id = v
+        .required_str(item, &at, "memoryRecordId")
+        .unwrap_or_default()
+        .to_owned();
+    v.id(&join(&at, "memoryRecordId"), &id, &MEMORY_RECORD_ID);
+    v.finish()?;
+    Ok(id)
+}
+
+/// Apply `change` to each record of a batch (it says how many rows it
+/// touched); the batch answer, the records not found failing alone.
+async fn each_record<T: Send + 'static>(
+    ctx: &Arc<MemoryState>,
+    label: String,
+    items: Vec<(String, T)>,
+    change: fn(&Transaction<'_>, &str, &str, T) -> rusqlite::Result<usize>,
+) -> Result<Value, ApiError> {
     let _slot = ctx.write_slot()?;
-    ok(ctx
-        .store
+    ctx.store
         .write(move |tx| {
             let memory = require_memory(tx, &label)?;
             let (mut done, mut failed) = (Vec::new(), Vec::new());
-            for (id, f) in checked {
-                let RecordFields { text, namespace: ns, strategy, timestamp_ms: ts, metadata } = f;
-                let changed = tx.execute(
-                    "UPDATE memory_records SET text = COALESCE(?3, text), namespace = COALESCE(?4, namespace), \
-                     strategy_id = COALESCE(?5, strategy_id), record_ms = COALESCE(?6, record_ms), \
-                     metadata = COALESCE(?7, metadata) WHERE memory_id = ?1 AND record_id = ?2",
-                    params![memory.memory_id, id, text, ns, strategy, ts, metadata],
-                )?;
-                if changed == 0 {
-                    failed.push(outcome(&id, None, Some((404, format!("Memory record {id} not found.")))));
+            for (id, item) in items {
+                if change(tx, &memory.memory_id, &id, item)? == 0 {
+                    let missing = (404, format!("Memory record {id} not found."));
+                    failed.push(outcome(&id, None, Some(missing)));
                 } else {
                     done.push(outcome(&id, None, None));
                 }
             }
             Ok(json!({ "successfulRecords": done, "failedRecords": failed }))
         })
-        .await?)
+        .await
+}
+
+fn update_one(
+    tx: &Transaction<'_>,
+    memory_id: &str,
+    id: &str,
+    f: RecordFields,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "UPDATE memory_records SET text = COALESCE(?3, text), namespace = COALESCE(?4, namespace), \
+         strategy_id = COALESCE(?5, strategy_id), record_ms = COALESCE(?6, record_ms), \
+         metadata = COALESCE(?7, metadata) WHERE memory_id = ?1 AND record_id = ?2",
+        params![
+            memory_id,
+            id,
+            f.text,
+            f.namespace,
+            f.strategy,
+            f.timestamp_ms,
+            f.metadata
+        ],
+    )
+}
+
+fn delete_one(tx: &Transaction<'_>, memory_id: &str, id: &str, (): ()) -> rusqlite::Result<usize> {
+    tx.execute(
+        "DELETE FROM memory_records WHERE memory_id = ?1 AND record_id = ?2",
+        params![memory_id, id],
+    )
+}
+
+async fn batch_update(State(ctx): Memory, path: PathParams<String>, b: Body) -> Answer {
+    let label = path_param(path)?;
+    let mut checked = Vec::new();
+    for (i, item) in batch_items(&body(b)?)?.iter().enumerate() {
+        let fields = record_fields(item, &format!("records[{i}]"), false)?;
+        checked.push((batch_record_id(item, i)?, fields));
+    }
+    ok(each_record(&ctx, label, checked, update_one).await?)
 }
 
 async fn batch_delete(State(ctx): Memory, path: PathParams<String>, b: Body) -> Answer {
     let label = path_param(path)?;
-    let items = batch_items(&body(b)?)?;
     let mut ids = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let at = format!("records[{i}]");
-        let mut v = Violations::new();
-        let id = v
-            .required_str(item, &at, "memoryRecordId")
-            .unwrap_or_default()
-            .to_owned();
-        v.id(&join(&at, "memoryRecordId"), &id, &MEMORY_RECORD_ID);
-        v.finish()?;
-        ids.push(id);
+    for (i, item) in batch_items(&body(b)?)?.iter().enumerate() {
+        ids.push((batch_record_id(item, i)?, ()));
     }
-    let _slot = ctx.write_slot()?;
-    ok(ctx
-        .store
-        .write(move |tx| {
-            let memory = require_memory(tx, &label)?;
-            let (mut done, mut failed) = (Vec::new(), Vec::new());
-            for id in ids {
-                let deleted = tx.execute(
-                    "DELETE FROM memory_records WHERE memory_id = ?1 AND record_id = ?2",
-                    params![memory.memory_id, id],
-                )?;
-                if deleted == 0 {
-                    failed.push(outcome(
-                        &id,
-                        None,
-                        Some((404, format!("Memory record {id} not found."))),
-                    ));
-                } else {
-                    done.push(outcome(&id, None, None));
-                }
-            }
-            Ok(json!({ "successfulRecords": done, "failedRecords": failed }))
-        })
-        .await?)
+    ok(each_record(&ctx, label, ids, delete_one).await?)
 }
 
 async fn list_jobs(State(ctx): Memory, path: PathParams<String>, b: Body) -> Answer {
