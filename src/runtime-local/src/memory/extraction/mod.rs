@@ -100,16 +100,25 @@ fn discover(tx: &Transaction<'_>, delay: i64) -> Result<(), ApiError> {
         return Ok(());
     };
     let now = now_ms();
-    let mut memory: Option<MemoryRow> = None;
+    // The strategy ids of the memory last seen (events come in runs).
+    let mut memory: Option<(String, Vec<String>)> = None;
     for (seq, memory_id, actor, session, _) in events.into_iter().filter(|e| e.4) {
-        if memory.as_ref().is_none_or(|m| m.memory_id != memory_id) {
-            memory = find(tx, &[("memory_id", &memory_id)])?;
-        }
-        let Some(row) = &memory else { continue };
-        for strategy in row.strategies()? {
-            let Some(strategy_id) = strategy["strategyId"].as_str() else {
-                continue;
+        if memory.as_ref().is_none_or(|(id, _)| *id != memory_id) {
+            let row: Option<MemoryRow> = find(tx, &[("memory_id", &memory_id)])?;
+            let ids = match row {
+                Some(row) => row
+                    .strategies()?
+                    .iter()
+                    .filter_map(|s| s["strategyId"].as_str().map(str::to_owned))
+                    .collect(),
+                None => Vec::new(),
             };
+            memory = Some((memory_id.clone(), ids));
+        }
+        let Some((_, strategy_ids)) = &memory else {
+            continue;
+        };
+        for strategy_id in strategy_ids {
             tx.prepare_cached(
                 "INSERT INTO memory_extraction_jobs (job_id, memory_id, strategy_id, actor_id, \
                  session_id, status, first_event_seq, last_event_seq, due_at_ms, created_at_ms) \
