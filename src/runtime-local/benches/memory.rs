@@ -6,7 +6,7 @@
 //! - extraction lag at 100 events/s: from CreateEvent's answer to the
 //!   record's `createdAt` (default 1 s extraction delay included).
 //!
-//! Run: `cargo bench --bench memory` (or `./tests/bench/run memory`).
+//! Run: `cargo bench -p acc-runtime-local --bench memory` (or `./tests/bench/run memory`).
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -21,7 +21,7 @@ const IN_FLIGHT: usize = 32;
 const SAMPLES: usize = 1_000;
 const LAG_EVENTS: usize = 1_000;
 
-#[path = "common/percentiles.rs"]
+#[path = "../../../benches/common/percentiles.rs"]
 mod percentiles;
 use percentiles::{percentile, sorted};
 
@@ -231,19 +231,13 @@ fn memory(c: &mut Criterion) {
     report("extraction lag at 100 events/s (1 s delay)", &lag);
 
     c.bench_function("memory list events page of 100", |b| {
-        b.to_async(&rt).iter(|| async {
-            bench.post(&list_path, &json!({"maxResults": 100})).await;
-        });
+        b.iter(|| rt.block_on(bench.post(&list_path, &json!({"maxResults": 100}))));
     });
     c.bench_function("memory retrieve topK 10 over 100k records", |b| {
         let mut i = 0;
-        b.to_async(&rt).iter(|| {
+        b.iter(|| {
             i += 1;
-            let body = query(i);
-            let (bench, path) = (&bench, &retrieve_path);
-            async move {
-                bench.post(path, &body).await;
-            }
+            rt.block_on(bench.post(&retrieve_path, &query(i)))
         });
     });
     rt.block_on(bench.platform.shutdown());
