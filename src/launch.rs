@@ -92,6 +92,9 @@ async fn start_platform(
         demo_function_command: demo_command,
         demo_agent_command: demo_agent,
         capture_cap: global.capture_cap,
+        memory_extraction_delay: std::time::Duration::from_millis(
+            global.memory_extraction_delay_ms,
+        ),
         session_memory_bytes: global.session_memory_mib * 1024 * 1024,
         session_max_processes: global.session_max_processes,
         allow_native_remote,

@@ -7,16 +7,9 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use acc_runtime_local::{PlatformConfig, RunningPlatform};
 use serde_json::{Value, json};
 
-/// The `p` quantile of `sorted`.
-pub fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-/// `v` in ascending order.
-pub fn sorted(mut v: Vec<f64>) -> Vec<f64> {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v
-}
+#[path = "percentiles.rs"]
+mod percentiles;
+pub use percentiles::{percentile, sorted};
 
 /// A platform and an HTTP client for it.
 pub struct Bench {

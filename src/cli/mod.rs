@@ -88,6 +88,11 @@ pub struct Global {
     /// Processes and threads each local session may run together.
     #[arg(long, global = true, default_value_t = acc_runtime_local::DEFAULT_SESSION_MAX_PROCESSES, value_parser = clap::value_parser!(u64).range(16..))]
     pub session_max_processes: u64,
+    /// Milliseconds after an event arrives before the local platform's
+    /// rule-based memory extraction runs (AWS's model-driven extraction
+    /// takes about a minute: 60000 mimics it).
+    #[arg(long, global = true, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
+    pub memory_extraction_delay_ms: u64,
     /// Output format for headless commands.
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = Output::Text)]
     pub output: Output,
