@@ -404,14 +404,14 @@ fn luhn(digits: &[u8]) -> bool {
         .enumerate()
         .map(|(k, &d)| {
             let d = u32::from(d);
-            if k % 2 == 1 {
+            if !k.is_multiple_of(2) {
                 if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
             } else {
                 d
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// 13–19 digits, grouped by spaces or dashes, Luhn-valid: the longest
