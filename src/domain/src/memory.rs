@@ -423,6 +423,27 @@ pub struct ExtractionJob {
     pub failure_reason: Option<String>,
 }
 
+/// `YYYY-MM-DD HH:MM` (UTC) of a Unix time in milliseconds.
+pub fn date_time(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let minutes = ms.rem_euclid(86_400_000) / 60_000;
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
+        minutes / 60,
+        minutes % 60
+    )
+}
+
 /// What local extraction and ranking are, said wherever records are shown.
 pub const LOCAL_EXTRACTION_NOTE: &str = "local platform: extraction is rule-based and ranking lexical (BM25); AWS extracts with a model and ranks semantically";
 
@@ -503,6 +524,13 @@ mod tests {
         let origin = record_origin(&record, &[strategy]);
         assert_eq!(origin.actor_id.as_deref(), Some("alice"));
         assert_eq!(origin.session_id.as_deref(), Some("s1"));
+    }
+
+    #[test]
+    fn dates_read_as_calendar_dates() {
+        assert_eq!(date_time(0), "1970-01-01 00:00");
+        assert_eq!(date_time(1_764_662_400_000 + 90_000), "2025-12-02 08:01");
+        assert_eq!(date_time(951_782_400_000), "2000-02-29 00:00");
     }
 
     #[test]
