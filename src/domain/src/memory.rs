@@ -343,24 +343,44 @@ pub fn record_origin(record: &MemoryRecord, strategies: &[MemoryStrategy]) -> Re
     }
 }
 
-/// Fills `{actorId}` and `{sessionId}` from `namespace`, segment by segment.
+/// Fills `{actorId}` and `{sessionId}` from `namespace`. A placeholder
+/// takes everything up to the next literal part of the template (actor
+/// ids may hold `/`); the last one, up to the template's closing literal.
 fn match_template(template: &str, namespace: &str) -> Option<RecordOrigin> {
-    let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
-    let n: Vec<&str> = namespace.trim_end_matches('/').split('/').collect();
-    if t.len() != n.len() {
-        return None;
-    }
     let mut origin = RecordOrigin::default();
-    for (t, n) in t.iter().zip(&n) {
-        match *t {
-            "{actorId}" => origin.actor_id = Some((*n).to_owned()),
-            "{sessionId}" => origin.session_id = Some((*n).to_owned()),
-            _ if t.contains('{') => {}
-            _ if t != n => return None,
+    let mut rest = namespace;
+    let mut tpl = template;
+    // Literal, then `{name}`, alternately; bounded by the template's length.
+    loop {
+        let open = tpl.find('{').unwrap_or(tpl.len());
+        rest = rest.strip_prefix(&tpl[..open])?;
+        tpl = &tpl[open..];
+        if tpl.is_empty() {
+            return rest.is_empty().then_some(origin);
+        }
+        let close = tpl.find('}')?;
+        let name = &tpl[1..close];
+        tpl = &tpl[close + 1..];
+        let next = tpl.find('{').unwrap_or(tpl.len());
+        let literal = &tpl[..next];
+        let value_len = if next == tpl.len() {
+            rest.strip_suffix(literal)?.len()
+        } else if literal.is_empty() {
+            return None;
+        } else {
+            rest.find(literal)?
+        };
+        let value = &rest[..value_len];
+        if value.is_empty() {
+            return None;
+        }
+        match name {
+            "actorId" => origin.actor_id = Some(value.to_owned()),
+            "sessionId" => origin.session_id = Some(value.to_owned()),
             _ => {}
         }
+        rest = &rest[value_len..];
     }
-    Some(origin)
 }
 
 /// The namespaces holding records, with how many each holds, as a tree:
@@ -521,9 +541,25 @@ mod tests {
             namespace: "/strategies/sum-1/actors/alice/sessions/s1/".into(),
             ..MemoryRecord::default()
         };
-        let origin = record_origin(&record, &[strategy]);
+        let origin = record_origin(&record, std::slice::from_ref(&strategy));
         assert_eq!(origin.actor_id.as_deref(), Some("alice"));
         assert_eq!(origin.session_id.as_deref(), Some("s1"));
+        // Actor ids may hold `/` and `:`.
+        let record = MemoryRecord {
+            namespace: "/strategies/sum-1/actors/guest/a:1/sessions/s2/".into(),
+            ..record
+        };
+        let origin = record_origin(&record, std::slice::from_ref(&strategy));
+        assert_eq!(origin.actor_id.as_deref(), Some("guest/a:1"));
+        assert_eq!(origin.session_id.as_deref(), Some("s2"));
+        let elsewhere = MemoryRecord {
+            namespace: "/other/alice/".into(),
+            ..record
+        };
+        assert_eq!(
+            record_origin(&elsewhere, &[strategy]),
+            RecordOrigin::default()
+        );
     }
 
     #[test]

@@ -105,12 +105,14 @@ pub fn text_lines(
 ) -> Vec<ViewLine> {
     let shown = shown(text, revealed);
     let pad = " ".repeat(indent);
+    // Continuation lines align under the text after a lead.
+    let width = if first.is_empty() { 0 } else { 11 };
     let mut out: Vec<ViewLine> = shown
         .lines()
         .enumerate()
         .map(|(k, line)| {
             let lead = if k == 0 { first } else { "" };
-            ViewLine::new(format!("{pad}{lead:<11}{line}"), tone)
+            ViewLine::new(format!("{pad}{lead:<width$}{line}"), tone)
         })
         .collect();
     if out.is_empty() {
