@@ -7,7 +7,7 @@
 //! listens and stops it gracefully.
 //!
 //! One folder per AgentCore service (`gateway`, `policy`, `runtime`,
-//! `identity`, `observability`), the shared pieces in `platform`, and the
+//! `identity`, `memory`, `observability`), the shared pieces in `platform`, and the
 //! demo workspace in `demo`.
 
 mod demo;
@@ -16,6 +16,7 @@ mod demo;
 pub mod fuzzing;
 mod gateway;
 mod identity;
+mod memory;
 mod observability;
 mod platform;
 mod policy;

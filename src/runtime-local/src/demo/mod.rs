@@ -1,5 +1,5 @@
 //! The demo workspace: what a fresh platform is seeded with (gateways,
-//! targets, a policy engine, agent runtimes), the bulk catalog for
+//! targets, a policy engine, agent runtimes, a memory), the bulk catalog for
 //! benchmarks, the backends its targets call, its identity provider, and
 //! the demo agent (`acc demo-agent`) with its tool calls and spans.
 
@@ -9,6 +9,7 @@ use axum::extract::FromRef;
 pub(crate) mod agent;
 pub(crate) mod bulk_catalog;
 pub(crate) mod identity_provider;
+pub(crate) mod memory;
 pub(crate) mod runtimes;
 pub(crate) mod seed;
 pub(crate) mod services;

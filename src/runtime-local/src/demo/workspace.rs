@@ -98,6 +98,23 @@ pub(crate) async fn refresh_demo_endpoints(
             // The demo runtimes, every version: the triage agent's issuer, and
             // the hub and issuer the concierge calls tools through.
             rewrite_runtime(tx, "runtime-triage-agent", &issuer_of)?;
+            // The concierge remembers with the demo memory, on this run's port.
+            if let Some(memory) = seeded_id(tx, "memories", "memory_id", crate::demo::memory::KEY) {
+                rewrite_runtime(tx, "runtime-concierge-agent", &|doc| {
+                    let env = doc.pointer_mut("/environmentVariables")?.as_object_mut()?;
+                    let wanted = [
+                        ("MEMORY_ID", memory.as_str()),
+                        ("MEMORY_ENDPOINT", base.as_str()),
+                    ];
+                    let changed = wanted
+                        .iter()
+                        .any(|(k, v)| env.get(*k).and_then(Value::as_str) != Some(v));
+                    for (k, v) in wanted {
+                        env.insert(k.to_owned(), json!(v));
+                    }
+                    changed.then_some(())
+                })?;
+            }
             if let Some(hub) = seeded_id(tx, "gateways", "gateway_id", "enterprise-hub") {
                 rewrite_runtime(tx, "runtime-concierge-agent", &|doc| {
                     let env = doc.pointer_mut("/environmentVariables")?;

@@ -69,7 +69,20 @@ pub struct PlatformConfig {
     /// whose `kid` is unknown within it is refused without asking again, so
     /// forged tokens cannot make the platform hammer an identity provider.
     pub jwks_refetch_interval: std::time::Duration,
+    /// How long after an event arrives AgentCore Memory's (rule-based,
+    /// local) extraction runs: about a second by default; AWS takes about
+    /// a minute, which `Duration::from_secs(60)` mimics.
+    pub memory_extraction_delay: std::time::Duration,
+    /// AgentCore Memory data-plane writes in flight at once; more are
+    /// answered with `ThrottledException` (429), as AWS throttles.
+    pub memory_write_concurrency: usize,
 }
+
+/// How long after an event local memory extraction runs, by default.
+pub const DEFAULT_MEMORY_EXTRACTION_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Memory data-plane writes in flight at once, by default.
+pub const DEFAULT_MEMORY_WRITE_CONCURRENCY: usize = 512;
 
 /// AgentCore's memory per session.
 pub const DEFAULT_SESSION_MEMORY_BYTES: u64 = 8 * 1024 * 1024 * 1024;
@@ -103,6 +116,8 @@ impl Default for PlatformConfig {
             session_max_processes: DEFAULT_SESSION_MAX_PROCESSES,
             allow_native_remote: false,
             jwks_refetch_interval: crate::identity::jwt::DEFAULT_JWKS_REFETCH_INTERVAL,
+            memory_extraction_delay: DEFAULT_MEMORY_EXTRACTION_DELAY,
+            memory_write_concurrency: DEFAULT_MEMORY_WRITE_CONCURRENCY,
         }
     }
 }

@@ -44,6 +44,18 @@ pub(crate) fn new_policy_resource_id(name: &str) -> String {
     format!("{name}-{}", random_from(LOWER_ALNUM, 10))
 }
 
+/// Ten random mixed-case alphanumerics: the suffix of memory and memory
+/// strategy ids (`<name>-<suffix>`, as AWS issues them).
+pub(crate) fn new_alnum_suffix() -> String {
+    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    random_from(ALNUM, 10)
+}
+
+/// `arn:aws:bedrock-agentcore:<region>:<account>:memory/<id>`.
+pub(crate) fn memory_arn(region: &str, account_id: &str, memory_id: &str) -> String {
+    format!("arn:aws:bedrock-agentcore:{region}:{account_id}:memory/{memory_id}")
+}
+
 /// `arn:aws:bedrock-agentcore:<region>:<account>:policy-engine/<id>`.
 pub(crate) fn policy_engine_arn(region: &str, account_id: &str, engine_id: &str) -> String {
     format!("arn:aws:bedrock-agentcore:{region}:{account_id}:policy-engine/{engine_id}")

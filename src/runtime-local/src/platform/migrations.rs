@@ -254,6 +254,106 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX spans_by_start ON spans (start_unix_nano);
     "#,
+    // v9: AgentCore Memory. A memory keeps its input document (strategies
+    // in their answered shape); events are kept per actor and session, their
+    // ids (`<19-digit ms>#<8 hex>`) sort by time; records are indexed for
+    // lexical retrieval by an external-content FTS5 table kept in step by
+    // triggers; extraction jobs say which events each strategy has taken
+    // (`delivered`: what a self-managed strategy would have been sent).
+    r#"
+    CREATE TABLE memories (
+        seq               INTEGER PRIMARY KEY AUTOINCREMENT,
+        memory_id         TEXT NOT NULL UNIQUE,
+        name              TEXT NOT NULL UNIQUE,
+        client_token      TEXT UNIQUE,
+        status            TEXT NOT NULL,
+        settles_at_ms     INTEGER NOT NULL,
+        created_at_ms     INTEGER NOT NULL,
+        updated_at_ms     INTEGER NOT NULL,
+        event_expiry_days INTEGER NOT NULL,
+        document          TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE memory_events (
+        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+        memory_id     TEXT NOT NULL,
+        actor_id      TEXT NOT NULL,
+        session_id    TEXT NOT NULL,
+        event_id      TEXT NOT NULL,
+        event_ms      INTEGER NOT NULL,
+        branch_name   TEXT NOT NULL,
+        branch_root   TEXT,
+        expires_at_ms INTEGER NOT NULL,
+        extract       INTEGER NOT NULL,
+        client_token  TEXT,
+        metadata      TEXT,
+        payload       TEXT NOT NULL,
+        UNIQUE (memory_id, actor_id, session_id, event_id)
+    ) STRICT;
+
+    CREATE INDEX memory_events_by_token ON memory_events (memory_id, client_token)
+        WHERE client_token IS NOT NULL;
+    CREATE INDEX memory_events_by_expiry ON memory_events (expires_at_ms);
+    CREATE INDEX memory_events_by_memory ON memory_events (memory_id, seq);
+
+    CREATE TABLE memory_records (
+        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+        record_id     TEXT NOT NULL UNIQUE,
+        memory_id     TEXT NOT NULL,
+        strategy_id   TEXT NOT NULL,
+        namespace     TEXT NOT NULL,
+        subject       TEXT,
+        text          TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        record_ms     INTEGER NOT NULL,
+        metadata      TEXT,
+        source        TEXT
+    ) STRICT;
+
+    CREATE INDEX memory_records_by_namespace ON memory_records (memory_id, namespace, seq);
+    CREATE INDEX memory_records_by_subject ON memory_records (memory_id, namespace, strategy_id, subject);
+
+    CREATE VIRTUAL TABLE memory_records_search USING fts5 (
+        text,
+        content = 'memory_records',
+        content_rowid = 'seq',
+        tokenize = 'porter unicode61'
+    );
+    CREATE TRIGGER memory_records_ai AFTER INSERT ON memory_records BEGIN
+        INSERT INTO memory_records_search (rowid, text) VALUES (new.seq, new.text);
+    END;
+    CREATE TRIGGER memory_records_ad AFTER DELETE ON memory_records BEGIN
+        INSERT INTO memory_records_search (memory_records_search, rowid, text)
+            VALUES ('delete', old.seq, old.text);
+    END;
+    CREATE TRIGGER memory_records_au AFTER UPDATE OF text ON memory_records BEGIN
+        INSERT INTO memory_records_search (memory_records_search, rowid, text)
+            VALUES ('delete', old.seq, old.text);
+        INSERT INTO memory_records_search (rowid, text) VALUES (new.seq, new.text);
+    END;
+
+    CREATE TABLE memory_extraction_jobs (
+        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id         TEXT NOT NULL UNIQUE,
+        memory_id      TEXT NOT NULL,
+        strategy_id    TEXT NOT NULL,
+        actor_id       TEXT NOT NULL,
+        session_id     TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        failure_reason TEXT,
+        first_event_seq INTEGER NOT NULL,
+        last_event_seq  INTEGER NOT NULL,
+        due_at_ms      INTEGER NOT NULL,
+        created_at_ms  INTEGER NOT NULL,
+        delivered      TEXT
+    ) STRICT;
+
+    CREATE UNIQUE INDEX memory_extraction_jobs_pending
+        ON memory_extraction_jobs (memory_id, strategy_id, actor_id, session_id)
+        WHERE status = 'PENDING';
+    CREATE INDEX memory_extraction_jobs_due ON memory_extraction_jobs (status, due_at_ms);
+    CREATE INDEX memory_extraction_jobs_by_memory ON memory_extraction_jobs (memory_id, seq);
+    "#,
 ];
 
 /// What the header of an opened database says.

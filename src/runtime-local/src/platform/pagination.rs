@@ -112,21 +112,28 @@ pub(crate) fn page_body(
 
 /// The token that continues a list after the row with `last_seq`.
 pub(crate) fn encode_token(kind: ListKind, last_seq: i64) -> String {
-    crate::platform::ids::hex(format!("acc1:{}:{last_seq}", kind.tag()).as_bytes())
+    encode_position(kind.tag(), &last_seq.to_string())
 }
 
 fn decode_token(token: &str, kind: ListKind) -> Result<i64, ApiError> {
-    let invalid = || {
-        ApiError::invalid_fields(
-            format!(
-                "The nextToken '{token}' is not valid for this list. Pass the nextToken from \
-                 the previous response unchanged, or omit it to start from the beginning."
-            ),
-            vec![("nextToken".into(), "Invalid pagination token".into())],
-        )
-    };
+    decode_position(token, kind.tag())?
+        .parse::<i64>()
+        .ok()
+        .filter(|seq| *seq > 0)
+        .ok_or_else(|| invalid_token(token))
+}
+
+/// A token for the list tagged `tag` that continues after `position` (a
+/// list's own keyset position: a sequence number, an id, a pair of them).
+pub(crate) fn encode_position(tag: &str, position: &str) -> String {
+    crate::platform::ids::hex(format!("acc1:{tag}:{position}").as_bytes())
+}
+
+/// The position a token of the list tagged `tag` holds, or the
+/// `ValidationException` for a token that is not one of that list's.
+pub(crate) fn decode_position(token: &str, tag: &str) -> Result<String, ApiError> {
     if !token.len().is_multiple_of(2) || token.len() > 2048 {
-        return Err(invalid());
+        return Err(invalid_token(token));
     }
     let bytes: Option<Vec<u8>> = (0..token.len())
         .step_by(2)
@@ -134,16 +141,23 @@ fn decode_token(token: &str, kind: ListKind) -> Result<i64, ApiError> {
         .collect();
     let text = bytes
         .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(invalid)?;
-    let rest = text
-        .strip_prefix("acc1:")
-        .and_then(|r| r.strip_prefix(kind.tag()))
+        .ok_or_else(|| invalid_token(token))?;
+    text.strip_prefix("acc1:")
+        .and_then(|r| r.strip_prefix(tag))
         .and_then(|r| r.strip_prefix(':'))
-        .ok_or_else(invalid)?;
-    rest.parse::<i64>()
-        .ok()
-        .filter(|seq| *seq > 0)
-        .ok_or_else(invalid)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| invalid_token(token))
+}
+
+fn invalid_token(token: &str) -> ApiError {
+    ApiError::invalid_fields(
+        format!(
+            "The nextToken '{token}' is not valid for this list. Pass the nextToken from \
+             the previous response unchanged, or omit it to start from the beginning."
+        ),
+        vec![("nextToken".into(), "Invalid pagination token".into())],
+    )
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ use crate::platform::store::{StateLock, Store};
 use crate::platform::wire_errors::ApiError;
 use crate::platform::{body_limits, browser_guard};
 use crate::runtime::session_host;
-use crate::{gateway, policy, runtime};
+use crate::{gateway, memory, policy, runtime};
 
 /// After a shutdown is requested, connections still busy this long are dropped.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -105,6 +105,9 @@ async fn seed(
         demo_workspace::seed_once(&state.gateways, &state.policy)
             .await
             .context("seeding the demo workspace failed")?;
+        demo::memory::seed_once(&state.memory)
+            .await
+            .context("seeding the demo memory failed")?;
     }
     if config.seed_demo
         && let Some(command) = &config.demo_agent_command
@@ -158,6 +161,7 @@ fn router(state: PlatformState, own: SocketAddr) -> Router {
         .merge(gateway::routes())
         .merge(policy::routes())
         .merge(runtime::routes())
+        .merge(memory::routes())
         .merge(cloudwatch_logs::routes())
         .merge(otlp::routes())
         .merge(demo::routes())

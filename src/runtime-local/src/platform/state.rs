@@ -20,6 +20,7 @@ use crate::gateway::tool_catalog::ToolCatalog;
 use crate::identity::inbound_auth::InboundAuth;
 use crate::identity::jwt::JwtVerifier;
 use crate::identity::requester::platform_outbound_headers;
+use crate::memory::state::MemoryState;
 use crate::observability::cloudwatch_logs::LogsState;
 use crate::observability::otlp::OtlpState;
 use crate::platform::account::Account;
@@ -40,6 +41,8 @@ pub(crate) struct PlatformState {
     pub(crate) policy: Arc<PolicyState>,
     /// Agent runtimes and their sessions.
     pub(crate) runtimes: Arc<RuntimeState>,
+    /// AgentCore Memory.
+    pub(crate) memory: Arc<MemoryState>,
     /// The CloudWatch Logs API.
     pub(crate) logs: Arc<LogsState>,
     /// The OTLP receiver.
@@ -121,6 +124,16 @@ impl PlatformState {
                 sessions: Arc::clone(&sessions),
                 inbound,
             }),
+            memory: {
+                let memory = Arc::new(MemoryState::new(
+                    Arc::clone(store),
+                    account.clone(),
+                    config.memory_extraction_delay,
+                    config.memory_write_concurrency,
+                ));
+                crate::memory::extraction::start_worker(&memory);
+                memory
+            },
             logs: Arc::new(LogsState {
                 store: Arc::clone(store),
                 account,
@@ -198,6 +211,7 @@ sub_state! {
     gateways: Arc<GatewayState>,
     policy: Arc<PolicyState>,
     runtimes: Arc<RuntimeState>,
+    memory: Arc<MemoryState>,
     logs: Arc<LogsState>,
     otlp: Arc<OtlpState>,
     demo_issuer: DemoIssuer,

@@ -633,6 +633,56 @@ pub(crate) const LOG_STREAM_NAME: IdPattern = IdPattern {
     hint: "Log stream names cannot contain ':' or '*'.",
 };
 
+/// `memoryId`: the memory's id, or (as AgentCore accepts) its ARN.
+pub(crate) const MEMORY_ID: IdPattern = IdPattern {
+    pattern: "(arn:aws:bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:memory/)?\
+              [a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}",
+    min: 12,
+    max: usize::MAX,
+    matches: is_memory_id_or_arn,
+    hint: "Use the memory id that CreateMemory or ListMemories returned (or the memory's ARN).",
+};
+/// `actorId` of AgentCore Memory (may hold `/` and `:`).
+pub(crate) const ACTOR_ID: IdPattern = IdPattern {
+    pattern: "[a-zA-Z0-9][a-zA-Z0-9-_/]*(?::[a-zA-Z0-9-_/]+)*[a-zA-Z0-9-_/]*",
+    min: 1,
+    max: 255,
+    matches: is_actor_id,
+    hint: "Actor ids start with a letter or digit and hold letters, digits, - _ / and single colons.",
+};
+/// `sessionId` of AgentCore Memory.
+pub(crate) const MEMORY_SESSION_ID: IdPattern = IdPattern {
+    pattern: "[a-zA-Z0-9][a-zA-Z0-9-_]*",
+    min: 1,
+    max: 100,
+    matches: is_word_id,
+    hint: "Session ids start with a letter or digit and hold letters, digits, - and _.",
+};
+/// `eventId` of AgentCore Memory (`<digits>#<hex>`).
+pub(crate) const EVENT_ID: IdPattern = IdPattern {
+    pattern: "[0-9]+#[a-fA-F0-9]+",
+    min: 1,
+    max: 100,
+    matches: is_event_id,
+    hint: "Use an eventId that CreateEvent or ListEvents returned.",
+};
+/// `memoryRecordId` (`mem-` and a UUID).
+pub(crate) const MEMORY_RECORD_ID: IdPattern = IdPattern {
+    pattern: "mem-[a-zA-Z0-9-_]*",
+    min: 40,
+    max: 50,
+    matches: is_memory_record_id,
+    hint: "Use a memoryRecordId that ListMemoryRecords or RetrieveMemoryRecords returned.",
+};
+/// `resourceArn` of the tagging operations.
+pub(crate) const TAGGED_RESOURCE_ARN: IdPattern = IdPattern {
+    pattern: "arn:aws:bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:[a-z-]+/.+",
+    min: 20,
+    max: 1011,
+    matches: is_agentcore_arn,
+    hint: "Give the resource's ARN (a memory's arn, as GetMemory returns it).",
+};
+
 /// The control plane's path labels: route parameter, model member, kind.
 /// Every label a control-plane route declares must be listed here.
 const PATH_IDS: &[(&str, &str, &IdPattern)] = &[
@@ -642,6 +692,12 @@ const PATH_IDS: &[(&str, &str, &IdPattern)] = &[
     ("policy_id", "policyId", &POLICY_ID),
     ("runtime_id", "agentRuntimeId", &AGENT_RUNTIME_ID),
     ("endpoint", "endpointName", &ENDPOINT_NAME),
+    ("memory_id", "memoryId", &MEMORY_ID),
+    ("actor_id", "actorId", &ACTOR_ID),
+    ("session_id", "sessionId", &MEMORY_SESSION_ID),
+    ("event_id", "eventId", &EVENT_ID),
+    ("record_id", "memoryRecordId", &MEMORY_RECORD_ID),
+    ("resource_arn", "resourceArn", &TAGGED_RESOURCE_ARN),
 ];
 
 /// Check one identifier on its own: `Ok`, or the `ValidationException`
@@ -738,11 +794,93 @@ fn is_endpoint_name(s: &str) -> bool {
     is_letter_word(s, 48)
 }
 
+/// `[a-zA-Z][a-zA-Z0-9_]{0,47}`: the `Name` shape of memories and their strategies.
+pub(crate) fn is_memory_name(s: &str) -> bool {
+    is_letter_word(s, 48)
+}
+
 /// `[A-Za-z][A-Za-z0-9_]*-[a-z0-9_]{10}`: policy engine and policy ids.
 fn is_policy_resource_id(s: &str) -> bool {
     split_suffix(s, 10).is_some_and(|(stem, suffix)| {
         is_letter_word(stem, usize::MAX) && suffix.chars().all(|c| is_lower_alnum(c) || c == '_')
     })
+}
+
+/// `[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}`: memory and strategy ids.
+pub(crate) fn is_memory_id(s: &str) -> bool {
+    split_suffix(s, 10).is_some_and(|(stem, suffix)| {
+        stem.starts_with(|c: char| c.is_ascii_alphabetic())
+            && stem.len() <= 100
+            && stem
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && suffix.chars().all(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+/// [`MEMORY_ID`]'s pattern.
+fn is_memory_id_or_arn(s: &str) -> bool {
+    match s.strip_prefix("arn:aws:bedrock-agentcore:") {
+        None => is_memory_id(s),
+        Some(rest) => {
+            let mut parts = rest.splitn(3, ':');
+            let (Some(region), Some(account), Some(resource)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                return false;
+            };
+            !region.is_empty()
+                && region.chars().all(|c| is_lower_alnum(c) || c == '-')
+                && account.len() == 12
+                && account.chars().all(|c| c.is_ascii_digit())
+                && resource.strip_prefix("memory/").is_some_and(is_memory_id)
+        }
+    }
+}
+
+/// [`ACTOR_ID`]'s pattern: no leading, doubled or trailing colon.
+fn is_actor_id(s: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/');
+    s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && !s.ends_with(':')
+        && !s.contains("::")
+        && s.chars().all(|c| word(c) || c == ':')
+}
+
+/// `[0-9]+#[a-fA-F0-9]+`
+fn is_event_id(s: &str) -> bool {
+    s.split_once('#').is_some_and(|(ms, hex)| {
+        !ms.is_empty()
+            && ms.chars().all(|c| c.is_ascii_digit())
+            && !hex.is_empty()
+            && hex.chars().all(|c| c.is_ascii_hexdigit())
+    })
+}
+
+/// `mem-[a-zA-Z0-9-_]*`
+fn is_memory_record_id(s: &str) -> bool {
+    s.strip_prefix("mem-").is_some_and(|rest| {
+        rest.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    })
+}
+
+/// An AgentCore ARN: `arn:aws:bedrock-agentcore:<region>:<account>:<type>/<id>`.
+fn is_agentcore_arn(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix("arn:aws:bedrock-agentcore:") else {
+        return false;
+    };
+    let mut parts = rest.splitn(3, ':');
+    let (Some(region), Some(account), Some(resource)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    !region.is_empty()
+        && account.len() == 12
+        && account.chars().all(|c| c.is_ascii_digit())
+        && resource.split_once('/').is_some_and(|(kind, id)| {
+            !kind.is_empty() && !id.is_empty() && !id.chars().any(char::is_control)
+        })
 }
 
 /// `[\.\-_/#A-Za-z0-9]*`

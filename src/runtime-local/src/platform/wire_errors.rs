@@ -32,6 +32,10 @@ pub(crate) enum ErrorKind {
     PayloadTooLarge,
     /// Missing or invalid bearer token on a JWT-authorized resource (401).
     Unauthorized,
+    /// AgentCore Memory's rate limit (429; not `ThrottlingException`).
+    Throttled,
+    /// AgentCore Memory's quota error (402, as its model says).
+    ServiceQuotaExceeded,
 }
 
 impl ErrorKind {
@@ -47,6 +51,8 @@ impl ErrorKind {
             Self::InternalServer => StatusCode::INTERNAL_SERVER_ERROR,
             Self::RuntimeClient => StatusCode::FAILED_DEPENDENCY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            Self::ServiceQuotaExceeded => StatusCode::PAYMENT_REQUIRED,
         }
     }
 
@@ -62,6 +68,8 @@ impl ErrorKind {
             Self::UnknownOperation => "UnknownOperationException",
             Self::RuntimeClient => "RuntimeClientError",
             Self::PayloadTooLarge => "ValidationException",
+            Self::Throttled => "ThrottledException",
+            Self::ServiceQuotaExceeded => "ServiceQuotaExceededException",
         }
     }
 }
@@ -149,6 +157,16 @@ impl ApiError {
     /// A payload over the limit (413, reported as a ValidationException).
     pub(crate) fn payload_too_large(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::PayloadTooLarge, message)
+    }
+
+    /// Too many requests in flight (AgentCore Memory's `ThrottledException`).
+    pub(crate) fn throttled(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Throttled, message)
+    }
+
+    /// A quota would be exceeded (`ServiceQuotaExceededException`, 402).
+    pub(crate) fn quota_exceeded(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::ServiceQuotaExceeded, message)
     }
 
     /// CloudWatch Logs' `InvalidParameterException`.

@@ -17,8 +17,13 @@
 //! With `"tool": "<target>___<tool>"` (and `"arguments"`), it first calls
 //! that tool through its gateway (see `tools`), streaming a
 //! `tool_use` and a `tool_result` frame, and answers with what it got.
+//!
+//! With a memory (`MEMORY_ID`, see `memory`), it recalls what it knows
+//! about the user (the start frame's `memory`, and the answer's first
+//! words) and writes the turn as events before its `done` frame.
 
 mod client;
+mod memory;
 mod spans;
 mod tools;
 
@@ -160,7 +165,27 @@ async fn invocations(
     if let Some(spec) = payload.get("probe") {
         start["probe"] = probe(spec).await;
     }
-    let one = answer(&knobs.prompt);
+    let mut one = answer(&knobs.prompt);
+    let remembering = memory::Memory::from_env().map(|m| {
+        let user = header(&headers, "x-amzn-bedrock-agentcore-runtime-user-id");
+        let actor = memory::actor(
+            user.as_str()
+                .or(payload.get("user").and_then(Value::as_str)),
+        );
+        (m, actor)
+    });
+    if let Some((m, actor)) = &remembering {
+        let recalled = m.recall(actor, &knobs.prompt).await;
+        if let Ok(records) = &recalled
+            && let Some(best) = records.first().and_then(|r| r["text"].as_str())
+        {
+            one.insert(0, format!("(From memory: {best}) "));
+        }
+        start["memory"] = match recalled {
+            Ok(records) => json!({ "actorId": actor, "recalled": records }),
+            Err(e) => json!({ "actorId": actor, "error": e }),
+        };
+    }
     let words: Vec<String> = std::iter::repeat_n(one, knobs.repeat).flatten().collect();
     if let Some(ms) = knobs.background_ms {
         work_in_background(&state, ms);
@@ -169,16 +194,34 @@ async fn invocations(
         .get("accept")
         .and_then(|v| v.to_str().ok())
         .is_none_or(|a| a.contains("text/event-stream") || a.contains("*/*"));
-    if !accepts_sse {
-        return axum::Json(json!({ "start": start, "answer": words.concat().trim_end() }))
-            .into_response();
-    }
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(16);
     let session = header(&headers, "x-amzn-bedrock-agentcore-runtime-session-id")
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    tokio::spawn(stream_answer(Frames(tx), session, start, knobs, words));
+    let remember = remembering.and_then(|(m, actor)| {
+        memory::memory_session(&session).map(|s| Remember {
+            memory: m,
+            actor,
+            session: s,
+        })
+    });
+    if !accepts_sse {
+        let said = words.concat();
+        let mut answer = json!({ "start": start, "answer": said.trim_end() });
+        if let Some(r) = remember {
+            answer["remembered"] = r.write(&knobs.prompt, said.trim_end()).await;
+        }
+        return axum::Json(answer).into_response();
+    }
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(16);
+    tokio::spawn(stream_answer(
+        Frames(tx),
+        session,
+        start,
+        knobs,
+        words,
+        remember,
+    ));
     let stream = tokio_stream_from(rx);
     Response::builder()
         .header("content-type", "text/event-stream")
@@ -279,6 +322,7 @@ async fn stream_answer(
     start: Value,
     knobs: Knobs,
     mut words: Vec<String>,
+    remember: Option<Remember>,
 ) {
     let started_ns = now_ns();
     if !frames.send(start).await {
@@ -316,10 +360,34 @@ async fn stream_answer(
             return;
         }
     }
-    frames
-        .send(json!({ "type": "done", "words": words.len() }))
-        .await;
+    let mut done = json!({ "type": "done", "words": words.len() });
+    if let Some(r) = remember {
+        let said = words.concat();
+        done["remembered"] = r.write(&knobs.prompt, said.trim_end()).await;
+    }
+    frames.send(done).await;
     export(session, started_ns, now_ns(), tool_span);
+}
+
+/// Where the turn is written once answered.
+struct Remember {
+    memory: memory::Memory,
+    actor: String,
+    session: String,
+}
+
+impl Remember {
+    /// Write the turn: `true`, or why it could not be written.
+    async fn write(&self, prompt: &str, answer: &str) -> Value {
+        match self
+            .memory
+            .remember(&self.actor, &self.session, prompt, answer)
+            .await
+        {
+            Ok(()) => json!(true),
+            Err(e) => json!(e),
+        }
+    }
 }
 
 /// How a tool call within an invocation went.

@@ -24,6 +24,7 @@ OPERATIONS = [
     "CreatePolicy", "UpdatePolicy",
     "CreateAgentRuntime", "UpdateAgentRuntime",
     "CreateAgentRuntimeEndpoint",
+    "CreateMemory", "UpdateMemory",
 ]
 
 SIGNATURE = re.compile(r"^pub fn ser_(\w+)\(\s*(\w+): &mut")

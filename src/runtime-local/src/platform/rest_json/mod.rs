@@ -89,7 +89,7 @@ pub(crate) fn parse_input(body: Body, operation: &'static str) -> Result<Object,
 
 /// The request body as a JSON object. An empty body is an empty object
 /// (required members are then reported missing, by name).
-fn parse_body(body: Body) -> Result<Object, ApiError> {
+pub(crate) fn parse_body(body: Body) -> Result<Object, ApiError> {
     let bytes = body.map_err(|e| match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => {
             ApiError::payload_too_large(crate::platform::body_limits::too_large_message())

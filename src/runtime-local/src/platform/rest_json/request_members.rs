@@ -128,6 +128,7 @@ mod tests {
             include_str!("../../gateway/handlers.rs"),
             include_str!("../../policy/handlers.rs"),
             include_str!("../../runtime/handlers.rs"),
+            include_str!("../../memory/handlers.rs"),
         ]
         .concat();
         let named: Vec<&str> = handlers
