@@ -29,7 +29,16 @@ pub struct Seeded {
     pub alice_events: usize,
 }
 
-async fn event(endpoint: &str, memory: &str, actor: &str, session: &str, at: i64, role: Role, text: &str, branch: Option<Branch>) -> String {
+async fn event(
+    endpoint: &str,
+    memory: &str,
+    actor: &str,
+    session: &str,
+    at: i64,
+    role: Role,
+    text: &str,
+    branch: Option<Branch>,
+) -> String {
     let out = data_client(endpoint)
         .create_event()
         .memory_id(memory)
@@ -58,7 +67,10 @@ pub async fn seed(endpoint: &str) -> Seeded {
         .name("concierge")
         .event_expiry_duration(30)
         .memory_strategies(MemoryStrategyInput::SemanticMemoryStrategy(
-            SemanticMemoryStrategyInput::builder().name("facts").build().unwrap(),
+            SemanticMemoryStrategyInput::builder()
+                .name("facts")
+                .build()
+                .unwrap(),
         ))
         .send()
         .await
@@ -66,13 +78,72 @@ pub async fn seed(endpoint: &str) -> Seeded {
     let memory = created.memory().unwrap();
     let memory_id = memory.id().to_owned();
     let strategy = memory.strategies()[0].strategy_id().to_owned();
-    let t0 = 1_764_662_400;
-    let first = event(endpoint, &memory_id, ALICE, SESSION, t0, Role::User, "Hi, I'm Alice; my email is alice@example.com and my room is 412.", None).await;
-    event(endpoint, &memory_id, ALICE, SESSION, t0 + 1, Role::Assistant, "Welcome back, Alice. Room 412 it is.", None).await;
-    event(endpoint, &memory_id, ALICE, SESSION, t0 + 2, Role::User, "Charge my card 4111 1111 1111 1111 for the spa.", None).await;
-    let fork = Branch::builder().name("retry").root_event_id(first).build().unwrap();
-    event(endpoint, &memory_id, ALICE, SESSION, t0 + 3, Role::Assistant, "Let me try that again, Alice.", Some(fork)).await;
-    event(endpoint, &memory_id, "bob", "visit-1", t0 + 4, Role::User, "A quiet room, please.", None).await;
+    // Recent: events expire after eventExpiryDuration.
+    let t0 = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        - 3600;
+    let first = event(
+        endpoint,
+        &memory_id,
+        ALICE,
+        SESSION,
+        t0,
+        Role::User,
+        "Hi, I'm Alice; my email is alice@example.com and my room is 412.",
+        None,
+    )
+    .await;
+    event(
+        endpoint,
+        &memory_id,
+        ALICE,
+        SESSION,
+        t0 + 1,
+        Role::Assistant,
+        "Welcome back, Alice. Room 412 it is.",
+        None,
+    )
+    .await;
+    event(
+        endpoint,
+        &memory_id,
+        ALICE,
+        SESSION,
+        t0 + 2,
+        Role::User,
+        "Charge my card 4111 1111 1111 1111 for the spa.",
+        None,
+    )
+    .await;
+    let fork = Branch::builder()
+        .name("retry")
+        .root_event_id(first)
+        .build()
+        .unwrap();
+    event(
+        endpoint,
+        &memory_id,
+        ALICE,
+        SESSION,
+        t0 + 3,
+        Role::Assistant,
+        "Let me try that again, Alice.",
+        Some(fork),
+    )
+    .await;
+    event(
+        endpoint,
+        &memory_id,
+        "bob",
+        "visit-1",
+        t0 + 4,
+        Role::User,
+        "A quiet room, please.",
+        None,
+    )
+    .await;
     let alice_ns = format!("/strategies/{strategy}/actors/{ALICE}/");
     let bob_ns = format!("/strategies/{strategy}/actors/bob/");
     let record = |i: usize, ns: &str, text: String| {
@@ -95,8 +166,16 @@ pub async fn seed(endpoint: &str) -> Seeded {
             record(i, &alice_ns, text)
         })
         .collect();
-    all.push(record(1000, &bob_ns, "The user prefers a quiet room.".into()));
-    all.push(record(1001, &bob_ns, "The user's order number is 35476.".into()));
+    all.push(record(
+        1000,
+        &bob_ns,
+        "The user prefers a quiet room.".into(),
+    ));
+    all.push(record(
+        1001,
+        &bob_ns,
+        "The user's order number is 35476.".into(),
+    ));
     for batch in all.chunks(100) {
         data_client(endpoint)
             .batch_create_memory_records()

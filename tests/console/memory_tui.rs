@@ -24,7 +24,10 @@ fn mem_conversation_records_retrieve_scan_and_erase() {
     let list = t.wait_for("the memory and its counts", |s| {
         s.contains("concierge") && s.contains(&(ALICE_RECORDS + 2).to_string())
     });
-    assert!(list.contains("ACTIVE") && list.contains("semantic"), "{list}");
+    assert!(
+        list.contains("ACTIVE") && list.contains("semantic"),
+        "{list}"
+    );
 
     // A session's conversation: roles, the branch, personal data masked.
     t.literal("c");
@@ -49,7 +52,10 @@ fn mem_conversation_records_retrieve_scan_and_erase() {
     t.wait_text("/ (all)");
     t.keys(&["Enter"]);
     let records = t.wait_text(&format!("records / [{}]", ALICE_RECORDS + 2));
-    assert!(records.contains("rule-based"), "local extraction is labelled: {records}");
+    assert!(
+        records.contains("rule-based"),
+        "local extraction is labelled: {records}"
+    );
 
     // Retrieve: ranked records with their scores.
     t.literal("s");
@@ -57,9 +63,15 @@ fn mem_conversation_records_retrieve_scan_and_erase() {
     t.literal("room number");
     t.keys(&["Enter"]);
     let ranked = t.wait_text("The user's room number is 412.");
-    assert!(ranked.contains("SCORE") && ranked.contains("results for \"room number\""), "{ranked}");
+    assert!(
+        ranked.contains("SCORE") && ranked.contains("results for \"room number\""),
+        "{ranked}"
+    );
 
-    // The scan: counts per actor, masked until revealed.
+    // The scan: counts per actor, masked until revealed. (esc leaves the
+    // console first: there `:` is text.)
+    t.keys(&["Escape"]);
+    t.wait_text(&format!("records / [{}]", ALICE_RECORDS + 2));
     t.literal(":mem");
     t.keys(&["Enter"]);
     t.wait_text("concierge");
@@ -70,19 +82,25 @@ fn mem_conversation_records_retrieve_scan_and_erase() {
     t.literal("v");
     t.wait_text("alice@example.com");
     t.literal("v");
-    t.wait_for("masked again", |s| !s.contains("alice@example.com") && s.contains("masked (v reveals)"));
+    t.wait_for("masked again", |s| {
+        !s.contains("alice@example.com") && s.contains("masked (v reveals)")
+    });
 
     // Erase the actor of the selected line, after the counts.
     t.literal("jjj");
     t.keys(&["C-d"]);
     let ask = t.wait_text("Erase actor");
     assert!(
-        ask.contains(&format!("{ALICE_RECORDS} records in 1 namespaces (2 delete calls of ≤100)")),
+        ask.contains(&format!(
+            "{ALICE_RECORDS} records in 1 namespaces (2 delete calls of ≤100)"
+        )),
         "{ask}"
     );
     assert!(ask.contains("4 events in 1 sessions"), "{ask}");
     t.literal("y");
-    t.wait_text(&format!("erased {ALICE}: {ALICE_RECORDS} records in 2 batches, 4 events"));
+    t.wait_text(&format!(
+        "erased {ALICE}: {ALICE_RECORDS} records in 2 batches, 4 events"
+    ));
     t.wait_text("0 findings");
     drop(t);
     drop(platform);

@@ -9,6 +9,9 @@ use crate::error::BackendError;
 use crate::memory::records::RecordScope;
 use crate::memory::{MAX_LISTED, PAGE};
 
+/// ListMemoryExtractionJobs takes at most 50 a page.
+const JOBS_PAGE: i32 = 50;
+
 /// Counting stops at this many items of a kind (then shown as `N+`).
 const COUNT_CAP: usize = 10_000;
 
@@ -138,7 +141,7 @@ impl Backend {
         Ok(counts)
     }
 
-    /// A memory's extraction jobs (the newest 100).
+    /// A memory's extraction jobs (one page: the service's most, 50).
     pub async fn extraction_jobs(
         &self,
         memory_id: &str,
@@ -148,7 +151,7 @@ impl Backend {
             .data
             .list_memory_extraction_jobs()
             .memory_id(memory_id)
-            .max_results(PAGE)
+            .max_results(JOBS_PAGE)
             .send()
             .await
             .map_err(|e| BackendError::from_sdk("ListMemoryExtractionJobs", self.context(), e))?;
