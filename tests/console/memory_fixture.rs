@@ -29,22 +29,24 @@ pub struct Seeded {
     pub alice_events: usize,
 }
 
+/// Where an event goes: memory, actor, session.
+struct At<'a>(&'a str, &'a str, &'a str);
+
 async fn event(
     endpoint: &str,
-    memory: &str,
-    actor: &str,
-    session: &str,
-    at: i64,
+    at: At<'_>,
+    secs: i64,
     role: Role,
     text: &str,
     branch: Option<Branch>,
 ) -> String {
+    let At(memory, actor, session) = at;
     let out = data_client(endpoint)
         .create_event()
         .memory_id(memory)
         .actor_id(actor)
         .session_id(session)
-        .event_timestamp(DateTime::from_secs(at))
+        .event_timestamp(DateTime::from_secs(secs))
         .payload(PayloadType::Conversational(
             Conversational::builder()
                 .role(role)
@@ -86,9 +88,7 @@ pub async fn seed(endpoint: &str) -> Seeded {
         - 3600;
     let first = event(
         endpoint,
-        &memory_id,
-        ALICE,
-        SESSION,
+        At(&memory_id, ALICE, SESSION),
         t0,
         Role::User,
         "Hi, I'm Alice; my email is alice@example.com and my room is 412.",
@@ -97,9 +97,7 @@ pub async fn seed(endpoint: &str) -> Seeded {
     .await;
     event(
         endpoint,
-        &memory_id,
-        ALICE,
-        SESSION,
+        At(&memory_id, ALICE, SESSION),
         t0 + 1,
         Role::Assistant,
         "Welcome back, Alice. Room 412 it is.",
@@ -108,9 +106,7 @@ pub async fn seed(endpoint: &str) -> Seeded {
     .await;
     event(
         endpoint,
-        &memory_id,
-        ALICE,
-        SESSION,
+        At(&memory_id, ALICE, SESSION),
         t0 + 2,
         Role::User,
         "Charge my card 4111 1111 1111 1111 for the spa.",
@@ -124,9 +120,7 @@ pub async fn seed(endpoint: &str) -> Seeded {
         .unwrap();
     event(
         endpoint,
-        &memory_id,
-        ALICE,
-        SESSION,
+        At(&memory_id, ALICE, SESSION),
         t0 + 3,
         Role::Assistant,
         "Let me try that again, Alice.",
@@ -135,9 +129,7 @@ pub async fn seed(endpoint: &str) -> Seeded {
     .await;
     event(
         endpoint,
-        &memory_id,
-        "bob",
-        "visit-1",
+        At(&memory_id, "bob", "visit-1"),
         t0 + 4,
         Role::User,
         "A quiet room, please.",

@@ -27,6 +27,32 @@ pub(crate) fn note_area(state: &AppState, frame: &mut Frame, area: Rect) -> Rect
     rest
 }
 
+/// The list over a memory's records (or their tree): its title, columns
+/// and rows counted; what it says while they load or when there are none.
+fn records_list<'a>(
+    state: &'a AppState,
+    memory_id: &str,
+    title: String,
+    columns: &'a [Column],
+    cursor: &'a ListCursor,
+    total: usize,
+) -> ListView<'a> {
+    ListView {
+        title,
+        columns,
+        cursor,
+        total,
+        wide: state.wide,
+        empty: empty_line(
+            state,
+            state.memory.records.get(memory_id),
+            "records",
+            Some("strategies extract them from events"),
+            filter_of(cursor),
+        ),
+    }
+}
+
 const TREE_COLUMNS: &[Column] = &[
     Column::new("NAMESPACE", 20, 0),
     Column::new("RECORDS", 7, 1),
@@ -40,26 +66,13 @@ pub(crate) fn render_namespaces(
     area: Rect,
 ) {
     let area = note_area(state, frame, area);
-    let loadable = state.memory.records.get(memory_id);
     let tree = state
         .memory
         .record_set(memory_id)
         .map(|s| s.tree.as_slice())
         .unwrap_or_default();
-    let list = ListView {
-        title: format!("namespaces of {memory_id}"),
-        columns: TREE_COLUMNS,
-        cursor,
-        total: tree.len(),
-        wide: state.wide,
-        empty: empty_line(
-            state,
-            loadable,
-            "records",
-            Some("strategies extract them from events"),
-            filter_of(cursor),
-        ),
-    };
+    let title = format!("namespaces of {memory_id}");
+    let list = records_list(state, memory_id, title, TREE_COLUMNS, cursor, tree.len());
     list.render(frame, area, &state.theme, |i, theme| {
         let Some(n) = tree.get(i) else {
             return Vec::new();
@@ -98,27 +111,20 @@ pub(crate) fn render(
     area: Rect,
 ) {
     let area = note_area(state, frame, area);
-    let loadable = state.memory.records.get(memory_id);
     let records = state
         .memory
         .record_set(memory_id)
         .map(|s| s.records.as_slice())
         .unwrap_or_default();
     let revealed = state.memory.revealed;
-    let list = ListView {
-        title: format!("records {path}"),
-        columns: RECORD_COLUMNS,
+    let list = records_list(
+        state,
+        memory_id,
+        format!("records {path}"),
+        RECORD_COLUMNS,
         cursor,
-        total: records.len(),
-        wide: state.wide,
-        empty: empty_line(
-            state,
-            loadable,
-            "records",
-            Some("strategies extract them from events"),
-            filter_of(cursor),
-        ),
-    };
+        records.len(),
+    );
     list.render(frame, area, &state.theme, |i, theme| {
         let Some(r) = records.get(i) else {
             return Vec::new();
