@@ -571,3 +571,25 @@ fn live_aws_is_not_labelled_rule_based() {
     assert!(!render_at(&mut state, 200, 50).contains("rule-based"));
     let _ = memory::session_key;
 }
+
+#[test]
+fn a_settling_memory_is_polled_until_active() {
+    let mut state = on_memories(false);
+    let polled: Vec<Effect> = (0..25)
+        .flat_map(|_| update(&mut state, Action::Tick))
+        .collect();
+    assert!(
+        polled.contains(&Effect::Memory(Job::LoadMemories)),
+        "scratch is CREATING: {polled:?}"
+    );
+    let mut settled = memories();
+    settled[1].status = "ACTIVE".into();
+    msg(&mut state, Msg::MemoriesLoaded(Ok(settled)));
+    let polled: Vec<Effect> = (0..25)
+        .flat_map(|_| update(&mut state, Action::Tick))
+        .collect();
+    assert!(
+        !polled.contains(&Effect::Memory(Job::LoadMemories)),
+        "{polled:?}"
+    );
+}

@@ -19,11 +19,16 @@ pub(crate) fn load_memories(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     }
     mem.memories = Loadable::loading(state.tick);
+    mem.memories_in_flight = true;
     vec![Job::LoadMemories.into()]
 }
 
 /// The memories again, keeping what is shown (their counts follow).
 pub(crate) fn reload_memories(state: &mut AppState) -> Vec<Effect> {
+    if state.memory.memories_in_flight {
+        return Vec::new();
+    }
+    state.memory.memories_in_flight = true;
     if state.memory.memories.loaded().is_none() {
         state.memory.memories = Loadable::loading(state.tick);
     }

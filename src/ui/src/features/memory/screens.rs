@@ -17,6 +17,9 @@ use crate::shell::navigation::{push, refresh_all};
 use crate::shell::screens::{Clip, Screens};
 use crate::shell::state::{AppState, ListCursor};
 
+/// How often the memories list polls while one is settling, in ticks.
+const SETTLE_TICKS: u64 = 10;
+
 /// How often a followed conversation polls, in ticks (100 ms).
 const FOLLOW_TICKS: u64 = 10;
 
@@ -101,12 +104,30 @@ impl Screens for Route {
     }
 
     fn poll_every(&self, state: &AppState) -> Option<u64> {
-        let following = state.memory.conversation.as_ref().is_some_and(|c| c.follow);
-        (matches!(self, Route::Conversation { .. }) && following).then_some(FOLLOW_TICKS)
+        let mem = &state.memory;
+        match self {
+            Route::Conversation { .. } => mem
+                .conversation
+                .as_ref()
+                .is_some_and(|c| c.follow)
+                .then_some(FOLLOW_TICKS),
+            // CREATING, UPDATING and DELETING settle in moments.
+            Route::Memories => mem
+                .memories
+                .loaded()?
+                .iter()
+                .any(|m| m.status != "ACTIVE" && m.status != "FAILED")
+                .then_some(SETTLE_TICKS),
+            _ => None,
+        }
     }
 
     fn poll(&self, state: &mut AppState) -> Vec<Effect> {
-        loads::poll_events(state)
+        match self {
+            // Counted again once listed: a settling memory fills up.
+            Route::Memories => loads::reload_memories(state),
+            _ => loads::poll_events(state),
+        }
     }
 
     fn visible_rows(&self, state: &AppState, filter: &FilterQuery) -> Vec<usize> {

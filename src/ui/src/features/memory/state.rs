@@ -69,6 +69,8 @@ pub struct RetrieveConsole {
 pub struct MemoryState {
     /// Every memory of the context.
     pub memories: Loadable<Vec<Memory>>,
+    /// A memories listing is on its way: a poll due meanwhile waits.
+    pub memories_in_flight: bool,
     /// How much each memory holds, by memory id.
     pub counts: HashMap<String, Loadable<MemoryCounts>>,
     /// Each memory's extraction jobs.

@@ -26,6 +26,7 @@ pub(crate) fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let mut effects = Vec::new();
     match msg {
         Msg::MemoriesLoaded(result) => {
+            mem.memories_in_flight = false;
             match result {
                 Ok(list) => {
                     mem.memories = Loadable::Loaded(list);
