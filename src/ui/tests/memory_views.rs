@@ -283,6 +283,7 @@ fn conversation(state: &mut AppState) {
             }]),
         },
     );
+    snap("mem_sessions", state);
     let effects = key(state, KeyCode::Enter);
     assert_eq!(
         effects,
