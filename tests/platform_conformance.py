@@ -25,7 +25,8 @@ and services) are checked over raw HTTP in their own error shapes. Then:
 - the AWS CLI, on a sample of operations per API: the error name on stderr
   and the exit code of a service error (254 for CLI v2, 255 for v1) or of a
   client-side failure.
-The platform has no throttling, so no case expects ThrottlingException.
+Only AgentCore Memory throttles (ThrottledException, under a write load no
+case here makes); the Rust tests cover it.
 """
 
 import http.client
@@ -148,6 +149,14 @@ control.create_agent_runtime_endpoint(agentRuntimeId=RUNTIME, name=ENDPOINT_NAME
 ARTIFACT = {"containerConfiguration": {"containerUri": "native:/bin/true"}}
 NETWORK = {"networkMode": "PUBLIC"}
 GATEWAY_ARGS = dict(roleArn=ROLE_ARN, protocolType="MCP", authorizerType="NONE")
+MISSING_MEMORY = "missing_memory-abcde12345"
+MISSING_MEMORY_ARN = f"arn:aws:bedrock-agentcore:us-east-1:000000000000:memory/{MISSING_MEMORY}"
+MEMORY = control.create_memory(name="conformance_memory", eventExpiryDuration=7)["memory"]["id"]
+MISSING_RECORD = "mem-00000000-0000-0000-0000-000000000000"
+TURN = [{"conversational": {"role": "USER", "content": {"text": "hello"}}}]
+EVENT_ARGS = dict(actorId="conformance-actor", sessionId="conformance-session", eventTimestamp=1_800_000_000, payload=TURN)
+RECORD = {"requestIdentifier": "r1", "namespaces": ["/conformance/"], "content": {"text": "a fact"}, "timestamp": 1_800_000_000}
+SEVEN_STRATEGIES = [{"semanticMemoryStrategy": {"name": f"s{i}"}} for i in range(7)]
 CEDAR = {"cedar": {"statement": "permit(principal, action, resource);"}}
 
 
@@ -376,6 +385,98 @@ AWS_CASES = {
             "AccessDeniedException",
             lambda c: c.stop_runtime_session(agentRuntimeArn=JWT_RUNTIME_ARN, runtimeSessionId=SESSION),
         ),
+    ],
+    # AgentCore Memory: the control plane.
+    "CreateMemory": [
+        bad(lambda c: c.create_memory(name=INVALID, eventExpiryDuration=7)),
+        # A duplicate name is a ValidationException that says "already exists" (the SDK matches it).
+        Case("conflict", "ValidationException", lambda c: c.create_memory(name="conformance_memory", eventExpiryDuration=7)),
+        Case(
+            "quota",
+            "ServiceQuotaExceededException",
+            lambda c: c.create_memory(name="crowded", eventExpiryDuration=7, memoryStrategies=SEVEN_STRATEGIES),
+        ),
+    ],
+    "GetMemory": [nf(lambda c: c.get_memory(memoryId=MISSING_MEMORY)), bad(lambda c: c.get_memory(memoryId=INVALID))],
+    "ListMemories": [bad(lambda c: c.list_memories(maxResults=0))],
+    "UpdateMemory": [
+        nf(lambda c: c.update_memory(memoryId=MISSING_MEMORY, description="d")),
+        bad(lambda c: c.update_memory(memoryId=MEMORY, eventExpiryDuration=1)),
+    ],
+    "DeleteMemory": [nf(lambda c: c.delete_memory(memoryId=MISSING_MEMORY)), bad(lambda c: c.delete_memory(memoryId=INVALID))],
+    "ListTagsForResource": [
+        nf(lambda c: c.list_tags_for_resource(resourceArn=MISSING_MEMORY_ARN)),
+        bad(lambda c: c.list_tags_for_resource(resourceArn="not-an-arn")),
+    ],
+    "TagResource": [
+        nf(lambda c: c.tag_resource(resourceArn=MISSING_MEMORY_ARN, tags={"k": "v"})),
+        bad(lambda c: c.tag_resource(resourceArn="not-an-arn", tags={"k": "v"})),
+    ],
+    "UntagResource": [
+        nf(lambda c: c.untag_resource(resourceArn=MISSING_MEMORY_ARN, tagKeys=["k"])),
+        bad(lambda c: c.untag_resource(resourceArn="not-an-arn", tagKeys=["k"])),
+    ],
+    # AgentCore Memory: the data plane.
+    "CreateEvent": [
+        nf(lambda c: c.create_event(memoryId=MISSING_MEMORY, **EVENT_ARGS)),
+        bad(lambda c: c.create_event(memoryId=MEMORY, **{**EVENT_ARGS, "actorId": ":bad"})),
+    ],
+    "GetEvent": [
+        nf(lambda c: c.get_event(memoryId=MEMORY, actorId="a", sessionId="s", eventId="1#0a")),
+        bad(lambda c: c.get_event(memoryId=MEMORY, actorId="a", sessionId="s", eventId="not-an-event")),
+    ],
+    "DeleteEvent": [
+        nf(lambda c: c.delete_event(memoryId=MEMORY, actorId="a", sessionId="s", eventId="1#0a")),
+        bad(lambda c: c.delete_event(memoryId=MEMORY, actorId="a", sessionId="s", eventId="not-an-event")),
+    ],
+    "ListEvents": [
+        nf(lambda c: c.list_events(memoryId=MISSING_MEMORY, actorId="a", sessionId="s")),
+        bad(lambda c: c.list_events(memoryId=MEMORY, actorId="a", sessionId="s", maxResults=101)),
+    ],
+    "ListActors": [nf(lambda c: c.list_actors(memoryId=MISSING_MEMORY)), bad(lambda c: c.list_actors(memoryId=MEMORY, maxResults=0))],
+    "ListSessions": [
+        nf(lambda c: c.list_sessions(memoryId=MISSING_MEMORY, actorId="a")),
+        bad(lambda c: c.list_sessions(memoryId=MEMORY, actorId="a", maxResults=0)),
+    ],
+    "RetrieveMemoryRecords": [
+        nf(lambda c: c.retrieve_memory_records(memoryId=MISSING_MEMORY, namespace="/x/", searchCriteria={"searchQuery": "q"})),
+        bad(lambda c: c.retrieve_memory_records(memoryId=MEMORY, namespace="/x/", searchCriteria={"searchQuery": "q", "topK": 0})),
+    ],
+    "ListMemoryRecords": [
+        nf(lambda c: c.list_memory_records(memoryId=MISSING_MEMORY, namespace="/x/")),
+        bad(lambda c: c.list_memory_records(memoryId=MEMORY, namespace="/x/", maxResults=0)),
+    ],
+    "GetMemoryRecord": [
+        nf(lambda c: c.get_memory_record(memoryId=MEMORY, memoryRecordId=MISSING_RECORD)),
+        bad(lambda c: c.get_memory_record(memoryId=MEMORY, memoryRecordId="mem-short")),
+    ],
+    "DeleteMemoryRecord": [
+        nf(lambda c: c.delete_memory_record(memoryId=MEMORY, memoryRecordId=MISSING_RECORD)),
+        bad(lambda c: c.delete_memory_record(memoryId=MEMORY, memoryRecordId="mem-short")),
+    ],
+    "BatchCreateMemoryRecords": [
+        nf(lambda c: c.batch_create_memory_records(memoryId=MISSING_MEMORY, records=[RECORD])),
+        bad(lambda c: c.batch_create_memory_records(memoryId=MEMORY, records=[RECORD] * 101)),
+    ],
+    "BatchUpdateMemoryRecords": [
+        nf(
+            lambda c: c.batch_update_memory_records(
+                memoryId=MISSING_MEMORY, records=[{"memoryRecordId": MISSING_RECORD, "timestamp": 1_800_000_000}]
+            )
+        ),
+        bad(lambda c: c.batch_update_memory_records(memoryId=MEMORY, records=[{"memoryRecordId": "x", "timestamp": 1}])),
+    ],
+    "BatchDeleteMemoryRecords": [
+        nf(lambda c: c.batch_delete_memory_records(memoryId=MISSING_MEMORY, records=[{"memoryRecordId": MISSING_RECORD}])),
+        bad(lambda c: c.batch_delete_memory_records(memoryId=MEMORY, records=[{"memoryRecordId": "x"}])),
+    ],
+    "ListMemoryExtractionJobs": [
+        nf(lambda c: c.list_memory_extraction_jobs(memoryId=MISSING_MEMORY)),
+        bad(lambda c: c.list_memory_extraction_jobs(memoryId=MEMORY, maxResults=0)),
+    ],
+    "StartMemoryExtractionJob": [
+        nf(lambda c: c.start_memory_extraction_job(memoryId=MEMORY, extractionJob={"jobId": "missing-job"})),
+        bad(lambda c: c.start_memory_extraction_job(memoryId=MEMORY, extractionJob={})),
     ],
     # CloudWatch Logs (awsJson1.1): reads only, so never refused read-only.
     "DescribeLogGroups": [
@@ -661,7 +762,7 @@ for stale in (set(AWS_CASES) | set(RAW_CASES)) - known:
 
 UNIMPLEMENTED = [
     ("ControlPlane", "ListBrowsers", lambda c: c.list_browsers()),
-    ("DataPlane", "ListMemoryRecords", lambda c: c.list_memory_records(memoryId="m-1234567890", namespace="/")),
+    ("DataPlane", "ListBrowserSessions", lambda c: c.list_browser_sessions(browserIdentifier="aws.browser.v1")),
     ("CloudWatchLogs", "CreateLogGroup", lambda c: c.create_log_group(logGroupName="/conformance/new")),
 ]
 for api, op, call in UNIMPLEMENTED:

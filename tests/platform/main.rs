@@ -21,6 +21,7 @@ mod gateway_targets;
 mod memory_control_plane;
 mod memory_demo;
 mod memory_events;
+mod memory_python_sdk;
 mod memory_records;
 mod observability_otlp;
 mod platform_botocore_compat;

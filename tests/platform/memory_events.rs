@@ -3,7 +3,7 @@
 //! and without payloads, branches and their lineage, metadata filters,
 //! expiry, actors and sessions, ids with `/`, `:` and `#`, and errors.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use aws_sdk_bedrockagentcore::Client;
 use aws_sdk_bedrockagentcore::error::ProvideErrorMetadata as _;
@@ -535,6 +535,65 @@ async fn bad_input_and_unknown_memories_get_aws_errors() {
         "{body}"
     );
     assert_eq!(body["reason"], "FieldValidationFailed");
-    let _ = Duration::ZERO;
+    platform.shutdown().await;
+}
+
+#[tokio::test]
+async fn writes_beyond_the_concurrency_limit_are_throttled_with_429() {
+    use acc_runtime_local::{PlatformConfig, StateLocation};
+    let platform = acc_runtime_local::start(PlatformConfig {
+        state: StateLocation::Ephemeral,
+        seed_demo: false,
+        memory_write_concurrency: 1,
+        ..PlatformConfig::default()
+    })
+    .await
+    .unwrap();
+    let endpoint = platform.endpoint_url();
+    let (id, _) = memory(&endpoint, "busy", 30).await;
+    let data = aws_sdk_bedrockagentcore::Client::from_conf(
+        data_client(&endpoint)
+            .config()
+            .to_builder()
+            .retry_config(aws_sdk_bedrockagentcore::config::retry::RetryConfig::disabled())
+            .build(),
+    );
+    let sends = (0..64).map(|i| {
+        data.create_event()
+            .memory_id(&id)
+            .actor_id("u")
+            .session_id("s")
+            .event_timestamp(at(1_800_000_000.0 + f64::from(i)))
+            .payload(turn(Role::User, "hi"))
+            .send()
+    });
+    let results = futures_util::future::join_all(sends).await;
+    let throttled: Vec<_> = results
+        .iter()
+        .filter_map(|r| r.as_ref().err())
+        .map(|e| e.as_service_error().expect("a service error"))
+        .collect();
+    assert!(
+        !throttled.is_empty(),
+        "64 concurrent writes through one slot"
+    );
+    for err in &throttled {
+        assert!(err.is_throttled_exception(), "{err:?}");
+    }
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    let listed = data
+        .list_events()
+        .memory_id(&id)
+        .actor_id("u")
+        .session_id("s")
+        .max_results(100)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.events().len(),
+        ok,
+        "every acknowledged write is stored, no other"
+    );
     platform.shutdown().await;
 }

@@ -565,3 +565,55 @@ async fn records_are_created_updated_got_and_deleted_in_batches() {
     assert!(err.is_validation_exception(), "{err:?}");
     platform.shutdown().await;
 }
+
+#[tokio::test]
+async fn memories_events_and_records_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = || {
+        acc_runtime_local::start(PlatformConfig {
+            state: StateLocation::Dir(dir.path().to_path_buf()),
+            seed_demo: false,
+            memory_extraction_delay: Duration::from_millis(100),
+            ..PlatformConfig::default()
+        })
+    };
+    let first = start().await.unwrap();
+    let (memory, ids) = rich_memory(&first.endpoint_url()).await;
+    let data = data_client(&first.endpoint_url());
+    let event_id = event(
+        &data,
+        &memory,
+        "s1",
+        &[(Role::User, "My seat is 14C.")],
+        false,
+    )
+    .await;
+    let facts_ns = format!("/strategies/{}/actors/user/42/", id_of(&ids, "facts"));
+    records_when(&data, &memory, &facts_ns, |t| {
+        t == ["The user's seat is 14C."]
+    })
+    .await;
+    first.shutdown().await;
+
+    let second = start().await.unwrap();
+    let data = data_client(&second.endpoint_url());
+    let got = client(&second.endpoint_url())
+        .get_memory()
+        .memory_id(&memory)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.memory().unwrap().strategies().len(), 5);
+    let events = data
+        .list_events()
+        .memory_id(&memory)
+        .actor_id("user/42")
+        .session_id("s1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(events.events()[0].event_id(), event_id);
+    let facts = records_when(&data, &memory, &facts_ns, |t| !t.is_empty()).await;
+    assert_eq!(facts, ["The user's seat is 14C."]);
+    second.shutdown().await;
+}

@@ -139,3 +139,98 @@ async fn acknowledged_gateways_survive_kill_dash_nine() {
     restarted.child.kill().unwrap();
     restarted.child.wait().unwrap();
 }
+
+/// Every CreateEvent acknowledged before a `kill -9` of `acc serve` is
+/// still listed after a restart (memory events are the busiest writes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_memory_events_survive_kill_dash_nine() {
+    use aws_sdk_bedrockagentcore::primitives::DateTime;
+    use aws_sdk_bedrockagentcore::types::{Content, Conversational, PayloadType, Role};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = spawn_server(dir.path());
+    let memory = client_without_retries(&server.endpoint)
+        .create_memory()
+        .name("crash_memory")
+        .event_expiry_duration(30)
+        .send()
+        .await
+        .expect("CreateMemory")
+        .memory()
+        .unwrap()
+        .id()
+        .to_owned();
+    let data = data_client(&server.endpoint);
+    let acked = Arc::new(Mutex::new(Vec::<(usize, String)>::new()));
+    let mut workers = Vec::new();
+    for worker in 0..WORKERS {
+        let (data, acked, memory) = (data.clone(), Arc::clone(&acked), memory.clone());
+        workers.push(tokio::spawn(async move {
+            for i in 0..PER_WORKER_LIMIT {
+                let turn = Conversational::builder()
+                    .role(Role::User)
+                    .content(Content::Text(format!("message {i} from worker {worker}")))
+                    .build()
+                    .unwrap();
+                let sent = data
+                    .create_event()
+                    .memory_id(&memory)
+                    .actor_id(format!("actor-{worker}"))
+                    .session_id("burst")
+                    .event_timestamp(DateTime::from_secs(1_800_000_000 + i as i64))
+                    .payload(PayloadType::Conversational(turn))
+                    .send()
+                    .await;
+                match sent {
+                    Ok(out) => acked
+                        .lock()
+                        .unwrap()
+                        .push((worker, out.event().unwrap().event_id().to_owned())),
+                    Err(_) => return,
+                }
+            }
+        }));
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acked.lock().unwrap().len() < ACKS_BEFORE_KILL {
+        assert!(
+            Instant::now() < deadline,
+            "stderr: {}",
+            server.stderr.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() < WORKERS * PER_WORKER_LIMIT,
+        "the kill landed after the burst ended"
+    );
+
+    let mut restarted = spawn_server(dir.path());
+    let data = data_client(&restarted.endpoint);
+    let mut stored = Vec::new();
+    for worker in 0..WORKERS {
+        let pages = data
+            .list_events()
+            .memory_id(&memory)
+            .actor_id(format!("actor-{worker}"))
+            .session_id("burst")
+            .max_results(100)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .unwrap();
+        stored.extend(pages.into_iter().map(|e| (worker, e.event_id().to_owned())));
+    }
+    let missing: Vec<_> = acked.iter().filter(|e| !stored.contains(e)).collect();
+    assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
+    restarted.child.kill().unwrap();
+    restarted.child.wait().unwrap();
+}

@@ -485,7 +485,7 @@ async fn raw_requests_get_aws_shaped_errors() {
     for (method, path) in [
         (Method::GET, "/agents"),
         (Method::PATCH, "/gateways"),
-        (Method::POST, "/memories"),
+        (Method::POST, "/browsers"),
     ] {
         let (status, kind, body) = raw(method.clone(), format!("{base}{path}"), Some("{}")).await;
         assert_eq!(
@@ -508,7 +508,7 @@ async fn unimplemented_sdk_operations_fail_loudly() {
     let platform = start_ephemeral(false).await;
     let client = client_without_retries(&platform.endpoint_url());
     let err = client
-        .list_memories()
+        .list_browsers()
         .send()
         .await
         .unwrap_err()

@@ -178,6 +178,91 @@ struct Demo {
     runtime_arn: String,
     group: String,
     stream: String,
+    memory: DemoMemory,
+}
+
+/// What the demo memory holds, for memory requests to name.
+struct DemoMemory {
+    id: String,
+    arn: String,
+    actor: String,
+    session: String,
+    event: String,
+    record: String,
+    job: String,
+}
+
+/// The demo memory once its seeded conversations are extracted (the
+/// writable platform extracts; a read-only one changes nothing).
+async fn extracted_demo_memory(endpoint: &str) {
+    let data = platform::data_client(endpoint);
+    let memories = client(endpoint).list_memories().send().await.unwrap();
+    let id = memories.memories()[0].id().unwrap().to_owned();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let records = data
+            .list_memory_records()
+            .memory_id(&id)
+            .send()
+            .await
+            .unwrap();
+        if !records.memory_record_summaries().is_empty() {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the demo memory has no records yet"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+async fn demo_memory(endpoint: &str) -> DemoMemory {
+    let data = platform::data_client(endpoint);
+    let memories = client(endpoint).list_memories().send().await.unwrap();
+    let summary = &memories.memories()[0];
+    let id = summary.id().unwrap().to_owned();
+    let actors = data.list_actors().memory_id(&id).send().await.unwrap();
+    let actor = actors.actor_summaries()[0].actor_id().to_owned();
+    let sessions = data
+        .list_sessions()
+        .memory_id(&id)
+        .actor_id(&actor)
+        .send()
+        .await
+        .unwrap();
+    let session = sessions.session_summaries()[0].session_id().to_owned();
+    let events = data
+        .list_events()
+        .memory_id(&id)
+        .actor_id(&actor)
+        .session_id(&session)
+        .send()
+        .await
+        .unwrap();
+    let records = data
+        .list_memory_records()
+        .memory_id(&id)
+        .send()
+        .await
+        .unwrap();
+    let jobs = data
+        .list_memory_extraction_jobs()
+        .memory_id(&id)
+        .send()
+        .await
+        .unwrap();
+    DemoMemory {
+        arn: summary.arn().unwrap().to_owned(),
+        event: events.events()[0].event_id().to_owned(),
+        record: records.memory_record_summaries()[0]
+            .memory_record_id()
+            .to_owned(),
+        job: jobs.jobs()[0].job_id().to_owned(),
+        id,
+        actor,
+        session,
+    }
 }
 
 /// The demo workspace, with one captured call (so its gateway has a log
@@ -197,6 +282,7 @@ async fn read_only_demo_with_history(dir: &Path) -> (RunningPlatform, Demo) {
     mcp::call_tool(&hub_url, Some(&token), SEARCH_TOOL, query)
         .await
         .result();
+    extracted_demo_memory(&endpoint).await;
     writable.shutdown().await;
 
     let platform = read_only_demo(dir).await;
@@ -232,6 +318,7 @@ async fn read_only_demo_with_history(dir: &Path) -> (RunningPlatform, Demo) {
         .unwrap()
         .to_owned();
     let token = platform::demo_token(&endpoint, "sales-copilot").await;
+    let memory = demo_memory(&endpoint).await;
     let demo = Demo {
         endpoint,
         gateway,
@@ -244,6 +331,7 @@ async fn read_only_demo_with_history(dir: &Path) -> (RunningPlatform, Demo) {
         runtime_arn: runtime.agent_runtime_arn().to_owned(),
         group,
         stream,
+        memory,
     };
     (platform, demo)
 }
@@ -496,6 +584,142 @@ async fn mcp_messages(name: &str, d: &Demo) -> Option<Verdict> {
     Some(rpc_verdict(&reply))
 }
 
+async fn memory_operations(name: &str, d: &Demo) -> Option<Verdict> {
+    use aws_sdk_bedrockagentcore::types::{ExtractionJob, MemoryRecordDeleteInput, SearchCriteria};
+    let c = client(&d.endpoint);
+    let data = platform::data_client(&d.endpoint);
+    let m = &d.memory;
+    let at = aws_sdk_bedrockagentcore::primitives::DateTime::from_secs(1_800_000_000);
+    Some(match name {
+        "CreateMemory" => sdk(c
+            .create_memory()
+            .name("planted")
+            .event_expiry_duration(7)
+            .send()
+            .await),
+        "ListMemories" => sdk(c.list_memories().send().await),
+        "GetMemory" => sdk(c.get_memory().memory_id(&m.id).send().await),
+        "UpdateMemory" => sdk(c
+            .update_memory()
+            .memory_id(&m.id)
+            .description("x")
+            .send()
+            .await),
+        "DeleteMemory" => sdk(c.delete_memory().memory_id(&m.id).send().await),
+        "ListTagsForResource" => sdk(c.list_tags_for_resource().resource_arn(&m.arn).send().await),
+        "TagResource" => sdk(c
+            .tag_resource()
+            .resource_arn(&m.arn)
+            .tags("k", "v")
+            .send()
+            .await),
+        "UntagResource" => sdk(c
+            .untag_resource()
+            .resource_arn(&m.arn)
+            .tag_keys("owner")
+            .send()
+            .await),
+        "CreateEvent" => sdk(data
+            .create_event()
+            .memory_id(&m.id)
+            .actor_id(&m.actor)
+            .session_id(&m.session)
+            .event_timestamp(at)
+            .payload(aws_sdk_bedrockagentcore::types::PayloadType::Blob(
+                aws_smithy_types::Document::Null,
+            ))
+            .send()
+            .await),
+        "GetEvent" => sdk(data
+            .get_event()
+            .memory_id(&m.id)
+            .actor_id(&m.actor)
+            .session_id(&m.session)
+            .event_id(&m.event)
+            .send()
+            .await),
+        "DeleteEvent" => sdk(data
+            .delete_event()
+            .memory_id(&m.id)
+            .actor_id(&m.actor)
+            .session_id(&m.session)
+            .event_id(&m.event)
+            .send()
+            .await),
+        "ListEvents" => sdk(data
+            .list_events()
+            .memory_id(&m.id)
+            .actor_id(&m.actor)
+            .session_id(&m.session)
+            .send()
+            .await),
+        "ListActors" => sdk(data.list_actors().memory_id(&m.id).send().await),
+        "ListSessions" => sdk(data
+            .list_sessions()
+            .memory_id(&m.id)
+            .actor_id(&m.actor)
+            .send()
+            .await),
+        "RetrieveMemoryRecords" => sdk(data
+            .retrieve_memory_records()
+            .memory_id(&m.id)
+            .search_criteria(
+                SearchCriteria::builder()
+                    .search_query("order")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await),
+        "ListMemoryRecords" => sdk(data.list_memory_records().memory_id(&m.id).send().await),
+        "GetMemoryRecord" => sdk(data
+            .get_memory_record()
+            .memory_id(&m.id)
+            .memory_record_id(&m.record)
+            .send()
+            .await),
+        "DeleteMemoryRecord" => sdk(data
+            .delete_memory_record()
+            .memory_id(&m.id)
+            .memory_record_id(&m.record)
+            .send()
+            .await),
+        "BatchCreateMemoryRecords" => sdk(data
+            .batch_create_memory_records()
+            .memory_id(&m.id)
+            .send()
+            .await),
+        "BatchUpdateMemoryRecords" => sdk(data
+            .batch_update_memory_records()
+            .memory_id(&m.id)
+            .send()
+            .await),
+        "BatchDeleteMemoryRecords" => sdk(data
+            .batch_delete_memory_records()
+            .memory_id(&m.id)
+            .records(
+                MemoryRecordDeleteInput::builder()
+                    .memory_record_id(&m.record)
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await),
+        "ListMemoryExtractionJobs" => sdk(data
+            .list_memory_extraction_jobs()
+            .memory_id(&m.id)
+            .send()
+            .await),
+        "StartMemoryExtractionJob" => sdk(data
+            .start_memory_extraction_job()
+            .memory_id(&m.id)
+            .extraction_job(ExtractionJob::builder().job_id(&m.job).build().unwrap())
+            .send()
+            .await),
+        _ => return None,
+    })
+}
+
 async fn perform(name: &str, d: &Demo) -> Verdict {
     if let Some(v) = control_plane_reads(name, d).await {
         return v;
@@ -510,6 +734,9 @@ async fn perform(name: &str, d: &Demo) -> Verdict {
         return v;
     }
     if let Some(v) = mcp_messages(name, d).await {
+        return v;
+    }
+    if let Some(v) = memory_operations(name, d).await {
         return v;
     }
     panic!("the operations table lists {name}: add a request for it to this test")

@@ -95,7 +95,10 @@ async fn list_tags(State(ctx): Memory, arn: PathParams<String>) -> Answer {
     ok(tags::list_tags(&ctx, path_param(arn)?).await?)
 }
 
-async fn tag_resource(State(ctx): Memory, arn: PathParams<String>, body: Body) -> Answer {
+/// TagResource and UntagResource answer 204 No Content, as their model says.
+type NoContent = Result<StatusCode, ApiError>;
+
+async fn tag_resource(State(ctx): Memory, arn: PathParams<String>, body: Body) -> NoContent {
     let arn = path_param(arn)?;
     let input = parse_body(body)?;
     let add = match input.get("tags") {
@@ -108,10 +111,15 @@ async fn tag_resource(State(ctx): Memory, arn: PathParams<String>, body: Body) -
             ));
         }
     };
-    ok(tags::change_tags(&ctx, arn, add, Vec::new()).await?)
+    tags::change_tags(&ctx, arn, add, Vec::new()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
-async fn untag_resource(State(ctx): Memory, arn: PathParams<String>, query: QueryPairs) -> Answer {
+async fn untag_resource(
+    State(ctx): Memory,
+    arn: PathParams<String>,
+    query: QueryPairs,
+) -> NoContent {
     let arn = path_param(arn)?;
     let Query(pairs) =
         query.map_err(|e| ApiError::cannot_parse(format!("Invalid query string: {e}")))?;
@@ -120,7 +128,8 @@ async fn untag_resource(State(ctx): Memory, arn: PathParams<String>, query: Quer
         .filter(|(k, _)| k == "tagKeys")
         .map(|(_, v)| v)
         .collect();
-    ok(tags::change_tags(&ctx, arn, Object::new(), remove).await?)
+    tags::change_tags(&ctx, arn, Object::new(), remove).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn create_event(State(ctx): Memory, id: PathParams<String>, b: Body) -> Answer {

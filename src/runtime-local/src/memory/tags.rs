@@ -66,7 +66,7 @@ pub(crate) async fn change_tags(
     arn: String,
     add: Object,
     remove: Vec<String>,
-) -> Result<Value, ApiError> {
+) -> Result<(), ApiError> {
     let id = memory_of(ctx, &arn)?;
     let mut v = Violations::new();
     check_tags(&mut v, &add);
@@ -90,7 +90,7 @@ pub(crate) async fn change_tags(
                 "UPDATE memories SET document = ?2 WHERE memory_id = ?1",
                 params![row.memory_id, Value::Object(doc).to_string()],
             )?;
-            Ok(json!({}))
+            Ok(())
         })
         .await
 }

@@ -131,7 +131,10 @@ impl PlatformState {
                     config.memory_extraction_delay,
                     config.memory_write_concurrency,
                 ));
-                crate::memory::extraction::start_worker(&memory);
+                // Read-only: nothing changes the state, extraction included.
+                if !config.read_only {
+                    crate::memory::extraction::start_worker(&memory);
+                }
                 memory
             },
             logs: Arc::new(LogsState {

@@ -206,7 +206,7 @@ impl ApiError {
             ErrorKind::UnknownOperation,
             format!(
                 "{method} {path} is not an operation implemented by the acc local platform. \
-                 It serves the AgentCore control-plane gateway, gateway-target, policy-engine and policy operations, the gateways' MCP endpoints and the CloudWatch Logs reads."
+                 It serves the AgentCore control-plane gateway, gateway-target, policy-engine, policy, runtime and memory operations, the runtime and memory data planes, the gateways' MCP endpoints and the CloudWatch Logs reads."
             ),
         )
     }
