@@ -213,7 +213,11 @@ impl Screens for Route {
             }
             Memory::Ask => retrieve::ask(state),
             Memory::Reveal => {
-                state.memory.revealed = !state.memory.revealed;
+                let mem = &mut state.memory;
+                mem.revealed = !mem.revealed;
+                if let Some(c) = mem.conversation.as_mut() {
+                    c.relayout(mem.revealed);
+                }
                 refresh_all(state);
                 Vec::new()
             }

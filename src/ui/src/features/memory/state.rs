@@ -47,6 +47,21 @@ pub struct Conversation {
     pub follow: bool,
     /// A listing is on its way.
     pub in_flight: bool,
+    /// The events as lines, laid out when they arrive or `v` toggles
+    /// (a frame only reads them).
+    pub lines: Vec<crate::features::memory::view_line::ViewLine>,
+}
+
+impl Conversation {
+    /// Lays the events out again as lines (masked unless `revealed`).
+    pub fn relayout(&mut self, revealed: bool) {
+        self.lines = match self.events.loaded() {
+            Some(events) => {
+                crate::features::memory::conversation::conversation_lines(events, revealed)
+            }
+            None => Vec::new(),
+        };
+    }
 }
 
 /// The retrieve console: a query, where to look, and the ranked answer.

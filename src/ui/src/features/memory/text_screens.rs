@@ -2,9 +2,10 @@
 //! a conversation, a record, the scan. Built from state when asked (rows
 //! and drawing), never stored.
 
+use std::borrow::Cow;
+
 use acc_backend::ContextKind;
 
-use crate::features::memory::conversation::conversation_lines;
 use crate::features::memory::details::{memory_lines, record_lines, scan_lines};
 use crate::features::memory::route::Route;
 use crate::features::memory::view_line::ViewLine;
@@ -16,24 +17,22 @@ pub(crate) fn is_local(state: &AppState) -> bool {
 }
 
 /// The lines `route` shows; None while they load (or for list screens).
-pub(crate) fn lines_of(state: &AppState, route: &Route) -> Option<Vec<ViewLine>> {
+/// A conversation's are laid out once, when its events arrive.
+pub(crate) fn lines_of<'a>(state: &'a AppState, route: &Route) -> Option<Cow<'a, [ViewLine]>> {
     let mem = &state.memory;
     let revealed = mem.revealed;
-    match route {
+    let lines = match route {
         Route::Memory { memory_id } => {
             let memory = mem.memory(memory_id)?;
-            Some(memory_lines(
-                memory,
-                mem.jobs.get(memory_id),
-                is_local(state),
-            ))
+            memory_lines(memory, mem.jobs.get(memory_id), is_local(state))
         }
         Route::Conversation { session_id, .. } => {
             let c = mem
                 .conversation
                 .as_ref()
                 .filter(|c| &c.session_id == session_id)?;
-            Some(conversation_lines(c.events.loaded()?, revealed))
+            c.events.loaded()?;
+            return Some(Cow::Borrowed(&c.lines));
         }
         Route::Record {
             memory_id,
@@ -44,16 +43,10 @@ pub(crate) fn lines_of(state: &AppState, route: &Route) -> Option<Vec<ViewLine>>
                 .records
                 .iter()
                 .find(|r| &r.id == record_id)?;
-            Some(record_lines(
-                record,
-                mem.memory(memory_id),
-                revealed,
-                is_local(state),
-            ))
+            record_lines(record, mem.memory(memory_id), revealed, is_local(state))
         }
-        Route::Scan { memory_id } => {
-            Some(scan_lines(mem.scans.get(memory_id)?.loaded()?, revealed))
-        }
-        _ => None,
-    }
+        Route::Scan { memory_id } => scan_lines(mem.scans.get(memory_id)?.loaded()?, revealed),
+        _ => return None,
+    };
+    Some(Cow::Owned(lines))
 }

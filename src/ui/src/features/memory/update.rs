@@ -75,7 +75,10 @@ pub(crate) fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             c.in_flight = false;
             let follow = c.follow;
             match result {
-                Ok(events) => c.events = Loadable::Loaded(events),
+                Ok(events) => {
+                    c.events = Loadable::Loaded(events);
+                    c.relayout(mem.revealed);
+                }
                 Err(e) if c.events.loaded().is_some() => error(state, format!("events: {e}")),
                 Err(e) => c.events = Loadable::Failed(e),
             }
