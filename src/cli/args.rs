@@ -118,6 +118,13 @@ pub enum Command {
         #[arg(long, short)]
         follow: bool,
     },
+    /// AgentCore Memory: memories, conversations, records, retrieval, the
+    /// sensitive-data scan and erasure of an actor.
+    #[command(alias = "mem", alias = "memories")]
+    Memory {
+        #[command(subcommand)]
+        action: Option<MemoryAction>,
+    },
     /// Run the built-in demo agent: the AgentCore runtime contract (`/ping`,
     /// streaming `/invocations`) on port 8080, deterministic answers.
     DemoAgent {
@@ -146,6 +153,88 @@ pub enum RuntimeAction {
         /// The runtime's name.
         #[arg(long, default_value = "local_agent")]
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemoryAction {
+    /// Every memory with its strategies and counts (the default).
+    List,
+    /// One memory: strategies with namespace templates, indexed keys,
+    /// extraction jobs.
+    Show {
+        /// Memory id, name or ARN.
+        memory: String,
+    },
+    /// The actors with events in a memory.
+    Actors {
+        /// Memory id, name or ARN.
+        memory: String,
+    },
+    /// An actor's sessions.
+    Sessions {
+        /// Memory id, name or ARN.
+        memory: String,
+        actor: String,
+    },
+    /// A session's events as a conversation, with its branches.
+    Events {
+        /// Memory id, name or ARN.
+        memory: String,
+        actor: String,
+        session: String,
+        /// Only this branch (and the branches it forks from).
+        #[arg(long)]
+        branch: Option<String>,
+    },
+    /// Long-term records: all, in a namespace, or under a namespace path.
+    Records {
+        /// Memory id, name or ARN.
+        memory: String,
+        /// Exactly this namespace.
+        #[arg(long, conflicts_with = "namespace_path")]
+        namespace: Option<String>,
+        /// This namespace and those under it.
+        #[arg(long)]
+        namespace_path: Option<String>,
+        /// Only this strategy's records (its id).
+        #[arg(long)]
+        strategy: Option<String>,
+    },
+    /// The records most relevant to a query, with their scores.
+    Retrieve {
+        /// Memory id, name or ARN.
+        memory: String,
+        /// What to look for.
+        query: String,
+        /// Exactly this namespace.
+        #[arg(long, conflicts_with = "namespace_path")]
+        namespace: Option<String>,
+        /// This namespace and those under it.
+        #[arg(long)]
+        namespace_path: Option<String>,
+        /// Only this strategy's records (its id).
+        #[arg(long)]
+        strategy: Option<String>,
+        /// How many records (1–100).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..=100))]
+        top_k: i32,
+    },
+    /// Scan events and records for personal data and secrets (shown masked).
+    Scan {
+        /// Memory id, name or ARN.
+        memory: String,
+    },
+    /// Delete every record about an actor (across namespaces, in batches
+    /// of 100) and every event of theirs. Asks for --yes; refused read-only.
+    Erase {
+        /// Memory id, name or ARN.
+        memory: String,
+        /// The actor to erase.
+        #[arg(long)]
+        actor: String,
+        #[arg(long)]
+        yes: bool,
     },
 }
 

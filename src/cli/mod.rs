@@ -14,6 +14,7 @@ mod captures;
 mod exit;
 mod gateways;
 mod invoke;
+mod memory;
 mod output;
 mod policy;
 mod resolve;

@@ -7,7 +7,7 @@ use acc_backend::Backend;
 
 use super::args::{Command, Output};
 use super::exit::Failure;
-use super::{captures, gateways, invoke, policy, runtime, tools};
+use super::{captures, gateways, invoke, memory, policy, runtime, tools};
 
 /// Runs one headless command and maps its outcome to an exit code; with
 /// `verbose`, a failure also shows its chain of causes.
@@ -74,6 +74,7 @@ async fn dispatch(
             };
             invoke::run(backend, request, output, readonly).await
         }
+        Command::Memory { action } => memory::run(backend, action, output, readonly).await,
         Command::Sessions { action } => runtime::sessions(backend, action, output, readonly).await,
         Command::Logs {
             runtime,

@@ -7,5 +7,7 @@ mod oci_image;
 mod platform;
 
 mod cli_headless;
+mod memory_fixture;
+mod memory_headless;
 mod policy_dry_run_equivalence;
 mod tui_e2e;

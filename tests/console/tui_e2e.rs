@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+#[path = "memory_tui.rs"]
+mod memory_tui;
+
 /// How long a screen may take to show what we wait for. Generous because CI
 /// builds are debug builds on two cores; we poll, so a fast run stays fast.
 const WAIT: Duration = Duration::from_secs(30);

@@ -8,6 +8,7 @@ mod error;
 mod fan_out;
 mod gateway;
 mod identity;
+mod memory;
 mod observability;
 pub mod policy;
 mod runtime;
@@ -19,4 +20,5 @@ pub use connection::{
 };
 pub use error::BackendError;
 pub use gateway::{CapturePage, McpCatalog, SEARCH_TOOL, SearchHit};
+pub use memory::{ErasePlan, EraseReport, RecordScope};
 pub use runtime::{Invocation, RuntimeLogLine};

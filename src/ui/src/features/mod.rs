@@ -5,5 +5,6 @@
 
 pub mod context;
 pub mod gateway;
+pub mod memory;
 pub mod policy;
 pub mod runtime;

@@ -3,7 +3,7 @@
 use acc_backend::ContextInfo;
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::features::{context, gateway, policy, runtime};
+use crate::features::{context, gateway, memory, policy, runtime};
 
 /// An event for `update`. Input arrives from the terminal thread; results
 /// arrive from effect tasks; all through one channel.
@@ -39,9 +39,12 @@ pub enum Action {
     Runtime(runtime::Msg),
     /// A result for the `:ctx` screen.
     Context(context::Msg),
+    /// A result for the memory screens.
+    Memory(memory::Msg),
 }
 
 crate::shell::family!(Action::Gateway(gateway::Msg));
 crate::shell::family!(Action::Policy(policy::Msg));
 crate::shell::family!(Action::Runtime(runtime::Msg));
 crate::shell::family!(Action::Context(context::Msg));
+crate::shell::family!(Action::Memory(memory::Msg));

@@ -150,7 +150,11 @@ fn on_command(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
         }
         // Screens that have these answer them above.
-        Command::Delete | Command::Gateway(_) | Command::Policy(_) | Command::Runtime(_) => {}
+        Command::Delete
+        | Command::Gateway(_)
+        | Command::Policy(_)
+        | Command::Runtime(_)
+        | Command::Memory(_) => {}
     }
     Vec::new()
 }

@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 use acc_backend::{Backend, ConnectTarget};
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::features::{context, gateway, policy, runtime};
+use crate::features::{context, gateway, memory, policy, runtime};
 use crate::shell::action::Action;
 
 /// Work to do outside `update`.
@@ -34,12 +34,15 @@ pub enum Effect {
     Runtime(runtime::Job),
     /// Work for the `:ctx` screen.
     Context(context::Job),
+    /// Work for the memory screens.
+    Memory(memory::Job),
 }
 
 crate::shell::family!(Effect::Gateway(gateway::Job));
 crate::shell::family!(Effect::Policy(policy::Job));
 crate::shell::family!(Effect::Runtime(runtime::Job));
 crate::shell::family!(Effect::Context(context::Job));
+crate::shell::family!(Effect::Memory(memory::Job));
 
 impl Effect {
     /// Whether this effect writes to the platform (refused in read-only mode).
@@ -50,6 +53,7 @@ impl Effect {
             Effect::Policy(job) => job.is_write(),
             Effect::Runtime(job) => job.is_write(),
             Effect::Context(_) => false,
+            Effect::Memory(job) => job.is_write(),
         }
     }
 }
@@ -115,6 +119,7 @@ impl EffectRunner {
             Effect::Policy(job) => job.run(backend, reply),
             Effect::Runtime(job) => job.run(backend, reply),
             Effect::Context(job) => job.run(backend, reply),
+            Effect::Memory(job) => job.run(backend, reply),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::features::{gateway, policy, runtime};
+use crate::features::{gateway, memory, policy, runtime};
 
 /// What a key asks for, independent of the key: the shell's own commands,
 /// and each feature's by family.
@@ -48,6 +48,8 @@ pub enum Command {
     Policy(policy::Command),
     /// A command of the runtime screens.
     Runtime(runtime::Command),
+    /// A command of the memory screens.
+    Memory(memory::Command),
 }
 
 /// A key with modifiers.
@@ -312,6 +314,7 @@ mod tests {
             .iter()
             .chain(policy::keys::TABLES)
             .chain(runtime::keys::TABLES)
+            .chain(memory::keys::TABLES)
             .chain(context::keys::TABLES);
         for (view, table) in tables {
             let keys: Vec<&Key> = table.iter().chain(GLOBAL).flat_map(|b| b.keys).collect();

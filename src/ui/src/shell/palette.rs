@@ -1,7 +1,7 @@
 //! The `:` command palette: resources and their aliases, as in k9s. Each
 //! feature lists its own entries; help and quit are the shell's.
 
-use crate::features::{context, gateway, runtime};
+use crate::features::{context, gateway, memory, runtime};
 use crate::shell::effect::Effect;
 use crate::shell::message::error;
 use crate::shell::state::{AppState, Overlay};
@@ -19,6 +19,8 @@ pub enum PaletteCommand {
     Runtime(runtime::Jump),
     /// The `:ctx` screen.
     Context(context::Jump),
+    /// A memory screen.
+    Memory(memory::Jump),
 }
 
 /// One entry: canonical name, aliases, and a line of description.
@@ -55,6 +57,7 @@ pub fn entries() -> impl Iterator<Item = &'static Entry> {
     gateway::PALETTE
         .iter()
         .chain(runtime::PALETTE)
+        .chain(memory::PALETTE)
         .chain(context::PALETTE)
         .chain(SHELL)
 }
@@ -250,6 +253,7 @@ pub(crate) fn run(state: &mut AppState, line: &str) -> Vec<Effect> {
         PaletteCommand::Gateway(jump) => gateway::jump(state, jump, parsed.argument, line),
         PaletteCommand::Runtime(jump) => runtime::jump(state, jump, parsed.argument),
         PaletteCommand::Context(jump) => context::jump(state, jump),
+        PaletteCommand::Memory(jump) => memory::jump(state, jump),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The screens of the console, by feature.
 
-use crate::features::{context, gateway, policy, runtime};
+use crate::features::{context, gateway, memory, policy, runtime};
 use crate::shell::screens::Screens;
 
 /// One screen on the breadcrumb stack, by the feature it belongs to.
@@ -14,6 +14,8 @@ pub enum Route {
     Runtime(runtime::Route),
     /// The `:ctx` screen.
     Context(context::Route),
+    /// A memory screen.
+    Memory(memory::Route),
 }
 
 impl Route {
@@ -29,6 +31,7 @@ impl Route {
             Route::Policy(r) => r,
             Route::Runtime(r) => r,
             Route::Context(r) => r,
+            Route::Memory(r) => r,
         }
     }
 
@@ -47,3 +50,4 @@ crate::shell::family!(Route::Gateway(gateway::Route));
 crate::shell::family!(Route::Policy(policy::Route));
 crate::shell::family!(Route::Runtime(runtime::Route));
 crate::shell::family!(Route::Context(context::Route));
+crate::shell::family!(Route::Memory(memory::Route));

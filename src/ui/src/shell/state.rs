@@ -4,7 +4,7 @@
 
 use acc_backend::ContextInfo;
 
-use crate::features::{context, gateway, policy, runtime};
+use crate::features::{context, gateway, memory, policy, runtime};
 use crate::shell::effect::Effect;
 use crate::shell::filter::FilterQuery;
 use crate::shell::layout;
@@ -151,6 +151,8 @@ pub struct AppState {
     pub runtime: runtime::RuntimeState,
     /// The contexts `:ctx` offers.
     pub contexts: context::ContextState,
+    /// AgentCore Memory: memories, conversations, records, scans.
+    pub memory: memory::MemoryState,
     /// Tables show every column, however narrow (`W` toggles).
     pub wide: bool,
 }
@@ -178,6 +180,7 @@ impl AppState {
             policy: Default::default(),
             runtime: Default::default(),
             contexts: Default::default(),
+            memory: Default::default(),
             wide: false,
         }
     }
@@ -191,6 +194,7 @@ impl AppState {
         self.policy.reset();
         self.runtime.reset();
         self.contexts.reset();
+        self.memory.reset();
     }
 
     /// The screen shown.
@@ -212,6 +216,7 @@ impl AppState {
         self.gateway.needs_ticks()
             || self.policy.needs_ticks()
             || self.runtime.needs_ticks()
+            || self.memory.needs_ticks()
             || self.screen().route.screens().poll_every(self).is_some()
     }
 
