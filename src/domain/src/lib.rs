@@ -8,6 +8,7 @@ pub mod capture;
 pub mod cedar_model;
 pub mod gateway;
 pub mod json_schema;
+pub mod json_schema_refs;
 pub mod json_schema_validation;
 pub mod loopback;
 pub mod openapi;
