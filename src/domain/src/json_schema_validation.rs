@@ -9,6 +9,7 @@
 //! a `$ref` outside the schema is never fetched, and `pattern`s run on a
 //! linear-time regex engine with a size limit.
 
+use jsonschema::error::ValidationErrorKind;
 use jsonschema::{PatternOptions, Retrieve, Uri, ValidationError};
 use serde::Serialize;
 use serde_json::Value;
@@ -51,11 +52,13 @@ pub fn validate(schema: &Value, value: &Value) -> Vec<SchemaViolation> {
             }];
         }
     };
-    let mut out: Vec<SchemaViolation> = validator
-        .iter_errors(value)
-        .take(MAX_VIOLATIONS + 1)
-        .map(|error| violation(&error))
-        .collect();
+    let mut out = Vec::new();
+    for error in validator.iter_errors(value) {
+        explain(&error, 0, &mut out);
+        if out.len() > MAX_VIOLATIONS {
+            break;
+        }
+    }
     if out.len() > MAX_VIOLATIONS {
         out.truncate(MAX_VIOLATIONS - 1);
         out.push(SchemaViolation {
@@ -121,6 +124,37 @@ impl Retrieve for NoRemoteRefs {
             shortened(uri.as_str())
         )
         .into())
+    }
+}
+
+/// `anyOf`/`oneOf` levels looked into at most for the one branch meant.
+const MAX_BRANCH_DEPTH: usize = 8;
+
+/// The violations `error` stands for. When an `anyOf`/`oneOf` fails and
+/// only one branch has the value's type (pydantic's `Optional[Model]`:
+/// the model or `null`), that branch's own violations say more than "not
+/// valid under any of the schemas", so they are reported instead.
+fn explain(error: &ValidationError<'_>, depth: usize, out: &mut Vec<SchemaViolation>) {
+    let context = match error.kind() {
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            context
+        }
+        _ => {
+            out.push(violation(error));
+            return;
+        }
+    };
+    let mut meant = context.iter().filter(|branch| {
+        !matches!(&branch[..], [only] if matches!(only.kind(), ValidationErrorKind::Type { .. })
+            && only.instance_path() == error.instance_path())
+    });
+    match (meant.next(), meant.next()) {
+        (Some(branch), None) if depth < MAX_BRANCH_DEPTH => {
+            for inner in branch {
+                explain(inner, depth + 1, out);
+            }
+        }
+        _ => out.push(violation(error)),
     }
 }
 
@@ -252,6 +286,33 @@ mod tests {
         );
         let found = messages(&schema, json!({ "card": "4111" }));
         expect_all(&found, &[": \"kind\" is a required property"]);
+    }
+
+    /// Pydantic's `Optional[Model]` is `anyOf: [Model, null]`: a bad field
+    /// inside is reported at its own path, not as "not valid under anyOf".
+    #[test]
+    fn optional_models_report_the_field_inside() {
+        let schema: Value = serde_json::from_str(include_str!(
+            "../../../tests/fastmcp_server/place_order.input_schema.json"
+        ))
+        .unwrap();
+        let found = messages(
+            &schema,
+            json!({ "order": { "lines": [], "ship_to": { "street": "a", "zip": "12345" },
+                "category": { "parent": { "name": 7 } } } }),
+        );
+        expect_all(
+            &found,
+            &[
+                "/order/category/parent/name: 7 is not of type \"string\"",
+                "/order/category: \"name\" is a required property",
+            ],
+        );
+        // Two branches that both fit the type: the anyOf itself is reported.
+        let either = json!({ "anyOf": [{ "type": "string", "minLength": 5 }, { "type": "string", "pattern": "^x" }] });
+        let found = messages(&either, json!("abc"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("anyOf"), "{found:?}");
     }
 
     #[test]
