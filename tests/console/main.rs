@@ -8,4 +8,5 @@ mod platform;
 
 mod cli_headless;
 mod policy_dry_run_equivalence;
+mod policy_tests_agree_with_cedar;
 mod tui_e2e;
