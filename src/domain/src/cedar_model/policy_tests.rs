@@ -69,6 +69,8 @@ pub struct TestOutcome {
 /// context and entities stay unparsed JSON text until Cedar parses them.
 #[derive(Deserialize)]
 struct RawCase<'a> {
+    #[serde(borrow, default)]
+    name: Option<&'a RawValue>,
     #[serde(borrow)]
     request: RawRequest<'a>,
     #[serde(borrow)]
@@ -93,7 +95,13 @@ struct RawRequest<'a> {
 #[derive(Deserialize)]
 struct CaseName<'a> {
     #[serde(borrow, default)]
-    name: Option<Cow<'a, str>>,
+    name: Option<&'a RawValue>,
+}
+
+/// A case's name as the cedar CLI prints it: `(unnamed)` unless a string.
+fn case_name(name: Option<&RawValue>) -> String {
+    name.and_then(|n| serde_json::from_str::<Cow<'_, str>>(n.get()).ok())
+        .map_or_else(|| "(unnamed)".to_owned(), Cow::into_owned)
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -162,10 +170,13 @@ pub fn run_test_file(
                 (Ok(_), None) => Err("the test case cannot be read".to_owned()),
             }
             .and_then(|r| r);
-            let name = serde_json::from_str::<CaseName<'_>>(raw.get())
-                .ok()
-                .and_then(|n| n.name)
-                .map_or_else(|| "(unnamed)".to_owned(), Cow::into_owned);
+            let name = case_name(match case {
+                Ok(case) => case.name,
+                // A case that cannot be read may still have a name.
+                Err(_) => serde_json::from_str::<CaseName<'_>>(raw.get())
+                    .ok()
+                    .and_then(|n| n.name),
+            });
             match verdict {
                 Ok(()) => TestOutcome {
                     name,
@@ -366,5 +377,74 @@ mod tests {
             .unwrap();
         let outcomes = run_test_file(&file, Path::new("."), &lenient).unwrap();
         assert_eq!(outcomes[0].message, "expected Deny, got Allow");
+    }
+
+    #[test]
+    fn unnamed_unreadable_and_file_entities_cases() {
+        let dir = std::env::temp_dir().join(format!("acc-policy-tests-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let entities =
+            r#"[{"uid":{"type":"AgentCore::OAuthUser","id":"ana"},"attrs":{},"parents":[]}]"#;
+        std::fs::write(dir.join("entities.json"), entities).unwrap();
+        let case = |name: Value, entities: Value| {
+            json!({ "name": name, "request": { "principal": "AgentCore::OAuthUser::\"ana\"",
+                "action": "AgentCore::Action::\"t\"", "resource": "AgentCore::Gateway::\"g\"",
+                "context": {} }, "entities": entities, "decision": "allow",
+                "reason": ["all"], "num_errors": 0 })
+        };
+        let file = json!([
+            case(json!("from a file"), json!("entities.json")),
+            case(Value::Null, json!([])),
+            case(json!(7), json!("../outside.json")),
+            { "name": "no request" },
+        ]);
+        let mut set = PolicySet::new();
+        set.add(parse_statement("all", "permit(principal, action, resource);").unwrap())
+            .unwrap();
+        let outcomes = run_test_file(&file.to_string(), &dir, &set).unwrap();
+        let seen: Vec<(&str, bool)> = outcomes
+            .iter()
+            .map(|o| (o.name.as_str(), o.passed))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("from a file", true),
+                ("(unnamed)", true),
+                ("(unnamed)", false),
+                ("no request", false)
+            ]
+        );
+        assert!(outcomes[2].message.contains("canonicalize"), "{outcomes:?}");
+        assert!(outcomes[3].message.contains("request"), "{outcomes:?}");
+        assert!(
+            run_test_file("{}", &dir, &set)
+                .unwrap_err()
+                .contains("JSON array")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn exported_policies_carry_their_ids() {
+        let mut set = PolicySet::new();
+        set.add(
+            parse_statement(
+                "b_rule",
+                "forbid(principal, action, resource) when { false };",
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        set.add(parse_statement("a_rule", "permit(principal, action, resource);").unwrap())
+            .unwrap();
+        let text = annotated_policy_file(&set);
+        assert!(text.starts_with("@id(\"a_rule\")\npermit"), "{text}");
+        let parsed: PolicySet = text.parse().unwrap();
+        let ids: Vec<String> = parsed
+            .policies()
+            .filter_map(|p| p.annotation("id").map(str::to_owned))
+            .collect();
+        assert_eq!(ids.len(), 2, "{text}");
     }
 }
