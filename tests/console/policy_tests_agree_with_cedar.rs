@@ -8,20 +8,13 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
 use crate::platform;
 
-fn acc(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_acc"))
-        .args(["--endpoint", url])
-        .args(args)
-        .env_remove("ACC_ENDPOINT")
-        .output()
-        .expect("run acc")
-}
+use crate::acc_at as acc;
 
 /// Each test's verdict, by name: `None` when it passed, else the message.
 type Verdicts = BTreeMap<String, Option<String>>;

@@ -7,6 +7,8 @@ use std::path::Path;
 
 use acc_backend::Backend;
 use acc_backend::policy::workflow::{attached_engine, test_file_text};
+use acc_domain::PolicyEngine;
+use acc_domain::cedar_model::cedar_policy::PolicySet;
 use acc_domain::cedar_model::policy_tests::{annotated_policy_file, run_test_file};
 
 use super::edit;
@@ -47,6 +49,18 @@ pub(super) async fn save(
     Ok(())
 }
 
+/// The engine named `engine` and its deciding policies with `edit` made.
+async fn edited_engine(
+    backend: &Backend,
+    engine: &str,
+    edit: &PolicyEdit,
+) -> Result<(PolicyEngine, PolicySet), Failure> {
+    let found = resolve::policy_engine(backend, engine).await?;
+    let changes = edit::changes(edit)?;
+    let (_, policies) = backend.edited_policy_sets(&found.id, &changes).await?;
+    Ok((found, policies))
+}
+
 /// `acc policy test --engine ENGINE TESTS [EDIT]`: exits 1 when a test
 /// fails.
 pub(super) async fn run(
@@ -56,9 +70,7 @@ pub(super) async fn run(
     edit: &PolicyEdit,
     output: Output,
 ) -> Result<(), Failure> {
-    let found = resolve::policy_engine(backend, engine).await?;
-    let changes = edit::changes(edit)?;
-    let (_, policies) = backend.edited_policy_sets(&found.id, &changes).await?;
+    let (_, policies) = edited_engine(backend, engine, edit).await?;
     let text = edit::read(tests)?;
     let dir = tests
         .parent()
@@ -99,9 +111,7 @@ pub(super) async fn export(
     edit: &PolicyEdit,
     output: Output,
 ) -> Result<(), Failure> {
-    let found = resolve::policy_engine(backend, engine).await?;
-    let changes = edit::changes(edit)?;
-    let (_, policies) = backend.edited_policy_sets(&found.id, &changes).await?;
+    let (found, policies) = edited_engine(backend, engine, edit).await?;
     std::fs::create_dir_all(dir)
         .map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
     // The name comes from the service: only a plain one names the file.
