@@ -479,7 +479,7 @@ fn policy_studio_headless() {
         ],
     );
     assert_eq!(failing.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&failing.stdout).contains("expected deny, got allow"));
+    assert!(String::from_utf8_lossy(&failing.stdout).contains("expected Deny, got Allow"));
 
     let listed = acc_in(dir, &["policy", "list", engine, "-o", "json"]);
     let listed: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).unwrap();
