@@ -385,6 +385,17 @@ pub enum PolicyAction {
         #[command(flatten)]
         edit: PolicyEdit,
     },
+    /// Write an engine's deciding policies (with an edit) to
+    /// `DIR/<engine>.cedar`, each under an `@id` annotation, for
+    /// `cedar run-tests --policies` on the files `save-tests` writes.
+    Export {
+        /// Policy engine id or name.
+        engine: String,
+        /// The directory to write into (created when missing).
+        dir: PathBuf,
+        #[command(flatten)]
+        edit: PolicyEdit,
+    },
 }
 
 /// An edit of an engine's policies, for dry-runs and tests.

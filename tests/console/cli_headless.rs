@@ -240,9 +240,7 @@ fn tool_calls_and_their_captures_headless() {
         ],
     );
     assert_eq!(invalid.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&invalid.stderr).contains("missing required property \"query\"")
-    );
+    assert!(String::from_utf8_lossy(&invalid.stderr).contains("\"query\" is a required property"));
     let readonly = acc_in(
         dir,
         &[
@@ -481,7 +479,7 @@ fn policy_studio_headless() {
         ],
     );
     assert_eq!(failing.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&failing.stdout).contains("expected deny, got allow"));
+    assert!(String::from_utf8_lossy(&failing.stdout).contains("expected Deny, got Allow"));
 
     let listed = acc_in(dir, &["policy", "list", engine, "-o", "json"]);
     let listed: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).unwrap();

@@ -2,22 +2,13 @@
 //! run one workflow, so on the same captured calls and the same edit they
 //! give the same rows, flips and skipped calls.
 
-use std::process::{Command, Output};
-
 use acc_backend::{Backend, ConnectTarget};
 use acc_domain::cedar_model::policy_edit::PolicyChanges;
 use acc_ui::features::policy::{Job, Msg};
 
 use crate::platform;
 
-fn acc(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_acc"))
-        .args(["--endpoint", url])
-        .args(args)
-        .env_remove("ACC_ENDPOINT")
-        .output()
-        .expect("run acc")
-}
+use crate::acc_at as acc;
 
 const NARROWER: &str = r#"permit (principal is AgentCore::OAuthUser, action, resource)
 when { principal.hasTag("tenant") && principal.getTag("tenant") == "northwind" &&

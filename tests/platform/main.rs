@@ -16,6 +16,7 @@ mod platform;
 mod gateway_auth;
 mod gateway_captures;
 mod gateway_control_plane;
+mod gateway_fastmcp;
 mod gateway_mcp;
 mod gateway_targets;
 mod memory_control_plane;

@@ -6,7 +6,7 @@
 //! `engine.rs`: engines, their policies, the schema, push and mode;
 //! `validate.rs`: Cedar files against the schema; `dry_run.rs`: an edit
 //! against captured calls; `test_files.rs`: saving and running policy test
-//! files; `edit.rs`: the files an edit is read from.
+//! files, and exporting the policies for the cedar CLI; `edit.rs`: the files an edit is read from.
 
 mod dry_run;
 mod edit;
@@ -84,5 +84,8 @@ pub(crate) async fn run(
             tests,
             edit,
         } => test_files::run(backend, &engine, &tests, &edit, output).await,
+        PolicyAction::Export { engine, dir, edit } => {
+            test_files::export(backend, &engine, &dir, &edit, output).await
+        }
     }
 }

@@ -1,7 +1,10 @@
-//! Flattening a JSON Schema into rows a terminal can show as a tree.
+//! Flattening a JSON Schema into rows a terminal can show as a tree, its
+//! `$ref`s followed ([`crate::json_schema_refs`]).
 
 use serde::Serialize;
 use serde_json::Value;
+
+use crate::json_schema_refs::inlined;
 
 /// Schemas nested deeper than this are cut off rather than followed, so a
 /// self-referential or hostile schema cannot blow up the view.
@@ -31,7 +34,7 @@ pub struct SchemaNode {
 /// off, so we sort for stability: required first, then by name).
 pub fn schema_tree(schema: &Value) -> Vec<SchemaNode> {
     let mut rows = Vec::new();
-    push_children(schema, 0, &mut rows);
+    push_children(&inlined(schema), 0, &mut rows);
     rows
 }
 

@@ -9,6 +9,7 @@ pub mod cedar_model;
 pub mod curl_command;
 pub mod gateway;
 pub mod json_schema;
+pub mod json_schema_refs;
 pub mod json_schema_validation;
 pub mod loopback;
 pub mod memory;

@@ -2773,4 +2773,69 @@ fn copy_as_curl_names_the_token_s_env_var() {
     let screen = render(&state);
     assert!(screen.contains("curl -sS -X POST"), "{screen}");
     assert!(!screen.contains("s3cr3t"), "{screen}");
+
+/// A tool as a real FastMCP server publishes it (tests/fastmcp_server/shop.py):
+/// its models behind `$ref`s, one recursive, an enum, patterns and an
+/// optional list. The form has a typed field for each argument and the
+/// schema tree shows every nested field.
+#[test]
+fn fastmcp_tool_form_and_schema_tree_follow_refs() {
+    let mut state = loaded(false);
+    open_tools(&mut state);
+    let schema = serde_json::from_str(include_str!(
+        "../../../tests/fastmcp_server/place_order.input_schema.json"
+    ))
+    .unwrap();
+    let mut tool = Tool::from_target("shop", "place_order", "Place an order.", schema);
+    tool.source = acc_domain::ToolSource::Mcp;
+    update(
+        &mut state,
+        Action::Gateway(gateway::Msg::McpCatalogLoaded {
+            gateway_id: "orbit-hub-k3j9x0a1b2".into(),
+            result: Ok(acc_backend::McpCatalog {
+                tools: vec![tool],
+                pages: 1,
+                has_search_tool: false,
+            }),
+        }),
+    );
+    assert!(key(&mut state, KeyCode::Char('c')).is_empty());
+    let form = state.gateway.call.clone().unwrap();
+    let fields: Vec<(&str, &str)> = form
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.type_label.as_str()))
+        .collect();
+    assert_eq!(fields, [("order", "object"), ("priority", "string")]);
+    assert!(matches!(
+        &form.fields[1].kind,
+        gateway::call_form::FieldKind::Choice(options) if options.len() == 2
+    ));
+    insta::assert_snapshot!("fastmcp_call_form", render(&state));
+    key(&mut state, KeyCode::Esc);
+    key(&mut state, KeyCode::Enter);
+    let tree = render(&state);
+    for field in [
+        "order",
+        "lines",
+        "sku",
+        "size",
+        "quantity",
+        "ship_to",
+        "street",
+        "zip",
+        "gift_tags",
+        "category",
+        "name",
+        "parent",
+        "priority",
+    ] {
+        assert!(
+            tree.lines().any(|l| l
+                .split_whitespace()
+                .any(|w| w.trim_start_matches(['│', '└']) == field)),
+            "{field} missing from\n{tree}"
+        );
+    }
+    insta::assert_snapshot!("fastmcp_schema_tree", render_at(&state, W, 40));
 }

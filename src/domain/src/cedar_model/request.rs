@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use super::NAMESPACE;
 use super::schema::attributes;
 use crate::CapturedCaller;
+use crate::json_schema_refs::inlined;
 
 /// The principal of a caller that no authorizer verified (gateways with
 /// authorizer `NONE`).
@@ -206,7 +207,8 @@ pub fn cedar_call(
     let (principal_uid, principal_entity) = principal(caller)?;
     let action = uid("Action", tool)?;
     let resource = uid("Gateway", gateway_arn)?;
-    let (input, shown) = record(arguments, input_schema, &attributes(input_schema));
+    let view = inlined(input_schema);
+    let (input, shown) = record(arguments, &view, &attributes(&view));
     let context = Context::from_pairs([("input".to_owned(), input)])
         .map_err(|e| format!("the call's context is not a Cedar record: {e}"))?;
     let request = Request::new(

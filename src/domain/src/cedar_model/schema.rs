@@ -3,13 +3,15 @@
 //! boolean → Bool, number → decimal, object → record, array → set; a
 //! property the tool does not require is an optional attribute. Properties
 //! whose type Cedar cannot express (no `type`, `null`, unions) are left out
-//! of the schema and of the requests alike.
+//! of the schema and of the requests alike. Local `$ref`s are followed
+//! ([`crate::json_schema_refs`]); a recursive model is typed to one level.
 
 use cedar_policy::{Schema, SchemaFragment};
 use serde_json::{Map, Value, json};
 
 use super::NAMESPACE;
 use crate::Tool;
+use crate::json_schema_refs::inlined;
 
 /// A gateway's generated schema, parsed and as Cedar schema text.
 #[derive(Debug, Clone)]
@@ -77,7 +79,8 @@ pub fn schema_json(tools: &[Tool]) -> Value {
     let actions: Map<String, Value> = tools
         .iter()
         .map(|tool| {
-            let input = json!({ "type": "Record", "attributes": attributes(&tool.input_schema) });
+            let view = inlined(&tool.input_schema);
+            let input = json!({ "type": "Record", "attributes": attributes(&view) });
             (
                 tool.qualified_name.clone(),
                 json!({ "appliesTo": {
@@ -169,5 +172,49 @@ pub(crate) mod tests {
         assert!(!text.contains("anything"), "{text}");
         // The printed schema is a real schema: it parses back.
         let _parsed = cedar_policy::SchemaFragment::from_cedarschema_str(&text).unwrap();
+    }
+
+    /// A real FastMCP server's schema (tests/fastmcp_server/shop.py): every
+    /// model behind a `$ref`, one of them recursive.
+    #[test]
+    fn fastmcp_refs_become_nested_records() {
+        let schema: Value = serde_json::from_str(include_str!(
+            "../../../../tests/fastmcp_server/place_order.input_schema.json"
+        ))
+        .unwrap();
+        let json = schema_json(&[tool("shop___place_order", schema)]);
+        let input = &json[NAMESPACE]["actions"]["shop___place_order"]["appliesTo"]["context"]["attributes"]
+            ["input"]["attributes"];
+        let order = &input["order"];
+        assert_eq!(order["type"], "Record");
+        assert_eq!(order["required"], true);
+        let lines = &order["attributes"]["lines"];
+        assert_eq!(lines["element"]["attributes"]["sku"]["type"], "String");
+        assert_eq!(lines["element"]["attributes"]["size"]["type"], "String");
+        assert_eq!(lines["element"]["attributes"]["quantity"]["type"], "Long");
+        assert_eq!(
+            order["attributes"]["ship_to"]["attributes"]["zip"]["type"],
+            "String"
+        );
+        assert_eq!(
+            order["attributes"]["gift_tags"]["element"]["type"],
+            "String"
+        );
+        assert_eq!(order["attributes"]["gift_tags"]["required"], false);
+        // The recursive model is typed one level deep.
+        let category = &order["attributes"]["category"]["attributes"];
+        assert_eq!(category["name"]["type"], "String");
+        assert!(category.get("parent").is_none(), "{category}");
+        assert_eq!(input["priority"]["type"], "String");
+        let text = gateway_schema(&[tool(
+            "shop___place_order",
+            serde_json::from_str(include_str!(
+                "../../../../tests/fastmcp_server/place_order.input_schema.json"
+            ))
+            .unwrap(),
+        )])
+        .unwrap()
+        .text;
+        assert!(text.contains("ship_to: {"), "{text}");
     }
 }

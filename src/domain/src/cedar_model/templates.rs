@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::NAMESPACE;
 use crate::Tool;
+use crate::json_schema_refs::inlined;
 
 /// One template: what it is for, a suggested policy name, and the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,9 +33,9 @@ const READ_PREFIXES: [&str; 6] = ["get", "list", "search", "describe", "read", "
 
 /// A string property of the tool's input, preferring required ones.
 fn string_argument(tool: &Tool) -> Option<(String, bool)> {
-    let properties = tool.input_schema.get("properties")?.as_object()?;
-    let required: Vec<&str> = tool
-        .input_schema
+    let view = inlined(&tool.input_schema);
+    let properties = view.get("properties")?.as_object()?;
+    let required: Vec<&str> = view
         .get("required")
         .and_then(Value::as_array)
         .map(|r| r.iter().filter_map(Value::as_str).collect())

@@ -4,6 +4,7 @@
 //! before anything is sent.
 
 use acc_domain::json_schema::type_label;
+use acc_domain::json_schema_refs::inlined;
 use acc_domain::json_schema_validation::validate;
 use acc_domain::{CallerIdentity, Gateway, Tool, ToolCallReport};
 use ratatui_textarea::TextArea;
@@ -146,7 +147,7 @@ impl PartialEq for CallForm {
 impl CallForm {
     /// A dialog for `tool`, its form built from the input schema.
     pub fn new(gateway_id: &str, tool: &Tool) -> CallForm {
-        let fields = fields(&tool.input_schema);
+        let fields = fields(&inlined(&tool.input_schema));
         // A schema the form can't represent (no properties) opens as raw JSON.
         let mode = if fields.is_empty() {
             EditorMode::Raw
