@@ -69,6 +69,9 @@ pub struct PlatformConfig {
     /// whose `kid` is unknown within it is refused without asking again, so
     /// forged tokens cannot make the platform hammer an identity provider.
     pub jwks_refetch_interval: std::time::Duration,
+    /// The OTLP receiver's limits: spans, log records and data points
+    /// kept, and exports waiting for the store.
+    pub otlp: crate::observability::otlp::limits::OtlpLimits,
 }
 
 /// AgentCore's memory per session.
@@ -103,6 +106,7 @@ impl Default for PlatformConfig {
             session_max_processes: DEFAULT_SESSION_MAX_PROCESSES,
             allow_native_remote: false,
             jwks_refetch_interval: crate::identity::jwt::DEFAULT_JWKS_REFETCH_INTERVAL,
+            otlp: Default::default(),
         }
     }
 }
