@@ -203,6 +203,50 @@ async fn a_read_only_platform_stores_no_spans() {
     platform.shutdown().await;
 }
 
+/// Run `tests/otlp_exporters/SCRIPT` with the venv's Python (the
+/// OpenTelemetry SDK and its exporters); what it printed, as JSON.
+async fn run_exporter(script: &str, args: [&str; 3]) -> Value {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join("target/agentcore-venv/bin/python");
+    assert!(
+        python.exists(),
+        "the OpenTelemetry Python SDK venv is missing: run ./tests/run (it creates target/agentcore-venv)"
+    );
+    let output = tokio::process::Command::new(&python)
+        .arg(root.join("tests/otlp_exporters").join(script))
+        .args(args)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// An in-memory platform with these OTLP limits.
+async fn start_with(otlp: acc_runtime_local::OtlpLimits) -> acc_runtime_local::RunningPlatform {
+    acc_runtime_local::start(acc_runtime_local::PlatformConfig {
+        seed_demo: false,
+        otlp,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// `GET /local/otlp`: what the receiver keeps and has evicted.
+async fn otlp_stats(endpoint: &str) -> Value {
+    reqwest::get(format!("{endpoint}/local/otlp"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -260,16 +304,11 @@ fn numbered_spans(first: usize, spans: usize) -> Vec<u8> {
 /// one); every export a client retries until it is acknowledged is kept.
 #[tokio::test]
 async fn backpressure_is_503_with_retry_after_and_nothing_acknowledged_is_lost() {
-    let platform = acc_runtime_local::start(acc_runtime_local::PlatformConfig {
-        seed_demo: false,
-        otlp: acc_runtime_local::OtlpLimits {
-            queue: 1,
-            ..Default::default()
-        },
+    let platform = start_with(acc_runtime_local::OtlpLimits {
+        queue: 1,
         ..Default::default()
     })
-    .await
-    .unwrap();
+    .await;
     let endpoint = platform.endpoint_url();
     let client = reqwest::Client::new();
     let (exports, per_export) = (32, 512);
@@ -318,12 +357,7 @@ async fn backpressure_is_503_with_retry_after_and_nothing_acknowledged_is_lost()
         refused > 0,
         "32 concurrent exports through a queue of one were never refused"
     );
-    let stats: Value = reqwest::get(format!("{endpoint}/local/otlp"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = otlp_stats(&endpoint).await;
     assert_eq!(stats["spans"]["kept"], exports * per_export, "{stats}");
     assert_eq!(stats["spans"]["evicted"], 0, "{stats}");
     platform.shutdown().await;
@@ -332,16 +366,11 @@ async fn backpressure_is_503_with_retry_after_and_nothing_acknowledged_is_lost()
 /// Evictions beyond a configured limit are counted and shown.
 #[tokio::test]
 async fn evictions_are_counted() {
-    let platform = acc_runtime_local::start(acc_runtime_local::PlatformConfig {
-        seed_demo: false,
-        otlp: acc_runtime_local::OtlpLimits {
-            spans: 100,
-            ..Default::default()
-        },
+    let platform = start_with(acc_runtime_local::OtlpLimits {
+        spans: 100,
         ..Default::default()
     })
-    .await
-    .unwrap();
+    .await;
     let endpoint = platform.endpoint_url();
     let (status, _) = post(
         &endpoint,
@@ -351,12 +380,7 @@ async fn evictions_are_counted() {
     )
     .await;
     assert_eq!(status, 200);
-    let stats: Value = reqwest::get(format!("{endpoint}/local/otlp"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = otlp_stats(&endpoint).await;
     assert_eq!(
         stats["spans"],
         json!({ "kept": 100, "limit": 100, "evicted": 150 }),
@@ -371,27 +395,10 @@ async fn evictions_are_counted() {
 /// boto3's CloudWatch Logs client and the platform's listings.
 #[tokio::test]
 async fn the_python_sdk_exporters_are_read_back_through_boto3() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let python = root.join("target/agentcore-venv/bin/python");
-    assert!(
-        python.exists(),
-        "the OpenTelemetry Python SDK venv is missing: run ./tests/run (it creates target/agentcore-venv)"
-    );
     let platform = platform::start_ephemeral(false).await;
     let endpoint = platform.endpoint_url();
     let (group, stream) = ("/otel/exporters-test", "app-logs");
-    let output = tokio::process::Command::new(&python)
-        .arg(root.join("tests/otlp_exporters/export.py"))
-        .args([endpoint.as_str(), group, stream])
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let out: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let out = run_exporter("export.py", [endpoint.as_str(), group, stream]).await;
     assert_eq!(out["gzip"]["ok"], true, "{out}");
     assert_eq!(out["deflate"]["ok"], true, "{out}");
     assert_eq!(out["metrics"]["ok"], true, "{out}");
@@ -464,5 +471,44 @@ async fn the_python_sdk_exporters_are_read_back_through_boto3() {
     assert_eq!(kind("latency")["kind"], "histogram");
     assert_eq!(kind("latency")["point"]["sum"], 12.5);
     assert_eq!(kind("latency.exp")["kind"], "exponentialHistogram");
+    platform.shutdown().await;
+}
+
+/// The Python SDK's OTLP/gRPC exporters reach the gRPC port: a span lands
+/// in `aws/spans` and a log record in the group its metadata names.
+#[tokio::test]
+async fn the_python_sdk_grpc_exporters_reach_the_grpc_port() {
+    let platform = acc_runtime_local::start(acc_runtime_local::PlatformConfig {
+        seed_demo: false,
+        otlp_grpc: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let endpoint = platform.endpoint_url();
+    let grpc = format!("http://{}", platform.otlp_grpc_addr().unwrap());
+    let (group, stream) = ("/otel/grpc-test", "grpc-logs");
+    let out = run_exporter("export_grpc.py", [grpc.as_str(), group, stream]).await;
+    assert_eq!(out["traces"], true, "{out}");
+    assert_eq!(out["logs"], json!(["SUCCESS"]), "{out}");
+    let logs = platform::logs_client(&endpoint);
+    let spans = logs
+        .filter_log_events()
+        .log_group_name(acc_backend::SPANS_LOG_GROUP)
+        .send()
+        .await
+        .unwrap();
+    let record: Value = serde_json::from_str(spans.events()[0].message().unwrap()).unwrap();
+    assert_eq!(record["name"], "grpc.root");
+    assert_eq!(record["traceId"], out["traceId"]);
+    let records = logs
+        .filter_log_events()
+        .log_group_name(group)
+        .send()
+        .await
+        .unwrap();
+    let record: Value = serde_json::from_str(records.events()[0].message().unwrap()).unwrap();
+    assert_eq!(record["body"], "over grpc");
+    assert_eq!(record["severityText"], "WARN");
     platform.shutdown().await;
 }

@@ -72,6 +72,9 @@ pub struct PlatformConfig {
     /// The OTLP receiver's limits: spans, log records and data points
     /// kept, and exports waiting for the store.
     pub otlp: crate::observability::otlp::limits::OtlpLimits,
+    /// Where OTLP/gRPC listens (`acc serve --otlp-grpc`, 4317 beside the
+    /// platform from the CLI); `None` serves OTLP over HTTP only.
+    pub otlp_grpc: Option<SocketAddr>,
 }
 
 /// AgentCore's memory per session.
@@ -107,6 +110,7 @@ impl Default for PlatformConfig {
             allow_native_remote: false,
             jwks_refetch_interval: crate::identity::jwt::DEFAULT_JWKS_REFETCH_INTERVAL,
             otlp: Default::default(),
+            otlp_grpc: None,
         }
     }
 }

@@ -68,6 +68,11 @@ impl OtlpError {
         }
     }
 
+    /// The error as a gRPC status (the same `google.rpc.Code`).
+    pub(crate) fn into_grpc(self) -> tonic::Status {
+        tonic::Status::new(tonic::Code::from_i32(self.rpc_code()), self.message)
+    }
+
     /// The `google.rpc.Code` for the HTTP status.
     fn rpc_code(&self) -> i32 {
         match self.status {

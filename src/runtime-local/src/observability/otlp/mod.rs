@@ -14,6 +14,7 @@
 
 mod attributes;
 pub(crate) mod encoding;
+pub(crate) mod grpc;
 pub(crate) mod limits;
 mod log_records;
 mod message_count;
@@ -42,6 +43,7 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
 use prost::Message;
 use serde::Serialize;
 use serde_json::{Value, json};
+use tokio::sync::OwnedSemaphorePermit;
 
 use crate::platform::store::Store;
 use crate::platform::wire_errors::ApiError;
@@ -84,7 +86,7 @@ impl OtlpState {
 
     /// A place in the store's queue, or 503 with `Retry-After` when it is
     /// full: the export is not acknowledged, so the exporter retries it.
-    fn enqueue(&self) -> Result<tokio::sync::OwnedSemaphorePermit, OtlpError> {
+    fn enqueue(&self) -> Result<OwnedSemaphorePermit, OtlpError> {
         Arc::clone(&self.queue).try_acquire_owned().map_err(|_| {
             OtlpError::unavailable(format!(
                 "the acc local platform is storing {} exports already; retry after a second",
@@ -128,27 +130,35 @@ fn answer<R: Message + Serialize>(encoding: Encoding, response: &R) -> Response 
     ([(header::CONTENT_TYPE, encoding.content_type())], body).into_response()
 }
 
-/// The export's body decompressed and decoded as its headers say, or why not.
+/// A decoded export and its place in the store's queue (held while it is
+/// stored), or why it was refused.
+type Admitted<T> = Result<(T, OwnedSemaphorePermit), OtlpError>;
+
+/// A place in the store's queue, then the export's body decompressed and
+/// decoded as its headers say; or why not. The place is taken first, so
+/// the exports being decompressed are bounded too.
 fn request<T: Message + Default + serde::de::DeserializeOwned>(
+    ctx: &OtlpState,
     headers: &HeaderMap,
     body: &Bytes,
     signal: Signal,
-) -> Result<(Encoding, Result<T, OtlpError>), OtlpError> {
+) -> Result<(Encoding, Admitted<T>), OtlpError> {
     let encoding = encoding(headers)?;
-    let decoded = body_bytes(headers, body).and_then(|bytes| {
+    let decoded = ctx.enqueue().and_then(|place| {
+        let bytes = body_bytes(headers, body)?;
         if bytes.is_empty() {
-            return Ok(T::default());
+            return Ok((T::default(), place));
         }
-        decode(encoding, &bytes, signal)
+        Ok((decode(encoding, &bytes, signal)?, place))
     });
     Ok((encoding, decoded))
 }
 
 async fn export_traces(State(ctx): Shared, headers: HeaderMap, body: Bytes) -> Response {
-    match request::<ExportTraceServiceRequest>(&headers, &body, Signal::Traces) {
+    match request::<ExportTraceServiceRequest>(&ctx, &headers, &body, Signal::Traces) {
         Ok((encoding, decoded)) => {
             let outcome = match decoded {
-                Ok(request) => traces(&ctx, request).await.map(|partial| {
+                Ok((request, _place)) => traces(&ctx, request).await.map(|partial| {
                     answer(
                         encoding,
                         &ExportTraceServiceResponse {
@@ -178,7 +188,6 @@ async fn traces(
         )));
     }
     let (spans, rejected) = with_valid_ids(spans);
-    let _place = ctx.enqueue()?;
     span_store::store_spans(&ctx.store, &ctx.sessions, spans, ctx.limits.spans).await?;
     Ok((rejected.count > 0).then(|| ExportTracePartialSuccess {
         rejected_spans: rejected.count,
@@ -253,10 +262,10 @@ fn with_valid_ids(spans: Vec<SpanRecord>) -> (Vec<SpanRecord>, Rejected) {
 }
 
 async fn export_logs(State(ctx): Shared, headers: HeaderMap, body: Bytes) -> Response {
-    match request::<ExportLogsServiceRequest>(&headers, &body, Signal::Logs) {
+    match request::<ExportLogsServiceRequest>(&ctx, &headers, &body, Signal::Logs) {
         Ok((encoding, decoded)) => {
             let outcome = match decoded {
-                Ok(request) => logs(&ctx, &headers, request).await,
+                Ok((request, _place)) => logs(&ctx, &headers, request).await,
                 Err(e) => Err(e),
             };
             outcome
@@ -282,16 +291,15 @@ async fn logs(
 ) -> Result<(), OtlpError> {
     let destination = log_records::header_destination(headers)?;
     let records = log_records::records_of(request, destination.as_ref(), &ctx.sessions);
-    let _place = ctx.enqueue()?;
     log_records::store(&ctx.store, records, ctx.limits.log_records).await?;
     Ok(())
 }
 
 async fn export_metrics(State(ctx): Shared, headers: HeaderMap, body: Bytes) -> Response {
-    match request::<ExportMetricsServiceRequest>(&headers, &body, Signal::Metrics) {
+    match request::<ExportMetricsServiceRequest>(&ctx, &headers, &body, Signal::Metrics) {
         Ok((encoding, decoded)) => {
             let outcome = match decoded {
-                Ok(request) => metrics(&ctx, request).await,
+                Ok((request, _place)) => metrics(&ctx, request).await,
                 Err(e) => Err(e),
             };
             outcome
@@ -323,7 +331,6 @@ async fn metrics(
         .map(|m| m.name.chars().take(64).collect())
         .collect();
     let points = metric_points::points_of(request);
-    let _place = ctx.enqueue()?;
     metric_points::store(&ctx.store, points, ctx.limits.data_points).await?;
     Ok(without_data
         .first()
