@@ -22,11 +22,16 @@ pub(crate) async fn serve(
     if let Some(warning) = exposure_warning(addr, &platform.endpoint_url()) {
         eprintln!("{warning}");
     }
+    // On stderr: stdout's one line is what scripts read (and may close after).
+    if let Some(grpc) = platform.otlp_grpc_addr() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "acc: OTLP/gRPC listening on http://{grpc}"
+        );
+    }
     let mut out = std::io::stdout();
     writeln!(out, "acc: local platform listening on http://{addr}")?;
-    if let Some(grpc) = platform.otlp_grpc_addr() {
-        writeln!(out, "acc: OTLP/gRPC listening on http://{grpc}")?;
-    }
+
     out.flush()?;
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use prost::Message;
 use serde::de::DeserializeOwned;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::observability::otlp::message_count::{self, Signal};
 use crate::platform::wire_errors::{ApiError, ErrorKind};
@@ -218,23 +218,70 @@ pub(crate) fn decode<T: Message + Default + DeserializeOwned>(
             "the body is not an OTLP {what} ({encoding:?}): {e}"
         ))
     };
-    let messages = match encoding {
+    let (items, messages) = match encoding {
         Encoding::Protobuf => {
-            message_count::count(bytes, signal)
-                .map_err(|e| not_a_request(&e))?
-                .messages
+            let counts = message_count::count(bytes, signal).map_err(|e| not_a_request(&e))?;
+            (counts.items.to_string(), counts.messages)
         }
-        Encoding::Json => message_count::json_objects(bytes),
+        Encoding::Json => ("some".to_owned(), message_count::json_objects(bytes)),
     };
     if messages > MAX_MESSAGES_PER_EXPORT {
+        let noun = match signal {
+            Signal::Traces => "spans",
+            Signal::Logs => "log records",
+            Signal::Metrics => "data points",
+        };
         return Err(OtlpError::too_large(format!(
-            "the export holds {messages} messages; at most {MAX_MESSAGES_PER_EXPORT} are taken \
-             at once: send smaller batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE)"
+            "the export holds {items} {noun} in {messages} messages; at most \
+             {MAX_MESSAGES_PER_EXPORT} messages are taken at once: send smaller batches \
+             (OTEL_BSP_MAX_EXPORT_BATCH_SIZE)"
         )));
     }
     match encoding {
         Encoding::Protobuf => T::decode(bytes).map_err(|e| not_a_request(&e)),
-        Encoding::Json => serde_json::from_slice(bytes).map_err(|e| not_a_request(&e)),
+        Encoding::Json => {
+            let mut value: Value = serde_json::from_slice(bytes).map_err(|e| not_a_request(&e))?;
+            unreadable_ids_replaced(&mut value, signal);
+            serde_json::from_value(value).map_err(|e| not_a_request(&e))
+        }
+    }
+}
+
+/// The one adapter opentelemetry-proto's JSON mapping needs: it refuses a
+/// whole export over one id that is not hex. Such an id is replaced, so a
+/// span with it is rejected alone, by name, in the partial success (by a
+/// one-byte id, "00"), and a log record keeps no ids ("").
+fn unreadable_ids_replaced(value: &mut Value, signal: Signal) {
+    let hex = |s: &str| s.len().is_multiple_of(2) && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let (path, ids, stand_in): (&[&str], &[&str], &str) = match signal {
+        Signal::Traces => (
+            &["resourceSpans", "scopeSpans", "spans"],
+            &["traceId", "spanId", "parentSpanId"],
+            "00",
+        ),
+        Signal::Logs => (
+            &["resourceLogs", "scopeLogs", "logRecords"],
+            &["traceId", "spanId"],
+            "",
+        ),
+        Signal::Metrics => return,
+    };
+    let mut level = vec![value];
+    for key in path {
+        level = level
+            .into_iter()
+            .filter_map(|v| v.get_mut(*key)?.as_array_mut())
+            .flatten()
+            .collect();
+    }
+    for item in level {
+        for id in ids {
+            if let Some(field) = item.get_mut(*id)
+                && !field.as_str().is_some_and(hex)
+            {
+                *field = Value::String(stand_in.to_owned());
+            }
+        }
     }
 }
 
