@@ -22,8 +22,16 @@ pub(crate) async fn serve(
     if let Some(warning) = exposure_warning(addr, &platform.endpoint_url()) {
         eprintln!("{warning}");
     }
+    // On stderr: stdout's one line is what scripts read (and may close after).
+    if let Some(grpc) = platform.otlp_grpc_addr() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "acc: OTLP/gRPC listening on http://{grpc}"
+        );
+    }
     let mut out = std::io::stdout();
     writeln!(out, "acc: local platform listening on http://{addr}")?;
+
     out.flush()?;
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {
@@ -100,11 +108,31 @@ async fn start_platform(
         allow_native_remote,
         // Defence in depth: the console refuses writes, and so does its platform.
         read_only: global.readonly,
+        otlp_grpc: otlp_grpc(global.otlp_grpc, listen),
         ..PlatformConfig::default()
     };
     acc_runtime_local::start(config)
         .await
         .context("starting the local platform")
+}
+
+/// Where OTLP/gRPC listens: `--otlp-grpc`, else 4317 on the platform's
+/// address when it is free (a second `acc` then goes without, saying so).
+fn otlp_grpc(
+    asked: Option<std::net::SocketAddr>,
+    listen: std::net::SocketAddr,
+) -> Option<std::net::SocketAddr> {
+    if asked.is_some() {
+        return asked;
+    }
+    let default = std::net::SocketAddr::new(listen.ip(), 4317);
+    match std::net::TcpListener::bind(default) {
+        Ok(_) => Some(default),
+        Err(e) => {
+            tracing::warn!(%default, error = %e, "OTLP/gRPC is off: its port is taken (use --otlp-grpc ADDR)");
+            None
+        }
+    }
 }
 
 /// `$XDG_CONFIG_HOME/acc/functions.toml`.

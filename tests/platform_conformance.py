@@ -660,6 +660,8 @@ RAW_CASES = {
         Raw("validation", "GET", "/local/runtime-sessions/short", 400, rest_error("ValidationException")),
     ],
     "ListSpans": [Raw("read-only", "GET", "/local/spans", 200, answers, url=RO)],
+    "GetOtlpStats": [Raw("read-only", "GET", "/local/otlp", 200, answers, url=RO)],
+    "ListMetricPoints": [Raw("read-only", "GET", "/local/metrics", 200, answers, url=RO)],
     "OpenIdConfiguration": [Raw("read-only", "GET", "/demo/idp/.well-known/openid-configuration", 200, answers, url=RO)],
     "Jwks": [Raw("read-only", "GET", "/demo/idp/jwks.json", 200, answers, url=RO)],
     "Token": [

@@ -80,6 +80,10 @@ pub struct Global {
     /// ARNs to local commands (default: $XDG_CONFIG_HOME/acc/functions.toml if present).
     #[arg(long, global = true, env = "ACC_FUNCTIONS")]
     pub functions: Option<PathBuf>,
+    /// Where the local platform takes OTLP over gRPC. Without it, 4317
+    /// beside the platform when that port is free.
+    #[arg(long, global = true, value_name = "ADDR")]
+    pub otlp_grpc: Option<std::net::SocketAddr>,
     /// Captured tool calls the local platform keeps before evicting the oldest.
     #[arg(long, global = true, default_value_t = acc_runtime_local::DEFAULT_CAPTURE_CAP)]
     pub capture_cap: usize,

@@ -531,6 +531,8 @@ async fn raw_http(name: &str, d: &Demo) -> Option<Verdict> {
             "/local/runtime-sessions/no-such-session-00000000000000000000000",
         )),
         "ListSpans" => http().get(at("/local/spans")),
+        "GetOtlpStats" => http().get(at("/local/otlp")),
+        "ListMetricPoints" => http().get(at("/local/metrics")),
         "OpenIdConfiguration" => http().get(at("/demo/idp/.well-known/openid-configuration")),
         "Jwks" => http().get(at("/demo/idp/jwks.json")),
         "Token" => http().post(at("/demo/idp/token")).form(&[

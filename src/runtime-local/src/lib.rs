@@ -23,6 +23,7 @@ mod policy;
 mod runtime;
 
 pub use gateway::function_bindings::{FunctionBinding, load_function_bindings};
+pub use observability::otlp::limits::OtlpLimits;
 pub use platform::config::{
     DATABASE_FILE_NAME, DEFAULT_CAPTURE_CAP, DEFAULT_SESSION_MAX_PROCESSES,
     DEFAULT_SESSION_MEMORY_BYTES, PlatformConfig, StateLocation, default_state_dir,

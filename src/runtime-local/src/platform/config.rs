@@ -76,6 +76,12 @@ pub struct PlatformConfig {
     /// AgentCore Memory data-plane writes in flight at once; more are
     /// answered with `ThrottledException` (429), as AWS throttles.
     pub memory_write_concurrency: usize,
+    /// The OTLP receiver's limits: spans, log records and data points
+    /// kept, and exports waiting for the store.
+    pub otlp: crate::observability::otlp::limits::OtlpLimits,
+    /// Where OTLP/gRPC listens (`acc serve --otlp-grpc`, 4317 beside the
+    /// platform from the CLI); `None` serves OTLP over HTTP only.
+    pub otlp_grpc: Option<SocketAddr>,
 }
 
 /// How long after an event local memory extraction runs, by default.
@@ -118,6 +124,8 @@ impl Default for PlatformConfig {
             jwks_refetch_interval: crate::identity::jwt::DEFAULT_JWKS_REFETCH_INTERVAL,
             memory_extraction_delay: DEFAULT_MEMORY_EXTRACTION_DELAY,
             memory_write_concurrency: DEFAULT_MEMORY_WRITE_CONCURRENCY,
+            otlp: Default::default(),
+            otlp_grpc: None,
         }
     }
 }

@@ -354,6 +354,48 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX memory_extraction_jobs_due ON memory_extraction_jobs (status, due_at_ms);
     CREATE INDEX memory_extraction_jobs_by_memory ON memory_extraction_jobs (memory_id, seq);
     "#,
+    // v10: OTLP log records (with their trace and span ids) and metric data
+    // points, and the evictions of each signal, counted.
+    r#"
+    CREATE TABLE otel_logs (
+        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        trace_id         TEXT NOT NULL,
+        span_id          TEXT NOT NULL,
+        session_id       TEXT NOT NULL,
+        time_unix_nano   INTEGER NOT NULL,
+        severity_number  INTEGER NOT NULL,
+        group_name       TEXT NOT NULL,
+        stream_name      TEXT NOT NULL,
+        record           TEXT NOT NULL,
+        received_ms      INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE INDEX otel_logs_by_trace ON otel_logs (trace_id, span_id);
+    CREATE INDEX otel_logs_by_session ON otel_logs (session_id, time_unix_nano);
+
+    CREATE TABLE metric_points (
+        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        name             TEXT NOT NULL,
+        kind             TEXT NOT NULL,
+        unit             TEXT NOT NULL,
+        description      TEXT NOT NULL,
+        service          TEXT NOT NULL,
+        resource         TEXT NOT NULL,
+        scope            TEXT NOT NULL,
+        attributes       TEXT NOT NULL,
+        start_unix_nano  INTEGER NOT NULL,
+        time_unix_nano   INTEGER NOT NULL,
+        point            TEXT NOT NULL,
+        received_ms      INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE INDEX metric_points_by_name ON metric_points (name, time_unix_nano);
+
+    CREATE TABLE otlp_evictions (
+        signal           TEXT PRIMARY KEY,
+        evicted          INTEGER NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// What the header of an opened database says.

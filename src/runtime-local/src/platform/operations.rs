@@ -169,6 +169,8 @@ pub const OPERATIONS: &[Operation] = operations! {
     Local "ListRuntimeSessions" Route("GET", "/local/runtime-sessions") => Read;
     Local "GetRuntimeSession" Route("GET", "/local/runtime-sessions/{}") => Read;
     Local "ListSpans" Route("GET", "/local/spans") => Read;
+    Local "GetOtlpStats" Route("GET", "/local/otlp") => Read;
+    Local "ListMetricPoints" Route("GET", "/local/metrics") => Read;
     DemoIdentity "OpenIdConfiguration" Route("GET", "/demo/idp/.well-known/openid-configuration") => Read;
     DemoIdentity "Jwks" Route("GET", "/demo/idp/jwks.json") => Read;
     // Issuing a token stores nothing; read-only callers need one for JWT gateways.

@@ -73,19 +73,34 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
     if let Some(lock) = &state_lock {
         lock.record_address(&at.endpoint_url)?;
     }
+    let grpc = match config.otlp_grpc {
+        Some(addr) => Some(otlp::grpc::bind(addr).await?),
+        None => None,
+    };
     let state = PlatformState::build(&config, &store, &at)?;
     seed(&config, &state, &at.endpoint_url).await?;
+    let otlp_grpc_addr = grpc.as_ref().map(|(_, bound)| *bound);
     let relayed = router(state.clone(), addr).layer(middleware::from_fn_with_state(
         Arc::clone(&state.runtimes.sessions),
         session_host::mark_session_caller,
     ));
-    let app = router(state, addr);
     let (stop_tx, stop_rx) = watch::channel(false);
+    if let Some((listener, _)) = grpc {
+        let (otlp, read_only) = (Arc::clone(&state.otlp), config.read_only);
+        tokio::spawn(otlp::grpc::serve(
+            listener,
+            otlp,
+            read_only,
+            stop_rx.clone(),
+        ));
+    }
+    let app = router(state, addr);
     tokio::spawn(serve(relay_listener, relayed, stop_rx.clone()));
     let server = tokio::spawn(serve(listener, app, stop_rx));
     tracing::info!(endpoint_url = %at.endpoint_url, "local platform listening");
     Ok(RunningPlatform {
         addr,
+        otlp_grpc_addr,
         endpoint_url: at.endpoint_url,
         shutdown: ShutdownHandle(stop_tx),
         server,
@@ -263,6 +278,7 @@ impl ShutdownHandle {
 #[derive(Debug)]
 pub struct RunningPlatform {
     addr: SocketAddr,
+    otlp_grpc_addr: Option<SocketAddr>,
     endpoint_url: String,
     shutdown: ShutdownHandle,
     server: JoinHandle<std::io::Result<()>>,
@@ -275,6 +291,11 @@ impl RunningPlatform {
     /// The bound address (with the real port when 0 was asked for).
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Where OTLP/gRPC listens, if it does (with the real port).
+    pub fn otlp_grpc_addr(&self) -> Option<SocketAddr> {
+        self.otlp_grpc_addr
     }
 
     /// `http://127.0.0.1:PORT`: the endpoint override for SDKs and tools.

@@ -141,10 +141,7 @@ impl PlatformState {
                 store: Arc::clone(store),
                 account,
             }),
-            otlp: Arc::new(OtlpState {
-                store: Arc::clone(store),
-                sessions,
-            }),
+            otlp: Arc::new(OtlpState::new(Arc::clone(store), sessions, config.otlp)),
             demo_issuer: DemoIssuer::of(&at.endpoint_url),
             read_only: config.read_only,
         })

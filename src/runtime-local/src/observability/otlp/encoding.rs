@@ -8,14 +8,30 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use prost::Message;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::observability::otlp::wire;
+use crate::observability::otlp::message_count::{self, Signal};
 use crate::platform::wire_errors::{ApiError, ErrorKind};
 
 /// A body may decompress to at most this much (OTLP receivers' usual
 /// limit); beyond it the export is refused with 413, having held no more.
 pub(crate) const MAX_DECODED_BYTES: usize = 20 * 1024 * 1024;
+
+/// Messages (resources, scopes, spans, records, points, attributes) in one
+/// export, counted before it is decoded: room for 10,000 spans of some 50
+/// attributes.
+pub(crate) const MAX_MESSAGES_PER_EXPORT: usize = 1_000_000;
+
+/// `google.rpc.Status`, the body of an OTLP/HTTP error (not among
+/// opentelemetry-proto's messages; its `details` are not sent).
+#[derive(Clone, PartialEq, prost::Message)]
+struct RpcStatus {
+    #[prost(int32, tag = "1")]
+    code: i32,
+    #[prost(string, tag = "2")]
+    message: String,
+}
 
 /// Why an export was refused: an HTTP status and a message, answered as
 /// OTLP/HTTP answers errors, a `google.rpc.Status` in the request's
@@ -38,6 +54,12 @@ impl OtlpError {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, message)
     }
 
+    /// The store cannot keep up: 503 with `Retry-After`, which every
+    /// OTLP/HTTP exporter retries (Python's does not retry 429).
+    pub(crate) fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, message)
+    }
+
     /// An error answered with `status` (and its `google.rpc.Code`).
     pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
         Self {
@@ -46,13 +68,19 @@ impl OtlpError {
         }
     }
 
+    /// The error as a gRPC status (the same `google.rpc.Code`).
+    pub(crate) fn into_grpc(self) -> tonic::Status {
+        tonic::Status::new(tonic::Code::from_i32(self.rpc_code()), self.message)
+    }
+
     /// The `google.rpc.Code` for the HTTP status.
     fn rpc_code(&self) -> i32 {
         match self.status {
-            StatusCode::BAD_REQUEST => 3,       // INVALID_ARGUMENT
-            StatusCode::FORBIDDEN => 7,         // PERMISSION_DENIED
-            StatusCode::PAYLOAD_TOO_LARGE => 8, // RESOURCE_EXHAUSTED
-            _ => 13,                            // INTERNAL
+            StatusCode::BAD_REQUEST => 3,          // INVALID_ARGUMENT
+            StatusCode::FORBIDDEN => 7,            // PERMISSION_DENIED
+            StatusCode::PAYLOAD_TOO_LARGE => 8,    // RESOURCE_EXHAUSTED
+            StatusCode::SERVICE_UNAVAILABLE => 14, // UNAVAILABLE
+            _ => 13,                               // INTERNAL
         }
     }
 
@@ -60,7 +88,7 @@ impl OtlpError {
     pub(crate) fn into_response(self, encoding: Encoding) -> Response {
         let code = self.rpc_code();
         let body = match encoding {
-            Encoding::Protobuf => wire::RpcStatus {
+            Encoding::Protobuf => RpcStatus {
                 code,
                 message: self.message,
             }
@@ -69,12 +97,18 @@ impl OtlpError {
                 .to_string()
                 .into_bytes(),
         };
-        (
+        let mut response = (
             self.status,
             [(header::CONTENT_TYPE, encoding.content_type())],
             body,
         )
-            .into_response()
+            .into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
     }
 }
 
@@ -165,23 +199,90 @@ pub(crate) fn bounded_read(decoder: impl Read, coding: &str) -> Result<Vec<u8>, 
     Ok(out)
 }
 
-/// An OTLP/JSON body, parsed.
-pub(crate) fn json_body(bytes: &[u8]) -> Result<Value, OtlpError> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| OtlpError::bad_data(format!("the body is not OTLP/JSON: {e}")))
+/// An export request of `signal`, decoded from `bytes` in `encoding`:
+/// refused with 413 when it would build more than
+/// [`MAX_MESSAGES_PER_EXPORT`] messages (counted first, on the wire or as
+/// JSON objects), with 400 when it does not decode.
+pub(crate) fn decode<T: Message + Default + DeserializeOwned>(
+    encoding: Encoding,
+    bytes: &[u8],
+    signal: Signal,
+) -> Result<T, OtlpError> {
+    let what = match signal {
+        Signal::Traces => "ExportTraceServiceRequest",
+        Signal::Logs => "ExportLogsServiceRequest",
+        Signal::Metrics => "ExportMetricsServiceRequest",
+    };
+    let not_a_request = |e: &dyn std::fmt::Display| {
+        OtlpError::bad_data(format!(
+            "the body is not an OTLP {what} ({encoding:?}): {e}"
+        ))
+    };
+    let (items, messages) = match encoding {
+        Encoding::Protobuf => {
+            let counts = message_count::count(bytes, signal).map_err(|e| not_a_request(&e))?;
+            (counts.items.to_string(), counts.messages)
+        }
+        Encoding::Json => ("some".to_owned(), message_count::json_objects(bytes)),
+    };
+    if messages > MAX_MESSAGES_PER_EXPORT {
+        let noun = match signal {
+            Signal::Traces => "spans",
+            Signal::Logs => "log records",
+            Signal::Metrics => "data points",
+        };
+        return Err(OtlpError::too_large(format!(
+            "the export holds {items} {noun} in {messages} messages; at most \
+             {MAX_MESSAGES_PER_EXPORT} messages are taken at once: send smaller batches \
+             (OTEL_BSP_MAX_EXPORT_BATCH_SIZE)"
+        )));
+    }
+    match encoding {
+        Encoding::Protobuf => T::decode(bytes).map_err(|e| not_a_request(&e)),
+        Encoding::Json => {
+            let mut value: Value = serde_json::from_slice(bytes).map_err(|e| not_a_request(&e))?;
+            unreadable_ids_replaced(&mut value, signal);
+            serde_json::from_value(value).map_err(|e| not_a_request(&e))
+        }
+    }
 }
 
-/// The items at the end of a path of nested arrays.
-pub(crate) fn nested<'a>(value: &'a Value, path: &[&str]) -> Vec<&'a Value> {
+/// The one adapter opentelemetry-proto's JSON mapping needs: it refuses a
+/// whole export over one id that is not hex. Such an id is replaced, so a
+/// span with it is rejected alone, by name, in the partial success (by a
+/// one-byte id, "00"), and a log record keeps no ids ("").
+fn unreadable_ids_replaced(value: &mut Value, signal: Signal) {
+    let hex = |s: &str| s.len().is_multiple_of(2) && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let (path, ids, stand_in): (&[&str], &[&str], &str) = match signal {
+        Signal::Traces => (
+            &["resourceSpans", "scopeSpans", "spans"],
+            &["traceId", "spanId", "parentSpanId"],
+            "00",
+        ),
+        Signal::Logs => (
+            &["resourceLogs", "scopeLogs", "logRecords"],
+            &["traceId", "spanId"],
+            "",
+        ),
+        Signal::Metrics => return,
+    };
     let mut level = vec![value];
     for key in path {
         level = level
             .into_iter()
-            .filter_map(|v| v.get(*key)?.as_array())
+            .filter_map(|v| v.get_mut(*key)?.as_array_mut())
             .flatten()
             .collect();
     }
-    level
+    for item in level {
+        for id in ids {
+            if let Some(field) = item.get_mut(*id)
+                && !field.as_str().is_some_and(hex)
+            {
+                *field = Value::String(stand_in.to_owned());
+            }
+        }
+    }
 }
 
 #[cfg(test)]

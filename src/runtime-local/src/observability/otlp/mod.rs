@@ -1,17 +1,27 @@
-//! The platform's OTLP/HTTP receiver, where `OTEL_EXPORTER_OTLP_ENDPOINT`
-//! points agents (as AgentCore points them at its collector):
-//! `POST /v1/traces` (protobuf or JSON, gzip or not) keeps the spans in
-//! SQLite, newest [`span_store::SPANS_KEPT`]; `GET /local/spans` lists them (a local
-//! extension, like the session listing). `/v1/logs` and `/v1/metrics` are
-//! answered as OTLP asks of a receiver that keeps neither: accepted as a
-//! request, every record reported rejected, with the reason. Every span is
-//! also written to the `aws/spans` log group, as Transaction Search does.
+//! The platform's OTLP receiver, where `OTEL_EXPORTER_OTLP_ENDPOINT`
+//! points agents (as AgentCore points them at its collector), on
+//! opentelemetry-proto's messages: `POST /v1/traces`, `/v1/logs` and
+//! `/v1/metrics` (protobuf or JSON, gzip, deflate or neither, answered in
+//! the request's encoding). Spans are kept in SQLite and written to the
+//! `aws/spans` log group, as Transaction Search does; log records are kept
+//! with their trace and span ids and written to the CloudWatch log group
+//! their exporter names (`log_records`); metric data points are kept
+//! (`metric_points`). Each is bounded ([`limits::OtlpLimits`]), and so is
+//! the queue of exports waiting for the store: beyond it an export is
+//! answered 503 with `Retry-After`. `GET /local/spans` lists spans and
+//! `GET /local/metrics` lists data points and `GET /local/otlp` says what
+//! is kept and evicted (local extensions).
 
+mod attributes;
 pub(crate) mod encoding;
+pub(crate) mod grpc;
+pub(crate) mod limits;
+mod log_records;
+mod message_count;
+mod metric_points;
 mod span_store;
 mod spans;
 mod transaction_search;
-mod wire;
 
 use std::sync::Arc;
 
@@ -21,24 +31,31 @@ use axum::extract::{FromRef, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use opentelemetry_proto::tonic::collector::logs::v1::{
+    ExportLogsServiceRequest, ExportLogsServiceResponse,
+};
+use opentelemetry_proto::tonic::collector::metrics::v1::{
+    ExportMetricsPartialSuccess, ExportMetricsServiceRequest, ExportMetricsServiceResponse,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTracePartialSuccess, ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
 use prost::Message;
+use serde::Serialize;
 use serde_json::{Value, json};
+use tokio::sync::OwnedSemaphorePermit;
 
 use crate::platform::store::Store;
 use crate::platform::wire_errors::ApiError;
 use crate::runtime::session_host::SessionHost;
-use encoding::{Encoding, OtlpError, body_bytes, encoding, json_body, nested};
+use encoding::{Encoding, OtlpError, body_bytes, decode, encoding};
+use message_count::Signal;
 use span_store::SpanQuery;
-use spans::{SpanRecord, spans_from_json, spans_from_protobuf};
+use spans::{SpanRecord, spans_of};
 
 /// Spans in one export. SDKs send 512 at a time and a collector 8,192 by
 /// default; CloudWatch keeps at most 10,000 spans a trace.
 pub(crate) const MAX_SPANS_PER_EXPORT: usize = 10_000;
-/// Protobuf messages (resources, scopes, spans, attributes) in one trace
-/// export: room for [`MAX_SPANS_PER_EXPORT`] spans of some 50 attributes.
-/// An empty message is two bytes on the wire but a few hundred in memory,
-/// so a 20 MiB body of them is refused before it is decoded.
-pub(crate) const MAX_MESSAGES_PER_EXPORT: usize = 1_000_000;
 /// What the receiver uses: where spans are kept, and the sessions whose
 /// runtimes label them.
 pub(crate) struct OtlpState {
@@ -46,6 +63,37 @@ pub(crate) struct OtlpState {
     pub(crate) store: Arc<Store>,
     /// The runtime sessions spans name.
     pub(crate) sessions: Arc<SessionHost>,
+    /// What is kept, and how many exports may wait for the store.
+    pub(crate) limits: limits::OtlpLimits,
+    /// One permit per export being stored or waiting ([`limits::OtlpLimits::queue`]).
+    pub(crate) queue: Arc<tokio::sync::Semaphore>,
+}
+
+impl OtlpState {
+    /// The receiver over `store`, labelling spans from `sessions`.
+    pub(crate) fn new(
+        store: Arc<Store>,
+        sessions: Arc<SessionHost>,
+        limits: limits::OtlpLimits,
+    ) -> Self {
+        Self {
+            store,
+            sessions,
+            limits,
+            queue: Arc::new(tokio::sync::Semaphore::new(limits.queue.max(1))),
+        }
+    }
+
+    /// A place in the store's queue, or 503 with `Retry-After` when it is
+    /// full: the export is not acknowledged, so the exporter retries it.
+    fn enqueue(&self) -> Result<OwnedSemaphorePermit, OtlpError> {
+        Arc::clone(&self.queue).try_acquire_owned().map_err(|_| {
+            OtlpError::unavailable(format!(
+                "the acc local platform is storing {} exports already; retry after a second",
+                self.limits.queue
+            ))
+        })
+    }
 }
 
 type Shared = State<Arc<OtlpState>>;
@@ -61,91 +109,90 @@ where
         .route("/v1/logs", post(export_logs))
         .route("/v1/metrics", post(export_metrics))
         .route("/local/spans", get(list_spans))
+        .route("/local/otlp", get(otlp_stats))
+        .route("/local/metrics", get(list_metrics))
 }
 
-/// An OTLP response in the request's encoding.
-fn answer(encoding: Encoding, rejected: i64, why: &str, signal: &str) -> Response {
-    let partial = (rejected > 0).then(|| wire::PartialSuccess {
-        rejected,
-        error_message: why.to_owned(),
-    });
-    match encoding {
-        Encoding::Protobuf => {
-            let body = wire::ExportResponse {
-                partial_success: partial,
+/// An OTLP response (`ExportTraceServiceResponse` and its siblings) in
+/// the request's encoding.
+fn answer<R: Message + Serialize>(encoding: Encoding, response: &R) -> Response {
+    let body = match encoding {
+        Encoding::Protobuf => response.encode_to_vec(),
+        // Full success is `{}` (the crate writes `"partialSuccess": null`).
+        Encoding::Json => match serde_json::to_value(response) {
+            Ok(Value::Object(mut fields)) => {
+                fields.retain(|_, v| !v.is_null());
+                Value::Object(fields).to_string().into_bytes()
             }
-            .encode_to_vec();
-            ([(header::CONTENT_TYPE, encoding.content_type())], body).into_response()
-        }
-        Encoding::Json => {
-            let body = match partial {
-                Some(p) => {
-                    json!({ "partialSuccess": { format!("rejected{signal}"): p.rejected.to_string(), "errorMessage": p.error_message } })
-                }
-                None => json!({}),
-            };
-            axum::Json(body).into_response()
-        }
-    }
+            _ => b"{}".to_vec(),
+        },
+    };
+    ([(header::CONTENT_TYPE, encoding.content_type())], body).into_response()
 }
 
-/// An export handler's outcome as the client reads it.
-fn reply(encoding: Encoding, outcome: Result<Response, OtlpError>) -> Response {
-    outcome.unwrap_or_else(|e| e.into_response(encoding))
+/// A decoded export and its place in the store's queue (held while it is
+/// stored), or why it was refused.
+type Admitted<T> = Result<(T, OwnedSemaphorePermit), OtlpError>;
+
+/// A place in the store's queue, then the export's body decompressed and
+/// decoded as its headers say; or why not. The place is taken first, so
+/// the exports being decompressed are bounded too.
+fn request<T: Message + Default + serde::de::DeserializeOwned>(
+    ctx: &OtlpState,
+    headers: &HeaderMap,
+    body: &Bytes,
+    signal: Signal,
+) -> Result<(Encoding, Admitted<T>), OtlpError> {
+    let encoding = encoding(headers)?;
+    let decoded = ctx.enqueue().and_then(|place| {
+        let bytes = body_bytes(headers, body)?;
+        if bytes.is_empty() {
+            return Ok((T::default(), place));
+        }
+        Ok((decode(encoding, &bytes, signal)?, place))
+    });
+    Ok((encoding, decoded))
 }
 
 async fn export_traces(State(ctx): Shared, headers: HeaderMap, body: Bytes) -> Response {
-    match encoding(&headers) {
-        Ok(encoding) => reply(encoding, traces(&ctx, encoding, &headers, &body).await),
+    match request::<ExportTraceServiceRequest>(&ctx, &headers, &body, Signal::Traces) {
+        Ok((encoding, decoded)) => {
+            let outcome = match decoded {
+                Ok((request, _place)) => traces(&ctx, request).await.map(|partial| {
+                    answer(
+                        encoding,
+                        &ExportTraceServiceResponse {
+                            partial_success: partial,
+                        },
+                    )
+                }),
+                Err(e) => Err(e),
+            };
+            outcome.unwrap_or_else(|e| e.into_response(encoding))
+        }
         Err(refused) => refused.into_response(Encoding::Json),
     }
 }
 
-/// Refuse an export holding more than [`MAX_SPANS_PER_EXPORT`] spans or
-/// (protobuf) [`MAX_MESSAGES_PER_EXPORT`] messages.
-fn within_export_limits(spans: usize, messages: usize) -> Result<(), OtlpError> {
-    if spans > MAX_SPANS_PER_EXPORT || messages > MAX_MESSAGES_PER_EXPORT {
-        return Err(OtlpError::too_large(format!(
-            "the export holds {spans} spans in {messages} messages; at most \
-             {MAX_SPANS_PER_EXPORT} spans and {MAX_MESSAGES_PER_EXPORT} messages are taken at \
-             once: send smaller batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE)"
-        )));
-    }
-    Ok(())
-}
-
+/// Keep an export's spans; what was rejected, if any.
 async fn traces(
     ctx: &OtlpState,
-    encoding: Encoding,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> Result<Response, OtlpError> {
-    let bytes = body_bytes(headers, body)?;
-    let spans = match encoding {
-        Encoding::Protobuf => {
-            let not_a_request = |e: &dyn std::fmt::Display| {
-                OtlpError::bad_data(format!(
-                    "the body is not an OTLP ExportTraceServiceRequest: {e}"
-                ))
-            };
-            // Counted on the wire first: decoding is what would take the memory.
-            let counts = wire::count_trace_messages(&bytes).map_err(|e| not_a_request(&e))?;
-            within_export_limits(counts.spans, counts.messages)?;
-            let request = wire::ExportTraceServiceRequest::decode(&bytes[..])
-                .map_err(|e| not_a_request(&e))?;
-            spans_from_protobuf(request)
-        }
-        Encoding::Json => {
-            let value = json_body(&bytes)?;
-            let spans = nested(&value, &["resourceSpans", "scopeSpans", "spans"]).len();
-            // Each span is at least one message.
-            within_export_limits(spans, spans)?;
-            spans_from_json(&value)
-        }
-    };
+    request: ExportTraceServiceRequest,
+) -> Result<Option<ExportTracePartialSuccess>, OtlpError> {
+    let spans = spans_of(request);
+    if spans.len() > MAX_SPANS_PER_EXPORT {
+        return Err(OtlpError::too_large(format!(
+            "the export holds {} spans; at most {MAX_SPANS_PER_EXPORT} are taken at once: send \
+             smaller batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE)",
+            spans.len()
+        )));
+    }
     let (spans, rejected) = with_valid_ids(spans);
-    span_store::store_spans(&ctx.store, &ctx.sessions, spans).await?;
-    Ok(answer(encoding, rejected.count, &rejected.why(), "Spans"))
+    span_store::store_spans(&ctx.store, &ctx.sessions, spans, ctx.limits.spans).await?;
+    Ok((rejected.count > 0).then(|| ExportTracePartialSuccess {
+        rejected_spans: rejected.count,
+        error_message: rejected.why(),
+    }))
 }
 
 /// Spans turned away for their ids: how many, and per problem how many
@@ -214,95 +261,87 @@ fn with_valid_ids(spans: Vec<SpanRecord>) -> (Vec<SpanRecord>, Rejected) {
     (kept, rejected)
 }
 
-async fn export_logs(headers: HeaderMap, body: Bytes) -> Response {
-    let encoding = match encoding(&headers) {
-        Ok(encoding) => encoding,
-        Err(refused) => return refused.into_response(Encoding::Json),
-    };
-    let outcome = body_bytes(&headers, &body).and_then(|bytes| {
-        let count = match encoding {
-            Encoding::Protobuf => wire::ExportLogsServiceRequest::decode(&bytes[..])
-                .map_err(|e| OtlpError::bad_data(format!("not an OTLP logs request: {e}")))?
-                .resource_logs
-                .iter()
-                .flat_map(|r| &r.scope_logs)
-                .map(|s| s.log_records.len() as i64)
-                .sum(),
-            Encoding::Json => {
-                nested(&json_body(&bytes)?, &["resourceLogs", "scopeLogs", "logRecords"]).len()
-                    as i64
-            }
-        };
-        Ok(answer(
-            encoding,
-            count,
-            "the acc local platform keeps traces only; agent logs reach CloudWatch Logs through stdout and stderr",
-            "LogRecords",
-        ))
-    });
-    reply(encoding, outcome)
+async fn export_logs(State(ctx): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    match request::<ExportLogsServiceRequest>(&ctx, &headers, &body, Signal::Logs) {
+        Ok((encoding, decoded)) => {
+            let outcome = match decoded {
+                Ok((request, _place)) => logs(&ctx, &headers, request).await,
+                Err(e) => Err(e),
+            };
+            outcome
+                .map(|()| {
+                    answer(
+                        encoding,
+                        &ExportLogsServiceResponse {
+                            partial_success: None,
+                        },
+                    )
+                })
+                .unwrap_or_else(|e| e.into_response(encoding))
+        }
+        Err(refused) => refused.into_response(Encoding::Json),
+    }
 }
 
-async fn export_metrics(headers: HeaderMap, body: Bytes) -> Response {
-    let encoding = match encoding(&headers) {
-        Ok(encoding) => encoding,
-        Err(refused) => return refused.into_response(Encoding::Json),
-    };
-    let outcome = body_bytes(&headers, &body).and_then(|bytes| {
-        let count = match encoding {
-            Encoding::Protobuf => protobuf_data_points(&bytes)?,
-            Encoding::Json => json_data_points(&json_body(&bytes)?),
-        };
-        Ok(answer(
-            encoding,
-            count,
-            "the acc local platform keeps traces only; metrics are not stored",
-            "DataPoints",
-        ))
-    });
-    reply(encoding, outcome)
+/// Keep an export's log records and write them to their log groups.
+async fn logs(
+    ctx: &OtlpState,
+    headers: &HeaderMap,
+    request: ExportLogsServiceRequest,
+) -> Result<(), OtlpError> {
+    let destination = log_records::header_destination(headers)?;
+    let records = log_records::records_of(request, destination.as_ref(), &ctx.sessions);
+    log_records::store(&ctx.store, records, ctx.limits.log_records).await?;
+    Ok(())
 }
 
-fn protobuf_data_points(bytes: &[u8]) -> Result<i64, OtlpError> {
-    Ok(wire::ExportMetricsServiceRequest::decode(bytes)
-        .map_err(|e| OtlpError::bad_data(format!("not an OTLP metrics request: {e}")))?
+async fn export_metrics(State(ctx): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    match request::<ExportMetricsServiceRequest>(&ctx, &headers, &body, Signal::Metrics) {
+        Ok((encoding, decoded)) => {
+            let outcome = match decoded {
+                Ok((request, _place)) => metrics(&ctx, request).await,
+                Err(e) => Err(e),
+            };
+            outcome
+                .map(|partial| {
+                    answer(
+                        encoding,
+                        &ExportMetricsServiceResponse {
+                            partial_success: partial,
+                        },
+                    )
+                })
+                .unwrap_or_else(|e| e.into_response(encoding))
+        }
+        Err(refused) => refused.into_response(Encoding::Json),
+    }
+}
+
+/// Keep an export's data points; a metric without data is rejected.
+async fn metrics(
+    ctx: &OtlpState,
+    request: ExportMetricsServiceRequest,
+) -> Result<Option<ExportMetricsPartialSuccess>, OtlpError> {
+    let without_data: Vec<String> = request
         .resource_metrics
         .iter()
         .flat_map(|r| &r.scope_metrics)
         .flat_map(|s| &s.metrics)
-        .map(|m| {
-            [
-                &m.gauge,
-                &m.sum,
-                &m.histogram,
-                &m.exponential_histogram,
-                &m.summary,
-            ]
-            .into_iter()
-            .flatten()
-            .map(|d| d.data_points.len() as i64)
-            .sum::<i64>()
-        })
-        .sum())
-}
-
-fn json_data_points(value: &Value) -> i64 {
-    nested(value, &["resourceMetrics", "scopeMetrics", "metrics"])
-        .iter()
-        .map(|m| {
-            [
-                "gauge",
-                "sum",
-                "histogram",
-                "exponentialHistogram",
-                "summary",
-            ]
-            .iter()
-            .filter_map(|k| m.pointer(&format!("/{k}/dataPoints"))?.as_array())
-            .map(|points| points.len() as i64)
-            .sum::<i64>()
-        })
-        .sum()
+        .filter(|m| m.data.is_none())
+        .map(|m| m.name.chars().take(64).collect())
+        .collect();
+    let points = metric_points::points_of(request);
+    metric_points::store(&ctx.store, points, ctx.limits.data_points).await?;
+    Ok(without_data
+        .first()
+        .map(|first| ExportMetricsPartialSuccess {
+            rejected_data_points: 0,
+            error_message: format!(
+                "{} metrics hold no data (gauge, sum, histogram, exponential histogram or \
+             summary) and were not stored (the first: {first:?})",
+                without_data.len()
+            ),
+        }))
 }
 
 /// `GET /local/spans[?session=ID][&trace=ID][&limit=N]`: newest first.
@@ -314,32 +353,24 @@ async fn list_spans(
     Ok(axum::Json(json!({ "spans": spans })))
 }
 
+/// `GET /local/otlp`: the receiver's limits, and per signal what is kept
+/// and how many were evicted.
+async fn otlp_stats(State(otlp): Shared) -> Result<axum::Json<limits::OtlpStats>, ApiError> {
+    Ok(axum::Json(limits::stats(&otlp.store, otlp.limits).await?))
+}
+
+/// `GET /local/metrics[?name=METRIC][&limit=N]`: data points, newest first.
+async fn list_metrics(
+    State(otlp): Shared,
+    Query(query): Query<metric_points::PointQuery>,
+) -> Result<axum::Json<Value>, ApiError> {
+    let points = metric_points::list(&otlp.store, query).await?;
+    Ok(axum::Json(json!({ "dataPoints": points })))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn two_byte_messages_are_refused_before_decoding() {
-        // One scope holding a million empty spans: 2 MB on the wire.
-        let spans = [0x12u8, 0x00].repeat(1_000_000);
-        let counts = wire::count_trace_messages(&spans).unwrap();
-        assert_eq!(
-            counts,
-            wire::TraceCounts::default(),
-            "field 2 of a request is not read"
-        );
-        let counts = wire::count_trace_messages(&wrap(0x0a, &wrap(0x12, &spans))).unwrap();
-        assert_eq!(counts.spans, 1_000_000);
-        assert!(within_export_limits(counts.spans, counts.messages).is_err());
-    }
-
-    /// A length-delimited field `key` holding `inner`.
-    fn wrap(key: u8, inner: &[u8]) -> Vec<u8> {
-        let mut out = vec![key];
-        prost::encoding::encode_varint(inner.len() as u64, &mut out);
-        out.extend_from_slice(inner);
-        out
-    }
 
     #[test]
     fn spans_need_otlp_ids() {

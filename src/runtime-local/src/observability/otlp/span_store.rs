@@ -1,5 +1,5 @@
 //! Where the receiver keeps spans: the `spans` table (the newest
-//! [`SPANS_KEPT`]), each also written to the `aws/spans` log group, as
+//! [`super::limits::OtlpLimits::spans`], evictions counted), each also written to the `aws/spans` log group, as
 //! Transaction Search does, labelled with the runtime of its session.
 
 use std::collections::HashMap;
@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use crate::observability::otlp::limits;
 use crate::observability::otlp::spans::SpanRecord;
 use crate::observability::otlp::transaction_search;
 use crate::platform::store::Store;
@@ -14,16 +15,14 @@ use crate::platform::timestamps::now_ms;
 use crate::platform::wire_errors::ApiError;
 use crate::runtime::session_host::SessionHost;
 
-/// Spans kept; the oldest go first.
-pub(crate) const SPANS_KEPT: i64 = 100_000;
-
-/// Keep `spans` (evicting the oldest beyond [`SPANS_KEPT`]) and write
+/// Keep `spans` (evicting the oldest beyond `kept`) and write
 /// them to `aws/spans`, each labelled with the runtime of its session
 /// when `sessions` knows it.
 pub(crate) async fn store_spans(
     store: &Arc<Store>,
     sessions: &SessionHost,
     spans: Vec<SpanRecord>,
+    kept: i64,
 ) -> Result<(), ApiError> {
     if spans.is_empty() {
         return Ok(());
@@ -73,8 +72,9 @@ pub(crate) async fn store_spans(
             }
             let evicted = tx.execute(
                 "DELETE FROM spans WHERE seq <= (SELECT MAX(seq) FROM spans) - ?1",
-                [SPANS_KEPT],
+                [kept],
             )?;
+            limits::count_evictions(tx, limits::SPANS, evicted)?;
             transaction_search::append(tx, &spans, &origins, received, evicted > 0)?;
             Ok(())
         })

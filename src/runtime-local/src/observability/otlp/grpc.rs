@@ -1,0 +1,146 @@
+//! OTLP over gRPC, on its own port (4317 beside the platform by default):
+//! opentelemetry-proto's tonic collector services for traces, logs and
+//! metrics, storing exactly as OTLP/HTTP does (the same queue, limits and
+//! destinations; `x-aws-log-group`/`x-aws-log-stream` come as metadata).
+//! Messages are limited to 4 MiB, gRPC's usual default; gzip is accepted.
+//! A read-only platform refuses every export with `PERMISSION_DENIED`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use opentelemetry_proto::tonic::collector::logs::v1::logs_service_server::{
+    LogsService, LogsServiceServer,
+};
+use opentelemetry_proto::tonic::collector::logs::v1::{
+    ExportLogsServiceRequest, ExportLogsServiceResponse,
+};
+use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::{
+    MetricsService, MetricsServiceServer,
+};
+use opentelemetry_proto::tonic::collector::metrics::v1::{
+    ExportMetricsServiceRequest, ExportMetricsServiceResponse,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
+    TraceService, TraceServiceServer,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tonic::codec::CompressionEncoding;
+use tonic::{Request, Response, Status};
+
+use crate::observability::otlp::{OtlpState, logs, metrics, traces};
+
+/// The largest message taken (gRPC's usual default).
+pub(crate) const MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
+
+/// The three collector services over one receiver.
+#[derive(Clone)]
+struct Collector {
+    otlp: Arc<OtlpState>,
+    read_only: bool,
+}
+
+impl Collector {
+    /// Refuse a read-only platform's exports; else a place in the queue.
+    fn admit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, Status> {
+        if self.read_only {
+            return Err(Status::permission_denied(
+                "The acc local platform was started read-only: OTLP exports would store data \
+                 and are denied. Restart it without --readonly to receive telemetry.",
+            ));
+        }
+        self.otlp.enqueue().map_err(|e| e.into_grpc())
+    }
+}
+
+#[tonic::async_trait]
+impl TraceService for Collector {
+    async fn export(
+        &self,
+        request: Request<ExportTraceServiceRequest>,
+    ) -> Result<Response<ExportTraceServiceResponse>, Status> {
+        let _place = self.admit()?;
+        let partial = traces(&self.otlp, request.into_inner())
+            .await
+            .map_err(|e| e.into_grpc())?;
+        Ok(Response::new(ExportTraceServiceResponse {
+            partial_success: partial,
+        }))
+    }
+}
+
+#[tonic::async_trait]
+impl LogsService for Collector {
+    async fn export(
+        &self,
+        request: Request<ExportLogsServiceRequest>,
+    ) -> Result<Response<ExportLogsServiceResponse>, Status> {
+        let _place = self.admit()?;
+        let headers = request.metadata().clone().into_headers();
+        logs(&self.otlp, &headers, request.into_inner())
+            .await
+            .map_err(|e| e.into_grpc())?;
+        Ok(Response::new(ExportLogsServiceResponse {
+            partial_success: None,
+        }))
+    }
+}
+
+#[tonic::async_trait]
+impl MetricsService for Collector {
+    async fn export(
+        &self,
+        request: Request<ExportMetricsServiceRequest>,
+    ) -> Result<Response<ExportMetricsServiceResponse>, Status> {
+        let _place = self.admit()?;
+        let partial = metrics(&self.otlp, request.into_inner())
+            .await
+            .map_err(|e| e.into_grpc())?;
+        Ok(Response::new(ExportMetricsServiceResponse {
+            partial_success: partial,
+        }))
+    }
+}
+
+/// Bind `addr` for OTLP/gRPC; the bound address (with the real port).
+pub(crate) async fn bind(addr: SocketAddr) -> anyhow::Result<(TcpListener, SocketAddr)> {
+    use anyhow::Context;
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen for OTLP/gRPC on {addr} (--otlp-grpc)"))?;
+    let bound = listener.local_addr()?;
+    Ok((listener, bound))
+}
+
+/// Serve OTLP/gRPC on `listener` until `stop` turns true.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    otlp: Arc<OtlpState>,
+    read_only: bool,
+    mut stop: watch::Receiver<bool>,
+) -> Result<(), tonic::transport::Error> {
+    let collector = Collector { otlp, read_only };
+    let traces = TraceServiceServer::new(collector.clone())
+        .max_decoding_message_size(MAX_MESSAGE_BYTES)
+        .accept_compressed(CompressionEncoding::Gzip);
+    let logs = LogsServiceServer::new(collector.clone())
+        .max_decoding_message_size(MAX_MESSAGE_BYTES)
+        .accept_compressed(CompressionEncoding::Gzip);
+    let metrics = MetricsServiceServer::new(collector)
+        .max_decoding_message_size(MAX_MESSAGE_BYTES)
+        .accept_compressed(CompressionEncoding::Gzip);
+    tonic::transport::Server::builder()
+        .add_service(traces)
+        .add_service(logs)
+        .add_service(metrics)
+        .serve_with_incoming_shutdown(
+            tonic::transport::server::TcpIncoming::from(listener),
+            async move {
+                let _ = stop.wait_for(|stop| *stop).await;
+            },
+        )
+        .await
+}
