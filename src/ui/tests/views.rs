@@ -2773,6 +2773,7 @@ fn copy_as_curl_names_the_token_s_env_var() {
     let screen = render(&state);
     assert!(screen.contains("curl -sS -X POST"), "{screen}");
     assert!(!screen.contains("s3cr3t"), "{screen}");
+}
 
 /// A tool as a real FastMCP server publishes it (tests/fastmcp_server/shop.py):
 /// its models behind `$ref`s, one recursive, an enum, patterns and an
