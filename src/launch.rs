@@ -108,7 +108,8 @@ async fn start_platform(
         allow_native_remote,
         // Defence in depth: the console refuses writes, and so does its platform.
         read_only: global.readonly,
-        otlp_grpc: otlp_grpc(global.otlp_grpc, listen),
+        otlp_grpc: Some(otlp_grpc(global.otlp_grpc, listen)),
+        otlp_grpc_optional: global.otlp_grpc.is_none(),
         ..PlatformConfig::default()
     };
     acc_runtime_local::start(config)
@@ -116,23 +117,14 @@ async fn start_platform(
         .context("starting the local platform")
 }
 
-/// Where OTLP/gRPC listens: `--otlp-grpc`, else 4317 on the platform's
-/// address when it is free (a second `acc` then goes without, saying so).
+/// Where OTLP/gRPC listens: `--otlp-grpc` (which must bind), else 4317 on
+/// the platform's address when it is free (a second `acc` then goes
+/// without, saying so).
 fn otlp_grpc(
     asked: Option<std::net::SocketAddr>,
     listen: std::net::SocketAddr,
-) -> Option<std::net::SocketAddr> {
-    if asked.is_some() {
-        return asked;
-    }
-    let default = std::net::SocketAddr::new(listen.ip(), 4317);
-    match std::net::TcpListener::bind(default) {
-        Ok(_) => Some(default),
-        Err(e) => {
-            tracing::warn!(%default, error = %e, "OTLP/gRPC is off: its port is taken (use --otlp-grpc ADDR)");
-            None
-        }
-    }
+) -> std::net::SocketAddr {
+    asked.unwrap_or_else(|| std::net::SocketAddr::new(listen.ip(), 4317))
 }
 
 /// `$XDG_CONFIG_HOME/acc/functions.toml`.

@@ -1343,3 +1343,34 @@ fn a_tool_call_is_made_as_the_chosen_caller_and_prints_as_curl() {
     serve.kill().ok();
     serve.wait().ok();
 }
+
+/// Issue 17: OTLP/gRPC takes 4317 by default, but only when it is free. A
+/// platform starting while another process holds the port (another `acc`,
+/// or a collector) goes without gRPC instead of failing. Before the fix the
+/// port was probed and bound later, so two `acc` starting together raced
+/// and one failed to start at all.
+#[test]
+fn a_taken_grpc_port_does_not_stop_the_platform() {
+    // Hold 4317 ourselves unless something (another test's platform) does.
+    let _held = std::net::TcpListener::bind("127.0.0.1:4317");
+    assert!(
+        std::net::TcpListener::bind("127.0.0.1:4317").is_err(),
+        "port 4317 is held for this test"
+    );
+    let listed = acc(&["--ephemeral", "gateways", "-o", "json"]);
+    assert_eq!(
+        listed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("enterprise-hub"));
+    // A port the user asked for must bind, and says so when it cannot.
+    let asked = acc(&["--ephemeral", "--otlp-grpc", "127.0.0.1:4317", "gateways"]);
+    assert_ne!(asked.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&asked.stderr).contains("4317"),
+        "{}",
+        String::from_utf8_lossy(&asked.stderr)
+    );
+}

@@ -5,6 +5,7 @@
 use rusqlite::Connection;
 use serde_json::Value;
 
+use crate::platform::store::Store;
 use crate::platform::validation::Object;
 use crate::platform::wire_errors::ApiError;
 
@@ -40,4 +41,37 @@ pub(crate) fn seeded_id(
 ) -> Option<String> {
     let sql = format!("SELECT {id_column} FROM {table} WHERE client_token = ?1");
     conn.query_row(&sql, [seed_token(key)], |r| r.get(0)).ok()
+}
+
+/// The tables whose rows the seed makes under a seed client token and whose
+/// status settles (constants: no request value reaches this SQL).
+const SETTLING_TABLES: [&str; 7] = [
+    "gateways",
+    "gateway_targets",
+    "policy_engines",
+    "policies",
+    "agent_runtimes",
+    "agent_runtime_endpoints",
+    "memories",
+];
+
+/// The demo workspace is already deployed when anyone first looks at it:
+/// what the seed made starts settled (READY, ACTIVE), so a call made the
+/// moment the platform is up meets every demo policy, not only those whose
+/// 200 ms CREATING happened to be over.
+pub(crate) async fn settle_seeded(store: &std::sync::Arc<Store>) -> Result<(), ApiError> {
+    store
+        .write(|tx| {
+            for table in SETTLING_TABLES {
+                tx.execute(
+                    &format!(
+                        "UPDATE {table} SET settles_at_ms = 0 \
+                         WHERE client_token LIKE 'acc-seed-%' AND settles_at_ms > 0"
+                    ),
+                    [],
+                )?;
+            }
+            Ok(())
+        })
+        .await
 }

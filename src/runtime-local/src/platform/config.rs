@@ -82,6 +82,10 @@ pub struct PlatformConfig {
     /// Where OTLP/gRPC listens (`acc serve --otlp-grpc`, 4317 beside the
     /// platform from the CLI); `None` serves OTLP over HTTP only.
     pub otlp_grpc: Option<SocketAddr>,
+    /// Whether `otlp_grpc` is only a default: when its port is taken (by
+    /// another `acc`), the platform starts without gRPC and says so, instead
+    /// of failing. An address the user asked for must bind.
+    pub otlp_grpc_optional: bool,
 }
 
 /// How long after an event local memory extraction runs, by default.
@@ -126,6 +130,7 @@ impl Default for PlatformConfig {
             memory_write_concurrency: DEFAULT_MEMORY_WRITE_CONCURRENCY,
             otlp: Default::default(),
             otlp_grpc: None,
+            otlp_grpc_optional: false,
         }
     }
 }

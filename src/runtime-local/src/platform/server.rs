@@ -74,7 +74,16 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
         lock.record_address(&at.endpoint_url)?;
     }
     let grpc = match config.otlp_grpc {
-        Some(addr) => Some(otlp::grpc::bind(addr).await?),
+        Some(addr) => match otlp::grpc::bind(addr).await {
+            Ok(bound) => Some(bound),
+            // Probing first and binding later races another `acc` starting
+            // at the same moment: a default port that is taken is not fatal.
+            Err(e) if config.otlp_grpc_optional => {
+                tracing::warn!(%addr, error = %e, "OTLP/gRPC is off: its port is taken (use --otlp-grpc ADDR)");
+                None
+            }
+            Err(e) => return Err(e),
+        },
         None => None,
     };
     let state = PlatformState::build(&config, &store, &at)?;
@@ -130,6 +139,11 @@ async fn seed(
         demo_runtimes::ensure_demo_runtimes(&state.runtimes, endpoint_url, command)
             .await
             .context("hosting the demo agent runtimes failed")?;
+    }
+    if config.seed_demo {
+        crate::demo::seed::settle_seeded(&state.gateways.store)
+            .await
+            .context("settling the demo workspace failed")?;
     }
     demo_workspace::refresh_demo_endpoints(&state.gateways.store, endpoint_url)
         .await
