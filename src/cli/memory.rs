@@ -181,14 +181,7 @@ async fn show(backend: &Backend, key: &str, output: Output) -> Result<(), Failur
             format!("{}  {}  {}", memory.name, memory.id, memory.status),
             format!("arn: {}", memory.arn),
             format!("events expire after {} days", memory.event_expiry_days),
-            format!(
-                "indexed keys: {}",
-                if memory.indexed_keys.is_empty() {
-                    "-".into()
-                } else {
-                    memory.indexed_keys.join(", ")
-                }
-            ),
+            format!("indexed keys: {}", memory.indexed_keys_text()),
             String::new(),
             "# strategies".into(),
         ];

@@ -48,6 +48,17 @@ pub struct MemoryStrategy {
     pub namespace_templates: Vec<String>,
 }
 
+impl Memory {
+    /// Its indexed keys as one line, `-` when it declares none.
+    pub fn indexed_keys_text(&self) -> String {
+        if self.indexed_keys.is_empty() {
+            "-".into()
+        } else {
+            self.indexed_keys.join(", ")
+        }
+    }
+}
+
 impl MemoryStrategy {
     /// The namespace prefixes holding this strategy's records: each
     /// template up to its first placeholder, with `{memoryStrategyId}` filled.

@@ -32,14 +32,7 @@ pub fn memory_lines(
             Tone::Plain,
         ),
         ViewLine::new(
-            format!(
-                "indexed keys: {}",
-                if memory.indexed_keys.is_empty() {
-                    "-".into()
-                } else {
-                    memory.indexed_keys.join(", ")
-                }
-            ),
+            format!("indexed keys: {}", memory.indexed_keys_text()),
             Tone::Plain,
         ),
     ];
