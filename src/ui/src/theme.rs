@@ -379,9 +379,8 @@ mod tests {
 
     #[test]
     fn user_file_overrides_single_fields() {
-        let dir = std::env::temp_dir().join(format!("acc-theme-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("theme.toml");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("theme.toml");
         std::fs::write(&path, "accent = \"#ff0000\"\n").unwrap();
         let t = Theme::resolve_with(Some("dark"), Some(&path)).unwrap();
         assert_eq!(t.accent.fg, Some(Color::Rgb(255, 0, 0)));

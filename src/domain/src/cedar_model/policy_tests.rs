@@ -381,8 +381,8 @@ mod tests {
 
     #[test]
     fn unnamed_unreadable_and_file_entities_cases() {
-        let dir = std::env::temp_dir().join(format!("acc-policy-tests-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path();
         let entities =
             r#"[{"uid":{"type":"AgentCore::OAuthUser","id":"ana"},"attrs":{},"parents":[]}]"#;
         std::fs::write(dir.join("entities.json"), entities).unwrap();
