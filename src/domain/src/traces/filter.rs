@@ -112,7 +112,7 @@ fn split_terms(text: &str) -> Result<Vec<String>, FilterError> {
     Ok(terms)
 }
 
-/// `2s`, `500ms`, `1.5m`, `250` (milliseconds) as nanoseconds.
+/// `2s`, `500ms`, `1.5m`, `1d`, `250` (milliseconds) as nanoseconds.
 pub fn parse_duration_nanos(text: &str) -> Option<i64> {
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -129,6 +129,7 @@ pub fn parse_duration_nanos(text: &str) -> Option<i64> {
         "s" => 1e9,
         "m" => 60e9,
         "h" => 3600e9,
+        "d" => 86_400e9,
         _ => return None,
     };
     let nanos = number * scale;
