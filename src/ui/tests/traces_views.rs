@@ -621,3 +621,52 @@ fn help_lists_the_trace_keys() {
         "{help}"
     );
 }
+
+#[test]
+fn p_explains_the_spans_decision_and_o_opens_its_session() {
+    use acc_domain::gateway::{Gateway, PolicyEngineAttachment};
+    use acc_ui::features::{gateway, policy, runtime};
+    use acc_ui::shell::Route;
+    let mut state = on_waterfall();
+    update(
+        &mut state,
+        Action::Gateway(gateway::Msg::GatewaysLoaded(Ok(vec![Gateway {
+            id: "enterprise-hub-a1b2c3d4e5".into(),
+            name: "enterprise-hub".into(),
+            status: "READY".into(),
+            policy_engine: Some(PolicyEngineAttachment {
+                arn: "arn:aws:bedrock-agentcore:us-east-1:000000000000:policy-engine/hub-engine"
+                    .into(),
+                mode: "ENFORCE".into(),
+            }),
+            ..Gateway::default()
+        }]))),
+    );
+    // A span without a gateway call: nothing to explain.
+    key(&mut state, KeyCode::Char('l'));
+    assert!(key(&mut state, KeyCode::Char('p')).is_empty());
+    assert!(render_at(&mut state, 200, 50).contains("this span made no gateway call"));
+    key(&mut state, KeyCode::Esc);
+    key(&mut state, KeyCode::Esc);
+    // The gateway's span: the deployed policies dry-run over its captures.
+    chars(&mut state, "jjjj");
+    key(&mut state, KeyCode::Char('l'));
+    let effects = key(&mut state, KeyCode::Char('p'));
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::Policy(policy::Job::DryRunPolicy { gateway, engine_id, .. })
+                if gateway.id == "enterprise-hub-a1b2c3d4e5" && engine_id == "hub-engine"
+        )),
+        "{effects:?}"
+    );
+    assert!(render_at(&mut state, 200, 50).contains("deployed policies for capture cap-0001"));
+    key(&mut state, KeyCode::Esc);
+    key(&mut state, KeyCode::Char('o'));
+    assert_eq!(
+        state.screen().route,
+        Route::Runtime(runtime::Route::SessionDetail {
+            session_id: "sess-7f3a9c21-0b4d-4e8a-9d61-2c5b8a0e4f13".into()
+        })
+    );
+}

@@ -59,12 +59,8 @@ pub(crate) fn render(
     area: Rect,
 ) {
     let Some(trace) = state.traces.trace(trace_id) else {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(state.theme.border)
-            .title(format!(" trace {trace_id} "));
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
+        let title = Line::raw(format!(" trace {trace_id} "));
+        let inner = bordered(frame, area, &state.theme, title);
         let line = empty_line(
             state,
             state.traces.open.get(trace_id),
@@ -131,12 +127,7 @@ fn render_rows(
     area: Rect,
 ) {
     let theme = &state.theme;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border)
-        .title(title(state, trace, cursor));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = bordered(frame, area, theme, title(state, trace, cursor));
     let widths = Widths::of(inner.width);
     let height = inner.height.saturating_sub(1) as usize;
     let shown = cursor.visible.len();
@@ -282,10 +273,8 @@ fn render_side(
     area: Rect,
 ) {
     let theme = &state.theme;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border)
-        .title(Span::styled(" span (l opens it) ", theme.accent));
+    let title = Line::styled(" span (l opens it) ", theme.accent);
+    let inner = bordered(frame, area, theme, title);
     let lines: Vec<Line> = cursor
         .selected_item()
         .and_then(|row| trace.span(row))
@@ -295,5 +284,16 @@ fn render_side(
         .take(usize::from(area.height))
         .map(|l| Line::styled(l.text, l.tone.style(theme)))
         .collect();
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A bordered box titled `title` drawn over `area`; the area inside it.
+fn bordered(frame: &mut Frame, area: Rect, theme: &Theme, title: Line<'static>) -> Rect {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
 }
