@@ -233,23 +233,7 @@ pub struct SessionSpan {
 /// their parent; errors end with their message).
 pub fn span_lines(spans: &[SessionSpan]) -> Vec<String> {
     let tree = crate::traces::TraceTree::build(spans.iter().map(Into::into).collect());
-    (0..tree.rows.len())
-        .map(|row| {
-            let s = tree.span(row);
-            let ms = s.duration_nano() as f64 / 1e6;
-            let depth = usize::from(tree.rows[row].depth).min(32);
-            let mut line = format!(
-                "{}  {ms:>9.1} ms  {}{}",
-                clock(s.start_unix_nano / 1_000_000),
-                "  ".repeat(depth),
-                s.name
-            );
-            if s.is_error() {
-                line.push_str(&format!("  ERROR {}", s.status_message));
-            }
-            line
-        })
-        .collect()
+    (0..tree.rows.len()).map(|row| tree.row_line(row)).collect()
 }
 
 #[cfg(test)]

@@ -58,6 +58,10 @@ pub struct TraceDetail {
     pub logs: Vec<TraceLogRecord>,
     /// The gateway calls of its tool spans.
     pub calls: Vec<SpanCall>,
+    /// What could not be joined and why (a log group missing, a read
+    /// bound reached), for the operator.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// An X-Ray trace id (`1-5f84c7a1-…24 hex`) as a W3C one (32 hex); a W3C

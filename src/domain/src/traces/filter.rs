@@ -7,7 +7,7 @@
 //! resource's); a bare word is free text over names and attribute values
 //! (case-insensitive). Values may be double-quoted to hold spaces.
 
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -112,7 +112,7 @@ fn split_terms(text: &str) -> Result<Vec<String>, FilterError> {
     Ok(terms)
 }
 
-/// `2s`, `500ms`, `1.5m`, `250` (milliseconds) as nanoseconds.
+/// `2s`, `500ms`, `1.5m`, `1d`, `250` (milliseconds) as nanoseconds.
 pub fn parse_duration_nanos(text: &str) -> Option<i64> {
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -129,6 +129,7 @@ pub fn parse_duration_nanos(text: &str) -> Option<i64> {
         "s" => 1e9,
         "m" => 60e9,
         "h" => 3600e9,
+        "d" => 86_400e9,
         _ => return None,
     };
     let nanos = number * scale;
@@ -237,12 +238,13 @@ impl TraceFilter {
     /// the trace (an error anywhere; first start to last end), `service`
     /// and `session.id` on the summary or any span, every other term on
     /// some span (each term may hold on a different span).
-    pub fn matches_trace(&self, summary: &TraceSummary, spans: &[TraceSpan]) -> bool {
+    /// `spans` may be owned spans or references.
+    pub fn matches_trace<S: Borrow<TraceSpan>>(&self, summary: &TraceSummary, spans: &[S]) -> bool {
+        let any = |f: &dyn Fn(&TraceSpan) -> bool| spans.iter().any(|s| f(s.borrow()));
         self.terms.iter().all(|term| match term {
             FilterTerm::Status { code: 2, negate } => (summary.error_count > 0) != *negate,
             FilterTerm::Status { code, negate } => {
-                (summary.error_count == 0 && spans.iter().any(|s| s.status_code == *code))
-                    != *negate
+                (summary.error_count == 0 && any(&|s| s.status_code == *code)) != *negate
             }
             FilterTerm::Duration { op, nanos } => {
                 compare_num(*op, summary.duration_nano as f64, *nanos as f64)
@@ -255,12 +257,12 @@ impl TraceFilter {
                 } else {
                     &summary.session_id
                 };
-                compare_text(*op, own, value) || spans.iter().any(|s| term_matches_span(term, s))
+                compare_text(*op, own, value) || any(&|s| term_matches_span(term, s))
             }
             FilterTerm::Field { key, op, value } if key == "trace" || key == "trace_id" => {
                 compare_text(*op, &summary.trace_id, value)
             }
-            _ => spans.iter().any(|s| term_matches_span(term, s)),
+            _ => any(&|s| term_matches_span(term, s)),
         })
     }
 }

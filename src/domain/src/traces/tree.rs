@@ -185,6 +185,41 @@ impl TraceTree {
             .collect()
     }
 
+    /// One row as a line of text:
+    /// `12:00:00.030      250.0 ms  ··name  [llm m1 12→30 tok]  ERROR msg`
+    /// (indented by depth, at most 32 levels; the GenAI part only for
+    /// GenAI spans). The session view and `acc traces show` print these.
+    pub fn row_line(&self, row: usize) -> String {
+        let s = self.span(row);
+        let ms = s.duration_nano() as f64 / 1e6;
+        let depth = usize::from(self.rows[row].depth).min(32);
+        let mut line = format!(
+            "{}  {ms:>9.1} ms  {}{}",
+            crate::agent_runtime::clock(s.start_unix_nano / 1_000_000),
+            "  ".repeat(depth),
+            s.name
+        );
+        let kind = s.kind_gen_ai();
+        if kind != crate::traces::GenAiKind::Other {
+            let mut gen_ai = vec![kind.label().to_owned()];
+            gen_ai.extend(s.model().map(str::to_owned));
+            gen_ai.extend(s.tool_name().map(str::to_owned));
+            if s.input_tokens().is_some() || s.output_tokens().is_some() {
+                let tokens = |t: Option<i64>| t.map_or("-".to_owned(), |t| t.to_string());
+                gen_ai.push(format!(
+                    "{}→{} tok",
+                    tokens(s.input_tokens()),
+                    tokens(s.output_tokens())
+                ));
+            }
+            line.push_str(&format!("  [{}]", gen_ai.join(" ")));
+        }
+        if s.is_error() {
+            line.push_str(&format!("  ERROR {}", s.status_message));
+        }
+        line
+    }
+
     /// The earliest start and the latest end over all spans (0, 0 when empty).
     pub fn time_range(&self) -> (i64, i64) {
         let start = self
