@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 #[path = "memory_tui.rs"]
 mod memory_tui;
+#[path = "traces_tui.rs"]
+mod traces_tui;
 
 /// How long a screen may take to show what we wait for. Generous because CI
 /// builds are debug builds on two cores; we poll, so a fast run stays fast.

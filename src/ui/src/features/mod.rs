@@ -8,3 +8,4 @@ pub mod gateway;
 pub mod memory;
 pub mod policy;
 pub mod runtime;
+pub mod traces;

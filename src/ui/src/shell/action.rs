@@ -3,7 +3,7 @@
 use acc_backend::ContextInfo;
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::features::{context, gateway, memory, policy, runtime};
+use crate::features::{context, gateway, memory, policy, runtime, traces};
 
 /// An event for `update`. Input arrives from the terminal thread; results
 /// arrive from effect tasks; all through one channel.
@@ -41,6 +41,8 @@ pub enum Action {
     Context(context::Msg),
     /// A result for the memory screens.
     Memory(memory::Msg),
+    /// A result for the trace explorer.
+    Traces(traces::Msg),
 }
 
 crate::shell::family!(Action::Gateway(gateway::Msg));
@@ -48,3 +50,4 @@ crate::shell::family!(Action::Policy(policy::Msg));
 crate::shell::family!(Action::Runtime(runtime::Msg));
 crate::shell::family!(Action::Context(context::Msg));
 crate::shell::family!(Action::Memory(memory::Msg));
+crate::shell::family!(Action::Traces(traces::Msg));

@@ -154,7 +154,8 @@ fn on_command(state: &mut AppState, command: Command) -> Vec<Effect> {
         | Command::Gateway(_)
         | Command::Policy(_)
         | Command::Runtime(_)
-        | Command::Memory(_) => {}
+        | Command::Memory(_)
+        | Command::Traces(_) => {}
     }
     Vec::new()
 }

@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 use acc_backend::{Backend, ConnectTarget};
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::features::{context, gateway, memory, policy, runtime};
+use crate::features::{context, gateway, memory, policy, runtime, traces};
 use crate::shell::action::Action;
 
 /// Work to do outside `update`.
@@ -36,6 +36,8 @@ pub enum Effect {
     Context(context::Job),
     /// Work for the memory screens.
     Memory(memory::Job),
+    /// Work for the trace explorer.
+    Traces(traces::Job),
 }
 
 crate::shell::family!(Effect::Gateway(gateway::Job));
@@ -43,6 +45,7 @@ crate::shell::family!(Effect::Policy(policy::Job));
 crate::shell::family!(Effect::Runtime(runtime::Job));
 crate::shell::family!(Effect::Context(context::Job));
 crate::shell::family!(Effect::Memory(memory::Job));
+crate::shell::family!(Effect::Traces(traces::Job));
 
 impl Effect {
     /// Whether this effect writes to the platform (refused in read-only mode).
@@ -54,6 +57,7 @@ impl Effect {
             Effect::Runtime(job) => job.is_write(),
             Effect::Context(_) => false,
             Effect::Memory(job) => job.is_write(),
+            Effect::Traces(_) => false,
         }
     }
 }
@@ -120,6 +124,7 @@ impl EffectRunner {
             Effect::Runtime(job) => job.run(backend, reply),
             Effect::Context(job) => job.run(backend, reply),
             Effect::Memory(job) => job.run(backend, reply),
+            Effect::Traces(job) => job.run(backend, reply),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::features::{gateway, memory, policy, runtime};
+use crate::features::{gateway, memory, policy, runtime, traces};
 
 /// What a key asks for, independent of the key: the shell's own commands,
 /// and each feature's by family.
@@ -50,6 +50,8 @@ pub enum Command {
     Runtime(runtime::Command),
     /// A command of the memory screens.
     Memory(memory::Command),
+    /// A command of the trace explorer.
+    Traces(traces::Command),
 }
 
 /// A key with modifiers.
@@ -315,6 +317,7 @@ mod tests {
             .chain(policy::keys::TABLES)
             .chain(runtime::keys::TABLES)
             .chain(memory::keys::TABLES)
+            .chain(traces::keys::TABLES)
             .chain(context::keys::TABLES);
         for (view, table) in tables {
             let keys: Vec<&Key> = table.iter().chain(GLOBAL).flat_map(|b| b.keys).collect();

@@ -1,7 +1,7 @@
 //! The `:` command palette: resources and their aliases, as in k9s. Each
 //! feature lists its own entries; help and quit are the shell's.
 
-use crate::features::{context, gateway, memory, runtime};
+use crate::features::{context, gateway, memory, runtime, traces};
 use crate::shell::effect::Effect;
 use crate::shell::message::error;
 use crate::shell::state::{AppState, Overlay};
@@ -21,6 +21,8 @@ pub enum PaletteCommand {
     Context(context::Jump),
     /// A memory screen.
     Memory(memory::Jump),
+    /// A trace explorer screen.
+    Traces(traces::Jump),
 }
 
 /// One entry: canonical name, aliases, and a line of description.
@@ -58,6 +60,7 @@ pub fn entries() -> impl Iterator<Item = &'static Entry> {
         .iter()
         .chain(runtime::PALETTE)
         .chain(memory::PALETTE)
+        .chain(traces::PALETTE)
         .chain(context::PALETTE)
         .chain(SHELL)
 }
@@ -254,6 +257,7 @@ pub(crate) fn run(state: &mut AppState, line: &str) -> Vec<Effect> {
         PaletteCommand::Runtime(jump) => runtime::jump(state, jump, parsed.argument),
         PaletteCommand::Context(jump) => context::jump(state, jump),
         PaletteCommand::Memory(jump) => memory::jump(state, jump),
+        PaletteCommand::Traces(jump) => traces::jump(state, jump, parsed.argument),
     }
 }
 
@@ -280,7 +284,7 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown command `nope`")
         );
-        assert_eq!(suggestions("t").len(), 2);
+        assert_eq!(suggestions("t").len(), 3);
         assert_eq!(suggestions("").len(), entries().count());
     }
 

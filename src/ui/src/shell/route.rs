@@ -1,6 +1,6 @@
 //! The screens of the console, by feature.
 
-use crate::features::{context, gateway, memory, policy, runtime};
+use crate::features::{context, gateway, memory, policy, runtime, traces};
 use crate::shell::screens::Screens;
 
 /// One screen on the breadcrumb stack, by the feature it belongs to.
@@ -16,6 +16,8 @@ pub enum Route {
     Context(context::Route),
     /// A memory screen.
     Memory(memory::Route),
+    /// A trace explorer screen.
+    Traces(traces::Route),
 }
 
 impl Route {
@@ -32,6 +34,7 @@ impl Route {
             Route::Runtime(r) => r,
             Route::Context(r) => r,
             Route::Memory(r) => r,
+            Route::Traces(r) => r,
         }
     }
 
@@ -51,3 +54,4 @@ crate::shell::family!(Route::Policy(policy::Route));
 crate::shell::family!(Route::Runtime(runtime::Route));
 crate::shell::family!(Route::Context(context::Route));
 crate::shell::family!(Route::Memory(memory::Route));
+crate::shell::family!(Route::Traces(traces::Route));

@@ -4,7 +4,7 @@
 
 use acc_backend::ContextInfo;
 
-use crate::features::{context, gateway, memory, policy, runtime};
+use crate::features::{context, gateway, memory, policy, runtime, traces};
 use crate::shell::effect::Effect;
 use crate::shell::filter::FilterQuery;
 use crate::shell::layout;
@@ -153,6 +153,8 @@ pub struct AppState {
     pub contexts: context::ContextState,
     /// AgentCore Memory: memories, conversations, records, scans.
     pub memory: memory::MemoryState,
+    /// The trace explorer: traces, waterfalls, span details and diffs.
+    pub traces: traces::TracesState,
     /// Tables show every column, however narrow (`W` toggles).
     pub wide: bool,
 }
@@ -181,6 +183,7 @@ impl AppState {
             runtime: Default::default(),
             contexts: Default::default(),
             memory: Default::default(),
+            traces: Default::default(),
             wide: false,
         }
     }
@@ -195,6 +198,7 @@ impl AppState {
         self.runtime.reset();
         self.contexts.reset();
         self.memory.reset();
+        self.traces.reset();
     }
 
     /// The screen shown.
@@ -217,6 +221,7 @@ impl AppState {
             || self.policy.needs_ticks()
             || self.runtime.needs_ticks()
             || self.memory.needs_ticks()
+            || self.traces.needs_ticks()
             || self.screen().route.screens().poll_every(self).is_some()
     }
 

@@ -4,7 +4,7 @@
 
 use ratatui::crossterm::event::{KeyEventKind, MouseEventKind};
 
-use crate::features::{context, gateway, memory, policy, runtime};
+use crate::features::{context, gateway, memory, policy, runtime, traces};
 use crate::shell::action::Action;
 use crate::shell::commands::{on_key, scroll_help};
 use crate::shell::effect::Effect;
@@ -81,6 +81,7 @@ fn dispatch(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Runtime(msg) => runtime::update(state, msg),
         Action::Context(msg) => context::update(state, msg),
         Action::Memory(msg) => memory::update(state, msg),
+        Action::Traces(msg) => traces::update(state, msg),
     }
 }
 

@@ -86,7 +86,11 @@ fn hints(state: &AppState, width: usize) -> Line<'static> {
         keymap::Command::Filter | keymap::Command::Palette => !typing,
         _ => false,
     });
-    let own = screens.bindings().iter().map(|b| (b, false));
+    let own = screens
+        .bindings()
+        .iter()
+        .filter(|b| !b.hint.is_empty())
+        .map(|b| (b, false));
     let mut hints: Vec<(String, &str, bool)> = Vec::new();
     for (b, essential) in own.chain(essentials.map(|b| (b, true))) {
         // The essentials by their first key (`?`, f1 in an editor).

@@ -59,7 +59,9 @@ fn lines(state: &AppState) -> Vec<Line<'static>> {
         }
     };
     let section = |lines: &mut Vec<Line>, bindings: &mut dyn Iterator<Item = &keymap::Binding>| {
-        for b in bindings {
+        // A binding without help is another key of the line before
+        // (the digits of collapse-to-depth).
+        for b in bindings.filter(|b| !b.help.is_empty()) {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<14}", label(b)), theme.key),
                 Span::raw(b.help),

@@ -242,3 +242,82 @@ pub(crate) fn dry_run_detail_lines(
     }
     lines
 }
+
+/// The "why" of one captured call (from a trace's span): the gateway's
+/// deployed policies dry-run over its captured calls, unchanged, then the
+/// call's row opens once the report is in.
+pub(crate) fn why_capture(state: &mut AppState, gateway_id: &str, capture_id: &str) -> Vec<Effect> {
+    let Some(gateway) = state.gateway.find(gateway_id).cloned() else {
+        error(
+            state,
+            format!("gateway {gateway_id} is not listed here: its decisions cannot be explained"),
+        );
+        return Vec::new();
+    };
+    let engine = match acc_backend::policy::workflow::attached_engine(&gateway) {
+        Ok(engine) => engine,
+        Err(e) => {
+            error(state, format!("why: {e}"));
+            return Vec::new();
+        }
+    };
+    state.policy.why_capture = Some((gateway_id.to_owned(), capture_id.to_owned()));
+    state
+        .policy
+        .dry_run
+        .insert(gateway_id.to_owned(), Loadable::loading(state.tick));
+    state.policy.dry_run_options = DryRunOptions::default();
+    crate::shell::message::info(
+        state,
+        format!(
+            "evaluating {}'s deployed policies for capture {capture_id}…",
+            gateway.name
+        ),
+    );
+    vec![
+        Job::DryRunPolicy {
+            gateway: Box::new(gateway),
+            engine_id: engine.id,
+            policy: "(deployed)".into(),
+            changes: Default::default(),
+        }
+        .into(),
+    ]
+}
+
+/// A dry-run of `gateway_id` arrived: the "why" waiting for it opens.
+pub(crate) fn why_ready(state: &mut AppState, gateway_id: &str) -> Vec<Effect> {
+    let Some((gateway, capture_id)) = state.policy.why_capture.clone() else {
+        return Vec::new();
+    };
+    if gateway != gateway_id {
+        return Vec::new();
+    }
+    state.policy.why_capture = None;
+    let Some(report) = state.policy.dry_run_of(gateway_id) else {
+        return Vec::new();
+    };
+    match report
+        .dry
+        .run
+        .rows
+        .iter()
+        .position(|r| r.capture_id == capture_id)
+    {
+        Some(index) => push(
+            state,
+            Route::DryRunDetail {
+                gateway_id: gateway,
+                index,
+            }
+            .into(),
+        ),
+        None => {
+            error(
+                state,
+                format!("capture {capture_id} is not among the gateway's latest captured calls"),
+            );
+            Vec::new()
+        }
+    }
+}

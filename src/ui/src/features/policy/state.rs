@@ -24,6 +24,9 @@ pub struct PolicyState {
     pub drafts: BTreeMap<(String, String), String>,
     /// Gateways whose engine is being polled again, keeping what is shown.
     pub polling: HashSet<String>,
+    /// A captured call whose "why" opens once its gateway's dry-run of the
+    /// deployed policies is done: (gateway id, capture id).
+    pub why_capture: Option<(String, String)>,
 }
 
 impl PolicyState {

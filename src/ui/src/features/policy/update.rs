@@ -46,9 +46,9 @@ pub(crate) fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                     Loadable::Failed(e)
                 }
             };
-            state.policy.dry_run.insert(gateway_id, loaded);
+            state.policy.dry_run.insert(gateway_id.clone(), loaded);
             refresh_all(state);
-            Vec::new()
+            crate::features::policy::dry_run::why_ready(state, &gateway_id)
         }
         Msg::PolicyPushed { gateway_id, result } => {
             studio::on_pushed(state, &gateway_id, result);

@@ -1,0 +1,27 @@
+//! Results of the trace explorer's jobs, as they come back through the
+//! channel.
+
+use acc_domain::traces::TraceDetail;
+use acc_domain::traces::TraceSummary;
+
+use crate::features::traces::state::ListQuery;
+
+/// A result for the trace explorer.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// The traces of a query arrived.
+    TracesLoaded {
+        /// The query they answer.
+        query: ListQuery,
+        /// The traces, or why not (Transaction Search off says how to
+        /// enable it).
+        result: Result<Vec<TraceSummary>, String>,
+    },
+    /// A trace arrived.
+    TraceLoaded {
+        /// Which trace.
+        trace_id: String,
+        /// Its spans, logs and calls, or why not.
+        result: Result<Box<TraceDetail>, String>,
+    },
+}
