@@ -108,7 +108,11 @@ impl PlatformState {
                 catalog: catalog.clone(),
                 backends,
                 inbound: Arc::clone(&inbound),
-                captures: CaptureRecorder::start(Arc::clone(store), config.capture_cap),
+                captures: CaptureRecorder::start(
+                    Arc::clone(store),
+                    config.capture_cap,
+                    config.otlp.spans,
+                ),
                 enforcement: Arc::clone(&enforcement),
             }),
             policy: Arc::new(PolicyState {
