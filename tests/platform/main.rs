@@ -24,6 +24,7 @@ mod memory_demo;
 mod memory_events;
 mod memory_python_sdk;
 mod memory_records;
+mod observability_demo_agent;
 mod observability_gateway_spans;
 mod observability_otlp;
 mod platform_botocore_compat;
