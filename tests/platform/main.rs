@@ -38,6 +38,7 @@ mod runtime_arm64;
 mod runtime_arm64_python;
 mod runtime_inbound_auth;
 mod runtime_native_interpreters;
+mod runtime_otlp_endpoints;
 mod runtime_python_sdk_agent;
 mod runtime_sessions;
 mod runtime_versions_and_endpoints;
