@@ -27,6 +27,7 @@ mod memory_records;
 mod observability_demo_agent;
 mod observability_gateway_spans;
 mod observability_otlp;
+mod observability_otlp_limits;
 mod platform_botocore_compat;
 mod platform_crash_safety;
 mod platform_error_conformance;

@@ -15,6 +15,7 @@
 mod attributes;
 pub(crate) mod encoding;
 pub(crate) mod grpc;
+mod grpc_codec;
 pub(crate) mod limits;
 mod log_records;
 mod message_count;
