@@ -794,7 +794,7 @@ fn runtimes_invoke_sessions_and_logs_headless() {
         let shown = at(&["sessions", "show", session]);
         assert_eq!(shown.status.code(), Some(0), "{}", err(&shown));
         let shown = text(&shown);
-        if shown.contains("demo_agent.invoke") {
+        if shown.contains("invoke_agent ") {
             break shown;
         }
         assert!(

@@ -205,7 +205,7 @@ async fn a_read_only_platform_stores_no_spans() {
 
 /// Run `tests/otlp_exporters/SCRIPT` with the venv's Python (the
 /// OpenTelemetry SDK and its exporters); what it printed, as JSON.
-async fn run_exporter(script: &str, args: [&str; 3]) -> Value {
+pub(crate) async fn run_exporter(script: &str, args: [&str; 3]) -> Value {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let python = root.join("target/agentcore-venv/bin/python");
     assert!(
@@ -227,7 +227,9 @@ async fn run_exporter(script: &str, args: [&str; 3]) -> Value {
 }
 
 /// An in-memory platform with these OTLP limits.
-async fn start_with(otlp: acc_runtime_local::OtlpLimits) -> acc_runtime_local::RunningPlatform {
+pub(crate) async fn start_with(
+    otlp: acc_runtime_local::OtlpLimits,
+) -> acc_runtime_local::RunningPlatform {
     acc_runtime_local::start(acc_runtime_local::PlatformConfig {
         seed_demo: false,
         otlp,
@@ -238,7 +240,7 @@ async fn start_with(otlp: acc_runtime_local::OtlpLimits) -> acc_runtime_local::R
 }
 
 /// `GET /local/otlp`: what the receiver keeps and has evicted.
-async fn otlp_stats(endpoint: &str) -> Value {
+pub(crate) async fn otlp_stats(endpoint: &str) -> Value {
     reqwest::get(format!("{endpoint}/local/otlp"))
         .await
         .unwrap()

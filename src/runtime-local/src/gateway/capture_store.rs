@@ -7,6 +7,7 @@
 //! and commits it all in one transaction. A burst of concurrent calls costs
 //! one fsync, not one each, and every acknowledged capture is durable.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,10 +18,13 @@ use rusqlite::{Connection, params};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::gateway::tool_spans::{self, CallSpan};
 use crate::identity::caller::CallerIdentity;
 use crate::observability::cloudwatch_logs::log_store::{self, NewEvent};
+use crate::observability::otlp::SpanRecord;
+use crate::observability::otlp::span_store;
 use crate::platform::store::Store;
-use crate::platform::timestamps::iso8601;
+use crate::platform::timestamps::{iso8601, now_ms};
 use crate::platform::wire_errors::ApiError;
 
 /// Captures waiting for the writer; a full queue makes handlers wait
@@ -50,6 +54,8 @@ pub(crate) struct Capture {
     pub(crate) at_ms: i64,
     /// The policy engine's decision, when the gateway has one attached.
     pub(crate) policy: Option<CapturedPolicy>,
+    /// Where the gateway's span of the call goes (none: no span).
+    pub(crate) span: Option<CallSpan>,
 }
 
 /// The caller as captures record it (`masked`: secrets in claims hidden)
@@ -111,6 +117,8 @@ struct Pending {
     call: CapturedCall,
     at_ms: i64,
     latency_us: i64,
+    /// The gateway's span of the call, committed with it.
+    span: Option<SpanRecord>,
     done: oneshot::Sender<()>,
 }
 
@@ -122,10 +130,11 @@ pub(crate) struct CaptureRecorder {
 
 impl CaptureRecorder {
     /// Start the writer task. At most `cap` captures are kept; older ones
-    /// are evicted (with their log lines) and counted.
-    pub(crate) fn start(store: Arc<Store>, cap: usize) -> Self {
+    /// are evicted (with their log lines) and counted. The calls' spans are
+    /// kept with the received ones, at most `spans_kept` of all.
+    pub(crate) fn start(store: Arc<Store>, cap: usize, spans_kept: i64) -> Self {
         let (queue, rx) = mpsc::channel(QUEUE_DEPTH);
-        tokio::spawn(writer(store, cap.max(1), rx));
+        tokio::spawn(writer(store, cap.max(1), spans_kept, rx));
         Self { queue }
     }
 
@@ -136,7 +145,12 @@ impl CaptureRecorder {
         let call = capture.to_call();
         // The masked name: an unknown tool's name is whatever the caller sent.
         let tool = call.tool.clone();
+        let latency_ns = capture.latency.as_nanos().min(i64::MAX as u128) as i64;
         let pending = Pending {
+            span: capture
+                .span
+                .as_ref()
+                .map(|at| tool_spans::span_of(&call, at, latency_ns)),
             call,
             at_ms: capture.at_ms,
             latency_us: capture.latency.as_micros().min(i64::MAX as u128) as i64,
@@ -150,7 +164,7 @@ impl CaptureRecorder {
     }
 }
 
-async fn writer(store: Arc<Store>, cap: usize, mut rx: mpsc::Receiver<Pending>) {
+async fn writer(store: Arc<Store>, cap: usize, spans_kept: i64, mut rx: mpsc::Receiver<Pending>) {
     // Captures kept now; read once, then tracked here.
     let mut kept: Option<usize> = None;
     while let Some(first) = rx.recv().await {
@@ -165,6 +179,7 @@ async fn writer(store: Arc<Store>, cap: usize, mut rx: mpsc::Receiver<Pending>) 
             .iter()
             .map(|p| (p.call.clone(), p.at_ms, p.latency_us))
             .collect();
+        let spans: Vec<SpanRecord> = batch.iter().filter_map(|p| p.span.clone()).collect();
         let known = kept;
         let result = store
             .write(move |tx| {
@@ -173,6 +188,9 @@ async fn writer(store: Arc<Store>, cap: usize, mut rx: mpsc::Receiver<Pending>) 
                     None => count(tx)?,
                 };
                 insert(tx, &rows)?;
+                if !spans.is_empty() {
+                    span_store::keep_in(tx, &spans, &HashMap::new(), now_ms(), spans_kept)?;
+                }
                 kept += rows.len();
                 let evicted = if kept > cap {
                     let excess = kept - cap;
@@ -304,6 +322,7 @@ mod tests {
             trace_id: "t".into(),
             at_ms: 1_700_000_000_000,
             policy: None,
+            span: None,
         };
         let call = capture.to_call();
         let text = serde_json::to_string(&call).unwrap();

@@ -21,6 +21,7 @@ pub(crate) mod target_row;
 pub(crate) mod target_validation;
 pub(crate) mod targets;
 pub(crate) mod tool_catalog;
+pub(crate) mod tool_spans;
 
 /// The gateway service's routes: the control plane's gateways and targets,
 /// and each gateway's MCP endpoint.

@@ -396,6 +396,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         evicted          INTEGER NOT NULL
     ) STRICT;
     "#,
+    // v11: a log record's copy in its CloudWatch log group, evicted with it.
+    r#"
+    ALTER TABLE otel_logs ADD COLUMN log_event_seq INTEGER;
+    "#,
 ];
 
 /// What the header of an opened database says.

@@ -65,14 +65,6 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
     let relay_listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .await
         .context("cannot listen for the sessions' relays on loopback")?;
-    let at = Listeners {
-        addr,
-        endpoint_url: endpoint_url_for(addr),
-        relay_target: relay_listener.local_addr()?,
-    };
-    if let Some(lock) = &state_lock {
-        lock.record_address(&at.endpoint_url)?;
-    }
     let grpc = match config.otlp_grpc {
         Some(addr) => match otlp::grpc::bind(addr).await {
             Ok(bound) => Some(bound),
@@ -86,6 +78,15 @@ pub async fn start(config: PlatformConfig) -> anyhow::Result<RunningPlatform> {
         },
         None => None,
     };
+    let at = Listeners {
+        addr,
+        endpoint_url: endpoint_url_for(addr),
+        relay_target: relay_listener.local_addr()?,
+        otlp_grpc: grpc.as_ref().map(|(_, bound)| *bound),
+    };
+    if let Some(lock) = &state_lock {
+        lock.record_address(&at.endpoint_url)?;
+    }
     let state = PlatformState::build(&config, &store, &at)?;
     seed(&config, &state, &at.endpoint_url).await?;
     let otlp_grpc_addr = grpc.as_ref().map(|(_, bound)| *bound);

@@ -62,6 +62,8 @@ pub(crate) struct Listeners {
     pub(crate) endpoint_url: String,
     /// The relays' listener.
     pub(crate) relay_target: SocketAddr,
+    /// The OTLP/gRPC listener, when its port is open.
+    pub(crate) otlp_grpc: Option<SocketAddr>,
 }
 
 impl PlatformState {
@@ -108,7 +110,11 @@ impl PlatformState {
                 catalog: catalog.clone(),
                 backends,
                 inbound: Arc::clone(&inbound),
-                captures: CaptureRecorder::start(Arc::clone(store), config.capture_cap),
+                captures: CaptureRecorder::start(
+                    Arc::clone(store),
+                    config.capture_cap,
+                    config.otlp.spans,
+                ),
                 enforcement: Arc::clone(&enforcement),
             }),
             policy: Arc::new(PolicyState {
@@ -167,6 +173,7 @@ fn session_host_config(
         },
         platform: at.addr,
         relay_target: at.relay_target,
+        otlp_grpc: at.otlp_grpc,
         memory_bytes: config.session_memory_bytes,
         max_processes: config.session_max_processes,
         allow_native_remote: config.allow_native_remote,

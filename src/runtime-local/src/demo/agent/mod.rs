@@ -23,6 +23,7 @@
 //! words) and writes the turn as events before its `done` frame.
 
 mod client;
+mod genai_events;
 mod memory;
 mod spans;
 mod tools;
@@ -39,7 +40,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use spans::{ToolSpan, export, now_ns};
+use spans::{Invocation, ToolSpan, now_ns, random_hex, tokens};
 
 #[derive(Default)]
 struct AgentState {
@@ -161,6 +162,11 @@ async fn invocations(
         }
     };
     let knobs = Knobs::of(&payload);
+    let session = header(&headers, "x-amzn-bedrock-agentcore-runtime-session-id")
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let telemetry = Invocation::start(session.clone());
     let mut start = start_frame(&headers);
     if let Some(spec) = payload.get("probe") {
         start["probe"] = probe(spec).await;
@@ -194,10 +200,6 @@ async fn invocations(
         .get("accept")
         .and_then(|v| v.to_str().ok())
         .is_none_or(|a| a.contains("text/event-stream") || a.contains("*/*"));
-    let session = header(&headers, "x-amzn-bedrock-agentcore-runtime-session-id")
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
     let remember = remembering.and_then(|(m, actor)| {
         memory::memory_session(&session).map(|s| Remember {
             memory: m,
@@ -207,6 +209,7 @@ async fn invocations(
     });
     if !accepts_sse {
         let said = words.concat();
+        answered_at_once(telemetry, &knobs.prompt, said.trim_end());
         let mut answer = json!({ "start": start, "answer": said.trim_end() });
         if let Some(r) = remember {
             answer["remembered"] = r.write(&knobs.prompt, said.trim_end()).await;
@@ -216,7 +219,7 @@ async fn invocations(
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(16);
     tokio::spawn(stream_answer(
         Frames(tx),
-        session,
+        telemetry,
         start,
         knobs,
         words,
@@ -315,37 +318,48 @@ impl Frames {
 
 /// Stream the answer: the start frame, the tool call when one is asked
 /// for, the words (failing mid-stream when asked to), then `done`; and the
-/// invocation's spans.
+/// invocation's telemetry (`spans`).
 async fn stream_answer(
     frames: Frames,
-    session: String,
+    mut telemetry: Invocation,
     start: Value,
     knobs: Knobs,
     mut words: Vec<String>,
     remember: Option<Remember>,
 ) {
-    let started_ns = now_ns();
     if !frames.send(start).await {
         return;
     }
-    let mut tool_span = None;
+    // What the model reads: the prompt, then what a tool answered.
+    let mut read = tokens(&knobs.prompt);
+    let mut messages = vec![genai_events::user_message(&knobs.prompt)];
     if let Some((name, arguments)) = knobs.tool {
-        let (said, span) = match use_tool(&frames, &name, arguments).await {
-            ToolUse::Answered(said, span) => (said, span),
+        // The first model call decides on the tool.
+        let decided = (telemetry.started_ns(), now_ns());
+        let wrote = tokens(&arguments.to_string());
+        telemetry.chat(decided, (read, wrote), std::mem::take(&mut messages));
+        match use_tool(&frames, &name, arguments, &telemetry).await {
+            ToolUse::Answered(said, span) => {
+                telemetry.tool(&span);
+                read += wrote + tokens(&said);
+                messages.push(genai_events::tool_message(&span.span_id, &said));
+                words.insert(0, said);
+            }
             ToolUse::Failed(span) => {
-                export(session, started_ns, now_ns(), Some(span));
+                telemetry.tool(&span);
+                let why = span.failed.clone();
+                telemetry.finish(now_ns(), why);
                 return;
             }
             ToolUse::HungUp => return,
-        };
-        words.insert(0, said);
-        tool_span = Some(span);
+        }
     }
+    let answering = now_ns();
     for (i, word) in words.iter().enumerate() {
         if knobs.fail_after.is_some_and(|n| i as u64 >= n) {
-            frames
-                .send(json!({ "error": "the demo agent failed mid-stream, as asked (fail_after)" }))
-                .await;
+            let why = "the demo agent failed mid-stream, as asked (fail_after)";
+            frames.send(json!({ "error": why })).await;
+            telemetry.finish(now_ns(), Some(why.to_owned()));
             return;
         }
         if !knobs.delay.is_zero() {
@@ -360,13 +374,27 @@ async fn stream_answer(
             return;
         }
     }
+    let said = words.concat();
+    messages.push(genai_events::choice(said.trim_end()));
+    telemetry.chat((answering, now_ns()), (read, tokens(&said)), messages);
     let mut done = json!({ "type": "done", "words": words.len() });
     if let Some(r) = remember {
-        let said = words.concat();
         done["remembered"] = r.write(&knobs.prompt, said.trim_end()).await;
     }
     frames.send(done).await;
-    export(session, started_ns, now_ns(), tool_span);
+    telemetry.finish(now_ns(), None);
+}
+
+/// The telemetry of an answer given at once (one JSON document): one model
+/// call that read the prompt and wrote `said`.
+fn answered_at_once(mut telemetry: Invocation, prompt: &str, said: &str) {
+    let messages = vec![
+        genai_events::user_message(prompt),
+        genai_events::choice(said),
+    ];
+    let times = (telemetry.started_ns(), now_ns());
+    telemetry.chat(times, (tokens(prompt), tokens(said)), messages);
+    telemetry.finish(now_ns(), None);
 }
 
 /// Where the turn is written once answered.
@@ -401,16 +429,18 @@ enum ToolUse {
     HungUp,
 }
 
-/// Call `name` through the gateway, streaming `tool_use` and then
-/// `tool_result` (or an error frame).
-async fn use_tool(frames: &Frames, name: &str, arguments: Value) -> ToolUse {
+/// Call `name` through the gateway within the invocation's trace,
+/// streaming `tool_use` and then `tool_result` (or an error frame).
+async fn use_tool(frames: &Frames, name: &str, arguments: Value, trace: &Invocation) -> ToolUse {
     let used = json!({ "type": "tool_use", "name": name, "input": arguments });
     if !frames.send(used).await {
         return ToolUse::HungUp;
     }
+    let span_id = random_hex(8);
     let tool_started = now_ns();
-    let called = tools::call_tool(name, arguments).await;
+    let called = tools::call_tool(name, arguments, &trace.traceparent(&span_id)).await;
     let span = ToolSpan {
+        span_id,
         name: name.to_owned(),
         start_ns: tool_started,
         end_ns: now_ns(),

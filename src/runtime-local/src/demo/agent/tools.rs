@@ -5,7 +5,7 @@
 //! issuer's token endpoint (AgentCore Identity's machine-to-machine flow).
 //! The call then shows in the gateway's captures like any agent's.
 
-use acc_mcp::client::McpClient;
+use acc_mcp::client::{McpClient, SignRequest};
 use acc_mcp::oauth;
 use serde_json::Value;
 
@@ -35,8 +35,25 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
-/// Call `name` with `arguments` through the configured gateway.
-pub(crate) async fn call_tool(name: &str, arguments: Value) -> Result<ToolAnswer, String> {
+/// Puts the agent's W3C `traceparent` on each request to the gateway, so
+/// the gateway's span of the call joins the agent's trace (the client's
+/// last-moment request hook; nothing is signed).
+struct Traceparent(reqwest::header::HeaderValue);
+
+impl SignRequest for Traceparent {
+    fn sign(&self, request: &mut reqwest::Request) -> Result<(), String> {
+        request.headers_mut().insert("traceparent", self.0.clone());
+        Ok(())
+    }
+}
+
+/// Call `name` with `arguments` through the configured gateway, within the
+/// trace `traceparent` names.
+pub(crate) async fn call_tool(
+    name: &str,
+    arguments: Value,
+    traceparent: &str,
+) -> Result<ToolAnswer, String> {
     let url = env("GATEWAY_URL")
         .ok_or("no gateway is configured: set GATEWAY_URL in the runtime's environmentVariables")?;
     let http = &*super::client::HTTP;
@@ -52,7 +69,10 @@ pub(crate) async fn call_tool(name: &str, arguments: Value) -> Result<ToolAnswer
         }
         _ => None,
     };
-    let client = McpClient::new(http.clone(), url, token);
+    let mut client = McpClient::new(http.clone(), url, token);
+    if let Ok(value) = reqwest::header::HeaderValue::from_str(traceparent) {
+        client = client.with_signer(std::sync::Arc::new(Traceparent(value)));
+    }
     let exchange = client
         .call_tool(name, arguments)
         .await

@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::gateway::capture_store::Capture;
 use crate::gateway::state::GatewayState;
 use crate::identity::caller::CallerIdentity;
+use crate::observability::otlp::trace_context::TraceParent;
 
 /// The gateway a request addressed.
 #[derive(Debug, Clone)]
@@ -40,6 +41,9 @@ pub(crate) struct CallContext<'a> {
     pub(crate) caller: &'a CallerIdentity,
     /// The X-Ray trace id captures record.
     pub(crate) trace_id: &'a str,
+    /// The caller's trace and span, which the gateway's span continues (the
+    /// same trace as `trace_id`).
+    pub(crate) trace: &'a TraceParent,
 }
 
 impl CallContext<'_> {

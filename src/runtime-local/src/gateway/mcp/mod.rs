@@ -32,8 +32,8 @@ use serde_json::Value;
 use crate::gateway::gateway_row::find_gateway;
 use crate::gateway::state::GatewayState;
 use crate::identity::caller::AuthRejection;
+use crate::observability::otlp::trace_context::TraceParent;
 use crate::platform::ids;
-use crate::platform::timestamps::now_ms;
 use crate::platform::validation::{GATEWAY_ID, check_id};
 use context::{CallContext, Gateway};
 
@@ -82,7 +82,7 @@ async fn handle_post(
             &jsonrpc::error(Value::Null, error_code::INVALID_REQUEST, message, None),
         );
     }
-    let trace_id = trace_id(&headers);
+    let (trace_id, trace) = trace_of(&headers);
     let incoming = match jsonrpc::parse(&body) {
         Ok(incoming) => incoming,
         Err(error) => return json_reply(StatusCode::BAD_REQUEST, &error),
@@ -92,6 +92,7 @@ async fn handle_post(
         gateway: &gateway,
         caller: &caller,
         trace_id: &trace_id,
+        trace: &trace,
     };
     let (responses, batch, initialized) = match incoming {
         Incoming::Responses => return StatusCode::ACCEPTED.into_response(),
@@ -237,22 +238,39 @@ fn json_reply(status: StatusCode, body: &Value) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
-/// The caller's X-Ray trace id when it sent one, else a new one in the same
-/// format (`1-<epoch seconds, hex>-<96 random bits, hex>`).
-fn trace_id(headers: &HeaderMap) -> String {
-    let given = headers
-        .get("x-amzn-trace-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
+/// The call's trace, as captures record it (X-Ray's form) and as its span
+/// continues it: the caller's X-Ray header, else its W3C `traceparent`,
+/// else a new trace. Both name the same trace; the span's parent is the
+/// caller's span when either header names one.
+fn trace_of(headers: &HeaderMap) -> (String, TraceParent) {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let xray_field = |key: &str| {
+        header("x-amzn-trace-id").and_then(|v| {
             v.split(';')
-                .find_map(|part| part.trim().strip_prefix("Root="))
+                .find_map(|part| part.trim().strip_prefix(key))
                 .map(str::to_owned)
-        });
-    given.unwrap_or_else(|| {
-        let seconds = now_ms() / 1000;
-        let random = uuid::Uuid::new_v4().simple().to_string();
-        format!("1-{seconds:08x}-{}", &random[..24])
-    })
+        })
+    };
+    let traceparent = header("traceparent").and_then(TraceParent::parse);
+    match xray_field("Root=") {
+        Some(root) => {
+            let parent = xray_field("Parent=");
+            // A traceparent of the same trace names the closer parent.
+            let trace = match (
+                TraceParent::from_xray(&root, parent.as_deref()),
+                traceparent,
+            ) {
+                (Some(xray), Some(w3c)) if w3c.trace_id == xray.trace_id => w3c,
+                (Some(xray), _) => xray,
+                (None, w3c) => w3c.unwrap_or_else(TraceParent::new_trace),
+            };
+            (root, trace)
+        }
+        None => {
+            let trace = traceparent.unwrap_or_else(TraceParent::new_trace);
+            (trace.xray_trace_id(), trace)
+        }
+    }
 }
 
 /// No server-initiated stream: the spec's answer is 405.

@@ -18,6 +18,7 @@ use crate::gateway::mcp::search_tool;
 use crate::gateway::target_calls::tool_result::{CallSite, ToolCallResult};
 use crate::gateway::target_calls::{self};
 use crate::gateway::tool_catalog::{self, CatalogTool, Resolved};
+use crate::gateway::tool_spans::{CallSpan, now_unix_nano};
 use crate::platform::timestamps::now_ms;
 use crate::policy::enforcement::AttachedEngine;
 
@@ -28,6 +29,10 @@ pub(crate) async fn tools_call(
 ) -> Result<Value, RpcError> {
     let started = Instant::now();
     let at_ms = now_ms();
+    let span = CallSpan {
+        parent: context.trace.clone(),
+        start_unix_nano: now_unix_nano(),
+    };
     let (name, arguments) = call_params(params)?;
     let call = ToolCall {
         context,
@@ -35,6 +40,7 @@ pub(crate) async fn tools_call(
         arguments,
         started,
         at_ms,
+        span,
     };
     if name == search_tool::NAME && context.gateway.searchable() {
         return call.search().await;
@@ -95,6 +101,8 @@ struct ToolCall<'a> {
     started: Instant,
     /// When the call arrived (Unix ms).
     at_ms: i64,
+    /// Where the gateway's span of the call goes.
+    span: CallSpan,
 }
 
 impl ToolCall<'_> {
@@ -114,6 +122,7 @@ impl ToolCall<'_> {
             trace_id: context.trace_id.to_owned(),
             at_ms: self.at_ms,
             policy: None,
+            span: Some(self.span.clone()),
         }
     }
 

@@ -199,6 +199,21 @@ pub(crate) fn bounded_read(decoder: impl Read, coding: &str) -> Result<Vec<u8>, 
     Ok(out)
 }
 
+/// The refusal of an export of `signal` holding `items` spans, log records
+/// or data points in `messages` messages, over [`MAX_MESSAGES_PER_EXPORT`].
+pub(crate) fn too_many(signal: Signal, items: &str, messages: usize) -> OtlpError {
+    let noun = match signal {
+        Signal::Traces => "spans",
+        Signal::Logs => "log records",
+        Signal::Metrics => "data points",
+    };
+    OtlpError::too_large(format!(
+        "the export holds {items} {noun} in {messages} messages; at most \
+         {MAX_MESSAGES_PER_EXPORT} messages are taken at once: send smaller batches \
+         (OTEL_BSP_MAX_EXPORT_BATCH_SIZE)"
+    ))
+}
+
 /// An export request of `signal`, decoded from `bytes` in `encoding`:
 /// refused with 413 when it would build more than
 /// [`MAX_MESSAGES_PER_EXPORT`] messages (counted first, on the wire or as
@@ -226,16 +241,7 @@ pub(crate) fn decode<T: Message + Default + DeserializeOwned>(
         Encoding::Json => ("some".to_owned(), message_count::json_objects(bytes)),
     };
     if messages > MAX_MESSAGES_PER_EXPORT {
-        let noun = match signal {
-            Signal::Traces => "spans",
-            Signal::Logs => "log records",
-            Signal::Metrics => "data points",
-        };
-        return Err(OtlpError::too_large(format!(
-            "the export holds {items} {noun} in {messages} messages; at most \
-             {MAX_MESSAGES_PER_EXPORT} messages are taken at once: send smaller batches \
-             (OTEL_BSP_MAX_EXPORT_BATCH_SIZE)"
-        )));
+        return Err(too_many(signal, &items, messages));
     }
     match encoding {
         Encoding::Protobuf => T::decode(bytes).map_err(|e| not_a_request(&e)),

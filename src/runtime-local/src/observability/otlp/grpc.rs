@@ -2,35 +2,34 @@
 //! opentelemetry-proto's tonic collector services for traces, logs and
 //! metrics, storing exactly as OTLP/HTTP does (the same queue, limits and
 //! destinations; `x-aws-log-group`/`x-aws-log-stream` come as metadata).
-//! Messages are limited to 4 MiB, gRPC's usual default; gzip is accepted.
+//! Messages are limited to 4 MiB, gRPC's usual default, and counted before
+//! they are decoded (`grpc_codec`); gzip is accepted.
 //! A read-only platform refuses every export with `PERMISSION_DENIED`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use opentelemetry_proto::tonic::collector::logs::v1::logs_service_server::{
-    LogsService, LogsServiceServer,
-};
+use opentelemetry_proto::tonic::collector::logs::v1::logs_service_server::{self, LogsService};
 use opentelemetry_proto::tonic::collector::logs::v1::{
     ExportLogsServiceRequest, ExportLogsServiceResponse,
 };
 use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::{
-    MetricsService, MetricsServiceServer,
+    self, MetricsService,
 };
 use opentelemetry_proto::tonic::collector::metrics::v1::{
     ExportMetricsServiceRequest, ExportMetricsServiceResponse,
 };
-use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
-    TraceService, TraceServiceServer,
-};
+use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{self, TraceService};
 use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tonic::codec::CompressionEncoding;
+use tonic::codegen::BoxFuture;
 use tonic::{Request, Response, Status};
 
+use crate::observability::otlp::grpc_codec::{CountedService, Export};
+use crate::observability::otlp::message_count::Signal;
 use crate::observability::otlp::{OtlpState, logs, metrics, traces};
 
 /// The largest message taken (gRPC's usual default).
@@ -105,6 +104,61 @@ impl MetricsService for Collector {
     }
 }
 
+/// The trace service.
+struct Traces;
+/// The logs service.
+struct Logs;
+/// The metrics service.
+struct Metrics;
+
+impl Export for Traces {
+    type Handler = Collector;
+    type Request = ExportTraceServiceRequest;
+    type Response = ExportTraceServiceResponse;
+    const SERVICE: &'static str = trace_service_server::SERVICE_NAME;
+    const PATH: &'static str = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+    const SIGNAL: Signal = Signal::Traces;
+
+    fn export(
+        handler: Collector,
+        request: Request<Self::Request>,
+    ) -> BoxFuture<Response<Self::Response>, Status> {
+        Box::pin(async move { TraceService::export(&handler, request).await })
+    }
+}
+
+impl Export for Logs {
+    type Handler = Collector;
+    type Request = ExportLogsServiceRequest;
+    type Response = ExportLogsServiceResponse;
+    const SERVICE: &'static str = logs_service_server::SERVICE_NAME;
+    const PATH: &'static str = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
+    const SIGNAL: Signal = Signal::Logs;
+
+    fn export(
+        handler: Collector,
+        request: Request<Self::Request>,
+    ) -> BoxFuture<Response<Self::Response>, Status> {
+        Box::pin(async move { LogsService::export(&handler, request).await })
+    }
+}
+
+impl Export for Metrics {
+    type Handler = Collector;
+    type Request = ExportMetricsServiceRequest;
+    type Response = ExportMetricsServiceResponse;
+    const SERVICE: &'static str = metrics_service_server::SERVICE_NAME;
+    const PATH: &'static str = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
+    const SIGNAL: Signal = Signal::Metrics;
+
+    fn export(
+        handler: Collector,
+        request: Request<Self::Request>,
+    ) -> BoxFuture<Response<Self::Response>, Status> {
+        Box::pin(async move { MetricsService::export(&handler, request).await })
+    }
+}
+
 /// Bind `addr` for OTLP/gRPC; the bound address (with the real port).
 pub(crate) async fn bind(addr: SocketAddr) -> anyhow::Result<(TcpListener, SocketAddr)> {
     use anyhow::Context;
@@ -123,15 +177,9 @@ pub(crate) async fn serve(
     mut stop: watch::Receiver<bool>,
 ) -> Result<(), tonic::transport::Error> {
     let collector = Collector { otlp, read_only };
-    let traces = TraceServiceServer::new(collector.clone())
-        .max_decoding_message_size(MAX_MESSAGE_BYTES)
-        .accept_compressed(CompressionEncoding::Gzip);
-    let logs = LogsServiceServer::new(collector.clone())
-        .max_decoding_message_size(MAX_MESSAGE_BYTES)
-        .accept_compressed(CompressionEncoding::Gzip);
-    let metrics = MetricsServiceServer::new(collector)
-        .max_decoding_message_size(MAX_MESSAGE_BYTES)
-        .accept_compressed(CompressionEncoding::Gzip);
+    let traces = CountedService::<Traces>::new(collector.clone(), MAX_MESSAGE_BYTES);
+    let logs = CountedService::<Logs>::new(collector.clone(), MAX_MESSAGE_BYTES);
+    let metrics = CountedService::<Metrics>::new(collector, MAX_MESSAGE_BYTES);
     tonic::transport::Server::builder()
         .add_service(traces)
         .add_service(logs)

@@ -18,8 +18,8 @@ use crate::platform::wire_errors::ApiError;
 pub struct OtlpLimits {
     /// Spans kept; the oldest go first.
     pub spans: i64,
-    /// Log records kept in `otel_logs` (their CloudWatch copies follow
-    /// the log group's own retention).
+    /// Log records kept in `otel_logs`; their copies in CloudWatch log
+    /// groups are evicted with them.
     pub log_records: i64,
     /// Metric data points kept.
     pub data_points: i64,
@@ -45,6 +45,8 @@ pub(crate) const SPANS: &str = "spans";
 pub(crate) const LOG_RECORDS: &str = "logRecords";
 /// Metric data points.
 pub(crate) const DATA_POINTS: &str = "dataPoints";
+/// Log records' copies in their CloudWatch log groups.
+pub(crate) const LOG_RECORD_COPIES: &str = "logRecordCopies";
 
 /// Add `evicted` to the count of `signal`'s evictions, inside the
 /// caller's transaction.
@@ -79,7 +81,16 @@ pub(crate) struct OtlpStats {
     spans: SignalStats,
     log_records: SignalStats,
     data_points: SignalStats,
+    /// Log records' copies deleted from their CloudWatch log groups with them.
+    log_record_copies_evicted: i64,
     queue: usize,
+}
+
+/// How many of `signal` were evicted, ever.
+fn evicted(conn: &Connection, signal: &str) -> Result<i64, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT COALESCE(SUM(evicted), 0) FROM otlp_evictions WHERE signal = ?1")?
+        .query_row([signal], |r| r.get(0))?)
 }
 
 /// The receiver's stats under `limits`.
@@ -90,11 +101,7 @@ pub(crate) async fn stats(store: &Arc<Store>, limits: OtlpLimits) -> Result<Otlp
                 // `table` is one of three constants below, never a request value.
                 let kept =
                     conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
-                let evicted = conn
-                    .prepare_cached(
-                        "SELECT COALESCE(SUM(evicted), 0) FROM otlp_evictions WHERE signal = ?1",
-                    )?
-                    .query_row([signal], |r| r.get(0))?;
+                let evicted = evicted(conn, signal)?;
                 Ok(SignalStats {
                     kept,
                     limit,
@@ -105,6 +112,7 @@ pub(crate) async fn stats(store: &Arc<Store>, limits: OtlpLimits) -> Result<Otlp
                 spans: of("spans", SPANS, limits.spans)?,
                 log_records: of("otel_logs", LOG_RECORDS, limits.log_records)?,
                 data_points: of("metric_points", DATA_POINTS, limits.data_points)?,
+                log_record_copies_evicted: evicted(conn, LOG_RECORD_COPIES)?,
                 queue: limits.queue,
             })
         })

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use axum::http::HeaderMap;
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
+use rusqlite::Connection;
 use serde_json::{Map, Value, json};
 
 use crate::observability::cloudwatch_logs::log_store::{self, NewEvent};
@@ -167,8 +168,60 @@ fn runtime_destination(sessions: &SessionHost, id: &str) -> Option<Destination> 
     })
 }
 
-/// Keep `records` (evicting the oldest beyond `kept`) and write each to
-/// its destination, counting the evictions.
+/// Write each record with a destination to its log group and stream
+/// (one append per destination); each record's copy's `seq`, if any.
+fn write_copies(
+    tx: &Connection,
+    records: &[LogRecordRow],
+    messages: &[String],
+    received: i64,
+) -> Result<Vec<Option<i64>>, ApiError> {
+    let mut by_destination: HashMap<&Destination, (Vec<usize>, Vec<NewEvent>)> = HashMap::new();
+    for (i, (r, message)) in records.iter().zip(messages).enumerate() {
+        if let Some(d) = &r.destination {
+            let timestamp_ms = match r.time_unix_nano {
+                0 => received,
+                t => t / 1_000_000,
+            };
+            let (indices, events) = by_destination.entry(d).or_default();
+            indices.push(i);
+            events.push(NewEvent {
+                timestamp_ms,
+                message: message.clone(),
+            });
+        }
+    }
+    let mut copies = vec![None; records.len()];
+    for (d, (indices, events)) in &by_destination {
+        let seqs = log_store::append(tx, &d.group, &d.stream, received, events)?;
+        for (i, seq) in indices.iter().zip(seqs) {
+            copies[*i] = Some(seq);
+        }
+    }
+    Ok(copies)
+}
+
+/// Evict the records beyond the newest `kept`, and their copies in their
+/// log groups; both counted.
+fn evict(tx: &Connection, kept: i64) -> Result<(), ApiError> {
+    let copies: Vec<i64> = tx
+        .prepare_cached(
+            "SELECT log_event_seq FROM otel_logs \
+             WHERE seq <= (SELECT MAX(seq) FROM otel_logs) - ?1 AND log_event_seq IS NOT NULL",
+        )?
+        .query_map([kept], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    log_store::delete_events(tx, &copies)?;
+    limits::count_evictions(tx, limits::LOG_RECORD_COPIES, copies.len())?;
+    let evicted = tx.execute(
+        "DELETE FROM otel_logs WHERE seq <= (SELECT MAX(seq) FROM otel_logs) - ?1",
+        [kept],
+    )?;
+    limits::count_evictions(tx, limits::LOG_RECORDS, evicted)
+}
+
+/// Keep `records` (evicting the oldest beyond `kept`, with their copies)
+/// and write each to its destination, counting the evictions.
 pub(crate) async fn store(
     store: &Arc<Store>,
     records: Vec<LogRecordRow>,
@@ -180,14 +233,14 @@ pub(crate) async fn store(
     let received = now_ms();
     store
         .write(move |tx| {
+            let messages: Vec<String> = records.iter().map(|r| r.record.to_string()).collect();
+            let copies = write_copies(tx, &records, &messages, received)?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO otel_logs (trace_id, span_id, session_id, time_unix_nano, \
-                 severity_number, group_name, stream_name, record, received_ms) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 severity_number, group_name, stream_name, record, received_ms, log_event_seq) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
-            let mut by_destination: HashMap<&Destination, Vec<NewEvent>> = HashMap::new();
-            for r in &records {
-                let message = r.record.to_string();
+            for ((r, message), copy) in records.iter().zip(&messages).zip(&copies) {
                 let (group, stream) = r
                     .destination
                     .as_ref()
@@ -202,26 +255,10 @@ pub(crate) async fn store(
                     stream,
                     message,
                     received,
+                    copy,
                 ])?;
-                if let Some(d) = &r.destination {
-                    let timestamp_ms = match r.time_unix_nano {
-                        0 => received,
-                        t => t / 1_000_000,
-                    };
-                    by_destination.entry(d).or_default().push(NewEvent {
-                        timestamp_ms,
-                        message,
-                    });
-                }
             }
-            for (d, events) in &by_destination {
-                log_store::append(tx, &d.group, &d.stream, received, events)?;
-            }
-            let evicted = tx.execute(
-                "DELETE FROM otel_logs WHERE seq <= (SELECT MAX(seq) FROM otel_logs) - ?1",
-                [kept],
-            )?;
-            limits::count_evictions(tx, limits::LOG_RECORDS, evicted)
+            evict(tx, kept)
         })
         .await
 }

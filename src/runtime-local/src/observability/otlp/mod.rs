@@ -15,13 +15,15 @@
 mod attributes;
 pub(crate) mod encoding;
 pub(crate) mod grpc;
+mod grpc_codec;
 pub(crate) mod limits;
 mod log_records;
 mod message_count;
 mod metric_points;
-mod span_store;
+pub(crate) mod span_store;
 mod spans;
-mod transaction_search;
+pub(crate) mod trace_context;
+pub(crate) mod transaction_search;
 
 use std::sync::Arc;
 
@@ -51,7 +53,8 @@ use crate::runtime::session_host::SessionHost;
 use encoding::{Encoding, OtlpError, body_bytes, decode, encoding};
 use message_count::Signal;
 use span_store::SpanQuery;
-use spans::{SpanRecord, spans_of};
+pub(crate) use spans::SpanRecord;
+use spans::spans_of;
 
 /// Spans in one export. SDKs send 512 at a time and a collector 8,192 by
 /// default; CloudWatch keeps at most 10,000 spans a trace.

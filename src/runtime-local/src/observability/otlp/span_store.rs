@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rusqlite::Connection;
 use serde::Deserialize;
 
 use crate::observability::otlp::limits;
@@ -46,39 +47,50 @@ pub(crate) async fn store_spans(
         }
     }
     store
-        .write(move |tx| {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO spans (trace_id, span_id, parent_span_id, name, kind, \
-                 start_unix_nano, end_unix_nano, status_code, status_message, service, \
-                 session_id, attributes, received_ms) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?;
-            for s in &spans {
-                insert.execute(rusqlite::params![
-                    s.trace_id,
-                    s.span_id,
-                    s.parent_span_id,
-                    s.name,
-                    s.kind,
-                    s.start_unix_nano,
-                    s.end_unix_nano,
-                    s.status_code,
-                    s.status_message,
-                    s.service,
-                    s.session_id,
-                    serde_json::to_string(&s.attributes).map_err(ApiError::internal)?,
-                    received,
-                ])?;
-            }
-            let evicted = tx.execute(
-                "DELETE FROM spans WHERE seq <= (SELECT MAX(seq) FROM spans) - ?1",
-                [kept],
-            )?;
-            limits::count_evictions(tx, limits::SPANS, evicted)?;
-            transaction_search::append(tx, &spans, &origins, received, evicted > 0)?;
-            Ok(())
-        })
+        .write(move |tx| keep_in(tx, &spans, &origins, received, kept))
         .await
+}
+
+/// Keep `spans` inside the caller's transaction (evicting the oldest
+/// beyond `kept`, counted) and write their `aws/spans` records, each
+/// labelled with its session's runtime when `origins` has it: the one way
+/// spans are stored, received or the platform's own.
+pub(crate) fn keep_in(
+    tx: &Connection,
+    spans: &[SpanRecord],
+    origins: &HashMap<String, transaction_search::SessionOrigin>,
+    received: i64,
+    kept: i64,
+) -> Result<(), ApiError> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO spans (trace_id, span_id, parent_span_id, name, kind, \
+         start_unix_nano, end_unix_nano, status_code, status_message, service, \
+         session_id, attributes, received_ms) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?;
+    for s in spans {
+        insert.execute(rusqlite::params![
+            s.trace_id,
+            s.span_id,
+            s.parent_span_id,
+            s.name,
+            s.kind,
+            s.start_unix_nano,
+            s.end_unix_nano,
+            s.status_code,
+            s.status_message,
+            s.service,
+            s.session_id,
+            serde_json::to_string(&s.attributes).map_err(ApiError::internal)?,
+            received,
+        ])?;
+    }
+    let evicted = tx.execute(
+        "DELETE FROM spans WHERE seq <= (SELECT MAX(seq) FROM spans) - ?1",
+        [kept],
+    )?;
+    limits::count_evictions(tx, limits::SPANS, evicted)?;
+    transaction_search::append(tx, spans, origins, received, evicted > 0)
 }
 
 /// Which spans a listing asks for: `?session=ID`, `?trace=ID`, `?limit=N`.

@@ -14,6 +14,7 @@ mod image_user;
 mod invocation_history;
 mod limits;
 pub(crate) mod netns;
+mod otlp_env;
 pub(crate) mod sandbox;
 mod session;
 
@@ -92,6 +93,9 @@ pub(crate) struct SessionHostConfig {
     /// The loopback listener the relays connect to, which marks every
     /// request as a session's (see [`SessionCaller`]).
     pub(crate) relay_target: SocketAddr,
+    /// The platform's OTLP/gRPC port, when it is open (sessions reach it
+    /// through a relay of their own).
+    pub(crate) otlp_grpc: Option<SocketAddr>,
     /// Each session's memory limit.
     pub(crate) memory_bytes: u64,
     /// Each session's process (and thread) limit.
@@ -331,13 +335,22 @@ impl SessionHost {
         if config.network_mode == "PUBLIC" {
             env.extend(egress_proxy::proxy_env());
         }
+        // What the image and the runtime set, applied after (and over) ours.
+        let mut chosen: Vec<(String, String)> = Vec::new();
         if let Some(image) = &artifact.config {
-            env.extend(image.env.iter().filter_map(|kv| {
+            chosen.extend(image.env.iter().filter_map(|kv| {
                 kv.split_once('=')
                     .map(|(k, v)| (k.to_owned(), v.to_owned()))
             }));
         }
-        env.extend(config.env.iter().cloned());
+        chosen.extend(config.env.iter().cloned());
+        let grpc_url = self.grpc_in_session().map(|at| format!("http://{at}"));
+        env.extend(otlp_env::otlp_env(
+            &platform_url,
+            grpc_url.as_deref(),
+            &chosen,
+        ));
+        env.extend(chosen);
         if let Program::Image {
             root,
             config: image,
@@ -370,6 +383,17 @@ impl SessionHost {
             platform.set_ip(Ipv4Addr::LOCALHOST.into());
         }
         platform
+    }
+
+    /// Where sessions reach the platform's OTLP/gRPC port, when it is open:
+    /// its port on the address they reach the platform at, served inside by
+    /// the session's second relay.
+    fn grpc_in_session(&self) -> Option<SocketAddr> {
+        let grpc = self.config.otlp_grpc?;
+        Some(SocketAddr::new(
+            self.platform_in_session().ip(),
+            grpc.port(),
+        ))
     }
 
     /// Start the sandbox, its output capture and its relays. On failure
@@ -484,6 +508,24 @@ impl SessionHost {
             id.to_owned(),
             Arc::clone(&self.relay_peers),
         )));
+        if let (Some(inside), Some(mut grpc)) = (self.grpc_in_session(), self.config.otlp_grpc) {
+            if grpc.ip().is_unspecified() {
+                grpc.set_ip(Ipv4Addr::LOCALHOST.into());
+            }
+            let listener = match sockets.listen_when_up(inside).await {
+                Ok(listener) => listener,
+                Err(e) => {
+                    relays.iter().for_each(|r| r.abort());
+                    return Err(format!("cannot relay OTLP/gRPC into the session: {e}"));
+                }
+            };
+            relays.push(tokio::spawn(netns::forward_to_host(
+                listener,
+                grpc,
+                id.to_owned(),
+                Arc::clone(&self.relay_peers),
+            )));
+        }
         if config.network_mode == "PUBLIC" {
             let listener = match sockets.listen_when_up(egress_proxy::PROXY_ADDR).await {
                 Ok(listener) => listener,

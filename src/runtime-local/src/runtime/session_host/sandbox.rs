@@ -76,7 +76,6 @@ pub(crate) fn agentcore_env(region: &str, platform_url: &str) -> Vec<(String, St
         ("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL", platform_url),
         ("BEDROCK_AGENTCORE_DP_ENDPOINT", platform_url),
         ("BEDROCK_AGENTCORE_CP_ENDPOINT", platform_url),
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", platform_url),
         ("HOME", "/tmp"),
         (
             "PATH",
