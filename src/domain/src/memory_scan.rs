@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::memory::{MemoryEvent, MemoryRecord, MemoryStrategy, record_origin};
+use crate::memory::{EventPayload, MemoryEvent, MemoryRecord, MemoryStrategy, record_origin};
 use crate::sensitive_scan::{Finding, SensitiveKind, scan_text};
 
 /// Where a flagged text lives.
@@ -103,9 +103,7 @@ pub fn scan_memory(
         ..ScanReport::default()
     };
     for e in events {
-        let text: Vec<String> = e.payload.iter().map(|p| p.raw_text()).collect();
-        let text = text.join("\n");
-        let findings = scan_text(&text);
+        let (text, findings) = event_text(e);
         if findings.is_empty() {
             continue;
         }
@@ -149,6 +147,33 @@ pub fn scan_memory(
     report
 }
 
+/// An event's text as a person reads it (a JSON-wrapped message's texts,
+/// a blob pretty-printed) and what it holds; its raw payloads instead when
+/// the readable text would leave out something they hold (a field the
+/// message's text does not carry), so nothing found is hidden.
+fn event_text(event: &MemoryEvent) -> (String, Vec<Finding>) {
+    let joined = |text: fn(&EventPayload) -> String| {
+        event
+            .payload
+            .iter()
+            .map(text)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let readable = joined(EventPayload::readable);
+    let found = scan_text(&readable);
+    let raw = joined(EventPayload::raw_text);
+    if raw == readable {
+        return (readable, found);
+    }
+    let raw_found = scan_text(&raw);
+    if raw_found.len() > found.len() {
+        (raw, raw_found)
+    } else {
+        (readable, found)
+    }
+}
+
 fn flagged(source: FlaggedSource, text: String, findings: Vec<Finding>) -> FlaggedItem {
     FlaggedItem {
         masked: crate::sensitive_scan::mask_findings(&text, &findings),
@@ -161,7 +186,6 @@ fn flagged(source: FlaggedSource, text: String, findings: Vec<Finding>) -> Flagg
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::memory::EventPayload;
 
     #[test]
     fn findings_are_counted_per_namespace_and_actor() {
@@ -204,5 +228,62 @@ mod tests {
         assert_eq!(report.items[1].masked, "The user's email is [email].");
         let json = serde_json::to_string(&report).unwrap();
         assert!(!json.contains("alice@example.com"), "{json}");
+    }
+
+    fn event(payload: EventPayload) -> MemoryEvent {
+        MemoryEvent {
+            actor_id: "alice".into(),
+            session_id: "s1".into(),
+            event_id: "1#a".into(),
+            payload: vec![payload],
+            ..MemoryEvent::default()
+        }
+    }
+
+    #[test]
+    fn a_flagged_event_reads_as_its_message_text() {
+        let wrapped = r#"{"message":{"role":"user","content":[{"text":"Mail me at ana@example.com"}]},"message_id":2}"#;
+        let report = scan_memory(
+            &[event(EventPayload::Conversational {
+                role: "USER".into(),
+                text: wrapped.into(),
+            })],
+            &[],
+            &[],
+        );
+        assert_eq!(report.items[0].text, "Mail me at ana@example.com");
+        assert_eq!(report.items[0].masked, "Mail me at [email]");
+        assert_eq!(report.total(), 1);
+    }
+
+    #[test]
+    fn what_the_readable_text_leaves_out_is_still_flagged_and_shown() {
+        // The email is in a field the message's text does not carry: the
+        // raw payload is what is shown (masked), so nothing found is hidden.
+        let wrapped =
+            r#"{"message":{"role":"user","content":[{"text":"hello"}]},"from":"ana@example.com"}"#;
+        let report = scan_memory(
+            &[event(EventPayload::Conversational {
+                role: "USER".into(),
+                text: wrapped.into(),
+            })],
+            &[],
+            &[],
+        );
+        assert_eq!(report.total(), 1);
+        assert!(
+            report.items[0].masked.contains("[email]"),
+            "{:?}",
+            report.items[0]
+        );
+        // A blob is pretty-printed.
+        let report = scan_memory(
+            &[event(EventPayload::Blob {
+                value: serde_json::json!({"note": "card 4111 1111 1111 1111"}),
+            })],
+            &[],
+            &[],
+        );
+        assert_eq!(report.items[0].masked, "{\n  \"note\": \"card [card]\"\n}");
     }
 }

@@ -494,12 +494,19 @@ fn the_scan_counts_per_actor_and_namespace_and_masks_until_revealed() {
         },
     );
     snap("mem_scan", &mut state);
+    // A Strands-wrapped message reads as its text, not its JSON.
+    let masked = render_at(&mut state, 200, 50);
+    assert!(
+        masked.contains("Charge my card [card] for the spa.") && !masked.contains(r#"{"message""#),
+        "{masked}"
+    );
     key(&mut state, KeyCode::Char('v'));
     let screen = render_at(&mut state, 200, 50);
     assert!(
         screen.contains("REVEALED") && screen.contains("4111 1111 1111 1111"),
         "{screen}"
     );
+    assert!(!screen.contains(r#"{"message""#), "{screen}");
 }
 
 fn plan() -> ErasePlan {
@@ -593,4 +600,74 @@ fn a_settling_memory_is_polled_until_active() {
         !polled.contains(&Effect::Memory(Job::LoadMemories)),
         "{polled:?}"
     );
+}
+
+/// Extraction adds records a minute (locally a second) after events come:
+/// once every memory is settled, the list still polls every 5 s, counting
+/// each memory again without blanking the counts shown meanwhile.
+#[test]
+fn counts_keep_refreshing_after_settling() {
+    let mut state = on_memories(false);
+    let mut settled = memories();
+    settled[1].status = "ACTIVE".into();
+    msg(&mut state, Msg::MemoriesLoaded(Ok(settled)));
+    msg(
+        &mut state,
+        Msg::CountsLoaded {
+            memory_id: MEM.into(),
+            result: Ok(MemoryCounts {
+                actors: 2,
+                sessions: 3,
+                events: 6,
+                records: 4,
+                capped: false,
+            }),
+        },
+    );
+    let polled: Vec<Effect> = (0..55)
+        .flat_map(|_| update(&mut state, Action::Tick))
+        .collect();
+    assert!(
+        polled
+            .iter()
+            .any(|e| matches!(e, Effect::Memory(Job::LoadCounts(m)) if m.id == MEM)),
+        "settled memories are counted again within 5 s: {polled:?}"
+    );
+    let screen = render_at(&mut state, 200, 50);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("concierge_memory"))
+        .unwrap();
+    assert!(
+        row.split_whitespace().any(|w| w == "4"),
+        "the counts shown stay while counting again: {row}"
+    );
+    msg(
+        &mut state,
+        Msg::CountsLoaded {
+            memory_id: MEM.into(),
+            result: Ok(MemoryCounts {
+                actors: 2,
+                sessions: 3,
+                events: 6,
+                records: 9,
+                capped: false,
+            }),
+        },
+    );
+    let screen = render_at(&mut state, 200, 50);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("concierge_memory"))
+        .unwrap();
+    assert!(row.split_whitespace().any(|w| w == "9"), "{row}");
+    // One count at a time per memory: a slow count is not asked again.
+    let again: Vec<Effect> = (0..110)
+        .flat_map(|_| update(&mut state, Action::Tick))
+        .collect();
+    let counted = again
+        .iter()
+        .filter(|e| matches!(e, Effect::Memory(Job::LoadCounts(m)) if m.id == MEM))
+        .count();
+    assert_eq!(counted, 1, "{again:?}");
 }

@@ -2807,12 +2807,58 @@ fn fastmcp_tool_form_and_schema_tree_follow_refs() {
         .iter()
         .map(|f| (f.name.as_str(), f.type_label.as_str()))
         .collect();
-    assert_eq!(fields, [("order", "object"), ("priority", "string")]);
+    assert_eq!(
+        fields,
+        [
+            ("order.lines", "array<object>"),
+            ("order.ship_to.street", "string"),
+            ("order.ship_to.zip", "string"),
+            ("order.gift_tags", "array|null"),
+            ("order.category.name", "string"),
+            ("order.category.parent", "any"),
+            ("priority", "string")
+        ]
+    );
     assert!(matches!(
-        &form.fields[1].kind,
+        &form.fields[6].kind,
         gateway::call_form::FieldKind::Choice(options) if options.len() == 2
     ));
-    insta::assert_snapshot!("fastmcp_call_form", render(&state));
+    // Each inner field is indented under its model's label, required ones
+    // marked; the focused one shows its whole path.
+    let screen = render(&state);
+    for line in [
+        "order* object",
+        "  ship_to* object",
+        "    zip* string",
+        "  category object|null",
+        "    name* string",
+        "order.lines",
+    ] {
+        assert!(screen.contains(line), "{line:?} missing from\n{screen}");
+    }
+    insta::assert_snapshot!("fastmcp_call_form", screen);
+    insta::assert_snapshot!("fastmcp_call_form_80x24", render_at(&state, 80, 24));
+    insta::assert_snapshot!("fastmcp_call_form_200x50", render_at(&state, 200, 50));
+    // Typing into the inner fields through the keys sends nested arguments.
+    keys(
+        &mut state,
+        r#"[{"sku":"ABC-123","size":"small","quantity":1}]"#,
+    );
+    key(&mut state, KeyCode::Tab);
+    keys(&mut state, "1 Quay St");
+    key(&mut state, KeyCode::Tab);
+    keys(&mut state, "12345");
+    let effects = ctrl(&mut state, 's');
+    let [Effect::Gateway(gateway::Job::CallTool { arguments, .. })] = &effects[..] else {
+        panic!("one call is sent: {effects:?}");
+    };
+    assert_eq!(
+        arguments,
+        &serde_json::json!({"order": {
+            "lines": [{"sku": "ABC-123", "size": "small", "quantity": 1}],
+            "ship_to": {"street": "1 Quay St", "zip": "12345"}
+        }})
+    );
     key(&mut state, KeyCode::Esc);
     key(&mut state, KeyCode::Enter);
     let tree = render(&state);

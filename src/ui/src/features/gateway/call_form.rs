@@ -1,48 +1,19 @@
 //! The tool-call dialog's argument editor: a form generated from the tool's
-//! input schema (one line per top-level property), or the raw JSON in a
-//! text editor. Either way the arguments are checked against the schema
-//! before anything is sent.
+//! input schema (one input per leaf property, nested models' inputs under
+//! their label: see `form_fields`), or the raw JSON in a text editor.
+//! Either way the arguments are checked against the schema before anything
+//! is sent.
 
-use acc_domain::json_schema::type_label;
 use acc_domain::json_schema_refs::inlined;
 use acc_domain::json_schema_validation::validate;
 use acc_domain::{CallerIdentity, Gateway, Tool, ToolCallReport};
 use ratatui_textarea::TextArea;
 use serde_json::{Map, Value};
 
-/// How a form field is typed in and turned into JSON.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FieldKind {
-    /// A string, as typed.
-    Text,
-    /// A whole number.
-    Integer,
-    /// Any number.
-    Number,
-    /// Cycles unset → true → false with space.
-    Boolean,
-    /// Cycles through the schema's `enum` with space.
-    Choice(Vec<Value>),
-    /// Objects, arrays and anything else: typed as JSON.
-    Json,
-}
-
-/// One top-level property of the tool's input.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FormField {
-    /// The property's name.
-    pub name: String,
-    /// How it is typed in.
-    pub kind: FieldKind,
-    /// Whether the schema requires it.
-    pub required: bool,
-    /// `string`, `integer`, `array<string>`, …
-    pub type_label: String,
-    /// The schema's description of it.
-    pub description: String,
-    /// What the user typed (or chose), as text. Empty means unset.
-    pub value: String,
-}
+pub use super::form_fields::{
+    FieldKind, FormField, FormGroup, MAX_FORM_DEPTH, MAX_FORM_FIELDS, as_field_text,
+};
+use super::form_fields::{assemble, fill, layout};
 
 /// Which editor is showing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,8 +61,10 @@ pub struct CallForm {
     pub description: String,
     /// The tool's input schema, which the arguments are checked against.
     pub schema: Value,
-    /// The form's fields, one per top-level property.
+    /// The form's inputs, one per leaf property, in display order.
     pub fields: Vec<FormField>,
+    /// The nested models whose inputs are shown under their label.
+    pub groups: Vec<FormGroup>,
     /// Index of the focused field.
     pub focus: usize,
     /// Which editor shows.
@@ -128,6 +101,7 @@ impl PartialEq for CallForm {
         self.gateway_id == other.gateway_id
             && self.tool == other.tool
             && self.fields == other.fields
+            && self.groups == other.groups
             && self.focus == other.focus
             && self.mode == other.mode
             && self.raw.lines() == other.raw.lines()
@@ -147,7 +121,7 @@ impl PartialEq for CallForm {
 impl CallForm {
     /// A dialog for `tool`, its form built from the input schema.
     pub fn new(gateway_id: &str, tool: &Tool) -> CallForm {
-        let fields = fields(&inlined(&tool.input_schema));
+        let (fields, groups) = layout(&inlined(&tool.input_schema));
         // A schema the form can't represent (no properties) opens as raw JSON.
         let mode = if fields.is_empty() {
             EditorMode::Raw
@@ -160,6 +134,7 @@ impl CallForm {
             description: tool.description.clone(),
             schema: tool.input_schema.clone(),
             fields,
+            groups,
             focus: 0,
             mode,
             raw: TextArea::default(),
@@ -223,8 +198,8 @@ impl CallForm {
     /// The call of `arguments` as `caller` back in the dialog (a re-run).
     pub fn load(&mut self, arguments: &Value, caller: &CallerIdentity) {
         self.set_raw(arguments);
-        if let Value::Object(object) = arguments {
-            self.fill_fields(object);
+        if arguments.is_object() {
+            fill(&mut self.fields, arguments);
         }
         let found = self.callers.iter().position(|c| match (c, caller) {
             (CallerIdentity::Token(_), CallerIdentity::Token(_)) => true,
@@ -236,16 +211,6 @@ impl CallForm {
         }
         self.token_focus = false;
         self.problems.clear();
-    }
-
-    /// The form's fields from a JSON object of arguments.
-    fn fill_fields(&mut self, object: &Map<String, Value>) {
-        for field in &mut self.fields {
-            field.value = object
-                .get(&field.name)
-                .map(as_field_text)
-                .unwrap_or_default();
-        }
     }
 
     /// The arguments to send, checked against the schema; or every reason
@@ -281,22 +246,7 @@ impl CallForm {
     }
 
     fn form_arguments(&self) -> Result<Value, Vec<String>> {
-        let mut object = Map::new();
-        let mut problems = Vec::new();
-        for field in &self.fields {
-            match field_value(field) {
-                Ok(Some(value)) => {
-                    object.insert(field.name.clone(), value);
-                }
-                Ok(None) => {}
-                Err(problem) => problems.push(format!("{}: {problem}", field.name)),
-            }
-        }
-        if problems.is_empty() {
-            Ok(Value::Object(object))
-        } else {
-            Err(problems)
-        }
+        assemble(&self.fields, &self.groups)
     }
 
     /// Switch between the form and the raw editor, carrying the arguments
@@ -324,8 +274,8 @@ impl CallForm {
                 } else {
                     &text
                 }) {
-                    Ok(Value::Object(object)) => {
-                        self.fill_fields(&object);
+                    Ok(object @ Value::Object(_)) => {
+                        fill(&mut self.fields, &object);
                         self.mode = EditorMode::Form;
                         self.problems.clear();
                     }
@@ -397,92 +347,6 @@ impl CallForm {
     }
 }
 
-/// The form's fields: the schema's top-level properties, required first.
-fn fields(schema: &Value) -> Vec<FormField> {
-    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
-        return Vec::new();
-    };
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let mut fields: Vec<FormField> = properties
-        .iter()
-        .map(|(name, property)| FormField {
-            name: name.clone(),
-            kind: kind_of(property),
-            required: required.contains(&name.as_str()),
-            type_label: type_label(property),
-            description: property
-                .get("description")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-            value: String::new(),
-        })
-        .collect();
-    fields.sort_by_key(|f| !f.required);
-    fields
-}
-
-fn kind_of(property: &Value) -> FieldKind {
-    if let Some(options) = property.get("enum").and_then(Value::as_array) {
-        return FieldKind::Choice(options.clone());
-    }
-    match property.get("type").and_then(Value::as_str) {
-        Some("string") => FieldKind::Text,
-        Some("integer") => FieldKind::Integer,
-        Some("number") => FieldKind::Number,
-        Some("boolean") => FieldKind::Boolean,
-        _ => FieldKind::Json,
-    }
-}
-
-/// How a JSON value is shown in a form field.
-fn as_field_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// The JSON for a field; `None` when it is unset.
-fn field_value(field: &FormField) -> Result<Option<Value>, String> {
-    // Unset fields are left out (the raw JSON editor can send "").
-    let text = field.value.trim();
-    if field.value.is_empty() || (text.is_empty() && !matches!(field.kind, FieldKind::Text)) {
-        return Ok(None);
-    }
-    match &field.kind {
-        FieldKind::Text => Ok(Some(Value::String(field.value.clone()))),
-        FieldKind::Integer => text
-            .parse::<i64>()
-            .map(|n| Some(Value::from(n)))
-            .map_err(|_| format!("{text:?} is not an integer")),
-        FieldKind::Number => text
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(|n| Some(Value::Number(n)))
-            .ok_or_else(|| format!("{text:?} is not a number")),
-        FieldKind::Boolean => match text {
-            "true" => Ok(Some(Value::Bool(true))),
-            "false" => Ok(Some(Value::Bool(false))),
-            _ => Err(format!("{text:?} is not true or false (space toggles)")),
-        },
-        FieldKind::Choice(options) => options
-            .iter()
-            .find(|o| as_field_text(o) == text)
-            .cloned()
-            .map(Some)
-            .ok_or_else(|| format!("{text:?} is not one of the choices (space cycles them)")),
-        FieldKind::Json => serde_json::from_str(text)
-            .map(Some)
-            .map_err(|e| format!("not valid JSON: {e}")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -512,6 +376,149 @@ mod tests {
         for c in text.chars() {
             form.type_char(c);
         }
+    }
+
+    /// The input schema a real FastMCP server (tests/fastmcp_server/shop.py)
+    /// publishes for `place_order`: models behind `$ref`s, one recursive.
+    fn shop() -> Tool {
+        let schema = serde_json::from_str(include_str!(
+            "../../../../../tests/fastmcp_server/place_order.input_schema.json"
+        ))
+        .unwrap();
+        Tool::from_target("shop", "place_order", "Place an order.", schema)
+    }
+
+    #[test]
+    fn nested_models_get_one_input_per_inner_field() {
+        let form = CallForm::new("gw", &shop());
+        let names: Vec<&str> = form.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "order.lines",
+                "order.ship_to.street",
+                "order.ship_to.zip",
+                "order.gift_tags",
+                "order.category.name",
+                "order.category.parent",
+                "priority"
+            ]
+        );
+        let field = |name: &str| form.fields.iter().find(|f| f.name == name).unwrap();
+        assert_eq!(field("order.ship_to.zip").kind, FieldKind::Text);
+        assert!(field("order.ship_to.zip").required);
+        assert!(field("order.category.name").required);
+        assert!(!field("order.gift_tags").required);
+        assert_eq!(field("order.gift_tags").kind, FieldKind::Json);
+        // The recursive model, expanded once, is a JSON leaf.
+        assert_eq!(field("order.category.parent").kind, FieldKind::Json);
+        assert!(matches!(field("priority").kind, FieldKind::Choice(_)));
+        let groups: Vec<(String, bool)> = form
+            .groups
+            .iter()
+            .map(|g| (g.path.join("."), g.required))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                ("order".to_owned(), true),
+                ("order.ship_to".to_owned(), true),
+                ("order.category".to_owned(), false)
+            ]
+        );
+    }
+
+    #[test]
+    fn inner_fields_assemble_nested_arguments_without_empty_optional_members() {
+        let mut form = CallForm::new("gw", &shop());
+        typed(
+            &mut form,
+            "order.lines",
+            r#"[{"sku": "ABC-123", "size": "large", "quantity": 2}]"#,
+        );
+        typed(&mut form, "order.ship_to.street", "1 Quay St");
+        typed(&mut form, "order.ship_to.zip", "12345");
+        typed(&mut form, "priority", " ");
+        let sent = json!({
+            "order": {
+                "lines": [{"sku": "ABC-123", "size": "large", "quantity": 2}],
+                "ship_to": {"street": "1 Quay St", "zip": "12345"}
+            },
+            "priority": "small"
+        });
+        assert_eq!(form.arguments().unwrap(), sent);
+
+        typed(&mut form, "order.category.name", "tea");
+        let with_category = form.arguments().unwrap();
+        assert_eq!(with_category["order"]["category"], json!({"name": "tea"}));
+
+        // Back and forth through the raw editor, and a re-run, keep them.
+        form.toggle_mode();
+        form.toggle_mode();
+        assert_eq!(form.arguments().unwrap(), with_category);
+        let mut again = CallForm::new("gw", &shop());
+        again.load(&with_category, &CallerIdentity::Configured);
+        assert_eq!(again.arguments().unwrap(), with_category);
+    }
+
+    #[test]
+    fn problems_in_inner_fields_name_their_path() {
+        let mut form = CallForm::new("gw", &shop());
+        typed(&mut form, "order.lines", "[]");
+        typed(&mut form, "order.ship_to.zip", "1234");
+        let problems = form.arguments().unwrap_err();
+        assert!(
+            problems.iter().any(|p| p.contains("/order/ship_to/zip")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("/order/ship_to") && p.contains("street")),
+            "a required inner field left empty is named: {problems:?}"
+        );
+        typed(&mut form, "order.category.parent", "{oops");
+        let problems = form.arguments().unwrap_err();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("order.category.parent:")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn deep_or_wide_models_stay_bounded() {
+        // A chain 40 objects deep: the form expands a bounded depth, then
+        // the rest is one JSON field.
+        let mut deep = json!({ "type": "string" });
+        for _ in 0..40 {
+            deep = json!({ "type": "object", "properties": { "n": deep } });
+        }
+        let form = CallForm::new("gw", &Tool::from_target("t", "deep", "", deep));
+        assert_eq!(form.fields.len(), 1);
+        assert!(form.fields[0].path.len() <= MAX_FORM_DEPTH + 1);
+        assert_eq!(form.fields[0].kind, FieldKind::Json);
+        // 50 objects of 50 fields: inputs stop at the cap.
+        let inner: Map<String, Value> = (0..50)
+            .map(|i| (format!("f{i}"), json!({ "type": "string" })))
+            .collect();
+        let outer: Map<String, Value> = (0..50)
+            .map(|i| {
+                (
+                    format!("o{i}"),
+                    json!({ "type": "object", "properties": inner }),
+                )
+            })
+            .collect();
+        let wide = json!({ "type": "object", "properties": outer });
+        let form = CallForm::new("gw", &Tool::from_target("t", "wide", "", wide));
+        assert!(
+            form.fields.len() <= MAX_FORM_FIELDS,
+            "{}",
+            form.fields.len()
+        );
+        assert!(form.fields.iter().any(|f| f.kind == FieldKind::Json));
     }
 
     #[test]

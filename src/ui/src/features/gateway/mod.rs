@@ -6,6 +6,7 @@ pub mod call_form;
 pub mod call_history;
 pub mod capture_list;
 pub(crate) mod describe;
+pub mod form_fields;
 mod job;
 pub(crate) mod keys;
 mod msg;

@@ -36,6 +36,28 @@ pub(crate) fn reload_memories(state: &mut AppState) -> Vec<Effect> {
     vec![Job::LoadMemories.into()]
 }
 
+/// A poll of the settled memories: listed again and each counted again,
+/// keeping what is shown until the new counts arrive; a memory whose count
+/// is still on its way is not asked twice.
+pub(crate) fn poll_memories(state: &mut AppState) -> Vec<Effect> {
+    let mem = &mut state.memory;
+    let mut effects = Vec::new();
+    if !mem.memories_in_flight {
+        mem.memories_in_flight = true;
+        effects.push(Job::LoadMemories.into());
+    }
+    let Some(memories) = mem.memories.loaded() else {
+        return effects;
+    };
+    for memory in memories {
+        let counting = matches!(mem.counts.get(&memory.id), Some(Loadable::Loading { .. }));
+        if !counting && mem.recounting.insert(memory.id.clone()) {
+            effects.push(Job::LoadCounts(Box::new(memory.clone())).into());
+        }
+    }
+    effects
+}
+
 /// Each listed memory's counts that are not there yet.
 pub(crate) fn load_counts(state: &mut AppState) -> Vec<Effect> {
     let tick = state.tick;

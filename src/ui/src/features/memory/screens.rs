@@ -20,8 +20,23 @@ use crate::shell::state::{AppState, ListCursor};
 /// How often the memories list polls while one is settling, in ticks.
 const SETTLE_TICKS: u64 = 10;
 
+/// How often the memories list polls once all are settled, in ticks (the
+/// gateway screens' 5 s): extraction adds records after events arrive.
+const COUNTS_TICKS: u64 = 50;
+
 /// How often a followed conversation polls, in ticks (100 ms).
 const FOLLOW_TICKS: u64 = 10;
+
+/// Whether a listed memory is CREATING, UPDATING or DELETING; `None`
+/// until the memories are listed.
+fn settling(state: &AppState) -> Option<bool> {
+    let memories = state.memory.memories.loaded()?;
+    Some(
+        memories
+            .iter()
+            .any(|m| m.status != "ACTIVE" && m.status != "FAILED"),
+    )
+}
 
 impl Route {
     /// The memory the screen is about, if any.
@@ -111,13 +126,13 @@ impl Screens for Route {
                 .as_ref()
                 .is_some_and(|c| c.follow)
                 .then_some(FOLLOW_TICKS),
-            // CREATING, UPDATING and DELETING settle in moments.
-            Route::Memories => mem
-                .memories
-                .loaded()?
-                .iter()
-                .any(|m| m.status != "ACTIVE" && m.status != "FAILED")
-                .then_some(SETTLE_TICKS),
+            // CREATING, UPDATING and DELETING settle in moments; then the
+            // counts still grow as extraction adds records.
+            Route::Memories => Some(if settling(state)? {
+                SETTLE_TICKS
+            } else {
+                COUNTS_TICKS
+            }),
             _ => None,
         }
     }
@@ -125,7 +140,8 @@ impl Screens for Route {
     fn poll(&self, state: &mut AppState) -> Vec<Effect> {
         match self {
             // Counted again once listed: a settling memory fills up.
-            Route::Memories => loads::reload_memories(state),
+            Route::Memories if settling(state) == Some(true) => loads::reload_memories(state),
+            Route::Memories => loads::poll_memories(state),
             _ => loads::poll_events(state),
         }
     }

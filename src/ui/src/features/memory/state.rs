@@ -2,7 +2,7 @@
 //! counts, the actors, sessions and the conversation opened, the records
 //! (with their namespace tree), the retrieve console and the scan.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use acc_backend::ErasePlan;
 use acc_domain::memory::{
@@ -88,6 +88,9 @@ pub struct MemoryState {
     pub memories_in_flight: bool,
     /// How much each memory holds, by memory id.
     pub counts: HashMap<String, Loadable<MemoryCounts>>,
+    /// Memories a poll is counting again (their shown counts stay): one
+    /// count at a time each.
+    pub recounting: HashSet<String>,
     /// Each memory's extraction jobs.
     pub jobs: HashMap<String, Loadable<Vec<ExtractionJob>>>,
     /// Each memory's actors.

@@ -48,6 +48,7 @@ pub(crate) fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::CountsLoaded { memory_id, result } => {
+            mem.recounting.remove(&memory_id);
             mem.counts.insert(memory_id, loadable(result));
         }
         Msg::JobsLoaded { memory_id, result } => {

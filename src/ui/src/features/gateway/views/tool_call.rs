@@ -71,49 +71,12 @@ fn render_editor(state: &AppState, form: &CallForm, frame: &mut Frame, area: Rec
         Layout::vertical([Constraint::Min(1), Constraint::Length(problems_height)]).areas(inner);
     match form.mode {
         EditorMode::Form => {
-            let mut lines = Vec::new();
-            for (i, field) in form.fields.iter().enumerate() {
-                let focused = i == form.focus;
-                let marker = if focused { "▸ " } else { "  " };
-                let name_style = if focused {
-                    theme.selection
-                } else if field.required {
-                    theme.accent
-                } else {
-                    theme.base
-                };
-                let hint = match &field.kind {
-                    FieldKind::Boolean | FieldKind::Choice(_) if field.value.is_empty() => {
-                        "(space to choose)"
-                    }
-                    _ if field.value.is_empty() && field.required => "(required)",
-                    _ => "",
-                };
-                let mut spans = vec![
-                    Span::styled(marker, theme.accent),
-                    Span::styled(
-                        format!("{}{}", field.name, if field.required { "*" } else { "" }),
-                        name_style,
-                    ),
-                    Span::styled(format!(" {} ", field.type_label), theme.muted),
-                    Span::raw(field.value.clone()),
-                ];
-                if focused {
-                    spans.push(Span::styled("▏", theme.accent));
-                }
-                spans.push(Span::styled(hint, theme.muted));
-                lines.push(Line::from(spans));
-                if focused && !field.description.is_empty() {
-                    lines.push(Line::styled(
-                        format!("    {}", field.description),
-                        theme.muted,
-                    ));
-                }
-            }
-            if lines.is_empty() {
-                lines.push(Line::styled("this tool takes no arguments", theme.muted));
-            }
-            frame.render_widget(Paragraph::new(lines), editor);
+            let (lines, focused) = form_lines(state, form);
+            // Keep the focused input (and its description) in view.
+            let shown = usize::from(editor.height.max(1));
+            let scroll = (focused + 2).saturating_sub(shown);
+            let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
+            frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), editor);
         }
         EditorMode::Raw => frame.render_widget(&form.raw, editor),
     }
@@ -123,6 +86,89 @@ fn render_editor(state: &AppState, form: &CallForm, frame: &mut Frame, area: Rec
         .map(|p| Line::styled(format!("✗ {p}"), theme.error))
         .collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), problems);
+}
+
+/// The form's lines: each nested model's label, the inputs indented under
+/// it; and the index of the focused input's line.
+fn form_lines(state: &AppState, form: &CallForm) -> (Vec<Line<'static>>, usize) {
+    let theme = &state.theme;
+    let mut lines = Vec::new();
+    let mut focused_line = 0;
+    let mut labelled: &[String] = &[];
+    for (i, field) in form.fields.iter().enumerate() {
+        let (leaf, parent) = field.path.split_last().expect("a field has a path");
+        let common = labelled
+            .iter()
+            .zip(parent)
+            .take_while(|(a, b)| a == b)
+            .count();
+        for depth in common + 1..=parent.len() {
+            lines.push(group_line(state, form, &parent[..depth]));
+        }
+        labelled = parent;
+        let indent = "  ".repeat(parent.len());
+        let focused = i == form.focus;
+        let name_style = if focused {
+            theme.selection
+        } else if field.required {
+            theme.accent
+        } else {
+            theme.base
+        };
+        let hint = match &field.kind {
+            FieldKind::Boolean | FieldKind::Choice(_) if field.value.is_empty() => {
+                "(space to choose)"
+            }
+            _ if field.value.is_empty() && field.required => "(required)",
+            _ => "",
+        };
+        let mut spans = vec![
+            Span::styled(if focused { "▸ " } else { "  " }, theme.accent),
+            Span::raw(indent.clone()),
+            Span::styled(
+                format!("{leaf}{}", if field.required { "*" } else { "" }),
+                name_style,
+            ),
+            Span::styled(format!(" {} ", field.type_label), theme.muted),
+            Span::raw(field.value.clone()),
+        ];
+        if focused {
+            focused_line = lines.len();
+            spans.push(Span::styled("▏", theme.accent));
+        }
+        spans.push(Span::styled(hint, theme.muted));
+        lines.push(Line::from(spans));
+        let about = match (parent.is_empty(), field.description.is_empty()) {
+            (true, true) => None,
+            (true, false) => Some(field.description.clone()),
+            (false, true) => Some(field.name.clone()),
+            (false, false) => Some(format!("{} · {}", field.name, field.description)),
+        };
+        if let (true, Some(about)) = (focused, about) {
+            lines.push(Line::styled(format!("    {indent}{about}"), theme.muted));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled("this tool takes no arguments", theme.muted));
+    }
+    (lines, focused_line)
+}
+
+/// A nested model's label: its name (starred when required) and type.
+fn group_line(state: &AppState, form: &CallForm, path: &[String]) -> Line<'static> {
+    let theme = &state.theme;
+    let group = form.groups.iter().find(|g| g.path == path);
+    let required = group.is_some_and(|g| g.required);
+    let kind = group.map_or("object", |g| g.type_label.as_str());
+    let name = path.last().map_or("", String::as_str);
+    Line::from(vec![
+        Span::raw(format!("  {}", "  ".repeat(path.len() - 1))),
+        Span::styled(
+            format!("{name}{}", if required { "*" } else { "" }),
+            if required { theme.accent } else { theme.base },
+        ),
+        Span::styled(format!(" {kind}"), theme.muted),
+    ])
 }
 
 fn render_outcome(state: &AppState, form: &CallForm, frame: &mut Frame, area: Rect) {
