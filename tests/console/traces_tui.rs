@@ -56,7 +56,10 @@ fn the_demo_agents_trace_its_tool_span_its_capture_and_the_decision() {
     let waterfall = t.wait_for("the waterfall with the tool span", |s| {
         s.contains("crm___search_accounts") && s.contains("critical path")
     });
-    assert!(waterfall.contains("▌"), "the critical path is marked:\n{waterfall}");
+    assert!(
+        waterfall.contains("▌"),
+        "the critical path is marked:\n{waterfall}"
+    );
 
     // Search the trace for the gateway call, open its span.
     t.literal("/tools/call");
@@ -67,7 +70,10 @@ fn the_demo_agents_trace_its_tool_span_its_capture_and_the_decision() {
     let span = t.wait_for("the span's captured call and decision", |s| {
         s.contains("# tool call crm___search_accounts") && s.contains("decision   ")
     });
-    assert!(span.contains("\"query\": \"retail\""), "the arguments in full:\n{span}");
+    assert!(
+        span.contains("\"query\": \"retail\""),
+        "the arguments in full:\n{span}"
+    );
 
     // The policy studio's why of that decision.
     t.literal("p");

@@ -238,6 +238,7 @@ fn detail(slow_tool: bool) -> TraceDetail {
             decision: Some(PolicyDecision::Allow),
             determining_policies: vec!["kb_read_for_agents".into()],
         }],
+        notes: vec!["no log records in /aws/vendedlogs/triage (log group missing)".into()],
     }
 }
 
