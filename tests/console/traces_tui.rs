@@ -73,7 +73,8 @@ fn the_demo_agents_trace_its_tool_span_its_capture_and_the_decision() {
     t.literal("l");
     if !gen_ai {
         let span = t.wait_for("the tool span's detail", |s| {
-            s.contains("# tools/call crm___search_accounts")
+            s.contains("› span tools/call")
+                && s.contains("# tools/call crm___search_accounts")
                 && s.contains("gen_ai.tool.name = crm___search_accounts")
         });
         assert!(span.contains("# conversation"), "{span}");
@@ -84,7 +85,9 @@ fn the_demo_agents_trace_its_tool_span_its_capture_and_the_decision() {
         return;
     }
     let span = t.wait_for("the span's captured call and decision", |s| {
-        s.contains("# tool call crm___search_accounts") && s.contains("decision   ALLOW by")
+        s.contains("› span tools/call")
+            && s.contains("# tool call crm___search_accounts")
+            && s.contains("decision   ALLOW by")
     });
     assert!(
         span.contains("\"query\": \"retail\""),
