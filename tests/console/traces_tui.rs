@@ -54,9 +54,16 @@ fn the_demo_agents_trace_its_tool_span_its_capture_and_the_decision() {
     // Its waterfall: the tool call's span under the invocation.
     t.keys(&["Enter"]);
     let waterfall = t.wait_for("the waterfall with the tool span", |s| {
-        s.contains("crm___search_accounts") && s.contains("critical path")
+        s.contains("tools/call crm___search_accounts") && s.contains("critical path")
     });
-    assert!(waterfall.contains("▌"), "the critical path is marked:\n{waterfall}");
+    assert!(
+        waterfall.contains("▌"),
+        "the critical path is marked:\n{waterfall}"
+    );
+    // With GenAI telemetry the agent's `execute_tool` span holds the
+    // gateway's own span, which names the capture; before it, the agent's
+    // one span per call is all there is (its call is not linked).
+    let gen_ai = waterfall.contains("execute_tool crm___search_accounts");
 
     // Search the trace for the gateway call, open its span.
     t.literal("/tools/call");
@@ -64,10 +71,29 @@ fn the_demo_agents_trace_its_tool_span_its_capture_and_the_decision() {
     t.wait_text("</tools/call>");
     t.literal("n");
     t.literal("l");
+    if !gen_ai {
+        let span = t.wait_for("the tool span's detail", |s| {
+            s.contains("› span tools/call")
+                && s.contains("# tools/call crm___search_accounts")
+                && s.contains("gen_ai.tool.name = crm___search_accounts")
+        });
+        assert!(span.contains("# conversation"), "{span}");
+        t.literal("o");
+        t.wait_for("the session it belongs to", |s| {
+            s.contains("# spans") && s.contains("tools/call crm___search_accounts")
+        });
+        return;
+    }
     let span = t.wait_for("the span's captured call and decision", |s| {
-        s.contains("# tool call crm___search_accounts") && s.contains("decision   ")
+        s.contains("› span tools/call")
+            && s.contains("# tool call crm___search_accounts")
+            && s.contains("decision   ALLOW by")
     });
-    assert!(span.contains("\"query\": \"retail\""), "the arguments in full:\n{span}");
+    assert!(
+        span.contains("\"query\": \"retail\""),
+        "the arguments in full:\n{span}"
+    );
+    assert!(span.contains("matched by capture id"), "{span}");
 
     // The policy studio's why of that decision.
     t.literal("p");

@@ -160,35 +160,26 @@ fn rss_mib() -> Option<f64> {
 }
 
 fn waterfall(c: &mut Criterion) {
-    let spans = spans();
-    let detail = TraceDetail {
-        spans: spans.clone(),
-        ..TraceDetail::default()
-    };
-    let mut group = c.benchmark_group("waterfall 100k spans");
-    group.sample_size(10);
-    group.bench_function("open (tree, rows, first frame)", |b| {
-        let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
-        b.iter_batched(
-            || (listed_state(), detail.clone()),
-            |(mut state, detail)| {
-                opened(&mut state, detail);
-                terminal.draw(|f| view(&state, f)).unwrap();
-                state
-            },
-            criterion::BatchSize::LargeInput,
-        )
-    });
-    group.finish();
+    // Memory first, in a fresh process: before, and with the trace open
+    // (its spans moved into the console's state, as GetTrace hands them).
+    let before = rss_mib();
     let mut state = listed_state();
-    opened(&mut state, detail);
+    opened(
+        &mut state,
+        TraceDetail {
+            spans: spans(),
+            ..TraceDetail::default()
+        },
+    );
     assert_eq!(
         state.screen().cursor.visible.len(),
         SPANS,
         "every span shows"
     );
-    if let Some(rss) = rss_mib() {
-        println!("resident memory with the 100k-span waterfall open: {rss:.0} MiB");
+    if let (Some(before), Some(open)) = (before, rss_mib()) {
+        println!(
+            "resident memory: {before:.0} MiB before, {open:.0} MiB with the 100k-span waterfall open"
+        );
     }
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
     c.bench_function(
@@ -204,6 +195,25 @@ fn waterfall(c: &mut Criterion) {
             })
         },
     );
+    drop(state);
+    let detail = TraceDetail {
+        spans: spans(),
+        ..TraceDetail::default()
+    };
+    let mut group = c.benchmark_group("waterfall 100k spans");
+    group.sample_size(10);
+    group.bench_function("open (tree, rows, first frame)", |b| {
+        b.iter_batched(
+            || (listed_state(), detail.clone()),
+            |(mut state, detail)| {
+                opened(&mut state, detail);
+                terminal.draw(|f| view(&state, f)).unwrap();
+                state
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    group.finish();
 }
 
 criterion_group!(benches, waterfall);

@@ -160,7 +160,13 @@ fn spans(slow_tool: bool) -> Vec<TraceSpan> {
         failed,
         tool,
         gateway,
-        llm("a6", "a1", tool_end + 10, tool_end + 560, (1460, 244)),
+        llm(
+            "a6",
+            "a1",
+            tool_end + 10,
+            tool_end + 560,
+            (1460, if slow_tool { 310 } else { 244 }),
+        ),
     ]
 }
 
@@ -238,6 +244,7 @@ fn detail(slow_tool: bool) -> TraceDetail {
             decision: Some(PolicyDecision::Allow),
             determining_policies: vec!["kb_read_for_agents".into()],
         }],
+        notes: vec!["no log records in /aws/vendedlogs/triage (log group missing)".into()],
     }
 }
 
@@ -604,6 +611,10 @@ fn two_traces_diff_with_added_spans_and_deltas() {
     let screen = render_at(&mut state, 200, 50);
     assert!(screen.contains("+ "), "an added span:\n{screen}");
     assert!(screen.contains("+600.0ms"), "the tool's delta:\n{screen}");
+    assert!(
+        screen.contains("Δ +66 tokens"),
+        "the tokens' delta in total:\n{screen}"
+    );
     snap("traces_diff", &mut state);
 }
 

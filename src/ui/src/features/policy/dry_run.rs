@@ -274,7 +274,9 @@ pub(crate) fn why_capture(state: &mut AppState, gateway_id: &str, capture_id: &s
             gateway.name
         ),
     );
-    vec![
+    // The studio too: the why quotes the deciding policies' text.
+    let mut effects = crate::features::policy::studio::load(state, gateway_id);
+    effects.push(
         Job::DryRunPolicy {
             gateway: Box::new(gateway),
             engine_id: engine.id,
@@ -282,7 +284,8 @@ pub(crate) fn why_capture(state: &mut AppState, gateway_id: &str, capture_id: &s
             changes: Default::default(),
         }
         .into(),
-    ]
+    );
+    effects
 }
 
 /// A dry-run of `gateway_id` arrived: the "why" waiting for it opens.

@@ -44,6 +44,13 @@ pub fn span_lines(trace: &OpenTrace, span_id: &str) -> Vec<ViewLine> {
     lines.push(ViewLine::blank());
     lines.push(ViewLine::heading("resource"));
     map_lines(&mut lines, &span.resource, |_| true);
+    if !trace.detail.notes.is_empty() {
+        lines.push(ViewLine::blank());
+        lines.push(ViewLine::heading("notes on this trace"));
+        for note in &trace.detail.notes {
+            lines.push(ViewLine::new(note.clone(), Tone::Warning));
+        }
+    }
     lines
 }
 

@@ -1,4 +1,5 @@
-//! The trace explorer's work against the platform, run on effect tasks.
+//! The trace explorer's work against the platform (or live AWS: the
+//! backend reads `aws/spans` and the log groups), run on effect tasks.
 
 use acc_backend::Backend;
 use acc_domain::traces::TraceQuery;
@@ -39,29 +40,18 @@ impl Job {
                     filter: query.filter.clone(),
                 };
                 Msg::TracesLoaded {
-                    result: shim_list(backend, &asked).await,
+                    result: backend.list_traces(&asked).await.map_err(|e| e.to_string()),
                     query,
                 }
             }
             Job::GetTrace { trace_id } => Msg::TraceLoaded {
-                result: shim_get(backend, &trace_id).await.map(Box::new),
+                result: backend
+                    .get_trace(&trace_id)
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.to_string()),
                 trace_id,
             },
         }
     }
-}
-
-// TEMPORARY until the backend's list_traces/get_trace land.
-async fn shim_list(
-    _backend: &Backend,
-    _query: &TraceQuery,
-) -> Result<Vec<acc_domain::traces::TraceSummary>, String> {
-    Err("list_traces is not in the backend yet".into())
-}
-
-async fn shim_get(
-    _backend: &Backend,
-    _trace_id: &str,
-) -> Result<acc_domain::traces::TraceDetail, String> {
-    Err("get_trace is not in the backend yet".into())
 }
