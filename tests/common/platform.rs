@@ -318,6 +318,32 @@ pub async fn create_runtime(
     .map_err(|e| e.into_service_error())
 }
 
+/// The demo hub gateway's MCP endpoint (`enterprise-hub`, seeded with the
+/// demo workspace) and its id.
+pub async fn demo_hub(endpoint: &str) -> (String, String) {
+    let gateways = client(endpoint).list_gateways().send().await.unwrap();
+    let hub = gateways
+        .items()
+        .iter()
+        .find(|g| g.name() == "enterprise-hub")
+        .expect("the demo workspace's enterprise-hub gateway")
+        .gateway_id()
+        .to_owned();
+    (format!("{endpoint}/gateways/{hub}/mcp"), hub)
+}
+
+/// An in-memory platform without the demo, its OTLP/gRPC port on loopback
+/// (a free port: `otlp_grpc_addr` names it).
+pub async fn start_with_otlp_grpc() -> RunningPlatform {
+    acc_runtime_local::start(PlatformConfig {
+        seed_demo: false,
+        otlp_grpc: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
+        ..PlatformConfig::default()
+    })
+    .await
+    .expect("the platform starts")
+}
+
 /// A token of the demo identity provider's `client` (secret `acc-demo`).
 pub async fn demo_token(endpoint: &str, client: &str) -> String {
     let granted: serde_json::Value = reqwest::Client::new()

@@ -79,18 +79,7 @@ async fn gateway_spans(endpoint: &str) -> Vec<Value> {
 async fn each_tool_call_is_a_server_span_in_the_callers_trace() {
     let platform = platform::start_ephemeral(true).await;
     let endpoint = platform.endpoint_url();
-    let hub = platform::client(&endpoint)
-        .list_gateways()
-        .send()
-        .await
-        .unwrap()
-        .items()
-        .iter()
-        .find(|g| g.name() == "enterprise-hub")
-        .unwrap()
-        .gateway_id()
-        .to_owned();
-    let url = format!("{endpoint}/gateways/{hub}/mcp");
+    let (url, hub) = platform::demo_hub(&endpoint).await;
     let sales = platform::demo_token(&endpoint, "sales-copilot").await;
 
     // Within the caller's trace: allowed by the demo policies.
@@ -200,18 +189,7 @@ async fn each_tool_call_is_a_server_span_in_the_callers_trace() {
 async fn a_malformed_traceparent_starts_a_new_trace() {
     let platform = platform::start_ephemeral(true).await;
     let endpoint = platform.endpoint_url();
-    let hub = platform::client(&endpoint)
-        .list_gateways()
-        .send()
-        .await
-        .unwrap()
-        .items()
-        .iter()
-        .find(|g| g.name() == "enterprise-hub")
-        .unwrap()
-        .gateway_id()
-        .to_owned();
-    let url = format!("{endpoint}/gateways/{hub}/mcp");
+    let (url, _) = platform::demo_hub(&endpoint).await;
     let sales = platform::demo_token(&endpoint, "sales-copilot").await;
     let zeros = format!("00-{}-00f067aa0ba902b7-01", "0".repeat(32));
     let bad = client(&url, &sales, Some(&zeros)).await;

@@ -480,13 +480,7 @@ async fn the_python_sdk_exporters_are_read_back_through_boto3() {
 /// in `aws/spans` and a log record in the group its metadata names.
 #[tokio::test]
 async fn the_python_sdk_grpc_exporters_reach_the_grpc_port() {
-    let platform = acc_runtime_local::start(acc_runtime_local::PlatformConfig {
-        seed_demo: false,
-        otlp_grpc: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let platform = platform::start_with_otlp_grpc().await;
     let endpoint = platform.endpoint_url();
     let grpc = format!("http://{}", platform.otlp_grpc_addr().unwrap());
     let (group, stream) = ("/otel/grpc-test", "grpc-logs");

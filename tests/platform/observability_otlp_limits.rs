@@ -11,13 +11,7 @@ use serde_json::{Value, json};
 
 #[tokio::test]
 async fn grpc_exports_are_counted_before_they_are_decoded() {
-    let platform = acc_runtime_local::start(acc_runtime_local::PlatformConfig {
-        seed_demo: false,
-        otlp_grpc: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let platform = platform::start_with_otlp_grpc().await;
     let grpc = platform.otlp_grpc_addr().unwrap().to_string();
     // A span with a few empty attributes is taken.
     let small = run_exporter("grpc_raw.py", [grpc.as_str(), "10", "none"]).await;

@@ -42,13 +42,7 @@ async fn sessions_export_over_grpc_or_http_as_their_otlp_variables_choose() {
         "the AgentCore Python SDK venv is missing: run ./tests/run (it creates target/agentcore-venv)"
     );
     let agent = root.join("tests/otlp_exporters/session_agent.py");
-    let platform = acc_runtime_local::start(acc_runtime_local::PlatformConfig {
-        seed_demo: false,
-        otlp_grpc: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let platform = platform::start_with_otlp_grpc().await;
     let endpoint = platform.endpoint_url();
     let grpc = format!("http://{}", platform.otlp_grpc_addr().unwrap());
     let uri = format!("native:{} {}", python.display(), agent.display());

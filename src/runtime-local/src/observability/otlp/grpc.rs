@@ -104,60 +104,59 @@ impl MetricsService for Collector {
     }
 }
 
-/// The trace service.
-struct Traces;
-/// The logs service.
-struct Logs;
-/// The metrics service.
-struct Metrics;
+/// A collector service over the counting codec: its marker type, its
+/// messages, its generated server module (for the service's name), its
+/// method path, its signal and the trait whose `export` answers it.
+macro_rules! collector_service {
+    ($marker:ident, $request:ty, $response:ty, $server:ident, $path:literal, $signal:expr, $service:ident) => {
+        #[doc = concat!("The `", $path, "` service.")]
+        struct $marker;
 
-impl Export for Traces {
-    type Handler = Collector;
-    type Request = ExportTraceServiceRequest;
-    type Response = ExportTraceServiceResponse;
-    const SERVICE: &'static str = trace_service_server::SERVICE_NAME;
-    const PATH: &'static str = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
-    const SIGNAL: Signal = Signal::Traces;
+        impl Export for $marker {
+            type Handler = Collector;
+            type Request = $request;
+            type Response = $response;
+            const SERVICE: &'static str = $server::SERVICE_NAME;
+            const PATH: &'static str = $path;
+            const SIGNAL: Signal = $signal;
 
-    fn export(
-        handler: Collector,
-        request: Request<Self::Request>,
-    ) -> BoxFuture<Response<Self::Response>, Status> {
-        Box::pin(async move { TraceService::export(&handler, request).await })
-    }
+            fn export(
+                handler: Collector,
+                request: Request<Self::Request>,
+            ) -> BoxFuture<Response<Self::Response>, Status> {
+                Box::pin(async move { $service::export(&handler, request).await })
+            }
+        }
+    };
 }
 
-impl Export for Logs {
-    type Handler = Collector;
-    type Request = ExportLogsServiceRequest;
-    type Response = ExportLogsServiceResponse;
-    const SERVICE: &'static str = logs_service_server::SERVICE_NAME;
-    const PATH: &'static str = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
-    const SIGNAL: Signal = Signal::Logs;
-
-    fn export(
-        handler: Collector,
-        request: Request<Self::Request>,
-    ) -> BoxFuture<Response<Self::Response>, Status> {
-        Box::pin(async move { LogsService::export(&handler, request).await })
-    }
-}
-
-impl Export for Metrics {
-    type Handler = Collector;
-    type Request = ExportMetricsServiceRequest;
-    type Response = ExportMetricsServiceResponse;
-    const SERVICE: &'static str = metrics_service_server::SERVICE_NAME;
-    const PATH: &'static str = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
-    const SIGNAL: Signal = Signal::Metrics;
-
-    fn export(
-        handler: Collector,
-        request: Request<Self::Request>,
-    ) -> BoxFuture<Response<Self::Response>, Status> {
-        Box::pin(async move { MetricsService::export(&handler, request).await })
-    }
-}
+collector_service!(
+    Traces,
+    ExportTraceServiceRequest,
+    ExportTraceServiceResponse,
+    trace_service_server,
+    "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+    Signal::Traces,
+    TraceService
+);
+collector_service!(
+    Logs,
+    ExportLogsServiceRequest,
+    ExportLogsServiceResponse,
+    logs_service_server,
+    "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
+    Signal::Logs,
+    LogsService
+);
+collector_service!(
+    Metrics,
+    ExportMetricsServiceRequest,
+    ExportMetricsServiceResponse,
+    metrics_service_server,
+    "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+    Signal::Metrics,
+    MetricsService
+);
 
 /// Bind `addr` for OTLP/gRPC; the bound address (with the real port).
 pub(crate) async fn bind(addr: SocketAddr) -> anyhow::Result<(TcpListener, SocketAddr)> {

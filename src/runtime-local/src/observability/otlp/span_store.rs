@@ -101,6 +101,33 @@ pub(crate) struct SpanQuery {
     limit: Option<i64>,
 }
 
+/// The listing's statement (`?1` session, `?2` trace, `?3` limit), one
+/// fixed text per filter present, so that SQLite uses the index that
+/// filter has (an `?2 IS NULL OR trace_id = ?2` scans every span).
+fn listing_sql(session: bool, trace: bool) -> &'static str {
+    match (session, trace) {
+        (_, true) => {
+            "SELECT trace_id, span_id, parent_span_id, name, kind, start_unix_nano, \
+             end_unix_nano, status_code, status_message, service, session_id, attributes \
+             FROM spans INDEXED BY spans_by_trace \
+             WHERE trace_id = ?2 AND (?1 IS NULL OR session_id = ?1) \
+             ORDER BY start_unix_nano DESC, seq DESC LIMIT ?3"
+        }
+        (true, false) => {
+            "SELECT trace_id, span_id, parent_span_id, name, kind, start_unix_nano, \
+             end_unix_nano, status_code, status_message, service, session_id, attributes \
+             FROM spans WHERE session_id = ?1 AND ?2 IS NULL \
+             ORDER BY start_unix_nano DESC, seq DESC LIMIT ?3"
+        }
+        (false, false) => {
+            "SELECT trace_id, span_id, parent_span_id, name, kind, start_unix_nano, \
+             end_unix_nano, status_code, status_message, service, session_id, attributes \
+             FROM spans WHERE ?1 IS NULL AND ?2 IS NULL \
+             ORDER BY start_unix_nano DESC, seq DESC LIMIT ?3"
+        }
+    }
+}
+
 /// The spans `query` asks for, newest first (200 unless it says).
 pub(crate) async fn list_spans(
     store: &Arc<Store>,
@@ -109,15 +136,10 @@ pub(crate) async fn list_spans(
     let limit = query.limit.unwrap_or(200).clamp(1, 10_000);
     store
         .read(move |conn| {
-            let mut statement = conn.prepare_cached(
-                "SELECT trace_id, span_id, parent_span_id, name, kind, start_unix_nano, \
-                 end_unix_nano, status_code, status_message, service, session_id, attributes \
-                 FROM spans WHERE (?1 IS NULL OR session_id = ?1) AND (?2 IS NULL OR trace_id = ?2) \
-                 ORDER BY start_unix_nano DESC, seq DESC LIMIT ?3",
-            )?;
-            let rows = statement.query_map(
-                rusqlite::params![query.session, query.trace, limit],
-                |r| {
+            let sql = listing_sql(query.session.is_some(), query.trace.is_some());
+            let mut statement = conn.prepare_cached(sql)?;
+            let rows =
+                statement.query_map(rusqlite::params![query.session, query.trace, limit], |r| {
                     Ok(SpanRecord {
                         trace_id: r.get(0)?,
                         span_id: r.get(1)?,
@@ -134,9 +156,45 @@ pub(crate) async fn list_spans(
                             .unwrap_or_default(),
                         resource: Arc::default(),
                     })
-                },
-            )?;
+                })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::migrations::{MIGRATIONS, check_identity, migrate};
+
+    /// A listing by trace or by session reads its index, not every span.
+    #[test]
+    fn listings_use_their_index() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let identity = check_identity(&conn, "db", MIGRATIONS).unwrap();
+        migrate(&mut conn, identity, MIGRATIONS).unwrap();
+        let plan = |session: bool, trace: bool| -> String {
+            let sql = format!("EXPLAIN QUERY PLAN {}", listing_sql(session, trace));
+            let mut statement = conn.prepare(&sql).unwrap();
+            let rows = statement
+                .query_map(rusqlite::params!["s", "t", 10], |r| r.get::<_, String>(3))
+                .unwrap();
+            rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+        };
+        assert!(
+            plan(false, true).contains("spans_by_trace"),
+            "{}",
+            plan(false, true)
+        );
+        assert!(
+            plan(true, true).contains("spans_by_trace"),
+            "{}",
+            plan(true, true)
+        );
+        assert!(
+            plan(true, false).contains("spans_by_session"),
+            "{}",
+            plan(true, false)
+        );
+    }
 }
