@@ -6,7 +6,7 @@
 //! failures: the memory models list it, not `InternalServerException`),
 //! and `indexedKeys` held to AWS's `MetadataKey` pattern.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use aws_sdk_bedrockagentcore::primitives::DateTime;
 use aws_sdk_bedrockagentcore::types::{
@@ -18,7 +18,11 @@ use aws_sdk_bedrockagentcorecontrol::error::ProvideErrorMetadata as _;
 use aws_sdk_bedrockagentcorecontrol::types::{IndexedKey, MemoryStatus, MetadataValueType};
 use aws_smithy_types::retry::RetryConfig;
 
-use crate::platform::{client, client_without_retries, data_client, poll_until, start_in};
+use aws_sdk_bedrockagentcorecontrol::Client;
+
+use crate::platform::{
+    client, client_without_retries, damage_store, data_client, poll_until, start_in,
+};
 
 fn key(name: &str) -> IndexedKey {
     IndexedKey::builder()
@@ -52,6 +56,47 @@ fn now() -> DateTime {
     DateTime::from(SystemTime::now())
 }
 
+/// CreateMemory `name` declaring `keys`: its id and ARN.
+async fn new_memory(c: &Client, name: &str, keys: &[&str]) -> (String, String) {
+    let created = c
+        .create_memory()
+        .name(name)
+        .event_expiry_duration(7)
+        .set_indexed_keys((!keys.is_empty()).then(|| keys.iter().map(|k| key(k)).collect()))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("CreateMemory {name}: {e:?}"));
+    let memory = created.memory().unwrap();
+    (memory.id().to_owned(), memory.arn().to_owned())
+}
+
+/// Polls GetMemory until memory `id` is ACTIVE.
+async fn wait_active(c: &Client, id: &str) {
+    poll_until(id, &MemoryStatus::Active, || async {
+        let got = c.get_memory().memory_id(id).send().await.unwrap();
+        got.memory().unwrap().status().clone()
+    })
+    .await;
+}
+
+/// CreateEvent: one user turn saying `text` in memory `id`.
+async fn user_turn(
+    data: &aws_sdk_bedrockagentcore::Client,
+    id: &str,
+    text: &str,
+) -> Result<(), aws_sdk_bedrockagentcore::operation::create_event::CreateEventError> {
+    data.create_event()
+        .memory_id(id)
+        .actor_id("u1")
+        .session_id("s1")
+        .event_timestamp(now())
+        .payload(turn(text))
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| e.into_service_error())
+}
+
 /// Attack: a key AWS's pattern `[a-zA-Z0-9\s._:/=+@-]*` refuses (a quote,
 /// a parenthesis, a semicolon) is refused at CreateMemory and UpdateMemory,
 /// naming the member; every character the pattern allows is accepted.
@@ -78,27 +123,9 @@ async fn indexed_keys_follow_aws_metadata_key_pattern() {
         );
         assert!(message.contains("[a-zA-Z0-9\\s._:/=+@-]*"), "{message}");
     }
-    let memory = c
-        .create_memory()
-        .name("keyed")
-        .event_expiry_duration(7)
-        .indexed_keys(key("topic.name:v1/=+@- x_y"))
-        .send()
-        .await
-        .expect("every character the pattern allows");
-    let id = memory.memory().unwrap().id().to_owned();
-    poll_until("keyed", &MemoryStatus::Active, || async {
-        c.get_memory()
-            .memory_id(&id)
-            .send()
-            .await
-            .unwrap()
-            .memory()
-            .unwrap()
-            .status()
-            .clone()
-    })
-    .await;
+    // Every character the pattern allows.
+    let (id, _) = new_memory(&c, "keyed", &["topic.name:v1/=+@- x_y"]).await;
+    wait_active(&c, &id).await;
     let err = c
         .update_memory()
         .memory_id(&id)
@@ -122,29 +149,8 @@ async fn an_update_of_a_memory_being_updated_is_a_conflict() {
     let dir = tempfile::tempdir().unwrap();
     let platform = start_in(dir.path(), false).await.unwrap();
     let c = client_without_retries(&platform.endpoint_url());
-    let id = c
-        .create_memory()
-        .name("busy")
-        .event_expiry_duration(7)
-        .send()
-        .await
-        .unwrap()
-        .memory()
-        .unwrap()
-        .id()
-        .to_owned();
-    let active = || async {
-        c.get_memory()
-            .memory_id(&id)
-            .send()
-            .await
-            .unwrap()
-            .memory()
-            .unwrap()
-            .status()
-            .clone()
-    };
-    poll_until("busy", &MemoryStatus::Active, active).await;
+    let (id, _) = new_memory(&c, "busy", &[]).await;
+    wait_active(&c, &id).await;
     // The first update leaves the memory UPDATING for a moment; the update
     // sent right after meets it so. (A machine too slow to send the second
     // within the moment sees ACTIVE: the pair is tried again, a few times.)
@@ -169,7 +175,7 @@ async fn an_update_of_a_memory_being_updated_is_a_conflict() {
                 conflict = Some(e.into_service_error());
                 break;
             }
-            Ok(_) => poll_until("busy", &MemoryStatus::Active, active).await,
+            Ok(_) => wait_active(&c, &id).await,
         }
     }
     let conflict = conflict.expect("an update while UPDATING is refused");
@@ -179,7 +185,7 @@ async fn an_update_of_a_memory_being_updated_is_a_conflict() {
         message.contains("UPDATING") && message.contains("ACTIVE"),
         "{message}"
     );
-    poll_until("busy", &MemoryStatus::Active, active).await;
+    wait_active(&c, &id).await;
     c.update_memory()
         .memory_id(&id)
         .description("settled")
@@ -197,40 +203,14 @@ async fn create_event_under_a_held_write_lock_is_a_retryable_conflict() {
     let dir = tempfile::tempdir().unwrap();
     let platform = start_in(dir.path(), false).await.unwrap();
     let endpoint = platform.endpoint_url();
-    let id = client(&endpoint)
-        .create_memory()
-        .name("locked")
-        .event_expiry_duration(7)
-        .send()
-        .await
-        .unwrap()
-        .memory()
-        .unwrap()
-        .id()
-        .to_owned();
+    let (id, _) = new_memory(&client(&endpoint), "locked", &[]).await;
     let db = rusqlite::Connection::open(dir.path().join("platform.sqlite3")).unwrap();
     db.execute_batch("BEGIN IMMEDIATE").unwrap();
     let data = data_without_retries(&endpoint);
-    let err = data
-        .create_event()
-        .memory_id(&id)
-        .actor_id("u1")
-        .session_id("s1")
-        .event_timestamp(now())
-        .payload(turn("hello"))
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = user_turn(&data, &id, "hello").await.unwrap_err();
     assert!(err.is_retryable_conflict_exception(), "{err:?}");
     db.execute_batch("COMMIT").unwrap();
-    data.create_event()
-        .memory_id(&id)
-        .actor_id("u1")
-        .session_id("s1")
-        .event_timestamp(now())
-        .payload(turn("hello again"))
-        .send()
+    user_turn(&data, &id, "hello again")
         .await
         .expect("written once the lock is released");
     platform.shutdown().await;
@@ -245,28 +225,9 @@ async fn internal_failures_are_service_exceptions_on_both_planes() {
     let platform = start_in(dir.path(), false).await.unwrap();
     let endpoint = platform.endpoint_url();
     let c = client_without_retries(&endpoint);
-    let created = c
-        .create_memory()
-        .name("broken_doc")
-        .event_expiry_duration(7)
-        .indexed_keys(key("channel"))
-        .send()
-        .await
-        .unwrap();
-    let (id, arn) = created
-        .memory()
-        .map(|m| (m.id().to_owned(), m.arn().to_owned()))
-        .unwrap();
-    let db = rusqlite::Connection::open(dir.path().join("platform.sqlite3")).unwrap();
-    db.busy_timeout(Duration::from_secs(5)).unwrap();
-    let broken = db
-        .execute(
-            "UPDATE memories SET document = '{' WHERE memory_id = ?1",
-            [&id],
-        )
-        .unwrap();
-    assert_eq!(broken, 1);
-    drop(db);
+    let (id, arn) = new_memory(&c, "broken_doc", &["channel"]).await;
+    let broken = "UPDATE memories SET document = '{' WHERE memory_id = ?1";
+    damage_store(dir.path(), broken, &id);
 
     let err = c
         .get_memory()
