@@ -57,6 +57,15 @@ pub async fn start_rehearsal(dir: &Path) -> RunningPlatform {
     .expect("the platform starts")
 }
 
+/// Runs `sql` (its `?1` bound to `id`) on the state file of a platform
+/// persisting into `dir`, behind the server's back, to damage what it
+/// stored; fails unless exactly one row changed.
+pub fn damage_store(dir: &Path, sql: &str, id: &str) {
+    let db = rusqlite::Connection::open(dir.join("platform.sqlite3")).unwrap();
+    db.busy_timeout(Duration::from_secs(5)).unwrap();
+    assert_eq!(db.execute(sql, [id]).unwrap(), 1, "{sql}");
+}
+
 /// Any credentials sign requests the local platform accepts.
 fn credentials() -> Credentials {
     Credentials::new("acclocal", "acclocalsecret", None, None, "acc")

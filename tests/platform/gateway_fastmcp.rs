@@ -12,7 +12,9 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
+use acc_domain::Tool;
 use acc_domain::cedar_model::schema::gateway_schema;
+use acc_ui::features::gateway::call_form::CallForm;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -114,6 +116,34 @@ async fn a_fastmcp_tool_schema_is_enforced_through_its_refs() {
     assert_eq!(
         placed.result()["content"][0]["text"],
         "placed 1 line(s) to 12345",
+        "{}",
+        placed.body
+    );
+
+    // The console's call form, one input per inner field, assembles
+    // nested arguments the real server accepts.
+    let schema = tool["inputSchema"].clone();
+    let mut form = CallForm::new(&id, &Tool::from_target("shop", "place_order", "", schema));
+    for (name, text) in [
+        (
+            "order.lines",
+            r#"[{"sku": "XYZ-999", "size": "small", "quantity": 3}]"#,
+        ),
+        ("order.ship_to.street", "2 Quay St"),
+        ("order.ship_to.zip", "54321"),
+        ("order.category.name", "tea"),
+    ] {
+        form.focus = form.fields.iter().position(|f| f.name == name).unwrap();
+        text.chars().for_each(|c| form.type_char(c));
+    }
+    let arguments = form
+        .arguments()
+        .expect("the form's arguments pass the schema");
+    assert_eq!(arguments["order"]["category"], json!({ "name": "tea" }));
+    let placed = call_tool(&url, None, "shop___place_order", arguments).await;
+    assert_eq!(
+        placed.result()["content"][0]["text"],
+        "placed 1 line(s) to 54321",
         "{}",
         placed.body
     );

@@ -19,6 +19,7 @@ mod gateway_control_plane;
 mod gateway_fastmcp;
 mod gateway_mcp;
 mod gateway_targets;
+mod memory_conflicts;
 mod memory_control_plane;
 mod memory_demo;
 mod memory_events;

@@ -209,6 +209,12 @@ async fn updates_add_modify_and_delete_strategies_and_add_indexed_keys() {
         .unwrap();
     let memory = memory.memory().unwrap();
     let facts = memory.strategies()[0].strategy_id().to_owned();
+    // An update waits until the memory is ACTIVE (else ConflictException).
+    let active = || async {
+        let got = c.get_memory().memory_id(memory.id()).send().await.unwrap();
+        got.memory().unwrap().status().clone()
+    };
+    poll_until("evolving", &MemoryStatus::Active, active).await;
     let custom = MemoryStrategyInput::CustomMemoryStrategy(
         CustomMemoryStrategyInput::builder()
             .name("tuned")
@@ -264,6 +270,7 @@ async fn updates_add_modify_and_delete_strategies_and_add_indexed_keys() {
     );
     assert_eq!(m.indexed_keys()[0].key(), "topic");
 
+    poll_until("evolving", &MemoryStatus::Active, active).await;
     let after = c
         .update_memory()
         .memory_id(m.arn())

@@ -617,3 +617,89 @@ async fn memories_events_and_records_survive_a_restart() {
     assert_eq!(facts, ["The user's seat is 14C."]);
     second.shutdown().await;
 }
+
+/// Kills the `acc serve` it holds when dropped (a failed test leaves none).
+struct Serving(std::process::Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The real binary with `--memory-extraction-delay-ms 3000` (three times
+/// the default, so a flag ignored shows): the fact an event states is
+/// extracted, and no sooner than the delay after the event was sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_extraction_delay_flag_holds_extraction_back() {
+    const DELAY: Duration = Duration::from_millis(3000);
+    let mut serve = crate::platform::acc_serve(
+        "127.0.0.1:0",
+        &[
+            "--ephemeral",
+            "--no-demo",
+            "--memory-extraction-delay-ms",
+            "3000",
+        ],
+    )
+    .stdin(std::process::Stdio::null())
+    .spawn()
+    .expect("spawn acc serve");
+    let endpoint = crate::platform::announced_url(&mut serve);
+    let _serving = Serving(serve);
+    let created = client(&endpoint)
+        .create_memory()
+        .name("delayed")
+        .event_expiry_duration(7)
+        .memory_strategies(MemoryStrategyInput::SemanticMemoryStrategy(
+            SemanticMemoryStrategyInput::builder()
+                .name("facts")
+                .build()
+                .unwrap(),
+        ))
+        .send()
+        .await
+        .expect("CreateMemory");
+    let m = created.memory().unwrap();
+    let (memory, facts) = (
+        m.id().to_owned(),
+        m.strategies()[0].strategy_id().to_owned(),
+    );
+    let data = data_client(&endpoint);
+    let sent = Instant::now();
+    data.create_event()
+        .memory_id(&memory)
+        .actor_id("user/42")
+        .session_id("s1")
+        .event_timestamp(DateTime::from(std::time::SystemTime::now()))
+        .payload(turn(Role::User, "My order number is 35476."))
+        .send()
+        .await
+        .expect("CreateEvent");
+    let namespace = format!("/strategies/{facts}/actors/user/42/");
+    let deadline = sent + DELAY + EXTRACTED_WITHIN;
+    let seen = loop {
+        let listed = data
+            .list_memory_records()
+            .memory_id(&memory)
+            .namespace(&namespace)
+            .send()
+            .await
+            .unwrap();
+        let texts: Vec<String> = listed.memory_record_summaries().iter().map(text).collect();
+        if !texts.is_empty() {
+            assert_eq!(texts, ["The user's order number is 35476."]);
+            break sent.elapsed();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "nothing extracted into {namespace}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(
+        seen >= DELAY,
+        "the record was there {seen:?} after the event, before the {DELAY:?} delay"
+    );
+}

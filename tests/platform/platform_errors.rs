@@ -339,16 +339,8 @@ async fn a_corrupt_record_is_an_internal_server_error_not_a_crash() {
     create_gateway(&client, "sturdy").await;
 
     // Damage the stored document behind the server's back.
-    let db = rusqlite::Connection::open(dir.path().join("platform.sqlite3")).unwrap();
-    db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
-    let changed = db
-        .execute(
-            "UPDATE gateways SET document = '{not json' WHERE gateway_id = ?1",
-            [&gateway_id],
-        )
-        .unwrap();
-    assert_eq!(changed, 1);
-    drop(db);
+    let damage = "UPDATE gateways SET document = '{not json' WHERE gateway_id = ?1";
+    damage_store(dir.path(), damage, &gateway_id);
 
     let err = client
         .get_gateway()

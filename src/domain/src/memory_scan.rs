@@ -230,27 +230,29 @@ mod tests {
         assert!(!json.contains("alice@example.com"), "{json}");
     }
 
-    fn event(payload: EventPayload) -> MemoryEvent {
-        MemoryEvent {
+    /// The scan of one event of alice's carrying `payload`.
+    fn scan_one(payload: EventPayload) -> ScanReport {
+        let event = MemoryEvent {
             actor_id: "alice".into(),
             session_id: "s1".into(),
             event_id: "1#a".into(),
             payload: vec![payload],
             ..MemoryEvent::default()
+        };
+        scan_memory(&[event], &[], &[])
+    }
+
+    fn user_says(text: &str) -> EventPayload {
+        EventPayload::Conversational {
+            role: "USER".into(),
+            text: text.into(),
         }
     }
 
     #[test]
     fn a_flagged_event_reads_as_its_message_text() {
         let wrapped = r#"{"message":{"role":"user","content":[{"text":"Mail me at ana@example.com"}]},"message_id":2}"#;
-        let report = scan_memory(
-            &[event(EventPayload::Conversational {
-                role: "USER".into(),
-                text: wrapped.into(),
-            })],
-            &[],
-            &[],
-        );
+        let report = scan_one(user_says(wrapped));
         assert_eq!(report.items[0].text, "Mail me at ana@example.com");
         assert_eq!(report.items[0].masked, "Mail me at [email]");
         assert_eq!(report.total(), 1);
@@ -262,14 +264,7 @@ mod tests {
         // raw payload is what is shown (masked), so nothing found is hidden.
         let wrapped =
             r#"{"message":{"role":"user","content":[{"text":"hello"}]},"from":"ana@example.com"}"#;
-        let report = scan_memory(
-            &[event(EventPayload::Conversational {
-                role: "USER".into(),
-                text: wrapped.into(),
-            })],
-            &[],
-            &[],
-        );
+        let report = scan_one(user_says(wrapped));
         assert_eq!(report.total(), 1);
         assert!(
             report.items[0].masked.contains("[email]"),
@@ -277,13 +272,9 @@ mod tests {
             report.items[0]
         );
         // A blob is pretty-printed.
-        let report = scan_memory(
-            &[event(EventPayload::Blob {
-                value: serde_json::json!({"note": "card 4111 1111 1111 1111"}),
-            })],
-            &[],
-            &[],
-        );
+        let report = scan_one(EventPayload::Blob {
+            value: serde_json::json!({"note": "card 4111 1111 1111 1111"}),
+        });
         assert_eq!(report.items[0].masked, "{\n  \"note\": \"card [card]\"\n}");
     }
 }

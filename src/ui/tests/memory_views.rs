@@ -200,6 +200,21 @@ fn msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
 }
 
 /// `:mem` with the memories and their counts loaded.
+/// The concierge memory's counts arrived: 2 actors, 3 sessions, 6 events
+/// and `records` records.
+fn counted(records: usize) -> Msg {
+    Msg::CountsLoaded {
+        memory_id: MEM.into(),
+        result: Ok(MemoryCounts {
+            actors: 2,
+            sessions: 3,
+            events: 6,
+            records,
+            capped: false,
+        }),
+    }
+}
+
 fn on_memories(readonly: bool) -> AppState {
     let mut state = AppState::new(context(), readonly, Theme::dark(), (80, 24));
     let effects = palette(&mut state, "mem");
@@ -214,19 +229,7 @@ fn on_memories(readonly: bool) -> AppState {
             .any(|e| matches!(e, Effect::Memory(Job::LoadCounts(m)) if m.id == MEM)),
         "counts load for each memory: {effects:?}"
     );
-    msg(
-        &mut state,
-        Msg::CountsLoaded {
-            memory_id: MEM.into(),
-            result: Ok(MemoryCounts {
-                actors: 2,
-                sessions: 3,
-                events: 6,
-                records: 4,
-                capped: false,
-            }),
-        },
-    );
+    msg(&mut state, counted(4));
     state
 }
 
@@ -611,19 +614,7 @@ fn counts_keep_refreshing_after_settling() {
     let mut settled = memories();
     settled[1].status = "ACTIVE".into();
     msg(&mut state, Msg::MemoriesLoaded(Ok(settled)));
-    msg(
-        &mut state,
-        Msg::CountsLoaded {
-            memory_id: MEM.into(),
-            result: Ok(MemoryCounts {
-                actors: 2,
-                sessions: 3,
-                events: 6,
-                records: 4,
-                capped: false,
-            }),
-        },
-    );
+    msg(&mut state, counted(4));
     let polled: Vec<Effect> = (0..55)
         .flat_map(|_| update(&mut state, Action::Tick))
         .collect();
@@ -642,19 +633,7 @@ fn counts_keep_refreshing_after_settling() {
         row.split_whitespace().any(|w| w == "4"),
         "the counts shown stay while counting again: {row}"
     );
-    msg(
-        &mut state,
-        Msg::CountsLoaded {
-            memory_id: MEM.into(),
-            result: Ok(MemoryCounts {
-                actors: 2,
-                sessions: 3,
-                events: 6,
-                records: 9,
-                capped: false,
-            }),
-        },
-    );
+    msg(&mut state, counted(9));
     let screen = render_at(&mut state, 200, 50);
     let row = screen
         .lines()

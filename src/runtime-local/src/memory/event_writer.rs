@@ -92,7 +92,7 @@ async fn write_batches(store: Arc<Store>, mut waiting: mpsc::Receiver<Pending>) 
             }
             Err(e) => {
                 for answer in answers {
-                    let _ = answer.send(Err(ApiError::internal(&e.message)));
+                    let _ = answer.send(Err(e.clone()));
                 }
             }
         }

@@ -26,7 +26,8 @@ pub(crate) fn is_metadata_text(s: &str) -> bool {
             || matches!(c, '.' | '_' | ':' | '/' | '=' | '+' | '@' | '-')
     })
 }
-const METADATA_PATTERN: &str = "[a-zA-Z0-9\\s._:/=+@-]*";
+/// The pattern [`is_metadata_text`] checks, as messages quote it.
+pub(crate) const METADATA_PATTERN: &str = "[a-zA-Z0-9\\s._:/=+@-]*";
 
 /// A CreateEvent request, checked.
 pub(crate) struct NewEvent {
@@ -221,7 +222,12 @@ pub(crate) async fn create_event(
     let event = check_new_event(&input)?;
     let _slot = ctx.write_slot()?;
     let extract = event.extract;
-    let answer = ctx.events.submit(label, event).await?;
+    // A write lock held elsewhere is temporary: the model's retryable conflict.
+    let answer = ctx
+        .events
+        .submit(label, event)
+        .await
+        .map_err(ApiError::busy_as_retryable_conflict)?;
     if extract {
         ctx.wake.notify_one();
     }

@@ -17,7 +17,7 @@ use crate::platform::rest_json::{
     parse_input, path_param,
 };
 use crate::platform::validation::Object;
-use crate::platform::wire_errors::ApiError;
+use crate::platform::wire_errors::{ApiError, internal_as_service_exception};
 
 type Memory = State<Arc<MemoryState>>;
 
@@ -29,16 +29,16 @@ where
 {
     let m = "/memories/{memory_id}";
     let session = format!("{m}/actor/{{actor_id}}/sessions/{{session_id}}");
+    let tags = control_plane_routes(vec![(
+        "/tags/{resource_arn}",
+        get(list_tags).post(tag_resource).delete(untag_resource),
+    )]);
     let mut routes = vec![
         ("/memories/create".to_owned(), post(create_memory)),
         ("/memories".to_owned(), post(list_memories)),
         (format!("{m}/details"), get(get_memory)),
         (format!("{m}/update"), put(update_memory)),
         (format!("{m}/delete"), delete(delete_memory)),
-        (
-            "/tags/{resource_arn}".to_owned(),
-            get(list_tags).post(tag_resource).delete(untag_resource),
-        ),
         (format!("{m}/events"), post(create_event)),
         (
             format!("{session}/events/{{event_id}}"),
@@ -52,12 +52,18 @@ where
         ),
     ];
     routes.extend(crate::memory::records::routes());
+    // The memory models list ServiceException for internal failures; the
+    // tagging operations, shared with other resources, InternalServerException.
     control_plane_routes(
         routes
             .iter()
             .map(|(p, r)| (p.as_str(), r.clone()))
             .collect(),
     )
+    .layer(axum::middleware::map_response(
+        internal_as_service_exception,
+    ))
+    .merge(tags)
 }
 
 /// A CreateEvent or BatchCreate answer: 201 Created.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use rusqlite::params;
 use serde_json::{Value, json};
 
+use crate::memory::events::{METADATA_PATTERN, is_metadata_text};
 use crate::memory::memory_row::{MemoryRow, require_memory};
 use crate::memory::state::MemoryState;
 use crate::memory::strategies::{self, MAX_STRATEGIES};
@@ -47,7 +48,10 @@ fn check_indexed_keys(v: &mut Violations, input: &Object, member: &str) -> Vec<(
         let name = v.required_str(obj, &at, "key");
         v.enum_value(obj, &at, "type", &["STRING", "STRINGLIST", "NUMBER"], true);
         if let Some(name) = name {
-            v.length(&format!("{at}.key"), name, 1, 128);
+            let path = format!("{at}.key");
+            v.length(&path, name, 1, 128);
+            // AWS's MetadataKey pattern: a key filters can name, and no more.
+            v.pattern(&path, name, is_metadata_text(name), METADATA_PATTERN);
             out.push((name.to_owned(), key.clone()));
         }
     }
@@ -309,6 +313,14 @@ pub(crate) async fn update_memory(
     ctx.store
         .write(move |tx| {
             let row = require_memory(tx, &label)?;
+            let status = row.status_at(now);
+            if matches!(status, "CREATING" | "UPDATING" | "DELETING") {
+                return Err(ApiError::conflict(format!(
+                    "Memory {} is {status}: another change is being applied. Wait until it is \
+                     ACTIVE (GetMemory says) and send the update again.",
+                    row.memory_id
+                )));
+            }
             let mut doc = row.doc()?;
             for key in [
                 "description",

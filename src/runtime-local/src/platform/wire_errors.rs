@@ -36,6 +36,15 @@ pub(crate) enum ErrorKind {
     Throttled,
     /// AgentCore Memory's quota error (402, as its model says).
     ServiceQuotaExceeded,
+    /// The database's write lock is held by another connection past the
+    /// busy wait: answered as an internal failure unless a service's model
+    /// names the case (CreateEvent's `RetryableConflictException`).
+    Busy,
+    /// AgentCore Memory's internal failure (`ServiceException`, 500): its
+    /// models list it, not `InternalServerException`.
+    Service,
+    /// AgentCore Memory's temporary conflict (409, retryable).
+    RetryableConflict,
 }
 
 impl ErrorKind {
@@ -48,7 +57,8 @@ impl ErrorKind {
             Self::Conflict => StatusCode::CONFLICT,
             Self::AccessDenied => StatusCode::FORBIDDEN,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::InternalServer => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::InternalServer | Self::Busy | Self::Service => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::RetryableConflict => StatusCode::CONFLICT,
             Self::RuntimeClient => StatusCode::FAILED_DEPENDENCY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Throttled => StatusCode::TOO_MANY_REQUESTS,
@@ -62,7 +72,9 @@ impl ErrorKind {
             Self::ResourceNotFound => "ResourceNotFoundException",
             Self::Conflict => "ConflictException",
             Self::AccessDenied | Self::Unauthorized => "AccessDeniedException",
-            Self::InternalServer => "InternalServerException",
+            Self::InternalServer | Self::Busy => "InternalServerException",
+            Self::Service => "ServiceException",
+            Self::RetryableConflict => "RetryableConflictException",
             Self::InvalidParameter => "InvalidParameterException",
             Self::Serialization => "SerializationException",
             Self::UnknownOperation => "UnknownOperationException",
@@ -93,7 +105,7 @@ impl ValidationReason {
 }
 
 /// An error answered to the caller in the AWS wire shape.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{}: {message}", kind.type_name())]
 pub(crate) struct ApiError {
     pub(crate) kind: ErrorKind,
@@ -167,6 +179,18 @@ impl ApiError {
     /// A quota would be exceeded (`ServiceQuotaExceededException`, 402).
     pub(crate) fn quota_exceeded(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::ServiceQuotaExceeded, message)
+    }
+
+    /// A write that met the database locked (CreateEvent's
+    /// `RetryableConflictException`); others unchanged.
+    pub(crate) fn busy_as_retryable_conflict(self) -> Self {
+        match self.kind {
+            ErrorKind::Busy => Self {
+                kind: ErrorKind::RetryableConflict,
+                ..self
+            },
+            _ => self,
+        }
     }
 
     /// CloudWatch Logs' `InvalidParameterException`.
@@ -267,6 +291,17 @@ pub(crate) fn aws_json_error(status: StatusCode, type_name: &str, message: &str)
 
 impl From<rusqlite::Error> for ApiError {
     fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+        if let Some(DatabaseBusy | DatabaseLocked) = err.sqlite_error_code() {
+            tracing::warn!(error = %err, "the platform's database stayed locked by another connection");
+            return Self::new(
+                ErrorKind::Busy,
+                format!(
+                    "The local platform's database is locked by another connection ({err}); \
+                     another process holds its state file. Retry, or stop that process."
+                ),
+            );
+        }
         Self::internal(format_args!("database error: {err}"))
     }
 }
@@ -277,10 +312,25 @@ impl From<serde_json::Error> for ApiError {
     }
 }
 
+/// Answers internal failures as `ServiceException`, for a service whose
+/// models list it rather than `InternalServerException` (AgentCore Memory):
+/// a response layer over its routes.
+pub(crate) async fn internal_as_service_exception(mut response: Response) -> Response {
+    if let Some(ErrorKind::InternalServer | ErrorKind::Busy) = response.extensions().get() {
+        response.headers_mut().insert(
+            "x-amzn-errortype",
+            HeaderValue::from_static(ErrorKind::Service.type_name()),
+        );
+    }
+    response
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.log_answer();
         let mut response = (self.kind.status(), axum::Json(self.body())).into_response();
+        // The kind rides along for response layers (see above).
+        response.extensions_mut().insert(self.kind);
         response.headers_mut().insert(
             "x-amzn-errortype",
             HeaderValue::from_static(self.kind.type_name()),
