@@ -25,18 +25,6 @@ pub(crate) struct SessionOrigin {
     pub(crate) log_group: String,
 }
 
-/// OTLP's span kinds by number, as the records name them.
-fn kind_name(kind: i64) -> &'static str {
-    match kind {
-        1 => "INTERNAL",
-        2 => "SERVER",
-        3 => "CLIENT",
-        4 => "PRODUCER",
-        5 => "CONSUMER",
-        _ => "UNSPECIFIED",
-    }
-}
-
 fn status_name(code: i64) -> &'static str {
     match code {
         1 => "OK",
@@ -76,7 +64,7 @@ pub(crate) fn record(span: &SpanRecord, origin: Option<&SessionOrigin>) -> Value
         "traceId": span.trace_id,
         "spanId": span.span_id,
         "name": span.name,
-        "kind": kind_name(span.kind),
+        "kind": acc_domain::traces::span::span_kind_name(span.kind),
         "startTimeUnixNano": span.start_unix_nano,
         "endTimeUnixNano": span.end_unix_nano,
         "durationNano": span.end_unix_nano.saturating_sub(span.start_unix_nano),
