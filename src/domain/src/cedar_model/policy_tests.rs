@@ -401,7 +401,7 @@ mod tests {
         let mut set = PolicySet::new();
         set.add(parse_statement("all", "permit(principal, action, resource);").unwrap())
             .unwrap();
-        let outcomes = run_test_file(&file.to_string(), &dir, &set).unwrap();
+        let outcomes = run_test_file(&file.to_string(), dir, &set).unwrap();
         let seen: Vec<(&str, bool)> = outcomes
             .iter()
             .map(|o| (o.name.as_str(), o.passed))
@@ -418,11 +418,10 @@ mod tests {
         assert!(outcomes[2].message.contains("canonicalize"), "{outcomes:?}");
         assert!(outcomes[3].message.contains("request"), "{outcomes:?}");
         assert!(
-            run_test_file("{}", &dir, &set)
+            run_test_file("{}", dir, &set)
                 .unwrap_err()
                 .contains("JSON array")
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
