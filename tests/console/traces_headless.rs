@@ -136,8 +136,16 @@ fn traces_list_show_and_diff_headless() {
     // The list: newest first, with spans, errors and LLM tokens.
     let list = json(&at(&url, &["traces", "-o", "json"]));
     let rows = list.as_array().unwrap();
-    assert_eq!(rows.len(), 2, "{list}");
+    // Two exported traces, and the gateway's own span for the denied call,
+    // the oldest (the CLI sent no traceparent, so it is a trace of its own).
+    assert_eq!(rows.len(), 3, "{list}");
     assert_eq!(rows[0]["traceId"], after, "newest first: {list}");
+    let gateway = &rows[2];
+    assert_eq!(
+        gateway["rootName"], "tools/call messaging___schedule_announcement",
+        "{gateway}"
+    );
+    assert_eq!(gateway["service"], "acc-local-platform", "{gateway}");
     let b = &rows[1];
     assert_eq!(b["rootName"], "invoke_agent weather", "{b}");
     assert_eq!(b["service"], "genai_demo.DEFAULT", "{b}");
@@ -173,7 +181,14 @@ fn traces_list_show_and_diff_headless() {
         both
     );
     assert!(listed(&url, &["--filter", "gen_ai.request.model=amazon.nova-pro"]).is_empty());
-    assert_eq!(listed(&url, &["--filter", "duration>1ms"]), both);
+    assert_eq!(listed(&url, &["--filter", "duration>1ms"]).len(), 3);
+    assert_eq!(
+        listed(
+            &url,
+            &["--filter", "duration>1ms service=genai_demo.DEFAULT"]
+        ),
+        both
+    );
     assert!(listed(&url, &["--filter", "duration>1h"]).is_empty());
     assert_eq!(
         listed(&url, &["--filter", "name=\"execute_tool get_forecast\""]),
