@@ -125,6 +125,29 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<MemoryAction>,
     },
+    /// Traces from Transaction Search (`aws/spans`): the list (newest
+    /// first), one trace with its logs and gateway calls, or a diff of two.
+    #[command(alias = "trace")]
+    Traces {
+        #[command(subcommand)]
+        action: Option<TracesAction>,
+        /// Only this session's traces.
+        #[arg(long)]
+        session: Option<String>,
+        /// Only traces of this runtime (its id, or the start of its service name).
+        #[arg(long)]
+        runtime: Option<String>,
+        /// How far back: 15m, 1h, 6h, 7d.
+        #[arg(long, default_value = "1h")]
+        since: String,
+        /// Only traces with an error span.
+        #[arg(long)]
+        errors: bool,
+        /// A filter: `status=error gen_ai.request.model=… duration>2s`, any
+        /// attribute with =, !=, ~ (contains), > and <, or bare words.
+        #[arg(long)]
+        filter: Option<String>,
+    },
     /// Run the built-in demo agent: the AgentCore runtime contract (`/ping`,
     /// streaming `/invocations`) on port 8080, deterministic answers.
     DemoAgent {
@@ -153,6 +176,25 @@ pub enum RuntimeAction {
         /// The runtime's name.
         #[arg(long, default_value = "local_agent")]
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TracesAction {
+    /// One trace: its span tree with the critical path, attributes, the log
+    /// records joined to it (as a conversation) and its gateway calls with
+    /// their Cedar decisions.
+    Show {
+        /// The trace id (32 hex digits).
+        trace_id: String,
+    },
+    /// Two traces aligned by structure: added and removed spans, latency
+    /// and token deltas.
+    Diff {
+        /// The first trace id (before).
+        left: String,
+        /// The second trace id (after).
+        right: String,
     },
 }
 

@@ -21,6 +21,7 @@ mod resolve;
 mod run;
 mod runtime;
 mod tools;
+mod traces;
 
 use std::path::PathBuf;
 

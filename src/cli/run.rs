@@ -7,7 +7,7 @@ use acc_backend::Backend;
 
 use super::args::{Command, Output};
 use super::exit::Failure;
-use super::{captures, gateways, invoke, memory, policy, runtime, tools};
+use super::{captures, gateways, invoke, memory, policy, runtime, tools, traces};
 
 /// Runs one headless command and maps its outcome to an exit code; with
 /// `verbose`, a failure also shows its chain of causes.
@@ -75,6 +75,23 @@ async fn dispatch(
             invoke::run(backend, request, output, readonly).await
         }
         Command::Memory { action } => memory::run(backend, action, output, readonly).await,
+        Command::Traces {
+            action,
+            session,
+            runtime,
+            since,
+            errors,
+            filter,
+        } => {
+            let list = traces::ListArgs {
+                session,
+                runtime,
+                since,
+                errors,
+                filter,
+            };
+            traces::run(backend, action, list, output).await
+        }
         Command::Sessions { action } => runtime::sessions(backend, action, output, readonly).await,
         Command::Logs {
             runtime,

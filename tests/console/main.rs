@@ -24,4 +24,5 @@ mod memory_fixture;
 mod memory_headless;
 mod policy_dry_run_equivalence;
 mod policy_tests_agree_with_cedar;
+mod traces_headless;
 mod tui_e2e;

@@ -21,4 +21,5 @@ pub use connection::{
 pub use error::BackendError;
 pub use gateway::{CapturePage, McpCatalog, SEARCH_TOOL, SearchHit};
 pub use memory::{ErasePlan, EraseReport, RecordScope};
+pub use observability::traces::{DEFAULT_SINCE_MS, TraceList, is_trace_id};
 pub use runtime::{Invocation, RuntimeLogLine};

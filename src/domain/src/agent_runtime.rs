@@ -227,41 +227,13 @@ pub struct SessionSpan {
     pub service: String,
 }
 
-/// Spans as an indented tree in start order, a line each:
+/// Spans as an indented tree, depth-first with children in start order
+/// (the trace tree's rows), a line each:
 /// `12:00:00.030      250.0 ms  agent.turn` (children indented under
 /// their parent; errors end with their message).
 pub fn span_lines(spans: &[SessionSpan]) -> Vec<String> {
-    let mut sorted: Vec<&SessionSpan> = spans.iter().collect();
-    sorted.sort_by(|a, b| (a.start_unix_nano, &a.span_id).cmp(&(b.start_unix_nano, &b.span_id)));
-    let parent_of: std::collections::HashMap<&str, &str> = sorted
-        .iter()
-        .map(|s| (s.span_id.as_str(), s.parent_span_id.as_str()))
-        .collect();
-    let depth = |span: &SessionSpan| {
-        let mut depth = 0;
-        let mut parent = span.parent_span_id.as_str();
-        while let Some(next) = parent_of.get(parent).filter(|_| depth < 32) {
-            depth += 1;
-            parent = next;
-        }
-        depth
-    };
-    sorted
-        .iter()
-        .map(|s| {
-            let ms = (s.end_unix_nano - s.start_unix_nano) as f64 / 1e6;
-            let mut line = format!(
-                "{}  {ms:>9.1} ms  {}{}",
-                clock(s.start_unix_nano / 1_000_000),
-                "  ".repeat(depth(s)),
-                s.name
-            );
-            if s.status_code == 2 {
-                line.push_str(&format!("  ERROR {}", s.status_message));
-            }
-            line
-        })
-        .collect()
+    let tree = crate::traces::TraceTree::build(spans.iter().map(Into::into).collect());
+    (0..tree.rows.len()).map(|row| tree.row_line(row)).collect()
 }
 
 #[cfg(test)]

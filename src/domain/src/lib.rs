@@ -21,6 +21,7 @@ pub mod sensitive_scan;
 pub mod sse;
 pub mod tool;
 pub mod tool_call;
+pub mod traces;
 
 pub use agent_runtime::{
     AgentRuntime, RUNTIME_LOG_PREFIX, RuntimeEndpoint, RuntimeSession, SPANS_LOG_GROUP,

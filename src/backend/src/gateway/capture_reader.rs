@@ -111,3 +111,55 @@ impl Backend {
         Ok(CapturePage { calls, note })
     }
 }
+
+/// Pages read per gateway when joining captures to a trace.
+const JOIN_MAX_PAGES: usize = 5;
+
+impl Backend {
+    /// The calls captured by the first `max_gateways` gateways between
+    /// `start_ms` and `end_ms` (bounded pages each), for joining to a
+    /// trace's tool spans. Gateways with no capture log group are skipped.
+    pub(crate) async fn captures_between(
+        &self,
+        start_ms: i64,
+        end_ms: i64,
+        max_gateways: usize,
+    ) -> Result<Vec<CapturedCall>, BackendError> {
+        let ids: Vec<String> = self
+            .gateway_summaries()
+            .await?
+            .iter()
+            .take(max_gateways)
+            .map(|s| s.gateway_id().to_owned())
+            .collect();
+        let backend = self.clone();
+        let read = move |id: String| {
+            let backend = backend.clone();
+            async move {
+                let group = gateway_log_group(&id);
+                let request = crate::observability::log_scan::ScanRequest {
+                    group: &group,
+                    pattern: "",
+                    start_ms,
+                    end_ms: Some(end_ms),
+                    max_pages: JOIN_MAX_PAGES,
+                };
+                backend.scan_log_group(&request).await
+            }
+        };
+        let mut calls = Vec::new();
+        for scan in crate::fan_out::fan_out(ids, read)
+            .await
+            .into_iter()
+            .flatten()
+        {
+            calls.extend(
+                scan?
+                    .into_iter()
+                    .flat_map(|s| s.messages)
+                    .filter_map(|m| serde_json::from_str::<CapturedCall>(&m).ok()),
+            );
+        }
+        Ok(calls)
+    }
+}

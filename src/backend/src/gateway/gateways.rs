@@ -68,7 +68,7 @@ impl Backend {
         }
     }
 
-    async fn gateway_summaries(&self) -> Result<Vec<GatewaySummary>, BackendError> {
+    pub(crate) async fn gateway_summaries(&self) -> Result<Vec<GatewaySummary>, BackendError> {
         self.check_config()?;
         self.control
             .list_gateways()

@@ -7,12 +7,13 @@
 
 use std::collections::HashMap;
 
+use acc_domain::traces::TraceSpan;
 use acc_domain::{RuntimeSession, SPANS_LOG_GROUP, SessionSpan, parse_runtime_log_group};
-use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata as _;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::connection::{Backend, now_ms};
 use crate::error::BackendError;
+use crate::observability::log_scan::ScanRequest;
 
 /// How far back spans are read: a session lives at most 8 h; a day covers
 /// its whole life and the day's ended sessions.
@@ -30,23 +31,10 @@ pub(crate) struct LoggedSpan {
     pub(crate) span: SessionSpan,
 }
 
-fn text(value: Option<&Value>) -> String {
-    value.and_then(Value::as_str).unwrap_or_default().to_owned()
-}
-
-/// Numbers may be written as JSON numbers or strings.
-fn number(value: Option<&Value>) -> i64 {
-    match value {
-        Some(Value::String(s)) => s.parse().unwrap_or(0),
-        Some(v) => v.as_i64().unwrap_or(0),
-        None => 0,
-    }
-}
-
 /// The runtime a span ran in, from its resource: the runtime's log group
 /// (`aws.log.group.names`, a string or a list) or its ARN
 /// (`cloud.resource_id`, `…:runtime/<id>[/runtime-endpoint/<name>]`).
-fn runtime_of(resource: &Value) -> Option<(String, String)> {
+pub(crate) fn runtime_of(resource: &Map<String, Value>) -> Option<(String, String)> {
     let groups: Vec<&str> = match resource.get("aws.log.group.names") {
         Some(Value::String(s)) => s.split(',').collect(),
         Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
@@ -69,50 +57,32 @@ fn runtime_of(resource: &Value) -> Option<(String, String)> {
     Some((id.to_owned(), endpoint.to_owned()))
 }
 
+/// A record of `aws/spans` as a span (None when it is not one).
+pub(crate) fn span_record(message: &str) -> Option<TraceSpan> {
+    TraceSpan::from_record(&serde_json::from_str(message).ok()?)
+}
+
 /// A record of `aws/spans`, if it is a span with a `session.id` (on the
 /// span, or else its resource).
 pub(crate) fn logged_span(message: &str) -> Option<LoggedSpan> {
-    let record: Value = serde_json::from_str(message).ok()?;
-    let resource = record
-        .pointer("/resource/attributes")
-        .cloned()
-        .unwrap_or_default();
-    let session_id = match text(record.pointer("/attributes/session.id")) {
-        s if s.is_empty() => text(resource.get("session.id")),
-        s => s,
-    };
-    let span_id = text(record.get("spanId"));
-    if session_id.is_empty() || span_id.is_empty() {
+    let span = span_record(message)?;
+    if span.session_id.is_empty() {
         return None;
     }
-    let status_code = match record.pointer("/status/code") {
-        Some(Value::String(code)) => match code.as_str() {
-            "OK" => 1,
-            "ERROR" => 2,
-            _ => 0,
-        },
-        other => number(other),
-    };
-    let start = number(record.get("startTimeUnixNano"));
-    let end = match number(record.get("endTimeUnixNano")) {
-        0 => start + number(record.get("durationNano")),
-        end => end,
-    };
     Some(LoggedSpan {
-        session_id,
-        runtime: runtime_of(&resource),
-        span: SessionSpan {
-            trace_id: text(record.get("traceId")),
-            span_id,
-            parent_span_id: text(record.get("parentSpanId")),
-            name: text(record.get("name")),
-            start_unix_nano: start,
-            end_unix_nano: end,
-            status_code,
-            status_message: text(record.pointer("/status/message")),
-            service: text(resource.get("service.name")),
-        },
+        session_id: span.session_id.clone(),
+        runtime: runtime_of(&span.resource),
+        span: SessionSpan::from(&span),
     })
+}
+
+/// The error when `aws/spans` does not exist, and how to fix it.
+pub(crate) fn transaction_search_off() -> BackendError {
+    BackendError::Config(format!(
+        "Transaction Search is off (no log group {SPANS_LOG_GROUP}): enable CloudWatch \
+         Transaction Search in CloudWatch → Settings → Transaction Search so that agents' \
+         spans are kept"
+    ))
 }
 
 /// Fold the sessions seen in `spans` into `sessions` (derived from log
@@ -189,34 +159,19 @@ impl Backend {
         pattern: &str,
         now_ms: i64,
     ) -> Result<Option<Vec<LoggedSpan>>, BackendError> {
-        let mut out = Vec::new();
-        let mut token = None;
-        for _ in 0..MAX_PAGES {
-            let page = match self
-                .logs
-                .filter_log_events()
-                .log_group_name(SPANS_LOG_GROUP)
-                .start_time(now_ms - LOOKBACK_MS)
-                .filter_pattern(pattern)
-                .set_next_token(token.take())
-                .send()
-                .await
-            {
-                Ok(page) => page,
-                Err(e) if e.code() == Some("ResourceNotFoundException") => return Ok(None),
-                Err(e) => return Err(BackendError::from_sdk("FilterLogEvents", self.context(), e)),
-            };
-            out.extend(
-                page.events()
-                    .iter()
-                    .filter_map(|e| logged_span(e.message()?)),
-            );
-            match page.next_token() {
-                Some(next) => token = Some(next.to_owned()),
-                None => break,
-            }
-        }
-        Ok(Some(out))
+        let request = ScanRequest {
+            group: SPANS_LOG_GROUP,
+            pattern,
+            start_ms: now_ms - LOOKBACK_MS,
+            end_ms: None,
+            max_pages: MAX_PAGES,
+        };
+        Ok(self.scan_log_group(&request).await?.map(|scan| {
+            scan.messages
+                .iter()
+                .filter_map(|m| logged_span(m))
+                .collect()
+        }))
     }
 
     /// Live AWS: a session's spans from Transaction Search (`aws/spans`).
@@ -240,10 +195,7 @@ impl Backend {
                 .filter(|s| s.session_id == session_id)
                 .map(|s| s.span)
                 .collect()),
-            None => Err(BackendError::Config(format!(
-                "no spans: the log group {SPANS_LOG_GROUP} does not exist; enable CloudWatch \
-                 Transaction Search so that agents' spans are kept"
-            ))),
+            None => Err(transaction_search_off()),
         }
     }
 }
