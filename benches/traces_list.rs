@@ -21,7 +21,10 @@ const TRACES_PER_EXPORT: usize = 50;
 const OPENS: usize = 5;
 
 fn now_ns() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as i64
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as i64
 }
 
 /// One OTLP/JSON export of `TRACES_PER_EXPORT` traces, starting at trace `first`.
@@ -137,14 +140,22 @@ fn main() {
             region: None,
         })
         .await;
-        opens(&backend, "over 1 000 000 spans (last hour)", &TraceQuery::default()).await;
+        opens(
+            &backend,
+            "over 1 000 000 spans (last hour)",
+            &TraceQuery::default(),
+        )
+        .await;
         let recent = TraceQuery {
             since_ms: Some(5 * 60_000),
             ..TraceQuery::default()
         };
         opens(&backend, "last 5 minutes (100 000 spans)", &recent).await;
         let started = Instant::now();
-        let detail = backend.get_trace(&format!("{:032x}", TRACES)).await.unwrap();
+        let detail = backend
+            .get_trace(&format!("{:032x}", TRACES))
+            .await
+            .unwrap();
         println!(
             "traces show: one 100-span trace among 1 000 000 in {:.0} ms ({} spans)",
             started.elapsed().as_secs_f64() * 1e3,

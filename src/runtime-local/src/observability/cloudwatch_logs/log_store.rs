@@ -4,12 +4,18 @@
 
 use rusqlite::{Connection, OptionalExtension as _, params};
 
+use acc_domain::SPANS_LOG_GROUP;
+
+use super::filter_pattern::trace_id_of;
 use crate::platform::wire_errors::ApiError;
 
 /// One event to append.
 pub(crate) struct NewEvent {
     pub(crate) timestamp_ms: i64,
     pub(crate) message: String,
+    /// The record's `traceId`, for groups whose every record has one as a
+    /// string that the writer knows (`aws/spans`); `None` elsewhere.
+    pub(crate) trace_id: Option<String>,
 }
 
 /// A stored event.
@@ -61,18 +67,26 @@ pub(crate) fn append(
     )?
     .execute(params![group, stream, now_ms])?;
     let mut insert = conn.prepare_cached(
-        "INSERT INTO log_events (group_name, stream_name, timestamp_ms, ingestion_ms, message) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO log_events (group_name, stream_name, timestamp_ms, ingestion_ms, message, \
+         trace_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     let mut seqs = Vec::with_capacity(events.len());
     let mut bytes = 0i64;
     for event in events {
+        // Every record of `aws/spans` carries its trace id: the writer's,
+        // or (a log record sent there) the one its message has.
+        let trace_id = match (&event.trace_id, group == SPANS_LOG_GROUP) {
+            (Some(id), _) => Some(id.clone()),
+            (None, true) => trace_id_of(&event.message),
+            (None, false) => None,
+        };
         insert.execute(params![
             group,
             stream,
             event.timestamp_ms,
             now_ms,
-            event.message
+            event.message,
+            trace_id
         ])?;
         seqs.push(conn.last_insert_rowid());
         bytes += event.message.len() as i64;
@@ -184,6 +198,39 @@ pub(crate) fn group_events(
     )?;
     let rows = statement.query_map(
         params![group, start_ms, end_ms, after_ts, after_seq, limit as i64],
+        event_row,
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Up to `limit` events of `group` in `[start, end]` (ms) whose stored
+/// `trace_id` is `trace_id`, in time order, after `after`: a seek on
+/// `log_events_by_trace`, whatever the group's size.
+pub(crate) fn trace_events(
+    conn: &Connection,
+    group: &str,
+    trace_id: &str,
+    span: (i64, i64),
+    after: Option<Position>,
+    limit: usize,
+) -> Result<Vec<StoredEvent>, ApiError> {
+    let (after_ts, after_seq) = after.unwrap_or((i64::MIN, i64::MIN));
+    let mut statement = conn.prepare_cached(
+        "SELECT seq, stream_name, timestamp_ms, ingestion_ms, message FROM log_events \
+         WHERE group_name = ?1 AND trace_id = ?2 AND timestamp_ms BETWEEN ?3 AND ?4 \
+           AND (timestamp_ms, seq) > (?5, ?6) \
+         ORDER BY timestamp_ms, seq LIMIT ?7",
+    )?;
+    let rows = statement.query_map(
+        params![
+            group,
+            trace_id,
+            span.0,
+            span.1,
+            after_ts,
+            after_seq,
+            limit as i64
+        ],
         event_row,
     )?;
     Ok(rows.collect::<Result<_, _>>()?)
