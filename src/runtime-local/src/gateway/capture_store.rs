@@ -247,6 +247,7 @@ fn insert(conn: &Connection, rows: &[(CapturedCall, i64, i64)]) -> Result<(), Ap
             &[NewEvent {
                 timestamp_ms: *at_ms,
                 message: document.clone(),
+                trace_id: None,
             }],
         )?;
         statement.execute(params![

@@ -400,6 +400,20 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE otel_logs ADD COLUMN log_event_seq INTEGER;
     "#,
+    // v12: a span record's trace id beside it in `aws/spans` (the platform
+    // writes every record there with a string `traceId`), so FilterLogEvents
+    // with `{ $.traceId = "<id>" }` seeks one trace instead of reading every
+    // record.
+    r#"
+    ALTER TABLE log_events ADD COLUMN trace_id TEXT;
+    UPDATE log_events SET trace_id = CASE json_type(message, '$.traceId')
+         WHEN 'text' THEN json_extract(message, '$.traceId')
+         WHEN 'integer' THEN CAST(json_extract(message, '$.traceId') AS TEXT)
+         WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' END
+     WHERE group_name = 'aws/spans' AND json_valid(message) AND json_type(message) = 'object';
+    CREATE INDEX log_events_by_trace ON log_events (group_name, trace_id, timestamp_ms, seq)
+     WHERE trace_id IS NOT NULL;
+    "#,
 ];
 
 /// What the header of an opened database says.

@@ -115,6 +115,17 @@ impl FilterPattern {
         })
     }
 
+    /// The trace id every matching message has, when the pattern requires
+    /// `$.traceId` to equal a text without wildcards (alone, or as one side
+    /// of an `&&`): such messages' [`trace_id_of`] is that text, so they
+    /// can be looked up by it (the pattern is still applied to each).
+    pub(crate) fn trace_id(&self) -> Option<&str> {
+        match self {
+            Self::Json(expr) => expr.trace_id(),
+            _ => None,
+        }
+    }
+
     /// Whether the event `message` matches.
     pub(crate) fn matches(&self, message: &str) -> bool {
         match self {
@@ -136,6 +147,19 @@ impl FilterPattern {
 }
 
 impl Expr {
+    fn trace_id(&self) -> Option<&str> {
+        match self {
+            Self::And(a, b) => a.trace_id().or_else(|| b.trace_id()),
+            Self::Or(..) => None,
+            Self::Compare {
+                path,
+                op: Op::Eq,
+                value: Literal::Text(text),
+            } if path.len() == 1 && path[0] == TRACE_ID_KEY && !text.contains('*') => Some(text),
+            Self::Compare { .. } => None,
+        }
+    }
+
     fn eval(&self, json: &Value) -> bool {
         match self {
             Self::And(a, b) => a.eval(json) && b.eval(json),
@@ -175,11 +199,8 @@ fn compare(actual: &Value, op: Op, expected: &Literal) -> bool {
             }
         }
         Literal::Text(t) => {
-            let text = match actual {
-                Value::String(s) => s.clone(),
-                Value::Bool(b) => b.to_string(),
-                Value::Number(n) => n.to_string(),
-                _ => return op == Op::Ne,
+            let Some(text) = as_text(actual) else {
+                return op == Op::Ne;
             };
             let equal = wildcard_match(t, &text);
             match op {
@@ -191,6 +212,28 @@ fn compare(actual: &Value, op: Op, expected: &Literal) -> bool {
         }
     }
 }
+
+/// A JSON value as a text literal compares with it: strings as they are,
+/// booleans and numbers as written; nothing else has a text.
+fn as_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The text a pattern's `$.traceId` compares against in `message` (see
+/// [`FilterPattern::trace_id`]): stored beside a record so the trace's
+/// records are found by index. `None` when the message has none.
+pub(crate) fn trace_id_of(message: &str) -> Option<String> {
+    let json: Value = serde_json::from_str(message).ok()?;
+    as_text(json.as_object()?.get(TRACE_ID_KEY)?)
+}
+
+/// The JSON key of a span record's trace id.
+const TRACE_ID_KEY: &str = "traceId";
 
 /// How deep parentheses nest in a JSON pattern, outside quoted values
 /// (read as [`tokenize`] reads them: a backslash escapes the next character).
@@ -494,6 +537,47 @@ mod tests {
 
     fn hits(pattern: &str) -> bool {
         FilterPattern::parse(pattern).unwrap().matches(LINE)
+    }
+
+    /// Only patterns every match of which has one `traceId` text are sought
+    /// by it; the text stored is the one such a pattern compares with.
+    #[test]
+    fn a_trace_pattern_names_its_trace() {
+        let trace = |p: &str| {
+            FilterPattern::parse(p)
+                .unwrap()
+                .trace_id()
+                .map(str::to_owned)
+        };
+        assert_eq!(trace(r#"{ $.traceId = "ab12" }"#).as_deref(), Some("ab12"));
+        assert_eq!(
+            trace(r#"{ $.name = "x" && $.traceId = "ab12" }"#).as_deref(),
+            Some("ab12")
+        );
+        for other in [
+            r#"{ $.traceId = "ab*" }"#,
+            r#"{ $.traceId != "ab12" }"#,
+            r#"{ $.traceId = "ab12" || $.name = "x" }"#,
+            r#"{ $.span.traceId = "ab12" }"#,
+            r#"{ $.traceId = 12 }"#,
+            "ab12",
+            "",
+        ] {
+            assert_eq!(trace(other), None, "{other}");
+        }
+        assert_eq!(
+            trace_id_of(r#"{"traceId":"ab12"}"#).as_deref(),
+            Some("ab12")
+        );
+        assert_eq!(trace_id_of(r#"{"traceId":12}"#).as_deref(), Some("12"));
+        assert_eq!(trace_id_of(r#"{"traceId":{"a":1}}"#), None);
+        assert_eq!(trace_id_of(r#"["traceId"]"#), None);
+        assert_eq!(trace_id_of("traceId ab12"), None);
+        assert!(
+            FilterPattern::parse(r#"{ $.traceId = "12" }"#)
+                .unwrap()
+                .matches(r#"{"traceId":12}"#)
+        );
     }
 
     #[test]

@@ -4,12 +4,18 @@
 
 use rusqlite::{Connection, OptionalExtension as _, params};
 
+use acc_domain::SPANS_LOG_GROUP;
+
+use super::filter_pattern::trace_id_of;
 use crate::platform::wire_errors::ApiError;
 
 /// One event to append.
 pub(crate) struct NewEvent {
     pub(crate) timestamp_ms: i64,
     pub(crate) message: String,
+    /// The record's `traceId`, for groups whose every record has one as a
+    /// string that the writer knows (`aws/spans`); `None` elsewhere.
+    pub(crate) trace_id: Option<String>,
 }
 
 /// A stored event.
@@ -61,18 +67,26 @@ pub(crate) fn append(
     )?
     .execute(params![group, stream, now_ms])?;
     let mut insert = conn.prepare_cached(
-        "INSERT INTO log_events (group_name, stream_name, timestamp_ms, ingestion_ms, message) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO log_events (group_name, stream_name, timestamp_ms, ingestion_ms, message, \
+         trace_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     let mut seqs = Vec::with_capacity(events.len());
     let mut bytes = 0i64;
     for event in events {
+        // Every record of `aws/spans` carries its trace id: the writer's,
+        // or (a log record sent there) the one its message has.
+        let trace_id = match (&event.trace_id, group == SPANS_LOG_GROUP) {
+            (Some(id), _) => Some(id.clone()),
+            (None, true) => trace_id_of(&event.message),
+            (None, false) => None,
+        };
         insert.execute(params![
             group,
             stream,
             event.timestamp_ms,
             now_ms,
-            event.message
+            event.message,
+            trace_id
         ])?;
         seqs.push(conn.last_insert_rowid());
         bytes += event.message.len() as i64;
@@ -165,6 +179,20 @@ pub(crate) fn streams(conn: &Connection, group: &str) -> Result<Vec<StoredStream
 /// Where a scan of a group's events resumes: after this (timestamp, seq).
 pub(crate) type Position = (i64, i64);
 
+/// A page of a group's events: a seek on `log_events_by_group` past the
+/// last (timestamp, seq) answered, never an offset.
+const GROUP_EVENTS_SQL: &str = "SELECT seq, stream_name, timestamp_ms, ingestion_ms, message FROM log_events \
+     WHERE group_name = ?1 AND timestamp_ms BETWEEN ?2 AND ?3 \
+       AND (timestamp_ms, seq) > (?4, ?5) \
+     ORDER BY timestamp_ms, seq LIMIT ?6";
+
+/// A page of one trace's records: a seek on `log_events_by_trace`.
+const TRACE_EVENTS_SQL: &str = "SELECT seq, stream_name, timestamp_ms, ingestion_ms, message \
+     FROM log_events INDEXED BY log_events_by_trace \
+     WHERE group_name = ?1 AND trace_id = ?2 AND timestamp_ms BETWEEN ?3 AND ?4 \
+       AND (timestamp_ms, seq) > (?5, ?6) \
+     ORDER BY timestamp_ms, seq LIMIT ?7";
+
 /// Up to `limit` events of `group` in `[start, end]` (ms), in time order,
 /// after `after`.
 pub(crate) fn group_events(
@@ -176,14 +204,37 @@ pub(crate) fn group_events(
     limit: usize,
 ) -> Result<Vec<StoredEvent>, ApiError> {
     let (after_ts, after_seq) = after.unwrap_or((i64::MIN, i64::MIN));
-    let mut statement = conn.prepare_cached(
-        "SELECT seq, stream_name, timestamp_ms, ingestion_ms, message FROM log_events \
-         WHERE group_name = ?1 AND timestamp_ms BETWEEN ?2 AND ?3 \
-           AND (timestamp_ms, seq) > (?4, ?5) \
-         ORDER BY timestamp_ms, seq LIMIT ?6",
-    )?;
+    let mut statement = conn.prepare_cached(GROUP_EVENTS_SQL)?;
     let rows = statement.query_map(
         params![group, start_ms, end_ms, after_ts, after_seq, limit as i64],
+        event_row,
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Up to `limit` events of `group` in `[start, end]` (ms) whose stored
+/// `trace_id` is `trace_id`, in time order, after `after`: a seek on
+/// `log_events_by_trace`, whatever the group's size.
+pub(crate) fn trace_events(
+    conn: &Connection,
+    group: &str,
+    trace_id: &str,
+    span: (i64, i64),
+    after: Option<Position>,
+    limit: usize,
+) -> Result<Vec<StoredEvent>, ApiError> {
+    let (after_ts, after_seq) = after.unwrap_or((i64::MIN, i64::MIN));
+    let mut statement = conn.prepare_cached(TRACE_EVENTS_SQL)?;
+    let rows = statement.query_map(
+        params![
+            group,
+            trace_id,
+            span.0,
+            span.1,
+            after_ts,
+            after_seq,
+            limit as i64
+        ],
         event_row,
     )?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -246,4 +297,84 @@ fn event_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
         ingestion_ms: row.get(3)?,
         message: row.get(4)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::migrations::{MIGRATIONS, check_identity, migrate};
+
+    fn database(migrations: &[&str]) -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let identity = check_identity(&conn, "db", migrations).unwrap();
+        migrate(&mut conn, identity, migrations).unwrap();
+        conn
+    }
+
+    /// The plan of `sql` with these text parameters, then integers.
+    fn plan(conn: &Connection, sql: &str, texts: &[&str], numbers: usize) -> String {
+        let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let values: Vec<rusqlite::types::Value> = texts
+            .iter()
+            .map(|t| rusqlite::types::Value::Text((*t).to_owned()))
+            .chain((0..numbers as i64).map(rusqlite::types::Value::Integer))
+            .collect();
+        let rows = statement
+            .query_map(rusqlite::params_from_iter(values), |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+    }
+
+    /// Pages seek their index past the last event answered: no offset, no
+    /// temporary sort, and one trace is read from its own index.
+    #[test]
+    fn pages_seek_their_index() {
+        let conn = database(MIGRATIONS);
+        let group = plan(&conn, GROUP_EVENTS_SQL, &["g"], 5);
+        assert!(group.contains("USING INDEX log_events_by_group"), "{group}");
+        let trace = plan(&conn, TRACE_EVENTS_SQL, &["g", "t"], 5);
+        assert!(trace.contains("USING INDEX log_events_by_trace"), "{trace}");
+        for plan in [group, trace] {
+            assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+        }
+    }
+
+    /// An older database's `aws/spans` records get their trace id when it
+    /// is migrated; other groups' events and messages without one do not.
+    #[test]
+    fn an_older_database_is_indexed_by_trace() {
+        let before = MIGRATIONS.len() - 1;
+        let mut conn = database(&MIGRATIONS[..before]);
+        for (group, message) in [
+            (SPANS_LOG_GROUP, r#"{"traceId":"ab12","name":"a"}"#),
+            (SPANS_LOG_GROUP, r#"{"traceId":12}"#),
+            (SPANS_LOG_GROUP, "not json"),
+            ("/aws/other", r#"{"traceId":"ab12"}"#),
+        ] {
+            conn.execute(
+                "INSERT INTO log_events (group_name, stream_name, timestamp_ms, ingestion_ms, \
+                 message) VALUES (?1, 's', 0, 0, ?2)",
+                params![group, message],
+            )
+            .unwrap();
+        }
+        let identity = check_identity(&conn, "db", MIGRATIONS).unwrap();
+        migrate(&mut conn, identity, MIGRATIONS).unwrap();
+        let ids: Vec<Option<String>> = conn
+            .prepare("SELECT trace_id FROM log_events ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            ids,
+            [Some("ab12".into()), Some("12".into()), None, None],
+            "as trace_id_of reads them"
+        );
+        let found = trace_events(&conn, SPANS_LOG_GROUP, "ab12", (0, 0), None, 10).unwrap();
+        assert_eq!(found.len(), 1);
+    }
 }

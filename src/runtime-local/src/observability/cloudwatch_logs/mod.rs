@@ -8,6 +8,7 @@ pub(crate) mod log_store;
 
 use std::sync::Arc;
 
+use acc_domain::SPANS_LOG_GROUP;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRef, State};
@@ -443,6 +444,10 @@ async fn filter_log_events(
                 .ok_or_else(|| invalid("The given nextToken is invalid"))
         })
         .transpose()?;
+    // One trace of `aws/spans` is sought by its index, not scanned for.
+    let trace = (group == SPANS_LOG_GROUP)
+        .then(|| pattern.trace_id().map(str::to_owned))
+        .flatten();
     let lookup = group.clone();
     let (events, searched, next) = state
         .store
@@ -463,8 +468,19 @@ async fn filter_log_events(
             let mut scanned = 0;
             let mut exhausted = false;
             while matched.len() < limit && scanned < SCAN_BUDGET {
-                let batch =
-                    log_store::group_events(conn, &lookup, start, end, position, SCAN_BATCH)?;
+                let batch = match &trace {
+                    Some(id) => log_store::trace_events(
+                        conn,
+                        &lookup,
+                        id,
+                        (start, end),
+                        position,
+                        SCAN_BATCH,
+                    )?,
+                    None => {
+                        log_store::group_events(conn, &lookup, start, end, position, SCAN_BATCH)?
+                    }
+                };
                 if batch.len() < SCAN_BATCH {
                     exhausted = true;
                 }

@@ -188,6 +188,7 @@ fn write_copies(
             events.push(NewEvent {
                 timestamp_ms,
                 message: message.clone(),
+                trace_id: None,
             });
         }
     }

@@ -93,6 +93,7 @@ pub(crate) fn append(
         .map(|span| NewEvent {
             timestamp_ms: span.start_unix_nano / 1_000_000,
             message: record(span, origins.get(&span.session_id)).to_string(),
+            trace_id: Some(span.trace_id.clone()),
         })
         .collect();
     log_store::append(conn, SPANS_LOG_GROUP, SPANS_LOG_STREAM, now_ms, &events)?;

@@ -591,6 +591,7 @@ impl SessionHost {
                                 &[NewEvent {
                                     timestamp_ms: at,
                                     message: line,
+                                    trace_id: None,
                                 }],
                             )
                         })
