@@ -3,6 +3,8 @@
 //! memories, a memory, actors → sessions → a conversation, the namespace
 //! tree, records, a record, the retrieve console, the scan, and the erasure.
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use acc_backend::{ContextInfo, ContextKind, ErasePlan};
@@ -12,10 +14,8 @@ use acc_domain::memory::{
 };
 use acc_domain::memory_scan::scan_memory;
 use acc_ui::features::memory::{self, Job, Msg};
-use acc_ui::shell::{Action, AppState, Effect, update, view};
+use acc_ui::shell::{Action, AppState, Effect, update};
 use acc_ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const MEM: &str = "concierge_memory-a1b2c3d4e5";
@@ -235,19 +235,7 @@ fn on_memories(readonly: bool) -> AppState {
 
 fn render_at(state: &mut AppState, width: u16, height: u16) -> String {
     update(state, Action::Resize(width, height));
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view(state, f)).unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    (0..height)
-        .map(|y| {
-            (0..width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    common::screen_text(state, width, height)
 }
 
 /// Snapshots of the screen at 80×24 and 200×50.

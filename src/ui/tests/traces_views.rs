@@ -4,6 +4,8 @@
 //! (folded, collapsed to a depth, its critical path), a span's detail
 //! (its conversation, its gateway call and the decision), and a diff.
 
+mod common;
+
 use acc_backend::{ContextInfo, ContextKind};
 use acc_domain::capture::{CaptureOutcome, CapturedCall, CapturedCaller, CapturedPolicy};
 use acc_domain::cedar_model::evaluation::PolicyDecision;
@@ -11,10 +13,8 @@ use acc_domain::traces::{
     SpanCall, SpanEvent, TraceDetail, TraceLogRecord, TraceSpan, TraceSummary,
 };
 use acc_ui::features::traces::{Job, ListQuery, Msg, Window};
-use acc_ui::shell::{Action, AppState, Effect, update, view};
+use acc_ui::shell::{Action, AppState, Effect, update};
 use acc_ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Map, Value, json};
 
@@ -264,19 +264,7 @@ fn msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
 
 fn render_at(state: &mut AppState, width: u16, height: u16) -> String {
     update(state, Action::Resize(width, height));
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view(state, f)).unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    (0..height)
-        .map(|y| {
-            (0..width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    common::screen_text(state, width, height)
 }
 
 /// Snapshots of the screen at 80×24 and 200×50.

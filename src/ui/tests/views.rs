@@ -2,13 +2,13 @@
 //! through `update` with the same actions the runtime sends, so these also
 //! pin navigation, filtering and overlays.
 
+mod common;
+
 use acc_backend::{ContextInfo, ContextKind};
 use acc_domain::{Gateway, PolicyEngineAttachment, Target, TargetType, Tool};
 use acc_ui::features::{context, gateway, policy, runtime};
-use acc_ui::shell::{Action, AppState, Effect, start, update, view};
+use acc_ui::shell::{Action, AppState, Effect, start, update};
 use acc_ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 
@@ -150,24 +150,7 @@ fn render(state: &AppState) -> String {
 
 /// The screen drawn at `width`×`height`, as text.
 fn render_at(state: &AppState, width: u16, height: u16) -> String {
-    let buffer = draw_at(state, width, height);
-    (0..height)
-        .map(|y| {
-            (0..width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// The screen drawn at `width`×`height`, with its colours.
-fn draw_at(state: &AppState, width: u16, height: u16) -> ratatui::buffer::Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view(state, f)).unwrap();
-    terminal.backend().buffer().clone()
+    common::screen_text(state, width, height)
 }
 
 fn open_tools(state: &mut AppState) {
@@ -840,7 +823,7 @@ fn without_timings(screen: &str) -> String {
 /// The editor's text rows with their colours: runs of one foreground
 /// colour as `[colour]text`, so highlighting and problem marks show.
 fn styled_rows(state: &AppState, rows: std::ops::Range<u16>) -> String {
-    let buffer = draw_at(state, W, H);
+    let buffer = common::draw_at(state, W, H);
     let mut out = String::new();
     for y in rows {
         let mut current = None;
@@ -1982,7 +1965,7 @@ fn a_selected_ready_row_shows_its_status_readably_in_every_theme() {
         let theme = Theme::resolve_with(Some(name), None).unwrap();
         let required = if name == "high-contrast" { 7.0 } else { 4.5 };
         let state = loaded_in(false, theme.clone());
-        let buffer = draw_at(&state, W, H);
+        let buffer = common::draw_at(&state, W, H);
         let text = render(&state);
         let y = text
             .lines()
