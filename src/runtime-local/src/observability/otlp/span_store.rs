@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::observability::otlp::limits;
 use crate::observability::otlp::spans::SpanRecord;
+use crate::observability::otlp::trace_summaries;
 use crate::observability::otlp::transaction_search;
 use crate::platform::store::Store;
 use crate::platform::timestamps::now_ms;
@@ -90,6 +91,10 @@ pub(crate) fn keep_in(
         [kept],
     )?;
     limits::count_evictions(tx, limits::SPANS, evicted)?;
+    trace_summaries::add(tx, spans)?;
+    if evicted > 0 {
+        trace_summaries::evict(tx)?;
+    }
     transaction_search::append(tx, spans, origins, received, evicted > 0)
 }
 
