@@ -298,8 +298,8 @@ async fn other_queries_are_refused_by_name() {
         err.message().unwrap().contains("`fields @message`"),
         "{err:?}"
     );
-    let err = start(&text, "/aws/other").await.unwrap_err();
-    assert_eq!(err.code(), Some("MalformedQueryException"), "{err:?}");
+    let err = start(&text, "/aws/missing").await.unwrap_err();
+    assert_eq!(err.code(), Some("ResourceNotFoundException"), "{err:?}");
     let err = logs
         .get_query_results()
         .query_id("00000000-0000-0000-0000-000000000000")

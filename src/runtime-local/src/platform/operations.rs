@@ -153,7 +153,9 @@ pub const OPERATIONS: &[Operation] = operations! {
     CloudWatchLogs "GetLogEvents" LogsTarget("GetLogEvents") => Read;
     CloudWatchLogs "StartQuery" LogsTarget("StartQuery") => Read;
     CloudWatchLogs "GetQueryResults" LogsTarget("GetQueryResults") => Read;
-    CloudWatchLogs "StopQuery" LogsTarget("StopQuery") => Write;
+    // A query stops by itself; stopping it changes nothing stored (and
+    // the Logs model gives StopQuery no AccessDeniedException).
+    CloudWatchLogs "StopQuery" LogsTarget("StopQuery") => Read;
     Otlp "ExportTraces" Route("POST", "/v1/traces") => Write;
     Otlp "ExportLogs" Route("POST", "/v1/logs") => Write;
     Otlp "ExportMetrics" Route("POST", "/v1/metrics") => Write;

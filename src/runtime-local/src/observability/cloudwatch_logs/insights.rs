@@ -83,6 +83,17 @@ fn groups(input: &Map<String, Value>) -> Result<Vec<String>, ApiError> {
     ))
 }
 
+/// The `queryId` an operation names.
+fn query_id<'a>(input: &'a Map<String, Value>, operation: &str) -> Result<&'a str, ApiError> {
+    string(input, "queryId")?
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| {
+            invalid(format!(
+                "{operation} needs a queryId, as StartQuery answered it"
+            ))
+        })
+}
+
 /// `StartQuery`: run the trace-summary query over the traces that started
 /// in `[startTime, endTime]` (epoch seconds).
 pub(super) async fn start_query(
@@ -90,12 +101,6 @@ pub(super) async fn start_query(
     input: Map<String, Value>,
 ) -> Result<Value, ApiError> {
     let groups = groups(&input)?;
-    if groups != [SPANS_LOG_GROUP] {
-        return Err(ApiError::malformed_query(format!(
-            "log groups {groups:?}: the acc local platform runs Logs Insights queries on \
-             {SPANS_LOG_GROUP} alone"
-        )));
-    }
     if let Some(language) = string(&input, "queryLanguage")?
         && language != "CWLI"
     {
@@ -110,7 +115,6 @@ pub(super) async fn start_query(
             "queryString is longer than {MAX_QUERY_CHARS} characters"
         )));
     }
-    let mut query = SummaryQuery::parse(text).map_err(ApiError::malformed_query)?;
     let seconds = |key: &str| -> Result<i64, ApiError> {
         integer(&input, key)?.filter(|s| *s >= 0).ok_or_else(|| {
             invalid(format!(
@@ -122,22 +126,32 @@ pub(super) async fn start_query(
     if to < from {
         return Err(invalid("endTime must not be before startTime"));
     }
-    if let Some(limit) = integer(&input, "limit")? {
-        if !(1..=10_000).contains(&limit) {
+    let mut query = SummaryQuery::parse(text).map_err(ApiError::malformed_query)?;
+    match integer(&input, "limit")? {
+        Some(limit) if !(1..=10_000).contains(&limit) => {
             return Err(invalid(format!(
                 "limit {limit}: a number of rows from 1 to 10000"
             )));
         }
-        query.limit = query.limit.min(limit as usize);
-    }
+        Some(limit) => query.limit = query.limit.min(limit as usize),
+        None => {}
+    };
     let nanos = |s: i64| s.saturating_mul(1_000_000_000);
     // endTime is a whole second, inclusive: to its last nanosecond.
     let (from, to) = (nanos(from), nanos(to).saturating_add(999_999_999));
     let rows = state
         .store
         .read(move |conn| {
-            if !log_store::group_exists(conn, SPANS_LOG_GROUP)? {
-                return Err(missing_group());
+            for group in &groups {
+                if !log_store::group_exists(conn, group)? {
+                    return Err(missing_group());
+                }
+            }
+            if groups != [SPANS_LOG_GROUP] {
+                return Err(ApiError::malformed_query(format!(
+                    "log groups {groups:?}: the acc local platform runs Logs Insights queries \
+                     on {SPANS_LOG_GROUP} alone"
+                )));
             }
             trace_summaries::query(conn, &query, from, to)
         })
@@ -156,7 +170,7 @@ pub(super) fn get_query_results(
     state: &LogsState,
     input: &Map<String, Value>,
 ) -> Result<Value, ApiError> {
-    let id = string(input, "queryId")?.ok_or_else(|| invalid("GetQueryResults needs a queryId"))?;
+    let id = query_id(input, "GetQueryResults")?;
     state.queries.with(id, |query| {
         let results: Vec<Value> = query
             .rows
@@ -184,7 +198,7 @@ pub(super) fn get_query_results(
 /// `StopQuery`: a query here has finished by the time it can be named,
 /// so there is nothing to stop (`success: false`, as for a finished query).
 pub(super) fn stop_query(state: &LogsState, input: &Map<String, Value>) -> Result<Value, ApiError> {
-    let id = string(input, "queryId")?.ok_or_else(|| invalid("StopQuery needs a queryId"))?;
+    let id = query_id(input, "StopQuery")?;
     state.queries.with(id, |_| ())?;
     Ok(json!({ "success": false }))
 }
