@@ -13,6 +13,7 @@ use crate::shell::effect::Effect;
 use crate::shell::loadable::Loadable;
 use crate::shell::message::{error_from, succeeded};
 use crate::shell::navigation::{clamp_cursor, refresh_all};
+use crate::shell::route::Route as ShellRoute;
 use crate::shell::state::AppState;
 
 /// What failed, for messages a later success clears: a trace's re-read.
@@ -93,7 +94,7 @@ fn selections(state: &AppState, trace_id: &str) -> Vec<Selection> {
     let Some(trace) = state.traces.trace(trace_id) else {
         return Vec::new();
     };
-    let on_trace = |route: &crate::shell::route::Route| matches!(route, crate::shell::route::Route::Traces(Route::Waterfall { trace_id: t }) if t == trace_id);
+    let on_trace = |route: &ShellRoute| matches!(route, ShellRoute::Traces(Route::Waterfall { trace_id: t }) if t == trace_id);
     state
         .stack
         .iter()
@@ -113,8 +114,7 @@ fn selections(state: &AppState, trace_id: &str) -> Vec<Selection> {
 /// The same spans selected again, on the same lines where they can be.
 fn restore(state: &mut AppState, kept: Vec<Selection>) {
     for sel in kept {
-        let crate::shell::route::Route::Traces(Route::Waterfall { trace_id }) =
-            &state.stack[sel.screen].route
+        let ShellRoute::Traces(Route::Waterfall { trace_id }) = &state.stack[sel.screen].route
         else {
             continue;
         };
