@@ -670,20 +670,36 @@ fn p_explains_the_spans_decision_and_o_opens_its_session() {
     );
 }
 
-#[test]
-fn a_list_cut_at_its_read_bound_says_so_and_a_whole_one_does_not() {
-    let mut state = on_traces();
+/// The first trace read (again), as the job answers.
+fn trace_read(state: &mut AppState, result: Result<TraceDetail, String>) {
     msg(
-        &mut state,
+        state,
+        Msg::TraceLoaded {
+            trace_id: TRACE.into(),
+            result: result.map(Box::new),
+        },
+    );
+}
+
+/// The traces listed, the read stopped at its bound or not.
+fn listed_page(state: &mut AppState, truncated: bool) {
+    msg(
+        state,
         Msg::TracesPage {
             query: ListQuery::default(),
             result: Ok(TraceList {
                 traces: summaries(),
                 spans_read: 18,
-                truncated: true,
+                truncated,
             }),
         },
     );
+}
+
+#[test]
+fn a_list_cut_at_its_read_bound_says_so_and_a_whole_one_does_not() {
+    let mut state = on_traces();
+    listed_page(&mut state, true);
     let note = "newest 3 traces; older ones not read: narrow the window (w) or filter (/)";
     for (w, h) in [(80, 24), (200, 50)] {
         let screen = render_at(&mut state, w, h);
@@ -691,17 +707,7 @@ fn a_list_cut_at_its_read_bound_says_so_and_a_whole_one_does_not() {
     }
     snap("traces_list_truncated", &mut state);
     // The next read is whole: the note goes.
-    msg(
-        &mut state,
-        Msg::TracesPage {
-            query: ListQuery::default(),
-            result: Ok(TraceList {
-                traces: summaries(),
-                spans_read: 18,
-                truncated: false,
-            }),
-        },
-    );
+    listed_page(&mut state, false);
     let screen = render_at(&mut state, 200, 50);
     assert!(!screen.contains("older ones not read"), "{screen}");
 }
@@ -758,13 +764,7 @@ fn the_open_waterfall_rereads_its_trace_keeping_selection_folds_and_scroll() {
     grown
         .spans
         .push(span("a8", "a3", "tools/list knowledge-base", 905, 915));
-    msg(
-        &mut state,
-        Msg::TraceLoaded {
-            trace_id: TRACE.into(),
-            result: Ok(Box::new(grown)),
-        },
-    );
+    trace_read(&mut state, Ok(grown));
     let screen = render_at(&mut state, 200, 50);
     assert!(
         screen.contains("retrieve kb_chunks"),
@@ -783,13 +783,7 @@ fn the_open_waterfall_rereads_its_trace_keeping_selection_folds_and_scroll() {
     snap("traces_waterfall_live", &mut state);
     // The reads go on; a failed one keeps what is shown and says why.
     assert_eq!(ticks(&mut state, 35), vec![get], "the next read");
-    msg(
-        &mut state,
-        Msg::TraceLoaded {
-            trace_id: TRACE.into(),
-            result: Err("the platform is unreachable".into()),
-        },
-    );
+    trace_read(&mut state, Err("the platform is unreachable".into()));
     let screen = render_at(&mut state, 200, 50);
     assert!(screen.contains("retrieve kb_chunks"), "{screen}");
     assert!(screen.contains("the platform is unreachable"), "{screen}");
@@ -809,13 +803,7 @@ fn the_open_waterfall_keeps_its_scroll_as_spans_arrive() {
             1_401 + i,
         ));
     }
-    msg(
-        &mut state,
-        Msg::TraceLoaded {
-            trace_id: TRACE.into(),
-            result: Ok(Box::new(many.clone())),
-        },
-    );
+    trace_read(&mut state, Ok(many.clone()));
     render_at(&mut state, 80, 24);
     // Down past the first screen.
     chars(&mut state, &"j".repeat(30));
@@ -827,13 +815,7 @@ fn the_open_waterfall_keeps_its_scroll_as_spans_arrive() {
     let kept = selected_span(&state);
     ticks(&mut state, 35);
     many.spans.push(span("c0", "a1", "retrieve first", 5, 6));
-    msg(
-        &mut state,
-        Msg::TraceLoaded {
-            trace_id: TRACE.into(),
-            result: Ok(Box::new(many)),
-        },
-    );
+    trace_read(&mut state, Ok(many));
     let c = &state.screen().cursor;
     assert_eq!(selected_span(&state), kept);
     assert_eq!(
@@ -841,6 +823,23 @@ fn the_open_waterfall_keeps_its_scroll_as_spans_arrive() {
         (selected + 1, offset + 1),
         "the selection stays where it was on screen"
     );
+}
+
+#[test]
+fn a_big_trace_is_read_again_less_often() {
+    let mut state = on_waterfall();
+    let mut big = detail(false);
+    for i in 0..20_000 {
+        big.spans
+            .push(span(&format!("c{i:05}"), "a1", "step", 1_400, 1_401));
+    }
+    trace_read(&mut state, Ok(big));
+    let get = Effect::Traces(Job::GetTrace {
+        trace_id: TRACE.into(),
+    });
+    // 20 006 spans: every 9 s rather than every 3 s.
+    assert!(ticks(&mut state, 85).is_empty(), "not within 8.5 s");
+    assert_eq!(ticks(&mut state, 10), vec![get], "one read by 9.5 s");
 }
 
 #[test]
@@ -856,13 +855,7 @@ fn the_span_detail_rereads_its_trace_too() {
     grown
         .logs
         .push(log("a2", "gen_ai.user.message", 23, "And breakfast?"));
-    msg(
-        &mut state,
-        Msg::TraceLoaded {
-            trace_id: TRACE.into(),
-            result: Ok(Box::new(grown)),
-        },
-    );
+    trace_read(&mut state, Ok(grown));
     let screen = render_at(&mut state, 200, 50);
     assert!(screen.contains("And breakfast?"), "{screen}");
 }
@@ -914,15 +907,12 @@ fn tab_after_traces_completes_the_sessions_the_console_knows() {
 fn enter_on_a_trace_that_cannot_be_read_shows_why() {
     let mut state = on_traces();
     key(&mut state, KeyCode::Enter);
-    msg(
+    // What the backend says of a trace evicted since it was listed.
+    trace_read(
         &mut state,
-        Msg::TraceLoaded {
-            trace_id: TRACE.into(),
-            // What the backend says of a trace evicted since it was listed.
-            result: Err(format!(
-                "GetTrace failed: ResourceNotFoundException: no trace {TRACE} in aws/spans over the last 7 days"
-            )),
-        },
+        Err(format!(
+            "GetTrace failed: ResourceNotFoundException: no trace {TRACE} in aws/spans over the last 7 days"
+        )),
     );
     for (w, h) in [(80, 24), (200, 50)] {
         let screen = render_at(&mut state, w, h);

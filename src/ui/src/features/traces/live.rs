@@ -19,10 +19,16 @@ use crate::shell::state::AppState;
 /// What failed, for messages a later success clears: a trace's re-read.
 const TRACE: &str = "trace";
 
-/// Ticks between reads of the trace shown: only once it is loaded (a
-/// failed read is retried with ctrl-r).
+/// Spans per extra [`LIVE_TICKS`] between reads of a big trace.
+pub const SPANS_PER_INTERVAL: usize = 10_000;
+
+/// Ticks between reads of the trace shown, once it is loaded (a failed
+/// read is retried with ctrl-r): every 3 s up to 10 000 spans, then 3 s
+/// more per 10 000 (a 100 000-span trace every 33 s), as rebuilding a big
+/// trace's tree takes the loop ~80 ms.
 pub(crate) fn poll_every(state: &AppState, trace_id: &str) -> Option<u64> {
-    state.traces.trace(trace_id).map(|_| LIVE_TICKS)
+    let spans = state.traces.trace(trace_id)?.tree.spans.len();
+    Some(LIVE_TICKS * (1 + (spans / SPANS_PER_INTERVAL) as u64))
 }
 
 /// Trace `trace_id` read (again), unless a read of it is on its way.
