@@ -4,7 +4,7 @@
 //! a conversation, the gateway calls its tool spans made with their Cedar
 //! decisions), and the structural diff of two traces. Everything masked.
 
-use acc_backend::{Backend, is_trace_id};
+use acc_backend::{Backend, TraceList, is_trace_id};
 use acc_domain::agent_runtime::clock;
 use acc_domain::traces::{
     ConversationTurn, DiffRow, SpanCall, TraceDetail, TraceDiff, TraceFilter, TraceQuery,
@@ -93,6 +93,26 @@ fn list_text(traces: &[TraceSummary]) -> String {
     )
 }
 
+/// `acc traces -o json`: the traces, and whether the read stopped at its
+/// bound (older traces then are not listed).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Listed<'a> {
+    traces: &'a [TraceSummary],
+    spans_read: usize,
+    truncated: bool,
+}
+
+impl<'a> From<&'a TraceList> for Listed<'a> {
+    fn from(page: &'a TraceList) -> Self {
+        Listed {
+            traces: &page.traces,
+            spans_read: page.spans_read,
+            truncated: page.truncated,
+        }
+    }
+}
+
 async fn list(backend: &Backend, args: ListArgs, output: Output) -> Result<(), Failure> {
     let query = query(args)?;
     let page = backend.list_traces_page(&query).await?;
@@ -102,7 +122,7 @@ async fn list(backend: &Backend, args: ListArgs, output: Output) -> Result<(), F
             page.spans_read
         );
     }
-    print(output, &page.traces, || list_text(&page.traces));
+    print(output, &Listed::from(&page), || list_text(&page.traces));
     Ok(())
 }
 
@@ -319,4 +339,32 @@ fn diff_text(d: &Diffed) -> String {
         line
     }));
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_list_says_whether_the_read_stopped_at_its_bound() {
+        let page = TraceList {
+            traces: vec![TraceSummary {
+                trace_id: "5b8efff798038103d269b633813fc60c".into(),
+                ..TraceSummary::default()
+            }],
+            spans_read: 200_000,
+            truncated: true,
+        };
+        let json = serde_json::to_value(Listed::from(&page)).unwrap();
+        assert_eq!(json["truncated"], true, "{json}");
+        assert_eq!(json["spansRead"], 200_000, "{json}");
+        assert_eq!(
+            json["traces"][0]["traceId"], "5b8efff798038103d269b633813fc60c",
+            "{json}"
+        );
+        let whole = TraceList::default();
+        let json = serde_json::to_value(Listed::from(&whole)).unwrap();
+        assert_eq!(json["truncated"], false, "{json}");
+        assert_eq!(json["traces"], serde_json::json!([]), "{json}");
+    }
 }

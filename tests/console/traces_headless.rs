@@ -55,7 +55,7 @@ fn exporter(script: &str, args: &[&str]) -> Value {
 fn listed(url: &str, args: &[&str]) -> Vec<String> {
     let mut all = vec!["traces", "-o", "json"];
     all.extend_from_slice(args);
-    json(&at(url, &all))
+    json(&at(url, &all))["traces"]
         .as_array()
         .unwrap()
         .iter()
@@ -104,7 +104,10 @@ fn traces_list_show_and_diff_headless() {
     // No span yet: an empty list, or (no aws/spans) how to turn it on.
     let before_any = at(&url, &["traces", "-o", "json"]);
     match before_any.status.code() {
-        Some(0) => assert_eq!(json(&before_any), serde_json::json!([])),
+        Some(0) => assert_eq!(
+            json(&before_any),
+            serde_json::json!({"traces": [], "spansRead": 0, "truncated": false})
+        ),
         code => {
             assert_eq!(code, Some(4), "{}", stderr(&before_any));
             assert!(
@@ -134,8 +137,12 @@ fn traces_list_show_and_diff_headless() {
     );
 
     // The list: newest first, with spans, errors and LLM tokens.
+    // The list, read whole: it says so (`truncated` is set when the read
+    // stopped at its bound and older traces are missing).
     let list = json(&at(&url, &["traces", "-o", "json"]));
-    let rows = list.as_array().unwrap();
+    assert_eq!(list["truncated"], false, "{list}");
+    assert!(list["spansRead"].as_u64() >= Some(6), "{list}");
+    let rows = list["traces"].as_array().unwrap();
     // Two exported traces, and the gateway's own span for the denied call,
     // the oldest (the CLI sent no traceparent, so it is a trace of its own).
     assert_eq!(rows.len(), 3, "{list}");

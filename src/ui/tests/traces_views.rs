@@ -6,7 +6,7 @@
 
 mod common;
 
-use acc_backend::{ContextInfo, ContextKind};
+use acc_backend::{ContextInfo, ContextKind, TraceList};
 use acc_domain::capture::{CaptureOutcome, CapturedCall, CapturedCaller, CapturedPolicy};
 use acc_domain::cedar_model::evaluation::PolicyDecision;
 use acc_domain::traces::{
@@ -668,4 +668,267 @@ fn p_explains_the_spans_decision_and_o_opens_its_session() {
             session_id: "sess-7f3a9c21-0b4d-4e8a-9d61-2c5b8a0e4f13".into()
         })
     );
+}
+
+/// The first trace read (again), as the job answers.
+fn trace_read(state: &mut AppState, result: Result<TraceDetail, String>) {
+    msg(
+        state,
+        Msg::TraceLoaded {
+            trace_id: TRACE.into(),
+            result: result.map(Box::new),
+        },
+    );
+}
+
+/// The traces listed, the read stopped at its bound or not.
+fn listed_page(state: &mut AppState, truncated: bool) {
+    msg(
+        state,
+        Msg::TracesPage {
+            query: ListQuery::default(),
+            result: Ok(TraceList {
+                traces: summaries(),
+                spans_read: 18,
+                truncated,
+            }),
+        },
+    );
+}
+
+#[test]
+fn a_list_cut_at_its_read_bound_says_so_and_a_whole_one_does_not() {
+    let mut state = on_traces();
+    listed_page(&mut state, true);
+    let note = "newest 3 traces; older ones not read: narrow the window (w) or filter (/)";
+    for (w, h) in [(80, 24), (200, 50)] {
+        let screen = render_at(&mut state, w, h);
+        assert!(screen.contains(note), "at {w}x{h}:\n{screen}");
+    }
+    snap("traces_list_truncated", &mut state);
+    // The next read is whole: the note goes.
+    listed_page(&mut state, false);
+    let screen = render_at(&mut state, 200, 50);
+    assert!(!screen.contains("older ones not read"), "{screen}");
+}
+
+/// The span id selected on the shown waterfall.
+fn selected_span(state: &AppState) -> String {
+    let row = state
+        .screen()
+        .cursor
+        .selected_item()
+        .expect("a row selected");
+    state
+        .traces
+        .trace(TRACE)
+        .expect("the trace loaded")
+        .span(row)
+        .expect("its span")
+        .span_id
+        .clone()
+}
+
+/// Ticks until one is answered with effects; the effects of `n` ticks.
+fn ticks(state: &mut AppState, n: usize) -> Vec<Effect> {
+    (0..n).flat_map(|_| update(state, Action::Tick)).collect()
+}
+
+#[test]
+fn the_open_waterfall_rereads_its_trace_keeping_selection_folds_and_scroll() {
+    let mut state = on_waterfall();
+    // Fold the tool span (4th row), select the last chat span after it.
+    chars(&mut state, "jjj");
+    key(&mut state, KeyCode::Enter);
+    key(&mut state, KeyCode::Char('j'));
+    assert_eq!(selected_span(&state), "a6");
+    // One read every 3 s, never two at once.
+    let get = Effect::Traces(Job::GetTrace {
+        trace_id: TRACE.into(),
+    });
+    assert_eq!(
+        ticks(&mut state, 35),
+        vec![get.clone()],
+        "one read in 3.5 s"
+    );
+    assert!(
+        ticks(&mut state, 70).is_empty(),
+        "none while one is on its way"
+    );
+    // The trace again, with a span before the selection and one under the
+    // folded tool span.
+    let mut grown = detail(false);
+    grown
+        .spans
+        .push(span("a7", "a1", "retrieve kb_chunks", 100, 150));
+    grown
+        .spans
+        .push(span("a8", "a3", "tools/list knowledge-base", 905, 915));
+    trace_read(&mut state, Ok(grown));
+    let screen = render_at(&mut state, 200, 50);
+    assert!(
+        screen.contains("retrieve kb_chunks"),
+        "the new span:\n{screen}"
+    );
+    assert_eq!(selected_span(&state), "a6", "the same span selected");
+    assert!(
+        screen.contains("▸ execute_tool search_articles"),
+        "still folded:\n{screen}"
+    );
+    assert!(
+        !screen.contains("tools/list"),
+        "its new child hidden:\n{screen}"
+    );
+    assert!(!screen.contains("tools/call"), "{screen}");
+    snap("traces_waterfall_live", &mut state);
+    // The reads go on; a failed one keeps what is shown and says why.
+    assert_eq!(ticks(&mut state, 35), vec![get], "the next read");
+    trace_read(&mut state, Err("the platform is unreachable".into()));
+    let screen = render_at(&mut state, 200, 50);
+    assert!(screen.contains("retrieve kb_chunks"), "{screen}");
+    assert!(screen.contains("the platform is unreachable"), "{screen}");
+    assert_eq!(selected_span(&state), "a6");
+}
+
+#[test]
+fn the_open_waterfall_keeps_its_scroll_as_spans_arrive() {
+    let mut state = on_waterfall();
+    let mut many = detail(false);
+    for i in 0..40 {
+        many.spans.push(span(
+            &format!("b{i:02}"),
+            "a1",
+            &format!("step {i:02}"),
+            1_400 + i,
+            1_401 + i,
+        ));
+    }
+    trace_read(&mut state, Ok(many.clone()));
+    render_at(&mut state, 80, 24);
+    // Down past the first screen.
+    chars(&mut state, &"j".repeat(30));
+    let (selected, offset) = {
+        let c = &state.screen().cursor;
+        (c.selected, c.offset)
+    };
+    assert!(offset > 0, "scrolled");
+    let kept = selected_span(&state);
+    ticks(&mut state, 35);
+    many.spans.push(span("c0", "a1", "retrieve first", 5, 6));
+    trace_read(&mut state, Ok(many));
+    let c = &state.screen().cursor;
+    assert_eq!(selected_span(&state), kept);
+    assert_eq!(
+        (c.selected, c.offset),
+        (selected + 1, offset + 1),
+        "the selection stays where it was on screen"
+    );
+}
+
+#[test]
+fn a_big_trace_is_read_again_less_often() {
+    let mut state = on_waterfall();
+    let mut big = detail(false);
+    for i in 0..20_000 {
+        big.spans
+            .push(span(&format!("c{i:05}"), "a1", "step", 1_400, 1_401));
+    }
+    trace_read(&mut state, Ok(big));
+    let get = Effect::Traces(Job::GetTrace {
+        trace_id: TRACE.into(),
+    });
+    // 20 006 spans: every 9 s rather than every 3 s.
+    assert!(ticks(&mut state, 85).is_empty(), "not within 8.5 s");
+    assert_eq!(ticks(&mut state, 10), vec![get], "one read by 9.5 s");
+}
+
+#[test]
+fn the_span_detail_rereads_its_trace_too() {
+    let mut state = on_waterfall();
+    key(&mut state, KeyCode::Char('j'));
+    key(&mut state, KeyCode::Char('l'));
+    let get = Effect::Traces(Job::GetTrace {
+        trace_id: TRACE.into(),
+    });
+    assert_eq!(ticks(&mut state, 35), vec![get]);
+    let mut grown = detail(false);
+    grown
+        .logs
+        .push(log("a2", "gen_ai.user.message", 23, "And breakfast?"));
+    trace_read(&mut state, Ok(grown));
+    let screen = render_at(&mut state, 200, 50);
+    assert!(screen.contains("And breakfast?"), "{screen}");
+}
+
+#[test]
+fn tab_after_traces_completes_the_sessions_the_console_knows() {
+    use acc_domain::agent_runtime::RuntimeSession;
+    use acc_ui::features::runtime;
+    let mut state = on_traces();
+    update(
+        &mut state,
+        Action::Runtime(runtime::Msg::SessionsLoaded(Ok(vec![RuntimeSession {
+            runtime_session_id: "sess-0b1c2d3e-runtime-only".into(),
+            agent_runtime_id: "concierge_agent-abc123".into(),
+            state: "HEALTHY".into(),
+            ..RuntimeSession::default()
+        }]))),
+    );
+    key(&mut state, KeyCode::Char(':'));
+    chars(&mut state, "traces ");
+    key(&mut state, KeyCode::Tab);
+    let palette = render_at(&mut state, 200, 50);
+    assert!(
+        palette.contains("sess-0b1c2d3e-runtime-only · sess-7f3a9c21-0b4d-4e8a-9d61-2c5b8a0e4f13"),
+        "both sessions offered:\n{palette}"
+    );
+    assert!(
+        palette.contains(":traces sess-▏"),
+        "completed as far as they agree:\n{palette}"
+    );
+    chars(&mut state, "7");
+    key(&mut state, KeyCode::Tab);
+    let line = render_at(&mut state, 200, 50);
+    assert!(
+        line.contains(":traces sess-7f3a9c21-0b4d-4e8a-9d61-2c5b8a0e4f13"),
+        "the list's session completed:\n{line}"
+    );
+    let effects = key(&mut state, KeyCode::Enter);
+    assert!(
+        effects.contains(&Effect::Traces(Job::ListTraces(ListQuery {
+            session: Some("sess-7f3a9c21-0b4d-4e8a-9d61-2c5b8a0e4f13".into()),
+            ..ListQuery::default()
+        }))),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn enter_on_a_trace_that_cannot_be_read_shows_why() {
+    let mut state = on_traces();
+    key(&mut state, KeyCode::Enter);
+    // What the backend says of a trace evicted since it was listed.
+    trace_read(
+        &mut state,
+        Err(format!(
+            "GetTrace failed: ResourceNotFoundException: no trace {TRACE} in aws/spans over the last 7 days"
+        )),
+    );
+    for (w, h) in [(80, 24), (200, 50)] {
+        let screen = render_at(&mut state, w, h);
+        // The lines inside the box, joined: the message may wrap.
+        let flat = screen
+            .lines()
+            .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        for part in [
+            "ResourceNotFoundException",
+            "over the last 7 days",
+            "ctrl-r",
+        ] {
+            assert!(flat.contains(part), "{part} at {w}x{h}:\n{screen}");
+        }
+    }
+    snap("traces_waterfall_failed", &mut state);
 }

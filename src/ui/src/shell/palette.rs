@@ -223,6 +223,7 @@ pub(crate) fn argument_names(state: &AppState, command: PaletteCommand) -> Vec<S
     match command {
         PaletteCommand::Gateway(jump) => gateway::argument_names(state, jump),
         PaletteCommand::Runtime(jump) => runtime::argument_names(state, jump),
+        PaletteCommand::Traces(jump) => traces::argument_names(state, jump),
         _ => Vec::new(),
     }
 }

@@ -3,7 +3,7 @@
 
 use acc_domain::traces::diff_traces;
 
-use crate::features::traces::job::Job;
+use crate::features::traces::live;
 use crate::features::traces::route::Route;
 use crate::shell::effect::Effect;
 use crate::shell::loadable::start_load;
@@ -39,7 +39,7 @@ pub(crate) fn load_both(state: &mut AppState) -> Vec<Effect> {
     let mut effects = Vec::new();
     for id in [left, right] {
         if start_load(&mut state.traces.open, &id, tick) {
-            effects.push(Job::GetTrace { trace_id: id }.into());
+            effects.extend(live::read(state, &id));
         }
     }
     ensure(state);

@@ -39,8 +39,11 @@ impl Job {
                     errors_only: query.errors_only,
                     filter: query.filter.clone(),
                 };
-                Msg::TracesLoaded {
-                    result: backend.list_traces(&asked).await.map_err(|e| e.to_string()),
+                Msg::TracesPage {
+                    result: backend
+                        .list_traces_page(&asked)
+                        .await
+                        .map_err(|e| e.to_string()),
                     query,
                 }
             }

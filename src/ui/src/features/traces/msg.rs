@@ -1,6 +1,7 @@
 //! Results of the trace explorer's jobs, as they come back through the
 //! channel.
 
+use acc_backend::TraceList;
 use acc_domain::traces::TraceDetail;
 use acc_domain::traces::TraceSummary;
 
@@ -9,7 +10,7 @@ use crate::features::traces::state::ListQuery;
 /// A result for the trace explorer.
 #[derive(Debug, Clone)]
 pub enum Msg {
-    /// The traces of a query arrived.
+    /// The traces of a query arrived, read whole (no read bound hit).
     TracesLoaded {
         /// The query they answer.
         query: ListQuery,
@@ -17,7 +18,15 @@ pub enum Msg {
         /// enable it).
         result: Result<Vec<TraceSummary>, String>,
     },
-    /// A trace arrived.
+    /// The traces of a query arrived with how they were read: cut at the
+    /// backend's read bound (`truncated`), older traces are missing.
+    TracesPage {
+        /// The query they answer.
+        query: ListQuery,
+        /// The traces and how they were read, or why not.
+        result: Result<TraceList, String>,
+    },
+    /// A trace arrived (opened, or read again while shown).
     TraceLoaded {
         /// Which trace.
         trace_id: String,

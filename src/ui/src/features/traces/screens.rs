@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use crate::features::traces::keys;
 use crate::features::traces::route::Route;
 use crate::features::traces::waterfall::parsed_filter;
-use crate::features::traces::{commands, detail, diff, list, views};
+use crate::features::traces::{commands, detail, diff, list, live, views};
 use crate::shell::effect::Effect;
 use crate::shell::filter::FilterQuery;
 use crate::shell::keymap::{Binding, Command};
@@ -62,12 +62,7 @@ impl Screens for Route {
             Route::Traces => Vec::new(),
             Route::Waterfall { trace_id } | Route::Span { trace_id, .. } => {
                 if start_load(&mut state.traces.open, trace_id, state.tick) {
-                    vec![
-                        crate::features::traces::job::Job::GetTrace {
-                            trace_id: trace_id.clone(),
-                        }
-                        .into(),
-                    ]
+                    live::read(state, trace_id)
                 } else {
                     Vec::new()
                 }
@@ -92,11 +87,23 @@ impl Screens for Route {
     }
 
     fn poll_every(&self, state: &AppState) -> Option<u64> {
-        matches!(self, Route::Traces).then(|| list::poll_every(state))
+        match self {
+            Route::Traces => Some(list::poll_every(state)),
+            Route::Waterfall { trace_id } | Route::Span { trace_id, .. } => {
+                live::poll_every(state, trace_id)
+            }
+            Route::Diff { .. } => None,
+        }
     }
 
     fn poll(&self, state: &mut AppState) -> Vec<Effect> {
-        list::load(state)
+        match self {
+            Route::Traces => list::load(state),
+            Route::Waterfall { trace_id } | Route::Span { trace_id, .. } => {
+                live::read(state, trace_id)
+            }
+            Route::Diff { .. } => Vec::new(),
+        }
     }
 
     fn visible_rows(&self, state: &AppState, filter: &FilterQuery) -> Vec<usize> {

@@ -52,6 +52,9 @@ pub struct TracesState {
     pub asked: Option<ListQuery>,
     /// A listing is on its way: a poll due meanwhile waits.
     pub list_in_flight: bool,
+    /// The last listing stopped at the backend's read bound: older traces
+    /// were not read.
+    pub truncated: bool,
     /// The column the list is sorted by.
     pub sort: TraceSort,
     /// The order is reversed (`S`).
@@ -66,6 +69,8 @@ pub struct TracesState {
     pub marked: Option<String>,
     /// The traces opened, by id.
     pub open: HashMap<String, Loadable<Box<OpenTrace>>>,
+    /// The traces whose read is on its way: a re-read due meanwhile waits.
+    pub reading: HashSet<String>,
     /// Diffs computed, by (left, right) trace ids.
     pub diffs: HashMap<(String, String), TraceDiff>,
 }

@@ -32,6 +32,18 @@ impl OpenTrace {
         }
     }
 
+    /// This trace, read again, shown as `old` was: the same spans folded,
+    /// the same depth.
+    pub fn keeping_view_of(mut self, old: &OpenTrace) -> OpenTrace {
+        self.folded = old
+            .folded
+            .iter()
+            .filter_map(|&row| self.row_of(&old.span(row)?.span_id))
+            .collect();
+        self.max_depth = old.max_depth;
+        self
+    }
+
     /// The span of tree row `row`.
     pub fn span(&self, row: usize) -> Option<&TraceSpan> {
         let index = self.tree.rows.get(row)?.span;

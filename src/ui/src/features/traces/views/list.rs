@@ -1,6 +1,7 @@
 //! The traces list: root span, service, session, start, duration, spans,
 //! errors and tokens; the sort, window and errors-only in its title; a bad
-//! filter named on a line above it.
+//! filter named on a line above it; a list cut at the backend's read
+//! bound says so in its bottom border.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -44,6 +45,15 @@ fn title(state: &AppState) -> String {
         title.push_str(&format!(" · session {session}"));
     }
     title
+}
+
+/// The line under a list the backend cut at its read bound.
+fn partial_note(state: &AppState) -> Option<String> {
+    let tr = &state.traces;
+    let shown = tr.list.loaded()?.len();
+    tr.truncated.then(|| {
+        format!(" newest {shown} traces; older ones not read: narrow the window (w) or filter (/) ")
+    })
 }
 
 pub(crate) fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, area: Rect) {
@@ -109,4 +119,22 @@ pub(crate) fn render(state: &AppState, cursor: &ListCursor, frame: &mut Frame, a
             Cell::from(t.trace_id.clone()),
         ]
     });
+    if let Some(note) = partial_note(state) {
+        footer(frame, area, Line::styled(note, theme.warning));
+    }
+}
+
+/// `line` over the box's bottom border, after its corner: the rows keep
+/// their height.
+fn footer(frame: &mut Frame, area: Rect, line: Line<'static>) {
+    if area.height < 2 || area.width < 3 {
+        return;
+    }
+    let at = Rect {
+        x: area.x + 1,
+        y: area.bottom() - 1,
+        width: (line.width() as u16).min(area.width - 2),
+        height: 1,
+    };
+    frame.render_widget(Paragraph::new(line), at);
 }

@@ -11,7 +11,7 @@ use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, Borders, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
+    Block, Borders, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Wrap,
 };
 
 use crate::features::traces::detail::span_lines;
@@ -68,7 +68,9 @@ pub(crate) fn render(
             None,
             None,
         );
-        frame.render_widget(Paragraph::new(line), inner.inner(Margin::new(1, 1)));
+        // A failed read's reason wraps: it names the trace and what to do.
+        let text = Paragraph::new(line).wrap(Wrap { trim: true });
+        frame.render_widget(text, inner.inner(Margin::new(1, 1)));
         return;
     };
     if area.width >= SPLIT_WIDTH {
