@@ -93,14 +93,16 @@ fn list_text(traces: &[TraceSummary]) -> String {
     )
 }
 
-/// `acc traces -o json`: the traces, and whether the read stopped at its
-/// bound (older traces then are not listed).
+/// `acc traces -o json`: the traces, whether the read stopped at its
+/// bound (older traces then are not listed), and whether the service
+/// summarised them (a Logs Insights query) or the spans were read.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Listed<'a> {
     traces: &'a [TraceSummary],
     spans_read: usize,
     truncated: bool,
+    summarised: bool,
 }
 
 impl<'a> From<&'a TraceList> for Listed<'a> {
@@ -109,6 +111,7 @@ impl<'a> From<&'a TraceList> for Listed<'a> {
             traces: &page.traces,
             spans_read: page.spans_read,
             truncated: page.truncated,
+            summarised: page.summarised,
         }
     }
 }
@@ -116,7 +119,12 @@ impl<'a> From<&'a TraceList> for Listed<'a> {
 async fn list(backend: &Backend, args: ListArgs, output: Output) -> Result<(), Failure> {
     let query = query(args)?;
     let page = backend.list_traces_page(&query).await?;
-    if page.truncated {
+    if page.truncated && page.summarised {
+        eprintln!(
+            "acc: listed the newest {} traces, the list's bound: older traces are not listed (narrow --since or --session)",
+            page.traces.len()
+        );
+    } else if page.truncated {
         eprintln!(
             "acc: read {} spans and stopped at the read bound: older traces are not listed (narrow --since)",
             page.spans_read
@@ -354,6 +362,7 @@ mod tests {
             }],
             spans_read: 200_000,
             truncated: true,
+            summarised: false,
         };
         let json = serde_json::to_value(Listed::from(&page)).unwrap();
         assert_eq!(json["truncated"], true, "{json}");

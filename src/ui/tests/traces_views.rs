@@ -691,6 +691,7 @@ fn listed_page(state: &mut AppState, truncated: bool) {
                 traces: summaries(),
                 spans_read: 18,
                 truncated,
+                ..TraceList::default()
             }),
         },
     );
