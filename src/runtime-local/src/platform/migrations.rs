@@ -468,6 +468,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// An in-memory database migrated through `migrations` (tests of the
+/// stores, and of what a migration does to an older schema's rows).
+#[cfg(test)]
+pub(crate) fn migrated_in_memory(migrations: &[&str]) -> Connection {
+    let mut conn = Connection::open_in_memory().expect("an in-memory database");
+    let identity =
+        check_identity(&conn, "the in-memory database", migrations).expect("a fresh database");
+    migrate(&mut conn, identity, migrations).expect("the migrations apply");
+    conn
+}
+
 /// What the header of an opened database says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Identity {

@@ -142,13 +142,10 @@ pub(crate) fn query(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::platform::migrations::{MIGRATIONS, check_identity, migrate};
+    use crate::platform::migrations::{MIGRATIONS, check_identity, migrate, migrated_in_memory};
 
     fn database(migrations: &[&str]) -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
-        let identity = check_identity(&conn, "db", migrations).unwrap();
-        migrate(&mut conn, identity, migrations).unwrap();
-        conn
+        migrated_in_memory(migrations)
     }
 
     fn all_rows(conn: &Connection) -> Vec<TraceAggregate> {
