@@ -55,7 +55,7 @@ fn trace_spans(t: usize, n: usize, ago_s: i64) -> Vec<Value> {
                 "session.id",
                 json!({ "stringValue": format!("s-{}", t % 3) }),
             ));
-            let error = s == n - 1 && t % 3 == 0;
+            let error = s == n - 1 && t.is_multiple_of(3);
             json!({
                 "traceId": format!("{t:032x}"),
                 "spanId": format!("{t:08x}{s:08x}"),
