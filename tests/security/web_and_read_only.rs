@@ -9,6 +9,7 @@ use std::process::Stdio;
 use acc_runtime_local::operations::{Access, OPERATIONS, Operation};
 use acc_runtime_local::{PlatformConfig, RunningPlatform, StateLocation};
 use aws_sdk_bedrockagentcorecontrol::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_cloudwatchlogs::config::http::HttpResponse;
 use serde_json::{Value, json};
 
 use crate::mcp;
@@ -506,8 +507,41 @@ async fn data_plane_and_logs(name: &str, d: &Demo) -> Option<Verdict> {
             .log_stream_name(&d.stream)
             .send()
             .await),
+        "StartQuery" => sdk(start_trace_query(&logs).await),
+        "GetQueryResults" => {
+            let id = start_trace_query(&logs).await.unwrap();
+            let id = id.query_id().unwrap();
+            sdk(logs.get_query_results().query_id(id).send().await)
+        }
+        "StopQuery" => {
+            let id = start_trace_query(&logs).await.unwrap();
+            let id = id.query_id().unwrap();
+            sdk(logs.stop_query().query_id(id).send().await)
+        }
         _ => return None,
     })
+}
+
+/// The trace list's Logs Insights query on `aws/spans` (the history's
+/// gateway call wrote its span there).
+async fn start_trace_query(
+    logs: &aws_sdk_cloudwatchlogs::Client,
+) -> Result<
+    aws_sdk_cloudwatchlogs::operation::start_query::StartQueryOutput,
+    SdkError<aws_sdk_cloudwatchlogs::operation::start_query::StartQueryError, HttpResponse>,
+> {
+    let query = acc_domain::traces::insights::SummaryQuery {
+        session: None,
+        errors_only: false,
+        limit: 10,
+    };
+    logs.start_query()
+        .log_group_name(acc_backend::SPANS_LOG_GROUP)
+        .start_time(0)
+        .end_time(4_000_000_000)
+        .query_string(query.text())
+        .send()
+        .await
 }
 
 async fn raw_http(name: &str, d: &Demo) -> Option<Verdict> {
