@@ -498,6 +498,25 @@ AWS_CASES = {
         nf(lambda c: c.get_log_events(logGroupName="/conformance/missing", logStreamName="s")),
         bad(lambda c: c.get_log_events(logGroupName="/conformance/missing"), "InvalidParameterException"),
     ],
+    # Logs Insights: the platform answers the trace-summary query on aws/spans.
+    "StartQuery": [
+        bad(
+            lambda c: c.start_query(logGroupName="aws/spans", startTime=0, endTime=1, queryString="fields @message"),
+            "MalformedQueryException",
+        ),
+        bad(
+            lambda c: c.start_query(logGroupName="aws/spans", startTime=10, endTime=1, queryString="fields @message"),
+            "InvalidParameterException",
+        ),
+    ],
+    "GetQueryResults": [
+        nf(lambda c: c.get_query_results(queryId="00000000-0000-0000-0000-000000000000")),
+        bad(lambda c: c.get_query_results(queryId=""), "InvalidParameterException"),
+    ],
+    "StopQuery": [
+        nf(lambda c: c.stop_query(queryId="00000000-0000-0000-0000-000000000000")),
+        bad(lambda c: c.stop_query(queryId=""), "InvalidParameterException"),
+    ],
 }
 
 

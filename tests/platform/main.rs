@@ -27,6 +27,7 @@ mod memory_python_sdk;
 mod memory_records;
 mod observability_demo_agent;
 mod observability_gateway_spans;
+mod observability_insights;
 mod observability_logs_scale;
 mod observability_otlp;
 mod observability_otlp_limits;

@@ -4,12 +4,17 @@
 //! groups (and the groups ADOT's headers named) and with the gateway calls
 //! the trace's tool spans made.
 //!
-//! Every read is bounded: the list reads time windows newest first up to a
-//! page budget and says when it stopped early; a trace's detail reads at
-//! most a few pages per log group and a bounded number of groups.
+//! The list asks the service to summarise the spans per trace (a Logs
+//! Insights query, one row per trace) when the query allows it; with a
+//! filter or a runtime, or on an endpoint without Logs Insights, it reads
+//! the spans itself. Every read is bounded: the span read takes time
+//! windows newest first up to a page budget and says when it stopped
+//! early; a trace's detail reads at most a few pages per log group and a
+//! bounded number of groups.
 
 use std::collections::BTreeSet;
 
+use acc_domain::traces::insights::{SummaryQuery, TraceAggregate, usable_session};
 use acc_domain::traces::summary::{group_by_trace, summarize_one};
 use acc_domain::traces::{
     TraceDetail, TraceFilter, TraceLogRecord, TraceQuery, TraceSpan, TraceSummary, link_calls,
@@ -22,6 +27,8 @@ use crate::error::BackendError;
 use crate::observability::log_scan::ScanRequest;
 use crate::observability::transaction_search::{runtime_of, span_record, transaction_search_off};
 
+/// Traces the summarised list shows at most (newest first).
+pub const LIST_ROWS: usize = 1_000;
 /// The list's default window: the last hour.
 pub const DEFAULT_SINCE_MS: i64 = 3_600_000;
 /// Pages the list reads at most over all its windows (each page up to
@@ -47,11 +54,16 @@ const JOIN_MARGIN_MS: i64 = 60_000;
 pub struct TraceList {
     /// Newest first.
     pub traces: Vec<TraceSummary>,
-    /// Span records read.
+    /// Span records read (summarised by the service: the spans of the
+    /// traces listed).
     pub spans_read: usize,
-    /// Set when the page budget ran out before the window's start: older
-    /// traces are missing and the oldest shown may lack spans.
+    /// Set when the read stopped at its bound before the window's start
+    /// (the span read's page budget, or [`LIST_ROWS`] traces): older
+    /// traces are missing.
     pub truncated: bool,
+    /// Whether the service summarised the traces (a Logs Insights query);
+    /// false when the spans were read and summarised here.
+    pub summarised: bool,
 }
 
 /// A request value the backend refuses (a bad filter, a malformed id).
@@ -92,6 +104,20 @@ fn query_matches(query: &TraceQuery, summary: &TraceSummary, spans: &[&TraceSpan
     true
 }
 
+/// The query as one the service can summarise per trace: no filter
+/// expression and no runtime (those need the spans themselves), and a
+/// session id that can go into the query as it is.
+fn summary_query(query: &TraceQuery) -> Option<SummaryQuery> {
+    let plain = query.filter.as_deref().is_none_or(|f| f.trim().is_empty())
+        && query.runtime.is_none()
+        && query.session.as_deref().is_none_or(usable_session);
+    plain.then(|| SummaryQuery {
+        session: query.session.clone(),
+        errors_only: query.errors_only,
+        limit: LIST_ROWS,
+    })
+}
+
 impl Backend {
     /// The traces of the query's window, newest first.
     pub async fn list_traces(&self, query: &TraceQuery) -> Result<Vec<TraceSummary>, BackendError> {
@@ -111,6 +137,16 @@ impl Backend {
         let now = now_ms();
         let since = query.since_ms.unwrap_or(DEFAULT_SINCE_MS).max(1);
         let oldest = now - since;
+        if let Some(summary) = summary_query(query)
+            && let Some(rows) = self.summarize_traces(&summary, oldest, now).await?
+        {
+            return Ok(TraceList {
+                summarised: true,
+                truncated: rows.len() >= summary.limit,
+                spans_read: rows.iter().map(|r| r.spans.max(0) as usize).sum(),
+                traces: rows.iter().map(TraceAggregate::summary).collect(),
+            });
+        }
         let bounds = LIST_WINDOWS_MS
             .iter()
             .map(|w| now - w)
@@ -150,6 +186,7 @@ impl Backend {
             traces,
             spans_read: spans.len(),
             truncated,
+            summarised: false,
         })
     }
 

@@ -15,11 +15,14 @@
 //! - [`TraceLogRecord`] (`from_record` of an `otel-rt-logs` record) and
 //!   [`conversation`] → [`ConversationTurn`]s.
 //! - [`TraceDetail`], [`SpanCall`], [`TraceQuery`]: what the backend answers.
+//! - [`insights::SummaryQuery`] and [`insights::TraceAggregate`]: the list
+//!   as one Logs Insights query, summarised per trace by the service.
 
 pub mod conversation;
 pub mod detail;
 pub mod diff;
 pub mod filter;
+pub mod insights;
 pub mod span;
 pub mod summary;
 pub mod tree;

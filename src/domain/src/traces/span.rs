@@ -112,6 +112,33 @@ pub(crate) fn int_of(value: Option<&Value>) -> Option<i64> {
     }
 }
 
+/// A span's GenAI kind from its attributes and name:
+/// `gen_ai.operation.name`, else the first word of its name when that is
+/// an operation name (`execute_tool get_weather`).
+pub fn gen_ai_kind_of(attributes: &Map<String, Value>, name: &str) -> GenAiKind {
+    match attributes
+        .get("gen_ai.operation.name")
+        .and_then(Value::as_str)
+    {
+        Some(op) => GenAiKind::of_operation(op),
+        None => GenAiKind::of_operation(name.split(' ').next().unwrap_or_default()),
+    }
+}
+
+/// Input tokens: `gen_ai.usage.input_tokens`, else Strands'
+/// `gen_ai.usage.prompt_tokens`.
+pub fn input_tokens_of(attributes: &Map<String, Value>) -> Option<i64> {
+    int_of(attributes.get("gen_ai.usage.input_tokens"))
+        .or_else(|| int_of(attributes.get("gen_ai.usage.prompt_tokens")))
+}
+
+/// Output tokens: `gen_ai.usage.output_tokens`, else Strands'
+/// `gen_ai.usage.completion_tokens`.
+pub fn output_tokens_of(attributes: &Map<String, Value>) -> Option<i64> {
+    int_of(attributes.get("gen_ai.usage.output_tokens"))
+        .or_else(|| int_of(attributes.get("gen_ai.usage.completion_tokens")))
+}
+
 fn text_of(value: Option<&Value>) -> String {
     value.and_then(Value::as_str).unwrap_or_default().to_owned()
 }
@@ -146,14 +173,7 @@ impl TraceSpan {
     /// Its GenAI kind: `gen_ai.operation.name`, else the first word of its
     /// name when that is an operation name (`execute_tool get_weather`).
     pub fn kind_gen_ai(&self) -> GenAiKind {
-        match self
-            .attributes
-            .get("gen_ai.operation.name")
-            .and_then(Value::as_str)
-        {
-            Some(op) => GenAiKind::of_operation(op),
-            None => GenAiKind::of_operation(self.name.split(' ').next().unwrap_or_default()),
-        }
+        gen_ai_kind_of(&self.attributes, &self.name)
     }
 
     /// The model: `gen_ai.response.model`, else `gen_ai.request.model`.
@@ -174,15 +194,13 @@ impl TraceSpan {
     /// Input tokens: `gen_ai.usage.input_tokens`, else Strands'
     /// `gen_ai.usage.prompt_tokens`.
     pub fn input_tokens(&self) -> Option<i64> {
-        int_of(self.attributes.get("gen_ai.usage.input_tokens"))
-            .or_else(|| int_of(self.attributes.get("gen_ai.usage.prompt_tokens")))
+        input_tokens_of(&self.attributes)
     }
 
     /// Output tokens: `gen_ai.usage.output_tokens`, else Strands'
     /// `gen_ai.usage.completion_tokens`.
     pub fn output_tokens(&self) -> Option<i64> {
-        int_of(self.attributes.get("gen_ai.usage.output_tokens"))
-            .or_else(|| int_of(self.attributes.get("gen_ai.usage.completion_tokens")))
+        output_tokens_of(&self.attributes)
     }
 
     /// Input plus output tokens, when the span carries either.

@@ -254,6 +254,9 @@ const LOGS_OPERATIONS: &[&str] = &[
     "DescribeLogStreams",
     "FilterLogEvents",
     "GetLogEvents",
+    "StartQuery",
+    "GetQueryResults",
+    "StopQuery",
 ];
 
 /// restJson bodies of each control-plane operation family, and awsJson1.1

@@ -414,6 +414,58 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX log_events_by_trace ON log_events (group_name, trace_id, timestamp_ms, seq)
      WHERE trace_id IS NOT NULL;
     "#,
+    // v13: one row per trace, kept as spans arrive, so the trace list (a
+    // Logs Insights `stats ... by traceId` on aws/spans) reads a row per
+    // trace instead of every span. Backfilled from the spans kept.
+    r#"
+    CREATE TABLE trace_summaries (
+        trace_id             TEXT PRIMARY KEY,
+        start_unix_nano      INTEGER NOT NULL,
+        end_unix_nano        INTEGER NOT NULL,
+        spans                INTEGER NOT NULL,
+        errors               INTEGER NOT NULL,
+        root_name            TEXT NOT NULL,
+        service              TEXT NOT NULL,
+        session_id           TEXT NOT NULL,
+        llm_input_tokens     INTEGER NOT NULL,
+        llm_output_tokens    INTEGER NOT NULL,
+        max_input_tokens     INTEGER NOT NULL,
+        max_output_tokens    INTEGER NOT NULL,
+        has_root             INTEGER NOT NULL,
+        root_start_unix_nano INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE INDEX trace_summaries_by_start ON trace_summaries (start_unix_nano);
+    CREATE INDEX trace_summaries_by_session ON trace_summaries (session_id, start_unix_nano);
+
+    INSERT INTO trace_summaries
+    SELECT s.trace_id, MIN(s.start_unix_nano), MAX(s.end_unix_nano), COUNT(*),
+           SUM(s.status_code = 2),
+           (SELECT r.name FROM spans r WHERE r.trace_id = s.trace_id
+             ORDER BY r.parent_span_id <> '', r.start_unix_nano LIMIT 1),
+           (SELECT r.service FROM spans r WHERE r.trace_id = s.trace_id
+             ORDER BY r.parent_span_id <> '', r.start_unix_nano LIMIT 1),
+           COALESCE((SELECT r.session_id FROM spans r WHERE r.trace_id = s.trace_id
+             AND r.session_id <> '' ORDER BY r.seq LIMIT 1), ''),
+           SUM(CASE WHEN json_extract(s.attributes, '$."gen_ai.operation.name"')
+                    IN ('chat', 'text_completion', 'generate_content')
+               THEN COALESCE(CAST(json_extract(s.attributes, '$."gen_ai.usage.input_tokens"') AS INTEGER),
+                             CAST(json_extract(s.attributes, '$."gen_ai.usage.prompt_tokens"') AS INTEGER), 0)
+               ELSE 0 END),
+           SUM(CASE WHEN json_extract(s.attributes, '$."gen_ai.operation.name"')
+                    IN ('chat', 'text_completion', 'generate_content')
+               THEN COALESCE(CAST(json_extract(s.attributes, '$."gen_ai.usage.output_tokens"') AS INTEGER),
+                             CAST(json_extract(s.attributes, '$."gen_ai.usage.completion_tokens"') AS INTEGER), 0)
+               ELSE 0 END),
+           COALESCE(MAX(CAST(COALESCE(json_extract(s.attributes, '$."gen_ai.usage.input_tokens"'),
+                    json_extract(s.attributes, '$."gen_ai.usage.prompt_tokens"')) AS INTEGER)), 0),
+           COALESCE(MAX(CAST(COALESCE(json_extract(s.attributes, '$."gen_ai.usage.output_tokens"'),
+                    json_extract(s.attributes, '$."gen_ai.usage.completion_tokens"')) AS INTEGER)), 0),
+           MAX(s.parent_span_id = ''),
+           (SELECT r.start_unix_nano FROM spans r WHERE r.trace_id = s.trace_id
+             ORDER BY r.parent_span_id <> '', r.start_unix_nano LIMIT 1)
+      FROM spans s WHERE json_valid(s.attributes) GROUP BY s.trace_id;
+    "#,
 ];
 
 /// What the header of an opened database says.

@@ -151,6 +151,11 @@ pub const OPERATIONS: &[Operation] = operations! {
     CloudWatchLogs "DescribeLogStreams" LogsTarget("DescribeLogStreams") => Read;
     CloudWatchLogs "FilterLogEvents" LogsTarget("FilterLogEvents") => Read;
     CloudWatchLogs "GetLogEvents" LogsTarget("GetLogEvents") => Read;
+    CloudWatchLogs "StartQuery" LogsTarget("StartQuery") => Read;
+    CloudWatchLogs "GetQueryResults" LogsTarget("GetQueryResults") => Read;
+    // A query stops by itself; stopping it changes nothing stored (and
+    // the Logs model gives StopQuery no AccessDeniedException).
+    CloudWatchLogs "StopQuery" LogsTarget("StopQuery") => Read;
     Otlp "ExportTraces" Route("POST", "/v1/traces") => Write;
     Otlp "ExportLogs" Route("POST", "/v1/logs") => Write;
     Otlp "ExportMetrics" Route("POST", "/v1/metrics") => Write;

@@ -146,6 +146,7 @@ impl PlatformState {
             logs: Arc::new(LogsState {
                 store: Arc::clone(store),
                 account,
+                queries: Default::default(),
             }),
             otlp: Arc::new(OtlpState::new(Arc::clone(store), sessions, config.otlp)),
             demo_issuer: DemoIssuer::of(&at.endpoint_url),

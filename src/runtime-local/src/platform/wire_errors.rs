@@ -17,6 +17,8 @@ pub(crate) enum ErrorKind {
     InternalServer,
     /// CloudWatch Logs' validation error.
     InvalidParameter,
+    /// CloudWatch Logs Insights: a query it cannot run.
+    MalformedQuery,
     /// awsJson: the body is not JSON.
     Serialization,
     /// Not an AgentCore error: the name smithy servers (and AWS front ends)
@@ -50,9 +52,10 @@ pub(crate) enum ErrorKind {
 impl ErrorKind {
     fn status(self) -> StatusCode {
         match self {
-            Self::Validation | Self::InvalidParameter | Self::Serialization => {
-                StatusCode::BAD_REQUEST
-            }
+            Self::Validation
+            | Self::InvalidParameter
+            | Self::MalformedQuery
+            | Self::Serialization => StatusCode::BAD_REQUEST,
             Self::ResourceNotFound | Self::UnknownOperation => StatusCode::NOT_FOUND,
             Self::Conflict => StatusCode::CONFLICT,
             Self::AccessDenied => StatusCode::FORBIDDEN,
@@ -76,6 +79,7 @@ impl ErrorKind {
             Self::Service => "ServiceException",
             Self::RetryableConflict => "RetryableConflictException",
             Self::InvalidParameter => "InvalidParameterException",
+            Self::MalformedQuery => "MalformedQueryException",
             Self::Serialization => "SerializationException",
             Self::UnknownOperation => "UnknownOperationException",
             Self::RuntimeClient => "RuntimeClientError",
@@ -196,6 +200,11 @@ impl ApiError {
     /// CloudWatch Logs' `InvalidParameterException`.
     pub(crate) fn invalid_parameter(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidParameter, message)
+    }
+
+    /// CloudWatch Logs Insights' `MalformedQueryException`.
+    pub(crate) fn malformed_query(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::MalformedQuery, message)
     }
 
     /// An awsJson request body that is not JSON.

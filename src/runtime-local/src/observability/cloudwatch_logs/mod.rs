@@ -1,9 +1,11 @@
 //! The local CloudWatch Logs: a store of log groups, streams and events, and
 //! the awsJson1.1 API subset (`X-Amz-Target: Logs_20140328.*`) that reads it
 //! back exactly as `aws-sdk-cloudwatchlogs` expects: DescribeLogGroups,
-//! DescribeLogStreams, FilterLogEvents and GetLogEvents.
+//! DescribeLogStreams, FilterLogEvents and GetLogEvents; and Logs Insights'
+//! StartQuery, GetQueryResults and StopQuery for the trace list's query.
 
 pub(crate) mod filter_pattern;
+mod insights;
 pub(crate) mod log_store;
 
 use std::sync::Arc;
@@ -36,6 +38,9 @@ const SERVED: &[&str] = &[
     "DescribeLogStreams",
     "FilterLogEvents",
     "GetLogEvents",
+    "StartQuery",
+    "GetQueryResults",
+    "StopQuery",
 ];
 /// CloudWatch's own page caps.
 const MAX_GROUPS: usize = 50;
@@ -55,6 +60,8 @@ pub(crate) struct LogsState {
     pub(crate) store: Arc<Store>,
     /// Region and account in log group ARNs.
     pub(crate) account: Account,
+    /// Logs Insights queries run, for `GetQueryResults`.
+    pub(crate) queries: insights::QueryBook,
 }
 
 /// Routes of the CloudWatch Logs API (`POST /`).
@@ -106,6 +113,9 @@ async fn dispatch(
         "DescribeLogStreams" => describe_log_streams(&state, input).await,
         "FilterLogEvents" => filter_log_events(&state, input).await,
         "GetLogEvents" => get_log_events(&state, input).await,
+        "StartQuery" => insights::start_query(&state, input).await,
+        "GetQueryResults" => insights::get_query_results(&state, &input),
+        "StopQuery" => insights::stop_query(&state, &input),
         _ => Err(unknown_target(&target)),
     };
     match result {

@@ -24,6 +24,7 @@ mod metric_points;
 pub(crate) mod span_store;
 mod spans;
 pub(crate) mod trace_context;
+pub(crate) mod trace_summaries;
 pub(crate) mod transaction_search;
 
 use std::sync::Arc;

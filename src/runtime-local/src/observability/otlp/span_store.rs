@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::observability::cloudwatch_logs::log_store::NewEvent;
 use crate::observability::otlp::spans::SpanRecord;
+use crate::observability::otlp::trace_summaries;
 use crate::observability::otlp::transaction_search;
 use crate::observability::otlp::{OtlpState, group_commit, limits};
 use crate::platform::store::Store;
@@ -123,6 +124,10 @@ pub(crate) fn keep_in(
         [kept],
     )?;
     limits::count_evictions(tx, limits::SPANS, evicted)?;
+    trace_summaries::add(tx, &rows.spans)?;
+    if evicted > 0 {
+        trace_summaries::evict(tx)?;
+    }
     transaction_search::append(tx, &rows.records, received, evicted > 0)
 }
 

@@ -2,13 +2,18 @@
 //! < 200 ms). The platform (in-process, persistent, its span limit raised
 //! to keep them all) takes 10 000 traces of 100 spans over OTLP/HTTP JSON,
 //! spread over the last 50 minutes; then the list is read the way the
-//! console and `acc traces` read it: `Backend::list_traces_page`, i.e.
-//! CloudWatch Logs `FilterLogEvents` on `aws/spans` through the official
-//! SDK, newest window first, under the list's page budget. Printed: the
-//! median and best time of 5 opens, the spans read, whether the read was cut
-//! short; the same for a 5-minute window; and one trace's detail.
+//! console and `acc traces` read it, `Backend::list_traces_page`:
+//! - plain (and for a session): a Logs Insights query (`StartQuery`,
+//!   `GetQueryResults`) that the platform answers from its per-trace rows;
+//! - with a filter expression: CloudWatch Logs `FilterLogEvents` on
+//!   `aws/spans`, newest window first, under the list's page budget.
 //!
-//! Run: `cargo bench --bench traces_list` (or `./tests/bench/run traces`).
+//! Printed: the median and best time of 5 opens, the spans behind the rows,
+//! whether the service summarised them, whether the read was cut short; the
+//! same for a 5-minute window, a session and a filter; one trace's detail.
+//!
+//! Run: `cargo bench -p acc-backend --bench traces_list` (or
+//! `./tests/bench/run traces`).
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -109,11 +114,12 @@ async fn opens(backend: &acc_backend::Backend, label: &str, query: &TraceQuery) 
     times.sort_by(f64::total_cmp);
     let page = last.unwrap();
     println!(
-        "traces list {label}: median {:.0} ms, best {:.0} ms; {} spans read, {} traces, cut short by the page budget: {}",
+        "traces list {label}: median {:.1} ms, best {:.1} ms; {} traces of {} spans, summarised by the service: {}, cut short: {}",
         times[OPENS / 2],
         times[0],
-        page.spans_read,
         page.traces.len(),
+        page.spans_read,
+        page.summarised,
         page.truncated
     );
 }
@@ -151,6 +157,22 @@ fn main() {
             ..TraceQuery::default()
         };
         opens(&backend, "last 5 minutes (100 000 spans)", &recent).await;
+        let session = TraceQuery {
+            session: Some(format!("bench-session-{:028}", 7)),
+            ..TraceQuery::default()
+        };
+        opens(&backend, "one session (100 traces)", &session).await;
+        let filtered = TraceQuery {
+            since_ms: Some(5 * 60_000),
+            filter: Some("status=error".into()),
+            ..TraceQuery::default()
+        };
+        opens(
+            &backend,
+            "last 5 minutes, filter status=error (reads spans)",
+            &filtered,
+        )
+        .await;
         let started = Instant::now();
         let detail = backend
             .get_trace(&format!("{:032x}", TRACES))
