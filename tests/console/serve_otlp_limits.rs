@@ -103,22 +103,13 @@ async fn serve_keeps_the_spans_its_flag_says_and_counts_evictions() {
             .unwrap();
         answers.push(response.status().as_u16());
     }
-    let stats: Value = http
-        .get(format!("{url}/local/otlp"))
-        .send()
+    let stats: Value = reqwest::get(format!("{url}/local/otlp"))
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    let listed: Value = http
-        .get(format!("{url}/local/spans?limit=100"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = platform::local_spans(&url, None).await;
     serve.kill().unwrap();
     let _ = serve.wait();
     assert_eq!(answers, [200, 200, 200]);
