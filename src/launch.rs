@@ -110,6 +110,13 @@ async fn start_platform(
         read_only: global.readonly,
         otlp_grpc: Some(otlp_grpc(global.otlp_grpc, listen)),
         otlp_grpc_optional: global.otlp_grpc.is_none(),
+        otlp: acc_runtime_local::OtlpLimits {
+            spans: global.otlp_max_spans,
+            log_records: global.otlp_max_log_records,
+            data_points: global.otlp_max_data_points,
+            // Bounded by the flag's parser (at most MAX_OTLP_QUEUE).
+            queue: usize::try_from(global.otlp_queue).unwrap_or(usize::MAX),
+        },
         ..PlatformConfig::default()
     };
     acc_runtime_local::start(config)

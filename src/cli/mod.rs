@@ -25,11 +25,17 @@ mod traces;
 
 use std::path::PathBuf;
 
+use acc_runtime_local::OtlpLimits;
 use clap::{Args, Parser};
 
 pub use args::{Command, Output};
 pub(crate) use output::emit;
 pub use run::execute;
+
+/// The most spans, log records or data points `--otlp-max-*` may keep.
+const MAX_OTLP_KEPT: i64 = 100_000_000;
+/// The most exports `--otlp-queue` may hold waiting (each holds its body).
+const MAX_OTLP_QUEUE: u64 = 4_096;
 
 /// A terminal operations console for Amazon Bedrock AgentCore.
 ///
@@ -85,6 +91,20 @@ pub struct Global {
     /// beside the platform when that port is free.
     #[arg(long, global = true, value_name = "ADDR")]
     pub otlp_grpc: Option<std::net::SocketAddr>,
+    /// Spans the local platform's OTLP receiver keeps before evicting the
+    /// oldest (evictions are counted at `GET /local/otlp`).
+    #[arg(long, global = true, value_name = "N", allow_negative_numbers = true, default_value_t = OtlpLimits::default().spans, value_parser = clap::value_parser!(i64).range(1..=MAX_OTLP_KEPT))]
+    pub otlp_max_spans: i64,
+    /// OTLP log records the local platform keeps before evicting the oldest.
+    #[arg(long, global = true, value_name = "N", allow_negative_numbers = true, default_value_t = OtlpLimits::default().log_records, value_parser = clap::value_parser!(i64).range(1..=MAX_OTLP_KEPT))]
+    pub otlp_max_log_records: i64,
+    /// OTLP metric data points the local platform keeps before evicting the oldest.
+    #[arg(long, global = true, value_name = "N", allow_negative_numbers = true, default_value_t = OtlpLimits::default().data_points, value_parser = clap::value_parser!(i64).range(1..=MAX_OTLP_KEPT))]
+    pub otlp_max_data_points: i64,
+    /// OTLP exports the local platform stores or holds waiting at once;
+    /// one more is answered 503 (gRPC UNAVAILABLE) with Retry-After.
+    #[arg(long, global = true, value_name = "N", allow_negative_numbers = true, default_value_t = OtlpLimits::default().queue as u64, value_parser = clap::value_parser!(u64).range(1..=MAX_OTLP_QUEUE))]
+    pub otlp_queue: u64,
     /// Captured tool calls the local platform keeps before evicting the oldest.
     #[arg(long, global = true, default_value_t = acc_runtime_local::DEFAULT_CAPTURE_CAP)]
     pub capture_cap: usize,

@@ -24,5 +24,6 @@ mod memory_fixture;
 mod memory_headless;
 mod policy_dry_run_equivalence;
 mod policy_tests_agree_with_cedar;
+mod serve_otlp_limits;
 mod traces_headless;
 mod tui_e2e;

@@ -180,6 +180,7 @@ async fn writer(store: Arc<Store>, cap: usize, spans_kept: i64, mut rx: mpsc::Re
             .map(|p| (p.call.clone(), p.at_ms, p.latency_us))
             .collect();
         let spans: Vec<SpanRecord> = batch.iter().filter_map(|p| p.span.clone()).collect();
+        let spans = span_store::SpanRows::new(spans, &HashMap::new());
         let known = kept;
         let result = store
             .write(move |tx| {
@@ -188,8 +189,8 @@ async fn writer(store: Arc<Store>, cap: usize, spans_kept: i64, mut rx: mpsc::Re
                     None => count(tx)?,
                 };
                 insert(tx, &rows)?;
-                if !spans.is_empty() {
-                    span_store::keep_in(tx, &spans, &HashMap::new(), now_ms(), spans_kept)?;
+                if !spans.spans().is_empty() {
+                    span_store::keep_in(tx, &spans, now_ms(), spans_kept)?;
                 }
                 kept += rows.len();
                 let evicted = if kept > cap {

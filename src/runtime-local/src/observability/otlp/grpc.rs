@@ -184,7 +184,9 @@ pub(crate) async fn serve(
         .add_service(logs)
         .add_service(metrics)
         .serve_with_incoming_shutdown(
-            tonic::transport::server::TcpIncoming::from(listener),
+            // Without TCP_NODELAY, a small answer's frames wait on Nagle's
+            // algorithm for the exporter's delayed ACK.
+            tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true)),
             async move {
                 let _ = stop.wait_for(|stop| *stop).await;
             },

@@ -14,6 +14,7 @@
 
 mod attributes;
 pub(crate) mod encoding;
+mod group_commit;
 pub(crate) mod grpc;
 mod grpc_codec;
 pub(crate) mod limits;
@@ -71,6 +72,8 @@ pub(crate) struct OtlpState {
     pub(crate) limits: limits::OtlpLimits,
     /// One permit per export being stored or waiting ([`limits::OtlpLimits::queue`]).
     pub(crate) queue: Arc<tokio::sync::Semaphore>,
+    /// Span exports waiting to be committed together.
+    span_groups: Arc<group_commit::SpanGroups>,
 }
 
 impl OtlpState {
@@ -85,6 +88,7 @@ impl OtlpState {
             sessions,
             limits,
             queue: Arc::new(tokio::sync::Semaphore::new(limits.queue.max(1))),
+            span_groups: Arc::default(),
         }
     }
 
@@ -192,7 +196,7 @@ async fn traces(
         )));
     }
     let (spans, rejected) = with_valid_ids(spans);
-    span_store::store_spans(&ctx.store, &ctx.sessions, spans, ctx.limits.spans).await?;
+    span_store::store_spans(ctx, spans).await?;
     Ok((rejected.count > 0).then(|| ExportTracePartialSuccess {
         rejected_spans: rejected.count,
         error_message: rejected.why(),

@@ -8,35 +8,29 @@ use std::sync::Arc;
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use crate::observability::otlp::limits;
+use crate::observability::cloudwatch_logs::log_store::NewEvent;
 use crate::observability::otlp::spans::SpanRecord;
 use crate::observability::otlp::trace_summaries;
 use crate::observability::otlp::transaction_search;
+use crate::observability::otlp::{OtlpState, group_commit, limits};
 use crate::platform::store::Store;
-use crate::platform::timestamps::now_ms;
 use crate::platform::wire_errors::ApiError;
-use crate::runtime::session_host::SessionHost;
 
-/// Keep `spans` (evicting the oldest beyond `kept`) and write
-/// them to `aws/spans`, each labelled with the runtime of its session
-/// when `sessions` knows it.
-pub(crate) async fn store_spans(
-    store: &Arc<Store>,
-    sessions: &SessionHost,
-    spans: Vec<SpanRecord>,
-    kept: i64,
-) -> Result<(), ApiError> {
+/// Keep `spans` (evicting the oldest beyond the receiver's limit) and
+/// write them to `aws/spans`, each labelled with the runtime of its session
+/// when the receiver's sessions know it; committed together with the other
+/// exports waiting then ([`group_commit`]).
+pub(crate) async fn store_spans(otlp: &OtlpState, spans: Vec<SpanRecord>) -> Result<(), ApiError> {
     if spans.is_empty() {
         return Ok(());
     }
-    let received = now_ms();
     // Which runtime each session belongs to, for its spans' aws/spans records.
     let mut origins = HashMap::new();
     for span in &spans {
         if origins.contains_key(&span.session_id) {
             continue;
         }
-        if let Some(session) = sessions.get(&span.session_id) {
+        if let Some(session) = otlp.sessions.get(&span.session_id) {
             let origin = transaction_search::SessionOrigin {
                 runtime_arn: session.config.runtime_arn.clone(),
                 log_group: acc_domain::runtime_log_group(
@@ -47,19 +41,58 @@ pub(crate) async fn store_spans(
             origins.insert(span.session_id.clone(), origin);
         }
     }
-    store
-        .write(move |tx| keep_in(tx, &spans, &origins, received, kept))
-        .await
+    let rows = SpanRows::new(spans, &origins);
+    group_commit::store_grouped(&otlp.store, &otlp.span_groups, rows, otlp.limits.spans).await
 }
 
-/// Keep `spans` inside the caller's transaction (evicting the oldest
-/// beyond `kept`, counted) and write their `aws/spans` records, each
-/// labelled with its session's runtime when `origins` has it: the one way
-/// spans are stored, received or the platform's own.
+/// Spans ready to be kept: each with its attributes and its `aws/spans`
+/// record already serialised, work done before the writer is taken.
+#[derive(Default)]
+pub(crate) struct SpanRows {
+    spans: Vec<SpanRecord>,
+    attributes: Vec<String>,
+    records: Vec<NewEvent>,
+}
+
+impl SpanRows {
+    /// `spans`' rows, their records labelled with their session's runtime
+    /// when `origins` has it.
+    pub(crate) fn new(
+        spans: Vec<SpanRecord>,
+        origins: &HashMap<String, transaction_search::SessionOrigin>,
+    ) -> Self {
+        let attributes = spans
+            .iter()
+            // A map of strings to JSON values always serialises.
+            .map(|s| serde_json::to_string(&s.attributes).unwrap_or_default())
+            .collect();
+        let records = transaction_search::records(&spans, origins);
+        Self {
+            spans,
+            attributes,
+            records,
+        }
+    }
+
+    /// Add `more` after these.
+    pub(crate) fn extend(&mut self, more: SpanRows) {
+        self.spans.extend(more.spans);
+        self.attributes.extend(more.attributes);
+        self.records.extend(more.records);
+    }
+
+    /// The spans.
+    pub(crate) fn spans(&self) -> &[SpanRecord] {
+        &self.spans
+    }
+}
+
+/// Keep `rows` inside the caller's transaction (evicting the oldest
+/// beyond `kept`, counted) and write their `aws/spans` records: the one
+/// way spans are stored, received or the platform's own.
 pub(crate) fn keep_in(
     tx: &Connection,
-    spans: &[SpanRecord],
-    origins: &HashMap<String, transaction_search::SessionOrigin>,
+    rows: &SpanRows,
     received: i64,
     kept: i64,
 ) -> Result<(), ApiError> {
@@ -69,7 +102,7 @@ pub(crate) fn keep_in(
          session_id, attributes, received_ms) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
-    for s in spans {
+    for (s, attributes) in rows.spans.iter().zip(&rows.attributes) {
         insert.execute(rusqlite::params![
             s.trace_id,
             s.span_id,
@@ -82,7 +115,7 @@ pub(crate) fn keep_in(
             s.status_message,
             s.service,
             s.session_id,
-            serde_json::to_string(&s.attributes).map_err(ApiError::internal)?,
+            attributes,
             received,
         ])?;
     }
@@ -91,11 +124,11 @@ pub(crate) fn keep_in(
         [kept],
     )?;
     limits::count_evictions(tx, limits::SPANS, evicted)?;
-    trace_summaries::add(tx, spans)?;
+    trace_summaries::add(tx, &rows.spans)?;
     if evicted > 0 {
         trace_summaries::evict(tx)?;
     }
-    transaction_search::append(tx, spans, origins, received, evicted > 0)
+    transaction_search::append(tx, &rows.records, received, evicted > 0)
 }
 
 /// Which spans a listing asks for: `?session=ID`, `?trace=ID`, `?limit=N`.

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use acc_domain::SPANS_LOG_GROUP;
 use rusqlite::Connection;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::observability::cloudwatch_logs::log_store::{self, NewEvent};
@@ -49,54 +50,89 @@ fn labelled(resource: &Map<String, Value>, origin: &SessionOrigin) -> Map<String
     resource
 }
 
-/// The record of one span.
-pub(crate) fn record(span: &SpanRecord, origin: Option<&SessionOrigin>) -> Value {
-    let resource = match origin {
-        Some(origin) => json!(labelled(&span.resource, origin)),
-        None => json!(*span.resource),
-    };
-    let mut status = json!({ "code": status_name(span.status_code) });
-    if !span.status_message.is_empty() {
-        status["message"] = json!(span.status_message);
-    }
-    let mut out = json!({
-        "resource": { "attributes": resource },
-        "traceId": span.trace_id,
-        "spanId": span.span_id,
-        "name": span.name,
-        "kind": acc_domain::traces::span::span_kind_name(span.kind),
-        "startTimeUnixNano": span.start_unix_nano,
-        "endTimeUnixNano": span.end_unix_nano,
-        "durationNano": span.end_unix_nano.saturating_sub(span.start_unix_nano),
-        "attributes": span.attributes,
-        "status": status,
-    });
-    if !span.parent_span_id.is_empty() {
-        out["parentSpanId"] = json!(span.parent_span_id);
-    }
-    out
+/// A span's record, serialised from borrowed parts (no copy of its
+/// attributes or resource), its fields in Transaction Search's order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Record<'a> {
+    resource: RecordResource<'a>,
+    trace_id: &'a str,
+    span_id: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    start_time_unix_nano: i64,
+    end_time_unix_nano: i64,
+    duration_nano: i64,
+    attributes: &'a Map<String, Value>,
+    status: RecordStatus<'a>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    parent_span_id: &'a str,
 }
 
-/// Append the records of `spans` to `aws/spans`, inside the caller's
+#[derive(Serialize)]
+struct RecordResource<'a> {
+    attributes: &'a Map<String, Value>,
+}
+
+#[derive(Serialize)]
+struct RecordStatus<'a> {
+    code: &'static str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    message: &'a str,
+}
+
+/// The record of one span, as written to `aws/spans`.
+pub(crate) fn record(span: &SpanRecord, origin: Option<&SessionOrigin>) -> String {
+    let with_origin = origin.map(|origin| labelled(&span.resource, origin));
+    let record = Record {
+        resource: RecordResource {
+            attributes: with_origin.as_ref().unwrap_or(&span.resource),
+        },
+        trace_id: &span.trace_id,
+        span_id: &span.span_id,
+        name: &span.name,
+        kind: acc_domain::traces::span::span_kind_name(span.kind),
+        start_time_unix_nano: span.start_unix_nano,
+        end_time_unix_nano: span.end_unix_nano,
+        duration_nano: span.end_unix_nano.saturating_sub(span.start_unix_nano),
+        attributes: &span.attributes,
+        status: RecordStatus {
+            code: status_name(span.status_code),
+            message: &span.status_message,
+        },
+        parent_span_id: &span.parent_span_id,
+    };
+    // Maps of strings to JSON values always serialise.
+    serde_json::to_string(&record).unwrap_or_default()
+}
+
+/// The `aws/spans` records of `spans`, each labelled with its session's
+/// runtime when `origins` has it: serialised before the writer is taken.
+pub(crate) fn records(
+    spans: &[SpanRecord],
+    origins: &HashMap<String, SessionOrigin>,
+) -> Vec<NewEvent> {
+    spans
+        .iter()
+        .map(|span| NewEvent {
+            timestamp_ms: span.start_unix_nano / 1_000_000,
+            message: record(span, origins.get(&span.session_id)),
+            trace_id: Some(span.trace_id.clone()),
+        })
+        .collect()
+}
+
+/// Append spans' `records` to `aws/spans`, inside the caller's
 /// transaction. When spans were `evicted`, the records older than the
 /// oldest span still kept go too (a record is stamped with its span's
 /// start; spans arrive in end order, so not by seq).
 pub(crate) fn append(
     conn: &Connection,
-    spans: &[SpanRecord],
-    origins: &HashMap<String, SessionOrigin>,
+    records: &[NewEvent],
     now_ms: i64,
     evicted: bool,
 ) -> Result<(), ApiError> {
-    let events: Vec<NewEvent> = spans
-        .iter()
-        .map(|span| NewEvent {
-            timestamp_ms: span.start_unix_nano / 1_000_000,
-            message: record(span, origins.get(&span.session_id)).to_string(),
-            trace_id: Some(span.trace_id.clone()),
-        })
-        .collect();
-    log_store::append(conn, SPANS_LOG_GROUP, SPANS_LOG_STREAM, now_ms, &events)?;
+    log_store::append(conn, SPANS_LOG_GROUP, SPANS_LOG_STREAM, now_ms, records)?;
     if evicted {
         conn.prepare_cached(
             "DELETE FROM log_events WHERE group_name = ?1 AND timestamp_ms < \
@@ -137,7 +173,7 @@ mod tests {
                 .into(),
             log_group: "/aws/bedrock-agentcore/runtimes/concierge-abc-DEFAULT".into(),
         };
-        let record = record(&span, Some(&origin));
+        let record: Value = serde_json::from_str(&record(&span, Some(&origin))).unwrap();
         assert_eq!(record["kind"], "SERVER");
         assert_eq!(record["durationNano"], 250_000_000);
         assert_eq!(record["status"]["code"], "ERROR");
@@ -151,7 +187,7 @@ mod tests {
             "/aws/bedrock-agentcore/runtimes/concierge-abc-DEFAULT"
         );
         // Without a session, nothing is added.
-        let bare = super::record(&span, None);
+        let bare: Value = serde_json::from_str(&super::record(&span, None)).unwrap();
         assert!(
             bare["resource"]["attributes"]
                 .get("cloud.resource_id")
@@ -184,11 +220,12 @@ mod tests {
             .unwrap();
         };
         // An old span, long evicted from `spans`, and its record.
-        append(&conn, &[span("old", 1_000)], &HashMap::new(), 0, false).unwrap();
+        let none = HashMap::new();
+        append(&conn, &records(&[span("old", 1_000)], &none), 0, false).unwrap();
         // A child (later start) is received before its parent.
         for s in [span("child", 5_100), span("parent", 5_000)] {
             keep(&conn, &s);
-            append(&conn, &[s], &HashMap::new(), 0, true).unwrap();
+            append(&conn, &records(&[s], &none), 0, true).unwrap();
         }
         let mut left: Vec<String> = conn
             .prepare("SELECT message FROM log_events WHERE group_name = 'aws/spans'")
