@@ -336,3 +336,69 @@ async fn evicted_traces_leave_the_summaries() {
     assert_eq!(listed, expected);
     platform.shutdown().await;
 }
+
+/// An endpoint in front of the platform that serves every CloudWatch Logs
+/// operation but Logs Insights' StartQuery (as a compatible endpoint
+/// without Insights does): it forwards the rest unchanged.
+async fn without_insights(platform: String) -> String {
+    use axum::body::Bytes;
+    use axum::http::{HeaderMap, StatusCode};
+    let forward = move |mut headers: HeaderMap, body: Bytes| {
+        let platform = platform.clone();
+        async move {
+            let target = headers
+                .get("x-amz-target")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            if target.ends_with(".StartQuery") {
+                let refusal =
+                    r#"{"__type":"UnknownOperationException","message":"no Insights here"}"#;
+                return (
+                    StatusCode::BAD_REQUEST,
+                    HeaderMap::new(),
+                    refusal.as_bytes().to_vec(),
+                );
+            }
+            // The platform serves only its own Host: readdress the request.
+            headers.remove("host");
+            let answer = platform::http()
+                .post(format!("{platform}/"))
+                .headers(headers)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = StatusCode::from_u16(answer.status().as_u16()).unwrap();
+            let mut headers = HeaderMap::new();
+            if let Some(kind) = answer.headers().get("content-type") {
+                headers.insert("content-type", kind.as_bytes().try_into().unwrap());
+            }
+            (status, headers, answer.bytes().await.unwrap().to_vec())
+        }
+    };
+    let router = axum::Router::new().route("/", axum::routing::post(forward));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    url
+}
+
+#[tokio::test]
+async fn an_endpoint_without_insights_gets_the_list_from_the_spans() {
+    let platform = start_with(Default::default()).await;
+    let endpoint = platform.endpoint_url();
+    load(&endpoint).await;
+    let expected = summaries_from_the_spans(&endpoint).await;
+    let proxy = without_insights(endpoint.clone()).await;
+    let backend = platform::backend(&proxy).await;
+    let page = backend
+        .list_traces_page(&TraceQuery::default())
+        .await
+        .unwrap();
+    assert!(
+        !page.summarised,
+        "StartQuery was refused: the spans were read"
+    );
+    assert_eq!(page.traces, expected);
+    platform.shutdown().await;
+}
