@@ -202,3 +202,26 @@ pub(super) fn stop_query(state: &LogsState, input: &Map<String, Value>) -> Resul
     state.queries.with(id, |_| ())?;
     Ok(json!({ "success": false }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// However many queries are started, the book holds the newest
+    /// [`KEPT_QUERIES`]; an older one is answered "not found".
+    #[test]
+    fn the_book_of_queries_is_bounded() {
+        let book = QueryBook::default();
+        for n in 0..KEPT_QUERIES + 10 {
+            book.keep(RunQuery {
+                id: format!("q{n}"),
+                rows: Vec::new(),
+            });
+        }
+        assert_eq!(book.0.lock().unwrap().len(), KEPT_QUERIES);
+        assert!(book.with("q9", |_| ()).is_err(), "dropped");
+        assert!(book.with("q10", |_| ()).is_ok());
+        let newest = format!("q{}", KEPT_QUERIES + 9);
+        assert!(book.with(&newest, |_| ()).is_ok());
+    }
+}
