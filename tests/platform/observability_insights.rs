@@ -186,6 +186,39 @@ async fn the_list_is_summarised_by_the_service_as_the_spans_say() {
     assert_eq!(filtered.traces, expected);
     assert!(!filtered.summarised);
     assert!(session.summarised && errors.summarised);
+
+    // Terms about the trace as a whole are asked of (or checked on) the
+    // rows: the same traces as reading the spans (the `service=` term,
+    // true of every trace here, makes the list read them).
+    for text in [
+        "status=error",
+        "status!=error",
+        "duration>3ms",
+        "session.id=s-2 duration<3ms",
+    ] {
+        let list = |filter: String| {
+            let backend = &backend;
+            async move {
+                backend
+                    .list_traces_page(&TraceQuery {
+                        filter: Some(filter),
+                        ..TraceQuery::default()
+                    })
+                    .await
+                    .unwrap()
+            }
+        };
+        let rows = list(text.to_owned()).await;
+        let spans = list(format!("{text} service=demo.DEFAULT")).await;
+        assert!(rows.summarised && !spans.summarised, "{text}");
+        assert_eq!(rows.traces, spans.traces, "{text}");
+        assert!(
+            !rows.traces.is_empty() && rows.traces.len() < expected.len(),
+            "{text}: {} of {}",
+            rows.traces.len(),
+            expected.len()
+        );
+    }
     platform.shutdown().await;
 }
 

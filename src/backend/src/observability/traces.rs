@@ -17,7 +17,8 @@ use std::collections::BTreeSet;
 use acc_domain::traces::insights::{SummaryQuery, TraceAggregate, usable_session};
 use acc_domain::traces::summary::{group_by_trace, summarize_one};
 use acc_domain::traces::{
-    TraceDetail, TraceFilter, TraceLogRecord, TraceQuery, TraceSpan, TraceSummary, link_calls,
+    FilterOp, FilterTerm, TraceDetail, TraceFilter, TraceLogRecord, TraceQuery, TraceSpan,
+    TraceSummary, link_calls,
 };
 use acc_domain::{SPANS_LOG_GROUP, runtime_log_group};
 use serde_json::Value;
@@ -104,18 +105,39 @@ fn query_matches(query: &TraceQuery, summary: &TraceSummary, spans: &[&TraceSpan
     true
 }
 
-/// The query as one the service can summarise per trace: no filter
-/// expression and no runtime (those need the spans themselves), and a
-/// session id that can go into the query as it is.
-fn summary_query(query: &TraceQuery) -> Option<SummaryQuery> {
-    let plain = query.filter.as_deref().is_none_or(|f| f.trim().is_empty())
-        && query.runtime.is_none()
-        && query.session.as_deref().is_none_or(usable_session);
-    plain.then(|| SummaryQuery {
+/// The query as one the service can summarise per trace, or None when it
+/// needs the spans themselves: a runtime, or a filter term about spans.
+/// Terms about the trace as a whole stay (checked on its row here):
+/// `status=error` (asked of the service), `status!=error`, `duration>…`,
+/// `trace=…`, and `session.id=ID` (asked of the service).
+fn summary_query(query: &TraceQuery, filter: &TraceFilter) -> Option<SummaryQuery> {
+    if query.runtime.is_some() || !query.session.as_deref().is_none_or(usable_session) {
+        return None;
+    }
+    let mut summary = SummaryQuery {
         session: query.session.clone(),
         errors_only: query.errors_only,
         limit: LIST_ROWS,
-    })
+    };
+    for term in &filter.terms {
+        match term {
+            FilterTerm::Status { code: 2, negate } => summary.errors_only |= !negate,
+            FilterTerm::Duration { .. } => {}
+            FilterTerm::Field { key, .. } if key == "trace" || key == "trace_id" => {}
+            FilterTerm::Field {
+                key,
+                op: FilterOp::Eq,
+                value,
+            } if (key == "session.id" || key == "session")
+                && usable_session(value)
+                && summary.session.as_deref().is_none_or(|s| s == value) =>
+            {
+                summary.session = Some(value.clone());
+            }
+            _ => return None,
+        }
+    }
+    Some(summary)
 }
 
 impl Backend {
@@ -137,14 +159,19 @@ impl Backend {
         let now = now_ms();
         let since = query.since_ms.unwrap_or(DEFAULT_SINCE_MS).max(1);
         let oldest = now - since;
-        if let Some(summary) = summary_query(query)
+        if let Some(summary) = summary_query(query, &filter)
             && let Some(rows) = self.summarize_traces(&summary, oldest, now).await?
         {
+            let no_spans: &[TraceSpan] = &[];
             return Ok(TraceList {
                 summarised: true,
                 truncated: rows.len() >= summary.limit,
                 spans_read: rows.iter().map(|r| r.spans.max(0) as usize).sum(),
-                traces: rows.iter().map(TraceAggregate::summary).collect(),
+                traces: rows
+                    .iter()
+                    .map(TraceAggregate::summary)
+                    .filter(|t| filter.matches_trace(t, no_spans))
+                    .collect(),
             });
         }
         let bounds = LIST_WINDOWS_MS
