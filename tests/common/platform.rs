@@ -228,6 +228,32 @@ pub fn lambda_target(tool_names: &[&str]) -> TargetConfiguration {
     ))
 }
 
+/// A memory named `name` whose events expire after `expiry_days`, with one
+/// semantic strategy named "facts": the memory's id and the strategy's.
+pub async fn semantic_memory(endpoint: &str, name: &str, expiry_days: i32) -> (String, String) {
+    use aws_sdk_bedrockagentcorecontrol::types::{
+        MemoryStrategyInput, SemanticMemoryStrategyInput,
+    };
+    let created = client(endpoint)
+        .create_memory()
+        .name(name)
+        .event_expiry_duration(expiry_days)
+        .memory_strategies(MemoryStrategyInput::SemanticMemoryStrategy(
+            SemanticMemoryStrategyInput::builder()
+                .name("facts")
+                .build()
+                .unwrap(),
+        ))
+        .send()
+        .await
+        .expect("CreateMemory");
+    let memory = created.memory().unwrap();
+    (
+        memory.id().to_owned(),
+        memory.strategies()[0].strategy_id().to_owned(),
+    )
+}
+
 /// The console's backend connected to the platform at `endpoint`.
 pub async fn backend(endpoint: &str) -> acc_backend::Backend {
     acc_backend::Backend::connect(acc_backend::ConnectTarget::Endpoint {

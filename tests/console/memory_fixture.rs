@@ -6,9 +6,8 @@ use aws_sdk_bedrockagentcore::primitives::DateTime;
 use aws_sdk_bedrockagentcore::types::{
     Branch, Content, Conversational, MemoryContent, MemoryRecordCreateInput, PayloadType, Role,
 };
-use aws_sdk_bedrockagentcorecontrol::types::{MemoryStrategyInput, SemanticMemoryStrategyInput};
 
-use crate::platform::{client, data_client};
+use crate::platform::data_client;
 
 /// Records about alice (more than one BatchDelete call of 100).
 pub const ALICE_RECORDS: usize = 150;
@@ -64,22 +63,7 @@ async fn event(
 /// A memory `concierge` with one semantic strategy; alice's stay as a
 /// conversation with a branch and personal data; records for alice and bob.
 pub async fn seed(endpoint: &str) -> Seeded {
-    let created = client(endpoint)
-        .create_memory()
-        .name("concierge")
-        .event_expiry_duration(30)
-        .memory_strategies(MemoryStrategyInput::SemanticMemoryStrategy(
-            SemanticMemoryStrategyInput::builder()
-                .name("facts")
-                .build()
-                .unwrap(),
-        ))
-        .send()
-        .await
-        .expect("CreateMemory");
-    let memory = created.memory().unwrap();
-    let memory_id = memory.id().to_owned();
-    let strategy = memory.strategies()[0].strategy_id().to_owned();
+    let (memory_id, strategy) = crate::platform::semantic_memory(endpoint, "concierge", 30).await;
     // Recent: events expire after eventExpiryDuration.
     let t0 = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -648,24 +648,7 @@ async fn the_extraction_delay_flag_holds_extraction_back() {
     .expect("spawn acc serve");
     let endpoint = crate::platform::announced_url(&mut serve);
     let _serving = Serving(serve);
-    let created = client(&endpoint)
-        .create_memory()
-        .name("delayed")
-        .event_expiry_duration(7)
-        .memory_strategies(MemoryStrategyInput::SemanticMemoryStrategy(
-            SemanticMemoryStrategyInput::builder()
-                .name("facts")
-                .build()
-                .unwrap(),
-        ))
-        .send()
-        .await
-        .expect("CreateMemory");
-    let m = created.memory().unwrap();
-    let (memory, facts) = (
-        m.id().to_owned(),
-        m.strategies()[0].strategy_id().to_owned(),
-    );
+    let (memory, facts) = crate::platform::semantic_memory(&endpoint, "delayed", 7).await;
     let data = data_client(&endpoint);
     let sent = Instant::now();
     data.create_event()
