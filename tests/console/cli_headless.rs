@@ -1365,11 +1365,16 @@ fn a_taken_grpc_port_does_not_stop_the_platform() {
         String::from_utf8_lossy(&listed.stderr)
     );
     assert!(String::from_utf8_lossy(&listed.stdout).contains("enterprise-hub"));
-    // A port the user asked for must bind, and says so when it cannot.
-    let asked = acc(&["--ephemeral", "--otlp-grpc", "127.0.0.1:4317", "gateways"]);
+    // A port the user asked for must bind, and says so when it cannot. A
+    // port this test holds itself: 4317 may be another test's platform's,
+    // freed before this run.
+    let mine = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = mine.local_addr().unwrap().port().to_string();
+    let addr = format!("127.0.0.1:{port}");
+    let asked = acc(&["--ephemeral", "--otlp-grpc", &addr, "gateways"]);
     assert_ne!(asked.status.code(), Some(0));
     assert!(
-        String::from_utf8_lossy(&asked.stderr).contains("4317"),
+        String::from_utf8_lossy(&asked.stderr).contains(&port),
         "{}",
         String::from_utf8_lossy(&asked.stderr)
     );
